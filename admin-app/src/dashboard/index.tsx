@@ -1,0 +1,460 @@
+/**
+ * WordPress dependencies
+ */
+import {
+	Button,
+	Card,
+	CardBody,
+	CardHeader,
+	Spinner,
+} from '@wordpress/components';
+import { useSelect } from '@wordpress/data';
+import { __, sprintf } from '@wordpress/i18n';
+
+/**
+ * Internal dependencies
+ */
+import { store } from '../store';
+import type { Attention } from '../store/selectors';
+import type { Status } from '../store/types';
+import { campaignStateLabel } from '../campaigns/labels';
+import { formatDateTime, formatNumber } from '../components/format';
+import { buildHash } from '../router';
+
+function Row( {
+	label,
+	value,
+	testId,
+}: {
+	label: string;
+	value: string;
+	testId?: string;
+} ) {
+	return (
+		<div className="rondine-dashboard__row">
+			<dt>{ label }</dt>
+			<dd data-testid={ testId }>{ value }</dd>
+		</div>
+	);
+}
+
+function yesNo( value: boolean | undefined | null ) {
+	if ( value === undefined || value === null ) {
+		return __( 'Unknown', 'rondine' );
+	}
+	return value ? __( 'Yes', 'rondine' ) : __( 'No', 'rondine' );
+}
+
+function BridgeCard( { status }: { status: Status } ) {
+	const { bridge } = status;
+	let state: string = __( 'Not connected', 'rondine' );
+	if ( bridge.connected ) {
+		state =
+			bridge.reachable === false
+				? __( 'Connected, but the bridge cannot be reached', 'rondine' )
+				: __( 'Connected to the bridge', 'rondine' );
+	}
+	return (
+		<Card className="rondine-dashboard__card">
+			<CardHeader>
+				<h3 className="rondine-card-title">
+					{ __( 'Bridge', 'rondine' ) }
+				</h3>
+			</CardHeader>
+			<CardBody>
+				<p
+					className={ `rondine-dashboard__bridge-state ${
+						bridge.connected && bridge.reachable !== false
+							? 'is-connected'
+							: 'is-disconnected'
+					}` }
+					data-testid="rondine-bridge-state"
+				>
+					{ state }
+				</p>
+				{ bridge.error && (
+					<p className="rondine-dashboard__error">{ bridge.error }</p>
+				) }
+				<dl className="rondine-dashboard__facts">
+					{ bridge.url && (
+						<Row
+							label={ __( 'Bridge URL', 'rondine' ) }
+							value={ bridge.url }
+						/>
+					) }
+					{ bridge.site_id && (
+						<Row
+							label={ __( 'Site ID', 'rondine' ) }
+							value={ bridge.site_id }
+						/>
+					) }
+				</dl>
+				{ ! bridge.connected && (
+					<Button
+						variant="primary"
+						href={ buildHash( [ 'settings' ] ) }
+					>
+						{ __( 'Paste the connection code', 'rondine' ) }
+					</Button>
+				) }
+			</CardBody>
+		</Card>
+	);
+}
+
+function SiteCard( { status }: { status: Status } ) {
+	const woo = status.woocommerce;
+	return (
+		<Card className="rondine-dashboard__card">
+			<CardHeader>
+				<h3 className="rondine-card-title">
+					{ __( 'This site', 'rondine' ) }
+				</h3>
+			</CardHeader>
+			<CardBody>
+				<dl className="rondine-dashboard__facts">
+					<Row
+						label={ __( 'WordPress', 'rondine' ) }
+						value={ status.wordpress_version }
+						testId="rondine-wordpress-version"
+					/>
+					<Row
+						label={ __( 'PHP', 'rondine' ) }
+						value={ status.php_version }
+						testId="rondine-php-version"
+					/>
+					<Row
+						label={ __( 'Rondine', 'rondine' ) }
+						value={ status.plugin_version }
+						testId="rondine-plugin-version"
+					/>
+					<Row
+						label={ __( 'WooCommerce data present', 'rondine' ) }
+						value={
+							woo?.data_present && woo.storage
+								? sprintf(
+										/* translators: %s: order storage, e.g. "hpos" or "legacy". */
+										__( 'Yes (%s)', 'rondine' ),
+										woo.storage === 'hpos'
+											? __(
+													'HPOS order tables',
+													'rondine'
+												)
+											: __(
+													'legacy order storage',
+													'rondine'
+												)
+									)
+								: yesNo( woo?.data_present )
+						}
+						testId="rondine-woocommerce-data"
+					/>
+					{ typeof woo?.customers === 'number' && (
+						<Row
+							label={ __( 'Customers', 'rondine' ) }
+							value={ formatNumber( woo.customers ) }
+						/>
+					) }
+				</dl>
+			</CardBody>
+		</Card>
+	);
+}
+
+function WhatsAppCard( { status }: { status: Status } ) {
+	const whatsapp = status.bridge.status;
+	let body;
+	if ( ! status.bridge.connected ) {
+		body = (
+			<p>
+				{ __(
+					'Connect the bridge first: the WhatsApp number is configured there.',
+					'rondine'
+				) }
+			</p>
+		);
+	} else if ( ! whatsapp ) {
+		body = (
+			<p>
+				{ __(
+					'The bridge did not report a WhatsApp status. Check the bridge connection.',
+					'rondine'
+				) }
+			</p>
+		);
+	} else {
+		const limit = whatsapp.daily_limit;
+		body = (
+			<dl className="rondine-dashboard__facts">
+				<Row
+					label={ __( 'Number', 'rondine' ) }
+					value={
+						whatsapp.phone_number ??
+						__( 'Not configured', 'rondine' )
+					}
+					testId="rondine-whatsapp-number"
+				/>
+				{ whatsapp.display_name && (
+					<Row
+						label={ __( 'Display name', 'rondine' ) }
+						value={ whatsapp.display_name }
+					/>
+				) }
+				<Row
+					label={ __( 'Mode', 'rondine' ) }
+					value={
+						whatsapp.mode === 'sandbox'
+							? __(
+									'Sandbox (emulated WhatsApp, nothing is really sent)',
+									'rondine'
+								)
+							: __( 'Live', 'rondine' )
+					}
+					testId="rondine-whatsapp-mode"
+				/>
+				<Row
+					label={ __( 'Quality', 'rondine' ) }
+					value={ whatsapp.quality ?? __( 'Unknown', 'rondine' ) }
+					testId="rondine-whatsapp-quality"
+				/>
+				<Row
+					label={ __( 'Daily limit', 'rondine' ) }
+					value={
+						typeof limit === 'number'
+							? sprintf(
+									/* translators: 1: used in the last 24 hours, 2: the limit, 3: remaining. */
+									__(
+										'%1$s of %2$s used in the last 24 h, %3$s left',
+										'rondine'
+									),
+									formatNumber( whatsapp.used_24h ?? 0 ),
+									formatNumber( limit ),
+									formatNumber(
+										whatsapp.remaining_24h ?? limit
+									)
+								)
+							: ( whatsapp.tier ?? __( 'Unknown', 'rondine' ) )
+					}
+					testId="rondine-whatsapp-daily-limit"
+				/>
+				<Row
+					label={ __( 'Throughput', 'rondine' ) }
+					value={
+						typeof whatsapp.throughput_mps === 'number'
+							? sprintf(
+									/* translators: %s: messages per second. */
+									__( '%s messages per second', 'rondine' ),
+									formatNumber( whatsapp.throughput_mps )
+								)
+							: __( 'Unknown', 'rondine' )
+					}
+					testId="rondine-whatsapp-throughput"
+				/>
+			</dl>
+		);
+	}
+	return (
+		<Card className="rondine-dashboard__card">
+			<CardHeader>
+				<h3 className="rondine-card-title">
+					{ __( 'WhatsApp', 'rondine' ) }
+				</h3>
+			</CardHeader>
+			<CardBody>{ body }</CardBody>
+		</Card>
+	);
+}
+
+function attentionText( item: Attention ): string {
+	switch ( item.kind ) {
+		case 'bridge-not-connected':
+			return __(
+				'Rondine is not connected to a bridge: campaigns cannot be sent. Paste the connection code in Settings.',
+				'rondine'
+			);
+		case 'bridge-unreachable':
+			return item.detail
+				? sprintf(
+						/* translators: %s: the error reported when calling the bridge. */
+						__( 'The bridge cannot be reached: %s', 'rondine' ),
+						item.detail
+					)
+				: __( 'The bridge cannot be reached.', 'rondine' );
+		case 'token-expired':
+			return __(
+				'The WhatsApp access token is no longer valid: enter new credentials in Settings.',
+				'rondine'
+			);
+		case 'campaign-paused':
+			return sprintf(
+				/* translators: %s: campaign name. */
+				__( 'Campaign “%s” is paused.', 'rondine' ),
+				item.detail ?? ''
+			);
+		case 'template-rejected':
+			return sprintf(
+				/* translators: %s: template name (and Meta's reason). */
+				__( 'Template %s was rejected by WhatsApp.', 'rondine' ),
+				item.detail ?? ''
+			);
+	}
+	return '';
+}
+
+function attentionLink( item: Attention ): string {
+	if ( item.campaignId ) {
+		return buildHash( [ 'campaigns', item.campaignId, 'stats' ] );
+	}
+	if ( item.kind === 'template-rejected' ) {
+		return buildHash( [ 'templates' ] );
+	}
+	return buildHash( [ 'settings' ] );
+}
+
+function AttentionCard() {
+	const items = useSelect(
+		( select ) => select( store ).getAttentionItems(),
+		[]
+	);
+	return (
+		<Card
+			className="rondine-dashboard__card"
+			data-testid="rondine-attention"
+		>
+			<CardHeader>
+				<h3 className="rondine-card-title">
+					{ __( 'Needs attention', 'rondine' ) }
+				</h3>
+			</CardHeader>
+			<CardBody>
+				{ items.length === 0 ? (
+					<p>{ __( 'Nothing needs your attention.', 'rondine' ) }</p>
+				) : (
+					<ul className="rondine-dashboard__attention">
+						{ items.map( ( item ) => (
+							<li
+								key={ item.id }
+								className={ `is-${ item.level }` }
+							>
+								<a href={ attentionLink( item ) }>
+									{ attentionText( item ) }
+								</a>
+							</li>
+						) ) }
+					</ul>
+				) }
+			</CardBody>
+		</Card>
+	);
+}
+
+function RecentCampaignsCard( { connected }: { connected: boolean } ) {
+	const { campaigns, isLoading } = useSelect(
+		( select ) => {
+			if ( ! connected ) {
+				return { campaigns: [], isLoading: false };
+			}
+			const selectors = select( store );
+			return {
+				campaigns: selectors.getRecentCampaigns( 5 ),
+				isLoading: ! selectors.hasFinishedResolution(
+					'getRecentCampaigns',
+					[ 5 ]
+				),
+			};
+		},
+		[ connected ]
+	);
+	let body;
+	if ( isLoading ) {
+		body = <Spinner />;
+	} else if ( campaigns.length === 0 ) {
+		body = (
+			<>
+				<p>
+					{ __(
+						'No campaigns yet. Create one to send an approved WhatsApp template to a segment or a list of your customers.',
+						'rondine'
+					) }
+				</p>
+				{ connected && (
+					<Button
+						variant="secondary"
+						href={ buildHash( [ 'campaigns', 'new' ] ) }
+					>
+						{ __( 'Create a campaign', 'rondine' ) }
+					</Button>
+				) }
+			</>
+		);
+	} else {
+		body = (
+			<ul className="rondine-dashboard__campaigns">
+				{ campaigns.map( ( campaign ) => (
+					<li key={ campaign.id }>
+						<a
+							href={ buildHash( [
+								'campaigns',
+								campaign.id,
+								'stats',
+							] ) }
+						>
+							{ campaign.name }
+						</a>{ ' ' }
+						<span
+							className={ `rondine-state is-${ campaign.state }` }
+						>
+							{ campaignStateLabel( campaign.state ) }
+						</span>{ ' ' }
+						<span>{ formatDateTime( campaign.start_at ) }</span>
+					</li>
+				) ) }
+			</ul>
+		);
+	}
+	return (
+		<Card className="rondine-dashboard__card">
+			<CardHeader>
+				<h3 className="rondine-card-title">
+					{ __( 'Recent campaigns', 'rondine' ) }
+				</h3>
+			</CardHeader>
+			<CardBody>{ body }</CardBody>
+		</Card>
+	);
+}
+
+export function Dashboard() {
+	const { status, hasError } = useSelect( ( select ) => {
+		const selectors = select( store );
+		return {
+			status: selectors.getStatus(),
+			hasError: selectors.hasResolutionFailed( 'getStatus', [] ),
+		};
+	}, [] );
+
+	if ( ! status ) {
+		return hasError ? (
+			<p data-testid="rondine-status-error">
+				{ __(
+					'The status of Rondine could not be read. Reload the page to try again.',
+					'rondine'
+				) }
+			</p>
+		) : (
+			<Spinner />
+		);
+	}
+
+	return (
+		<div className="rondine-dashboard" data-testid="rondine-dashboard">
+			<div className="rondine-dashboard__grid">
+				<BridgeCard status={ status } />
+				<WhatsAppCard status={ status } />
+				<AttentionCard />
+				<RecentCampaignsCard connected={ status.bridge.connected } />
+				<SiteCard status={ status } />
+			</div>
+		</div>
+	);
+}

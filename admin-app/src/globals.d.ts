@@ -1,0 +1,2 @@
+// Stylesheets are handled by webpack (and mocked in unit tests).
+declare module '*.scss';

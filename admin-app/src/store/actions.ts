@@ -1,0 +1,447 @@
+/**
+ * WordPress dependencies
+ */
+import apiFetch from '@wordpress/api-fetch';
+import type { APIFetchOptions } from '@wordpress/api-fetch';
+import { __, sprintf } from '@wordpress/i18n';
+import { store as noticesStore } from '@wordpress/notices';
+import { addQueryArgs } from '@wordpress/url';
+
+/**
+ * Internal dependencies
+ */
+import { PATHS } from './constants';
+import { queryKey } from './query-key';
+import type {
+	ApiError,
+	AudienceCount,
+	AudienceCountRequest,
+	AudienceField,
+	Campaign,
+	CampaignAction,
+	CampaignInput,
+	CampaignStats,
+	ContactList,
+	ContactsPage,
+	ContactsQuery,
+	ImportReport,
+	ImportRequest,
+	RecipientsPage,
+	RecipientsQuery,
+	Segment,
+	Settings,
+	Status,
+	Template,
+} from './types';
+
+/* -------------------------------------------------------------------------
+ * Plain actions
+ * ---------------------------------------------------------------------- */
+
+export const receiveStatus = ( status: Status ) =>
+	( { type: 'RECEIVE_STATUS', status } ) as const;
+
+export const receiveSettings = ( settings: Settings ) =>
+	( { type: 'RECEIVE_SETTINGS', settings } ) as const;
+
+export const receiveCampaigns = ( campaigns: Campaign[] ) =>
+	( { type: 'RECEIVE_CAMPAIGNS', campaigns } ) as const;
+
+export const receiveCampaign = ( campaign: Campaign ) =>
+	( { type: 'RECEIVE_CAMPAIGN', campaign } ) as const;
+
+export const removeCampaign = ( id: string ) =>
+	( { type: 'REMOVE_CAMPAIGN', id } ) as const;
+
+export const receiveCampaignStats = ( id: string, stats: CampaignStats ) =>
+	( { type: 'RECEIVE_CAMPAIGN_STATS', id, stats } ) as const;
+
+export const receiveRecipients = ( key: string, page: RecipientsPage ) =>
+	( { type: 'RECEIVE_RECIPIENTS', key, page } ) as const;
+
+export const receiveTemplates = ( templates: Template[] ) =>
+	( { type: 'RECEIVE_TEMPLATES', templates } ) as const;
+
+export const receiveSegments = ( segments: Segment[] ) =>
+	( { type: 'RECEIVE_SEGMENTS', segments } ) as const;
+
+export const receiveSegment = ( segment: Segment ) =>
+	( { type: 'RECEIVE_SEGMENT', segment } ) as const;
+
+export const removeSegment = ( id: number ) =>
+	( { type: 'REMOVE_SEGMENT', id } ) as const;
+
+export const receiveLists = ( lists: ContactList[] ) =>
+	( { type: 'RECEIVE_LISTS', lists } ) as const;
+
+export const receiveList = ( list: ContactList ) =>
+	( { type: 'RECEIVE_LIST', list } ) as const;
+
+export const removeList = ( id: number ) =>
+	( { type: 'REMOVE_LIST', id } ) as const;
+
+export const receiveAudienceFields = ( fields: AudienceField[] ) =>
+	( { type: 'RECEIVE_AUDIENCE_FIELDS', fields } ) as const;
+
+export const receiveContacts = ( key: string, page: ContactsPage ) =>
+	( { type: 'RECEIVE_CONTACTS', key, page } ) as const;
+
+export type Action = ReturnType<
+	| typeof receiveStatus
+	| typeof receiveSettings
+	| typeof receiveCampaigns
+	| typeof receiveCampaign
+	| typeof removeCampaign
+	| typeof receiveCampaignStats
+	| typeof receiveRecipients
+	| typeof receiveTemplates
+	| typeof receiveSegments
+	| typeof receiveSegment
+	| typeof removeSegment
+	| typeof receiveLists
+	| typeof receiveList
+	| typeof removeList
+	| typeof receiveAudienceFields
+	| typeof receiveContacts
+>;
+
+/* -------------------------------------------------------------------------
+ * Thunks
+ * ---------------------------------------------------------------------- */
+
+/* The thunk arguments of @wordpress/data are not typed for a store that refers to itself. */
+export interface ThunkArgs {
+	dispatch: any;
+	select: any;
+	resolveSelect: any;
+	registry: any;
+}
+
+/**
+ * The message to show for a failed request: the server's own message when
+ * it sent one (WordPress REST errors and the bridge errors the plugin passes
+ * on both carry `message`), otherwise a generic one.
+ */
+export function errorMessage( error: unknown ): string {
+	const apiError = error as ApiError | undefined;
+	if (
+		apiError &&
+		typeof apiError.message === 'string' &&
+		apiError.message
+	) {
+		return apiError.message;
+	}
+	return __( 'The request failed. Please try again.', 'rondine' );
+}
+
+/**
+ * Shows a failed request as an error notice, then rethrows so that the
+ * caller (a form) can keep the user's input and stay where it is.
+ */
+export const reportError =
+	( error: unknown, context?: string ) =>
+	( { registry }: ThunkArgs ) => {
+		const message = errorMessage( error );
+		registry.dispatch( noticesStore ).createErrorNotice(
+			context
+				? sprintf(
+						/* translators: 1: what failed, 2: the server's error message. */
+						__( '%1$s: %2$s', 'rondine' ),
+						context,
+						message
+					)
+				: message,
+			{ id: 'rondine-error' }
+		);
+	};
+
+const success =
+	( message: string ) =>
+	( { registry }: ThunkArgs ) => {
+		registry
+			.dispatch( noticesStore )
+			.createSuccessNotice( message, { type: 'snackbar' } );
+	};
+
+/** Runs a request and turns a failure into an error notice before rethrowing. */
+async function request< T >(
+	args: ThunkArgs,
+	options: APIFetchOptions< true >,
+	context?: string
+): Promise< T > {
+	try {
+		return await apiFetch< T >( options );
+	} catch ( error ) {
+		args.dispatch( reportError( error, context ) );
+		throw error;
+	}
+}
+
+export const refreshStatus = () => async ( args: ThunkArgs ) => {
+	const status = await request< Status >( args, { path: PATHS.status } );
+	args.dispatch( receiveStatus( status ) );
+	return status;
+};
+
+export const saveSettings =
+	( settings: Partial< Settings > & { connection_code?: string } ) =>
+	async ( args: ThunkArgs ) => {
+		const saved = await request< Settings >(
+			args,
+			{ path: PATHS.settings, method: 'POST', data: settings },
+			__( 'Settings not saved', 'rondine' )
+		);
+		args.dispatch( receiveSettings( saved ) );
+		args.dispatch( success( __( 'Settings saved.', 'rondine' ) ) );
+		// The connection may have changed: the dashboard must read it again.
+		args.registry
+			.dispatch( 'rondine/admin' )
+			.invalidateResolution( 'getStatus', [] );
+		return saved;
+	};
+
+export const saveWhatsAppCredentials =
+	( credentials: Record< string, string > ) => async ( args: ThunkArgs ) => {
+		const result = await request< Record< string, unknown > >(
+			args,
+			{ path: PATHS.whatsapp, method: 'PUT', data: credentials },
+			__( 'WhatsApp credentials not saved', 'rondine' )
+		);
+		args.dispatch(
+			success(
+				__( 'WhatsApp credentials saved on the bridge.', 'rondine' )
+			)
+		);
+		args.registry
+			.dispatch( 'rondine/admin' )
+			.invalidateResolution( 'getStatus', [] );
+		return result;
+	};
+
+export const syncTemplates = () => async ( args: ThunkArgs ) => {
+	const templates = await request< Template[] >(
+		args,
+		{ path: addQueryArgs( PATHS.templates, { refresh: 1 } ) },
+		__( 'Templates not synced', 'rondine' )
+	);
+	args.dispatch( receiveTemplates( templates ) );
+	return templates;
+};
+
+export const saveCampaign =
+	( campaign: CampaignInput ) => async ( args: ThunkArgs ) => {
+		const { id, ...data } = campaign;
+		const saved = await request< Campaign >(
+			args,
+			id
+				? { path: `${ PATHS.campaigns }/${ id }`, method: 'PUT', data }
+				: { path: PATHS.campaigns, method: 'POST', data },
+			__( 'Campaign not saved', 'rondine' )
+		);
+		args.dispatch( receiveCampaign( saved ) );
+		args.dispatch(
+			success(
+				saved.state === 'scheduled'
+					? __( 'Campaign scheduled.', 'rondine' )
+					: __( 'Campaign saved as draft.', 'rondine' )
+			)
+		);
+		return saved;
+	};
+
+export const deleteCampaign = ( id: string ) => async ( args: ThunkArgs ) => {
+	await request(
+		args,
+		{ path: `${ PATHS.campaigns }/${ id }`, method: 'DELETE' },
+		__( 'Campaign not deleted', 'rondine' )
+	);
+	args.dispatch( removeCampaign( id ) );
+	args.dispatch( success( __( 'Campaign deleted.', 'rondine' ) ) );
+};
+
+const ACTION_DONE: Record< CampaignAction, () => string > = {
+	schedule: () => __( 'Campaign scheduled.', 'rondine' ),
+	pause: () => __( 'Campaign paused.', 'rondine' ),
+	resume: () => __( 'Campaign resumed.', 'rondine' ),
+	cancel: () => __( 'Campaign cancelled.', 'rondine' ),
+	duplicate: () => __( 'Campaign duplicated as a new draft.', 'rondine' ),
+	'retry-failed': () =>
+		__( 'A new draft with the failed recipients was created.', 'rondine' ),
+};
+
+/**
+ * Runs a lifecycle operation. `duplicate` and `retry-failed` answer with the
+ * new draft, which is returned so that the caller can open it.
+ */
+export const runCampaignAction =
+	( id: string, action: CampaignAction ) => async ( args: ThunkArgs ) => {
+		const campaign = await request< Campaign >(
+			args,
+			{
+				path: `${ PATHS.campaigns }/${ id }/${ action }`,
+				method: 'POST',
+			},
+			__( 'Campaign not changed', 'rondine' )
+		);
+		args.dispatch( receiveCampaign( campaign ) );
+		args.dispatch( success( ACTION_DONE[ action ]() ) );
+		if ( action === 'duplicate' || action === 'retry-failed' ) {
+			// The original changed too (its list position, a retry link).
+			args.registry
+				.dispatch( 'rondine/admin' )
+				.invalidateResolution( 'getCampaigns', [] );
+		}
+		return campaign;
+	};
+
+export const refreshCampaign = ( id: string ) => async ( args: ThunkArgs ) => {
+	const [ campaign, stats ] = await Promise.all( [
+		apiFetch< Campaign >( { path: `${ PATHS.campaigns }/${ id }` } ),
+		apiFetch< CampaignStats >( {
+			path: `${ PATHS.campaigns }/${ id }/stats`,
+		} ),
+	] );
+	args.dispatch( receiveCampaign( campaign ) );
+	args.dispatch( receiveCampaignStats( id, stats ) );
+};
+
+/**
+ * Paged routes may answer with `{ items, total }` or with a bare array;
+ * both become a page.
+ */
+export function asPage< T >(
+	response: T[] | { items?: T[]; total?: number } | null | undefined
+): { items: T[]; total: number } {
+	if ( Array.isArray( response ) ) {
+		return { items: response, total: response.length };
+	}
+	const items = response?.items ?? [];
+	return { items, total: response?.total ?? items.length };
+}
+
+export const fetchRecipients =
+	( id: string, query: RecipientsQuery = {} ) =>
+	async ( args: ThunkArgs ) => {
+		const response = await request< RecipientsPage >( args, {
+			path: addQueryArgs(
+				`${ PATHS.campaigns }/${ id }/recipients`,
+				query as Record< string, unknown >
+			),
+		} );
+		const page = asPage( response );
+		args.dispatch(
+			receiveRecipients(
+				queryKey( id, query as Record< string, unknown > ),
+				page
+			)
+		);
+		return page;
+	};
+
+export const countAudience =
+	( audience: AudienceCountRequest ) => async ( args: ThunkArgs ) =>
+		request< AudienceCount >(
+			args,
+			{ path: PATHS.audienceCount, method: 'POST', data: audience },
+			__( 'Audience not counted', 'rondine' )
+		);
+
+export const saveSegment =
+	( segment: Omit< Segment, 'id' > & { id?: number } ) =>
+	async ( args: ThunkArgs ) => {
+		const { id, ...data } = segment;
+		const saved = await request< Segment >(
+			args,
+			id
+				? { path: `${ PATHS.segments }/${ id }`, method: 'PUT', data }
+				: { path: PATHS.segments, method: 'POST', data },
+			__( 'Segment not saved', 'rondine' )
+		);
+		args.dispatch( receiveSegment( saved ) );
+		args.dispatch( success( __( 'Segment saved.', 'rondine' ) ) );
+		return saved;
+	};
+
+export const deleteSegment = ( id: number ) => async ( args: ThunkArgs ) => {
+	await request(
+		args,
+		{ path: `${ PATHS.segments }/${ id }`, method: 'DELETE' },
+		__( 'Segment not deleted', 'rondine' )
+	);
+	args.dispatch( removeSegment( id ) );
+	args.dispatch( success( __( 'Segment deleted.', 'rondine' ) ) );
+};
+
+export const saveList =
+	( list: Omit< ContactList, 'id' > & { id?: number } ) =>
+	async ( args: ThunkArgs ) => {
+		const { id, ...data } = list;
+		const saved = await request< ContactList >(
+			args,
+			id
+				? { path: `${ PATHS.lists }/${ id }`, method: 'PUT', data }
+				: { path: PATHS.lists, method: 'POST', data },
+			__( 'List not saved', 'rondine' )
+		);
+		args.dispatch( receiveList( saved ) );
+		return saved;
+	};
+
+export const deleteList = ( id: number ) => async ( args: ThunkArgs ) => {
+	await request(
+		args,
+		{ path: `${ PATHS.lists }/${ id }`, method: 'DELETE' },
+		__( 'List not deleted', 'rondine' )
+	);
+	args.dispatch( removeList( id ) );
+	args.dispatch( success( __( 'List deleted.', 'rondine' ) ) );
+};
+
+/**
+ * Uploads a CSV into a list. The report (imported rows, rejected rows with
+ * the reason) is returned for the import screen to show in full.
+ */
+export const importList =
+	( listId: number, importRequest: ImportRequest ) =>
+	async ( args: ThunkArgs ) => {
+		const body = new window.FormData();
+		body.append( 'file', importRequest.file );
+		body.append( 'mapping', JSON.stringify( importRequest.mapping ) );
+		body.append( 'consent', importRequest.consent );
+		if ( importRequest.default_country ) {
+			body.append( 'default_country', importRequest.default_country );
+		}
+		const report = await request< ImportReport >(
+			args,
+			{
+				path: `${ PATHS.lists }/${ listId }/import`,
+				method: 'POST',
+				body,
+			},
+			__( 'Import failed', 'rondine' )
+		);
+		// The list's size changed.
+		args.registry
+			.dispatch( 'rondine/admin' )
+			.invalidateResolution( 'getLists', [] );
+		return report;
+	};
+
+export const fetchContacts =
+	( query: ContactsQuery = {} ) =>
+	async ( args: ThunkArgs ) => {
+		const response = await request< ContactsPage >( args, {
+			path: addQueryArgs(
+				PATHS.contacts,
+				query as Record< string, unknown >
+			),
+		} );
+		const page = asPage( response );
+		args.dispatch(
+			receiveContacts(
+				queryKey( 'contacts', query as Record< string, unknown > ),
+				page
+			)
+		);
+		return page;
+	};

@@ -1,0 +1,113 @@
+/**
+ * WordPress dependencies
+ */
+import apiFetch from '@wordpress/api-fetch';
+import { addQueryArgs } from '@wordpress/url';
+
+/**
+ * Internal dependencies
+ */
+import { PATHS } from './constants';
+import {
+	asPage,
+	fetchContacts,
+	fetchRecipients,
+	receiveAudienceFields,
+	receiveCampaign,
+	receiveCampaignStats,
+	receiveCampaigns,
+	receiveLists,
+	receiveSegments,
+	receiveSettings,
+	receiveStatus,
+	receiveTemplates,
+	reportError,
+} from './actions';
+import type { ThunkArgs } from './actions';
+import type {
+	AudienceField,
+	Campaign,
+	CampaignStats,
+	ContactList,
+	ContactsQuery,
+	RecipientsQuery,
+	Segment,
+	Settings,
+	Status,
+	Template,
+} from './types';
+
+/**
+ * Fetches `path` and hands the answer to `receive`; a failure becomes an
+ * error notice with the server's message and leaves the state as it was.
+ */
+function resolveWith< T >( path: string, receive: ( data: T ) => unknown ) {
+	return async ( { dispatch }: ThunkArgs ) => {
+		try {
+			dispatch( receive( await apiFetch< T >( { path } ) ) );
+		} catch ( error ) {
+			dispatch( reportError( error ) );
+			throw error;
+		}
+	};
+}
+
+export const getStatus = () =>
+	resolveWith< Status >( PATHS.status, receiveStatus );
+
+export const getSettings = () =>
+	resolveWith< Settings >( PATHS.settings, receiveSettings );
+
+export const getCampaigns = () =>
+	resolveWith< Campaign[] | { items: Campaign[] } >(
+		addQueryArgs( PATHS.campaigns, { per_page: 100 } ),
+		( response ) => receiveCampaigns( asPage( response ).items )
+	);
+
+export const getCampaign = ( id: string ) =>
+	resolveWith< Campaign >( `${ PATHS.campaigns }/${ id }`, receiveCampaign );
+
+export const getCampaignStats = ( id: string ) =>
+	resolveWith< CampaignStats >(
+		`${ PATHS.campaigns }/${ id }/stats`,
+		( stats ) => receiveCampaignStats( id, stats )
+	);
+
+export const getCampaignRecipients =
+	( id: string, query: RecipientsQuery = {} ) =>
+	async ( { dispatch }: ThunkArgs ) => {
+		await dispatch( fetchRecipients( id, query ) );
+	};
+
+export const getTemplates = () =>
+	resolveWith< Template[] >( PATHS.templates, receiveTemplates );
+
+export const getApprovedTemplates =
+	() =>
+	async ( { resolveSelect }: ThunkArgs ) => {
+		await resolveSelect.getTemplates();
+	};
+
+export const getSegments = () =>
+	resolveWith< Segment[] >( PATHS.segments, receiveSegments );
+
+export const getLists = () =>
+	resolveWith< ContactList[] >( PATHS.lists, receiveLists );
+
+export const getAudienceFields = () =>
+	resolveWith< AudienceField[] >(
+		PATHS.audienceFields,
+		receiveAudienceFields
+	);
+
+export const getContacts =
+	( query: ContactsQuery = {} ) =>
+	async ( { dispatch }: ThunkArgs ) => {
+		await dispatch( fetchContacts( query ) );
+	};
+
+export const getRecentCampaigns =
+	() =>
+	async ( { resolveSelect }: ThunkArgs ) => {
+		await resolveSelect.getCampaigns();
+	};

@@ -1,0 +1,322 @@
+/**
+ * Shapes of the `rondine/v1` REST API as the admin app reads them.
+ *
+ * Fields the plugin may omit (because the bridge is unreachable, or a
+ * WhatsApp number is not configured yet) are optional, and the screens say
+ * so instead of guessing a value.
+ */
+
+export interface BootData {
+	restNamespace?: string;
+	version?: string;
+	siteTimezone?: string;
+	timezoneOffset?: number;
+	defaultCountry?: string;
+	adminUrl?: string;
+	locale?: string;
+}
+
+export interface WhatsAppStatus {
+	phone_number?: string | null;
+	display_name?: string | null;
+	quality?: string | null;
+	tier?: string | null;
+	daily_limit?: number | null;
+	used_24h?: number | null;
+	remaining_24h?: number | null;
+	throughput_mps?: number | null;
+	mode?: 'sandbox' | 'live' | string;
+	token_valid?: boolean | null;
+}
+
+export interface BridgeState {
+	connected: boolean;
+	reachable?: boolean;
+	url?: string | null;
+	site_id?: string | null;
+	error?: string | null;
+	status?: WhatsAppStatus | null;
+}
+
+export interface Status {
+	plugin_version: string;
+	wordpress_version: string;
+	php_version: string;
+	woocommerce?: {
+		active?: boolean;
+		data_present?: boolean;
+		storage?: string | null;
+		customers?: number | null;
+		orders?: number | null;
+	};
+	bridge: BridgeState;
+}
+
+export interface Settings {
+	connected?: boolean;
+	bridge_url?: string | null;
+	site_id?: string | null;
+	default_country?: string;
+	consent_text?: string;
+	whatsapp_configured?: boolean;
+	timezone?: string;
+}
+
+export type CampaignState =
+	| 'draft'
+	| 'scheduled'
+	| 'starting'
+	| 'running'
+	| 'paused'
+	| 'completed'
+	| 'cancelled'
+	| 'failed';
+
+export interface VariableMapping {
+	/** Where the variable sits: `header`, `body` or `button:<index>`. */
+	component: string;
+	/** Position of the placeholder (`1` for `{{1}}`) or the named parameter. */
+	key: string;
+	/** Contact field whose value fills the variable, or `static`. */
+	field: string;
+	/** Text used when the contact has no value for the field (or the static text). */
+	fallback: string;
+}
+
+export interface CampaignAudience {
+	segments: number[];
+	lists: number[];
+}
+
+export interface CampaignTemplateRef {
+	name: string;
+	language: string;
+	variables: VariableMapping[];
+}
+
+export interface CampaignCounts {
+	total?: number;
+	sent?: number;
+	delivered?: number;
+	read?: number;
+	failed?: number;
+}
+
+export interface Campaign {
+	id: string;
+	name: string;
+	state: CampaignState;
+	start_at: string | null;
+	audience: CampaignAudience;
+	template: CampaignTemplateRef | null;
+	on_daily_limit?: 'fail' | 'wait';
+	audience_size?: number | null;
+	counts?: CampaignCounts;
+	retry_of?: string | null;
+	created_at?: string;
+	updated_at?: string;
+}
+
+export type CampaignInput = Partial< Omit< Campaign, 'id' | 'state' > > & {
+	id?: string;
+	schedule?: boolean;
+};
+
+export type CampaignAction =
+	'schedule' | 'pause' | 'resume' | 'cancel' | 'duplicate' | 'retry-failed';
+
+export interface CampaignStats {
+	campaign_id?: string;
+	state?: CampaignState;
+	total: number;
+	automations?: {
+		to_start: number;
+		in_progress: number;
+		completed: number;
+		failed: number;
+	};
+	messages: {
+		pending?: number;
+		sent: number;
+		delivered: number;
+		read: number;
+		failed: number;
+	};
+	interactions?: {
+		replies?: number;
+		button_clicks?: number;
+		total?: number;
+	};
+	errors?: Array< { code: string; reason?: string; count: number } >;
+	throughput_mps?: number | null;
+	eta_seconds?: number | null;
+	started_at?: string | null;
+	finished_at?: string | null;
+}
+
+export interface Recipient {
+	contact_id?: number | string | null;
+	phone: string;
+	name?: string | null;
+	status: string;
+	error_code?: string | null;
+	error_reason?: string | null;
+	retryable?: boolean;
+	updated_at?: string | null;
+}
+
+export interface RecipientsPage {
+	items: Recipient[];
+	total: number;
+}
+
+export interface RecipientsQuery {
+	status?: string;
+	error?: string;
+	page?: number;
+	per_page?: number;
+}
+
+export interface TemplateButton {
+	type: string;
+	text: string;
+	url?: string;
+	phone_number?: string;
+}
+
+export interface TemplateComponent {
+	type: 'HEADER' | 'BODY' | 'FOOTER' | 'BUTTONS' | string;
+	format?: 'TEXT' | 'IMAGE' | 'VIDEO' | 'DOCUMENT' | 'LOCATION' | string;
+	text?: string;
+	buttons?: TemplateButton[];
+	example?: unknown;
+}
+
+export interface Template {
+	id?: string;
+	name: string;
+	language: string;
+	status: string;
+	category: string;
+	components: TemplateComponent[];
+	parameter_format?: 'POSITIONAL' | 'NAMED' | string;
+	rejected_reason?: string | null;
+	sendable?: boolean;
+}
+
+export type FilterValue = string | number | boolean | string[] | number[];
+
+export interface SegmentFilter {
+	field: string;
+	operator: string;
+	value: FilterValue | null;
+}
+
+export interface SegmentGroup {
+	/** How the filters inside the group combine. */
+	match: 'all' | 'any';
+	filters: SegmentFilter[];
+}
+
+export interface SegmentDefinition {
+	/** How the groups combine. */
+	match: 'all' | 'any';
+	groups: SegmentGroup[];
+}
+
+export interface Segment {
+	id: number;
+	name: string;
+	definition: SegmentDefinition;
+	count?: number | null;
+	updated_at?: string;
+}
+
+export interface ContactList {
+	id: number;
+	name: string;
+	description?: string;
+	count?: number;
+	created_at?: string;
+}
+
+export interface AudienceFieldOption {
+	value: string;
+	label: string;
+}
+
+export interface AudienceField {
+	key: string;
+	label: string;
+	type: 'number' | 'money' | 'date' | 'string' | 'enum' | 'boolean' | string;
+	operators: Array< { value: string; label: string } | string >;
+	options?: AudienceFieldOption[];
+	multiple?: boolean;
+}
+
+export interface AudienceCountRequest {
+	segments?: number[];
+	lists?: number[];
+	definition?: SegmentDefinition;
+}
+
+export interface AudienceSampleContact {
+	id?: number;
+	first_name?: string;
+	last_name?: string;
+	phone?: string;
+	email?: string;
+	country?: string;
+}
+
+export interface AudienceCount {
+	count: number;
+	sample?: AudienceSampleContact[];
+}
+
+export interface Contact {
+	id: number;
+	first_name?: string;
+	last_name?: string;
+	email?: string;
+	phone?: string | null;
+	country?: string;
+	source?: string;
+	consent?: boolean | string;
+	tags?: string[];
+}
+
+export interface ContactsQuery {
+	search?: string;
+	page?: number;
+	per_page?: number;
+	list?: number;
+}
+
+export interface ContactsPage {
+	items: Contact[];
+	total: number;
+}
+
+export interface ImportMapping {
+	[ column: string ]: string;
+}
+
+export interface ImportRequest {
+	file: File;
+	mapping: ImportMapping;
+	default_country?: string;
+	consent: 'column' | 'attested' | 'none';
+}
+
+export interface ImportReport {
+	imported: number;
+	updated?: number;
+	rejected: Array< { row: number; reason: string; value?: string } >;
+}
+
+export interface ApiError {
+	code?: string;
+	message?: string;
+	data?: { status?: number } & Record< string, unknown >;
+}

@@ -1,0 +1,119 @@
+/**
+ * The first stage of the chat button: inlined in the page by the plugin, it reads the inlined configuration and
+ * shows the button when the show rules allow. It makes no network request: the chat panel is imported only when the
+ * visitor shows intent (hover, focus, touch or click).
+ */
+
+/**
+ * Internal dependencies
+ */
+import css from './button.css?inline';
+import type { Config, DayHours, PanelApi } from './types';
+
+const DAYS = 'SunMonTueWedThuFriSat';
+
+/**
+ * The weekday (0 = Sunday) and the minutes after midnight now in the shop's timezone.
+ *
+ * @param timeZone An IANA time zone name (the plugin turns WordPress's fixed offsets into one).
+ */
+function shopTime( timeZone: string ): [ number, number ] {
+	const [ day = '', hour, minute ] = new Intl.DateTimeFormat( 'en-US', {
+		timeZone,
+		weekday: 'short',
+		hour: 'numeric',
+		minute: 'numeric',
+		hourCycle: 'h23',
+	} )
+		.format()
+		.split( /\W+/ );
+	return [ DAYS.indexOf( day ) / 3, +hour! * 60 + +minute! ];
+}
+
+function working(
+	hours: DayHours[] | null,
+	[ day, minutes ]: [ number, number ]
+) {
+	return (
+		! hours ||
+		!! hours[ day ]?.some(
+			( [ from, to ] ) => from <= minutes && minutes < to
+		)
+	);
+}
+
+function start( config: Config ) {
+	const win = window;
+	const doc = document;
+	const mobile = win.matchMedia( '(max-width: 767px)' ).matches;
+	if ( config.device === ( mobile ? 'desktop' : 'mobile' ) ) {
+		return;
+	}
+	// Without WooCommerce's own data, a product page is one that carries Product structured data.
+	if (
+		config.productOnly &&
+		! config.product &&
+		! [
+			...doc.querySelectorAll( 'script[type="application/ld+json"]' ),
+		].some( ( script ) =>
+			/"@type"\s*:\s*"Product"/.test( script.textContent || '' )
+		)
+	) {
+		return;
+	}
+	const now = shopTime( config.timezone );
+	const online = config.agents.map( ( agent ) =>
+		working( agent.hours, now )
+	);
+	if ( ! online.includes( true ) && config.offHours === 'hide' ) {
+		return;
+	}
+
+	let panel: Promise< PanelApi > | undefined;
+	const root = doc.createElement( 'div' );
+	root.className =
+		'rondine-chat' + ( config.position === 'left' ? ' is-left' : '' );
+	root.style.cssText = `--rondine-color:${ config.color };--rondine-text:${ config.textColor }`;
+	// Only constant markup goes through innerHTML: texts from the settings go in through textContent and attributes.
+	root.innerHTML =
+		`<style>${ css }</style><button class="rondine-chat-button" type="button" aria-haspopup="dialog" aria-expanded="false">` +
+		'<svg viewBox="0 0 32 32" aria-hidden="true" focusable="false"><path d="M16 3a13 13 0 0 0-11 20l-2 6 6.4-1.8A13 13 0 1 0 16 3zm-4.6 6.6c.5 0 .8.4 1 1l1 2.3c.2.5-.7 1.4-1 1.9 1.2 2.4 2.9 3.9 5 4.8.5-.4 1.2-1.6 1.8-1.4l2.4 1.2c.6.3.5 1.5-.4 2.3-2 1.8-5.4.4-8.2-2.6-2.6-2.8-3.3-5.6-1.8-7.1.4-.4.8-.4 1.2-.4z"/></svg><span></span></button>';
+	const button = root.lastChild as HTMLButtonElement;
+	button.setAttribute( 'aria-label', config.cta || config.i18n.open );
+	button.lastChild!.textContent = config.cta;
+
+	const load = () =>
+		( panel ||= import( /* @vite-ignore */ config.panel ).then(
+			( module ) => module.mount( { config, online, root, button } )
+		) );
+	for ( const intent of [ 'pointerenter', 'focus', 'touchstart' ] ) {
+		button.addEventListener( intent, load, { passive: true } );
+	}
+	button.onclick = () => load().then( ( api ) => api.toggle() );
+
+	const due = Date.now() + config.delay * 1e3;
+	const show = () => {
+		const el = doc.documentElement;
+		const scrollable = el.scrollHeight - win.innerHeight;
+		if ( Date.now() < due ) {
+			return setTimeout( show, due - Date.now() );
+		}
+		// A page too short to scroll meets any scroll-depth rule.
+		if (
+			scrollable > 0 &&
+			( win.scrollY * 100 ) / scrollable < config.scroll
+		) {
+			return win.addEventListener( 'scroll', show, {
+				once: true,
+				passive: true,
+			} );
+		}
+		doc.body.append( root );
+	};
+	show();
+}
+
+const data = document.getElementById( 'rondine-chat-config' );
+if ( data ) {
+	start( JSON.parse( data.textContent! ) );
+}

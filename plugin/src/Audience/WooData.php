@@ -1,0 +1,96 @@
+<?php
+/**
+ * Where WooCommerce keeps its data on this site.
+ *
+ * @package Rondine
+ */
+
+namespace Rondine\Audience;
+
+use Rondine\Plugin;
+
+/**
+ * Finds WooCommerce's tables and the order storage in use (HPOS or posts), independently of whether the
+ * WooCommerce plugin is loaded: the audience is read from the tables.
+ */
+final class WooData {
+
+	/**
+	 * Tables Rondine reads, without prefix.
+	 */
+	public const TABLES = array(
+		'wc_orders',
+		'wc_order_addresses',
+		'wc_customer_lookup',
+		'wc_order_stats',
+		'wc_order_product_lookup',
+	);
+
+	/**
+	 * Cache of table existence for this request.
+	 *
+	 * @var array<string,bool>
+	 */
+	private static array $exists = array();
+
+	/**
+	 * Whether a table (without prefix) exists.
+	 *
+	 * @param string $table Table name without prefix.
+	 */
+	public static function has( string $table ): bool {
+		global $wpdb;
+		if ( ! isset( self::$exists[ $table ] ) ) {
+			$name                   = $wpdb->prefix . $table;
+			self::$exists[ $table ] = $name === $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', $wpdb->esc_like( $name ) ) );
+		}
+		return self::$exists[ $table ];
+	}
+
+	/**
+	 * Forgets the table cache (tests create tables).
+	 */
+	public static function reset(): void {
+		self::$exists = array();
+	}
+
+	/**
+	 * `hpos` when orders are authoritative in wc_orders, `legacy` when in posts, `none` without order data.
+	 */
+	public static function order_storage(): string {
+		if ( self::has( 'wc_orders' ) && 'yes' === get_option( 'woocommerce_custom_orders_table_enabled' ) ) {
+			return 'hpos';
+		}
+		global $wpdb;
+		$legacy = (int) $wpdb->get_var( $wpdb->prepare( "SELECT COUNT(*) FROM {$wpdb->posts} WHERE post_type = %s LIMIT 1", 'shop_order' ) );
+		if ( $legacy > 0 ) {
+			return 'legacy';
+		}
+		return self::has( 'wc_orders' ) ? 'hpos' : 'none';
+	}
+
+	/**
+	 * For GET /status.
+	 *
+	 * @return array<string,mixed>
+	 */
+	public static function summary(): array {
+		global $wpdb;
+		$tables = array();
+		foreach ( self::TABLES as $table ) {
+			$tables[ $table ] = self::has( $table );
+		}
+		$storage = self::order_storage();
+		return array(
+			'active'        => Plugin::woocommerce_active(),
+			'version'       => defined( 'WC_VERSION' ) ? WC_VERSION : ( get_option( 'woocommerce_version' ) ? (string) get_option( 'woocommerce_version' ) : null ),
+			'data_present'  => $tables['wc_customer_lookup'] && $tables['wc_order_stats'] && 'none' !== $storage,
+			'order_storage' => $storage,
+			'tables'        => $tables,
+			'customers'     => $tables['wc_customer_lookup'] ? (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->prefix}wc_customer_lookup" ) : 0,
+			'orders'        => $tables['wc_order_stats'] ? (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->prefix}wc_order_stats WHERE parent_id = 0" ) : 0,
+			'contacts'      => (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->prefix}rondine_contacts" ),
+			'opted_in'      => (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->prefix}rondine_contacts WHERE consent = 'granted' AND phone IS NOT NULL" ),
+		);
+	}
+}

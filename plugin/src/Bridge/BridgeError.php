@@ -1,0 +1,62 @@
+<?php
+/**
+ * Error from or about the bridge.
+ *
+ * @package Rondine
+ */
+
+namespace Rondine\Bridge;
+
+/**
+ * A failed bridge call, with the HTTP status to pass on to the admin app and the bridge's own code and message.
+ */
+final class BridgeError extends \RuntimeException {
+
+	/**
+	 * Machine-readable code, e.g. `rondine_bridge_unreachable` or the bridge's own `campaign_running`.
+	 *
+	 * @var string
+	 */
+	private string $error_code;
+
+	/**
+	 * HTTP status to answer with.
+	 *
+	 * @var int
+	 */
+	private int $status;
+
+	/**
+	 * Constructor.
+	 *
+	 * @param string $error_code Code.
+	 * @param string $message    Message for a human (already translated when it is ours).
+	 * @param int    $status     HTTP status.
+	 */
+	public function __construct( string $error_code, string $message, int $status ) {
+		parent::__construct( $message );
+		$this->error_code = $error_code;
+		$this->status     = $status;
+	}
+
+	/**
+	 * Code.
+	 */
+	public function error_code(): string {
+		return $this->error_code;
+	}
+
+	/**
+	 * HTTP status.
+	 */
+	public function status(): int {
+		return $this->status;
+	}
+
+	/**
+	 * As a WP_Error for a REST response.
+	 */
+	public function to_wp_error(): \WP_Error {
+		return new \WP_Error( $this->error_code, $this->getMessage(), array( 'status' => $this->status ) );
+	}
+}

@@ -1,0 +1,179 @@
+<?php
+/**
+ * Signed HTTP client for the bridge.
+ *
+ * @package Rondine
+ */
+
+namespace Rondine\Bridge;
+
+/**
+ * Sends signed requests to the bridge through the WordPress HTTP API and turns every failure into a BridgeError
+ * carrying the bridge's status, code and message, so the admin app can show what the bridge said.
+ */
+final class Client {
+
+	/**
+	 * Bridge base URL without a trailing slash.
+	 *
+	 * @var string
+	 */
+	private string $base_url;
+
+	/**
+	 * Site id.
+	 *
+	 * @var string
+	 */
+	private string $site_id;
+
+	/**
+	 * Raw secret bytes.
+	 *
+	 * @var string
+	 */
+	private string $secret;
+
+	/**
+	 * Seconds before a request is abandoned.
+	 *
+	 * @var float
+	 */
+	private float $timeout;
+
+	/**
+	 * Constructor.
+	 *
+	 * @param string $base_url Bridge base URL.
+	 * @param string $site_id  Site id.
+	 * @param string $secret   Raw secret bytes.
+	 * @param float  $timeout  Seconds.
+	 */
+	public function __construct( string $base_url, string $site_id, string $secret, float $timeout = 15.0 ) {
+		$this->base_url = rtrim( $base_url, '/' );
+		$this->site_id  = $site_id;
+		$this->secret   = $secret;
+		$this->timeout  = $timeout;
+	}
+
+	/**
+	 * The client for the stored connection.
+	 *
+	 * @throws BridgeError When the site is not connected.
+	 */
+	public static function from_connection(): self {
+		$connection = Connection::stored();
+		if ( null === $connection ) {
+			throw new BridgeError(
+				'rondine_not_connected',
+				__( 'Rondine is not connected to a bridge yet. Paste the connection code in Settings.', 'rondine' ),
+				409
+			);
+		}
+		return new self( $connection['url'], $connection['site'], $connection['secret_bytes'] );
+	}
+
+	/**
+	 * Sends a request and decodes the JSON answer.
+	 *
+	 * @param string               $method HTTP method.
+	 * @param string               $path   Path with query string, starting with /.
+	 * @param mixed                $body   Value to send as JSON, null for none.
+	 * @param array<string,string> $extra_headers Extra headers (e.g. Accept).
+	 * @return array{status:int,body:mixed,raw:string,content_type:string}
+	 * @throws BridgeError On a network error or a status >= 400.
+	 */
+	public function request( string $method, string $path, $body = null, array $extra_headers = array() ): array {
+		$method  = strtoupper( $method );
+		$payload = null === $body ? '' : (string) wp_json_encode( $body, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE );
+		$headers = array_merge(
+			array( 'Accept' => 'application/json' ),
+			$extra_headers,
+			Signer::headers( $this->site_id, $this->secret, $method, $path, $payload )
+		);
+		if ( '' !== $payload ) {
+			$headers['Content-Type'] = 'application/json';
+		}
+		$response = wp_remote_request(
+			$this->base_url . $path,
+			array(
+				'method'      => $method,
+				'headers'     => $headers,
+				'body'        => '' === $payload ? null : $payload,
+				'timeout'     => $this->timeout,
+				'redirection' => 0,
+				'user-agent'  => 'Rondine/' . ( defined( 'RONDINE_VERSION' ) ? RONDINE_VERSION : 'dev' ) . '; ' . home_url( '/' ),
+			)
+		);
+		if ( is_wp_error( $response ) ) {
+			throw new BridgeError(
+				'rondine_bridge_unreachable',
+				sprintf(
+					/* translators: 1: bridge URL, 2: the network error. */
+					__( 'The bridge at %1$s could not be reached: %2$s', 'rondine' ),
+					$this->base_url,
+					$response->get_error_message()
+				),
+				502
+			);
+		}
+		$status       = (int) wp_remote_retrieve_response_code( $response );
+		$raw          = (string) wp_remote_retrieve_body( $response );
+		$content_type = (string) wp_remote_retrieve_header( $response, 'content-type' );
+		$decoded      = null;
+		if ( '' !== $raw && false !== strpos( $content_type, 'json' ) ) {
+			$decoded = json_decode( $raw, true );
+		}
+		if ( $status >= 400 ) {
+			throw self::error_from( $status, $decoded, $raw );
+		}
+		return array(
+			'status'       => $status,
+			'body'         => $decoded,
+			'raw'          => $raw,
+			'content_type' => $content_type,
+		);
+	}
+
+	/**
+	 * GET and return the decoded body.
+	 *
+	 * @param string $path Path.
+	 * @return mixed
+	 */
+	public function get( string $path ) {
+		return $this->request( 'GET', $path )['body'];
+	}
+
+	/**
+	 * Builds the error for a failed answer. The bridge answers `{error:{code,message}}`; Fastify's own errors
+	 * answer `{statusCode,code,error,message}`; anything else is reported with its status.
+	 *
+	 * @param int    $status  HTTP status.
+	 * @param mixed  $decoded Decoded JSON or null.
+	 * @param string $raw     Raw body.
+	 */
+	public static function error_from( int $status, $decoded, string $raw ): BridgeError {
+		$code    = '';
+		$message = '';
+		if ( is_array( $decoded ) && isset( $decoded['error'] ) && is_array( $decoded['error'] ) ) {
+			$code    = (string) ( $decoded['error']['code'] ?? '' );
+			$message = (string) ( $decoded['error']['message'] ?? '' );
+		} elseif ( is_array( $decoded ) ) {
+			$code    = (string) ( $decoded['code'] ?? '' );
+			$message = (string) ( $decoded['message'] ?? '' );
+		}
+		if ( '' === $message ) {
+			$message = sprintf(
+				/* translators: 1: HTTP status code, 2: start of the answer. */
+				__( 'The bridge answered with HTTP %1$d: %2$s', 'rondine' ),
+				$status,
+				'' === $raw ? __( '(empty answer)', 'rondine' ) : mb_substr( wp_strip_all_tags( $raw ), 0, 200 )
+			);
+		}
+		// A 401 from the bridge means our signature or connection is wrong, not that the WordPress user is: answer
+		// 502 so the admin app does not take it for an expired login.
+		$passed_status = 401 === $status ? 502 : $status;
+		return new BridgeError( '' === $code ? 'rondine_bridge_error' : $code, $message, $passed_status );
+	}
+}

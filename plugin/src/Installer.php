@@ -1,0 +1,177 @@
+<?php
+/**
+ * Tables and migrations.
+ *
+ * @package Rondine
+ */
+
+namespace Rondine;
+
+/**
+ * Creates and upgrades the plugin's own tables with dbDelta. The schema version is kept in `rondine_db_version`;
+ * an upgrade runs on activation and, after an update without re-activation, on the next admin or REST request.
+ */
+final class Installer {
+
+	public const DB_VERSION = '1';
+
+	/**
+	 * Table names without the WordPress prefix.
+	 */
+	public const TABLES = array(
+		'rondine_contacts',
+		'rondine_consent_log',
+		'rondine_segments',
+		'rondine_lists',
+		'rondine_list_members',
+		'rondine_tags',
+		'rondine_contact_tags',
+		'rondine_click_counts',
+	);
+
+	/**
+	 * Hooks.
+	 */
+	public static function register(): void {
+		add_action( 'admin_init', array( self::class, 'maybe_upgrade' ) );
+		add_action( 'rest_api_init', array( self::class, 'maybe_upgrade' ), 1 );
+	}
+
+	/**
+	 * Activation hook.
+	 */
+	public static function activate(): void {
+		self::install();
+	}
+
+	/**
+	 * Runs the migrations when the stored schema version is older than the code's.
+	 */
+	public static function maybe_upgrade(): void {
+		if ( get_option( 'rondine_db_version' ) !== self::DB_VERSION ) {
+			self::install();
+		}
+	}
+
+	/**
+	 * Creates or updates every table, then records the schema version.
+	 */
+	public static function install(): void {
+		global $wpdb;
+		require_once ABSPATH . 'wp-admin/includes/upgrade.php';
+		dbDelta( self::schema( $wpdb->prefix, $wpdb->get_charset_collate() ) );
+		update_option( 'rondine_db_version', self::DB_VERSION, true );
+		add_option( 'rondine_settings', Settings::defaults(), '', false );
+	}
+
+	/**
+	 * The CREATE TABLE statements, in dbDelta's format (two spaces after PRIMARY KEY, one column per line).
+	 *
+	 * Contacts are keyed by their normalised phone (E.164, NULL when the number is not valid) and, for WooCommerce
+	 * customers, by their `wc_customer_lookup.customer_id`.
+	 *
+	 * @param string $prefix  Table prefix.
+	 * @param string $collate Charset and collation clause.
+	 * @return string[]
+	 */
+	public static function schema( string $prefix, string $collate ): array {
+		return array(
+			"CREATE TABLE {$prefix}rondine_contacts (
+  id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+  phone varchar(20) DEFAULT NULL,
+  phone_raw varchar(64) NOT NULL DEFAULT '',
+  email varchar(100) NOT NULL DEFAULT '',
+  first_name varchar(100) NOT NULL DEFAULT '',
+  last_name varchar(100) NOT NULL DEFAULT '',
+  country char(2) NOT NULL DEFAULT '',
+  city varchar(100) NOT NULL DEFAULT '',
+  language varchar(20) NOT NULL DEFAULT '',
+  customer_id bigint(20) unsigned DEFAULT NULL,
+  user_id bigint(20) unsigned DEFAULT NULL,
+  source varchar(20) NOT NULL DEFAULT '',
+  consent varchar(10) NOT NULL DEFAULT 'none',
+  consent_updated_at datetime DEFAULT NULL,
+  created_at datetime NOT NULL,
+  updated_at datetime NOT NULL,
+  PRIMARY KEY  (id),
+  UNIQUE KEY phone (phone),
+  UNIQUE KEY customer_id (customer_id),
+  KEY user_id (user_id),
+  KEY email (email),
+  KEY consent_country (consent,country)
+) $collate;",
+			"CREATE TABLE {$prefix}rondine_consent_log (
+  id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+  contact_id bigint(20) unsigned DEFAULT NULL,
+  phone varchar(20) NOT NULL DEFAULT '',
+  email varchar(100) NOT NULL DEFAULT '',
+  status varchar(10) NOT NULL,
+  source varchar(30) NOT NULL,
+  wording text NOT NULL,
+  actor_id bigint(20) unsigned NOT NULL DEFAULT 0,
+  created_at datetime NOT NULL,
+  PRIMARY KEY  (id),
+  KEY contact_id (contact_id),
+  KEY phone (phone),
+  KEY email (email)
+) $collate;",
+			"CREATE TABLE {$prefix}rondine_segments (
+  id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+  name varchar(190) NOT NULL,
+  definition longtext NOT NULL,
+  created_at datetime NOT NULL,
+  updated_at datetime NOT NULL,
+  PRIMARY KEY  (id)
+) $collate;",
+			"CREATE TABLE {$prefix}rondine_lists (
+  id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+  name varchar(190) NOT NULL,
+  description text NOT NULL,
+  created_at datetime NOT NULL,
+  updated_at datetime NOT NULL,
+  PRIMARY KEY  (id)
+) $collate;",
+			"CREATE TABLE {$prefix}rondine_list_members (
+  list_id bigint(20) unsigned NOT NULL,
+  contact_id bigint(20) unsigned NOT NULL,
+  added_at datetime NOT NULL,
+  PRIMARY KEY  (list_id,contact_id),
+  KEY contact_id (contact_id)
+) $collate;",
+			"CREATE TABLE {$prefix}rondine_tags (
+  id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+  name varchar(100) NOT NULL,
+  slug varchar(100) NOT NULL,
+  PRIMARY KEY  (id),
+  UNIQUE KEY slug (slug)
+) $collate;",
+			"CREATE TABLE {$prefix}rondine_contact_tags (
+  contact_id bigint(20) unsigned NOT NULL,
+  tag_id bigint(20) unsigned NOT NULL,
+  PRIMARY KEY  (contact_id,tag_id),
+  KEY tag_id (tag_id)
+) $collate;",
+			"CREATE TABLE {$prefix}rondine_click_counts (
+  day date NOT NULL,
+  source varchar(40) NOT NULL,
+  clicks bigint(20) unsigned NOT NULL DEFAULT 0,
+  PRIMARY KEY  (day,source)
+) $collate;",
+		);
+	}
+
+	/**
+	 * Drops every table and option (uninstall.php).
+	 */
+	public static function uninstall(): void {
+		global $wpdb;
+		foreach ( self::TABLES as $table ) {
+			$wpdb->query( "DROP TABLE IF EXISTS {$wpdb->prefix}{$table}" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- fixed table names.
+		}
+		foreach ( array( 'rondine_db_version', 'rondine_settings', 'rondine_bridge', 'rondine_sync_state' ) as $option ) {
+			delete_option( $option );
+		}
+		$wpdb->query( "DELETE FROM {$wpdb->options} WHERE option_name LIKE '\\_transient\\_rondine\\_%' OR option_name LIKE '\\_transient\\_timeout\\_rondine\\_%'" );
+		$wpdb->query( "DELETE FROM {$wpdb->usermeta} WHERE meta_key LIKE 'rondine\\_%'" );
+	}
+}

@@ -1,0 +1,80 @@
+<?php
+/**
+ * Plugin entry point.
+ *
+ * @package Rondine
+ */
+
+namespace Rondine;
+
+/**
+ * Registers every feature once. Each feature class has a static `register()` that adds its own hooks; nothing
+ * else in the plugin hooks at file scope.
+ */
+final class Plugin {
+
+	/**
+	 * Whether boot() already ran.
+	 *
+	 * @var bool
+	 */
+	private static bool $booted = false;
+
+	/**
+	 * The features, in registration order. Optional ones (built by other parts of the project) are guarded by
+	 * class_exists so that the plugin runs without them.
+	 *
+	 * @return string[] Class names with a static register().
+	 */
+	public static function features(): array {
+		$features = array(
+			Installer::class,
+			I18n::class,
+			Admin\Page::class,
+			Rest\Routes::class,
+			Consent\Checkout::class,
+			Consent\MyAccount::class,
+			Consent\Privacy::class,
+			Audience\CustomerSync::class,
+		);
+		if ( class_exists( Widget\Feature::class ) ) {
+			$features[] = Widget\Feature::class;
+		}
+		return $features;
+	}
+
+	/**
+	 * Registers the hooks of every feature.
+	 */
+	public static function boot(): void {
+		if ( self::$booted ) {
+			return;
+		}
+		self::$booted = true;
+		foreach ( self::features() as $feature ) {
+			$feature::register();
+		}
+	}
+
+	/**
+	 * The capability needed for everything in Rondine's wp-admin page and REST API.
+	 *
+	 * `manage_woocommerce` when WooCommerce is active (shop managers and administrators), otherwise `manage_options`.
+	 */
+	public static function capability(): string {
+		$default = self::woocommerce_active() ? 'manage_woocommerce' : 'manage_options';
+		/**
+		 * Filters the capability that grants access to Rondine.
+		 *
+		 * @param string $capability Default `manage_woocommerce` with WooCommerce, `manage_options` without.
+		 */
+		return (string) apply_filters( 'rondine_capability', $default );
+	}
+
+	/**
+	 * Whether WooCommerce is loaded (the plugin, not just its tables).
+	 */
+	public static function woocommerce_active(): bool {
+		return class_exists( 'WooCommerce' ) || defined( 'WC_VERSION' );
+	}
+}

@@ -1,0 +1,290 @@
+<?php
+/**
+ * GET/POST /settings, PUT /whatsapp, DELETE /settings/connection.
+ *
+ * @package Rondine
+ */
+
+namespace Rondine\Rest;
+
+use Rondine\Bridge\BridgeError;
+use Rondine\Bridge\Client;
+use Rondine\Bridge\Connection;
+use Rondine\Settings;
+
+/**
+ * The shop's settings and the bridge connection. The connection code and the WhatsApp credentials are write-only:
+ * the site secret stays in the `rondine_bridge` option, the WhatsApp credentials go to the bridge and are never
+ * stored in WordPress nor echoed back.
+ */
+final class SettingsController extends Controller {
+
+	/**
+	 * Route base.
+	 *
+	 * @var string
+	 */
+	protected $rest_base = 'settings';
+
+	/**
+	 * Routes.
+	 */
+	public function register_routes(): void {
+		register_rest_route(
+			$this->namespace,
+			'/settings',
+			array(
+				array(
+					'methods'             => \WP_REST_Server::READABLE,
+					'callback'            => array( $this, 'get_item' ),
+					'permission_callback' => array( $this, 'check_permission' ),
+				),
+				array(
+					'methods'             => \WP_REST_Server::EDITABLE,
+					'callback'            => array( $this, 'update_item' ),
+					'permission_callback' => array( $this, 'check_permission' ),
+					'args'                => array(
+						'connection_code' => array(
+							'description' => __( 'Connection code printed by the bridge when the shop was added.', 'rondine' ),
+							'type'        => 'string',
+						),
+						'default_country' => array(
+							'description' => __( 'Country (ISO 3166-1 alpha-2) for phone numbers written without an international prefix.', 'rondine' ),
+							'type'        => 'string',
+							'pattern'     => '^([A-Za-z]{2})?$',
+						),
+						'consent_text'    => array(
+							'description' => __( 'Opt-in wording shown at checkout and in My Account; {shop} stands for the shop name.', 'rondine' ),
+							'type'        => 'string',
+							'maxLength'   => 500,
+						),
+					),
+				),
+				'schema' => array( $this, 'get_public_item_schema' ),
+			)
+		);
+		register_rest_route(
+			$this->namespace,
+			'/settings/connection',
+			array(
+				array(
+					'methods'             => \WP_REST_Server::DELETABLE,
+					'callback'            => array( $this, 'disconnect' ),
+					'permission_callback' => array( $this, 'check_permission' ),
+				),
+			)
+		);
+		register_rest_route(
+			$this->namespace,
+			'/whatsapp',
+			array(
+				array(
+					'methods'             => 'PUT',
+					'callback'            => array( $this, 'update_whatsapp' ),
+					'permission_callback' => array( $this, 'check_permission' ),
+					'args'                => array(
+						'phone_number_id'     => array(
+							'type'     => 'string',
+							'pattern'  => '^[0-9]{5,20}$',
+							'required' => true,
+						),
+						'business_account_id' => array(
+							'type'     => 'string',
+							'pattern'  => '^[0-9]{5,20}$',
+							'required' => true,
+						),
+						'access_token'        => array(
+							'type'      => 'string',
+							'minLength' => 20,
+							'required'  => true,
+						),
+						'app_secret'          => array(
+							'type'      => 'string',
+							'minLength' => 16,
+							'required'  => true,
+						),
+					),
+				),
+			)
+		);
+	}
+
+	/**
+	 * Current settings (never the secret).
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response
+	 */
+	public function get_item( $request ) {
+		return rest_ensure_response( $this->current() );
+	}
+
+	/**
+	 * Saves settings. A connection code is checked first: a malformed one answers 400 and nothing at all is saved.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public function update_item( $request ) {
+		$code = $request->get_param( 'connection_code' );
+		if ( null !== $code ) {
+			try {
+				Connection::parse( (string) $code );
+			} catch ( \InvalidArgumentException $invalid ) {
+				return new \WP_Error( 'rondine_invalid_connection_code', $invalid->getMessage(), array( 'status' => 400 ) );
+			}
+		}
+		$changes = array();
+		if ( null !== $request->get_param( 'default_country' ) ) {
+			$country = strtoupper( (string) $request->get_param( 'default_country' ) );
+			if ( '' !== $country && ! in_array( $country, self::country_codes(), true ) ) {
+				return new \WP_Error(
+					'rondine_invalid_country',
+					/* translators: %s: what was sent. */
+					sprintf( __( '"%s" is not a country code (two letters, ISO 3166-1, such as IT or DE).', 'rondine' ), $country ),
+					array( 'status' => 400 )
+				);
+			}
+			$changes['default_country'] = $country;
+		}
+		if ( null !== $request->get_param( 'consent_text' ) ) {
+			$changes['consent_text'] = sanitize_textarea_field( (string) $request->get_param( 'consent_text' ) );
+		}
+		if ( null !== $code ) {
+			try {
+				Connection::connect( (string) $code );
+			} catch ( BridgeError $error ) {
+				return new \WP_Error(
+					'rondine_connection_failed',
+					sprintf(
+						/* translators: %s: the bridge's error message. */
+						__( 'The bridge did not accept the connection: %s Nothing was changed.', 'rondine' ),
+						$error->getMessage()
+					),
+					array(
+						'status'       => $error->status() >= 500 ? 502 : $error->status(),
+						'bridge_error' => $error->error_code(),
+					)
+				);
+			}
+		}
+		if ( $changes ) {
+			Settings::update( $changes );
+			if ( isset( $changes['default_country'] ) && null === $code ) {
+				try {
+					Connection::refresh_site();
+				} catch ( BridgeError $error ) {
+					// The setting is the shop's own; the bridge gets it again on the next connection or change.
+					unset( $error );
+				}
+			}
+		}
+		return rest_ensure_response( $this->current() );
+	}
+
+	/**
+	 * Forgets the bridge connection.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response
+	 */
+	public function disconnect( $request ) {
+		Connection::disconnect();
+		return rest_ensure_response( $this->current() );
+	}
+
+	/**
+	 * Forwards WhatsApp credentials to the bridge (which checks them against the Cloud API). Nothing is stored here,
+	 * and the answer never contains them.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public function update_whatsapp( $request ) {
+		$body = array(
+			'phone_number_id'     => (string) $request->get_param( 'phone_number_id' ),
+			'business_account_id' => (string) $request->get_param( 'business_account_id' ),
+			'access_token'        => trim( (string) $request->get_param( 'access_token' ) ),
+			'app_secret'          => trim( (string) $request->get_param( 'app_secret' ) ),
+		);
+		try {
+			Client::from_connection()->request( 'PUT', '/v1/whatsapp', $body );
+			$status = Client::from_connection()->get( '/v1/status' );
+		} catch ( BridgeError $error ) {
+			return $error->to_wp_error();
+		}
+		return rest_ensure_response(
+			array(
+				'saved'  => true,
+				'status' => $status,
+			)
+		);
+	}
+
+	/**
+	 * Settings as the admin app sees them.
+	 *
+	 * @return array<string,mixed>
+	 */
+	private function current(): array {
+		$connection = Connection::stored();
+		$settings   = Settings::all();
+		return array(
+			'connection'              => array(
+				'connected'    => null !== $connection,
+				'bridge_url'   => $connection['url'] ?? null,
+				'site_id'      => $connection['site'] ?? null,
+				'connected_at' => $connection['connected_at'] ?? null,
+			),
+			'default_country'         => $settings['default_country'],
+			'effective_country'       => Settings::default_country(),
+			'consent_text'            => $settings['consent_text'],
+			'consent_text_rendered'   => Settings::consent_text(),
+			'supported_phone_countries' => \Rondine\Settings::SHOP_COUNTRIES,
+		);
+	}
+
+	/**
+	 * ISO 3166-1 alpha-2 codes WordPress/WooCommerce know; without WooCommerce, any two letters.
+	 *
+	 * @return string[]
+	 */
+	private static function country_codes(): array {
+		if ( function_exists( 'WC' ) && isset( WC()->countries ) ) {
+			return array_keys( WC()->countries->get_countries() );
+		}
+		return array_keys( \Rondine\Phone\Normalizer::COUNTRY_CODES );
+	}
+
+	/**
+	 * Schema.
+	 *
+	 * @return array<string,mixed>
+	 */
+	public function get_item_schema() {
+		return array(
+			'$schema'    => 'http://json-schema.org/draft-04/schema#',
+			'title'      => 'rondine-settings',
+			'type'       => 'object',
+			'properties' => array(
+				'connection'                => array(
+					'type'       => 'object',
+					'properties' => array(
+						'connected'    => array( 'type' => 'boolean' ),
+						'bridge_url'   => array( 'type' => array( 'string', 'null' ) ),
+						'site_id'      => array( 'type' => array( 'string', 'null' ) ),
+						'connected_at' => array( 'type' => array( 'string', 'null' ) ),
+					),
+				),
+				'default_country'           => array( 'type' => 'string' ),
+				'effective_country'         => array( 'type' => 'string' ),
+				'consent_text'              => array( 'type' => 'string' ),
+				'consent_text_rendered'     => array( 'type' => 'string' ),
+				'supported_phone_countries' => array(
+					'type'  => 'array',
+					'items' => array( 'type' => 'string' ),
+				),
+			),
+		);
+	}
+}

@@ -49,6 +49,9 @@ final class Routes {
 	 */
 	public static function register_routes(): void {
 		foreach ( self::controllers() as $controller ) {
+			if ( ! class_exists( $controller ) ) {
+				continue; // TEMPORARY while the plugin is being built.
+			}
 			( new $controller() )->register_routes();
 		}
 	}

@@ -1,0 +1,152 @@
+/**
+ * External dependencies
+ */
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+
+/**
+ * Internal dependencies
+ */
+import type { Clock } from './clock.js';
+import type { SecretBox } from './crypto/secret-box.js';
+import type { WhatsAppDirectory } from './dispatch/messenger.js';
+import { RequestAuthenticator } from './http/auth.js';
+import { ApiError, errorSchema } from './http/errors.js';
+import { apiRoutes } from './http/routes.js';
+import type { Storage } from './storage/database.js';
+import type { Tenant } from './storage/schema.js';
+import type { CampaignService } from './campaigns/campaign-service.js';
+import type { AccountResolver } from './tenants/accounts.js';
+
+export const API_BODY_LIMIT = 1024 * 1024;
+
+declare module 'fastify' {
+	interface FastifyRequest {
+		/** The signed caller (set by the /v1 auth hook). */
+		tenant: Tenant;
+		/** The exact bytes received, for signatures. */
+		rawBody: Buffer;
+	}
+}
+
+export interface AppDeps {
+	storage: Storage;
+	clock: Clock;
+	box: SecretBox;
+	publicUrl: string;
+	campaigns: CampaignService;
+	accounts: AccountResolver;
+	directory: WhatsAppDirectory;
+	logger?: FastifyServerOptions[ 'logger' ];
+	/** The emulator (src/sandbox), served under /sandbox when given. */
+	sandboxPlugin?: FastifyPluginAsync< any > | undefined;
+	sandboxOptions?: Record< string, unknown >;
+	/** Webhooks from the Cloud API (src/webhooks), registered at the root when given. */
+	webhooksPlugin?: FastifyPluginAsync< any > | undefined;
+	webhooksOptions?: Record< string, unknown >;
+}
+
+function toErrorBody( code: string, message: string ) {
+	return { error: { code, message } };
+}
+
+export async function buildApp( deps: AppDeps ): Promise< FastifyInstance > {
+	const app = Fastify( {
+		logger: deps.logger ?? false,
+		bodyLimit: API_BODY_LIMIT,
+		ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+	} );
+
+	app.addSchema( errorSchema );
+
+	app.setErrorHandler( ( error, request, reply ) => {
+		if ( error instanceof ApiError ) {
+			return reply.status( error.statusCode ).send( toErrorBody( error.code, error.message ) );
+		}
+		const err = error as { validation?: unknown; statusCode?: number; code?: string; message: string };
+		if ( err.validation ) {
+			return reply.status( 400 ).send( toErrorBody( 'invalid_request', err.message ) );
+		}
+		if ( err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ) {
+			return reply
+				.status( 413 )
+				.send( toErrorBody( 'body_too_large', `The request body is larger than ${ API_BODY_LIMIT } bytes.` ) );
+		}
+		if ( err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ) {
+			return reply.status( err.statusCode ).send( toErrorBody( 'bad_request', err.message ) );
+		}
+		request.log.error( { err: error }, 'request failed' );
+		return reply.status( 500 ).send( toErrorBody( 'internal_error', 'The bridge could not complete this request.' ) );
+	} );
+
+	app.setNotFoundHandler( ( request, reply ) => {
+		reply.status( 404 ).send( toErrorBody( 'not_found', `No route ${ request.method } ${ request.url.split( '?' )[ 0 ] }.` ) );
+	} );
+
+	await app.register( swagger, {
+		openapi: {
+			info: {
+				title: 'Rondine bridge API',
+				version: '1',
+				description:
+					'Signed API between a Rondine site and its bridge. Every /v1 route (except openapi.json) needs ' +
+					'X-Rondine-Site, X-Rondine-Timestamp and X-Rondine-Signature (see docs/ARCHITECTURE.md).',
+			},
+			components: {
+				securitySchemes: {
+					rondineSignature: { type: 'apiKey', in: 'header', name: 'X-Rondine-Signature' },
+				},
+			},
+		},
+		refResolver: {
+			buildLocalReference: ( json, _baseUri, _fragment, i ) => String( json.$id ?? `def-${ i }` ),
+		},
+	} );
+
+	app.get(
+		'/healthz',
+		{ schema: { hide: true, response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } } } },
+		async () => ( { ok: true } )
+	);
+
+	app.get( '/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger() );
+
+	const authenticator = new RequestAuthenticator( deps.storage.db, deps.box, deps.clock );
+	await app.register( async ( api ) => {
+		// Keep the raw bytes: the signature covers them. JSON is parsed after the signature is checked.
+		api.removeAllContentTypeParsers();
+		api.addContentTypeParser( '*', { parseAs: 'buffer', bodyLimit: API_BODY_LIMIT }, ( _request, body, done ) =>
+			done( null, body )
+		);
+		api.addHook( 'preValidation', async ( request ) => {
+			const raw = Buffer.isBuffer( request.body ) ? request.body : Buffer.alloc( 0 );
+			request.rawBody = raw;
+			request.tenant = await authenticator.authenticate( request, raw );
+			if ( raw.length === 0 ) {
+				request.body = undefined;
+				return;
+			}
+			const type = String( request.headers[ 'content-type' ] ?? '' );
+			if ( ! /^application\/(.+\+)?json\b/i.test( type ) ) {
+				throw new ApiError( 415, 'unsupported_media_type', 'Send the body as application/json.' );
+			}
+			try {
+				request.body = JSON.parse( raw.toString( 'utf8' ) );
+			} catch {
+				throw new ApiError( 400, 'malformed_json', 'The request body is not valid JSON.' );
+			}
+		} );
+		await api.register( apiRoutes, { deps } );
+	}, { prefix: '/v1' } );
+
+	if ( deps.sandboxPlugin ) {
+		await app.register( deps.sandboxPlugin, { prefix: '/sandbox', ...( deps.sandboxOptions ?? {} ) } );
+	}
+	// Registration point for src/webhooks (`webhooksPlugin` serves /v1/webhooks/whatsapp itself, unsigned by us:
+	// Meta signs it with the app secret).
+	if ( deps.webhooksPlugin ) {
+		await app.register( deps.webhooksPlugin, { ...( deps.webhooksOptions ?? {} ) } );
+	}
+
+	return app;
+}

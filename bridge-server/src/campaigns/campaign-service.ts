@@ -1,0 +1,556 @@
+/**
+ * External dependencies
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+
+/**
+ * Internal dependencies
+ */
+import type { Clock } from '../clock.js';
+import { ApiError, notFound } from '../http/errors.js';
+import type {
+	Campaign,
+	CampaignCounters,
+	CampaignState,
+	Database,
+	Recipient,
+	RecipientState,
+	Tenant,
+} from '../storage/schema.js';
+import { EDITABLE_STATES, FINAL_STATES, statesLeadingTo } from './lifecycle.js';
+import { mappingProblem, type MappedComponent } from './template-mapping.js';
+import type { TemplateCatalog } from './templates.js';
+
+export interface CampaignOptions {
+	/** Over the daily limit, wait for the moving window to free instead of failing with `daily_limit`. */
+	continue_when_limited?: boolean;
+}
+
+export interface CampaignInput {
+	name: string;
+	audience: Record< string, unknown >;
+	template: { name: string; language: string; components: MappedComponent[] };
+	/** ISO 8601; null or absent for a draft without a time. */
+	start_at?: string | null;
+	options?: CampaignOptions;
+}
+
+export interface CampaignView {
+	id: string;
+	name: string;
+	audience: Record< string, unknown >;
+	template: { name: string; language: string; components: MappedComponent[] };
+	start_at: string | null;
+	options: CampaignOptions;
+	state: CampaignState;
+	state_reason: string | null;
+	state_message: string | null;
+	source_campaign_id: string | null;
+	created_at: string;
+	updated_at: string;
+	started_at: string | null;
+	finished_at: string | null;
+	counters: CounterView;
+}
+
+export interface CounterView {
+	total: number;
+	automations: { to_start: number; in_progress: number; completed: number; failed: number; unknown: number };
+	messages: { sent: number; delivered: number; read: number; failed: number };
+	interactions: number;
+	skipped: { opted_out: number; duplicates: number; invalid: number };
+}
+
+const iso = ( ms: number | null ) => ( ms === null ? null : new Date( ms ).toISOString() );
+
+const ZERO_COUNTERS = {
+	total: 0,
+	to_start: 0,
+	in_progress: 0,
+	completed: 0,
+	failed: 0,
+	unknown: 0,
+	opted_out: 0,
+	duplicates: 0,
+	invalid: 0,
+	messages_sent: 0,
+	messages_delivered: 0,
+	messages_read: 0,
+	messages_failed: 0,
+	interactions: 0,
+};
+
+export function counterView( c: Omit< CampaignCounters, 'tenant_id' | 'campaign_id' > ): CounterView {
+	return {
+		total: c.total,
+		automations: {
+			to_start: c.to_start,
+			in_progress: c.in_progress,
+			completed: c.completed,
+			failed: c.failed,
+			unknown: c.unknown,
+		},
+		messages: {
+			sent: c.messages_sent,
+			delivered: c.messages_delivered,
+			read: c.messages_read,
+			failed: c.messages_failed,
+		},
+		interactions: c.interactions,
+		skipped: { opted_out: c.opted_out, duplicates: c.duplicates, invalid: c.invalid },
+	};
+}
+
+export function campaignView( campaign: Campaign, counters: Omit< CampaignCounters, 'tenant_id' | 'campaign_id' > | undefined ): CampaignView {
+	return {
+		id: campaign.id,
+		name: campaign.name,
+		audience: JSON.parse( campaign.audience ),
+		template: {
+			name: campaign.template_name,
+			language: campaign.template_language,
+			components: JSON.parse( campaign.template_components ),
+		},
+		start_at: iso( campaign.start_at ),
+		options: JSON.parse( campaign.options ),
+		state: campaign.state,
+		state_reason: campaign.state_reason,
+		state_message: campaign.state_message,
+		source_campaign_id: campaign.source_campaign_id,
+		created_at: iso( campaign.created_at ) as string,
+		updated_at: iso( campaign.updated_at ) as string,
+		started_at: iso( campaign.started_at ),
+		finished_at: iso( campaign.finished_at ),
+		counters: counterView( counters ?? ZERO_COUNTERS ),
+	};
+}
+
+/** A campaign in a state where this action is not possible: 409 and a sentence the owner understands. */
+function conflict( campaign: Campaign, action: string ): ApiError {
+	return new ApiError(
+		409,
+		'invalid_state',
+		`This campaign is ${ campaign.state }; it cannot be ${ action }.`
+	);
+}
+
+export interface TransitionOptions {
+	reason?: string | null;
+	message?: string | null;
+	startedAt?: number;
+	finishedAt?: number;
+}
+
+/**
+ * Campaign lifecycle for the API and the engine. Every query is scoped by tenant id.
+ */
+export class CampaignService {
+	constructor(
+		private readonly db: Kysely< Database >,
+		private readonly clock: Clock,
+		private readonly templates: TemplateCatalog
+	) {}
+
+	async find( tenantId: string, id: string, db: Kysely< Database > = this.db ): Promise< Campaign | undefined > {
+		return db
+			.selectFrom( 'campaigns' )
+			.selectAll()
+			.where( 'tenant_id', '=', tenantId )
+			.where( 'id', '=', id )
+			.executeTakeFirst();
+	}
+
+	async require( tenantId: string, id: string ): Promise< Campaign > {
+		const campaign = await this.find( tenantId, id );
+		if ( ! campaign ) {
+			throw notFound( 'Campaign' );
+		}
+		return campaign;
+	}
+
+	async view( tenantId: string, id: string ): Promise< CampaignView > {
+		const campaign = await this.require( tenantId, id );
+		return campaignView( campaign, await this.counters( tenantId, id ) );
+	}
+
+	counters( tenantId: string, id: string ): Promise< CampaignCounters | undefined > {
+		return this.db
+			.selectFrom( 'campaign_counters' )
+			.selectAll()
+			.where( 'tenant_id', '=', tenantId )
+			.where( 'campaign_id', '=', id )
+			.executeTakeFirst();
+	}
+
+	async list( tenantId: string, state: CampaignState | undefined, limit: number, offset: number ) {
+		let query = this.db
+			.selectFrom( 'campaigns as c' )
+			.leftJoin( 'campaign_counters as k', ( join ) =>
+				join.onRef( 'k.tenant_id', '=', 'c.tenant_id' ).onRef( 'k.campaign_id', '=', 'c.id' )
+			)
+			.selectAll( 'c' )
+			.select( [
+				'k.total',
+				'k.to_start',
+				'k.in_progress',
+				'k.completed',
+				'k.failed',
+				'k.unknown',
+				'k.opted_out',
+				'k.duplicates',
+				'k.invalid',
+				'k.messages_sent',
+				'k.messages_delivered',
+				'k.messages_read',
+				'k.messages_failed',
+				'k.interactions',
+			] )
+			.where( 'c.tenant_id', '=', tenantId );
+		if ( state ) {
+			query = query.where( 'c.state', '=', state );
+		}
+		const rows = await query.orderBy( 'c.created_at', 'desc' ).orderBy( 'c.id' ).limit( limit ).offset( offset ).execute();
+		return rows.map( ( row ) => {
+			const counters = { ...ZERO_COUNTERS };
+			for ( const key of Object.keys( ZERO_COUNTERS ) as Array< keyof typeof ZERO_COUNTERS > ) {
+				counters[ key ] = Number( ( row as Record< string, unknown > )[ key ] ?? 0 );
+			}
+			return campaignView( row, counters );
+		} );
+	}
+
+	private async checkTemplate( tenant: Tenant, input: CampaignInput ): Promise< void > {
+		const template = await this.templates.find( tenant, input.template.name, input.template.language );
+		if ( ! template ) {
+			throw new ApiError(
+				422,
+				'unknown_template',
+				`There is no template "${ input.template.name }" in language ${ input.template.language } on this WhatsApp account.`
+			);
+		}
+		if ( template.status !== 'APPROVED' ) {
+			throw new ApiError(
+				422,
+				'template_not_approved',
+				`The template "${ template.name }" is ${ template.status }: only APPROVED templates can be sent.`
+			);
+		}
+		const problem = mappingProblem( template, input.template.components );
+		if ( problem ) {
+			throw new ApiError( 422, 'template_mapping', problem );
+		}
+	}
+
+	private parseStart( value: string | null | undefined, required: boolean ): number | null {
+		if ( value === undefined || value === null ) {
+			if ( required ) {
+				throw new ApiError( 422, 'start_required', 'A scheduled campaign needs a start time.' );
+			}
+			return null;
+		}
+		const ms = Date.parse( value );
+		if ( Number.isNaN( ms ) ) {
+			throw new ApiError( 422, 'invalid_start', `"${ value }" is not a date and time.` );
+		}
+		return ms;
+	}
+
+	/** A start more than a minute ago is refused rather than silently sent now: the owner meant another time. */
+	private checkFuture( startAt: number ): void {
+		if ( startAt < this.clock.now() - 60_000 ) {
+			throw new ApiError(
+				422,
+				'start_in_past',
+				`The start time ${ new Date( startAt ).toISOString() } is in the past; choose a time from now on.`
+			);
+		}
+	}
+
+	/** Create, or edit while draft/scheduled. A scheduled campaign stays scheduled (with its new start time). */
+	async put( tenant: Tenant, id: string, input: CampaignInput ): Promise< { view: CampaignView; created: boolean } > {
+		const existing = await this.find( tenant.id, id );
+		if ( existing && ! EDITABLE_STATES.includes( existing.state ) ) {
+			throw conflict( existing, 'edited (only draft and scheduled campaigns can be edited)' );
+		}
+		const startAt = this.parseStart( input.start_at, existing?.state === 'scheduled' );
+		if ( startAt !== null && existing?.state === 'scheduled' ) {
+			this.checkFuture( startAt );
+		}
+		await this.checkTemplate( tenant, input );
+		const now = this.clock.now();
+		const values = {
+			name: input.name,
+			audience: JSON.stringify( input.audience ),
+			template_name: input.template.name,
+			template_language: input.template.language,
+			template_components: JSON.stringify( input.template.components ),
+			start_at: startAt,
+			options: JSON.stringify( input.options ?? {} ),
+			updated_at: now,
+		};
+		if ( existing ) {
+			const result = await this.db
+				.updateTable( 'campaigns' )
+				.set( values )
+				.where( 'tenant_id', '=', tenant.id )
+				.where( 'id', '=', id )
+				.where( 'state', 'in', EDITABLE_STATES )
+				.executeTakeFirst();
+			if ( Number( result.numUpdatedRows ) !== 1 ) {
+				throw conflict( ( await this.require( tenant.id, id ) ), 'edited (it has started)' );
+			}
+			return { view: await this.view( tenant.id, id ), created: false };
+		}
+		await this.db.transaction().execute( async ( trx ) => {
+			await trx
+				.insertInto( 'campaigns' )
+				.values( {
+					...values,
+					tenant_id: tenant.id,
+					id,
+					state: 'draft',
+					state_reason: null,
+					state_message: null,
+					audience_done: 0,
+					audience_cursor: null,
+					snapshot_attempts: 0,
+					next_snapshot_at: null,
+					source_campaign_id: null,
+					created_at: now,
+					started_at: null,
+					finished_at: null,
+				} )
+				.execute();
+			await trx.insertInto( 'campaign_counters' ).values( { tenant_id: tenant.id, campaign_id: id } ).execute();
+		} );
+		return { view: await this.view( tenant.id, id ), created: true };
+	}
+
+	async remove( tenant: Tenant, id: string ): Promise< void > {
+		const campaign = await this.require( tenant.id, id );
+		if ( ! EDITABLE_STATES.includes( campaign.state ) ) {
+			throw conflict( campaign, 'deleted (only draft and scheduled campaigns can be deleted; cancel it instead)' );
+		}
+		const result = await this.db
+			.deleteFrom( 'campaigns' )
+			.where( 'tenant_id', '=', tenant.id )
+			.where( 'id', '=', id )
+			.where( 'state', 'in', EDITABLE_STATES )
+			.executeTakeFirst();
+		if ( Number( result.numDeletedRows ) !== 1 ) {
+			throw conflict( await this.require( tenant.id, id ), 'deleted (it has started)' );
+		}
+	}
+
+	/**
+	 * Conditional state change: only from the states that lead to `to`, and only if the row is still in `from`.
+	 * Returns whether this call made the change.
+	 */
+	async transition(
+		tenantId: string,
+		id: string,
+		to: CampaignState,
+		options: TransitionOptions = {},
+		db: Kysely< Database > | Transaction< Database > = this.db,
+		from: readonly CampaignState[] = statesLeadingTo( to )
+	): Promise< boolean > {
+		const result = await db
+			.updateTable( 'campaigns' )
+			.set( {
+				state: to,
+				state_reason: options.reason ?? null,
+				state_message: options.message ?? null,
+				updated_at: this.clock.now(),
+				...( options.startedAt !== undefined ? { started_at: options.startedAt } : {} ),
+				...( FINAL_STATES.includes( to ) ? { finished_at: options.finishedAt ?? this.clock.now() } : {} ),
+			} )
+			.where( 'tenant_id', '=', tenantId )
+			.where( 'id', '=', id )
+			.where( 'state', 'in', from )
+			.executeTakeFirst();
+		return Number( result.numUpdatedRows ) === 1;
+	}
+
+	async schedule( tenant: Tenant, id: string, startAtIso: string | null | undefined ): Promise< CampaignView > {
+		const campaign = await this.require( tenant.id, id );
+		if ( campaign.state !== 'draft' && campaign.state !== 'scheduled' ) {
+			throw conflict( campaign, 'scheduled' );
+		}
+		// No time given: the one saved with the campaign, or now.
+		const startAt = this.parseStart( startAtIso, false ) ?? campaign.start_at ?? this.clock.now();
+		this.checkFuture( startAt );
+		await this.templates.find( tenant, campaign.template_name, campaign.template_language ).then( ( template ) => {
+			if ( ! template || template.status !== 'APPROVED' ) {
+				throw new ApiError(
+					422,
+					template ? 'template_not_approved' : 'unknown_template',
+					template
+						? `The template "${ template.name }" is ${ template.status }: only APPROVED templates can be sent.`
+						: `There is no template "${ campaign.template_name }" in language ${ campaign.template_language }.`
+				);
+			}
+		} );
+		const result = await this.db
+			.updateTable( 'campaigns' )
+			.set( { state: 'scheduled', start_at: startAt, state_reason: null, state_message: null, updated_at: this.clock.now() } )
+			.where( 'tenant_id', '=', tenant.id )
+			.where( 'id', '=', id )
+			.where( 'state', 'in', [ 'draft', 'scheduled' ] )
+			.executeTakeFirst();
+		if ( Number( result.numUpdatedRows ) !== 1 ) {
+			throw conflict( await this.require( tenant.id, id ), 'scheduled' );
+		}
+		return this.view( tenant.id, id );
+	}
+
+	async pause( tenant: Tenant, id: string ): Promise< CampaignView > {
+		const campaign = await this.require( tenant.id, id );
+		if ( ! ( await this.transition( tenant.id, id, 'paused', { reason: 'paused_by_owner' }, this.db, [ 'running' ] ) ) ) {
+			throw conflict( campaign, 'paused (only a running campaign can be paused)' );
+		}
+		return this.view( tenant.id, id );
+	}
+
+	async resume( tenant: Tenant, id: string ): Promise< CampaignView > {
+		const campaign = await this.require( tenant.id, id );
+		if ( tenant.halted_reason ) {
+			throw new ApiError(
+				409,
+				'tenant_halted',
+				`Sending is stopped for this WhatsApp account (${ tenant.halted_reason }); update the credentials first.`
+			);
+		}
+		if ( ! ( await this.transition( tenant.id, id, 'running', {}, this.db, [ 'paused' ] ) ) ) {
+			throw conflict( campaign, 'resumed (only a paused campaign can be resumed)' );
+		}
+		return this.view( tenant.id, id );
+	}
+
+	async cancel( tenant: Tenant, id: string ): Promise< CampaignView > {
+		const campaign = await this.require( tenant.id, id );
+		const done = await this.db.transaction().execute( async ( trx ) => {
+			if ( ! ( await this.transition( tenant.id, id, 'cancelled', { reason: 'cancelled_by_owner' }, trx ) ) ) {
+				return false;
+			}
+			await this.failWaiting( trx, tenant.id, id, 'cancelled', null, true );
+			return true;
+		} );
+		if ( ! done ) {
+			throw conflict( campaign, 'cancelled' );
+		}
+		return this.view( tenant.id, id );
+	}
+
+	/**
+	 * Recipients not started yet (pending/retry) fail with `reason`, counters moved in the same transaction.
+	 * Used when a campaign is cancelled or fails as a whole; those already sending finish normally.
+	 */
+	async failWaiting(
+		trx: Transaction< Database >,
+		tenantId: string,
+		campaignId: string,
+		reason: string,
+		code: number | null,
+		retryable: boolean
+	): Promise< number > {
+		const result = await trx
+			.updateTable( 'recipients' )
+			.set( {
+				state: 'failed',
+				error_reason: reason,
+				error_code: code,
+				retryable: retryable ? 1 : 0,
+				updated_at: this.clock.now(),
+			} )
+			.where( 'tenant_id', '=', tenantId )
+			.where( 'campaign_id', '=', campaignId )
+			.where( 'state', 'in', [ 'pending', 'retry' ] )
+			.executeTakeFirst();
+		const moved = Number( result.numUpdatedRows );
+		if ( moved > 0 ) {
+			await trx
+				.updateTable( 'campaign_counters' )
+				.set( ( eb ) => ( {
+					to_start: eb( 'to_start', '-', moved ),
+					failed: eb( 'failed', '+', moved ),
+				} ) )
+				.where( 'tenant_id', '=', tenantId )
+				.where( 'campaign_id', '=', campaignId )
+				.execute();
+		}
+		return moved;
+	}
+
+	/** "Retry failed": a new draft, identical, whose audience is the retryable failed recipients of this one. */
+	async retryFailed( tenant: Tenant, id: string, newId: string, name: string | undefined ): Promise< CampaignView > {
+		const source = await this.require( tenant.id, id );
+		if ( ! FINAL_STATES.includes( source.state ) && source.state !== 'paused' ) {
+			throw conflict( source, 'retried while it is still sending (pause or wait for it to finish)' );
+		}
+		if ( await this.find( tenant.id, newId ) ) {
+			throw new ApiError( 409, 'campaign_exists', `A campaign with id ${ newId } already exists.` );
+		}
+		const now = this.clock.now();
+		await this.db.transaction().execute( async ( trx ) => {
+			await trx
+				.insertInto( 'campaigns' )
+				.values( {
+					tenant_id: tenant.id,
+					id: newId,
+					name: name ?? source.name,
+					audience: source.audience,
+					template_name: source.template_name,
+					template_language: source.template_language,
+					template_components: source.template_components,
+					start_at: null,
+					options: source.options,
+					state: 'draft',
+					state_reason: null,
+					state_message: null,
+					audience_done: 0,
+					audience_cursor: null,
+					snapshot_attempts: 0,
+					next_snapshot_at: null,
+					source_campaign_id: source.id,
+					created_at: now,
+					updated_at: now,
+					started_at: null,
+					finished_at: null,
+				} )
+				.execute();
+			await trx.insertInto( 'campaign_counters' ).values( { tenant_id: tenant.id, campaign_id: newId } ).execute();
+		} );
+		return this.view( tenant.id, newId );
+	}
+
+	async recipients(
+		tenantId: string,
+		campaignId: string,
+		filter: { state?: RecipientState | undefined; after?: number | undefined; limit: number }
+	): Promise< Recipient[] > {
+		await this.require( tenantId, campaignId );
+		let query = this.db
+			.selectFrom( 'recipients' )
+			.selectAll()
+			.where( 'tenant_id', '=', tenantId )
+			.where( 'campaign_id', '=', campaignId );
+		if ( filter.state ) {
+			query = query.where( 'state', '=', filter.state );
+		}
+		if ( filter.after !== undefined ) {
+			query = query.where( 'id', '>', filter.after );
+		}
+		return query.orderBy( 'id' ).limit( filter.limit ).execute();
+	}
+
+	/** Unique recipients reached in the moving 24 h (the daily limit's "used"). */
+	async usedInWindow( tenantId: string ): Promise< number > {
+		const row = await this.db
+			.selectFrom( 'send_log' )
+			.select( sql< number >`count(*)`.as( 'used' ) )
+			.where( 'tenant_id', '=', tenantId )
+			.where( 'window_started_at', '>', this.clock.now() - 86_400_000 )
+			.executeTakeFirstOrThrow();
+		return Number( row.used );
+	}
+}

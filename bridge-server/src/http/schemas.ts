@@ -1,0 +1,162 @@
+/*
+ * JSON schemas of the /v1 API: validation, response serialisation and the OpenAPI document come from these.
+ */
+
+export const errorRef = { $ref: 'Error#' } as const;
+
+export const errorResponses = {
+	400: errorRef,
+	401: errorRef,
+	404: errorRef,
+	409: errorRef,
+	413: errorRef,
+	422: errorRef,
+} as const;
+
+const parameterSchema = {
+	type: 'object',
+	additionalProperties: false,
+	required: [ 'type' ],
+	properties: {
+		type: { type: 'string', enum: [ 'text', 'payload' ] },
+		field: { type: 'string', minLength: 1, maxLength: 100 },
+		text: { type: 'string', maxLength: 1024 },
+		fallback: { type: 'string', maxLength: 1024 },
+		parameter_name: { type: 'string', minLength: 1, maxLength: 100 },
+	},
+} as const;
+
+const componentSchema = {
+	type: 'object',
+	additionalProperties: false,
+	required: [ 'type', 'parameters' ],
+	properties: {
+		type: { type: 'string', enum: [ 'header', 'body', 'button' ] },
+		sub_type: { type: 'string', enum: [ 'quick_reply', 'url' ] },
+		index: { type: 'integer', minimum: 0, maximum: 9 },
+		parameters: { type: 'array', maxItems: 20, items: parameterSchema },
+	},
+} as const;
+
+export const templateRefSchema = {
+	type: 'object',
+	additionalProperties: false,
+	required: [ 'name', 'language', 'components' ],
+	properties: {
+		name: { type: 'string', minLength: 1, maxLength: 512 },
+		language: { type: 'string', minLength: 2, maxLength: 20 },
+		components: { type: 'array', maxItems: 10, items: componentSchema },
+	},
+} as const;
+
+const optionsSchema = {
+	type: 'object',
+	additionalProperties: false,
+	properties: { continue_when_limited: { type: 'boolean' } },
+} as const;
+
+export const campaignInputSchema = {
+	type: 'object',
+	additionalProperties: false,
+	required: [ 'name', 'audience', 'template' ],
+	properties: {
+		name: { type: 'string', minLength: 1, maxLength: 200 },
+		audience: { type: 'object', description: 'Audience reference understood by the site (lists, segments...).' },
+		template: templateRefSchema,
+		start_at: { type: [ 'string', 'null' ], format: 'date-time' },
+		options: optionsSchema,
+	},
+} as const;
+
+const counterSchema = {
+	type: 'object',
+	properties: {
+		total: { type: 'integer' },
+		automations: {
+			type: 'object',
+			properties: {
+				to_start: { type: 'integer' },
+				in_progress: { type: 'integer' },
+				completed: { type: 'integer' },
+				failed: { type: 'integer' },
+				unknown: { type: 'integer' },
+			},
+		},
+		messages: {
+			type: 'object',
+			properties: {
+				sent: { type: 'integer' },
+				delivered: { type: 'integer' },
+				read: { type: 'integer' },
+				failed: { type: 'integer' },
+			},
+		},
+		interactions: { type: 'integer' },
+		skipped: {
+			type: 'object',
+			properties: {
+				opted_out: { type: 'integer' },
+				duplicates: { type: 'integer' },
+				invalid: { type: 'integer' },
+			},
+		},
+	},
+} as const;
+
+export const campaignSchema = {
+	type: 'object',
+	properties: {
+		id: { type: 'string' },
+		name: { type: 'string' },
+		audience: { type: 'object', additionalProperties: true },
+		template: {
+			type: 'object',
+			properties: {
+				name: { type: 'string' },
+				language: { type: 'string' },
+				components: { type: 'array', items: { type: 'object', additionalProperties: true } },
+			},
+		},
+		start_at: { type: [ 'string', 'null' ] },
+		options: { type: 'object', additionalProperties: true },
+		state: { type: 'string', enum: [ 'draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled', 'failed' ] },
+		state_reason: { type: [ 'string', 'null' ] },
+		state_message: { type: [ 'string', 'null' ] },
+		source_campaign_id: { type: [ 'string', 'null' ] },
+		created_at: { type: 'string' },
+		updated_at: { type: 'string' },
+		started_at: { type: [ 'string', 'null' ] },
+		finished_at: { type: [ 'string', 'null' ] },
+		counters: counterSchema,
+	},
+} as const;
+
+export const statsSchema = {
+	type: 'object',
+	properties: { id: { type: 'string' }, state: { type: 'string' }, counters: counterSchema },
+} as const;
+
+export const recipientSchema = {
+	type: 'object',
+	properties: {
+		id: { type: 'integer' },
+		contact_id: { type: [ 'string', 'null' ] },
+		phone: { type: 'string' },
+		state: { type: 'string' },
+		attempts: { type: 'integer' },
+		next_attempt_at: { type: [ 'string', 'null' ] },
+		error_code: { type: [ 'integer', 'null' ] },
+		error_reason: { type: [ 'string', 'null' ] },
+		retryable: { type: [ 'boolean', 'null' ] },
+		wamid: { type: [ 'string', 'null' ] },
+		message_status: { type: [ 'string', 'null' ] },
+		sent_at: { type: [ 'string', 'null' ] },
+		updated_at: { type: 'string' },
+	},
+} as const;
+
+export const idParams = {
+	type: 'object',
+	required: [ 'id' ],
+	properties: { id: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' } },
+} as const;

@@ -1,0 +1,23 @@
+/**
+ * External dependencies
+ */
+import type { Migration, MigrationProvider } from 'kysely/migration';
+
+/**
+ * Internal dependencies
+ */
+import * as initial from './0001-initial.js';
+
+/*
+ * Migrations live in code (no file scanning, so the built dist and vitest see the same list).
+ * To add one: create NNNN-what.ts exporting up(db), and add it here; names sort in order.
+ */
+export const migrations: Record< string, Migration > = {
+	'0001-initial': initial,
+};
+
+export const migrationProvider: MigrationProvider = {
+	async getMigrations() {
+		return migrations;
+	},
+};

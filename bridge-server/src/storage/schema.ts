@@ -1,0 +1,193 @@
+/**
+ * External dependencies
+ */
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/*
+ * Conventions shared by both dialects: times are integer milliseconds since the epoch (UTC), booleans are 0/1 integers,
+ * structured values are JSON text. That keeps one query layer for SQLite and PostgreSQL.
+ */
+
+export type Tier = 'TIER_50' | 'TIER_250' | 'TIER_2K' | 'TIER_10K' | 'TIER_100K' | 'TIER_UNLIMITED';
+
+export interface TenantsTable {
+	/** uuid = the site id of the connection code. */
+	id: string;
+	name: string;
+	/** Site secret, sealed with the bridge's key (crypto/secret-box). */
+	secret: string;
+	/** The site's REST base, e.g. "https://shop.example/wp-json/". */
+	site_rest_url: string | null;
+	default_country: string | null;
+	timezone: string | null;
+	phone_number_id: string | null;
+	waba_id: string | null;
+	/** Sealed. Null: the tenant uses the sandbox (emulator). */
+	access_token: string | null;
+	/** Sealed. Checks X-Hub-Signature-256 of webhooks. */
+	app_secret: string | null;
+	verify_token: string | null;
+	display_phone_number: string | null;
+	throughput_mps: number;
+	messaging_limit_tier: Tier;
+	quality: string;
+	/** Set when an auth/account error stopped all sending; cleared by new credentials. */
+	halted_reason: string | null;
+	created_at: number;
+	updated_at: number;
+}
+
+export type CampaignState = 'draft' | 'scheduled' | 'running' | 'paused' | 'completed' | 'cancelled' | 'failed';
+
+export interface CampaignsTable {
+	tenant_id: string;
+	/** Chosen by the plugin (uuid). */
+	id: string;
+	name: string;
+	/** JSON: the audience reference the site understands (lists, segments...). */
+	audience: string;
+	template_name: string;
+	template_language: string;
+	/** JSON: component mapping (see campaigns/template-mapping.ts). */
+	template_components: string;
+	start_at: number | null;
+	/** JSON: { continue_when_limited?: boolean }. */
+	options: string;
+	state: CampaignState;
+	/** Why the last automatic transition happened (machine key), e.g. "daily_limit", "site_unreachable". */
+	state_reason: string | null;
+	state_message: string | null;
+	/** Audience snapshot progress: 0 not started/in progress, 1 every page stored. */
+	audience_done: number;
+	audience_cursor: string | null;
+	snapshot_attempts: number;
+	next_snapshot_at: number | null;
+	/** Set on "retry failed" drafts: the campaign whose failed recipients make the audience. */
+	source_campaign_id: string | null;
+	created_at: number;
+	updated_at: number;
+	started_at: number | null;
+	finished_at: number | null;
+}
+
+/**
+ * A recipient is one run of the campaign's automation (today a one-step automation: send the template).
+ * pending -> sending -> completed | retry | failed | unknown.
+ */
+export type RecipientState = 'pending' | 'sending' | 'completed' | 'retry' | 'failed' | 'unknown';
+export type MessageStatus = 'accepted' | 'sent' | 'delivered' | 'read' | 'failed';
+
+export interface RecipientsTable {
+	id: Generated< number >;
+	tenant_id: string;
+	campaign_id: string;
+	contact_id: string | null;
+	/** E.164 with "+", or the raw input when invalid (then state failed, error_reason invalid_phone). */
+	phone: string;
+	/** JSON: the contact's values for the template's fields. */
+	variables: string;
+	state: RecipientState;
+	attempts: number;
+	next_attempt_at: number;
+	error_code: number | null;
+	error_reason: string | null;
+	/** 1 when "retry failed" may take this recipient again. */
+	retryable: number | null;
+	wamid: string | null;
+	message_status: MessageStatus | null;
+	/** Worker (process) that holds it while state = sending. */
+	claimed_by: string | null;
+	claimed_at: number | null;
+	sent_at: number | null;
+	updated_at: number;
+}
+
+export interface CampaignCountersTable {
+	tenant_id: string;
+	campaign_id: string;
+	/** Recipients after dedupe (valid + invalid). */
+	total: Generated< number >;
+	/** Automations to start: pending + retry. */
+	to_start: Generated< number >;
+	/** In progress: sending. */
+	in_progress: Generated< number >;
+	completed: Generated< number >;
+	/** Failed for good (invalid phone, errors, daily limit...). */
+	failed: Generated< number >;
+	/** Outcome unknowable (crash or timeout after the request left); reported, never re-sent. */
+	unknown: Generated< number >;
+	/** Dropped at snapshot. */
+	opted_out: Generated< number >;
+	duplicates: Generated< number >;
+	invalid: Generated< number >;
+	/** Message counters, moved by webhooks (src/webhooks, src/stats). */
+	messages_sent: Generated< number >;
+	messages_delivered: Generated< number >;
+	messages_read: Generated< number >;
+	messages_failed: Generated< number >;
+	interactions: Generated< number >;
+}
+
+/** Contacts reached per tenant (portfolio) for the moving 24 h daily limit and the pair rate; one row per phone. */
+export interface SendLogTable {
+	tenant_id: string;
+	phone: string;
+	/** First send to this phone in the current 24 h window: it holds one unit of the daily limit until +24 h. */
+	window_started_at: number;
+	last_sent_at: number;
+}
+
+export interface OptOutsTable {
+	tenant_id: string;
+	phone: string;
+	source: string;
+	created_at: number;
+	/** 0 until the site has been told (bridge -> site /opt-outs). */
+	reported: number;
+}
+
+export interface RequestSignaturesTable {
+	signature: string;
+	tenant_id: string;
+	seen_at: number;
+}
+
+/** Named leases (scheduler) and worker heartbeats, for several processes on one PostgreSQL. */
+export interface LeasesTable {
+	name: string;
+	holder: string;
+	expires_at: number;
+}
+
+export interface WorkersTable {
+	id: string;
+	started_at: number;
+	heartbeat_at: number;
+}
+
+export interface TemplatesCacheTable {
+	tenant_id: string;
+	/** JSON list of templates as the Cloud API returned them. */
+	templates: string;
+	fetched_at: number;
+}
+
+export interface Database {
+	tenants: TenantsTable;
+	campaigns: CampaignsTable;
+	recipients: RecipientsTable;
+	campaign_counters: CampaignCountersTable;
+	send_log: SendLogTable;
+	opt_outs: OptOutsTable;
+	request_signatures: RequestSignaturesTable;
+	leases: LeasesTable;
+	workers: WorkersTable;
+	templates_cache: TemplatesCacheTable;
+}
+
+export type Tenant = Selectable< TenantsTable >;
+export type Campaign = Selectable< CampaignsTable >;
+export type NewCampaign = Insertable< CampaignsTable >;
+export type CampaignUpdate = Updateable< CampaignsTable >;
+export type Recipient = Selectable< RecipientsTable >;
+export type CampaignCounters = Selectable< CampaignCountersTable >;

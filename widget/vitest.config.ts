@@ -1,0 +1,11 @@
+/**
+ * External dependencies
+ */
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig( {
+	test: {
+		environment: 'jsdom',
+		include: [ 'test/**/*.test.ts' ],
+	},
+} );

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 /**
  * Internal dependencies
  */
-import { chatButton, config, nowIn, until, visit } from './harness';
+import { INITIAL, chatButton, config, nowIn, until, visit } from './harness';
 
 const PRODUCT_JSON_LD =
 	'<script type="application/ld+json">{"@context":"https://schema.org/","@type":"Product","name":"Borsa","sku":"B-1","offers":[{"@type":"Offer","priceSpecification":[{"@type":"UnitPriceSpecification","price":"89.00","priceCurrency":"EUR"}]}]}</script>';
@@ -201,8 +201,7 @@ describe( 'chat button', () => {
 
 	it( 'does nothing on a page without the configuration', async () => {
 		document.body.innerHTML = '<main>Shop</main>';
-		const bare = '../../plugin/build/widget/rondine-chat.js?bare';
-		await import( /* @vite-ignore */ bare );
+		await import( /* @vite-ignore */ `${ INITIAL }?bare` );
 		expect( chatButton() ).toBeNull();
 	} );
 } );

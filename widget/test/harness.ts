@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import type { Config } from '../src/types';
 
 const build = resolve( import.meta.dirname, '../../plugin/build/widget' ) + '/';
-const INITIAL = build + 'rondine-chat.js';
+export const INITIAL = build + 'rondine-chat.js';
 let visits = 0;
 export const PANEL_URL = pathToFileURL( build + 'rondine-chat-panel.js' ).href;
 

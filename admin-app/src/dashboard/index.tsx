@@ -16,7 +16,7 @@ import { __, sprintf } from '@wordpress/i18n';
  */
 import { store } from '../store';
 import type { Attention } from '../store/selectors';
-import type { Status } from '../store/types';
+import type { Campaign, Status } from '../store/types';
 import { campaignStateLabel } from '../campaigns/labels';
 import { formatDateTime, formatNumber } from '../components/format';
 import { buildHash } from '../router';
@@ -73,7 +73,9 @@ function BridgeCard( { status }: { status: Status } ) {
 					{ state }
 				</p>
 				{ bridge.error && (
-					<p className="rondine-dashboard__error">{ bridge.error }</p>
+					<p className="rondine-dashboard__error">
+						{ bridge.error.message ?? bridge.error.code }
+					</p>
 				) }
 				<dl className="rondine-dashboard__facts">
 					{ bridge.url && (
@@ -131,11 +133,11 @@ function SiteCard( { status }: { status: Status } ) {
 					<Row
 						label={ __( 'WooCommerce data present', 'rondine' ) }
 						value={
-							woo?.data_present && woo.storage
+							woo?.data_present && woo.order_storage
 								? sprintf(
 										/* translators: %s: order storage, e.g. "hpos" or "legacy". */
 										__( 'Yes (%s)', 'rondine' ),
-										woo.storage === 'hpos'
+										woo.order_storage === 'hpos'
 											? __(
 													'HPOS order tables',
 													'rondine'
@@ -348,11 +350,13 @@ function AttentionCard() {
 	);
 }
 
+const NO_CAMPAIGNS: Campaign[] = [];
+
 function RecentCampaignsCard( { connected }: { connected: boolean } ) {
 	const { campaigns, isLoading } = useSelect(
 		( select ) => {
 			if ( ! connected ) {
-				return { campaigns: [], isLoading: false };
+				return { campaigns: NO_CAMPAIGNS, isLoading: false };
 			}
 			const selectors = select( store );
 			return {

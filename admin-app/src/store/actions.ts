@@ -10,7 +10,7 @@ import { addQueryArgs } from '@wordpress/url';
 /**
  * Internal dependencies
  */
-import { PATHS } from './constants';
+import { PATHS, STORE_NAME } from './constants';
 import { queryKey } from './query-key';
 import type {
 	ApiError,
@@ -30,8 +30,10 @@ import type {
 	RecipientsQuery,
 	Segment,
 	Settings,
+	SettingsInput,
 	Status,
 	Template,
+	WhatsAppCredentials,
 } from './types';
 
 /* -------------------------------------------------------------------------
@@ -184,8 +186,7 @@ export const refreshStatus = () => async ( args: ThunkArgs ) => {
 };
 
 export const saveSettings =
-	( settings: Partial< Settings > & { connection_code?: string } ) =>
-	async ( args: ThunkArgs ) => {
+	( settings: SettingsInput ) => async ( args: ThunkArgs ) => {
 		const saved = await request< Settings >(
 			args,
 			{ path: PATHS.settings, method: 'POST', data: settings },
@@ -195,13 +196,13 @@ export const saveSettings =
 		args.dispatch( success( __( 'Settings saved.', 'rondine' ) ) );
 		// The connection may have changed: the dashboard must read it again.
 		args.registry
-			.dispatch( 'rondine/admin' )
+			.dispatch( STORE_NAME )
 			.invalidateResolution( 'getStatus', [] );
 		return saved;
 	};
 
 export const saveWhatsAppCredentials =
-	( credentials: Record< string, string > ) => async ( args: ThunkArgs ) => {
+	( credentials: WhatsAppCredentials ) => async ( args: ThunkArgs ) => {
 		const result = await request< Record< string, unknown > >(
 			args,
 			{ path: PATHS.whatsapp, method: 'PUT', data: credentials },
@@ -213,7 +214,7 @@ export const saveWhatsAppCredentials =
 			)
 		);
 		args.registry
-			.dispatch( 'rondine/admin' )
+			.dispatch( STORE_NAME )
 			.invalidateResolution( 'getStatus', [] );
 		return result;
 	};
@@ -288,7 +289,7 @@ export const runCampaignAction =
 		if ( action === 'duplicate' || action === 'retry-failed' ) {
 			// The original changed too (its list position, a retry link).
 			args.registry
-				.dispatch( 'rondine/admin' )
+				.dispatch( STORE_NAME )
 				.invalidateResolution( 'getCampaigns', [] );
 		}
 		return campaign;
@@ -422,7 +423,7 @@ export const importList =
 		);
 		// The list's size changed.
 		args.registry
-			.dispatch( 'rondine/admin' )
+			.dispatch( STORE_NAME )
 			.invalidateResolution( 'getLists', [] );
 		return report;
 	};

@@ -123,7 +123,7 @@ export const getAttentionItems = createSelector(
 				id: 'bridge-unreachable',
 				level: 'error',
 				kind: 'bridge-unreachable',
-				detail: status.bridge.error ?? undefined,
+				detail: status.bridge.error?.message ?? undefined,
 			} );
 		}
 		if ( status?.bridge.status?.token_valid === false ) {

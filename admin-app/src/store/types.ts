@@ -34,7 +34,7 @@ export interface BridgeState {
 	reachable?: boolean;
 	url?: string | null;
 	site_id?: string | null;
-	error?: string | null;
+	error?: { code?: string; message?: string } | null;
 	status?: WhatsAppStatus | null;
 }
 
@@ -44,22 +44,42 @@ export interface Status {
 	php_version: string;
 	woocommerce?: {
 		active?: boolean;
+		version?: string | null;
 		data_present?: boolean;
-		storage?: string | null;
+		order_storage?: 'hpos' | 'legacy' | 'none' | string;
 		customers?: number | null;
 		orders?: number | null;
+		contacts?: number | null;
+		opted_in?: number | null;
 	};
 	bridge: BridgeState;
 }
 
 export interface Settings {
-	connected?: boolean;
-	bridge_url?: string | null;
-	site_id?: string | null;
+	connection: {
+		connected: boolean;
+		bridge_url?: string | null;
+		site_id?: string | null;
+		connected_at?: string | null;
+	};
+	default_country: string;
+	effective_country?: string;
+	consent_text: string;
+	consent_text_rendered?: string;
+	supported_phone_countries?: string[];
+}
+
+export interface SettingsInput {
+	connection_code?: string;
 	default_country?: string;
 	consent_text?: string;
-	whatsapp_configured?: boolean;
-	timezone?: string;
+}
+
+export interface WhatsAppCredentials {
+	phone_number_id: string;
+	business_account_id: string;
+	access_token: string;
+	app_secret: string;
 }
 
 export type CampaignState =
@@ -72,15 +92,25 @@ export type CampaignState =
 	| 'cancelled'
 	| 'failed';
 
-export interface VariableMapping {
-	/** Where the variable sits: `header`, `body` or `button:<index>`. */
-	component: string;
-	/** Position of the placeholder (`1` for `{{1}}`) or the named parameter. */
-	key: string;
-	/** Contact field whose value fills the variable, or `static`. */
-	field: string;
-	/** Text used when the contact has no value for the field (or the static text). */
-	fallback: string;
+/**
+ * One template placeholder, filled per recipient from a contact field (with
+ * a fallback when the contact has no value) or with a fixed text. The same
+ * shape as the bridge's `campaigns/template-mapping.ts`.
+ */
+export interface MappedParameter {
+	type: 'text' | 'payload';
+	field?: string;
+	text?: string;
+	fallback?: string;
+	/** Named template parameters (`{{first_name}}` style). */
+	parameter_name?: string;
+}
+
+export interface MappedComponent {
+	type: 'header' | 'body' | 'button';
+	sub_type?: 'quick_reply' | 'url';
+	index?: number;
+	parameters: MappedParameter[];
 }
 
 export interface CampaignAudience {
@@ -91,7 +121,12 @@ export interface CampaignAudience {
 export interface CampaignTemplateRef {
 	name: string;
 	language: string;
-	variables: VariableMapping[];
+	components: MappedComponent[];
+}
+
+export interface CampaignOptions {
+	/** Wait for the 24 h window to free instead of failing recipients over the daily limit. */
+	continue_when_limited?: boolean;
 }
 
 export interface CampaignCounts {
@@ -109,18 +144,28 @@ export interface Campaign {
 	start_at: string | null;
 	audience: CampaignAudience;
 	template: CampaignTemplateRef | null;
-	on_daily_limit?: 'fail' | 'wait';
+	options?: CampaignOptions;
+	state_reason?: string | null;
+	state_message?: string | null;
 	audience_size?: number | null;
 	counts?: CampaignCounts;
-	retry_of?: string | null;
-	created_at?: string;
-	updated_at?: string;
+	source_campaign_id?: string | null;
+	created_at?: string | null;
+	updated_at?: string | null;
+	started_at?: string | null;
+	finished_at?: string | null;
 }
 
-export type CampaignInput = Partial< Omit< Campaign, 'id' | 'state' > > & {
+export interface CampaignInput {
 	id?: string;
-	schedule?: boolean;
-};
+	name: string;
+	audience: CampaignAudience;
+	template: CampaignTemplateRef | null;
+	start_at: string | null;
+	options: CampaignOptions;
+	/** Schedule for `start_at` (true) or keep as a draft. */
+	schedule: boolean;
+}
 
 export type CampaignAction =
 	'schedule' | 'pause' | 'resume' | 'cancel' | 'duplicate' | 'retry-failed';

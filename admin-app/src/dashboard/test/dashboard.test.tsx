@@ -1,0 +1,88 @@
+/**
+ * External dependencies
+ */
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { screen } from '@testing-library/react';
+
+/**
+ * Internal dependencies
+ */
+import { Dashboard } from '..';
+import { fakeServer } from '../../test-utils/fake-server';
+import type { FakeServer } from '../../test-utils/fake-server';
+import { renderWithStore } from '../../test-utils/render';
+import type { Status } from '../../store/types';
+
+const status: Status = {
+	plugin_version: '0.1.0',
+	wordpress_version: '6.8.3',
+	php_version: '8.2.29',
+	woocommerce: { data_present: true, order_storage: 'hpos', customers: 500 },
+	bridge: {
+		connected: true,
+		reachable: true,
+		url: 'http://127.0.0.1:8090',
+		site_id: '8d7c1c1e-0000-4000-8000-000000000001',
+		status: {
+			phone_number: '+39 02 1234 5678',
+			quality: 'GREEN',
+			daily_limit: 10000,
+			used_24h: 2500,
+			remaining_24h: 7500,
+			throughput_mps: 80,
+			mode: 'sandbox',
+		},
+	},
+};
+
+let server: FakeServer;
+
+beforeEach( () => {
+	server = fakeServer();
+	server.on( 'GET', '/rondine/v1/campaigns', () => ( { body: [] } ) );
+} );
+
+afterEach( () => server.restore() );
+
+describe( 'Dashboard', () => {
+	it( 'says it is connected and shows the versions and the WhatsApp limits', async () => {
+		server.on( 'GET', '/rondine/v1/status', () => ( { body: status } ) );
+
+		renderWithStore( <Dashboard /> );
+
+		expect(
+			await screen.findByText( 'Connected to the bridge' )
+		).toBeTruthy();
+		expect(
+			screen.getByTestId( 'rondine-wordpress-version' ).textContent
+		).toContain( '6.8.3' );
+		expect(
+			screen.getByTestId( 'rondine-whatsapp-daily-limit' ).textContent
+		).toContain( '2,500 of 10,000 used in the last 24 h, 7,500 left' );
+		expect(
+			screen.getByTestId( 'rondine-woocommerce-data' ).textContent
+		).toContain( 'Yes (HPOS order tables)' );
+		expect( await screen.findByText( /No campaigns yet/ ) ).toBeTruthy();
+	} );
+
+	it( 'says it is not connected and points to the settings', async () => {
+		server.on( 'GET', '/rondine/v1/status', () => ( {
+			body: { ...status, bridge: { connected: false } },
+		} ) );
+
+		renderWithStore( <Dashboard /> );
+
+		expect(
+			( await screen.findByTestId( 'rondine-bridge-state' ) ).textContent
+		).toContain( 'Not connected' );
+		expect(
+			screen
+				.getByRole( 'link', { name: 'Paste the connection code' } )
+				.getAttribute( 'href' )
+		).toBe( '#/settings' );
+		// Campaigns live on the bridge: nothing to ask for without one.
+		expect(
+			server.requests.some( ( r ) => r.path === '/rondine/v1/campaigns' )
+		).toBe( false );
+	} );
+} );

@@ -1,0 +1,300 @@
+/**
+ * External dependencies
+ */
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+
+/**
+ * WordPress dependencies
+ */
+import { store as noticesStore } from '@wordpress/notices';
+
+/**
+ * Internal dependencies
+ */
+import { fakeServer } from '../../test-utils/fake-server';
+import type { FakeServer } from '../../test-utils/fake-server';
+import { createTestRegistry } from '../../test-utils/registry';
+import type { Campaign, Status, Template } from '../types';
+
+const campaign = ( overrides: Partial< Campaign > = {} ): Campaign => ( {
+	id: 'c1',
+	name: 'Spring sale',
+	state: 'draft',
+	start_at: null,
+	audience: { segments: [ 1 ], lists: [] },
+	template: null,
+	...overrides,
+} );
+
+const template = ( name: string, status: string ): Template => ( {
+	name,
+	language: 'it',
+	status,
+	category: 'MARKETING',
+	components: [ { type: 'BODY', text: 'Ciao {{1}}' } ],
+} );
+
+const connectedStatus: Status = {
+	plugin_version: '0.1.0',
+	wordpress_version: '6.8.3',
+	php_version: '8.2.29',
+	woocommerce: { data_present: true, order_storage: 'hpos' },
+	bridge: { connected: true, reachable: true, status: null },
+};
+
+let server: FakeServer;
+
+beforeEach( () => {
+	server = fakeServer();
+} );
+
+afterEach( () => {
+	server.restore();
+} );
+
+describe( 'rondine/admin resolvers', () => {
+	it( 'fetches /status once and keeps it', async () => {
+		server.on( 'GET', '/rondine/v1/status', () => ( {
+			body: connectedStatus,
+		} ) );
+		const { registry, store } = createTestRegistry();
+
+		const status = await registry.resolveSelect( store ).getStatus();
+		await registry.resolveSelect( store ).getStatus();
+
+		expect( status?.wordpress_version ).toBe( '6.8.3' );
+		expect(
+			server.requests.filter( ( r ) => r.path === '/rondine/v1/status' )
+		).toHaveLength( 1 );
+	} );
+
+	it( 'turns a failed request into an error notice with the server message', async () => {
+		server.on( 'GET', '/rondine/v1/campaigns', () => ( {
+			status: 502,
+			body: {
+				code: 'rondine_bridge_unreachable',
+				message: 'The bridge at http://127.0.0.1:1 did not answer.',
+			},
+		} ) );
+		const { registry, store } = createTestRegistry();
+
+		await expect(
+			registry.resolveSelect( store ).getCampaigns()
+		).rejects.toMatchObject( { code: 'rondine_bridge_unreachable' } );
+
+		const notices = registry.select( noticesStore ).getNotices();
+		expect( notices.map( ( notice ) => notice.content ) ).toEqual( [
+			'The bridge at http://127.0.0.1:1 did not answer.',
+		] );
+		expect( registry.select( store ).getCampaigns() ).toBeNull();
+	} );
+
+	it( 'offers only APPROVED templates for sending', async () => {
+		server.on( 'GET', '/rondine/v1/templates', () => ( {
+			body: [
+				template( 'spring_sale', 'APPROVED' ),
+				template( 'old_offer', 'REJECTED' ),
+				template( 'new_offer', 'PENDING' ),
+			],
+		} ) );
+		const { registry, store } = createTestRegistry();
+
+		const approved = await registry
+			.resolveSelect( store )
+			.getApprovedTemplates();
+
+		expect( approved?.map( ( t ) => t.name ) ).toEqual( [ 'spring_sale' ] );
+	} );
+
+	it( 'accepts paged answers as a bare array or as { items, total }', async () => {
+		server.on( 'GET', '/rondine/v1/campaigns', () => ( {
+			body: { items: [ campaign(), campaign( { id: 'c2' } ) ], total: 2 },
+		} ) );
+		const { registry, store } = createTestRegistry();
+
+		const campaigns = await registry.resolveSelect( store ).getCampaigns();
+
+		expect( campaigns?.map( ( c ) => c.id ) ).toEqual( [ 'c1', 'c2' ] );
+	} );
+} );
+
+describe( 'rondine/admin thunks', () => {
+	it( 'creates a campaign with POST and updates it with PUT', async () => {
+		server.on( 'POST', '/rondine/v1/campaigns', ( request ) => ( {
+			body: campaign( {
+				...( request.body as object ),
+				id: 'new-id',
+				state: 'draft',
+			} ),
+		} ) );
+		server.on( 'PUT', '/rondine/v1/campaigns/new-id', ( request ) => ( {
+			body: campaign( {
+				...( request.body as object ),
+				id: 'new-id',
+				state: 'scheduled',
+			} ),
+		} ) );
+		const { registry, store } = createTestRegistry();
+		const input = {
+			name: 'Spring sale',
+			audience: { segments: [ 1 ], lists: [ 2 ] },
+			template: null,
+			start_at: null,
+			options: {},
+			schedule: false,
+		};
+
+		const created = await registry.dispatch( store ).saveCampaign( input );
+		const updated = await registry.dispatch( store ).saveCampaign( {
+			...input,
+			id: created.id,
+			start_at: '2030-01-01T10:00:00Z',
+			schedule: true,
+		} );
+
+		expect( server.requests.map( ( r ) => r.method ) ).toEqual( [
+			'POST',
+			'PUT',
+		] );
+		expect( server.requests[ 1 ]?.body ).not.toHaveProperty( 'id' );
+		expect( updated.state ).toBe( 'scheduled' );
+		expect( registry.select( store ).getCampaign( 'new-id' )?.state ).toBe(
+			'scheduled'
+		);
+	} );
+
+	it( 'keeps the campaign and shows the bridge message when an edit is refused', async () => {
+		server.on( 'GET', '/rondine/v1/campaigns/c1', () => ( {
+			body: campaign( { state: 'running' } ),
+		} ) );
+		server.on( 'PUT', '/rondine/v1/campaigns/c1', () => ( {
+			status: 409,
+			body: {
+				code: 'campaign_not_editable',
+				message: 'A running campaign cannot be edited.',
+			},
+		} ) );
+		const { registry, store } = createTestRegistry();
+		await registry.resolveSelect( store ).getCampaign( 'c1' );
+
+		await expect(
+			registry.dispatch( store ).saveCampaign( {
+				id: 'c1',
+				name: 'Changed',
+				audience: { segments: [], lists: [] },
+				template: null,
+				start_at: null,
+				options: {},
+				schedule: false,
+			} )
+		).rejects.toMatchObject( { code: 'campaign_not_editable' } );
+
+		expect( registry.select( store ).getCampaign( 'c1' )?.name ).toBe(
+			'Spring sale'
+		);
+		expect( registry.select( store ).isCampaignEditable( 'c1' ) ).toBe(
+			false
+		);
+		const [ notice ] = registry.select( noticesStore ).getNotices();
+		expect( notice?.content ).toContain(
+			'A running campaign cannot be edited.'
+		);
+	} );
+
+	it( 'opens the draft that "Retry failed" answers with', async () => {
+		server.on( 'POST', '/rondine/v1/campaigns/c1/retry-failed', () => ( {
+			body: campaign( {
+				id: 'retry-1',
+				name: 'Spring sale (retry)',
+				source_campaign_id: 'c1',
+			} ),
+		} ) );
+		const { registry, store } = createTestRegistry();
+
+		const draft = await registry
+			.dispatch( store )
+			.runCampaignAction( 'c1', 'retry-failed' );
+
+		expect( draft.id ).toBe( 'retry-1' );
+		expect( registry.select( store ).getCampaign( 'retry-1' )?.state ).toBe(
+			'draft'
+		);
+	} );
+
+	it( 'removes a deleted campaign from the list', async () => {
+		server.on( 'GET', '/rondine/v1/campaigns', () => ( {
+			body: [ campaign(), campaign( { id: 'c2' } ) ],
+		} ) );
+		server.on( 'DELETE', '/rondine/v1/campaigns/c1', () => ( {
+			body: { deleted: true },
+		} ) );
+		const { registry, store } = createTestRegistry();
+		await registry.resolveSelect( store ).getCampaigns();
+
+		await registry.dispatch( store ).deleteCampaign( 'c1' );
+
+		expect(
+			registry
+				.select( store )
+				.getCampaigns()
+				?.map( ( c ) => c.id )
+		).toEqual( [ 'c2' ] );
+	} );
+
+	it( 'refuses a malformed connection code with the server message and keeps the settings', async () => {
+		server.on( 'POST', '/rondine/v1/settings', () => ( {
+			status: 400,
+			body: {
+				code: 'rondine_invalid_connection_code',
+				message: 'The connection code must start with "rondine_".',
+			},
+		} ) );
+		const { registry, store } = createTestRegistry();
+
+		await expect(
+			registry
+				.dispatch( store )
+				.saveSettings( { connection_code: 'nonsense' } )
+		).rejects.toMatchObject( { code: 'rondine_invalid_connection_code' } );
+
+		expect( registry.select( store ).getSettings() ).toBeNull();
+		const [ notice ] = registry.select( noticesStore ).getNotices();
+		expect( notice?.content ).toContain(
+			'The connection code must start with "rondine_".'
+		);
+	} );
+} );
+
+describe( 'what needs attention', () => {
+	it( 'lists paused campaigns, rejected templates and a missing connection', async () => {
+		server.on( 'GET', '/rondine/v1/status', () => ( {
+			body: { ...connectedStatus, bridge: { connected: false } },
+		} ) );
+		server.on( 'GET', '/rondine/v1/campaigns', () => ( {
+			body: [
+				campaign( { id: 'p', name: 'Paused one', state: 'paused' } ),
+			],
+		} ) );
+		server.on( 'GET', '/rondine/v1/templates', () => ( {
+			body: [
+				template( 'bad', 'REJECTED' ),
+				template( 'ok', 'APPROVED' ),
+			],
+		} ) );
+		const { registry, store } = createTestRegistry();
+		await registry.resolveSelect( store ).getStatus();
+		await registry.resolveSelect( store ).getCampaigns();
+		await registry.resolveSelect( store ).getTemplates();
+
+		const kinds = registry
+			.select( store )
+			.getAttentionItems()
+			.map( ( item ) => `${ item.kind }:${ item.detail ?? '' }` );
+
+		expect( kinds ).toEqual( [
+			'bridge-not-connected:',
+			'campaign-paused:Paused one',
+			'template-rejected:bad',
+		] );
+	} );
+} );

@@ -1,0 +1,20 @@
+/**
+ * WordPress dependencies
+ */
+import { createReduxStore, createRegistry } from '@wordpress/data';
+import { store as noticesStore } from '@wordpress/notices';
+
+/**
+ * Internal dependencies
+ */
+import { storeConfig } from '../store';
+import { STORE_NAME } from '../store/constants';
+
+/** A fresh registry with the real `rondine/admin` and `core/notices` stores. */
+export function createTestRegistry() {
+	const registry = createRegistry();
+	registry.register( noticesStore );
+	const store = createReduxStore( STORE_NAME, storeConfig );
+	registry.register( store );
+	return { registry, store };
+}

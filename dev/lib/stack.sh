@@ -1,0 +1,381 @@
+# shellcheck shell=bash
+# The local stack, as bash functions shared by dev/start.sh, dev/test.sh and dev/shop.sh.
+#
+# An environment is a folder (.rondine/dev, .rondine/test, ...) holding everything one running shop needs:
+#   mysql/ mysql.sock   private MariaDB (--skip-networking, socket only)
+#   wordpress/          WordPress core copied from .rondine/cache/wordpress, wp-config.php, plugins/rondine -> plugin/
+#   bridge/             the bridge's data folder
+#   logs/               one log per process
+#   pids/               one pid file per process; each process leads its own process group
+#   env.json            what runs where (read by the e2e tests and by people)
+#
+# Every long-running process is started with setsid, so it leads a process group, and is stopped by signalling the
+# whole group: `php -S` with PHP_CLI_SERVER_WORKERS forks workers that outlive a parent killed alone.
+
+RONDINE_ROOT="${RONDINE_ROOT:-$( cd "$( dirname "${BASH_SOURCE[0]}" )/../.." && pwd )}"
+RONDINE_CACHE="$RONDINE_ROOT/.rondine/cache"
+
+stack_log() { printf '[%s] %s\n' "${STACK_TAG:-rondine}" "$*" >&2; }
+stack_die() {
+	printf '[%s] error: %s\n' "${STACK_TAG:-rondine}" "$*" >&2
+	exit 1
+}
+
+# stack_die_log <message> <log files...>: fails with the end of the logs that say why.
+stack_die_log() {
+	local message="$1" log
+	shift
+	for log in "$@"; do
+		if [ -s "$log" ]; then
+			printf -- '--- last lines of %s\n' "$log" >&2
+			tail -n 15 "$log" >&2
+		fi
+	done
+	stack_die "$message"
+}
+
+# --- small utilities -------------------------------------------------------------------------------------------------
+
+# True when something accepts TCP connections on 127.0.0.1:<port>.
+port_in_use() {
+	( exec 3<> "/dev/tcp/127.0.0.1/$1" ) 2> /dev/null
+}
+
+# Prints a port that is free right now (the kernel picks it).
+free_port() {
+	node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});'
+}
+
+# wait_for <seconds> <description> <command...>: polls the command every 100 ms.
+wait_for() {
+	local seconds="$1" what="$2"
+	shift 2
+	local tries=$(( seconds * 10 ))
+	while ! "$@" > /dev/null 2>&1; do
+		tries=$(( tries - 1 ))
+		if [ "$tries" -le 0 ]; then
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+random_secret() {
+	# 24 random bytes, base64url: safe in PHP strings, URLs and JSON.
+	head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n'
+}
+
+# start_group <env> <name> <command...>: runs the command as the leader of a new process group, logs to
+# <env>/logs/<name>.log, records the pid (= process group id) in <env>/pids/<name>.pid.
+start_group() {
+	local env="$1" name="$2"
+	shift 2
+	mkdir -p "$env/logs" "$env/pids"
+	setsid "$@" >> "$env/logs/$name.log" 2>&1 < /dev/null &
+	echo "$!" > "$env/pids/$name.pid"
+}
+
+group_alive() {
+	local pid
+	pid="$( cat "$1/pids/$2.pid" 2> /dev/null )" || return 1
+	[ -n "$pid" ] && kill -0 "$pid" 2> /dev/null
+}
+
+# stop_group <env> <name>: TERM to the whole group, KILL after 5 s.
+stop_group() {
+	local env="$1" name="$2" pid tries
+	pid="$( cat "$env/pids/$name.pid" 2> /dev/null )" || return 0
+	if [ -n "$pid" ] && kill -0 -- "-$pid" 2> /dev/null; then
+		kill -TERM -- "-$pid" 2> /dev/null || true
+		tries=50
+		while kill -0 -- "-$pid" 2> /dev/null && [ "$tries" -gt 0 ]; do
+			sleep 0.1
+			tries=$(( tries - 1 ))
+		done
+		kill -KILL -- "-$pid" 2> /dev/null || true
+	fi
+	rm -f "$env/pids/$name.pid"
+}
+
+# Stops every process group recorded in <env>/pids, newest services first.
+stack_stop_all() {
+	local env="$1" name
+	for name in bridge php mariadb; do
+		stop_group "$env" "$name"
+	done
+	if [ -d "$env/pids" ]; then
+		for name in "$env"/pids/*.pid; do
+			[ -e "$name" ] || continue
+			name="$( basename "$name" .pid )"
+			stop_group "$env" "$name"
+		done
+	fi
+}
+
+# --- MariaDB -----------------------------------------------------------------------------------------------------------
+
+# Unix socket paths are limited to 107 bytes; a deep checkout gets its socket under /tmp instead.
+mariadb_socket() {
+	local env="$1"
+	local sock="$env/mysql.sock"
+	if [ "${#sock}" -gt 100 ]; then
+		sock="/tmp/rondine-$( printf '%s' "$env" | md5sum | cut -c1-12 ).sock"
+	fi
+	printf '%s' "$sock"
+}
+
+mariadb_client() {
+	local env="$1"
+	shift
+	mariadb --no-defaults --socket="$( mariadb_socket "$env" )" --user=root "$@"
+}
+
+# mariadb_start <env> [buffer pool size]: creates the data directory on first use, starts mariadbd, creates the
+# database `wordpress` and the user `wordpress` (password in <env>/db-password) when missing.
+mariadb_start() {
+	local env="$1" pool="${2:-256M}"
+	local data="$env/mysql" sock
+	sock="$( mariadb_socket "$env" )"
+	mkdir -p "$env/logs" "$env/tmp"
+	if [ ! -d "$data/mysql" ]; then
+		stack_log "creating the MariaDB data directory"
+		mariadb-install-db --no-defaults --datadir="$data" --user=root --auth-root-authentication-method=socket \
+			--skip-test-db > "$env/logs/mariadb-install.log" 2>&1 \
+			|| stack_die "mariadb-install-db failed, see $env/logs/mariadb-install.log"
+	fi
+	if group_alive "$env" mariadb && mariadb_client "$env" -e 'SELECT 1' > /dev/null 2>&1; then
+		return
+	fi
+	rm -f "$sock"
+	# Durability is traded for speed (flush the log once a second): this is a development and test database.
+	start_group "$env" mariadb mariadbd --no-defaults --user=root --datadir="$data" --socket="$sock" \
+		--skip-networking --pid-file="$env/mysql.pid" --tmpdir="$env/tmp" --log-error="$env/logs/mariadb.log" \
+		--character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci --skip-log-bin \
+		--innodb-buffer-pool-size="$pool" --innodb-flush-log-at-trx-commit=2 --innodb-log-file-size=256M \
+		--max-allowed-packet=64M
+	wait_for 30 MariaDB mariadb_client "$env" -e 'SELECT 1' \
+		|| stack_die "MariaDB did not start, see $env/logs/mariadb.log"
+
+	if [ ! -f "$env/db-password" ]; then
+		random_secret > "$env/db-password"
+	fi
+	local password
+	password="$( cat "$env/db-password" )"
+	mariadb_client "$env" <<- SQL
+		CREATE DATABASE IF NOT EXISTS wordpress CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+		CREATE USER IF NOT EXISTS 'wordpress'@'localhost' IDENTIFIED BY '$password';
+		GRANT ALL PRIVILEGES ON wordpress.* TO 'wordpress'@'localhost';
+	SQL
+}
+
+# --- WordPress ---------------------------------------------------------------------------------------------------------
+
+# wp_prepare <env> <url>: copies WordPress core (first time), writes wp-config.php, links the plugin.
+wp_prepare() {
+	local env="$1" url="$2"
+	local wp="$env/wordpress"
+	[ -f "$RONDINE_CACHE/wordpress/wp-includes/version.php" ] || stack_die "WordPress is not in the cache: run dev/setup-system.sh"
+	if [ ! -f "$wp/wp-includes/version.php" ]; then
+		stack_log "copying WordPress core"
+		rm -rf "$wp"
+		cp -a "$RONDINE_CACHE/wordpress" "$wp"
+	fi
+	mkdir -p "$wp/wp-content/plugins" "$wp/wp-content/uploads" "$env/logs"
+	if [ ! -L "$wp/wp-content/plugins/rondine" ]; then
+		rm -rf "$wp/wp-content/plugins/rondine"
+		ln -s "$RONDINE_ROOT/plugin" "$wp/wp-content/plugins/rondine"
+	fi
+	if [ ! -f "$env/wp-salts.php" ]; then
+		php "$RONDINE_ROOT/dev/wp/salts.php" > "$env/wp-salts.php"
+	fi
+	# Rewritten every time: the URL follows the port this run uses.
+	php "$RONDINE_ROOT/dev/wp/write-config.php" \
+		--wordpress="$wp" --url="$url" --socket="$( mariadb_socket "$env" )" \
+		--db-password="$( cat "$env/db-password" )" --salts="$env/wp-salts.php" --log="$env/logs/wordpress-debug.log"
+}
+
+# php_server_start <env> <port>
+php_server_start() {
+	local env="$1" port="$2"
+	if group_alive "$env" php; then
+		stop_group "$env" php
+	fi
+	# More than one worker: a request from WordPress to the bridge that calls WordPress back would otherwise deadlock.
+	start_group "$env" php env PHP_CLI_SERVER_WORKERS=4 php -d display_errors=stderr -d memory_limit=512M \
+		-S "127.0.0.1:$port" -t "$env/wordpress" "$RONDINE_ROOT/dev/wp/router.php"
+	wait_for 20 "PHP server" port_in_use "$port" || stack_die "the PHP server did not start, see $env/logs/php.log"
+}
+
+# wp_php <env> <script> [args]: runs one of our PHP scripts against the environment's WordPress.
+wp_php() {
+	local env="$1" script="$2"
+	shift 2
+	RONDINE_WP_DIR="$env/wordpress" php -d memory_limit=2G "$script" "$@"
+}
+
+# wp_install <env>: installs WordPress (first time), WooCommerce's roles, the test users, activates the plugin; writes
+# <env>/users.json with the logins and passwords (the admin's generated once, kept in <env>/admin-password).
+wp_install() {
+	local env="$1"
+	if [ ! -f "$env/admin-password" ]; then
+		random_secret > "$env/admin-password"
+		chmod 600 "$env/admin-password"
+	fi
+	local password
+	password="$( cat "$env/admin-password" )"
+	wp_php "$env" "$RONDINE_ROOT/dev/wp/install.php" --admin-password="$password" >> "$env/logs/install.log" 2>&1 \
+		|| stack_die_log "installing WordPress failed" "$env/logs/install.log" "$env/logs/wordpress-debug.log"
+	wp_php "$env" "$RONDINE_ROOT/dev/wp/setup-site.php" --users-file="$env/users.json" --admin-password="$password" \
+		>> "$env/logs/install.log" 2>&1 \
+		|| stack_die_log "setting up the site failed" "$env/logs/install.log" "$env/logs/wordpress-debug.log"
+}
+
+# --- bridge ------------------------------------------------------------------------------------------------------------
+
+bridge_built() {
+	[ -f "$RONDINE_ROOT/bridge-server/dist/main.js" ]
+}
+
+# bridge_start <env> <port> [database url]
+bridge_start() {
+	local env="$1" port="$2" database_url="${3:-}"
+	mkdir -p "$env/bridge"
+	if [ ! -f "$env/bridge-secret-key" ]; then
+		head -c 32 /dev/urandom | base64 | tr -d '\n' > "$env/bridge-secret-key"
+	fi
+	if group_alive "$env" bridge; then
+		stop_group "$env" bridge
+	fi
+	port_in_use "$port" && stack_die "port $port (bridge) is already in use"
+	local -a vars=(
+		"RONDINE_BRIDGE_PORT=$port"
+		"RONDINE_BRIDGE_HOST=127.0.0.1"
+		"RONDINE_BRIDGE_DATA_DIR=$env/bridge"
+		"RONDINE_BRIDGE_PUBLIC_URL=http://127.0.0.1:$port"
+		"RONDINE_BRIDGE_SECRET_KEY=$( cat "$env/bridge-secret-key" )"
+	)
+	if [ -n "$database_url" ]; then
+		vars+=( "DATABASE_URL=$database_url" )
+	fi
+	start_group "$env" bridge env "${vars[@]}" node "$RONDINE_ROOT/bridge-server/dist/main.js"
+	wait_for 30 bridge curl_ok "http://127.0.0.1:$port/healthz" \
+		|| stack_die "the bridge did not start, see $env/logs/bridge.log"
+}
+
+curl_ok() {
+	node -e 'fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))' "$1"
+}
+
+# bridge_cli <env> <port> <args...>: the bridge's CLI with the environment's configuration.
+bridge_cli() {
+	local env="$1" port="$2"
+	shift 2
+	env RONDINE_BRIDGE_PORT="$port" RONDINE_BRIDGE_HOST=127.0.0.1 RONDINE_BRIDGE_DATA_DIR="$env/bridge" \
+		RONDINE_BRIDGE_PUBLIC_URL="http://127.0.0.1:$port" \
+		RONDINE_BRIDGE_SECRET_KEY="$( cat "$env/bridge-secret-key" )" \
+		${STACK_DATABASE_URL:+DATABASE_URL="$STACK_DATABASE_URL"} \
+		node "$RONDINE_ROOT/bridge-server/dist/cli.js" "$@"
+}
+
+# --- the whole shop ----------------------------------------------------------------------------------------------------
+
+# shop_up <env> <wp port> <bridge port>
+#   Options through variables: SHOP_CUSTOMERS SHOP_ORDERS SHOP_SEED SHOP_MODE (generated on first run only),
+#   SHOP_DB_POOL (MariaDB buffer pool), STACK_DATABASE_URL (bridge on PostgreSQL instead of SQLite).
+# Brings up MariaDB, WordPress (installed on first run), the generated shop (first run), the PHP server, the bridge with
+# a tenant connected to the plugin (first run; kept afterwards), and writes <env>/env.json.
+shop_up() {
+	local env="$1" wp_port="$2" bridge_port="$3"
+	local wp_url="http://127.0.0.1:$wp_port" bridge_url="http://127.0.0.1:$bridge_port"
+	mkdir -p "$env/logs" "$env/pids"
+
+	# Leftovers of an earlier run of this environment that was not stopped cleanly.
+	stop_group "$env" php
+	stop_group "$env" bridge
+	local port
+	for port in "$wp_port" "$bridge_port"; do
+		if port_in_use "$port"; then
+			stack_die "port $port is already in use by another program; stop it or choose other ports"
+		fi
+	done
+
+	mariadb_start "$env" "${SHOP_DB_POOL:-256M}"
+	wp_prepare "$env" "$wp_url"
+	wp_install "$env"
+
+	if ! mariadb_client "$env" wordpress -N -e "SELECT 1 FROM wp_options WHERE option_name = 'rondine_dev_shop'" | grep -q 1; then
+		stack_log "generating the shop (${SHOP_CUSTOMERS:-500} customers, seed ${SHOP_SEED:-1}, ${SHOP_MODE:-hpos} orders)"
+		local -a args=( --customers="${SHOP_CUSTOMERS:-500}" --seed="${SHOP_SEED:-1}" --mode="${SHOP_MODE:-hpos}" )
+		if [ -n "${SHOP_ORDERS:-}" ]; then
+			args+=( --orders="$SHOP_ORDERS" )
+		fi
+		wp_php "$env" "$RONDINE_ROOT/dev/woocommerce/generate.php" "${args[@]}" >> "$env/logs/generate.log" 2>&1 \
+			|| stack_die_log "generating the shop failed" "$env/logs/generate.log" "$env/logs/wordpress-debug.log"
+	fi
+
+	php_server_start "$env" "$wp_port"
+
+	local site_id=""
+	if bridge_built; then
+		bridge_start "$env" "$bridge_port" "${STACK_DATABASE_URL:-}"
+		local connection
+		if connection="$( wp_php "$env" "$RONDINE_ROOT/dev/wp/connect.php" --check --url="$bridge_url" 2> /dev/null )"; then
+			site_id="$( printf '%s' "$connection" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).site))' )"
+		else
+			stack_log "adding a tenant on the bridge and connecting the plugin"
+			local output code
+			output="$( bridge_cli "$env" "$bridge_port" tenant add "Bottega Demo" 2>> "$env/logs/bridge-cli.log" )" \
+				|| stack_die_log "the bridge CLI could not add a tenant" "$env/logs/bridge-cli.log"
+			code="$( printf '%s' "$output" | grep -o 'rondine_[A-Za-z0-9_-]*' | head -n 1 )"
+			[ -n "$code" ] || stack_die "the bridge CLI printed no connection code: $output"
+			connection="$( wp_php "$env" "$RONDINE_ROOT/dev/wp/connect.php" --code="$code" 2>> "$env/logs/connect.log" )" \
+				|| stack_die_log "the plugin refused the connection code" "$env/logs/connect.log" "$env/logs/bridge.log"
+			site_id="$( printf '%s' "$connection" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).site))' )"
+		fi
+	else
+		stack_log "warning: bridge-server is not built (no bridge-server/dist/main.js): running without the bridge"
+	fi
+
+	write_env_json "$env" "$wp_url" "$bridge_url" "$site_id"
+}
+
+shop_down() {
+	stack_stop_all "$1"
+}
+
+# write_env_json <env> <wp url> <bridge url> <site id>
+write_env_json() {
+	local env="$1" wp_url="$2" bridge_url="$3" site_id="$4"
+	local name pids="{}"
+	for name in mariadb php bridge; do
+		if [ -f "$env/pids/$name.pid" ]; then
+			pids="$( node -e 'const p=JSON.parse(process.argv[1]);p[process.argv[2]]=Number(process.argv[3]);console.log(JSON.stringify(p))' \
+				"$pids" "$name" "$( cat "$env/pids/$name.pid" )" )"
+		fi
+	done
+	ENV_DIR="$env" WP_URL="$wp_url" BRIDGE_URL="$bridge_url" SITE_ID="$site_id" PIDS="$pids" \
+		SOCKET="$( mariadb_socket "$env" )" BRIDGE_UP="$( bridge_built && echo 1 || echo 0 )" node -e '
+			const fs = require( "fs" );
+			const e = process.env;
+			const users = JSON.parse( fs.readFileSync( e.ENV_DIR + "/users.json", "utf8" ) );
+			const env = {
+				env: e.ENV_DIR,
+				wpUrl: e.WP_URL,
+				adminUrl: e.WP_URL + "/wp-admin/",
+				rondineUrl: e.WP_URL + "/wp-admin/admin.php?page=rondine",
+				restUrl: e.WP_URL + "/wp-json/",
+				adminUser: users.admin.login,
+				adminPassword: users.admin.password,
+				users,
+				bridgeUrl: e.BRIDGE_UP === "1" ? e.BRIDGE_URL : null,
+				emulatorUrl: e.BRIDGE_UP === "1" ? e.BRIDGE_URL + "/sandbox" : null,
+				siteId: e.SITE_ID || null,
+				wordpressDir: e.ENV_DIR + "/wordpress",
+				mysqlSocket: e.SOCKET,
+				database: { name: "wordpress", user: "wordpress", password: fs.readFileSync( e.ENV_DIR + "/db-password", "utf8" ).trim() },
+				logs: e.ENV_DIR + "/logs",
+				pids: JSON.parse( e.PIDS ),
+			};
+			fs.writeFileSync( e.ENV_DIR + "/env.json", JSON.stringify( env, null, "\t" ) + "\n", { mode: 0o600 } );
+		'
+}

@@ -1,0 +1,74 @@
+<?php
+/**
+ * Click counter of the chat button.
+ *
+ * @package Rondine
+ */
+
+namespace Rondine\Widget;
+
+/**
+ * Clicks per day (shop time) and agent, in the plugin's `rondine_click_counts` table (source `chat_button:<agent>`).
+ * One atomic upsert per click: no read-modify-write race between simultaneous visitors.
+ */
+final class Clicks {
+
+	private const SOURCE = 'chat_button:';
+
+	/**
+	 * Counts one click on an agent.
+	 *
+	 * @param int $agent Agent position in the settings.
+	 */
+	public static function record( int $agent ): bool {
+		global $wpdb;
+		return false !== $wpdb->query(
+			$wpdb->prepare(
+				"INSERT INTO {$wpdb->prefix}rondine_click_counts (day, source, clicks) VALUES (%s, %s, 1) ON DUPLICATE KEY UPDATE clicks = clicks + 1",
+				current_time( 'Y-m-d' ),
+				self::SOURCE . $agent
+			)
+		);
+	}
+
+	/**
+	 * Clicks of the last days.
+	 *
+	 * @param int $days Days back from today, today included.
+	 * @return array{total:int,by_day:array<int,array{day:string,clicks:int}>,by_agent:array<int,int>}
+	 */
+	public static function summary( int $days ): array {
+		global $wpdb;
+		$since = wp_date( 'Y-m-d', time() - ( $days - 1 ) * DAY_IN_SECONDS );
+		$rows  = $wpdb->get_results(
+			$wpdb->prepare(
+				"SELECT day, source, clicks FROM {$wpdb->prefix}rondine_click_counts WHERE source LIKE %s AND day >= %s ORDER BY day",
+				$wpdb->esc_like( self::SOURCE ) . '%',
+				$since
+			),
+			ARRAY_A
+		);
+		$total    = 0;
+		$by_day   = array();
+		$by_agent = array();
+		foreach ( (array) $rows as $row ) {
+			$clicks                 = (int) $row['clicks'];
+			$agent                  = (int) substr( $row['source'], strlen( self::SOURCE ) );
+			$total                 += $clicks;
+			$by_day[ $row['day'] ]  = ( $by_day[ $row['day'] ] ?? 0 ) + $clicks;
+			$by_agent[ $agent ]     = ( $by_agent[ $agent ] ?? 0 ) + $clicks;
+		}
+		$days_list = array();
+		foreach ( $by_day as $day => $clicks ) {
+			$days_list[] = array(
+				'day'    => $day,
+				'clicks' => $clicks,
+			);
+		}
+		return array(
+			'total'    => $total,
+			'by_day'   => $days_list,
+			'by_agent' => $by_agent,
+		);
+	}
+}

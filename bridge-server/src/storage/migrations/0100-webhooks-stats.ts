@@ -19,7 +19,9 @@ export async function up( db: Kysely< any > ): Promise< void > {
 	let events = db.schema.createTable( 'webhook_events' );
 	events = pg
 		? events.addColumn( 'id', 'bigserial', ( c ) => c.primaryKey() )
-		: events.addColumn( 'id', 'integer', ( c ) => c.primaryKey().autoIncrement() );
+		: events.addColumn( 'id', 'integer', ( c ) =>
+				c.primaryKey().autoIncrement()
+			);
 	await events
 		.addColumn( 'tenant_id', 'text', ( c ) => c.notNull() )
 		.addColumn( 'received_at', 'bigint', ( c ) => c.notNull() )
@@ -49,7 +51,10 @@ export async function up( db: Kysely< any > ): Promise< void > {
 		.addColumn( 'recipient_id', 'bigint' )
 		.addColumn( 'sent_at', 'bigint', ( c ) => c.notNull() )
 		.addColumn( 'received_at', 'bigint', ( c ) => c.notNull() )
-		.addPrimaryKeyConstraint( 'inbound_messages_pk', [ 'tenant_id', 'message_id' ] )
+		.addPrimaryKeyConstraint( 'inbound_messages_pk', [
+			'tenant_id',
+			'message_id',
+		] )
 		.execute();
 
 	// The latest marketing preference per contact, so that a stale redelivered "stop" never undoes a newer "resume".
@@ -60,14 +65,19 @@ export async function up( db: Kysely< any > ): Promise< void > {
 		.addColumn( 'value', 'text', ( c ) => c.notNull() )
 		.addColumn( 'source', 'text', ( c ) => c.notNull() )
 		.addColumn( 'changed_at', 'bigint', ( c ) => c.notNull() )
-		.addPrimaryKeyConstraint( 'marketing_preferences_pk', [ 'tenant_id', 'phone' ] )
+		.addPrimaryKeyConstraint( 'marketing_preferences_pk', [
+			'tenant_id',
+			'phone',
+		] )
 		.execute();
 
 	// Opt-out changes still to be told to the site (bridge -> site POST /rondine/v1/bridge/opt-outs), with retries.
 	let outbox = db.schema.createTable( 'opt_out_outbox' );
 	outbox = pg
 		? outbox.addColumn( 'id', 'bigserial', ( c ) => c.primaryKey() )
-		: outbox.addColumn( 'id', 'integer', ( c ) => c.primaryKey().autoIncrement() );
+		: outbox.addColumn( 'id', 'integer', ( c ) =>
+				c.primaryKey().autoIncrement()
+			);
 	await outbox
 		.addColumn( 'tenant_id', 'text', ( c ) => c.notNull() )
 		.addColumn( 'phone', 'text', ( c ) => c.notNull() )
@@ -75,7 +85,9 @@ export async function up( db: Kysely< any > ): Promise< void > {
 		.addColumn( 'source', 'text', ( c ) => c.notNull() )
 		.addColumn( 'at', 'bigint', ( c ) => c.notNull() )
 		.addColumn( 'attempts', 'integer', ( c ) => c.notNull().defaultTo( 0 ) )
-		.addColumn( 'next_attempt_at', 'bigint', ( c ) => c.notNull().defaultTo( 0 ) )
+		.addColumn( 'next_attempt_at', 'bigint', ( c ) =>
+			c.notNull().defaultTo( 0 )
+		)
 		.addColumn( 'delivered_at', 'bigint' )
 		.addColumn( 'last_error', 'text' )
 		.execute();
@@ -95,11 +107,27 @@ export async function up( db: Kysely< any > ): Promise< void > {
 		.execute();
 
 	// What webhooks learn about each recipient's message, beside the engine's columns.
-	for ( const column of [ 'status_sent_at', 'delivered_at', 'read_at', 'failed_at', 'interacted_at', 'retry_not_before' ] ) {
-		await db.schema.alterTable( 'recipients' ).addColumn( column, 'bigint' ).execute();
+	for ( const column of [
+		'status_sent_at',
+		'delivered_at',
+		'read_at',
+		'failed_at',
+		'interacted_at',
+		'retry_not_before',
+	] ) {
+		await db.schema
+			.alterTable( 'recipients' )
+			.addColumn( column, 'bigint' )
+			.execute();
 	}
-	await db.schema.alterTable( 'recipients' ).addColumn( 'interaction_payload', 'text' ).execute();
-	await db.schema.alterTable( 'recipients' ).addColumn( 'error_message', 'text' ).execute();
+	await db.schema
+		.alterTable( 'recipients' )
+		.addColumn( 'interaction_payload', 'text' )
+		.execute();
+	await db.schema
+		.alterTable( 'recipients' )
+		.addColumn( 'error_message', 'text' )
+		.execute();
 	// Drill-down by error and export in id order.
 	await db.schema
 		.createIndex( 'recipients_campaign_error' )
@@ -111,5 +139,9 @@ export async function up( db: Kysely< any > ): Promise< void > {
 		.on( 'recipients' )
 		.columns( [ 'tenant_id', 'campaign_id', 'message_status', 'id' ] )
 		.execute();
-	await db.schema.createIndex( 'tenants_waba_id' ).on( 'tenants' ).column( 'waba_id' ).execute();
+	await db.schema
+		.createIndex( 'tenants_waba_id' )
+		.on( 'tenants' )
+		.column( 'waba_id' )
+		.execute();
 }

@@ -7,6 +7,7 @@ import type { Migration, MigrationProvider } from 'kysely/migration';
  * Internal dependencies
  */
 import * as initial from './0001-initial.js';
+import * as webhooksStats from './0100-webhooks-stats.js';
 
 /*
  * Migrations live in code (no file scanning, so the built dist and vitest see the same list).
@@ -14,6 +15,7 @@ import * as initial from './0001-initial.js';
  */
 export const migrations: Record< string, Migration > = {
 	'0001-initial': initial,
+	'0100-webhooks-stats': webhooksStats,
 };
 
 export const migrationProvider: MigrationProvider = {

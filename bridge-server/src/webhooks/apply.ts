@@ -1,0 +1,987 @@
+/**
+ * External dependencies
+ */
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+
+/**
+ * Internal dependencies
+ */
+import { isPostgres } from '../storage/dialect.js';
+import { isTier } from '../tenants/tenants.js';
+import { classifyError } from '../whatsapp/errors.js';
+import type {
+	InboundMessageEvent,
+	PhoneNumberQualityEvent,
+	StatusEvent,
+	TemplateCategoryEvent,
+	TemplateStatusEvent,
+	UserPreferenceEvent,
+	WebhookEvent,
+} from '../whatsapp/webhook-types.js';
+import type { WebhooksDatabase } from './schema.js';
+import {
+	counterDelta,
+	isMessageStatus,
+	mergeStatus,
+	type MessageState,
+	type MessageStatus,
+} from './status-merge.js';
+
+/** One accepted webhook request: its raw body and its events, each already attributed to a tenant. */
+export interface WebhookDelivery {
+	/** Tenants the body speaks for (usually one); the raw body is stored once for each. */
+	tenantIds: string[];
+	body: string;
+	events: Array< { tenantId: string; event: WebhookEvent } >;
+	receivedAt: number;
+}
+
+export interface ApplyOptions {
+	/** Quick-reply payloads that mean "stop promotions" when a tenant has set none (compared case-insensitively). */
+	defaultOptOutPayloads: readonly string[];
+}
+
+export const DEFAULT_OPT_OUT_PAYLOADS: readonly string[] = [
+	'STOP_PROMOTIONS',
+	'Stop promotions',
+	'Stop promozioni',
+	'Unsubscribe',
+	'Disiscriviti',
+];
+
+const DAY_MS = 86_400_000;
+const CHUNK = 500;
+
+type Trx = Kysely< WebhooksDatabase >;
+
+interface RecipientRow {
+	id: number;
+	tenant_id: string;
+	campaign_id: string;
+	phone: string;
+	wamid: string | null;
+	message_status: MessageStatus | null;
+	status_sent_at: number | null;
+	delivered_at: number | null;
+	read_at: number | null;
+	failed_at: number | null;
+	error_code: number | null;
+	error_reason: string | null;
+	error_message: string | null;
+	retryable: number | null;
+	retry_not_before: number | null;
+	interacted_at: number | null;
+}
+
+interface CounterDelta {
+	sent: number;
+	delivered: number;
+	read: number;
+	failed: number;
+	interactions: number;
+}
+
+interface PreferenceChange {
+	tenantId: string;
+	phone: string;
+	value: 'stop' | 'resume';
+	source: string;
+	at: number;
+}
+
+interface TemplateFailure {
+	tenantId: string;
+	campaignId: string;
+	reason: string;
+}
+
+function chunks< T >( items: T[], size = CHUNK ): T[][] {
+	const out: T[][] = [];
+	for ( let i = 0; i < items.length; i += size ) {
+		out.push( items.slice( i, i + size ) );
+	}
+	return out;
+}
+
+/** Meta's `wa_id`/`from` are digits without "+"; the engine stores E.164 with "+". */
+export function toE164( digits: string ): string {
+	const clean = digits.replace( /[^\d]/g, '' );
+	return clean ? `+${ clean }` : '';
+}
+
+function seconds( value: number ): number {
+	return Math.round( value * 1000 );
+}
+
+/** "<campaign id>:<recipient id>" as set by the dispatcher in biz_opaque_callback_data. */
+function parseCallback(
+	data: string | null
+): { campaignId: string; recipientId: number } | null {
+	const match = data ? /^(.+):(\d{1,15})$/.exec( data ) : null;
+	return match
+		? {
+				campaignId: match[ 1 ] as string,
+				recipientId: Number( match[ 2 ] ),
+			}
+		: null;
+}
+
+function normalLanguage( language: string ): string {
+	return language.replace( '-', '_' ).toLowerCase();
+}
+
+/**
+ * Applies a group of deliveries inside the caller's transaction: stores each raw body, then merges statuses, records
+ * replies and taps, opt-outs, tenant and template changes, and moves the campaign counters by exactly what changed.
+ * Everything is idempotent: applying the same deliveries again changes nothing but the raw log.
+ *
+ * Work is done in a few set-wise statements per group (not per event), so a group of a thousand statuses costs about
+ * what one costs: that is what makes group commit pay off.
+ * @param trx
+ * @param deliveries
+ * @param options
+ */
+export async function applyDeliveries(
+	trx: Trx,
+	deliveries: WebhookDelivery[],
+	options: ApplyOptions
+): Promise< void > {
+	const now = deliveries.reduce(
+		( max, d ) => Math.max( max, d.receivedAt ),
+		0
+	);
+	await storeRaw( trx, deliveries );
+
+	const statuses: Array< { tenantId: string; event: StatusEvent } > = [];
+	const inbound: Array< { tenantId: string; event: InboundMessageEvent } > =
+		[];
+	const others: Array< { tenantId: string; event: WebhookEvent } > = [];
+	for ( const delivery of deliveries ) {
+		for ( const item of delivery.events ) {
+			if ( item.event.kind === 'status' ) {
+				statuses.push(
+					item as { tenantId: string; event: StatusEvent }
+				);
+			} else if ( item.event.kind === 'message' ) {
+				inbound.push(
+					item as { tenantId: string; event: InboundMessageEvent }
+				);
+			} else {
+				others.push( item );
+			}
+		}
+	}
+
+	const counters = new Map< string, CounterDelta >();
+	const preferences: PreferenceChange[] = [];
+	const templateFailures: TemplateFailure[] = [];
+	const touch = ( tenantId: string, campaignId: string ): CounterDelta => {
+		const key = `${ tenantId }\u0000${ campaignId }`;
+		let delta = counters.get( key );
+		if ( ! delta ) {
+			delta = {
+				sent: 0,
+				delivered: 0,
+				read: 0,
+				failed: 0,
+				interactions: 0,
+			};
+			counters.set( key, delta );
+		}
+		return delta;
+	};
+
+	if ( statuses.length > 0 ) {
+		await applyStatuses(
+			trx,
+			statuses,
+			touch,
+			preferences,
+			templateFailures,
+			now
+		);
+	}
+	if ( inbound.length > 0 ) {
+		await applyInbound( trx, inbound, touch, preferences, options, now );
+	}
+	for ( const { tenantId, event } of others ) {
+		switch ( event.kind ) {
+			case 'user_preference':
+				collectPreference( tenantId, event, preferences );
+				break;
+			case 'phone_number_quality_update':
+				await applyQuality( trx, tenantId, event, now );
+				break;
+			case 'message_template_status_update':
+				await applyTemplateStatus( trx, tenantId, event, now );
+				break;
+			case 'template_category_update':
+				await applyTemplateCategory( trx, tenantId, event );
+				break;
+			default:
+				// Unknown changes are kept in the raw log only.
+				break;
+		}
+	}
+	for ( const change of preferences ) {
+		await applyPreference( trx, change, now );
+	}
+	for ( const failure of templateFailures ) {
+		await pauseCampaign(
+			trx,
+			failure.tenantId,
+			failure.campaignId,
+			failure.reason,
+			now
+		);
+	}
+	for ( const [ key, delta ] of counters ) {
+		const [ tenantId, campaignId ] = key.split( '\u0000' ) as [
+			string,
+			string,
+		];
+		if (
+			delta.sent ||
+			delta.delivered ||
+			delta.read ||
+			delta.failed ||
+			delta.interactions
+		) {
+			await trx
+				.updateTable( 'campaign_counters' )
+				.set( ( eb ) => ( {
+					messages_sent: eb( 'messages_sent', '+', delta.sent ),
+					messages_delivered: eb(
+						'messages_delivered',
+						'+',
+						delta.delivered
+					),
+					messages_read: eb( 'messages_read', '+', delta.read ),
+					messages_failed: eb( 'messages_failed', '+', delta.failed ),
+					interactions: eb( 'interactions', '+', delta.interactions ),
+				} ) )
+				.where( 'tenant_id', '=', tenantId )
+				.where( 'campaign_id', '=', campaignId )
+				.execute();
+		}
+	}
+}
+
+export async function storeRaw(
+	trx: Trx,
+	deliveries: WebhookDelivery[],
+	applyError?: string
+): Promise< void > {
+	const rows = deliveries.flatMap( ( delivery ) =>
+		delivery.tenantIds.map( ( tenantId ) => ( {
+			tenant_id: tenantId,
+			received_at: delivery.receivedAt,
+			body: delivery.body,
+			applied: applyError ? 0 : 1,
+			apply_error: applyError ?? null,
+		} ) )
+	);
+	for ( const part of chunks( rows, 400 ) ) {
+		await trx.insertInto( 'webhook_events' ).values( part ).execute();
+	}
+}
+
+const RECIPIENT_COLUMNS = [
+	'id',
+	'tenant_id',
+	'campaign_id',
+	'phone',
+	'wamid',
+	'message_status',
+	'status_sent_at',
+	'delivered_at',
+	'read_at',
+	'failed_at',
+	'error_code',
+	'error_reason',
+	'error_message',
+	'retryable',
+	'retry_not_before',
+	'interacted_at',
+] as const;
+
+/**
+ * The recipients these statuses are about, locked on PostgreSQL (several bridge processes may apply webhooks at once).
+ * Found by the recipient id the dispatcher put in biz_opaque_callback_data (which works even when a status overtakes
+ * the send answer that stores the wamid), else by wamid; always within the webhook's tenant.
+ * @param trx
+ * @param ids
+ * @param wamids
+ */
+async function lockRecipients(
+	trx: Trx,
+	ids: number[],
+	wamids: string[]
+): Promise< RecipientRow[] > {
+	const rows: RecipientRow[] = [];
+	const pg = isPostgres( trx );
+	for ( const part of chunks( ids ) ) {
+		let query = trx
+			.selectFrom( 'recipients' )
+			.select( RECIPIENT_COLUMNS )
+			.where( 'id', 'in', part )
+			.orderBy( 'id' );
+		if ( pg ) {
+			query = query.forUpdate();
+		}
+		rows.push( ...( ( await query.execute() ) as RecipientRow[] ) );
+	}
+	for ( const part of chunks( wamids ) ) {
+		let query = trx
+			.selectFrom( 'recipients' )
+			.select( RECIPIENT_COLUMNS )
+			.where( 'wamid', 'in', part )
+			.orderBy( 'id' );
+		if ( pg ) {
+			query = query.forUpdate();
+		}
+		rows.push( ...( ( await query.execute() ) as RecipientRow[] ) );
+	}
+	return rows;
+}
+
+async function applyStatuses(
+	trx: Trx,
+	statuses: Array< { tenantId: string; event: StatusEvent } >,
+	touch: ( tenantId: string, campaignId: string ) => CounterDelta,
+	preferences: PreferenceChange[],
+	templateFailures: TemplateFailure[],
+	now: number
+): Promise< void > {
+	const usable = statuses.filter(
+		( { event } ) => event.wamid !== '' && isMessageStatus( event.status )
+	);
+	const ids = new Set< number >();
+	const wamids = new Set< string >();
+	for ( const { event } of usable ) {
+		const callback = parseCallback( event.bizOpaqueCallbackData );
+		if ( callback ) {
+			ids.add( callback.recipientId );
+		} else {
+			wamids.add( event.wamid );
+		}
+	}
+	const rows = await lockRecipients( trx, [ ...ids ], [ ...wamids ] );
+	const byId = new Map< number, RecipientRow >();
+	const byWamid = new Map< string, RecipientRow >();
+	for ( const row of rows ) {
+		byId.set( row.id, row );
+		if ( row.wamid ) {
+			byWamid.set( `${ row.tenant_id }\u0000${ row.wamid }`, row );
+		}
+	}
+
+	const original = new Map< number, RecipientRow >();
+	const current = new Map< number, RecipientRow >();
+	for ( const { tenantId, event } of usable ) {
+		const callback = parseCallback( event.bizOpaqueCallbackData );
+		let row: RecipientRow | undefined;
+		if ( callback ) {
+			const candidate =
+				current.get( callback.recipientId ) ??
+				byId.get( callback.recipientId );
+			// The callback data must agree with the tenant, the campaign and (once known) the wamid.
+			if (
+				candidate &&
+				candidate.tenant_id === tenantId &&
+				candidate.campaign_id === callback.campaignId &&
+				( candidate.wamid === null || candidate.wamid === event.wamid )
+			) {
+				row = candidate;
+			}
+		} else {
+			const found = byWamid.get( `${ tenantId }\u0000${ event.wamid }` );
+			row = found ? ( current.get( found.id ) ?? found ) : undefined;
+		}
+		if ( ! row ) {
+			// A message not sent by a campaign (or one deleted since): only the raw log keeps it.
+			continue;
+		}
+		if ( ! original.has( row.id ) ) {
+			original.set( row.id, row );
+		}
+		const before: MessageState = {
+			status: row.message_status,
+			sentAt: row.status_sent_at,
+			deliveredAt: row.delivered_at,
+			readAt: row.read_at,
+			failedAt: row.failed_at,
+		};
+		const after = mergeStatus( before, {
+			status: event.status as MessageStatus,
+			timestamp: seconds( event.timestamp ) || now,
+		} );
+		if ( after === before && row.wamid !== null ) {
+			continue;
+		}
+		const next: RecipientRow = {
+			...row,
+			wamid: row.wamid ?? event.wamid,
+			message_status: after.status,
+			status_sent_at: after.sentAt,
+			delivered_at: after.deliveredAt,
+			read_at: after.readAt,
+			failed_at: after.failedAt,
+		};
+		if ( after.status === 'failed' && before.status !== 'failed' ) {
+			const error = event.errors[ 0 ];
+			const code = error?.code ?? 0;
+			const known = error !== undefined;
+			const classified = classifyError( code, error?.details );
+			next.error_code = known ? code : null;
+			next.error_reason = known ? classified.reason : 'unknown_error';
+			next.error_message = error
+				? ( error.title || error.message ).slice( 0, 500 )
+				: null;
+			next.retryable = classified.retryable ? 1 : 0;
+			next.retry_not_before =
+				classified.action === 'no_retry_24h'
+					? ( after.failedAt ?? now ) + DAY_MS
+					: null;
+			if ( classified.action === 'opt_out' ) {
+				preferences.push( {
+					tenantId,
+					phone: row.phone,
+					value: 'stop',
+					source: 'error_131050',
+					at: after.failedAt ?? now,
+				} );
+			}
+			if (
+				classified.reason === 'template_paused' ||
+				classified.reason === 'template_disabled'
+			) {
+				templateFailures.push( {
+					tenantId,
+					campaignId: row.campaign_id,
+					reason: classified.reason,
+				} );
+			}
+		} else if ( before.status === 'failed' && after.status !== 'failed' ) {
+			// Delivered after all: the failure report was stale.
+			next.error_code = null;
+			next.error_reason = null;
+			next.error_message = null;
+			next.retryable = null;
+			next.retry_not_before = null;
+		}
+		current.set( row.id, next );
+	}
+
+	const changed: RecipientRow[] = [];
+	for ( const [ id, next ] of current ) {
+		const first = original.get( id ) as RecipientRow;
+		const delta = counterDelta( first.message_status, next.message_status );
+		const counter = touch( next.tenant_id, next.campaign_id );
+		counter.sent += delta.sent;
+		counter.delivered += delta.delivered;
+		counter.read += delta.read;
+		counter.failed += delta.failed;
+		changed.push( next );
+	}
+	await updateRecipientStatuses( trx, changed, now );
+}
+
+function bigint( value: number | null ): RawBuilder< unknown > {
+	return sql`CAST(${ value } AS BIGINT)`;
+}
+
+function text( value: string | null ): RawBuilder< unknown > {
+	return sql`CAST(${ value } AS TEXT)`;
+}
+
+/**
+ * One UPDATE ... FROM (VALUES ...) per chunk of rows, on both SQLite (>= 3.33) and PostgreSQL, instead of one
+ * statement per recipient.
+ * @param trx
+ * @param rows
+ * @param now
+ */
+async function updateRecipientStatuses(
+	trx: Trx,
+	rows: RecipientRow[],
+	now: number
+): Promise< void > {
+	for ( const part of chunks( rows, 400 ) ) {
+		const values = sql.join(
+			part.map(
+				( r ) =>
+					sql`(${ sql.join( [
+						bigint( r.id ),
+						text( r.wamid ),
+						text( r.message_status ),
+						bigint( r.status_sent_at ),
+						bigint( r.delivered_at ),
+						bigint( r.read_at ),
+						bigint( r.failed_at ),
+						bigint( r.error_code ),
+						text( r.error_reason ),
+						text( r.error_message ),
+						bigint( r.retryable ),
+						bigint( r.retry_not_before ),
+					] ) })`
+			)
+		);
+		await sql`
+			WITH v (id, wamid, message_status, status_sent_at, delivered_at, read_at, failed_at,
+				error_code, error_reason, error_message, retryable, retry_not_before) AS (VALUES ${ values })
+			UPDATE recipients SET
+				wamid = v.wamid,
+				message_status = v.message_status,
+				status_sent_at = v.status_sent_at,
+				delivered_at = v.delivered_at,
+				read_at = v.read_at,
+				failed_at = v.failed_at,
+				error_code = v.error_code,
+				error_reason = v.error_reason,
+				error_message = v.error_message,
+				retryable = v.retryable,
+				retry_not_before = v.retry_not_before,
+				updated_at = ${ bigint( now ) }
+			FROM v WHERE recipients.id = v.id
+		`.execute( trx );
+	}
+}
+
+async function optOutPayloads(
+	trx: Trx,
+	tenantIds: string[],
+	options: ApplyOptions
+): Promise< Map< string, Set< string > > > {
+	const rows = await trx
+		.selectFrom( 'interaction_settings' )
+		.select( [ 'tenant_id', 'opt_out_payloads' ] )
+		.where( 'tenant_id', 'in', tenantIds )
+		.execute();
+	const result = new Map< string, Set< string > >();
+	for ( const tenantId of tenantIds ) {
+		const row = rows.find( ( r ) => r.tenant_id === tenantId );
+		let list: unknown = options.defaultOptOutPayloads;
+		if ( row ) {
+			try {
+				list = JSON.parse( row.opt_out_payloads );
+			} catch {
+				// A broken setting falls back to the defaults.
+			}
+		}
+		result.set(
+			tenantId,
+			new Set(
+				( Array.isArray( list ) ? list : options.defaultOptOutPayloads )
+					.filter( ( p ): p is string => typeof p === 'string' )
+					.map( ( p ) => p.trim().toLowerCase() )
+			)
+		);
+	}
+	return result;
+}
+
+async function applyInbound(
+	trx: Trx,
+	inbound: Array< { tenantId: string; event: InboundMessageEvent } >,
+	touch: ( tenantId: string, campaignId: string ) => CounterDelta,
+	preferences: PreferenceChange[],
+	options: ApplyOptions,
+	now: number
+): Promise< void > {
+	const usable = inbound.filter( ( { event } ) => event.id !== '' );
+	const contextIds = [
+		...new Set(
+			usable
+				.map( ( { event } ) => event.contextId )
+				.filter( ( id ): id is string => !! id )
+		),
+	];
+	const recipients =
+		contextIds.length > 0
+			? await lockRecipients( trx, [], contextIds )
+			: [];
+	const byWamid = new Map(
+		recipients.map( ( r ) => [ `${ r.tenant_id }\u0000${ r.wamid }`, r ] )
+	);
+
+	// Dedupe by Meta's message id: only the first copy of a message is acted on.
+	const fresh = new Set< string >();
+	for ( const part of chunks( usable, 200 ) ) {
+		const rows = part.map( ( { tenantId, event } ) => {
+			const recipient = event.contextId
+				? byWamid.get( `${ tenantId }\u0000${ event.contextId }` )
+				: undefined;
+			return {
+				tenant_id: tenantId,
+				message_id: event.id,
+				from_phone: toE164( event.from ),
+				from_user_id: event.fromUserId,
+				type: event.type || 'unknown',
+				context_wamid: event.contextId,
+				payload: event.button?.payload ?? event.interactive?.id ?? null,
+				text:
+					(
+						event.button?.text ??
+						event.interactive?.title ??
+						event.text ??
+						''
+					).slice( 0, 1000 ) || null,
+				campaign_id: recipient?.campaign_id ?? null,
+				recipient_id: recipient?.id ?? null,
+				sent_at: seconds( event.timestamp ) || now,
+				received_at: now,
+			};
+		} );
+		const inserted = await trx
+			.insertInto( 'inbound_messages' )
+			.values( rows )
+			.onConflict( ( oc ) =>
+				oc.columns( [ 'tenant_id', 'message_id' ] ).doNothing()
+			)
+			.returning( [ 'tenant_id', 'message_id' ] )
+			.execute();
+		for ( const row of inserted ) {
+			fresh.add( `${ row.tenant_id }\u0000${ row.message_id }` );
+		}
+	}
+
+	const payloads = await optOutPayloads(
+		trx,
+		[ ...new Set( usable.map( ( u ) => u.tenantId ) ) ],
+		options
+	);
+	const interacted = new Map<
+		number,
+		{ at: number; payload: string | null }
+	>();
+	for ( const { tenantId, event } of usable ) {
+		const key = `${ tenantId }\u0000${ event.id }`;
+		if ( ! fresh.has( key ) ) {
+			continue;
+		}
+		fresh.delete( key );
+		const recipient = event.contextId
+			? byWamid.get( `${ tenantId }\u0000${ event.contextId }` )
+			: undefined;
+		const payload = event.button?.payload ?? event.interactive?.id ?? null;
+		const label = event.button?.text ?? event.interactive?.title ?? null;
+		if (
+			recipient &&
+			recipient.interacted_at === null &&
+			! interacted.has( recipient.id )
+		) {
+			interacted.set( recipient.id, {
+				at: seconds( event.timestamp ) || now,
+				payload: payload ?? label ?? event.type,
+			} );
+			touch( tenantId, recipient.campaign_id ).interactions += 1;
+		}
+		const stops = payloads.get( tenantId );
+		const tapped = [ payload, label ]
+			.filter( ( p ): p is string => !! p )
+			.map( ( p ) => p.trim().toLowerCase() );
+		if ( stops && tapped.some( ( p ) => stops.has( p ) ) ) {
+			const phone = recipient?.phone ?? toE164( event.from );
+			if ( phone ) {
+				preferences.push( {
+					tenantId,
+					phone,
+					value: 'stop',
+					source: 'stop_button',
+					at: seconds( event.timestamp ) || now,
+				} );
+			}
+		}
+	}
+	for ( const [ id, { at, payload } ] of interacted ) {
+		await trx
+			.updateTable( 'recipients' )
+			.set( {
+				interacted_at: at,
+				interaction_payload: payload,
+				updated_at: now,
+			} )
+			.where( 'id', '=', id )
+			.where( 'interacted_at', 'is', null )
+			.execute();
+	}
+}
+
+function collectPreference(
+	tenantId: string,
+	event: UserPreferenceEvent,
+	preferences: PreferenceChange[]
+): void {
+	const phone = toE164( event.waId );
+	const value = event.value.toLowerCase();
+	// Only marketing preferences of a known phone: a business-scoped user id alone cannot be matched to a contact.
+	if ( ! phone || ( value !== 'stop' && value !== 'resume' ) ) {
+		return;
+	}
+	if ( event.category && event.category !== 'marketing_messages' ) {
+		return;
+	}
+	preferences.push( {
+		tenantId,
+		phone,
+		value,
+		source: 'user_preferences',
+		at: seconds( event.timestamp ),
+	} );
+}
+
+/**
+ * A stop or resume, applied only when newer than what is known for the phone (a redelivered old "stop" must not undo
+ * a later "resume"), into the tenant's opt-out list and the outbox that tells the site.
+ * @param trx
+ * @param change
+ * @param now
+ */
+async function applyPreference(
+	trx: Trx,
+	change: PreferenceChange,
+	now: number
+): Promise< void > {
+	const at = change.at || now;
+	const known = await trx
+		.selectFrom( 'marketing_preferences' )
+		.select( [ 'value', 'changed_at' ] )
+		.where( 'tenant_id', '=', change.tenantId )
+		.where( 'phone', '=', change.phone )
+		.executeTakeFirst();
+	if (
+		known &&
+		( known.changed_at > at ||
+			( known.changed_at === at && known.value === change.value ) )
+	) {
+		return;
+	}
+	if ( known ) {
+		await trx
+			.updateTable( 'marketing_preferences' )
+			.set( {
+				value: change.value,
+				source: change.source,
+				changed_at: at,
+			} )
+			.where( 'tenant_id', '=', change.tenantId )
+			.where( 'phone', '=', change.phone )
+			.execute();
+	} else {
+		await trx
+			.insertInto( 'marketing_preferences' )
+			.values( {
+				tenant_id: change.tenantId,
+				phone: change.phone,
+				value: change.value,
+				source: change.source,
+				changed_at: at,
+			} )
+			.execute();
+	}
+	if ( known?.value === change.value ) {
+		return;
+	}
+	if ( change.value === 'stop' ) {
+		await trx
+			.insertInto( 'opt_outs' )
+			.values( {
+				tenant_id: change.tenantId,
+				phone: change.phone,
+				source: change.source,
+				created_at: at,
+				reported: 0,
+			} )
+			.onConflict( ( oc ) =>
+				oc.columns( [ 'tenant_id', 'phone' ] ).doNothing()
+			)
+			.execute();
+	} else {
+		await trx
+			.deleteFrom( 'opt_outs' )
+			.where( 'tenant_id', '=', change.tenantId )
+			.where( 'phone', '=', change.phone )
+			.execute();
+	}
+	await trx
+		.insertInto( 'opt_out_outbox' )
+		.values( {
+			tenant_id: change.tenantId,
+			phone: change.phone,
+			action: change.value,
+			source: change.source,
+			at,
+			delivered_at: null,
+			last_error: null,
+		} )
+		.execute();
+}
+
+async function applyQuality(
+	trx: Trx,
+	tenantId: string,
+	event: PhoneNumberQualityEvent,
+	now: number
+): Promise< void > {
+	const set: {
+		messaging_limit_tier?: 'TIER_250';
+		throughput_mps?: number;
+		quality?: string;
+		updated_at: number;
+	} = {
+		updated_at: now,
+	};
+	if ( event.currentLimit && isTier( event.currentLimit ) ) {
+		set.messaging_limit_tier = event.currentLimit as 'TIER_250';
+	}
+	const kind = event.event.toUpperCase();
+	if ( kind === 'THROUGHPUT_UPGRADE' ) {
+		// Meta's automatic upgrade takes a number from 80 to 1,000 messages per second.
+		set.throughput_mps = 1000;
+	} else if ( kind === 'FLAGGED' ) {
+		set.quality = 'RED';
+	} else if ( kind === 'UNFLAGGED' ) {
+		set.quality = 'GREEN';
+	}
+	await trx
+		.updateTable( 'tenants' )
+		.set( set )
+		.where( 'id', '=', tenantId )
+		.execute();
+}
+
+async function applyTemplateStatus(
+	trx: Trx,
+	tenantId: string,
+	event: TemplateStatusEvent,
+	now: number
+): Promise< void > {
+	const status = event.event.toUpperCase();
+	await updateCachedTemplate( trx, tenantId, event, ( template ) => {
+		template.status = status;
+	} );
+	if ( status !== 'PAUSED' && status !== 'DISABLED' ) {
+		return;
+	}
+	const running = await trx
+		.selectFrom( 'campaigns' )
+		.select( [ 'id', 'template_language' ] )
+		.where( 'tenant_id', '=', tenantId )
+		.where( 'template_name', '=', event.name )
+		.where( 'state', '=', 'running' )
+		.execute();
+	for ( const campaign of running ) {
+		if (
+			event.language &&
+			normalLanguage( campaign.template_language ) !==
+				normalLanguage( event.language )
+		) {
+			continue;
+		}
+		await pauseCampaign(
+			trx,
+			tenantId,
+			campaign.id,
+			status === 'PAUSED' ? 'template_paused' : 'template_disabled',
+			now
+		);
+	}
+}
+
+async function applyTemplateCategory(
+	trx: Trx,
+	tenantId: string,
+	event: TemplateCategoryEvent
+): Promise< void > {
+	if ( event.newCategory ) {
+		await updateCachedTemplate( trx, tenantId, event, ( template ) => {
+			template.category = event.newCategory;
+		} );
+	}
+}
+
+/**
+ * Edits the tenant's cached template list in place, so a paused template stops being offered at once, and marks the
+ * cache stale so that the next read fetches the full truth from the Cloud API.
+ * @param trx
+ * @param tenantId
+ * @param event
+ * @param event.name
+ * @param event.language
+ * @param event.templateId
+ * @param edit
+ */
+async function updateCachedTemplate(
+	trx: Trx,
+	tenantId: string,
+	event: { name: string; language: string; templateId: string },
+	edit: ( template: Record< string, unknown > ) => void
+): Promise< void > {
+	const cache = await trx
+		.selectFrom( 'templates_cache' )
+		.select( 'templates' )
+		.where( 'tenant_id', '=', tenantId )
+		.executeTakeFirst();
+	if ( ! cache ) {
+		return;
+	}
+	let templates: unknown;
+	try {
+		templates = JSON.parse( cache.templates );
+	} catch {
+		templates = null;
+	}
+	if ( Array.isArray( templates ) ) {
+		for ( const template of templates as Array<
+			Record< string, unknown >
+		> ) {
+			const sameId =
+				event.templateId !== '' &&
+				String( template.id ?? '' ) === event.templateId;
+			const sameName =
+				template.name === event.name &&
+				( ! event.language ||
+					normalLanguage( String( template.language ?? '' ) ) ===
+						normalLanguage( event.language ) );
+			if ( sameId || sameName ) {
+				edit( template );
+			}
+		}
+	}
+	await trx
+		.updateTable( 'templates_cache' )
+		.set( {
+			templates: Array.isArray( templates )
+				? JSON.stringify( templates )
+				: cache.templates,
+			fetched_at: 0,
+		} )
+		.where( 'tenant_id', '=', tenantId )
+		.execute();
+}
+
+async function pauseCampaign(
+	trx: Trx,
+	tenantId: string,
+	campaignId: string,
+	reason: string,
+	now: number
+): Promise< void > {
+	const message =
+		reason === 'template_disabled'
+			? 'WhatsApp disabled the template of this campaign.'
+			: 'WhatsApp paused the template of this campaign because of its quality.';
+	await trx
+		.updateTable( 'campaigns' )
+		.set( {
+			state: 'paused',
+			state_reason: reason,
+			state_message: message,
+			updated_at: now,
+		} )
+		.where( 'tenant_id', '=', tenantId )
+		.where( 'id', '=', campaignId )
+		.where( 'state', '=', 'running' )
+		.execute();
+}

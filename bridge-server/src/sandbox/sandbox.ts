@@ -1,0 +1,1237 @@
+/**
+ * The emulator's state and rules, independent of HTTP: accounts, templates, the two rates, what each phone received,
+ * and the status webhooks that follow each accepted message. State is in memory and bounded: one small record per
+ * recipient phone (counts, last message id, pair-rate time), no per-message history.
+ */
+
+/**
+ * External dependencies
+ */
+import { randomBytes } from 'node:crypto';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+
+/**
+ * Internal dependencies
+ */
+import type { MessageTemplate } from '../whatsapp/client.js';
+import {
+	applyConfigPatch,
+	DEFAULT_CONFIG,
+	phoneDigits,
+	type SandboxConfig,
+	type SandboxConfigPatch,
+} from './config.js';
+import { TokenBucket, pairRateAdmit } from './limits.js';
+import { errors, statusError, type MetaErrorAnswer } from './meta-errors.js';
+import { defaultTemplates, templateShape } from './templates.js';
+import { newWamid } from './wamid.js';
+import {
+	changePayload,
+	WebhookSender,
+	type WebhookTarget,
+} from './webhook-sender.js';
+
+export interface SandboxAccountInput {
+	/** The bridge tenant this account stands in for (shown in stats only). */
+	tenantId?: string;
+	phoneNumberId: string;
+	wabaId: string;
+	/** The Bearer token sends must carry. */
+	token: string;
+	/** Signs the webhooks (X-Hub-Signature-256). */
+	appSecret: string;
+	/** Where status and inbound webhooks go; null or absent: none are sent. */
+	webhookUrl?: string | null;
+	/** Messages per second for this number (Meta: 80 by default, up to 1,000). */
+	throughputMps?: number;
+	/** Messaging limit tier, `TIER_250` ... `TIER_UNLIMITED`. */
+	tier?: string;
+	/** E.164 display number; its country code is what Meta prefixes to a `to` without `+`. */
+	displayPhoneNumber?: string;
+	verifiedName?: string;
+	/** `GREEN`, `YELLOW`, `RED` or `NA`. */
+	qualityRating?: string;
+}
+
+interface AccountStats {
+	accepted: number;
+	/** Refusals by Meta error code. */
+	errors: Record< string, number >;
+	firstAcceptedAt: number | null;
+	lastAcceptedAt: number | null;
+	/** Most messages accepted within one wall-clock second. */
+	peakPerSecond: number;
+}
+
+interface Account extends WebhookTarget {
+	tenantId: string;
+	token: string;
+	throughputMps: number;
+	tier: string;
+	verifiedName: string;
+	qualityRating: string;
+	/** Calling code of the business number, digits. */
+	countryCode: string;
+	bucket: TokenBucket;
+	stats: AccountStats;
+	currentSecond: number;
+	currentSecondCount: number;
+}
+
+/** What one phone got from one business number. */
+interface PhoneRecord {
+	/** Messages accepted for this phone. */
+	count: number;
+	/** `biz_opaque_callback_data` of the first message, and counts of every one when there were several. */
+	firstCallback: string | null;
+	callbacks: Map< string, number > | null;
+	lastWamid: string;
+	/** Pair rate: theoretical arrival time of the next message. */
+	tat: number;
+	/** Last inbound message, for the 24 h customer-service window. */
+	lastInboundAt: number;
+}
+
+export type SendAnswer =
+	| {
+			kind: 'accepted';
+			body: {
+				messaging_product: 'whatsapp';
+				contacts: Array< { input: string; wa_id: string } >;
+				messages: Array< { id: string } >;
+			};
+			/** A fault asks to keep the connection without answering, or to cut it, after accepting. */
+			fault: 'timeout' | 'drop' | null;
+	  }
+	| { kind: 'error'; answer: MetaErrorAnswer }
+	| { kind: 'drop' };
+
+export interface ReceivedSummary {
+	phone: string;
+	/** Messages accepted for this phone, over every business number. */
+	count: number;
+	/** Counts per `biz_opaque_callback_data`. */
+	callbacks: Record< string, number >;
+	lastWamid: string | null;
+}
+
+export interface InboundInput {
+	phoneNumberId: string;
+	from: string;
+	/** `text` (optionally a reply), `button` (template quick reply), `interactive`, or a marketing `stop` / `resume`. */
+	kind: 'text' | 'button' | 'interactive' | 'stop' | 'resume';
+	text?: string;
+	payload?: string;
+	title?: string;
+	/** The business message replied to; defaults to the last one sent to this phone for replies and buttons. */
+	contextWamid?: string | null;
+	name?: string;
+}
+
+export class SandboxError extends Error {
+	constructor(
+		message: string,
+		readonly statusCode = 400
+	) {
+		super( message );
+	}
+}
+
+const DAY_MS = 86_400_000;
+
+function random(): number {
+	return Math.random();
+}
+
+function emptyStats(): AccountStats {
+	return {
+		accepted: 0,
+		errors: {},
+		firstAcceptedAt: null,
+		lastAcceptedAt: null,
+		peakPerSecond: 0,
+	};
+}
+
+function countryCodeOf( display: string ): string {
+	const parsed = parsePhoneNumberFromString( display );
+	return parsed?.countryCallingCode ?? phoneDigits( display ).slice( 0, 2 );
+}
+
+function versionNumber( version: string ): number {
+	return Number( version.replace( /^v/, '' ) ) || 0;
+}
+
+export class Sandbox {
+	private configValue: SandboxConfig;
+
+	private readonly accounts = new Map< string, Account >();
+
+	private readonly templates = new Map< string, MessageTemplate[] >();
+
+	private readonly phones = new Map< string, PhoneRecord >();
+
+	private notOnWhatsApp = new Set< string >();
+
+	private optedOut = new Set< string >();
+
+	private serverErrors = 0;
+
+	private faultTimers = new Set< NodeJS.Timeout >();
+
+	readonly webhooks: WebhookSender;
+
+	constructor(
+		patch: SandboxConfigPatch = {},
+		private readonly now: () => number = Date.now
+	) {
+		this.configValue = applyConfigPatch( DEFAULT_CONFIG, patch );
+		this.applyLists();
+		this.webhooks = new WebhookSender(
+			() => this.configValue.statuses,
+			now
+		);
+	}
+
+	get config(): SandboxConfig {
+		return this.configValue;
+	}
+
+	/**
+	 * Change the configuration; a wrong patch throws a ConfigError and changes nothing.
+	 *
+	 * @param patch What to change.
+	 */
+	configure( patch: unknown ): SandboxConfig {
+		this.configValue = applyConfigPatch( this.configValue, patch );
+		this.applyLists();
+		return this.configValue;
+	}
+
+	/**
+	 * Create the account for a number, or update the given fields of an existing one (counts are kept).
+	 *
+	 * @param input The account.
+	 */
+	ensureAccount( input: SandboxAccountInput ): void {
+		for ( const key of [
+			'phoneNumberId',
+			'wabaId',
+			'token',
+			'appSecret',
+		] as const ) {
+			if ( typeof input[ key ] !== 'string' || input[ key ] === '' ) {
+				throw new SandboxError( `${ key } is required.` );
+			}
+		}
+		const throughput =
+			input.throughputMps ?? this.configValue.defaultThroughputMps;
+		if ( ! ( throughput > 0 ) ) {
+			throw new SandboxError( 'throughputMps must be more than 0.' );
+		}
+		const display = input.displayPhoneNumber ?? '+39 02 8088 1234';
+		const existing = this.accounts.get( input.phoneNumberId );
+		const now = this.now();
+		const capacity = Math.max(
+			1,
+			throughput * this.configValue.burstSeconds
+		);
+		if ( existing ) {
+			Object.assign( existing, {
+				wabaId: input.wabaId,
+				token: input.token,
+				appSecret: input.appSecret,
+				webhookUrl:
+					input.webhookUrl === undefined
+						? existing.webhookUrl
+						: input.webhookUrl,
+				tenantId: input.tenantId ?? existing.tenantId,
+				throughputMps: throughput,
+				tier: input.tier ?? existing.tier,
+				displayPhoneNumber:
+					input.displayPhoneNumber ?? existing.displayPhoneNumber,
+				countryCode: countryCodeOf(
+					input.displayPhoneNumber ?? existing.displayPhoneNumber
+				),
+				verifiedName: input.verifiedName ?? existing.verifiedName,
+				qualityRating: input.qualityRating ?? existing.qualityRating,
+			} );
+			existing.bucket.setRate( throughput, capacity, now );
+		} else {
+			this.accounts.set( input.phoneNumberId, {
+				tenantId: input.tenantId ?? '',
+				phoneNumberId: input.phoneNumberId,
+				wabaId: input.wabaId,
+				token: input.token,
+				appSecret: input.appSecret,
+				webhookUrl: input.webhookUrl ?? null,
+				throughputMps: throughput,
+				tier: input.tier ?? 'TIER_250',
+				displayPhoneNumber: display,
+				countryCode: countryCodeOf( display ),
+				verifiedName: input.verifiedName ?? 'Rondine Sandbox',
+				qualityRating: input.qualityRating ?? 'GREEN',
+				bucket: new TokenBucket( throughput, capacity, now ),
+				stats: emptyStats(),
+				currentSecond: 0,
+				currentSecondCount: 0,
+			} );
+		}
+		if ( ! this.templates.has( input.wabaId ) ) {
+			this.templates.set( input.wabaId, defaultTemplates() );
+		}
+	}
+
+	hasAccount( phoneNumberId: string ): boolean {
+		return this.accounts.has( phoneNumberId );
+	}
+
+	/**
+	 * Who the Bearer token may act for: null when it is no account's token.
+	 *
+	 * @param token The token sent.
+	 */
+	private tokenKnown( token: string | null ): boolean {
+		if ( ! token ) {
+			return false;
+		}
+		for ( const account of this.accounts.values() ) {
+			if ( account.token === token ) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Authorise a call on an object (phone number id or WABA id): the token must be that object's account's.
+	 *
+	 * @param objectId The id in the path.
+	 * @param token    The Bearer token, or null.
+	 * @param method   HTTP method, for Meta's wording.
+	 */
+	private authorise(
+		objectId: string,
+		token: string | null,
+		method: string
+	): Account | MetaErrorAnswer {
+		const account =
+			this.accounts.get( objectId ) ??
+			[ ...this.accounts.values() ].find(
+				( a ) => a.wabaId === objectId && a.token === token
+			);
+		if ( account && token === account.token ) {
+			return account;
+		}
+		if ( account || ! this.tokenKnown( token ) ) {
+			return errors.invalidToken();
+		}
+		return errors.unknownObject( objectId, method );
+	}
+
+	/**
+	 * A send, as `POST /{version}/{phone-number-id}/messages` receives it.
+	 *
+	 * @param version       Graph API version from the path.
+	 * @param phoneNumberId From the path.
+	 * @param token         Bearer token, or null.
+	 * @param rawBody       The request body as received.
+	 */
+	send(
+		version: string,
+		phoneNumberId: string,
+		token: string | null,
+		rawBody: string
+	): SendAnswer {
+		const auth = this.authorise( phoneNumberId, token, 'POST' );
+		if ( ! ( 'bucket' in auth ) ) {
+			return { kind: 'error', answer: auth };
+		}
+		const account = auth;
+		const { faults } = this.configValue;
+		if ( faults.dropBeforeRate > 0 && random() < faults.dropBeforeRate ) {
+			return { kind: 'drop' };
+		}
+		if ( faults.serverErrorRate > 0 && random() < faults.serverErrorRate ) {
+			return this.refuse(
+				account,
+				errors.serverError( this.serverErrors++ )
+			);
+		}
+		let body: Record< string, unknown >;
+		try {
+			const parsed: unknown = JSON.parse( rawBody );
+			if (
+				typeof parsed !== 'object' ||
+				parsed === null ||
+				Array.isArray( parsed )
+			) {
+				throw new Error( 'not an object' );
+			}
+			body = parsed as Record< string, unknown >;
+		} catch {
+			return this.refuse(
+				account,
+				errors.invalidParameter(
+					'The request body is not a valid JSON object.'
+				)
+			);
+		}
+		const checked = this.checkMessage( account, body );
+		if ( 'answer' in checked ) {
+			return this.refuse( account, checked.answer );
+		}
+		const now = this.now();
+		if ( ! account.bucket.tryTake( now ) ) {
+			return this.refuse( account, errors.throughput() );
+		}
+		const key = `${ account.phoneNumberId }|${ checked.waId }`;
+		let record = this.phones.get( key );
+		if (
+			checked.category === null &&
+			( ! record || now - record.lastInboundAt > DAY_MS )
+		) {
+			return this.refuse( account, errors.reEngagement() );
+		}
+		const tat = pairRateAdmit(
+			record?.tat ?? 0,
+			now,
+			this.configValue.pairIntervalMs,
+			this.configValue.pairBurst
+		);
+		if ( tat === null ) {
+			return this.refuse( account, errors.pairRate() );
+		}
+		const wamid = newWamid( checked.waId );
+		const callback =
+			typeof body.biz_opaque_callback_data === 'string'
+				? body.biz_opaque_callback_data
+				: '';
+		if ( ! record ) {
+			record = {
+				count: 0,
+				firstCallback: null,
+				callbacks: null,
+				lastWamid: '',
+				tat: 0,
+				lastInboundAt: -Infinity,
+			};
+			this.phones.set( key, record );
+		}
+		this.recordReceived( record, callback );
+		record.lastWamid = wamid;
+		record.tat = tat;
+		this.countAccepted( account, now );
+		this.scheduleStatuses(
+			account,
+			version,
+			wamid,
+			checked.waId,
+			callback,
+			checked.category,
+			now
+		);
+		let fault: 'timeout' | 'drop' | null = null;
+		if ( faults.timeoutRate > 0 && random() < faults.timeoutRate ) {
+			fault = 'timeout';
+		} else if (
+			faults.dropAfterRate > 0 &&
+			random() < faults.dropAfterRate
+		) {
+			fault = 'drop';
+		}
+		return {
+			kind: 'accepted',
+			fault,
+			body: {
+				messaging_product: 'whatsapp',
+				contacts: [ { input: checked.input, wa_id: checked.waId } ],
+				messages: [ { id: wamid } ],
+			},
+		};
+	}
+
+	private refuse( account: Account, answer: MetaErrorAnswer ): SendAnswer {
+		const code = String( answer.body.error.code );
+		account.stats.errors[ code ] =
+			( account.stats.errors[ code ] ?? 0 ) + 1;
+		return { kind: 'error', answer };
+	}
+
+	private countAccepted( account: Account, now: number ): void {
+		const stats = account.stats;
+		stats.accepted++;
+		stats.firstAcceptedAt ??= now;
+		stats.lastAcceptedAt = now;
+		const second = Math.floor( now / 1000 );
+		if ( second !== account.currentSecond ) {
+			account.currentSecond = second;
+			account.currentSecondCount = 0;
+		}
+		account.currentSecondCount++;
+		stats.peakPerSecond = Math.max(
+			stats.peakPerSecond,
+			account.currentSecondCount
+		);
+	}
+
+	private recordReceived( record: PhoneRecord, callback: string ): void {
+		record.count++;
+		if ( record.count === 1 ) {
+			record.firstCallback = callback;
+			return;
+		}
+		if ( ! record.callbacks ) {
+			record.callbacks = new Map( [ [ record.firstCallback ?? '', 1 ] ] );
+		}
+		record.callbacks.set(
+			callback,
+			( record.callbacks.get( callback ) ?? 0 ) + 1
+		);
+	}
+
+	/**
+	 * Meta's checks on a message body, in Meta's order; the recipient's wa_id and the template's category when it passes
+	 * (category null for a free-form text message).
+	 *
+	 * @param account The sending number.
+	 * @param body    The parsed body.
+	 */
+	private checkMessage(
+		account: Account,
+		body: Record< string, unknown >
+	):
+		| { answer: MetaErrorAnswer }
+		| { waId: string; input: string; category: string | null } {
+		if ( body.messaging_product !== 'whatsapp' ) {
+			return { answer: errors.requiredParameter( 'messaging_product' ) };
+		}
+		if (
+			body.recipient_type !== undefined &&
+			body.recipient_type !== 'individual'
+		) {
+			return {
+				answer: errors.invalidParameter(
+					'The sandbox sends to individuals only (recipient_type individual).'
+				),
+			};
+		}
+		if ( typeof body.to !== 'string' || body.to.trim() === '' ) {
+			return { answer: errors.requiredParameter( 'to' ) };
+		}
+		const input = body.to;
+		const compact = input.replace( /[\s\-().]/g, '' );
+		if ( ! /^\+?\d{6,15}$/.test( compact ) ) {
+			return {
+				answer: errors.parameterValueInvalid(
+					'The parameter to is not a valid phone number.'
+				),
+			};
+		}
+		// Without "+", Meta reads the number as local to the business number's country.
+		const waId = compact.startsWith( '+' )
+			? compact.slice( 1 )
+			: account.countryCode + compact;
+		const type = body.type ?? 'text';
+		if ( type === 'text' ) {
+			const text = body.text as { body?: unknown } | undefined;
+			if ( typeof text?.body !== 'string' || text.body === '' ) {
+				return { answer: errors.requiredParameter( 'text.body' ) };
+			}
+			return { waId, input, category: null };
+		}
+		if ( type !== 'template' ) {
+			return {
+				answer: errors.invalidParameter(
+					`The sandbox emulates template and text messages, not ${ String( type ) }.`
+				),
+			};
+		}
+		const template = body.template as Record< string, unknown > | undefined;
+		if ( typeof template !== 'object' || template === null ) {
+			return { answer: errors.requiredParameter( 'template' ) };
+		}
+		const language = ( template.language as { code?: unknown } | undefined )
+			?.code;
+		if ( typeof template.name !== 'string' || template.name === '' ) {
+			return { answer: errors.requiredParameter( 'template.name' ) };
+		}
+		if ( typeof language !== 'string' || language === '' ) {
+			return {
+				answer: errors.requiredParameter( 'template.language.code' ),
+			};
+		}
+		const found = this.templates
+			.get( account.wabaId )
+			?.find(
+				( t ) => t.name === template.name && t.language === language
+			);
+		if ( ! found ) {
+			return {
+				answer: errors.templateMissing( template.name, language ),
+			};
+		}
+		if ( found.status === 'PAUSED' ) {
+			return { answer: errors.templatePaused() };
+		}
+		if ( found.status === 'DISABLED' ) {
+			return { answer: errors.templateDisabled() };
+		}
+		if ( found.status !== 'APPROVED' ) {
+			return {
+				answer: errors.templateNotApproved( found.name, found.status ),
+			};
+		}
+		const problem = checkComponents( found, template.components );
+		if ( problem ) {
+			return { answer: problem };
+		}
+		return { waId, input, category: found.category };
+	}
+
+	private scheduleStatuses(
+		account: Account,
+		version: string,
+		wamid: string,
+		waId: string,
+		callback: string,
+		category: string | null,
+		now: number
+	): void {
+		const config = this.configValue.statuses;
+		if ( ! config.enabled || ! account.webhookUrl ) {
+			return;
+		}
+		const marketing = category === 'MARKETING';
+		const base: Record< string, unknown > = { id: wamid };
+		const finish = ( status: Record< string, unknown > ) => {
+			const full: Record< string, unknown > = {
+				...base,
+				...status,
+				recipient_id: waId,
+			};
+			if ( callback !== '' ) {
+				full.biz_opaque_callback_data = callback;
+			}
+			return full;
+		};
+		const timeline: Array< [ number, Record< string, unknown > ] > = [];
+		const at = ( delay: number ) =>
+			String( Math.floor( ( now + delay ) / 1000 ) );
+		let failure = 0;
+		if ( this.notOnWhatsApp.has( waId ) ) {
+			failure = 131026;
+		} else if ( marketing && this.optedOut.has( waId ) ) {
+			failure = 131050;
+		} else if ( marketing && random() < config.marketingLimitRate ) {
+			failure = 131049;
+		}
+		if ( failure !== 0 ) {
+			timeline.push( [
+				config.sentDelayMs,
+				finish( {
+					status: 'failed',
+					timestamp: at( config.sentDelayMs ),
+					errors: [ statusError( failure ) ],
+				} ),
+			] );
+		} else {
+			const pricingCategory = ( category ?? 'service' ).toLowerCase();
+			const billed: Record< string, unknown > = {
+				pricing: {
+					billable: category !== null,
+					pricing_model: 'PMP',
+					type:
+						category === null ? 'free_customer_service' : 'regular',
+					category: pricingCategory,
+				},
+			};
+			if ( versionNumber( version ) < 24 ) {
+				// Conversation objects are gone from v24 on.
+				billed.conversation = {
+					id: randomBytes( 16 ).toString( 'hex' ),
+					expiration_timestamp: String(
+						Math.floor( ( now + DAY_MS ) / 1000 )
+					),
+					origin: { type: pricingCategory },
+				};
+			}
+			timeline.push( [
+				config.sentDelayMs,
+				finish( {
+					status: 'sent',
+					timestamp: at( config.sentDelayMs ),
+					...billed,
+				} ),
+			] );
+			if ( random() < config.deliveredRate ) {
+				timeline.push( [
+					config.deliveredDelayMs,
+					finish( {
+						status: 'delivered',
+						timestamp: at( config.deliveredDelayMs ),
+						...billed,
+					} ),
+				] );
+				if ( random() < config.readRate ) {
+					timeline.push( [
+						config.readDelayMs,
+						finish( {
+							status: 'read',
+							timestamp: at( config.readDelayMs ),
+						} ),
+					] );
+				}
+			}
+		}
+		if ( timeline.length > 1 && random() < config.outOfOrderRate ) {
+			// Deliver the same statuses at shuffled times: a read before its delivered, a late sent.
+			const delays = timeline.map( ( [ delay ] ) => delay ).reverse();
+			timeline.forEach(
+				( item, i ) => ( item[ 0 ] = delays[ i ] ?? item[ 0 ] )
+			);
+		}
+		for ( const [ delay, status ] of timeline ) {
+			this.webhooks.schedule( account, status, now + delay );
+			if ( config.duplicateRate > 0 && random() < config.duplicateRate ) {
+				this.webhooks.schedule(
+					account,
+					status,
+					now + delay + Math.floor( random() * 1_000 )
+				);
+			}
+		}
+	}
+
+	/**
+	 * Simulate a customer's message, button tap or marketing preference, sent to the account's webhook now.
+	 *
+	 * @param input What the customer does.
+	 * @return The webhook receiver's HTTP status (null when it did not answer) and the inbound message id.
+	 */
+	async inbound(
+		input: InboundInput
+	): Promise< { webhookStatus: number | null; messageId: string | null } > {
+		const account = this.accounts.get( input.phoneNumberId );
+		if ( ! account ) {
+			throw new SandboxError(
+				'No sandbox account has this phoneNumberId.',
+				404
+			);
+		}
+		const from = phoneDigits( String( input.from ?? '' ) );
+		if ( from.length < 6 ) {
+			throw new SandboxError( 'from must be a phone number.' );
+		}
+		const now = this.now();
+		const timestamp = Math.floor( now / 1000 );
+		const key = `${ account.phoneNumberId }|${ from }`;
+		const record = this.phones.get( key );
+		const metadata = {
+			display_phone_number: phoneDigits( account.displayPhoneNumber ),
+			phone_number_id: account.phoneNumberId,
+		};
+		if ( input.kind === 'stop' || input.kind === 'resume' ) {
+			if ( input.kind === 'stop' ) {
+				this.optedOut.add( from );
+			} else {
+				this.optedOut.delete( from );
+			}
+			this.configValue.optedOut = [ ...this.optedOut ];
+			const webhookStatus = await this.webhooks.postNow(
+				account,
+				changePayload( account, 'user_preferences', {
+					messaging_product: 'whatsapp',
+					metadata,
+					contacts: [ { wa_id: from } ],
+					user_preferences: [
+						{
+							wa_id: from,
+							detail: `User requested to ${ input.kind } marketing messages`,
+							category: 'marketing_messages',
+							value: input.kind,
+							timestamp,
+						},
+					],
+				} )
+			);
+			return { webhookStatus, messageId: null };
+		}
+		const contextId =
+			input.contextWamid === undefined
+				? record?.lastWamid || null
+				: input.contextWamid;
+		if ( input.kind !== 'text' && ! contextId ) {
+			throw new SandboxError(
+				'A button tap answers a message: this phone was sent none, and no contextWamid was given.'
+			);
+		}
+		const messageId = newWamid( from );
+		const message: Record< string, unknown > = {
+			from,
+			id: messageId,
+			timestamp: String( timestamp ),
+		};
+		if ( contextId ) {
+			message.context = {
+				from: metadata.display_phone_number,
+				id: contextId,
+			};
+		}
+		if ( input.kind === 'text' ) {
+			message.type = 'text';
+			message.text = { body: input.text ?? '' };
+		} else if ( input.kind === 'button' ) {
+			const payload = input.payload ?? input.text ?? '';
+			message.type = 'button';
+			message.button = { payload, text: input.text ?? payload };
+		} else if ( input.kind === 'interactive' ) {
+			message.type = 'interactive';
+			message.interactive = {
+				type: 'button_reply',
+				button_reply: {
+					id: input.payload ?? '',
+					title: input.title ?? input.payload ?? '',
+				},
+			};
+		} else {
+			throw new SandboxError(
+				'kind must be text, button, interactive, stop or resume.'
+			);
+		}
+		if ( record ) {
+			record.lastInboundAt = now;
+		} else {
+			this.phones.set( key, {
+				count: 0,
+				firstCallback: null,
+				callbacks: null,
+				lastWamid: '',
+				tat: 0,
+				lastInboundAt: now,
+			} );
+		}
+		const webhookStatus = await this.webhooks.postNow(
+			account,
+			changePayload( account, 'messages', {
+				messaging_product: 'whatsapp',
+				metadata,
+				contacts: [
+					{
+						profile: { name: input.name ?? 'Sandbox Customer' },
+						wa_id: from,
+					},
+				],
+				messages: [ message ],
+			} )
+		);
+		return { webhookStatus, messageId };
+	}
+
+	/**
+	 * Change a template's status (as Meta's review or quality system would) and send the status update webhook.
+	 *
+	 * @param wabaId   The WABA.
+	 * @param name     Template name.
+	 * @param language Template language.
+	 * @param status   The new status (`APPROVED`, `PAUSED`, `DISABLED`, `REJECTED`, ...).
+	 */
+	async setTemplateStatus(
+		wabaId: string,
+		name: string,
+		language: string,
+		status: string
+	): Promise< void > {
+		const template = this.templates
+			.get( wabaId )
+			?.find( ( t ) => t.name === name && t.language === language );
+		if ( ! template ) {
+			throw new SandboxError( 'No such template for this WABA.', 404 );
+		}
+		if ( ! /^[A-Z_]+$/.test( status ) ) {
+			throw new SandboxError(
+				'status must be an upper-case template status such as PAUSED.'
+			);
+		}
+		template.status = status;
+		const account = [ ...this.accounts.values() ].find(
+			( a ) => a.wabaId === wabaId
+		);
+		if ( account ) {
+			await this.webhooks.postNow(
+				account,
+				changePayload( account, 'message_template_status_update', {
+					event: status,
+					message_template_id: Number( template.id ),
+					message_template_name: template.name,
+					message_template_language: template.language,
+					reason: 'NONE',
+					message_template_category: template.category,
+				} )
+			);
+		}
+	}
+
+	/**
+	 * One page of a WABA's templates, in Meta's paging shape.
+	 *
+	 * @param wabaId  From the path.
+	 * @param token   Bearer token, or null.
+	 * @param limit   Page size.
+	 * @param after   Cursor from the previous page.
+	 * @param pageUrl The URL of this request, to build `paging.next`.
+	 */
+	listTemplates(
+		wabaId: string,
+		token: string | null,
+		limit: number,
+		after: string | null,
+		pageUrl: URL
+	): { answer: MetaErrorAnswer } | { body: unknown } {
+		const auth = this.authorise( wabaId, token, 'GET' );
+		if ( ! ( 'bucket' in auth ) ) {
+			return { answer: auth };
+		}
+		const all = this.templates.get( auth.wabaId ) ?? [];
+		const size = Math.min( Math.max( 1, limit || 25 ), 100 );
+		const start = after === null ? 0 : decodeCursor( after );
+		if ( start === null ) {
+			return {
+				answer: errors.invalidParameter( 'Invalid after cursor.' ),
+			};
+		}
+		const page = all.slice( start, start + size );
+		const cursors = {
+			before: encodeCursor( start ),
+			after: encodeCursor( start + Math.max( 0, page.length - 1 ) + 1 ),
+		};
+		const paging: Record< string, unknown > = { cursors };
+		if ( start + size < all.length ) {
+			const next = new URL( pageUrl );
+			next.searchParams.set( 'after', cursors.after );
+			next.searchParams.set( 'limit', String( size ) );
+			paging.next = next.toString();
+		}
+		return { body: { data: page, paging } };
+	}
+
+	/**
+	 * `GET /{phone-number-id}`: the number's fields, the requested ones or Meta's defaults.
+	 *
+	 * @param phoneNumberId From the path.
+	 * @param token         Bearer token, or null.
+	 * @param fields        The `fields` query parameter, or null.
+	 */
+	phoneNumber(
+		phoneNumberId: string,
+		token: string | null,
+		fields: string | null
+	): { answer: MetaErrorAnswer } | { body: Record< string, unknown > } {
+		const auth = this.authorise( phoneNumberId, token, 'GET' );
+		if ( ! ( 'bucket' in auth ) ) {
+			return { answer: auth };
+		}
+		const all: Record< string, unknown > = {
+			display_phone_number: auth.displayPhoneNumber,
+			verified_name: auth.verifiedName,
+			quality_rating: auth.qualityRating,
+			throughput: {
+				level: auth.throughputMps > 80 ? 'HIGH' : 'STANDARD',
+			},
+			whatsapp_business_manager_messaging_limit: auth.tier,
+			messaging_limit_tier: auth.tier,
+			code_verification_status: 'VERIFIED',
+			name_status: 'APPROVED',
+			platform_type: 'CLOUD_API',
+		};
+		const wanted = fields
+			? fields
+					.split( ',' )
+					.map( ( f ) => f.trim() )
+					.filter( Boolean )
+			: [ 'display_phone_number', 'verified_name', 'quality_rating' ];
+		const body: Record< string, unknown > = {};
+		for ( const name of wanted ) {
+			if ( ! ( name in all ) ) {
+				return {
+					answer: errors.invalidParameter(
+						`Tried accessing nonexisting field (${ name }) on node type (WhatsAppBusinessPhoneNumber)`
+					),
+				};
+			}
+			body[ name ] = all[ name ];
+		}
+		body.id = auth.phoneNumberId;
+		return { body };
+	}
+
+	/**
+	 * What a phone received, over every business number.
+	 *
+	 * @param phone The phone, `+` and separators allowed.
+	 */
+	received( phone: string ): ReceivedSummary {
+		const digits = phoneDigits( phone );
+		const callbacks: Record< string, number > = {};
+		let count = 0;
+		let lastWamid: string | null = null;
+		for ( const account of this.accounts.values() ) {
+			const record = this.phones.get(
+				`${ account.phoneNumberId }|${ digits }`
+			);
+			if ( ! record || record.count === 0 ) {
+				continue;
+			}
+			count += record.count;
+			lastWamid = record.lastWamid;
+			if ( record.callbacks ) {
+				for ( const [ data, n ] of record.callbacks ) {
+					callbacks[ data ] = ( callbacks[ data ] ?? 0 ) + n;
+				}
+			} else {
+				const data = record.firstCallback ?? '';
+				callbacks[ data ] = ( callbacks[ data ] ?? 0 ) + record.count;
+			}
+		}
+		return { phone: digits, count, callbacks, lastWamid };
+	}
+
+	/**
+	 * Every phone's count at a glance: how many phones got anything, and which got the same message twice.
+	 *
+	 * @param callbackPrefix Only messages whose callback data starts with this (e.g. a campaign id).
+	 */
+	receivedSummary( callbackPrefix = '' ): {
+		phones: number;
+		messages: number;
+		/** Phones that got more than one message (with the prefix). */
+		phonesWithSeveral: number;
+		/** (phone, callback data) pairs received more than once: a duplicate send. */
+		duplicates: number;
+		examples: Array< { phone: string; callback: string; count: number } >;
+	} {
+		let phones = 0;
+		let messages = 0;
+		let phonesWithSeveral = 0;
+		let duplicates = 0;
+		const examples: Array< {
+			phone: string;
+			callback: string;
+			count: number;
+		} > = [];
+		for ( const [ key, record ] of this.phones ) {
+			const entries: Array< [ string, number ] > = record.callbacks
+				? [ ...record.callbacks ]
+				: record.count > 0
+					? [ [ record.firstCallback ?? '', record.count ] ]
+					: [];
+			let own = 0;
+			for ( const [ callback, n ] of entries ) {
+				if ( ! callback.startsWith( callbackPrefix ) ) {
+					continue;
+				}
+				own += n;
+				if ( n > 1 ) {
+					duplicates++;
+					if ( examples.length < 20 ) {
+						examples.push( {
+							phone: key.split( '|' )[ 1 ] ?? '',
+							callback,
+							count: n,
+						} );
+					}
+				}
+			}
+			if ( own > 0 ) {
+				phones++;
+				messages += own;
+				if ( own > 1 ) {
+					phonesWithSeveral++;
+				}
+			}
+		}
+		return { phones, messages, phonesWithSeveral, duplicates, examples };
+	}
+
+	stats(): Record< string, unknown > {
+		const accounts: Record< string, unknown > = {};
+		let accepted = 0;
+		const errorsByCode: Record< string, number > = {};
+		for ( const account of this.accounts.values() ) {
+			accepted += account.stats.accepted;
+			for ( const [ code, n ] of Object.entries(
+				account.stats.errors
+			) ) {
+				errorsByCode[ code ] = ( errorsByCode[ code ] ?? 0 ) + n;
+			}
+			accounts[ account.phoneNumberId ] = {
+				tenantId: account.tenantId,
+				wabaId: account.wabaId,
+				throughputMps: account.throughputMps,
+				tier: account.tier,
+				...account.stats,
+			};
+		}
+		return {
+			accepted,
+			errors: errorsByCode,
+			phones: this.phones.size,
+			webhooks: this.webhooks.snapshot(),
+			accounts,
+		};
+	}
+
+	/** Forget what phones received and the counters; accounts, templates and configuration stay. */
+	reset(): void {
+		this.phones.clear();
+		for ( const account of this.accounts.values() ) {
+			account.stats = emptyStats();
+			account.currentSecondCount = 0;
+		}
+		Object.assign( this.webhooks.stats, {
+			delivered: 0,
+			statusesDelivered: 0,
+			failedAttempts: 0,
+			dropped: 0,
+		} );
+	}
+
+	/**
+	 * Keep a fault's connection for a while, then cut it; forgotten on close.
+	 *
+	 * @param ms     How long.
+	 * @param action What to do then.
+	 */
+	hold( ms: number, action: () => void ): void {
+		const timer = setTimeout( () => {
+			this.faultTimers.delete( timer );
+			action();
+		}, ms );
+		this.faultTimers.add( timer );
+	}
+
+	async close(): Promise< void > {
+		for ( const timer of this.faultTimers ) {
+			clearTimeout( timer );
+		}
+		this.faultTimers.clear();
+		await this.webhooks.close();
+	}
+
+	private applyLists(): void {
+		this.notOnWhatsApp = new Set( this.configValue.notOnWhatsApp );
+		this.optedOut = new Set( this.configValue.optedOut );
+	}
+}
+
+function encodeCursor( offset: number ): string {
+	return Buffer.from( `o:${ offset }` ).toString( 'base64url' );
+}
+
+function decodeCursor( cursor: string ): number | null {
+	const match = Buffer.from( cursor, 'base64url' )
+		.toString()
+		.match( /^o:(\d+)$/ );
+	return match ? Number( match[ 1 ] ) : null;
+}
+
+type Parameter = Record< string, unknown >;
+
+/**
+ * The template checks Meta makes on the send's components: parameter counts (132000), header format (132012),
+ * named parameters, button indexes.
+ *
+ * @param template   The approved template.
+ * @param components The send's `template.components`.
+ */
+function checkComponents(
+	template: MessageTemplate,
+	components: unknown
+): MetaErrorAnswer | null {
+	if ( components !== undefined && ! Array.isArray( components ) ) {
+		return errors.invalidParameter(
+			'template.components must be an array.'
+		);
+	}
+	const list = ( components ?? [] ) as Array< Record< string, unknown > >;
+	const shape = templateShape( template );
+	const of = ( type: string ) =>
+		list.filter( ( c ) => String( c?.type ).toLowerCase() === type );
+	const params = ( component: Record< string, unknown > | undefined ) =>
+		( Array.isArray( component?.parameters )
+			? component.parameters
+			: [] ) as Parameter[];
+
+	const bodyParams = params( of( 'body' )[ 0 ] );
+	if ( shape.bodyNamed.length > 0 ) {
+		const names = bodyParams.map( ( p ) => p.parameter_name );
+		if (
+			names.length !== shape.bodyNamed.length ||
+			! shape.bodyNamed.every( ( n ) => names.includes( n ) )
+		) {
+			return errors.parameterCount(
+				'body',
+				bodyParams.length,
+				shape.bodyNamed.length
+			);
+		}
+	} else if ( bodyParams.length !== shape.bodyPositional ) {
+		return errors.parameterCount(
+			'body',
+			bodyParams.length,
+			shape.bodyPositional
+		);
+	}
+	for ( const parameter of bodyParams ) {
+		if ( parameter.type === 'text' && typeof parameter.text !== 'string' ) {
+			return errors.invalidParameter(
+				'body: a text parameter needs its text.'
+			);
+		}
+	}
+
+	const headerParams = params( of( 'header' )[ 0 ] );
+	if (
+		shape.headerFormat !== null &&
+		shape.headerFormat !== 'TEXT' &&
+		shape.headerParams > 0
+	) {
+		const expected = shape.headerFormat.toLowerCase();
+		const given = headerParams[ 0 ];
+		if ( headerParams.length !== 1 || given?.type !== expected ) {
+			return errors.parameterFormat(
+				`header: Format mismatch, expected ${ shape.headerFormat }, received ${ given ? String( given.type ).toUpperCase() : 'UNKNOWN' }`
+			);
+		}
+		const media = given[ expected ] as
+			{ link?: unknown; id?: unknown } | undefined;
+		if (
+			typeof media?.link !== 'string' &&
+			typeof media?.id !== 'string'
+		) {
+			return errors.invalidParameter(
+				`header: the ${ expected } needs a link or an id.`
+			);
+		}
+	} else if ( headerParams.length !== shape.headerParams ) {
+		return errors.parameterCount(
+			'header',
+			headerParams.length,
+			shape.headerParams
+		);
+	}
+
+	for ( const button of of( 'button' ) ) {
+		const index = Number( button.index );
+		if (
+			! Number.isInteger( index ) ||
+			index < 0 ||
+			index >= shape.buttons
+		) {
+			return errors.parameterValueInvalid(
+				`buttons: button at index ${ String( button.index ) } does not exist in the template.`
+			);
+		}
+	}
+	return null;
+}

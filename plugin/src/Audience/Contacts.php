@@ -1,0 +1,310 @@
+<?php
+/**
+ * Contacts table access.
+ *
+ * @package Rondine
+ */
+
+namespace Rondine\Audience;
+
+/**
+ * Reads and writes `rondine_contacts`: one row per normalised phone (or per WooCommerce customer whose phone is not
+ * valid, with phone NULL so the owner can see and fix it).
+ */
+final class Contacts {
+
+	/**
+	 * Columns a contact is answered with.
+	 */
+	public const COLUMNS = 'id, phone, phone_raw, email, first_name, last_name, country, city, language, customer_id, user_id, source, consent, consent_updated_at, created_at, updated_at';
+
+	/**
+	 * Table name.
+	 */
+	public static function table(): string {
+		global $wpdb;
+		return $wpdb->prefix . 'rondine_contacts';
+	}
+
+	/**
+	 * One contact by id.
+	 *
+	 * @param int $id Contact id.
+	 * @return array<string,mixed>|null
+	 */
+	public static function find( int $id ): ?array {
+		global $wpdb;
+		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT ' . self::COLUMNS . ' FROM ' . self::table() . ' WHERE id = %d', $id ), ARRAY_A );
+		return $row ? self::shape( $row ) : null;
+	}
+
+	/**
+	 * One contact by E.164 phone.
+	 *
+	 * @param string $phone E.164.
+	 * @return array<string,mixed>|null
+	 */
+	public static function find_by_phone( string $phone ): ?array {
+		global $wpdb;
+		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT ' . self::COLUMNS . ' FROM ' . self::table() . ' WHERE phone = %s', $phone ), ARRAY_A );
+		return $row ? self::shape( $row ) : null;
+	}
+
+	/**
+	 * Contacts of a WordPress user (by user id, else by the user's billing phone).
+	 *
+	 * @param int $user_id User id.
+	 * @return array<string,mixed>|null
+	 */
+	public static function find_by_user( int $user_id ): ?array {
+		global $wpdb;
+		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT ' . self::COLUMNS . ' FROM ' . self::table() . ' WHERE user_id = %d ORDER BY id LIMIT 1', $user_id ), ARRAY_A );
+		return $row ? self::shape( $row ) : null;
+	}
+
+	/**
+	 * Contacts with an email address (privacy tools).
+	 *
+	 * @param string $email Email.
+	 * @return array<int,array<string,mixed>>
+	 */
+	public static function find_by_email( string $email ): array {
+		global $wpdb;
+		$rows = $wpdb->get_results( $wpdb->prepare( 'SELECT ' . self::COLUMNS . ' FROM ' . self::table() . ' WHERE email = %s ORDER BY id', $email ), ARRAY_A );
+		return array_map( array( self::class, 'shape' ), $rows ?: array() );
+	}
+
+	/**
+	 * Creates a contact for a phone or updates the one that has it. Empty values never overwrite stored ones.
+	 *
+	 * @param string               $phone  E.164.
+	 * @param array<string,mixed>  $fields phone_raw, email, first_name, last_name, country, city, language, user_id, customer_id, source.
+	 * @return array{id:int,created:bool}
+	 */
+	public static function upsert_by_phone( string $phone, array $fields ): array {
+		global $wpdb;
+		$now      = current_time( 'mysql', true );
+		$existing = $wpdb->get_row( $wpdb->prepare( 'SELECT id, customer_id, user_id FROM ' . self::table() . ' WHERE phone = %s', $phone ), ARRAY_A );
+		$values   = self::clean( $fields );
+		if ( $existing ) {
+			$update = array_filter( $values, static fn( $value ) => '' !== $value && null !== $value && 0 !== $value );
+			unset( $update['source'] );
+			if ( ! empty( $existing['customer_id'] ) ) {
+				unset( $update['customer_id'] );
+			}
+			if ( ! empty( $existing['user_id'] ) ) {
+				unset( $update['user_id'] );
+			}
+			$update['updated_at'] = $now;
+			$wpdb->update( self::table(), $update, array( 'id' => (int) $existing['id'] ) );
+			return array(
+				'id'      => (int) $existing['id'],
+				'created' => false,
+			);
+		}
+		$values['phone']      = $phone;
+		$values['created_at'] = $now;
+		$values['updated_at'] = $now;
+		$values['consent']    = 'none';
+		if ( empty( $values['customer_id'] ) ) {
+			$values['customer_id'] = null;
+		}
+		if ( empty( $values['user_id'] ) ) {
+			$values['user_id'] = null;
+		}
+		$wpdb->insert( self::table(), $values );
+		return array(
+			'id'      => (int) $wpdb->insert_id,
+			'created' => true,
+		);
+	}
+
+	/**
+	 * Search and paging for the contacts screen and the CSV export.
+	 *
+	 * @param array<string,mixed> $args search, list, segment (definition array), consent, page, per_page (0 = all).
+	 * @return array{items:array<int,array<string,mixed>>,total:int}
+	 */
+	public static function query( array $args ): array {
+		global $wpdb;
+		$where  = array( '1=1' );
+		$params = array();
+		$search = trim( (string) ( $args['search'] ?? '' ) );
+		if ( '' !== $search ) {
+			$like     = '%' . $wpdb->esc_like( $search ) . '%';
+			$where[]  = '(c.phone LIKE %s OR c.email LIKE %s OR c.first_name LIKE %s OR c.last_name LIKE %s OR CONCAT(c.first_name, \' \', c.last_name) LIKE %s)';
+			$params[] = $like;
+			$params[] = $like;
+			$params[] = $like;
+			$params[] = $like;
+			$params[] = $like;
+		}
+		if ( ! empty( $args['list'] ) ) {
+			$where[]  = 'c.id IN (SELECT contact_id FROM ' . $wpdb->prefix . 'rondine_list_members WHERE list_id = %d)';
+			$params[] = (int) $args['list'];
+		}
+		if ( ! empty( $args['consent'] ) ) {
+			$where[]  = 'c.consent = %s';
+			$params[] = (string) $args['consent'];
+		}
+		if ( ! empty( $args['tag'] ) ) {
+			$where[]  = 'c.id IN (SELECT contact_id FROM ' . $wpdb->prefix . 'rondine_contact_tags WHERE tag_id = %d)';
+			$params[] = (int) $args['tag'];
+		}
+		$where_sql = implode( ' AND ', $where );
+		if ( $params ) {
+			$where_sql = $wpdb->prepare( $where_sql, $params ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- placeholders built above.
+		}
+		if ( ! empty( $args['segment'] ) && is_array( $args['segment'] ) ) {
+			$where_sql .= ' AND c.id IN (' . SegmentQuery::compile( $args['segment'] ) . ')';
+		}
+		$total    = (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . self::table() . " c WHERE $where_sql" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$per_page = (int) ( $args['per_page'] ?? 20 );
+		$limit    = '';
+		if ( $per_page > 0 ) {
+			$page  = max( 1, (int) ( $args['page'] ?? 1 ) );
+			$limit = $wpdb->prepare( ' LIMIT %d OFFSET %d', $per_page, ( $page - 1 ) * $per_page );
+		}
+		$columns = implode( ', ', array_map( static fn( $c ) => 'c.' . trim( $c ), explode( ',', self::COLUMNS ) ) );
+		$rows    = $wpdb->get_results( "SELECT $columns FROM " . self::table() . " c WHERE $where_sql ORDER BY c.id DESC$limit", ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$items   = array_map( array( self::class, 'shape' ), $rows ?: array() );
+		return array(
+			'items' => self::with_tags( $items ),
+			'total' => $total,
+		);
+	}
+
+	/**
+	 * Adds `tags` (array of {id,name}) to contacts.
+	 *
+	 * @param array<int,array<string,mixed>> $contacts Contacts.
+	 * @return array<int,array<string,mixed>>
+	 */
+	public static function with_tags( array $contacts ): array {
+		global $wpdb;
+		if ( ! $contacts ) {
+			return $contacts;
+		}
+		$ids  = array_map( static fn( $c ) => (int) $c['id'], $contacts );
+		$rows = $wpdb->get_results(
+			'SELECT ct.contact_id, t.id, t.name FROM ' . $wpdb->prefix . 'rondine_contact_tags ct JOIN ' . $wpdb->prefix . 'rondine_tags t ON t.id = ct.tag_id WHERE ct.contact_id IN (' . implode( ',', $ids ) . ') ORDER BY t.name', // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- integers.
+			ARRAY_A
+		);
+		$by_contact = array();
+		foreach ( $rows ?: array() as $row ) {
+			$by_contact[ (int) $row['contact_id'] ][] = array(
+				'id'   => (int) $row['id'],
+				'name' => $row['name'],
+			);
+		}
+		foreach ( $contacts as &$contact ) {
+			$contact['tags'] = $by_contact[ $contact['id'] ] ?? array();
+		}
+		return $contacts;
+	}
+
+	/**
+	 * Replaces a contact's tags.
+	 *
+	 * @param int   $contact_id Contact.
+	 * @param int[] $tag_ids    Tags.
+	 */
+	public static function set_tags( int $contact_id, array $tag_ids ): void {
+		global $wpdb;
+		$table = $wpdb->prefix . 'rondine_contact_tags';
+		$wpdb->delete( $table, array( 'contact_id' => $contact_id ) );
+		foreach ( array_unique( array_map( 'intval', $tag_ids ) ) as $tag_id ) {
+			if ( $tag_id > 0 ) {
+				$wpdb->query( $wpdb->prepare( "INSERT IGNORE INTO $table (contact_id, tag_id) VALUES (%d, %d)", $contact_id, $tag_id ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			}
+		}
+	}
+
+	/**
+	 * Adds tags to a contact.
+	 *
+	 * @param int   $contact_id Contact.
+	 * @param int[] $tag_ids    Tags.
+	 */
+	public static function add_tags( int $contact_id, array $tag_ids ): void {
+		global $wpdb;
+		$table = $wpdb->prefix . 'rondine_contact_tags';
+		foreach ( array_unique( array_map( 'intval', $tag_ids ) ) as $tag_id ) {
+			$wpdb->query( $wpdb->prepare( "INSERT IGNORE INTO $table (contact_id, tag_id) VALUES (%d, %d)", $contact_id, $tag_id ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		}
+	}
+
+	/**
+	 * Deletes a contact and what hangs off it (privacy eraser). The consent log keeps the event without the person.
+	 *
+	 * @param int $id Contact.
+	 */
+	public static function delete( int $id ): void {
+		global $wpdb;
+		$wpdb->delete( $wpdb->prefix . 'rondine_list_members', array( 'contact_id' => $id ) );
+		$wpdb->delete( $wpdb->prefix . 'rondine_contact_tags', array( 'contact_id' => $id ) );
+		$wpdb->update(
+			$wpdb->prefix . 'rondine_consent_log',
+			array(
+				'phone' => '',
+				'email' => '',
+			),
+			array( 'contact_id' => $id )
+		);
+		$wpdb->delete( self::table(), array( 'id' => $id ) );
+	}
+
+	/**
+	 * Typed row.
+	 *
+	 * @param array<string,mixed> $row Database row.
+	 * @return array<string,mixed>
+	 */
+	public static function shape( array $row ): array {
+		foreach ( array( 'id', 'customer_id', 'user_id' ) as $int ) {
+			if ( array_key_exists( $int, $row ) ) {
+				$row[ $int ] = null === $row[ $int ] ? null : (int) $row[ $int ];
+			}
+		}
+		foreach ( array( 'consent_updated_at', 'created_at', 'updated_at' ) as $date ) {
+			if ( ! empty( $row[ $date ] ) ) {
+				$row[ $date ] = gmdate( 'Y-m-d\TH:i:s\Z', (int) strtotime( $row[ $date ] . ' UTC' ) );
+			}
+		}
+		return $row;
+	}
+
+	/**
+	 * Only known columns, trimmed to their sizes.
+	 *
+	 * @param array<string,mixed> $fields Fields.
+	 * @return array<string,mixed>
+	 */
+	private static function clean( array $fields ): array {
+		$sizes = array(
+			'phone_raw'  => 64,
+			'email'      => 100,
+			'first_name' => 100,
+			'last_name'  => 100,
+			'country'    => 2,
+			'city'       => 100,
+			'language'   => 20,
+			'source'     => 20,
+		);
+		$clean = array();
+		foreach ( $sizes as $key => $size ) {
+			if ( isset( $fields[ $key ] ) ) {
+				$clean[ $key ] = mb_substr( trim( (string) $fields[ $key ] ), 0, $size );
+			}
+		}
+		if ( isset( $clean['country'] ) ) {
+			$clean['country'] = strtoupper( $clean['country'] );
+		}
+		foreach ( array( 'customer_id', 'user_id' ) as $int ) {
+			if ( isset( $fields[ $int ] ) ) {
+				$clean[ $int ] = (int) $fields[ $int ];
+			}
+		}
+		return $clean;
+	}
+}

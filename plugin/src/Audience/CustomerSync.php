@@ -1,0 +1,288 @@
+<?php
+/**
+ * WooCommerce customers → contacts.
+ *
+ * @package Rondine
+ */
+
+namespace Rondine\Audience;
+
+use Rondine\Phone\Normalizer;
+use Rondine\Settings;
+
+/**
+ * Keeps `rondine_contacts` in step with WooCommerce's customers (`wc_customer_lookup`, registered and guests).
+ *
+ * The billing phone is not in WooCommerce's lookup tables: it is read from the customer's latest order (HPOS
+ * `wc_order_addresses.phone`, legacy `_billing_phone` post meta), else from the `billing_phone` user meta, and
+ * normalised with the customer's billing country. One contact per phone: when two customers share a phone the
+ * contact stays linked to the first one. Runs in batches of 1,000 customers (a handful of queries each), hourly
+ * through WP-Cron for customers active since the last run, soon after an order is created or changes status, and on
+ * demand (POST /contacts/sync, the dev seeder).
+ */
+final class CustomerSync {
+
+	public const HOOK         = 'rondine_sync_contacts';
+	public const STATE_OPTION = 'rondine_sync_state';
+
+	/**
+	 * Hooks.
+	 */
+	public static function register(): void {
+		add_action( self::HOOK, array( self::class, 'run_incremental' ) );
+		add_action( 'init', array( self::class, 'schedule' ) );
+		add_action( 'woocommerce_order_status_changed', array( self::class, 'soon' ) );
+		add_action( 'woocommerce_new_order', array( self::class, 'soon' ) );
+	}
+
+	/**
+	 * Keeps the hourly event scheduled.
+	 */
+	public static function schedule(): void {
+		if ( ! wp_next_scheduled( self::HOOK ) ) {
+			wp_schedule_event( time() + 300, 'hourly', self::HOOK );
+		}
+	}
+
+	/**
+	 * Runs an incremental sync a minute from now (WooCommerce updates its lookup tables asynchronously).
+	 */
+	public static function soon(): void {
+		if ( ! wp_next_scheduled( self::HOOK, array( 'soon' ) ) ) {
+			wp_schedule_single_event( time() + 60, self::HOOK, array( 'soon' ) );
+		}
+	}
+
+	/**
+	 * Customers active since the last run (with a day of overlap) and customers added since.
+	 */
+	public static function run_incremental(): void {
+		$state = get_option( self::STATE_OPTION, array() );
+		$since = is_array( $state ) && ! empty( $state['last_run'] ) ? gmdate( 'Y-m-d H:i:s', (int) $state['last_run'] - DAY_IN_SECONDS ) : null;
+		self::sync( $since );
+	}
+
+	/**
+	 * Syncs customers.
+	 *
+	 * @param string|null $active_since UTC 'Y-m-d H:i:s': only customers active since then; null for all.
+	 * @param int         $batch        Customers per batch.
+	 * @return array{customers:int,created:int,updated:int,invalid_phone:int,shared_phone:int}
+	 */
+	public static function sync( ?string $active_since = null, int $batch = 1000 ): array {
+		global $wpdb;
+		$totals = array(
+			'customers'     => 0,
+			'created'       => 0,
+			'updated'       => 0,
+			'invalid_phone' => 0,
+			'shared_phone'  => 0,
+		);
+		if ( ! WooData::has( 'wc_customer_lookup' ) ) {
+			return $totals;
+		}
+		$started = time();
+		$last_id = 0;
+		do {
+			$sql = "SELECT customer_id, user_id, first_name, last_name, email, country, city FROM {$wpdb->prefix}wc_customer_lookup WHERE customer_id > %d";
+			$arg = array( $last_id );
+			if ( null !== $active_since ) {
+				$sql  .= ' AND (date_last_active >= %s OR date_last_active IS NULL)';
+				$arg[] = $active_since;
+			}
+			$sql      .= ' ORDER BY customer_id LIMIT %d';
+			$arg[]     = $batch;
+			$customers = $wpdb->get_results( $wpdb->prepare( $sql, $arg ), ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+			if ( ! $customers ) {
+				break;
+			}
+			$last_id = (int) end( $customers )['customer_id'];
+			$result  = self::sync_batch( $customers );
+			foreach ( $result as $key => $value ) {
+				$totals[ $key ] += $value;
+			}
+		} while ( count( $customers ) === $batch );
+		update_option( self::STATE_OPTION, array( 'last_run' => $started ), false );
+		return $totals;
+	}
+
+	/**
+	 * Syncs one batch of wc_customer_lookup rows.
+	 *
+	 * @param array<int,array<string,mixed>> $customers Rows.
+	 * @return array{customers:int,created:int,updated:int,invalid_phone:int,shared_phone:int}
+	 */
+	public static function sync_batch( array $customers ): array {
+		global $wpdb;
+		$counts       = array(
+			'customers'     => count( $customers ),
+			'created'       => 0,
+			'updated'       => 0,
+			'invalid_phone' => 0,
+			'shared_phone'  => 0,
+		);
+		$customer_ids = array_map( static fn( $c ) => (int) $c['customer_id'], $customers );
+		$phones       = self::phones_for( $customers );
+		$default      = Settings::default_country();
+
+		// What already exists, by customer and by phone.
+		$table       = Contacts::table();
+		$by_customer = array();
+		foreach ( $wpdb->get_results( "SELECT id, customer_id, phone FROM $table WHERE customer_id IN (" . implode( ',', $customer_ids ) . ')', ARRAY_A ) ?: array() as $row ) { // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- integers.
+			$by_customer[ (int) $row['customer_id'] ] = $row;
+		}
+		$normalised = array();
+		foreach ( $customers as $customer ) {
+			$id     = (int) $customer['customer_id'];
+			$raw    = $phones[ $id ]['phone'] ?? '';
+			$result = '' === $raw ? null : Normalizer::normalize( $raw, '' !== $customer['country'] ? (string) $customer['country'] : ( $phones[ $id ]['country'] ?? $default ) );
+			$normalised[ $id ] = $result && $result['ok'] ? $result['e164'] : null;
+		}
+		$wanted   = array_values( array_filter( array_unique( $normalised ) ) );
+		$by_phone = array();
+		if ( $wanted ) {
+			$rows = $wpdb->get_results( $wpdb->prepare( "SELECT id, customer_id, phone FROM $table WHERE phone IN (" . implode( ',', array_fill( 0, count( $wanted ), '%s' ) ) . ')', $wanted ), ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			foreach ( $rows ?: array() as $row ) {
+				$by_phone[ $row['phone'] ] = $row;
+			}
+		}
+
+		$now    = current_time( 'mysql', true );
+		$insert = array();
+		foreach ( $customers as $customer ) {
+			$id     = (int) $customer['customer_id'];
+			$phone  = $normalised[ $id ];
+			$fields = array(
+				'phone_raw'  => mb_substr( (string) ( $phones[ $id ]['phone'] ?? '' ), 0, 64 ),
+				'email'      => mb_substr( (string) $customer['email'], 0, 100 ),
+				'first_name' => mb_substr( (string) $customer['first_name'], 0, 100 ),
+				'last_name'  => mb_substr( (string) $customer['last_name'], 0, 100 ),
+				'country'    => strtoupper( substr( (string) ( '' !== $customer['country'] ? $customer['country'] : ( $phones[ $id ]['country'] ?? '' ) ), 0, 2 ) ),
+				'city'       => mb_substr( (string) ( '' !== $customer['city'] ? $customer['city'] : ( $phones[ $id ]['city'] ?? '' ) ), 0, 100 ),
+				'user_id'    => empty( $customer['user_id'] ) ? null : (int) $customer['user_id'],
+			);
+			if ( null === $phone ) {
+				++$counts['invalid_phone'];
+			}
+			$mine  = $by_customer[ $id ] ?? null;
+			$owner = null === $phone ? null : ( $by_phone[ $phone ] ?? null );
+			if ( $owner && ( ! $mine || (int) $owner['id'] !== (int) $mine['id'] ) ) {
+				if ( empty( $owner['customer_id'] ) && ! $mine ) {
+					// An imported contact turns out to be this customer: link them.
+					$wpdb->update( $table, $fields + array( 'customer_id' => $id, 'updated_at' => $now ), array( 'id' => (int) $owner['id'] ) );
+					$by_phone[ $phone ]['customer_id'] = $id;
+					++$counts['updated'];
+				} else {
+					// The phone belongs to another contact: keep this customer's row (if any) without taking it.
+					++$counts['shared_phone'];
+					if ( $mine ) {
+						$wpdb->update( $table, $fields + array( 'updated_at' => $now ), array( 'id' => (int) $mine['id'] ) );
+					}
+				}
+				continue;
+			}
+			if ( $mine ) {
+				$wpdb->update( $table, $fields + array( 'phone' => $phone, 'updated_at' => $now ), array( 'id' => (int) $mine['id'] ) );
+				++$counts['updated'];
+				continue;
+			}
+			if ( null !== $phone ) {
+				$by_phone[ $phone ] = array(
+					'id'          => 0,
+					'customer_id' => $id,
+					'phone'       => $phone,
+				);
+			}
+			$insert[] = $wpdb->prepare(
+				'(' . ( null === $phone ? 'NULL' : '%s' ) . ', %s, %s, %s, %s, %s, %s, %d, ' . ( null === $fields['user_id'] ? 'NULL' : '%d' ) . ", 'woocommerce', 'none', %s, %s)",
+				array_merge(
+					null === $phone ? array() : array( $phone ),
+					array( $fields['phone_raw'], $fields['email'], $fields['first_name'], $fields['last_name'], $fields['country'], $fields['city'], $id ),
+					null === $fields['user_id'] ? array() : array( $fields['user_id'] ),
+					array( $now, $now )
+				)
+			);
+		}
+		if ( $insert ) {
+			// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- each row prepared above.
+			$wpdb->query( "INSERT IGNORE INTO $table (phone, phone_raw, email, first_name, last_name, country, city, customer_id, user_id, source, consent, created_at, updated_at) VALUES " . implode( ',', $insert ) );
+			$counts['created'] += (int) $wpdb->rows_affected;
+		}
+		return $counts;
+	}
+
+	/**
+	 * The billing phone of each customer: latest order's billing address (HPOS, then legacy post meta), else the
+	 * user's `billing_phone` meta.
+	 *
+	 * @param array<int,array<string,mixed>> $customers wc_customer_lookup rows.
+	 * @return array<int,array{phone:string,country?:string,city?:string}> By customer_id.
+	 */
+	private static function phones_for( array $customers ): array {
+		global $wpdb;
+		$ids    = array_map( static fn( $c ) => (int) $c['customer_id'], $customers );
+		$phones = array();
+		if ( WooData::has( 'wc_order_stats' ) ) {
+			$latest = $wpdb->get_results( "SELECT customer_id, MAX(order_id) AS order_id FROM {$wpdb->prefix}wc_order_stats WHERE parent_id = 0 AND customer_id IN (" . implode( ',', $ids ) . ') GROUP BY customer_id', ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- integers.
+			$orders = array();
+			foreach ( $latest ?: array() as $row ) {
+				$orders[ (int) $row['order_id'] ] = (int) $row['customer_id'];
+			}
+			if ( $orders ) {
+				$in = implode( ',', array_keys( $orders ) );
+				if ( WooData::has( 'wc_order_addresses' ) ) {
+					$rows = $wpdb->get_results( "SELECT order_id, phone, country, city FROM {$wpdb->prefix}wc_order_addresses WHERE address_type = 'billing' AND order_id IN ($in)", ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					foreach ( $rows ?: array() as $row ) {
+						if ( '' !== trim( (string) $row['phone'] ) ) {
+							$phones[ $orders[ (int) $row['order_id'] ] ] = array(
+								'phone'   => (string) $row['phone'],
+								'country' => (string) $row['country'],
+								'city'    => (string) $row['city'],
+							);
+						}
+					}
+				}
+				$missing = array_filter( $orders, static fn( $customer_id ) => ! isset( $phones[ $customer_id ] ) );
+				if ( $missing ) {
+					$rows = $wpdb->get_results( "SELECT post_id, meta_key, meta_value FROM {$wpdb->postmeta} WHERE meta_key IN ('_billing_phone', '_billing_country', '_billing_city') AND post_id IN (" . implode( ',', array_keys( $missing ) ) . ')', ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					$meta = array();
+					foreach ( $rows ?: array() as $row ) {
+						$meta[ (int) $row['post_id'] ][ substr( $row['meta_key'], 9 ) ] = (string) $row['meta_value'];
+					}
+					foreach ( $meta as $order_id => $values ) {
+						if ( '' !== trim( $values['phone'] ?? '' ) ) {
+							$phones[ $missing[ $order_id ] ] = array(
+								'phone'   => $values['phone'],
+								'country' => $values['country'] ?? '',
+								'city'    => $values['city'] ?? '',
+							);
+						}
+					}
+				}
+			}
+		}
+		$users = array();
+		foreach ( $customers as $customer ) {
+			if ( ! isset( $phones[ (int) $customer['customer_id'] ] ) && ! empty( $customer['user_id'] ) ) {
+				$users[ (int) $customer['user_id'] ] = (int) $customer['customer_id'];
+			}
+		}
+		if ( $users ) {
+			$rows = $wpdb->get_results( "SELECT user_id, meta_key, meta_value FROM {$wpdb->usermeta} WHERE meta_key IN ('billing_phone', 'billing_country', 'billing_city') AND user_id IN (" . implode( ',', array_keys( $users ) ) . ')', ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			$meta = array();
+			foreach ( $rows ?: array() as $row ) {
+				$meta[ (int) $row['user_id'] ][ substr( $row['meta_key'], 8 ) ] = (string) $row['meta_value'];
+			}
+			foreach ( $meta as $user_id => $values ) {
+				if ( '' !== trim( $values['phone'] ?? '' ) ) {
+					$phones[ $users[ $user_id ] ] = array(
+						'phone'   => $values['phone'],
+						'country' => $values['country'] ?? '',
+						'city'    => $values['city'] ?? '',
+					);
+				}
+			}
+		}
+		return $phones;
+	}
+}

@@ -1,0 +1,384 @@
+<?php
+/**
+ * Segment definitions compiled to SQL.
+ *
+ * @package Rondine
+ */
+
+namespace Rondine\Audience;
+
+/**
+ * Validates a segment definition and compiles it to one SQL query over `rondine_contacts` and WooCommerce's
+ * analytics tables (`wc_order_stats`, `wc_order_product_lookup`, `wc_category_lookup`), which WooCommerce keeps in
+ * both order storages (HPOS and posts), so the same SQL serves both.
+ *
+ * Order figures come from a per-customer aggregate of `wc_order_stats` (index `customer_id`, and `date_created` when a
+ * window is given) over the segment's counted statuses; refunds are rows of their own with negative totals, so
+ * "total spent" is net of refunds, and "number of orders" counts parent orders only. Every value reaches SQL through
+ * `$wpdb->prepare()` or an integer cast.
+ */
+final class SegmentQuery {
+
+	public const DEFAULT_STATUSES = array( 'wc-completed', 'wc-processing', 'wc-on-hold' );
+
+	private const MAX_GROUPS  = 10;
+	private const MAX_FILTERS = 20;
+
+	/**
+	 * Checks a definition and returns it in canonical form.
+	 *
+	 * @param mixed $definition Decoded JSON.
+	 * @return array{match:string,groups:array<int,array{match:string,filters:array<int,array<string,mixed>>}>,statuses:string[]}
+	 * @throws \InvalidArgumentException With a translated message naming the faulty filter.
+	 */
+	public static function validate( $definition ): array {
+		if ( ! is_array( $definition ) ) {
+			throw new \InvalidArgumentException( __( 'The segment definition must be an object with "groups".', 'rondine' ) );
+		}
+		$match = $definition['match'] ?? 'all';
+		if ( ! in_array( $match, array( 'all', 'any' ), true ) ) {
+			throw new \InvalidArgumentException( __( 'The segment\'s "match" must be "all" or "any".', 'rondine' ) );
+		}
+		$statuses = $definition['statuses'] ?? self::DEFAULT_STATUSES;
+		if ( ! is_array( $statuses ) || ! $statuses ) {
+			throw new \InvalidArgumentException( __( 'Choose at least one order status to count.', 'rondine' ) );
+		}
+		foreach ( $statuses as $status ) {
+			if ( ! is_string( $status ) || ! preg_match( '/^wc-[a-z0-9_-]{1,40}$/', $status ) ) {
+				throw new \InvalidArgumentException( __( 'Order statuses must look like "wc-completed".', 'rondine' ) );
+			}
+		}
+		$groups = $definition['groups'] ?? array();
+		if ( ! is_array( $groups ) || count( $groups ) > self::MAX_GROUPS ) {
+			/* translators: %d: maximum number of groups. */
+			throw new \InvalidArgumentException( sprintf( __( 'A segment has a list of at most %d groups.', 'rondine' ), self::MAX_GROUPS ) );
+		}
+		$clean = array();
+		foreach ( array_values( $groups ) as $g => $group ) {
+			$group_match = is_array( $group ) ? ( $group['match'] ?? 'all' ) : null;
+			$filters     = is_array( $group ) ? ( $group['filters'] ?? null ) : null;
+			if ( ! in_array( $group_match, array( 'all', 'any' ), true ) || ! is_array( $filters ) || count( $filters ) > self::MAX_FILTERS ) {
+				/* translators: 1: group number, 2: maximum filters. */
+				throw new \InvalidArgumentException( sprintf( __( 'Group %1$d must have "match" (all or any) and at most %2$d filters.', 'rondine' ), $g + 1, self::MAX_FILTERS ) );
+			}
+			$clean_filters = array();
+			foreach ( array_values( $filters ) as $f => $filter ) {
+				$clean_filters[] = self::validate_filter( $filter, $g + 1, $f + 1 );
+			}
+			$clean[] = array(
+				'match'   => $group_match,
+				'filters' => $clean_filters,
+			);
+		}
+		return array(
+			'match'    => $match,
+			'groups'   => $clean,
+			'statuses' => array_values( array_unique( $statuses ) ),
+		);
+	}
+
+	/**
+	 * Checks one filter.
+	 *
+	 * @param mixed $filter Filter.
+	 * @param int   $group  Group number (for messages).
+	 * @param int   $number Filter number (for messages).
+	 * @return array<string,mixed>
+	 * @throws \InvalidArgumentException When invalid.
+	 */
+	private static function validate_filter( $filter, int $group, int $number ): array {
+		/* translators: 1: group number, 2: filter number, 3: what is wrong. */
+		$fail  = static fn( string $why ) => new \InvalidArgumentException( sprintf( __( 'Group %1$d, filter %2$d: %3$s', 'rondine' ), $group, $number, $why ) );
+		$field = is_array( $filter ) ? ( $filter['field'] ?? '' ) : '';
+		if ( ! is_string( $field ) || ! isset( Fields::DEFINITIONS[ $field ] ) ) {
+			throw $fail( __( 'unknown field.', 'rondine' ) );
+		}
+		[ $type, $operators, $window ] = Fields::DEFINITIONS[ $field ];
+		$op                            = $filter['op'] ?? '';
+		if ( ! in_array( $op, $operators, true ) ) {
+			throw $fail( __( 'this comparison is not available for this field.', 'rondine' ) );
+		}
+		$value = $filter['value'] ?? null;
+		$clean = array(
+			'field' => $field,
+			'op'    => $op,
+		);
+		switch ( $type ) {
+			case 'money':
+			case 'integer':
+				$values = 'between' === $op ? ( is_array( $value ) && 2 === count( $value ) ? array_values( $value ) : null ) : array( $value );
+				if ( null === $values ) {
+					throw $fail( __( '"between" needs two numbers.', 'rondine' ) );
+				}
+				foreach ( $values as $v ) {
+					if ( ! is_numeric( $v ) || ! is_finite( (float) $v ) || (float) $v < 0 || (float) $v > 1e12 ) {
+						throw $fail( __( 'the value must be a number of zero or more.', 'rondine' ) );
+					}
+				}
+				$values         = array_map( 'floatval', $values );
+				$clean['value'] = 'between' === $op ? array( min( $values ), max( $values ) ) : $values[0];
+				if ( isset( $filter['within_days'] ) && null !== $filter['within_days'] ) {
+					$days = $filter['within_days'];
+					if ( ! $window || ! is_numeric( $days ) || (int) $days != $days || (int) $days < 1 || (int) $days > 3660 ) { // phpcs:ignore Universal.Operators.StrictComparisons.LooseNotEqual -- "365" and 365 are both fine.
+						throw $fail( __( 'the period must be a whole number of days between 1 and 3660.', 'rondine' ) );
+					}
+					$clean['within_days'] = (int) $days;
+				}
+				break;
+			case 'date':
+				if ( in_array( $op, array( 'in_last_days', 'not_in_last_days' ), true ) ) {
+					if ( ! is_numeric( $value ) || (int) $value != $value || (int) $value < 1 || (int) $value > 3660 ) { // phpcs:ignore Universal.Operators.StrictComparisons.LooseNotEqual
+						throw $fail( __( 'the number of days must be a whole number between 1 and 3660.', 'rondine' ) );
+					}
+					$clean['value'] = (int) $value;
+				} else {
+					$date = is_string( $value ) ? \DateTimeImmutable::createFromFormat( '!Y-m-d', $value ) : false;
+					if ( ! $date || $date->format( 'Y-m-d' ) !== $value ) {
+						throw $fail( __( 'the date must be written YYYY-MM-DD.', 'rondine' ) );
+					}
+					$clean['value'] = $value;
+				}
+				break;
+			case 'products':
+			case 'categories':
+			case 'tags':
+				if ( ! is_array( $value ) || ! $value || count( $value ) > 500 ) {
+					throw $fail( __( 'choose at least one item (at most 500).', 'rondine' ) );
+				}
+				foreach ( $value as $id ) {
+					if ( ! is_numeric( $id ) || (int) $id != $id || (int) $id < 1 ) { // phpcs:ignore Universal.Operators.StrictComparisons.LooseNotEqual
+						throw $fail( __( 'items are given by their numeric ids.', 'rondine' ) );
+					}
+				}
+				$clean['value'] = array_values( array_unique( array_map( 'intval', $value ) ) );
+				break;
+			case 'countries':
+				if ( ! is_array( $value ) || ! $value ) {
+					throw $fail( __( 'choose at least one country.', 'rondine' ) );
+				}
+				foreach ( $value as $country ) {
+					if ( ! is_string( $country ) || ! preg_match( '/^[A-Za-z]{2}$/', $country ) ) {
+						throw $fail( __( 'countries are two-letter codes such as IT.', 'rondine' ) );
+					}
+				}
+				$clean['value'] = array_values( array_unique( array_map( 'strtoupper', $value ) ) );
+				break;
+			case 'text':
+				if ( ! is_string( $value ) || '' === trim( $value ) || mb_strlen( $value ) > 100 ) {
+					throw $fail( __( 'type a text of 1 to 100 characters.', 'rondine' ) );
+				}
+				$clean['value'] = trim( $value );
+				break;
+			case 'choice':
+				$allowed = 'customer_type' === $field ? array( 'registered', 'guest' ) : array( 'granted', 'revoked', 'none' );
+				if ( ! in_array( $value, $allowed, true ) ) {
+					throw $fail( __( 'choose one of the proposed values.', 'rondine' ) );
+				}
+				$clean['value'] = $value;
+				break;
+		}
+		return $clean;
+	}
+
+	/**
+	 * `SELECT c.id FROM …` for the contacts a definition matches (consent and phone validity not applied).
+	 *
+	 * @param mixed $definition Segment definition (validated here).
+	 * @throws \InvalidArgumentException When invalid.
+	 */
+	public static function compile( $definition ): string {
+		$parts = self::parts( $definition );
+		return 'SELECT c.id FROM ' . Contacts::table() . ' c' . $parts['joins'] . ' WHERE ' . $parts['where'];
+	}
+
+	/**
+	 * JOIN clauses (after `rondine_contacts c`) and the WHERE condition of a definition.
+	 *
+	 * @param mixed $definition Segment definition.
+	 * @return array{joins:string,where:string}
+	 * @throws \InvalidArgumentException When invalid.
+	 */
+	public static function parts( $definition ): array {
+		global $wpdb;
+		$definition = self::validate( $definition );
+		$aggregates = array();
+		$statuses   = $definition['statuses'];
+		$group_sql  = array();
+		foreach ( $definition['groups'] as $group ) {
+			$conditions = array();
+			foreach ( $group['filters'] as $filter ) {
+				$conditions[] = self::condition( $filter, $statuses, $aggregates );
+			}
+			if ( $conditions ) {
+				$group_sql[] = '(' . implode( 'all' === $group['match'] ? ' AND ' : ' OR ', $conditions ) . ')';
+			}
+		}
+		$where = $group_sql ? '(' . implode( 'all' === $definition['match'] ? ' AND ' : ' OR ', $group_sql ) . ')' : '1=1';
+		$joins = '';
+		foreach ( $aggregates as $key => $alias ) {
+			$joins .= ' LEFT JOIN (' . self::aggregate_sql( $statuses, 'all' === $key ? null : (int) $key ) . ") $alias ON $alias.customer_id = c.customer_id";
+		}
+		unset( $wpdb );
+		return array(
+			'joins' => $joins,
+			'where' => $where,
+		);
+	}
+
+	/**
+	 * Per-customer order figures over the counted statuses, optionally over the last N days only.
+	 *
+	 * @param string[] $statuses Statuses.
+	 * @param int|null $days     Window.
+	 */
+	private static function aggregate_sql( array $statuses, ?int $days ): string {
+		global $wpdb;
+		if ( ! WooData::has( 'wc_order_stats' ) ) {
+			return 'SELECT 0 AS customer_id, 0 AS spent, 0 AS orders, NULL AS first_at, NULL AS last_at FROM DUAL WHERE 1=0';
+		}
+		$sql = "SELECT customer_id, SUM(total_sales) AS spent, SUM(parent_id = 0) AS orders, MIN(date_created) AS first_at, MAX(date_created) AS last_at FROM {$wpdb->prefix}wc_order_stats WHERE " . self::status_in( $statuses );
+		if ( null !== $days ) {
+			$sql .= $wpdb->prepare( ' AND date_created >= %s', self::local_days_ago( $days ) );
+		}
+		return $sql . ' GROUP BY customer_id';
+	}
+
+	/**
+	 * `status IN (…)`, prepared.
+	 *
+	 * @param string[] $statuses Statuses.
+	 * @param string   $column   Column.
+	 */
+	private static function status_in( array $statuses, string $column = 'status' ): string {
+		global $wpdb;
+		return $wpdb->prepare( "$column IN (" . implode( ',', array_fill( 0, count( $statuses ), '%s' ) ) . ')', $statuses ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+	}
+
+	/**
+	 * Shop-local time N days ago ('Y-m-d H:i:s'): wc_order_stats.date_created is in the shop's timezone.
+	 *
+	 * @param int $days Days.
+	 */
+	private static function local_days_ago( int $days ): string {
+		return ( new \DateTimeImmutable( 'now', wp_timezone() ) )->modify( "-$days days" )->format( 'Y-m-d H:i:s' );
+	}
+
+	/**
+	 * SQL condition of one validated filter.
+	 *
+	 * @param array<string,mixed> $filter     Filter.
+	 * @param string[]            $statuses   Counted statuses.
+	 * @param array<string,string> $aggregates Aggregates needed so far (window or 'all' → alias), extended here.
+	 */
+	private static function condition( array $filter, array $statuses, array &$aggregates ): string {
+		global $wpdb;
+		$op    = $filter['op'];
+		$value = $filter['value'];
+		switch ( $filter['field'] ) {
+			case 'total_spent':
+			case 'order_count':
+			case 'avg_order_value':
+				$key = isset( $filter['within_days'] ) ? (string) $filter['within_days'] : 'all';
+				if ( ! isset( $aggregates[ $key ] ) ) {
+					$aggregates[ $key ] = 'a' . count( $aggregates );
+				}
+				$a      = $aggregates[ $key ];
+				$metric = array(
+					'total_spent'     => "COALESCE($a.spent, 0)",
+					'order_count'     => "COALESCE($a.orders, 0)",
+					'avg_order_value' => "COALESCE($a.spent / NULLIF($a.orders, 0), 0)",
+				)[ $filter['field'] ];
+				return self::compare( $metric, $op, $value );
+			case 'first_order_date':
+			case 'last_order_date':
+				if ( ! isset( $aggregates['all'] ) ) {
+					$aggregates['all'] = 'a' . count( $aggregates );
+				}
+				$column = $aggregates['all'] . ( 'first_order_date' === $filter['field'] ? '.first_at' : '.last_at' );
+				switch ( $op ) {
+					case 'before':
+						return $wpdb->prepare( "$column < %s", $value . ' 00:00:00' ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					case 'after':
+						return $wpdb->prepare( "$column > %s", $value . ' 23:59:59' ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					case 'in_last_days':
+						return $wpdb->prepare( "$column >= %s", self::local_days_ago( (int) $value ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					default: // not_in_last_days: has ordered, but not lately.
+						return $wpdb->prepare( "$column < %s", self::local_days_ago( (int) $value ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+				}
+			case 'bought_product':
+			case 'bought_category':
+				if ( ! WooData::has( 'wc_order_product_lookup' ) || ! WooData::has( 'wc_order_stats' ) ) {
+					return 'any_of' === $op ? '1=0' : '1=1';
+				}
+				$ids = implode( ',', array_map( 'intval', $value ) );
+				if ( 'bought_product' === $filter['field'] ) {
+					$match = "(pl.product_id IN ($ids) OR pl.variation_id IN ($ids))";
+				} else {
+					$match = 'pl.product_id IN (SELECT tr.object_id FROM ' . $wpdb->term_relationships . ' tr JOIN ' . $wpdb->term_taxonomy . " tt ON tt.term_taxonomy_id = tr.term_taxonomy_id WHERE tt.taxonomy = 'product_cat' AND tt.term_id IN (" . implode( ',', self::with_subcategories( $value ) ) . '))';
+				}
+				$exists = "EXISTS (SELECT 1 FROM {$wpdb->prefix}wc_order_product_lookup pl JOIN {$wpdb->prefix}wc_order_stats s ON s.order_id = pl.order_id WHERE pl.customer_id = c.customer_id AND $match AND " . self::status_in( $statuses, 's.status' ) . ')';
+				return 'any_of' === $op ? $exists : "NOT $exists";
+			case 'billing_country':
+				$in = $wpdb->prepare( 'c.country IN (' . implode( ',', array_fill( 0, count( $value ), '%s' ) ) . ')', $value ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+				return 'in' === $op ? $in : "NOT $in";
+			case 'billing_city':
+				if ( 'is' === $op ) {
+					return $wpdb->prepare( 'c.city = %s', $value );
+				}
+				return $wpdb->prepare( 'c.city LIKE %s', '%' . $wpdb->esc_like( $value ) . '%' );
+			case 'customer_type':
+				return 'registered' === $value ? 'c.user_id > 0' : '(c.user_id IS NULL OR c.user_id = 0)';
+			case 'consent':
+				return $wpdb->prepare( 'c.consent = %s', $value );
+			case 'tags':
+				$exists = 'EXISTS (SELECT 1 FROM ' . $wpdb->prefix . 'rondine_contact_tags ct WHERE ct.contact_id = c.id AND ct.tag_id IN (' . implode( ',', array_map( 'intval', $value ) ) . '))';
+				return 'any_of' === $op ? $exists : "NOT $exists";
+		}
+		return '1=0';
+	}
+
+	/**
+	 * A numeric comparison.
+	 *
+	 * @param string          $metric SQL expression.
+	 * @param string          $op     Operator.
+	 * @param float|float[]   $value  Value(s).
+	 */
+	private static function compare( string $metric, string $op, $value ): string {
+		global $wpdb;
+		if ( 'between' === $op ) {
+			return $wpdb->prepare( "$metric BETWEEN %f AND %f", $value[0], $value[1] ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		}
+		$sql_op = array(
+			'gt'  => '>',
+			'gte' => '>=',
+			'lt'  => '<',
+			'lte' => '<=',
+			'eq'  => '=',
+		)[ $op ];
+		return $wpdb->prepare( "$metric $sql_op %f", $value ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+	}
+
+	/**
+	 * Category term ids with all their descendants (wc_category_lookup when present, else term_taxonomy parents).
+	 *
+	 * @param int[] $term_ids Categories.
+	 * @return int[]
+	 */
+	private static function with_subcategories( array $term_ids ): array {
+		global $wpdb;
+		$ids = array_map( 'intval', $term_ids );
+		if ( WooData::has( 'wc_category_lookup' ) ) {
+			$found = $wpdb->get_col( "SELECT category_id FROM {$wpdb->prefix}wc_category_lookup WHERE category_tree_id IN (" . implode( ',', $ids ) . ')' ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			return array_values( array_unique( array_merge( $ids, array_map( 'intval', $found ) ) ) );
+		}
+		$all      = $ids;
+		$frontier = $ids;
+		for ( $depth = 0; $frontier && $depth < 20; $depth++ ) {
+			$frontier = array_map( 'intval', $wpdb->get_col( "SELECT term_id FROM {$wpdb->term_taxonomy} WHERE taxonomy = 'product_cat' AND parent IN (" . implode( ',', $frontier ) . ')' ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			$frontier = array_values( array_diff( $frontier, $all ) );
+			$all      = array_merge( $all, $frontier );
+		}
+		return $all;
+	}
+}

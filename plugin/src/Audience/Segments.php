@@ -1,0 +1,103 @@
+<?php
+/**
+ * Saved segments.
+ *
+ * @package Rondine
+ */
+
+namespace Rondine\Audience;
+
+/**
+ * `rondine_segments`: a name and a validated definition (JSON).
+ */
+final class Segments {
+
+	/**
+	 * Table.
+	 */
+	private static function table(): string {
+		global $wpdb;
+		return $wpdb->prefix . 'rondine_segments';
+	}
+
+	/**
+	 * All segments, newest first.
+	 *
+	 * @return array<int,array<string,mixed>>
+	 */
+	public static function all(): array {
+		global $wpdb;
+		$rows = $wpdb->get_results( 'SELECT id, name, definition, created_at, updated_at FROM ' . self::table() . ' ORDER BY id DESC', ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+		return array_map( array( self::class, 'shape' ), $rows ?: array() );
+	}
+
+	/**
+	 * One segment.
+	 *
+	 * @param int $id Id.
+	 * @return array<string,mixed>|null
+	 */
+	public static function find( int $id ): ?array {
+		global $wpdb;
+		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT id, name, definition, created_at, updated_at FROM ' . self::table() . ' WHERE id = %d', $id ), ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+		return $row ? self::shape( $row ) : null;
+	}
+
+	/**
+	 * Creates or updates.
+	 *
+	 * @param int|null $id         Id, null to create.
+	 * @param string   $name       Name.
+	 * @param mixed    $definition Definition (validated here).
+	 * @return array<string,mixed>
+	 * @throws \InvalidArgumentException When the definition or name is invalid.
+	 */
+	public static function save( ?int $id, string $name, $definition ): array {
+		global $wpdb;
+		$name = trim( sanitize_text_field( $name ) );
+		if ( '' === $name ) {
+			throw new \InvalidArgumentException( __( 'Give the segment a name.', 'rondine' ) );
+		}
+		$clean = SegmentQuery::validate( $definition );
+		$now   = current_time( 'mysql', true );
+		$data  = array(
+			'name'       => mb_substr( $name, 0, 190 ),
+			'definition' => wp_json_encode( $clean ),
+			'updated_at' => $now,
+		);
+		if ( null === $id ) {
+			$data['created_at'] = $now;
+			$wpdb->insert( self::table(), $data );
+			$id = (int) $wpdb->insert_id;
+		} else {
+			$wpdb->update( self::table(), $data, array( 'id' => $id ) );
+		}
+		return (array) self::find( $id );
+	}
+
+	/**
+	 * Deletes.
+	 *
+	 * @param int $id Id.
+	 */
+	public static function delete( int $id ): bool {
+		global $wpdb;
+		return (bool) $wpdb->delete( self::table(), array( 'id' => $id ) );
+	}
+
+	/**
+	 * Typed row.
+	 *
+	 * @param array<string,mixed> $row Row.
+	 * @return array<string,mixed>
+	 */
+	private static function shape( array $row ): array {
+		return array(
+			'id'         => (int) $row['id'],
+			'name'       => $row['name'],
+			'definition' => json_decode( (string) $row['definition'], true ),
+			'created_at' => gmdate( 'Y-m-d\TH:i:s\Z', (int) strtotime( $row['created_at'] . ' UTC' ) ),
+			'updated_at' => gmdate( 'Y-m-d\TH:i:s\Z', (int) strtotime( $row['updated_at'] . ' UTC' ) ),
+		);
+	}
+}

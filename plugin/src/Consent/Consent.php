@@ -1,0 +1,194 @@
+<?php
+/**
+ * Marketing consent.
+ *
+ * @package Rondine
+ */
+
+namespace Rondine\Consent;
+
+use Rondine\Audience\Contacts;
+
+/**
+ * Every consent change goes through here: the contact's current state is updated and the change is appended to
+ * `rondine_consent_log` with its time (UTC), source and the exact wording the person saw.
+ *
+ * States: `granted`, `revoked`, `none` (never asked). Only `granted` contacts are in a campaign's audience.
+ */
+final class Consent {
+
+	public const GRANTED = 'granted';
+	public const REVOKED = 'revoked';
+	public const NONE    = 'none';
+
+	/**
+	 * Sources written to the log.
+	 */
+	public const SOURCES = array( 'checkout', 'my_account', 'import', 'admin', 'whatsapp_stop', 'whatsapp_resume', 'bulk' );
+
+	/**
+	 * Records a change for a contact. Recording the state the contact already has is still logged (a renewed
+	 * consent is evidence too), but does not change `consent_updated_at`'s meaning: it is the time of the last record.
+	 *
+	 * @param int    $contact_id Contact.
+	 * @param string $status     granted or revoked.
+	 * @param string $source     One of SOURCES.
+	 * @param string $wording    What the person agreed to or how they withdrew.
+	 * @param string $at         UTC time 'Y-m-d H:i:s'; now when empty.
+	 * @return bool Whether the contact exists.
+	 */
+	public static function record( int $contact_id, string $status, string $source, string $wording, string $at = '' ): bool {
+		global $wpdb;
+		if ( ! in_array( $status, array( self::GRANTED, self::REVOKED ), true ) ) {
+			throw new \InvalidArgumentException( 'Consent status must be granted or revoked.' );
+		}
+		$contact = $wpdb->get_row( $wpdb->prepare( 'SELECT id, phone, email FROM ' . Contacts::table() . ' WHERE id = %d', $contact_id ), ARRAY_A );
+		if ( ! $contact ) {
+			return false;
+		}
+		$at = '' === $at ? current_time( 'mysql', true ) : $at;
+		$wpdb->update(
+			Contacts::table(),
+			array(
+				'consent'            => $status,
+				'consent_updated_at' => $at,
+				'updated_at'         => current_time( 'mysql', true ),
+			),
+			array( 'id' => $contact_id )
+		);
+		$wpdb->insert(
+			$wpdb->prefix . 'rondine_consent_log',
+			array(
+				'contact_id' => $contact_id,
+				'phone'      => (string) $contact['phone'],
+				'email'      => (string) $contact['email'],
+				'status'     => $status,
+				'source'     => $source,
+				'wording'    => $wording,
+				'actor_id'   => get_current_user_id(),
+				'created_at' => $at,
+			)
+		);
+		/**
+		 * Fires after a contact's marketing consent was recorded.
+		 *
+		 * @param int    $contact_id Contact.
+		 * @param string $status     granted or revoked.
+		 * @param string $source     Where it came from.
+		 */
+		do_action( 'rondine_consent_recorded', $contact_id, $status, $source );
+		return true;
+	}
+
+	/**
+	 * Records consent for many contacts at once, in chunks (for the generated shop and migrations). Contacts are
+	 * given by id or E.164 phone; unknown ones are skipped.
+	 *
+	 * @param array<int|string> $contacts Contact ids (int) or E.164 phones (string).
+	 * @param string            $status   granted or revoked.
+	 * @param string            $source   Log source (default `bulk`).
+	 * @param string            $wording  Wording that was agreed to.
+	 * @return int How many contacts were updated.
+	 */
+	public static function record_bulk( array $contacts, string $status, string $source, string $wording ): int {
+		global $wpdb;
+		if ( ! in_array( $status, array( self::GRANTED, self::REVOKED ), true ) ) {
+			throw new \InvalidArgumentException( 'Consent status must be granted or revoked.' );
+		}
+		$now     = current_time( 'mysql', true );
+		$updated = 0;
+		foreach ( array_chunk( $contacts, 500 ) as $chunk ) {
+			$ids    = array_values( array_filter( $chunk, 'is_int' ) );
+			$phones = array_values( array_filter( $chunk, 'is_string' ) );
+			$where  = array();
+			if ( $ids ) {
+				$where[] = 'id IN (' . implode( ',', array_map( 'intval', $ids ) ) . ')';
+			}
+			if ( $phones ) {
+				$where[] = $wpdb->prepare( 'phone IN (' . implode( ',', array_fill( 0, count( $phones ), '%s' ) ) . ')', $phones ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+			}
+			if ( ! $where ) {
+				continue;
+			}
+			$rows = $wpdb->get_results( 'SELECT id, phone, email FROM ' . Contacts::table() . ' WHERE ' . implode( ' OR ', $where ), ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+			if ( ! $rows ) {
+				continue;
+			}
+			$found = array_map( static fn( $r ) => (int) $r['id'], $rows );
+			$wpdb->query( $wpdb->prepare( 'UPDATE ' . Contacts::table() . ' SET consent = %s, consent_updated_at = %s, updated_at = %s WHERE id IN (' . implode( ',', $found ) . ')', $status, $now, $now ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+			$values = array();
+			foreach ( $rows as $row ) {
+				$values[] = $wpdb->prepare( '(%d, %s, %s, %s, %s, %s, %d, %s)', (int) $row['id'], (string) $row['phone'], (string) $row['email'], $status, $source, $wording, get_current_user_id(), $now );
+			}
+			$wpdb->query( 'INSERT INTO ' . $wpdb->prefix . 'rondine_consent_log (contact_id, phone, email, status, source, wording, actor_id, created_at) VALUES ' . implode( ',', $values ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+			$updated += count( $rows );
+		}
+		return $updated;
+	}
+
+	/**
+	 * The log of a contact, newest first.
+	 *
+	 * @param int $contact_id Contact.
+	 * @return array<int,array<string,mixed>>
+	 */
+	public static function log( int $contact_id ): array {
+		global $wpdb;
+		$rows = $wpdb->get_results( $wpdb->prepare( 'SELECT id, status, source, wording, actor_id, created_at FROM ' . $wpdb->prefix . 'rondine_consent_log WHERE contact_id = %d ORDER BY id DESC', $contact_id ), ARRAY_A );
+		return array_map(
+			static function ( $row ) {
+				return array(
+					'id'         => (int) $row['id'],
+					'status'     => $row['status'],
+					'source'     => $row['source'],
+					'wording'    => $row['wording'],
+					'actor_id'   => (int) $row['actor_id'],
+					'created_at' => gmdate( 'Y-m-d\TH:i:s\Z', (int) strtotime( $row['created_at'] . ' UTC' ) ),
+				);
+			},
+			$rows ?: array()
+		);
+	}
+
+	/**
+	 * Applies opt-out and resume events reported by the bridge (a WhatsApp "stop" button, user preferences,
+	 * error 131050). Unknown phones are recorded as a contact so a later import cannot opt them back in silently.
+	 *
+	 * @param array<int,array{phone:string,action:string,source?:string,at?:string}> $events Events.
+	 * @return int Events applied.
+	 */
+	public static function apply_bridge_events( array $events ): int {
+		$applied = 0;
+		foreach ( $events as $event ) {
+			$phone  = (string) ( $event['phone'] ?? '' );
+			$action = (string) ( $event['action'] ?? '' );
+			if ( ! preg_match( '/^\+[1-9]\d{6,14}$/', $phone ) || ! in_array( $action, array( 'stop', 'resume' ), true ) ) {
+				continue;
+			}
+			$at = '';
+			if ( ! empty( $event['at'] ) && false !== strtotime( (string) $event['at'] ) ) {
+				$at = gmdate( 'Y-m-d H:i:s', (int) strtotime( (string) $event['at'] ) );
+			}
+			$contact = Contacts::find_by_phone( $phone );
+			$id      = $contact ? (int) $contact['id'] : Contacts::upsert_by_phone(
+				$phone,
+				array(
+					'phone_raw' => $phone,
+					'source'    => 'whatsapp',
+				)
+			)['id'];
+			$source  = (string) ( $event['source'] ?? 'whatsapp' );
+			if ( 'stop' === $action ) {
+				/* translators: %s: where the opt-out came from, e.g. user_preferences. */
+				$wording = sprintf( __( 'Stopped marketing messages on WhatsApp (%s).', 'rondine' ), $source );
+				self::record( $id, self::REVOKED, 'whatsapp_stop', $wording, $at );
+			} else {
+				/* translators: %s: where the resume came from, e.g. user_preferences. */
+				$wording = sprintf( __( 'Asked to receive marketing messages on WhatsApp again (%s).', 'rondine' ), $source );
+				self::record( $id, self::GRANTED, 'whatsapp_resume', $wording, $at );
+			}
+			++$applied;
+		}
+		return $applied;
+	}
+}

@@ -191,7 +191,7 @@ final class Settings {
 				)
 			);
 		}
-		return $clean + self::defaults();
+		return array_replace( self::defaults(), $clean );
 	}
 
 	/**

@@ -345,6 +345,30 @@ async function lockRecipients(
 	return rows;
 }
 
+/**
+ * The status webhooks have established for a row, read from the milestone times this module owns: the engine writes
+ * `message_status = accepted` when the send answer is stored, which can land after a faster status webhook, and the
+ * merge must start from what was really seen or the counters would count that status twice.
+ * @param row
+ */
+function mergedStatus( row: RecipientRow ): MessageStatus | null {
+	if ( row.read_at !== null ) {
+		return 'read';
+	}
+	if ( row.delivered_at !== null ) {
+		return 'delivered';
+	}
+	if ( row.failed_at !== null ) {
+		return 'failed';
+	}
+	if ( row.status_sent_at !== null ) {
+		return 'sent';
+	}
+	return row.message_status === 'accepted' || row.message_status === null
+		? row.message_status
+		: null;
+}
+
 async function applyStatuses(
 	trx: Trx,
 	statuses: Array< { tenantId: string; event: StatusEvent } >,
@@ -406,7 +430,7 @@ async function applyStatuses(
 			original.set( row.id, row );
 		}
 		const before: MessageState = {
-			status: row.message_status,
+			status: mergedStatus( row ),
 			sentAt: row.status_sent_at,
 			deliveredAt: row.delivered_at,
 			readAt: row.read_at,
@@ -416,7 +440,11 @@ async function applyStatuses(
 			status: event.status as MessageStatus,
 			timestamp: seconds( event.timestamp ) || now,
 		} );
-		if ( after === before && row.wamid !== null ) {
+		if (
+			after === before &&
+			row.wamid !== null &&
+			row.message_status === after.status
+		) {
 			continue;
 		}
 		const next: RecipientRow = {
@@ -476,7 +504,10 @@ async function applyStatuses(
 	const changed: RecipientRow[] = [];
 	for ( const [ id, next ] of current ) {
 		const first = original.get( id ) as RecipientRow;
-		const delta = counterDelta( first.message_status, next.message_status );
+		const delta = counterDelta(
+			mergedStatus( first ),
+			next.message_status
+		);
 		const counter = touch( next.tenant_id, next.campaign_id );
 		counter.sent += delta.sent;
 		counter.delivered += delta.delivered;

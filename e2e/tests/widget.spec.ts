@@ -1,0 +1,396 @@
+/**
+ * The storefront chat button on the real site (WordPress + the plugin + the built widget) in Chromium.
+ *
+ * Settings are written through the plugin's own validation (e2e/fixtures/chat-button.php) except where the REST API
+ * itself is under test; the product page carries WooCommerce's Product structured data.
+ */
+
+/**
+ * External dependencies
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+
+interface Env {
+	wpUrl: string;
+	wordpressDir: string;
+	adminUser: string;
+	adminPassword: string;
+}
+
+const env: Env = JSON.parse(
+	readFileSync( process.env.RONDINE_ENV_FILE ?? '', 'utf8' )
+);
+const FIXTURE = resolve( import.meta.dirname, '../fixtures/chat-button.php' );
+const AGENT = {
+	name: 'Giulia',
+	phone: '+39 333 123 4567',
+	role: 'Vendite',
+	photo: '',
+	hours: null,
+};
+const WEEK_OFF = [ [], [], [], [], [], [], [] ];
+
+function fixture( ...args: string[] ) {
+	return execFileSync( 'php', [ FIXTURE, ...args ], {
+		env: { ...process.env, RONDINE_WP_DIR: env.wordpressDir },
+		encoding: 'utf8',
+	} ).trim();
+}
+
+function settings( values: Record< string, unknown > ) {
+	fixture(
+		'settings',
+		JSON.stringify( {
+			enabled: true,
+			agents: [ AGENT ],
+			delay: 0,
+			scroll: 0,
+			device: 'all',
+			product_only: false,
+			off_hours: 'note',
+			consent_required: false,
+			keyword: '',
+			greeting: 'Ciao! Come possiamo aiutarti?',
+			cta: 'Scrivici',
+			message: 'Ciao {SITE}',
+			include_pages: '',
+			exclude_pages: '',
+			...values,
+		} )
+	);
+}
+
+const chatButton = ( page: Page ) => page.locator( '.rondine-chat-button' );
+const dialog = ( page: Page ) => page.getByRole( 'dialog' );
+const isWidgetRequest = ( url: string ) =>
+	url.includes( '/build/widget/' ) || url.includes( 'rondine/v1' );
+
+let productUrl = '';
+
+test.describe.configure( { mode: 'serial' } );
+
+test.beforeAll( () => {
+	productUrl = fixture( 'product-page' );
+} );
+
+test( 'the button appears after the configured delay and opens by mouse', async ( {
+	page,
+} ) => {
+	settings( { delay: 2 } );
+	await page.goto( env.wpUrl + '/' );
+	const loaded = Date.now();
+	await expect( chatButton( page ) ).toBeVisible( { timeout: 5000 } );
+	expect( Date.now() - loaded ).toBeGreaterThanOrEqual( 1500 );
+	await expect( chatButton( page ) ).toHaveAccessibleName( 'Scrivici' );
+
+	await chatButton( page ).hover();
+	await chatButton( page ).click();
+	await expect( dialog( page ) ).toBeVisible();
+	await expect( chatButton( page ) ).toHaveAttribute(
+		'aria-expanded',
+		'true'
+	);
+	const link = dialog( page ).getByRole( 'link', { name: /Giulia/ } );
+	await expect( link ).toHaveAttribute(
+		'href',
+		'https://wa.me/393331234567?text=' +
+			encodeURIComponent( 'Ciao Bottega Demo' )
+	);
+} );
+
+test( 'opens by keyboard, keeps focus inside, closes with Escape and returns focus', async ( {
+	page,
+} ) => {
+	settings( {} );
+	await page.goto( env.wpUrl + '/' );
+	await expect( chatButton( page ) ).toBeVisible();
+	await chatButton( page ).focus();
+	await page.keyboard.press( 'Enter' );
+	await expect( dialog( page ) ).toBeVisible();
+	const focusedInDialog = () =>
+		page.evaluate(
+			() => !! document.activeElement?.closest( '[role="dialog"]' )
+		);
+	expect( await focusedInDialog() ).toBe( true );
+	for ( let i = 0; i < 5; i++ ) {
+		await page.keyboard.press( 'Tab' );
+		expect( await focusedInDialog() ).toBe( true );
+	}
+	for ( let i = 0; i < 5; i++ ) {
+		await page.keyboard.press( 'Shift+Tab' );
+		expect( await focusedInDialog() ).toBe( true );
+	}
+	// Focus is visible: the focused element has an outline.
+	const outline = await page.evaluate(
+		() => getComputedStyle( document.activeElement! ).outlineStyle
+	);
+	expect( outline ).not.toBe( 'none' );
+	await page.keyboard.press( 'Escape' );
+	await expect( dialog( page ) ).toBeHidden();
+	await expect( chatButton( page ) ).toBeFocused();
+	await expect( chatButton( page ) ).toHaveAttribute(
+		'aria-expanded',
+		'false'
+	);
+} );
+
+test( 'opens by touch on a phone', async ( { browser } ) => {
+	settings( {} );
+	const context = await browser.newContext( {
+		hasTouch: true,
+		isMobile: true,
+		viewport: { width: 390, height: 844 },
+	} );
+	const page = await context.newPage();
+	await page.goto( env.wpUrl + '/' );
+	await chatButton( page ).tap();
+	await expect( dialog( page ) ).toBeVisible();
+	// On a phone the button shows the icon only; its name stays for screen readers.
+	await expect( chatButton( page ) ).toHaveAccessibleName( 'Scrivici' );
+	await context.close();
+} );
+
+test( 'on a product page the link carries the product name and price', async ( {
+	page,
+} ) => {
+	settings( {
+		keyword: '#shop',
+		message: 'Vorrei informazioni su {PRODUCT} a {PRICE} (codice {SKU})',
+		product_only: true,
+	} );
+	await page.goto( env.wpUrl + '/' );
+	await page.waitForTimeout( 500 );
+	await expect( chatButton( page ) ).toHaveCount( 0 );
+
+	await page.goto( productUrl );
+	const lang = await page.evaluate( () => document.documentElement.lang );
+	const price = new Intl.NumberFormat( lang, {
+		style: 'currency',
+		currency: 'EUR',
+	} ).format( 189.9 );
+	await chatButton( page ).click();
+	const href = await dialog( page )
+		.getByRole( 'link', { name: /Giulia/ } )
+		.getAttribute( 'href' );
+	const url = new URL( href! );
+	expect( url.origin + url.pathname ).toBe( 'https://wa.me/393331234567' );
+	expect( url.searchParams.get( 'text' ) ).toBe(
+		`#shop Vorrei informazioni su Borsa in pelle “Firenze” a ${ price } (codice BRS-FI-001)`
+	);
+} );
+
+test( 'no layout shift and no request because of the widget before intent', async ( {
+	page,
+} ) => {
+	settings( { delay: 1 } );
+	const requests: string[] = [];
+	page.on( 'request', ( request ) => requests.push( request.url() ) );
+	await page.addInitScript( () => {
+		( window as unknown as { shifts: number } ).shifts = 0;
+		new PerformanceObserver( ( list ) => {
+			for ( const entry of list.getEntries() as unknown as Array< {
+				value: number;
+			} > ) {
+				( window as unknown as { shifts: number } ).shifts +=
+					entry.value;
+			}
+		} ).observe( { type: 'layout-shift', buffered: true } );
+	} );
+	await page.goto( productUrl );
+	await expect( chatButton( page ) ).toBeVisible();
+	await page.waitForTimeout( 500 );
+	expect( requests.filter( isWidgetRequest ) ).toEqual( [] );
+	expect(
+		await page.evaluate(
+			() => ( window as unknown as { shifts: number } ).shifts
+		)
+	).toBe( 0 );
+
+	// Intent (the pointer over the button) loads the panel, and only the panel.
+	await chatButton( page ).hover();
+	await expect
+		.poll( () => requests.filter( isWidgetRequest ) )
+		.toEqual( [
+			expect.stringContaining( '/build/widget/rondine-chat-panel.js' ),
+		] );
+	await chatButton( page ).click();
+	await expect( dialog( page ) ).toBeVisible();
+	expect(
+		await page.evaluate(
+			() => ( window as unknown as { shifts: number } ).shifts
+		)
+	).toBe( 0 );
+} );
+
+test( 'two visitors get byte-identical HTML', async ( { playwright } ) => {
+	settings( { message: 'Vorrei {PRODUCT} a {PRICE}' } );
+	const visitors = await Promise.all( [
+		playwright.request.newContext( {
+			userAgent: 'Visitor A (Windows; Chrome)',
+		} ),
+		playwright.request.newContext( {
+			userAgent: 'Visitor B (iPhone; Safari)',
+			extraHTTPHeaders: { 'Accept-Language': 'de-DE' },
+		} ),
+	] );
+	const [ first, second ] = await Promise.all(
+		visitors.map( async ( visitor ) =>
+			( await visitor.get( productUrl ) ).text()
+		)
+	);
+	expect( first ).toContain( 'id="rondine-chat-config"' );
+	expect( second ).toBe( first );
+	await Promise.all( visitors.map( ( visitor ) => visitor.dispose() ) );
+} );
+
+test( 'outside working hours the button hides, or shows the we-will-reply-later note', async ( {
+	page,
+} ) => {
+	settings( {
+		off_hours: 'hide',
+		agents: [ { ...AGENT, hours: WEEK_OFF } ],
+	} );
+	await page.goto( env.wpUrl + '/' );
+	await page.waitForTimeout( 500 );
+	await expect( chatButton( page ) ).toHaveCount( 0 );
+
+	settings( {
+		off_hours: 'note',
+		later_note: 'Siamo fuori ufficio: ti rispondiamo appena possibile.',
+		agents: [ { ...AGENT, hours: WEEK_OFF } ],
+	} );
+	await page.goto( env.wpUrl + '/' );
+	await chatButton( page ).click();
+	await expect( dialog( page ).getByRole( 'status' ) ).toHaveText(
+		'Siamo fuori ufficio: ti rispondiamo appena possibile.'
+	);
+	await expect(
+		dialog( page ).getByRole( 'link', { name: /Giulia/ } )
+	).toContainText( 'Away' );
+
+	// Working all day, every day, in the shop's time zone.
+	const allDay = Array.from( { length: 7 }, () => [
+		{ from: '00:00', to: '24:00' },
+	] );
+	settings( { off_hours: 'hide', agents: [ { ...AGENT, hours: allDay } ] } );
+	await page.goto( env.wpUrl + '/' );
+	await chatButton( page ).click();
+	await expect(
+		dialog( page ).getByRole( 'link', { name: /Giulia/ } )
+	).toContainText( 'Online' );
+} );
+
+test( 'with consent required WhatsApp does not open before consent; the click is then counted', async ( {
+	page,
+} ) => {
+	settings( {
+		consent_required: true,
+		consent_text: 'Accetto che il messaggio passi da WhatsApp (Meta).',
+	} );
+	await page.addInitScript( () => {
+		( window as unknown as { dataLayer: unknown[] } ).dataLayer = [];
+	} );
+	// There is no Internet here: answer for wa.me so the opened tab keeps its address.
+	await page
+		.context()
+		.route( 'https://wa.me/**', ( route ) =>
+			route.fulfill( { contentType: 'text/html', body: 'WhatsApp' } )
+		);
+	const before = Number( fixture( 'clicks' ) );
+	await page.goto( env.wpUrl + '/' );
+	await chatButton( page ).click();
+	const link = dialog( page ).getByRole( 'link', { name: /Giulia/ } );
+	await expect( link ).toHaveAttribute( 'aria-disabled', 'true' );
+
+	let popups = 0;
+	page.on( 'popup', () => popups++ );
+	// Playwright would wait for an aria-disabled link to become enabled: click it as a visitor would anyway.
+	await link.click( { force: true } );
+	await page.waitForTimeout( 700 );
+	expect( popups ).toBe( 0 );
+	await expect( dialog( page ).getByRole( 'checkbox' ) ).toBeFocused();
+
+	await dialog( page )
+		.getByRole( 'checkbox', { name: /Accetto che il messaggio/ } )
+		.check();
+	await expect( link ).not.toHaveAttribute( 'aria-disabled', 'true' );
+	const popup = page.waitForEvent( 'popup' );
+	await link.click();
+	expect( ( await popup ).url() ).toContain( 'wa.me/393331234567' );
+	expect(
+		await page.evaluate( () =>
+			JSON.stringify(
+				( window as unknown as { dataLayer: unknown[] } ).dataLayer
+			)
+		)
+	).toBe(
+		JSON.stringify( [
+			{ event: 'rondine_chat_click', rondine_agent: 'Giulia' },
+		] )
+	);
+	await expect.poll( () => Number( fixture( 'clicks' ) ) ).toBe( before + 1 );
+} );
+
+test( 'hostile settings: a number with letters is refused, markup in texts shows as text', async ( {
+	page,
+} ) => {
+	settings( {} );
+	await page.goto( env.wpUrl + '/wp-login.php' );
+	await expect( page.locator( '#user_login' ) ).toBeFocused();
+	await page.locator( '#user_login' ).fill( env.adminUser );
+	await page.locator( '#user_pass' ).fill( env.adminPassword );
+	await page.locator( '#wp-submit' ).click();
+	await page.waitForURL( /wp-admin/ );
+	const nonce = await (
+		await page.request.get(
+			env.wpUrl + '/wp-admin/admin-ajax.php?action=rest-nonce'
+		)
+	).text();
+	const put = ( data: Record< string, unknown > ) =>
+		page.request.put( env.wpUrl + '/wp-json/rondine/v1/chat-button', {
+			headers: { 'X-WP-Nonce': nonce },
+			data,
+		} );
+
+	const refused = await put( {
+		agents: [ { ...AGENT, phone: '+39 333 CALL ME' } ],
+	} );
+	expect( refused.status() ).toBe( 400 );
+	const error = await refused.json();
+	expect( error.code ).toBe( 'rondine_invalid_chat_button' );
+	expect( error.message ).toContain( 'contains letters' );
+	// Nothing was saved.
+	const current = await (
+		await page.request.get( env.wpUrl + '/wp-json/rondine/v1/chat-button', {
+			headers: { 'X-WP-Nonce': nonce },
+		} )
+	).json();
+	expect( current.agents[ 0 ].phone ).toBe( '393331234567' );
+
+	const hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script>';
+	const saved = await put( {
+		greeting: hostile,
+		cta: hostile,
+		agents: [ { ...AGENT, name: hostile } ],
+	} );
+	expect( saved.status() ).toBe( 200 );
+
+	const visitor = await page.context().browser()!.newPage();
+	let alerts = 0;
+	visitor.on( 'dialog', async ( alert ) => {
+		alerts++;
+		await alert.dismiss();
+	} );
+	await visitor.goto( env.wpUrl + '/' );
+	await expect( chatButton( visitor ) ).toHaveText( hostile );
+	await chatButton( visitor ).click();
+	await expect(
+		dialog( visitor ).locator( '.rondine-chat-panel__greeting' )
+	).toHaveText( hostile );
+	await expect( dialog( visitor ).locator( 'img' ) ).toHaveCount( 0 );
+	expect( alerts ).toBe( 0 );
+	await visitor.close();
+} );

@@ -135,14 +135,11 @@ function controlRoutes(
 					given.length !== expected.length ||
 					! timingSafeEqual( given, expected )
 				) {
-					return reply
-						.code( 401 )
-						.send( {
-							error: {
-								message:
-									'The sandbox control API needs its token.',
-							},
-						} );
+					return reply.code( 401 ).send( {
+						error: {
+							message: 'The sandbox control API needs its token.',
+						},
+					} );
 				}
 			} );
 		}

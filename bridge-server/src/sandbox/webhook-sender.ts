@@ -310,8 +310,18 @@ export function changePayload(
 	field: string,
 	value: unknown
 ): unknown {
+	// Account-level updates carry the entry's time; message and preference webhooks do not (as in Meta's examples).
+	const accountLevel = field !== 'messages' && field !== 'user_preferences';
 	return {
 		object: 'whatsapp_business_account',
-		entry: [ { id: target.wabaId, changes: [ { value, field } ] } ],
+		entry: [
+			{
+				id: target.wabaId,
+				...( accountLevel
+					? { time: Math.floor( Date.now() / 1000 ) }
+					: {} ),
+				changes: [ { value, field } ],
+			},
+		],
 	};
 }

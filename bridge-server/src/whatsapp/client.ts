@@ -202,7 +202,8 @@ export function templateMessageBody(
 	const { name, language, components } = request.template;
 	const template: Record< string, unknown > = {
 		name,
-		language: { code: language },
+		// Meta's schema requires the policy; "deterministic" is the only one there is.
+		language: { policy: 'deterministic', code: language },
 	};
 	if ( components && components.length > 0 ) {
 		template.components = components;

@@ -145,7 +145,13 @@ export async function buildApp( deps: AppDeps ): Promise< FastifyInstance > {
 	// Registration point for src/webhooks (`webhooksPlugin` serves /v1/webhooks/whatsapp itself, unsigned by us:
 	// Meta signs it with the app secret).
 	if ( deps.webhooksPlugin ) {
-		await app.register( deps.webhooksPlugin, { ...( deps.webhooksOptions ?? {} ) } );
+		await app.register( deps.webhooksPlugin, {
+			storage: deps.storage,
+			box: deps.box,
+			clock: deps.clock,
+			sandboxAppSecret: ( tenantId: string ) => deps.accounts.sandboxAppSecret( tenantId ),
+			...( deps.webhooksOptions ?? {} ),
+		} );
 	}
 
 	return app;

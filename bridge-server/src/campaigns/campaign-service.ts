@@ -549,7 +549,7 @@ export class CampaignService {
 			.selectFrom( 'send_log' )
 			.select( sql< number >`count(*)`.as( 'used' ) )
 			.where( 'tenant_id', '=', tenantId )
-			.where( 'window_started_at', '>', this.clock.now() - 86_400_000 )
+			.where( 'last_sent_at', '>', this.clock.now() - 86_400_000 )
 			.executeTakeFirstOrThrow();
 		return Number( row.used );
 	}

@@ -132,8 +132,7 @@ export interface CampaignCountersTable {
 export interface SendLogTable {
 	tenant_id: string;
 	phone: string;
-	/** First send to this phone in the current 24 h window: it holds one unit of the daily limit until +24 h. */
-	window_started_at: number;
+	/** Last send to this phone: it holds one unit of the daily limit until +24 h, and the pair rate until +6 s. */
 	last_sent_at: number;
 }
 

@@ -1,4 +1,9 @@
 /**
+ * External dependencies
+ */
+import { createHmac } from 'node:crypto';
+
+/**
  * Internal dependencies
  */
 import type { SecretBox } from '../crypto/secret-box.js';
@@ -11,6 +16,10 @@ export interface AccountResolverOptions {
 	graphVersion: string;
 	/** `<public url>/sandbox`: where tenants without Meta credentials send. */
 	sandboxGraphUrl: string;
+	/** Key the sandbox app secrets are derived from (the bridge's secret key). */
+	sandboxKey: Buffer;
+	/** Called the first time a sandbox tenant is used in this process, so the emulator can create its account. */
+	onSandboxTenant?: ( tenant: Tenant, account: WhatsAppAccount, appSecret: string ) => void;
 }
 
 /**
@@ -28,6 +37,8 @@ export function sandboxAccount( tenant: Pick< Tenant, 'id' >, graphUrl: string, 
 }
 
 export class AccountResolver {
+	private readonly announced = new Map< string, string >();
+
 	constructor(
 		private readonly box: SecretBox,
 		private readonly options: AccountResolverOptions
@@ -37,9 +48,33 @@ export class AccountResolver {
 		return this.options.sandboxGraphUrl;
 	}
 
+	/** Tests learn the port only after listening. */
+	setSandboxGraphUrl( url: string ): void {
+		this.options.sandboxGraphUrl = url;
+	}
+
+	/** The secret that signs this tenant's webhooks (X-Hub-Signature-256): Meta's app secret, or a derived one in the sandbox. */
+	appSecretFor( tenant: Tenant ): string | null {
+		if ( usesSandbox( tenant ) ) {
+			return this.sandboxAppSecret( tenant.id );
+		}
+		return tenant.app_secret ? this.box.openString( tenant.app_secret ) : null;
+	}
+
+	/** The emulator's app secret for a tenant without Meta credentials (derived, never stored). */
+	sandboxAppSecret( tenantId: string ): string {
+		return createHmac( 'sha256', this.options.sandboxKey ).update( `sandbox-app-secret:${ tenantId }` ).digest( 'hex' );
+	}
+
 	forTenant( tenant: Tenant ): WhatsAppAccount {
 		if ( usesSandbox( tenant ) ) {
-			return sandboxAccount( tenant, this.options.sandboxGraphUrl, this.options.graphVersion );
+			const account = sandboxAccount( tenant, this.options.sandboxGraphUrl, this.options.graphVersion );
+			const version = `${ tenant.throughput_mps }|${ tenant.messaging_limit_tier }|${ tenant.quality }`;
+			if ( this.options.onSandboxTenant && this.announced.get( tenant.id ) !== version ) {
+				this.announced.set( tenant.id, version );
+				this.options.onSandboxTenant( tenant, account, this.appSecretFor( tenant ) as string );
+			}
+			return account;
 		}
 		return {
 			graphUrl: this.options.graphUrl,

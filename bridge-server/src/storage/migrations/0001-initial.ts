@@ -107,16 +107,16 @@ export async function up( db: Kysely< any > ): Promise< void > {
 		.on( 'recipients' )
 		.columns( [ 'tenant_id', 'campaign_id', 'phone' ] )
 		.execute();
-	// The dispatcher's claim: due work of a tenant in id order.
+	// The dispatcher's claim (due work of one running campaign, oldest first) and the per-state drill-down.
 	await db.schema
 		.createIndex( 'recipients_due' )
 		.on( 'recipients' )
-		.columns( [ 'tenant_id', 'state', 'next_attempt_at', 'id' ] )
+		.columns( [ 'tenant_id', 'campaign_id', 'state', 'next_attempt_at', 'id' ] )
 		.execute();
 	await db.schema
-		.createIndex( 'recipients_campaign_state' )
+		.createIndex( 'recipients_claimed_by' )
 		.on( 'recipients' )
-		.columns( [ 'tenant_id', 'campaign_id', 'state' ] )
+		.columns( [ 'claimed_by', 'state' ] )
 		.execute();
 	await db.schema.createIndex( 'recipients_wamid' ).on( 'recipients' ).column( 'wamid' ).execute();
 
@@ -152,14 +152,13 @@ export async function up( db: Kysely< any > ): Promise< void > {
 		.createTable( 'send_log' )
 		.addColumn( 'tenant_id', 'text', ( c ) => c.notNull() )
 		.addColumn( 'phone', 'text', ( c ) => c.notNull() )
-		.addColumn( 'window_started_at', 'bigint', ( c ) => c.notNull() )
 		.addColumn( 'last_sent_at', 'bigint', ( c ) => c.notNull() )
 		.addPrimaryKeyConstraint( 'send_log_pk', [ 'tenant_id', 'phone' ] )
 		.execute();
 	await db.schema
 		.createIndex( 'send_log_window' )
 		.on( 'send_log' )
-		.columns( [ 'tenant_id', 'window_started_at' ] )
+		.columns( [ 'tenant_id', 'last_sent_at' ] )
 		.execute();
 
 	await db.schema

@@ -1,0 +1,240 @@
+/**
+ * External dependencies
+ */
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import type { Kysely, Transaction } from 'kysely';
+
+/**
+ * Internal dependencies
+ */
+import { referencedFields, pickVariables, type MappedComponent } from '../campaigns/template-mapping.js';
+import type { Clock } from '../clock.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import type { Campaign, Database, Tenant } from '../storage/schema.js';
+import type { SiteClient, SiteContact } from './site-client.js';
+
+export interface SnapshotOptions {
+	pageSize: number;
+	/** Attempts to reach the site before the campaign fails. */
+	maxAttempts: number;
+	/** First retry delay; doubles each time. */
+	retryBaseMs: number;
+}
+
+export const DEFAULT_SNAPSHOT_OPTIONS: SnapshotOptions = { pageSize: 500, maxAttempts: 6, retryBaseMs: 2_000 };
+
+export type PhoneCheck = { ok: true; e164: string } | { ok: false };
+
+/** E.164 with "+", or not valid. The contact's own country first, then the shop's. */
+export function normalisePhone( raw: string, country: string | null | undefined, fallback: string | null ): PhoneCheck {
+	const input = raw.trim();
+	if ( input === '' ) {
+		return { ok: false };
+	}
+	const region = ( country || fallback || undefined ) as CountryCode | undefined;
+	// "00" is the international prefix in most of the shop countries: treat it as "+".
+	const cleaned = input.startsWith( '00' ) ? `+${ input.slice( 2 ) }` : input;
+	const parsed = parsePhoneNumberFromString( cleaned, region );
+	if ( ! parsed || ! parsed.isValid() ) {
+		return { ok: false };
+	}
+	return { ok: true, e164: parsed.number };
+}
+
+interface Row {
+	contact_id: string | null;
+	phone: string;
+	variables: string;
+	valid: boolean;
+}
+
+export type SnapshotResult = 'done' | 'more';
+
+/**
+ * Takes the campaign's audience at start: pages pulled from the site (or, for a "retry failed" campaign, the failed
+ * recipients of its source campaign), phones normalised, opted-out and duplicates dropped, invalid numbers recorded as
+ * failed. Each page is stored with its cursor and counters in one transaction, so a crash resumes at the next page and
+ * memory does not grow with the audience.
+ */
+export class AudienceSnapshot {
+	constructor(
+		private readonly db: Kysely< Database >,
+		private readonly site: SiteClient,
+		private readonly box: SecretBox,
+		private readonly clock: Clock,
+		private readonly options: SnapshotOptions = DEFAULT_SNAPSHOT_OPTIONS
+	) {}
+
+	/** Stores one page; the caller loops while it answers 'more'. Throws SiteError when the site fails. */
+	async step( tenant: Tenant, campaign: Campaign ): Promise< SnapshotResult > {
+		const fields = referencedFields( JSON.parse( campaign.template_components ) as MappedComponent[] );
+		let contacts: SiteContact[];
+		let next: string | null;
+		if ( campaign.source_campaign_id ) {
+			( { contacts, next } = await this.pageFromSource( tenant, campaign ) );
+		} else {
+			if ( ! tenant.site_rest_url ) {
+				throw new Error( 'the site has not told the bridge its REST URL yet (PUT /v1/site)' );
+			}
+			const page = await this.site.audiencePage(
+				{ siteId: tenant.id, secret: this.box.open( tenant.secret ), restUrl: tenant.site_rest_url },
+				{
+					campaign_id: campaign.id,
+					audience: JSON.parse( campaign.audience ),
+					cursor: campaign.audience_cursor,
+					limit: this.options.pageSize,
+				}
+			);
+			contacts = page.recipients;
+			next = page.next_cursor;
+			if ( next !== null && next === campaign.audience_cursor ) {
+				throw new Error( 'the site answered the same cursor again' );
+			}
+		}
+		const rows = contacts.map( ( contact ): Row => {
+			const check = normalisePhone( String( contact.phone ?? '' ), contact.country, tenant.default_country );
+			return {
+				contact_id: contact.contact_id === null || contact.contact_id === undefined ? null : String( contact.contact_id ),
+				phone: check.ok ? check.e164 : String( contact.phone ?? '' ).trim(),
+				variables: JSON.stringify( pickVariables( fields, contact as Record< string, unknown > ) ),
+				valid: check.ok,
+			};
+		} );
+		const stored = await this.db.transaction().execute( async ( trx ) => {
+			// Still running (or paused) and still at this cursor: another process did not store this page meanwhile.
+			const current = await trx
+				.selectFrom( 'campaigns' )
+				.select( [ 'audience_cursor', 'audience_done', 'state' ] )
+				.where( 'tenant_id', '=', tenant.id )
+				.where( 'id', '=', campaign.id )
+				.executeTakeFirst();
+			if (
+				! current ||
+				current.audience_done === 1 ||
+				current.audience_cursor !== campaign.audience_cursor ||
+				( current.state !== 'running' && current.state !== 'paused' )
+			) {
+				return false;
+			}
+			await this.storePage( trx, tenant, campaign, rows );
+			await trx
+				.updateTable( 'campaigns' )
+				.set( {
+					audience_cursor: next,
+					audience_done: next === null ? 1 : 0,
+					snapshot_attempts: 0,
+					next_snapshot_at: null,
+					updated_at: this.clock.now(),
+				} )
+				.where( 'tenant_id', '=', tenant.id )
+				.where( 'id', '=', campaign.id )
+				.execute();
+			return true;
+		} );
+		campaign.audience_cursor = next;
+		return stored && next !== null ? 'more' : 'done';
+	}
+
+	private async pageFromSource( tenant: Tenant, campaign: Campaign ) {
+		const after = Number( campaign.audience_cursor ?? 0 );
+		const failed = await this.db
+			.selectFrom( 'recipients' )
+			.select( [ 'id', 'contact_id', 'phone', 'variables' ] )
+			.where( 'tenant_id', '=', tenant.id )
+			.where( 'campaign_id', '=', campaign.source_campaign_id as string )
+			.where( 'state', '=', 'failed' )
+			.where( 'retryable', '=', 1 )
+			.where( 'id', '>', after )
+			.orderBy( 'id' )
+			.limit( this.options.pageSize )
+			.execute();
+		const contacts: SiteContact[] = failed.map( ( r ) => ( {
+			contact_id: r.contact_id,
+			phone: r.phone,
+			fields: JSON.parse( r.variables ),
+			...JSON.parse( r.variables ),
+		} ) );
+		const last = failed.at( -1 );
+		return {
+			contacts,
+			next: failed.length === this.options.pageSize && last ? String( last.id ) : null,
+		};
+	}
+
+	private async storePage( trx: Transaction< Database >, tenant: Tenant, campaign: Campaign, rows: Row[] ) {
+		const now = this.clock.now();
+		const validPhones = rows.filter( ( r ) => r.valid ).map( ( r ) => r.phone );
+		const optedOut = new Set(
+			validPhones.length === 0
+				? []
+				: (
+						await trx
+							.selectFrom( 'opt_outs' )
+							.select( 'phone' )
+							.where( 'tenant_id', '=', tenant.id )
+							.where( 'phone', 'in', validPhones )
+							.execute()
+				  ).map( ( r ) => r.phone )
+		);
+		const keep = rows.filter( ( r ) => ! ( r.valid && optedOut.has( r.phone ) ) );
+		const skippedOptOut = rows.length - keep.length;
+		let insertedValid = 0;
+		let insertedInvalid = 0;
+		for ( const valid of [ true, false ] ) {
+			const batch = keep.filter( ( r ) => r.valid === valid );
+			// SQLite allows 32766 bound values; 200 rows x 13 columns stays far below.
+			for ( let i = 0; i < batch.length; i += 200 ) {
+				const chunk = batch.slice( i, i + 200 );
+				const result = await trx
+					.insertInto( 'recipients' )
+					.values(
+						chunk.map( ( r ) => ( {
+							tenant_id: tenant.id,
+							campaign_id: campaign.id,
+							contact_id: r.contact_id,
+							phone: r.phone,
+							variables: r.variables,
+							state: valid ? ( 'pending' as const ) : ( 'failed' as const ),
+							attempts: 0,
+							next_attempt_at: 0,
+							error_code: null,
+							error_reason: valid ? null : 'invalid_phone',
+							retryable: valid ? null : 0,
+							updated_at: now,
+						} ) )
+					)
+					.onConflict( ( oc ) => oc.columns( [ 'tenant_id', 'campaign_id', 'phone' ] ).doNothing() )
+					.executeTakeFirst();
+				const inserted = Number( result.numInsertedOrUpdatedRows ?? 0 );
+				if ( valid ) {
+					insertedValid += inserted;
+				} else {
+					insertedInvalid += inserted;
+				}
+			}
+		}
+		const duplicates = keep.length - insertedValid - insertedInvalid;
+		await trx
+			.updateTable( 'campaign_counters' )
+			.set( ( eb ) => ( {
+				total: eb( 'total', '+', insertedValid + insertedInvalid ),
+				to_start: eb( 'to_start', '+', insertedValid ),
+				failed: eb( 'failed', '+', insertedInvalid ),
+				invalid: eb( 'invalid', '+', insertedInvalid ),
+				opted_out: eb( 'opted_out', '+', skippedOptOut ),
+				duplicates: eb( 'duplicates', '+', duplicates ),
+			} ) )
+			.where( 'tenant_id', '=', tenant.id )
+			.where( 'campaign_id', '=', campaign.id )
+			.execute();
+	}
+
+	/** After a failed page: when to try again, or null when it is time to give up. */
+	nextAttemptAt( attempts: number ): number | null {
+		if ( attempts >= this.options.maxAttempts ) {
+			return null;
+		}
+		const delay = this.options.retryBaseMs * 2 ** ( attempts - 1 );
+		return this.clock.now() + Math.round( delay * ( 1 + Math.random() / 4 ) );
+	}
+}

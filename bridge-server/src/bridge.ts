@@ -1,0 +1,137 @@
+/**
+ * External dependencies
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import pino, { type Logger } from 'pino';
+
+/**
+ * Internal dependencies
+ */
+import { buildApp } from './app.js';
+import { AudienceSnapshot, DEFAULT_SNAPSHOT_OPTIONS, type SnapshotOptions } from './audience/snapshot.js';
+import { SiteClient } from './audience/site-client.js';
+import { CampaignService } from './campaigns/campaign-service.js';
+import { DEFAULT_SCHEDULER_OPTIONS, Scheduler, type SchedulerOptions } from './campaigns/scheduler.js';
+import { TemplateCatalog } from './campaigns/templates.js';
+import { systemClock, type Clock } from './clock.js';
+import { SecretBox } from './crypto/secret-box.js';
+import { DEFAULT_DISPATCHER_OPTIONS, Dispatcher, type DispatcherOptions } from './dispatch/dispatcher.js';
+import type { Messenger, WhatsAppAccount, WhatsAppDirectory } from './dispatch/messenger.js';
+import type { Storage } from './storage/database.js';
+import type { Tenant } from './storage/schema.js';
+import { AccountResolver } from './tenants/accounts.js';
+
+export interface BridgeOptions {
+	storage: Storage;
+	secretKey: Buffer;
+	publicUrl: string;
+	graphUrl: string;
+	graphVersion: string;
+	messenger: Messenger;
+	directory: WhatsAppDirectory;
+	clock?: Clock;
+	logger?: Logger;
+	/** Log requests (Fastify's logger). */
+	httpLogger?: boolean;
+	sandboxPlugin?: FastifyPluginAsync< any >;
+	sandboxOptions?: Record< string, unknown >;
+	onSandboxTenant?: ( tenant: Tenant, account: WhatsAppAccount, appSecret: string ) => void;
+	webhooksPlugin?: FastifyPluginAsync< any >;
+	webhooksOptions?: Record< string, unknown >;
+	scheduler?: Partial< SchedulerOptions >;
+	dispatcher?: Partial< DispatcherOptions >;
+	snapshot?: Partial< SnapshotOptions >;
+	/** Run the scheduler and the dispatcher (false: API only). */
+	engine?: boolean;
+	siteTimeoutMs?: number;
+}
+
+export interface Bridge {
+	app: FastifyInstance;
+	campaigns: CampaignService;
+	accounts: AccountResolver;
+	scheduler: Scheduler;
+	dispatcher: Dispatcher;
+	box: SecretBox;
+	workerId: string;
+	/** Starts the scheduler and dispatcher. */
+	startEngine(): Promise< void >;
+	/** Graceful: stop taking work, finish requests in flight, write their outcomes, close HTTP. */
+	close(): Promise< void >;
+}
+
+/** Everything the bridge process runs, wired together; main.ts and the tests use the same function. */
+export async function createBridge( options: BridgeOptions ): Promise< Bridge > {
+	const clock = options.clock ?? systemClock;
+	const log = options.logger ?? pino( { level: 'silent' } );
+	const box = new SecretBox( options.secretKey );
+	const db = options.storage.db;
+	const workerId = randomUUID();
+	const accounts = new AccountResolver( box, {
+		graphUrl: options.graphUrl,
+		graphVersion: options.graphVersion,
+		sandboxGraphUrl: `${ options.publicUrl }/sandbox`,
+		sandboxKey: options.secretKey,
+		...( options.onSandboxTenant ? { onSandboxTenant: options.onSandboxTenant } : {} ),
+	} );
+	const templates = new TemplateCatalog( db, options.directory, accounts, clock );
+	const campaigns = new CampaignService( db, clock, templates );
+	const app = await buildApp( {
+		storage: options.storage,
+		clock,
+		box,
+		publicUrl: options.publicUrl,
+		campaigns,
+		accounts,
+		directory: options.directory,
+		logger: options.httpLogger ? log : false,
+		sandboxPlugin: options.sandboxPlugin,
+		webhooksPlugin: options.webhooksPlugin,
+		...( options.sandboxOptions ? { sandboxOptions: options.sandboxOptions } : {} ),
+		...( options.webhooksOptions ? { webhooksOptions: options.webhooksOptions } : {} ),
+	} );
+	const snapshot = new AudienceSnapshot( db, new SiteClient( clock, options.siteTimeoutMs ), box, clock, {
+		...DEFAULT_SNAPSHOT_OPTIONS,
+		...options.snapshot,
+	} );
+	const singleProcess = options.storage.dialect === 'sqlite';
+	const scheduler = new Scheduler( db, campaigns, snapshot, clock, workerId, log, {
+		...DEFAULT_SCHEDULER_OPTIONS,
+		singleProcess,
+		...options.scheduler,
+	} );
+	const dispatcher = new Dispatcher(
+		db,
+		options.storage.dialect,
+		clock,
+		options.messenger,
+		accounts,
+		campaigns,
+		workerId,
+		log,
+		{ ...DEFAULT_DISPATCHER_OPTIONS, shareThroughput: ! singleProcess, ...options.dispatcher }
+	);
+	let engineStarted = false;
+	return {
+		app,
+		campaigns,
+		accounts,
+		scheduler,
+		dispatcher,
+		box,
+		workerId,
+		async startEngine() {
+			engineStarted = true;
+			await dispatcher.start();
+			scheduler.start();
+		},
+		async close() {
+			if ( engineStarted ) {
+				await scheduler.stop();
+				await dispatcher.stop();
+			}
+			await app.close();
+		},
+	};
+}

@@ -1,0 +1,243 @@
+/**
+ * External dependencies
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Logger } from 'pino';
+
+/**
+ * Internal dependencies
+ */
+import type { AudienceSnapshot } from '../audience/snapshot.js';
+import type { Clock } from '../clock.js';
+import { acquireLease, liveWorkers, releaseLease } from '../storage/leases.js';
+import type { Campaign, Database } from '../storage/schema.js';
+import { findTenant } from '../tenants/tenants.js';
+import type { CampaignService } from './campaign-service.js';
+
+export interface SchedulerOptions {
+	/** How often due campaigns are looked for; a start happens within this (plus a query) of its time. */
+	tickMs: number;
+	leaseTtlMs: number;
+	/**
+	 * SQLite is one process by design: at boot, whatever another (dead) process left in `sending` is `unknown` at once.
+	 * On PostgreSQL, only after its worker stopped its heartbeat.
+	 */
+	singleProcess: boolean;
+}
+
+export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = { tickMs: 200, leaseTtlMs: 5_000, singleProcess: true };
+
+const LEASE = 'scheduler';
+
+/**
+ * Durable scheduler: everything it does is derived from the database on each tick (start due campaigns, take audience
+ * snapshots, complete finished campaigns, settle recipients of dead workers), so a start missed while the bridge was
+ * down happens at the first tick after boot, and the conditional state change makes it happen once.
+ * Only the holder of the "scheduler" lease runs it.
+ */
+export class Scheduler {
+	private timer: NodeJS.Timeout | undefined;
+	private running = false;
+	private stopped = false;
+	private snapshotting = new Set< string >();
+	private recoveredAtBoot = false;
+	private lastRecovery = 0;
+
+	constructor(
+		private readonly db: Kysely< Database >,
+		private readonly campaigns: CampaignService,
+		private readonly snapshot: AudienceSnapshot,
+		private readonly clock: Clock,
+		private readonly workerId: string,
+		private readonly log: Logger,
+		private readonly options: SchedulerOptions = DEFAULT_SCHEDULER_OPTIONS
+	) {}
+
+	start(): void {
+		this.stopped = false;
+		const loop = async () => {
+			await this.tick().catch( ( error ) => this.log.error( { err: error }, 'scheduler tick failed' ) );
+			if ( ! this.stopped ) {
+				this.timer = setTimeout( loop, this.options.tickMs );
+			}
+		};
+		void loop();
+	}
+
+	async stop(): Promise< void > {
+		this.stopped = true;
+		clearTimeout( this.timer );
+		while ( this.running || this.snapshotting.size > 0 ) {
+			await new Promise( ( resolve ) => setTimeout( resolve, 20 ) );
+		}
+		await releaseLease( this.db, LEASE, this.workerId ).catch( () => undefined );
+	}
+
+	/** One pass; public so tests with an injected clock can drive it. */
+	async tick(): Promise< void > {
+		if ( this.running ) {
+			return;
+		}
+		this.running = true;
+		try {
+			if ( ! ( await acquireLease( this.db, LEASE, this.workerId, this.options.leaseTtlMs ) ) ) {
+				return;
+			}
+			await this.recoverOrphans();
+			await this.startDue();
+			await this.snapshotRunning();
+			await this.completeFinished();
+		} finally {
+			this.running = false;
+		}
+	}
+
+	private async startDue(): Promise< void > {
+		const now = this.clock.now();
+		const due = await this.db
+			.selectFrom( 'campaigns' )
+			.select( [ 'tenant_id', 'id' ] )
+			.where( 'state', '=', 'scheduled' )
+			.where( 'start_at', '<=', now )
+			.orderBy( 'start_at' )
+			.limit( 100 )
+			.execute();
+		for ( const campaign of due ) {
+			if ( await this.campaigns.transition( campaign.tenant_id, campaign.id, 'running', { startedAt: now }, this.db, [ 'scheduled' ] ) ) {
+				this.log.info( { tenant: campaign.tenant_id, campaign: campaign.id }, 'campaign started' );
+			}
+		}
+	}
+
+	private async snapshotRunning(): Promise< void > {
+		const now = this.clock.now();
+		const pending = await this.db
+			.selectFrom( 'campaigns' )
+			.selectAll()
+			.where( 'state', '=', 'running' )
+			.where( 'audience_done', '=', 0 )
+			.where( ( eb ) => eb.or( [ eb( 'next_snapshot_at', 'is', null ), eb( 'next_snapshot_at', '<=', now ) ] ) )
+			.limit( 20 )
+			.execute();
+		for ( const campaign of pending ) {
+			const key = `${ campaign.tenant_id }/${ campaign.id }`;
+			if ( ! this.snapshotting.has( key ) ) {
+				this.snapshotting.add( key );
+				void this.runSnapshot( campaign ).finally( () => this.snapshotting.delete( key ) );
+			}
+		}
+	}
+
+	private async runSnapshot( campaign: Campaign ): Promise< void > {
+		const tenant = await findTenant( this.db, campaign.tenant_id );
+		if ( ! tenant ) {
+			return;
+		}
+		try {
+			while ( ! this.stopped && ( await this.snapshot.step( tenant, campaign ) ) === 'more' ) {
+				// Page after page; each one is committed with its cursor.
+			}
+		} catch ( error ) {
+			const reason = error instanceof Error ? error.message : String( error );
+			const attempts = campaign.snapshot_attempts + 1;
+			const next = this.snapshot.nextAttemptAt( attempts );
+			this.log.warn( { campaign: campaign.id, attempts, reason }, 'audience snapshot failed' );
+			if ( next === null ) {
+				await this.db.transaction().execute( async ( trx ) => {
+					if (
+						await this.campaigns.transition(
+							campaign.tenant_id,
+							campaign.id,
+							'failed',
+							{ reason: 'site_unreachable', message: `The audience could not be read from the site: ${ reason }` },
+							trx
+						)
+					) {
+						await this.campaigns.failWaiting( trx, campaign.tenant_id, campaign.id, 'campaign_failed', null, true );
+					}
+				} );
+				return;
+			}
+			await this.db
+				.updateTable( 'campaigns' )
+				.set( { snapshot_attempts: attempts, next_snapshot_at: next, state_message: `Retrying: ${ reason }` } )
+				.where( 'tenant_id', '=', campaign.tenant_id )
+				.where( 'id', '=', campaign.id )
+				.execute();
+		}
+	}
+
+	private async completeFinished(): Promise< void > {
+		const finished = await this.db
+			.selectFrom( 'campaigns as c' )
+			.innerJoin( 'campaign_counters as k', ( join ) =>
+				join.onRef( 'k.tenant_id', '=', 'c.tenant_id' ).onRef( 'k.campaign_id', '=', 'c.id' )
+			)
+			.select( [ 'c.tenant_id', 'c.id' ] )
+			.where( 'c.state', '=', 'running' )
+			.where( 'c.audience_done', '=', 1 )
+			.where( 'k.to_start', '=', 0 )
+			.where( 'k.in_progress', '=', 0 )
+			.execute();
+		for ( const campaign of finished ) {
+			if ( await this.campaigns.transition( campaign.tenant_id, campaign.id, 'completed', { reason: 'all_recipients_done' }, this.db, [ 'running' ] ) ) {
+				this.log.info( { tenant: campaign.tenant_id, campaign: campaign.id }, 'campaign completed' );
+			}
+		}
+	}
+
+	/**
+	 * Recipients left in `sending` by a process that died: their request may or may not have reached WhatsApp, so they
+	 * become `unknown` (reported, never re-sent automatically).
+	 */
+	async recoverOrphans(): Promise< number > {
+		const now = Date.now();
+		const immediate = this.options.singleProcess && ! this.recoveredAtBoot;
+		if ( ! immediate && now - this.lastRecovery < 2_000 ) {
+			return 0;
+		}
+		this.lastRecovery = now;
+		this.recoveredAtBoot = true;
+		const live = this.options.singleProcess ? [ this.workerId ] : await liveWorkers( this.db );
+		if ( ! live.includes( this.workerId ) ) {
+			live.push( this.workerId );
+		}
+		return this.db.transaction().execute( async ( trx ) => {
+			const orphans = await trx
+				.selectFrom( 'recipients' )
+				.select( [ 'tenant_id', 'campaign_id', sql< number >`count(*)`.as( 'n' ) ] )
+				.where( 'state', '=', 'sending' )
+				.where( ( eb ) => eb.or( [ eb( 'claimed_by', 'is', null ), eb( 'claimed_by', 'not in', live ) ] ) )
+				.groupBy( [ 'tenant_id', 'campaign_id' ] )
+				.execute();
+			let total = 0;
+			for ( const group of orphans ) {
+				const result = await trx
+					.updateTable( 'recipients' )
+					.set( {
+						state: 'unknown',
+						error_reason: 'interrupted',
+						retryable: 0,
+						updated_at: this.clock.now(),
+					} )
+					.where( 'tenant_id', '=', group.tenant_id )
+					.where( 'campaign_id', '=', group.campaign_id )
+					.where( 'state', '=', 'sending' )
+					.where( ( eb ) => eb.or( [ eb( 'claimed_by', 'is', null ), eb( 'claimed_by', 'not in', live ) ] ) )
+					.executeTakeFirst();
+				const n = Number( result.numUpdatedRows );
+				total += n;
+				await trx
+					.updateTable( 'campaign_counters' )
+					.set( ( eb ) => ( { in_progress: eb( 'in_progress', '-', n ), unknown: eb( 'unknown', '+', n ) } ) )
+					.where( 'tenant_id', '=', group.tenant_id )
+					.where( 'campaign_id', '=', group.campaign_id )
+					.execute();
+			}
+			if ( total > 0 ) {
+				this.log.warn( { recipients: total }, 'recipients of a stopped process marked unknown' );
+			}
+			return total;
+		} );
+	}
+}

@@ -1,0 +1,224 @@
+/**
+ * External dependencies
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+
+/**
+ * Internal dependencies
+ */
+import type { Clock } from '../clock.js';
+import type { DialectName } from '../storage/dialect.js';
+import type { Database, RecipientState, Tenant } from '../storage/schema.js';
+import { TIER_LIMITS } from '../tenants/tenants.js';
+
+export const DAY_MS = 86_400_000;
+/** Meta's pair rate: one message per 6 s to the same user. */
+export const PAIR_INTERVAL_MS = 6_000;
+
+export interface ClaimedRecipient {
+	id: number;
+	campaignId: string;
+	phone: string;
+	variables: string;
+	/** Attempts including this one. */
+	attempts: number;
+	/** State before the claim, to put it back unchanged if it is released unsent. */
+	from: RecipientState;
+}
+
+export interface ClaimResult {
+	claimed: ClaimedRecipient[];
+	/** Failed with `daily_limit` (campaign does not wait for the window). */
+	limited: number;
+	/** Left waiting: pair rate, or the daily window for campaigns that continue when limited. */
+	deferred: number;
+}
+
+interface Due {
+	id: number;
+	phone: string;
+	variables: string;
+	attempts: number;
+	state: RecipientState;
+}
+
+/**
+ * Claims due recipients of one running campaign for this worker, in one transaction that also applies the daily limit
+ * and the pair rate (both from `send_log`) and moves the counters. On PostgreSQL rows are taken with
+ * FOR UPDATE SKIP LOCKED (several processes never take the same recipient) and the daily budget is read and spent
+ * under a per-tenant advisory lock; SQLite has one writer at a time, so the transaction alone is enough.
+ * The committed `sending` state is the at-most-once guard: nothing is sent before this commits.
+ */
+export async function claimRecipients(
+	db: Kysely< Database >,
+	dialect: DialectName,
+	clock: Clock,
+	tenant: Tenant,
+	campaignId: string,
+	continueWhenLimited: boolean,
+	limit: number,
+	workerId: string
+): Promise< ClaimResult > {
+	return db.transaction().execute( async ( trx ) => {
+		const now = clock.now();
+		const dayLimit = TIER_LIMITS[ tenant.messaging_limit_tier ];
+		const limited = Number.isFinite( dayLimit );
+		if ( dialect === 'postgres' ) {
+			await sql`select pg_advisory_xact_lock(hashtext(${ `rondine:send:${ tenant.id }` }))`.execute( trx );
+		}
+		const due: Due[] = [];
+		for ( const state of [ 'retry', 'pending' ] as const ) {
+			if ( due.length >= limit ) {
+				break;
+			}
+			let query = trx
+				.selectFrom( 'recipients' )
+				.select( [ 'id', 'phone', 'variables', 'attempts', 'state' ] )
+				.where( 'tenant_id', '=', tenant.id )
+				.where( 'campaign_id', '=', campaignId )
+				.where( 'state', '=', state )
+				.where( 'next_attempt_at', '<=', now )
+				.orderBy( 'next_attempt_at' )
+				.orderBy( 'id' )
+				.limit( limit - due.length );
+			if ( dialect === 'postgres' ) {
+				query = query.forUpdate().skipLocked();
+			}
+			due.push( ...( await query.execute() ) );
+		}
+		if ( due.length === 0 ) {
+			return { claimed: [], limited: 0, deferred: 0 };
+		}
+
+		const log = new Map(
+			(
+				await trx
+					.selectFrom( 'send_log' )
+					.select( [ 'phone', 'last_sent_at' ] )
+					.where( 'tenant_id', '=', tenant.id )
+					.where( 'phone', 'in', due.map( ( d ) => d.phone ) )
+					.execute()
+			).map( ( row ) => [ row.phone, row ] )
+		);
+		let remaining = Number.POSITIVE_INFINITY;
+		let windowFreesAt = now + DAY_MS;
+		if ( limited ) {
+			const window = await trx
+				.selectFrom( 'send_log' )
+				.select( [ sql< number >`count(*)`.as( 'used' ), sql< number | null >`min(last_sent_at)`.as( 'oldest' ) ] )
+				.where( 'tenant_id', '=', tenant.id )
+				.where( 'last_sent_at', '>', now - DAY_MS )
+				.executeTakeFirstOrThrow();
+			remaining = dayLimit - Number( window.used );
+			if ( window.oldest !== null ) {
+				windowFreesAt = Number( window.oldest ) + DAY_MS + 1;
+			}
+		}
+
+		const claimed: ClaimedRecipient[] = [];
+		const limitedIds: number[] = [];
+		const deferrals = new Map< number, number[] >();
+		const defer = ( at: number, id: number ) => deferrals.set( at, [ ...( deferrals.get( at ) ?? [] ), id ] );
+		const logRows: Array< { phone: string; last_sent_at: number } > = [];
+		const seen = new Set< string >();
+		for ( const row of due ) {
+			const entry = log.get( row.phone );
+			const inWindow = entry !== undefined && entry.last_sent_at > now - DAY_MS;
+			if ( seen.has( row.phone ) || ( entry && entry.last_sent_at > now - PAIR_INTERVAL_MS ) ) {
+				// The same phone twice in this batch (another campaign), or sent less than 6 s ago.
+				defer( Math.max( now + PAIR_INTERVAL_MS, ( entry?.last_sent_at ?? now ) + PAIR_INTERVAL_MS ), row.id );
+				continue;
+			}
+			if ( ! inWindow ) {
+				if ( remaining <= 0 ) {
+					if ( continueWhenLimited ) {
+						defer( windowFreesAt, row.id );
+					} else {
+						limitedIds.push( row.id );
+					}
+					continue;
+				}
+				remaining -= 1;
+			}
+			seen.add( row.phone );
+			logRows.push( { phone: row.phone, last_sent_at: now } );
+			claimed.push( {
+				id: row.id,
+				campaignId,
+				phone: row.phone,
+				variables: row.variables,
+				attempts: row.attempts + 1,
+				from: row.state,
+			} );
+		}
+
+		if ( claimed.length > 0 ) {
+			await trx
+				.updateTable( 'recipients' )
+				.set( ( eb ) => ( {
+					state: 'sending',
+					attempts: eb( 'attempts', '+', 1 ),
+					claimed_by: workerId,
+					claimed_at: now,
+					updated_at: now,
+				} ) )
+				.where( 'id', 'in', claimed.map( ( c ) => c.id ) )
+				.execute();
+			await upsertSendLog( trx, tenant.id, logRows );
+		}
+		if ( limitedIds.length > 0 ) {
+			await trx
+				.updateTable( 'recipients' )
+				.set( {
+					state: 'failed',
+					error_code: null,
+					error_reason: 'daily_limit',
+					retryable: 1,
+					updated_at: now,
+				} )
+				.where( 'id', 'in', limitedIds )
+				.execute();
+		}
+		let deferred = 0;
+		for ( const [ at, ids ] of deferrals ) {
+			deferred += ids.length;
+			await trx.updateTable( 'recipients' ).set( { next_attempt_at: at, updated_at: now } ).where( 'id', 'in', ids ).execute();
+		}
+		if ( claimed.length + limitedIds.length > 0 ) {
+			await trx
+				.updateTable( 'campaign_counters' )
+				.set( ( eb ) => ( {
+					to_start: eb( 'to_start', '-', claimed.length + limitedIds.length ),
+					in_progress: eb( 'in_progress', '+', claimed.length ),
+					failed: eb( 'failed', '+', limitedIds.length ),
+				} ) )
+				.where( 'tenant_id', '=', tenant.id )
+				.where( 'campaign_id', '=', campaignId )
+				.execute();
+		}
+		return { claimed, limited: limitedIds.length, deferred };
+	} );
+}
+
+async function upsertSendLog(
+	trx: Transaction< Database >,
+	tenantId: string,
+	rows: Array< { phone: string; last_sent_at: number } >
+): Promise< void > {
+	for ( let i = 0; i < rows.length; i += 500 ) {
+		await trx
+			.insertInto( 'send_log' )
+			.values( rows.slice( i, i + 500 ).map( ( row ) => ( { tenant_id: tenantId, ...row } ) ) )
+			.onConflict( ( oc ) =>
+				oc.columns( [ 'tenant_id', 'phone' ] ).doUpdateSet( ( eb ) => ( {
+					last_sent_at: eb.ref( 'excluded.last_sent_at' ),
+				} ) )
+			)
+			.execute();
+	}
+}
+
+/** Contacts reached more than 24 h ago no longer hold a unit of the daily limit: forget them. */
+export async function pruneSendLog( db: Kysely< Database >, now: number ): Promise< void > {
+	await db.deleteFrom( 'send_log' ).where( 'last_sent_at', '<', now - DAY_MS ).execute();
+}

@@ -1,0 +1,280 @@
+/**
+ * External dependencies
+ */
+import { sql, type Kysely } from 'kysely';
+
+/**
+ * Internal dependencies
+ */
+import type { Clock } from '../clock.js';
+import type { Database, RecipientState } from '../storage/schema.js';
+import { backoffDelayMs, classifyError, type BackoffHint } from '../whatsapp/errors.js';
+import type { ClaimedRecipient } from './claim.js';
+import type { SendOutcome } from './messenger.js';
+
+/** The request never left (connection refused...): safe to send again, a few times. */
+const NOT_SENT_BACKOFF: BackoffHint = { initialMs: 1_000, multiplier: 2, maxMs: 60_000, maxAttempts: 8 };
+
+export interface Settled {
+	item: ClaimedRecipient;
+	outcome: SendOutcome;
+}
+
+export interface CampaignEffect {
+	reason: string;
+	message: string;
+	code: number | null;
+}
+
+/** What a batch of outcomes means beyond its recipients; applied by the dispatcher. */
+export interface Effects {
+	throttled: boolean;
+	pause: Map< string, CampaignEffect >;
+	fail: Map< string, CampaignEffect >;
+	halt: CampaignEffect | null;
+	/** Per campaign: +1 per definitive failure, reset (to 0) by an accepted send, in batch order. */
+	failureRuns: Map< string, { failures: number; reset: boolean } >;
+}
+
+interface Update {
+	id: number;
+	campaignId: string;
+	state: RecipientState;
+	wamid: string | null;
+	messageStatus: string | null;
+	errorCode: number | null;
+	errorReason: string | null;
+	retryable: number | null;
+	nextAttemptAt: number;
+	sentAt: number | null;
+}
+
+type Delta = { completed: number; failed: number; unknown: number; toStart: number; settled: number };
+
+/**
+ * Turns send outcomes into recipient states (one UPDATE ... FROM (VALUES ...) for the batch) and counters, in one
+ * transaction; the action of each Meta error code comes from the error table (src/whatsapp/errors.ts).
+ * Only rows still `sending` and held by this worker are touched.
+ */
+export async function applyOutcomes(
+	db: Kysely< Database >,
+	clock: Clock,
+	tenantId: string,
+	workerId: string,
+	settled: Settled[],
+	random: () => number = Math.random
+): Promise< Effects > {
+	const now = clock.now();
+	const effects: Effects = { throttled: false, pause: new Map(), fail: new Map(), halt: null, failureRuns: new Map() };
+	const updates: Update[] = [];
+	const optOuts: string[] = [];
+	const deltas = new Map< string, Delta >();
+	const delta = ( campaignId: string ) => {
+		let d = deltas.get( campaignId );
+		if ( ! d ) {
+			d = { completed: 0, failed: 0, unknown: 0, toStart: 0, settled: 0 };
+			deltas.set( campaignId, d );
+		}
+		return d;
+	};
+	const run = ( campaignId: string, failed: boolean ) => {
+		const r = effects.failureRuns.get( campaignId ) ?? { failures: 0, reset: false };
+		if ( failed ) {
+			r.failures += 1;
+		} else {
+			r.failures = 0;
+			r.reset = true;
+		}
+		effects.failureRuns.set( campaignId, r );
+	};
+
+	for ( const { item, outcome } of settled ) {
+		const base = {
+			id: item.id,
+			campaignId: item.campaignId,
+			wamid: null,
+			messageStatus: null,
+			errorCode: null,
+			errorReason: null,
+			retryable: null,
+			nextAttemptAt: 0,
+			sentAt: null,
+		};
+		const d = delta( item.campaignId );
+		d.settled += 1;
+		const retryOrFail = ( hint: BackoffHint | undefined, code: number | null, reason: string, retryable: boolean ): Update => {
+			if ( hint && item.attempts < hint.maxAttempts ) {
+				d.toStart += 1;
+				return {
+					...base,
+					state: 'retry',
+					errorCode: code,
+					errorReason: reason,
+					nextAttemptAt: now + backoffDelayMs( hint, item.attempts, random ),
+				};
+			}
+			d.failed += 1;
+			run( item.campaignId, true );
+			return { ...base, state: 'failed', errorCode: code, errorReason: reason, retryable: retryable ? 1 : 0 };
+		};
+
+		if ( outcome.kind === 'accepted' ) {
+			d.completed += 1;
+			run( item.campaignId, false );
+			updates.push( {
+				...base,
+				state: 'completed',
+				wamid: outcome.wamid,
+				messageStatus: 'accepted',
+				sentAt: now,
+			} );
+			continue;
+		}
+		if ( outcome.kind === 'unknown' ) {
+			d.unknown += 1;
+			run( item.campaignId, true );
+			updates.push( { ...base, state: 'unknown', errorReason: outcome.reason.slice( 0, 200 ), retryable: 0 } );
+			continue;
+		}
+		if ( outcome.kind === 'not_sent' ) {
+			updates.push( retryOrFail( NOT_SENT_BACKOFF, null, 'not_sent', true ) );
+			continue;
+		}
+		const kind = classifyError( outcome.code, outcome.details );
+		const effect = { reason: kind.reason, message: outcome.message, code: outcome.code };
+		switch ( kind.action ) {
+			case 'retry':
+			case 'pair_rate':
+			case 'no_retry_24h':
+				updates.push( retryOrFail( kind.backoff, outcome.code, kind.reason, kind.retryable ) );
+				break;
+			case 'retry_later':
+				if ( outcome.code === 130429 ) {
+					effects.throttled = true;
+				}
+				updates.push( retryOrFail( kind.backoff, outcome.code, kind.reason, kind.retryable ) );
+				break;
+			case 'pause_campaign':
+				// Not sent: back in the queue for when a person resumes the campaign.
+				d.toStart += 1;
+				updates.push( { ...base, state: 'retry', errorCode: outcome.code, errorReason: kind.reason, nextAttemptAt: now } );
+				effects.pause.set( item.campaignId, effect );
+				break;
+			case 'halt_tenant':
+				d.toStart += 1;
+				updates.push( { ...base, state: 'retry', errorCode: outcome.code, errorReason: kind.reason, nextAttemptAt: now } );
+				effects.halt = effect;
+				break;
+			case 'opt_out':
+				d.failed += 1;
+				optOuts.push( item.phone );
+				updates.push( { ...base, state: 'failed', errorCode: outcome.code, errorReason: kind.reason, retryable: 0 } );
+				break;
+			case 'fail_template':
+				d.failed += 1;
+				updates.push( { ...base, state: 'failed', errorCode: outcome.code, errorReason: kind.reason, retryable: 1 } );
+				effects.fail.set( item.campaignId, effect );
+				break;
+			case 'fail':
+			default:
+				d.failed += 1;
+				run( item.campaignId, true );
+				updates.push( {
+					...base,
+					state: 'failed',
+					errorCode: outcome.code,
+					errorReason: kind.reason,
+					retryable: kind.retryable ? 1 : 0,
+				} );
+		}
+	}
+
+	await db.transaction().execute( async ( trx ) => {
+		for ( let i = 0; i < updates.length; i += 500 ) {
+			const rows = updates.slice( i, i + 500 ).map(
+				( u ) =>
+					sql`(cast(${ u.id } as bigint), cast(${ u.state } as text), cast(${ u.wamid } as text), cast(${ u.messageStatus } as text), cast(${ u.errorCode } as integer), cast(${ u.errorReason } as text), cast(${ u.retryable } as integer), cast(${ u.nextAttemptAt } as bigint), cast(${ u.sentAt } as bigint))`
+			);
+			await sql`with v(id, state, wamid, message_status, error_code, error_reason, retryable, next_attempt_at, sent_at) as (values ${ sql.join(
+				rows
+			) })
+				update recipients set state = v.state, wamid = v.wamid, message_status = coalesce(recipients.message_status, v.message_status),
+					error_code = v.error_code, error_reason = v.error_reason, retryable = v.retryable,
+					next_attempt_at = v.next_attempt_at, sent_at = v.sent_at, claimed_by = null, updated_at = ${ now }
+				from v
+				where recipients.id = v.id and recipients.state = 'sending' and recipients.claimed_by = ${ workerId }`.execute(
+				trx
+			);
+		}
+		for ( const [ campaignId, d ] of deltas ) {
+			await trx
+				.updateTable( 'campaign_counters' )
+				.set( ( eb ) => ( {
+					in_progress: eb( 'in_progress', '-', d.settled ),
+					completed: eb( 'completed', '+', d.completed ),
+					failed: eb( 'failed', '+', d.failed ),
+					unknown: eb( 'unknown', '+', d.unknown ),
+					to_start: eb( 'to_start', '+', d.toStart ),
+				} ) )
+				.where( 'tenant_id', '=', tenantId )
+				.where( 'campaign_id', '=', campaignId )
+				.execute();
+		}
+		if ( optOuts.length > 0 ) {
+			await trx
+				.insertInto( 'opt_outs' )
+				.values( optOuts.map( ( phone ) => ( { tenant_id: tenantId, phone, source: 'send_error_131050', created_at: now, reported: 0 } ) ) )
+				.onConflict( ( oc ) => oc.columns( [ 'tenant_id', 'phone' ] ).doNothing() )
+				.execute();
+		}
+	} );
+	return effects;
+}
+
+/** Claimed but never sent (campaign paused, shutdown): back to where they were, as if never claimed. */
+export async function releaseClaimed(
+	db: Kysely< Database >,
+	clock: Clock,
+	tenantId: string,
+	workerId: string,
+	items: ClaimedRecipient[]
+): Promise< void > {
+	if ( items.length === 0 ) {
+		return;
+	}
+	const now = clock.now();
+	await db.transaction().execute( async ( trx ) => {
+		const byCampaign = new Map< string, ClaimedRecipient[] >();
+		for ( const item of items ) {
+			byCampaign.set( item.campaignId, [ ...( byCampaign.get( item.campaignId ) ?? [] ), item ] );
+		}
+		for ( const [ campaignId, list ] of byCampaign ) {
+			let released = 0;
+			for ( const from of [ 'pending', 'retry' ] as const ) {
+				const ids = list.filter( ( i ) => i.from === from ).map( ( i ) => i.id );
+				if ( ids.length === 0 ) {
+					continue;
+				}
+				const result = await trx
+					.updateTable( 'recipients' )
+					.set( ( eb ) => ( {
+						state: from,
+						attempts: eb( 'attempts', '-', 1 ),
+						claimed_by: null,
+						updated_at: now,
+					} ) )
+					.where( 'id', 'in', ids )
+					.where( 'state', '=', 'sending' )
+					.where( 'claimed_by', '=', workerId )
+					.executeTakeFirst();
+				released += Number( result.numUpdatedRows );
+			}
+			await trx
+				.updateTable( 'campaign_counters' )
+				.set( ( eb ) => ( { in_progress: eb( 'in_progress', '-', released ), to_start: eb( 'to_start', '+', released ) } ) )
+				.where( 'tenant_id', '=', tenantId )
+				.where( 'campaign_id', '=', campaignId )
+				.execute();
+		}
+	} );
+}

@@ -1,0 +1,105 @@
+/**
+ * The bridge process: configuration from the environment, storage (migrated at boot), the HTTP API with the emulator
+ * under /sandbox, the scheduler and the dispatcher; SIGINT/SIGTERM stop it gracefully.
+ */
+
+/**
+ * External dependencies
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import pino from 'pino';
+
+/**
+ * Internal dependencies
+ */
+import { createBridge } from './bridge.js';
+import { loadConfig } from './config.js';
+import { CloudMessenger } from './dispatch/cloud-messenger.js';
+import { ensureSandboxAccount, sandboxPlugin } from './sandbox/index.js';
+import { migrate, openStorage, sqliteFileIn } from './storage/database.js';
+
+/** src/webhooks registers itself when present (built by the webhooks work); the bridge runs without it. */
+async function loadWebhooksPlugin(): Promise< FastifyPluginAsync< any > | undefined > {
+	const path = './webhooks/index.js';
+	try {
+		const module = ( await import( path ) ) as { webhooksPlugin?: FastifyPluginAsync< any > };
+		return module.webhooksPlugin;
+	} catch ( error ) {
+		if ( ( error as { code?: string } ).code === 'ERR_MODULE_NOT_FOUND' ) {
+			return undefined;
+		}
+		throw error;
+	}
+}
+
+async function main(): Promise< void > {
+	const config = loadConfig();
+	const log = pino( { level: config.logLevel, base: { service: 'rondine-bridge' } } );
+	const storage = openStorage( {
+		databaseUrl: config.databaseUrl,
+		sqliteFile: sqliteFileIn( config.dataDir ),
+		poolSize: Number( process.env.RONDINE_BRIDGE_DB_POOL || 10 ),
+	} );
+	await migrate( storage.db );
+	const messenger = new CloudMessenger( { connections: 256, headersTimeoutMs: 30_000, bodyTimeoutMs: 30_000 } );
+	const webhooksPlugin = await loadWebhooksPlugin();
+	const bridge = await createBridge( {
+		storage,
+		secretKey: config.secretKey,
+		publicUrl: config.publicUrl,
+		graphUrl: config.graphUrl,
+		graphVersion: config.graphVersion,
+		messenger,
+		directory: messenger,
+		logger: log,
+		httpLogger: process.env.RONDINE_LOG_REQUESTS === '1',
+		...( config.sandbox
+			? {
+					sandboxPlugin,
+					sandboxOptions: process.env.RONDINE_SANDBOX_CONTROL_TOKEN
+						? { controlToken: process.env.RONDINE_SANDBOX_CONTROL_TOKEN }
+						: {},
+					onSandboxTenant: ( tenant, account, appSecret ) =>
+						ensureSandboxAccount( {
+							tenantId: tenant.id,
+							phoneNumberId: account.phoneNumberId,
+							wabaId: account.wabaId,
+							token: account.accessToken,
+							appSecret,
+							webhookUrl: webhooksPlugin ? `${ config.publicUrl }/v1/webhooks/whatsapp` : null,
+							throughputMps: tenant.throughput_mps,
+							tier: tenant.messaging_limit_tier,
+							qualityRating: tenant.quality,
+						} ),
+			  }
+			: {} ),
+		...( webhooksPlugin ? { webhooksPlugin } : {} ),
+	} );
+	await bridge.app.listen( { host: config.host, port: config.port } );
+	await bridge.startEngine();
+	log.info(
+		{ url: config.publicUrl, storage: storage.dialect, sandbox: config.sandbox, worker: bridge.workerId },
+		'bridge listening'
+	);
+	let stopping = false;
+	const stop = async ( signal: string ) => {
+		if ( stopping ) {
+			return;
+		}
+		stopping = true;
+		log.info( { signal }, 'bridge stopping' );
+		const force = setTimeout( () => process.exit( 1 ), 30_000 );
+		force.unref();
+		await bridge.close();
+		await messenger.close();
+		await storage.close();
+		process.exit( 0 );
+	};
+	process.once( 'SIGINT', () => void stop( 'SIGINT' ) );
+	process.once( 'SIGTERM', () => void stop( 'SIGTERM' ) );
+}
+
+main().catch( ( error: unknown ) => {
+	process.stderr.write( `rondine bridge: ${ error instanceof Error ? error.stack ?? error.message : String( error ) }\n` );
+	process.exit( 1 );
+} );

@@ -52,9 +52,6 @@ final class Plugin {
 		}
 		self::$booted = true;
 		foreach ( self::features() as $feature ) {
-			if ( ! class_exists( $feature ) ) {
-				continue; // TEMPORARY while the plugin is being built.
-			}
 			$feature::register();
 		}
 	}

@@ -49,9 +49,6 @@ final class Routes {
 	 */
 	public static function register_routes(): void {
 		foreach ( self::controllers() as $controller ) {
-			if ( ! class_exists( $controller ) ) {
-				continue; // TEMPORARY while the plugin is being built.
-			}
 			( new $controller() )->register_routes();
 		}
 	}

@@ -1,0 +1,130 @@
+<?php
+/**
+ * Endpoints only the bridge may call.
+ *
+ * @package Rondine
+ */
+
+namespace Rondine\Rest;
+
+use Rondine\Audience\Audience;
+use Rondine\Bridge\RequestVerifier;
+use Rondine\Consent\Consent;
+
+/**
+ * POST /bridge/audience and POST /bridge/opt-outs, HMAC-signed by the bridge. Errors answer
+ * `{error:{code, message}}` like the bridge's own (docs/ARCHITECTURE.md). The bodies are checked in the callbacks,
+ * after the signature, so that an unsigned request always gets 401 whatever it carries.
+ */
+final class BridgeController extends Controller {
+
+	/**
+	 * Route base.
+	 *
+	 * @var string
+	 */
+	protected $rest_base = 'bridge';
+
+	/**
+	 * Routes.
+	 */
+	public function register_routes(): void {
+		$permission = array( RequestVerifier::class, 'verify' );
+		register_rest_route(
+			$this->namespace,
+			'/bridge/audience',
+			array(
+				array(
+					'methods'             => \WP_REST_Server::CREATABLE,
+					'callback'            => array( $this, 'audience' ),
+					'permission_callback' => $permission,
+				),
+			)
+		);
+		register_rest_route(
+			$this->namespace,
+			'/bridge/opt-outs',
+			array(
+				array(
+					'methods'             => \WP_REST_Server::CREATABLE,
+					'callback'            => array( $this, 'opt_outs' ),
+					'permission_callback' => $permission,
+				),
+			)
+		);
+		add_filter( 'rest_post_dispatch', array( self::class, 'error_shape' ), 10, 3 );
+	}
+
+	/**
+	 * One page of a campaign's recipients.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public function audience( $request ) {
+		$body = $request->get_json_params();
+		if ( ! is_array( $body ) || ! isset( $body['audience'] ) ) {
+			return new \WP_Error( 'rondine_invalid_request', 'The body must be JSON {campaign_id, audience, cursor, limit}.', array( 'status' => 400 ) );
+		}
+		try {
+			$audience = Audience::validate( $body['audience'] );
+		} catch ( \InvalidArgumentException $invalid ) {
+			return new \WP_Error( 'rondine_invalid_audience', $invalid->getMessage(), array( 'status' => 400 ) );
+		}
+		$cursor = $body['cursor'] ?? null;
+		if ( null !== $cursor && ! preg_match( '/^\d{0,20}$/', (string) $cursor ) ) {
+			return new \WP_Error( 'rondine_invalid_cursor', 'The cursor must be a next_cursor value from a previous page, or null.', array( 'status' => 400 ) );
+		}
+		$limit = $body['limit'] ?? 500;
+		if ( ! is_int( $limit ) || $limit < 1 || $limit > 5000 ) {
+			return new \WP_Error( 'rondine_invalid_limit', 'The limit must be an integer from 1 to 5000.', array( 'status' => 400 ) );
+		}
+		return rest_ensure_response( Audience::page( $audience, null === $cursor || '' === $cursor ? 0 : (int) $cursor, $limit ) );
+	}
+
+	/**
+	 * Opt-outs (and resumes) reported by the bridge.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response
+	 */
+	public function opt_outs( $request ) {
+		$body = $request->get_json_params();
+		if ( ! is_array( $body ) || ! isset( $body['events'] ) || ! is_array( $body['events'] ) || count( $body['events'] ) > 10000 ) {
+			return new \WP_Error( 'rondine_invalid_request', 'The body must be JSON {events:[{phone, action, source, at}]} with at most 10000 events.', array( 'status' => 400 ) );
+		}
+		$events = array_values( array_filter( $body['events'], 'is_array' ) );
+		return rest_ensure_response(
+			array(
+				'applied'  => Consent::apply_bridge_events( $events ),
+				'received' => count( $body['events'] ),
+			)
+		);
+	}
+
+	/**
+	 * Errors of the bridge routes as `{error:{code,message}}`.
+	 *
+	 * @param \WP_HTTP_Response $response Response.
+	 * @param \WP_REST_Server   $server   Server.
+	 * @param \WP_REST_Request  $request  Request.
+	 * @return \WP_HTTP_Response
+	 */
+	public static function error_shape( $response, $server, $request ) {
+		if ( ! ( $response instanceof \WP_HTTP_Response ) || $response->get_status() < 400 || 0 !== strpos( (string) $request->get_route(), '/rondine/v1/bridge/' ) ) {
+			return $response;
+		}
+		$data = $response->get_data();
+		if ( is_array( $data ) && isset( $data['code'] ) ) {
+			$response->set_data(
+				array(
+					'error' => array(
+						'code'    => (string) $data['code'],
+						'message' => (string) ( $data['message'] ?? '' ),
+					),
+				)
+			);
+		}
+		return $response;
+	}
+}

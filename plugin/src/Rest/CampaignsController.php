@@ -1,0 +1,380 @@
+<?php
+/**
+ * Campaigns, forwarded to the bridge.
+ *
+ * @package Rondine
+ */
+
+namespace Rondine\Rest;
+
+use Rondine\Audience\Audience;
+use Rondine\Bridge\BridgeError;
+use Rondine\Bridge\Client;
+
+/**
+ * The bridge owns campaigns; these routes forward the admin app's calls with the site's signature and pass the
+ * bridge's answers and errors on. The plugin chooses campaign ids (uuid v4) and checks the audience refers to lists
+ * and segments that exist here before the bridge is asked to save it.
+ */
+final class CampaignsController extends Controller {
+
+	/**
+	 * Route base.
+	 *
+	 * @var string
+	 */
+	protected $rest_base = 'campaigns';
+
+	private const ID = '(?P<id>[0-9a-fA-F-]{36})';
+
+	/**
+	 * Routes.
+	 */
+	public function register_routes(): void {
+		$permission = array( $this, 'check_permission' );
+		$id_arg     = array(
+			'id' => array(
+				'description' => __( 'Campaign id (uuid).', 'rondine' ),
+				'type'        => 'string',
+				'format'      => 'uuid',
+				'required'    => true,
+			),
+		);
+		register_rest_route(
+			$this->namespace,
+			'/campaigns',
+			array(
+				array(
+					'methods'             => \WP_REST_Server::READABLE,
+					'callback'            => array( $this, 'get_items' ),
+					'permission_callback' => $permission,
+					'args'                => array(
+						'state'    => array(
+							'type'    => 'string',
+							'pattern' => '^[a-z_,]*$',
+						),
+						'page'     => array(
+							'type'    => 'integer',
+							'minimum' => 1,
+						),
+						'per_page' => array(
+							'type'    => 'integer',
+							'minimum' => 1,
+							'maximum' => 500,
+						),
+					),
+				),
+				array(
+					'methods'             => \WP_REST_Server::CREATABLE,
+					'callback'            => array( $this, 'create_item' ),
+					'permission_callback' => $permission,
+					'args'                => $this->campaign_args( true ),
+				),
+			)
+		);
+		register_rest_route(
+			$this->namespace,
+			'/campaigns/' . self::ID,
+			array(
+				'args' => $id_arg,
+				array(
+					'methods'             => \WP_REST_Server::READABLE,
+					'callback'            => array( $this, 'get_item' ),
+					'permission_callback' => $permission,
+				),
+				array(
+					'methods'             => 'PUT, PATCH',
+					'callback'            => array( $this, 'update_item' ),
+					'permission_callback' => $permission,
+					'args'                => $this->campaign_args( false ),
+				),
+				array(
+					'methods'             => \WP_REST_Server::DELETABLE,
+					'callback'            => array( $this, 'delete_item' ),
+					'permission_callback' => $permission,
+				),
+			)
+		);
+		register_rest_route(
+			$this->namespace,
+			'/campaigns/' . self::ID . '/(?P<action>schedule|pause|resume|cancel|retry-failed)',
+			array(
+				'args' => $id_arg + array(
+					'action' => array(
+						'type'     => 'string',
+						'enum'     => array( 'schedule', 'pause', 'resume', 'cancel', 'retry-failed' ),
+						'required' => true,
+					),
+				),
+				array(
+					'methods'             => \WP_REST_Server::CREATABLE,
+					'callback'            => array( $this, 'lifecycle' ),
+					'permission_callback' => $permission,
+				),
+			)
+		);
+		register_rest_route(
+			$this->namespace,
+			'/campaigns/' . self::ID . '/duplicate',
+			array(
+				'args' => $id_arg,
+				array(
+					'methods'             => \WP_REST_Server::CREATABLE,
+					'callback'            => array( $this, 'duplicate' ),
+					'permission_callback' => $permission,
+				),
+			)
+		);
+		register_rest_route(
+			$this->namespace,
+			'/campaigns/' . self::ID . '/stats',
+			array(
+				'args' => $id_arg,
+				array(
+					'methods'             => \WP_REST_Server::READABLE,
+					'callback'            => array( $this, 'stats' ),
+					'permission_callback' => $permission,
+				),
+			)
+		);
+		register_rest_route(
+			$this->namespace,
+			'/campaigns/' . self::ID . '/recipients',
+			array(
+				'args' => $id_arg,
+				array(
+					'methods'             => \WP_REST_Server::READABLE,
+					'callback'            => array( $this, 'recipients' ),
+					'permission_callback' => $permission,
+					'args'                => array(
+						'format'   => array(
+							'type' => 'string',
+							'enum' => array( 'json', 'csv' ),
+						),
+						'status'   => array(
+							'type'    => 'string',
+							'pattern' => '^[a-z_,]*$',
+						),
+						'error'    => array(
+							'type'    => 'string',
+							'pattern' => '^[A-Za-z0-9_,]*$',
+						),
+						'cursor'   => array( 'type' => 'string' ),
+						'page'     => array(
+							'type'    => 'integer',
+							'minimum' => 1,
+						),
+						'per_page' => array(
+							'type'    => 'integer',
+							'minimum' => 1,
+							'maximum' => 500,
+						),
+					),
+				),
+			)
+		);
+	}
+
+	/**
+	 * Campaign fields the plugin checks; anything else is passed to the bridge, which validates the whole body.
+	 *
+	 * @param bool $create Whether this is a creation.
+	 * @return array<string,mixed>
+	 */
+	private function campaign_args( bool $create ): array {
+		return array(
+			'name'     => array(
+				'type'      => 'string',
+				'minLength' => 1,
+				'maxLength' => 190,
+				'required'  => $create,
+			),
+			'audience' => array(
+				'type'       => 'object',
+				'properties' => array(
+					'segments' => array(
+						'type'  => 'array',
+						'items' => array( 'type' => 'integer' ),
+					),
+					'lists'    => array(
+						'type'  => 'array',
+						'items' => array( 'type' => 'integer' ),
+					),
+				),
+			),
+		);
+	}
+
+	/**
+	 * GET /campaigns.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public function get_items( $request ) {
+		return $this->forward( 'GET', '/v1/campaigns' . self::query( $request, array( 'state', 'page', 'per_page' ) ) );
+	}
+
+	/**
+	 * POST /campaigns: new id, then PUT on the bridge.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public function create_item( $request ) {
+		$body = $this->body( $request );
+		if ( is_wp_error( $body ) ) {
+			return $body;
+		}
+		$id       = wp_generate_uuid4();
+		$response = $this->forward( 'PUT', '/v1/campaigns/' . $id, $body );
+		if ( $response instanceof \WP_REST_Response && $response->get_status() < 300 ) {
+			$response->set_status( 201 );
+		}
+		return $response;
+	}
+
+	/**
+	 * GET /campaigns/{id}.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public function get_item( $request ) {
+		return $this->forward( 'GET', '/v1/campaigns/' . strtolower( $request['id'] ) );
+	}
+
+	/**
+	 * PUT /campaigns/{id}.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public function update_item( $request ) {
+		$body = $this->body( $request );
+		if ( is_wp_error( $body ) ) {
+			return $body;
+		}
+		return $this->forward( 'PUT', '/v1/campaigns/' . strtolower( $request['id'] ), $body );
+	}
+
+	/**
+	 * DELETE /campaigns/{id}.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public function delete_item( $request ) {
+		return $this->forward( 'DELETE', '/v1/campaigns/' . strtolower( $request['id'] ) );
+	}
+
+	/**
+	 * POST /campaigns/{id}/{action}.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public function lifecycle( $request ) {
+		$body = $request->get_json_params();
+		return $this->forward( 'POST', '/v1/campaigns/' . strtolower( $request['id'] ) . '/' . $request['action'], $body ? $body : null );
+	}
+
+	/**
+	 * POST /campaigns/{id}/duplicate: a new draft with the same name (marked as a copy), audience and message.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public function duplicate( $request ) {
+		try {
+			$client   = Client::from_connection();
+			$original = $client->get( '/v1/campaigns/' . strtolower( $request['id'] ) );
+			if ( ! is_array( $original ) ) {
+				return new \WP_Error( 'rondine_bridge_error', __( 'The bridge answered without the campaign.', 'rondine' ), array( 'status' => 502 ) );
+			}
+			$campaign = $original['campaign'] ?? $original;
+			$copy     = array_diff_key(
+				$campaign,
+				array_flip( array( 'id', 'state', 'status', 'created_at', 'updated_at', 'started_at', 'finished_at', 'stats', 'audience_size', 'start_at', 'scheduled_at', 'parent_id', 'counters' ) )
+			);
+			/* translators: %s: campaign name. */
+			$copy['name'] = sprintf( __( '%s (copy)', 'rondine' ), (string) ( $campaign['name'] ?? '' ) );
+			$id           = wp_generate_uuid4();
+			$answer       = $client->request( 'PUT', '/v1/campaigns/' . $id, $copy );
+		} catch ( BridgeError $error ) {
+			return $error->to_wp_error();
+		}
+		return new \WP_REST_Response( $answer['body'], 201 );
+	}
+
+	/**
+	 * GET /campaigns/{id}/stats.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public function stats( $request ) {
+		return $this->forward( 'GET', '/v1/campaigns/' . strtolower( $request['id'] ) . '/stats' );
+	}
+
+	/**
+	 * GET /campaigns/{id}/recipients (JSON, or CSV with format=csv).
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public function recipients( $request ) {
+		$path = '/v1/campaigns/' . strtolower( $request['id'] ) . '/recipients' . self::query( $request, array( 'status', 'error', 'cursor', 'page', 'per_page' ) );
+		if ( 'csv' !== $request['format'] ) {
+			return $this->forward( 'GET', $path );
+		}
+		try {
+			$answer = Client::from_connection()->request( 'GET', $path, null, array( 'Accept' => 'text/csv' ) );
+		} catch ( BridgeError $error ) {
+			return $error->to_wp_error();
+		}
+		return self::csv_response( $answer['raw'], 'campaign-' . strtolower( $request['id'] ) . '-recipients.csv' );
+	}
+
+	/**
+	 * The JSON body to forward, after checking its audience refers to lists and segments that exist.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return array<string,mixed>|\WP_Error
+	 */
+	private function body( \WP_REST_Request $request ) {
+		$body = $request->get_json_params();
+		if ( ! is_array( $body ) ) {
+			return new \WP_Error( 'rondine_invalid_campaign', __( 'Send the campaign as a JSON object.', 'rondine' ), array( 'status' => 400 ) );
+		}
+		if ( isset( $body['audience'] ) ) {
+			try {
+				$audience         = Audience::validate( $body['audience'] );
+				$body['audience'] = array(
+					'segments' => $audience['segments'],
+					'lists'    => $audience['lists'],
+				);
+			} catch ( \InvalidArgumentException $invalid ) {
+				return new \WP_Error( 'rondine_invalid_audience', $invalid->getMessage(), array( 'status' => 400 ) );
+			}
+		}
+		return $body;
+	}
+
+	/**
+	 * A query string made of some request parameters.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @param string[]         $keys    Parameters to pass on.
+	 */
+	private static function query( \WP_REST_Request $request, array $keys ): string {
+		$query = array();
+		foreach ( $keys as $key ) {
+			$value = $request->get_param( $key );
+			if ( null !== $value && '' !== $value ) {
+				$query[ $key ] = (string) $value;
+			}
+		}
+		return $query ? '?' . http_build_query( $query, '', '&', PHP_QUERY_RFC3986 ) : '';
+	}
+}

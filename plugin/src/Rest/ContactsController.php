@@ -1,0 +1,321 @@
+<?php
+/**
+ * Contacts, export and sync.
+ *
+ * @package Rondine
+ */
+
+namespace Rondine\Rest;
+
+use Rondine\Audience\Contacts;
+use Rondine\Audience\Csv;
+use Rondine\Audience\CustomerSync;
+use Rondine\Audience\Segments;
+use Rondine\Audience\Tags;
+use Rondine\Consent\Consent;
+
+/**
+ * /contacts, /contacts/{id}, /contacts/export, /contacts/sync.
+ */
+final class ContactsController extends Controller {
+
+	/**
+	 * Route base.
+	 *
+	 * @var string
+	 */
+	protected $rest_base = 'contacts';
+
+	/**
+	 * Routes.
+	 */
+	public function register_routes(): void {
+		$permission = array( $this, 'check_permission' );
+		$filters    = array(
+			'search'  => array(
+				'type'      => 'string',
+				'maxLength' => 100,
+			),
+			'list'    => array(
+				'type'    => 'integer',
+				'minimum' => 1,
+			),
+			'segment' => array(
+				'type'    => 'integer',
+				'minimum' => 1,
+			),
+			'tag'     => array(
+				'type'    => 'integer',
+				'minimum' => 1,
+			),
+			'consent' => array(
+				'type' => 'string',
+				'enum' => array( 'granted', 'revoked', 'none' ),
+			),
+		);
+		register_rest_route(
+			$this->namespace,
+			'/contacts',
+			array(
+				array(
+					'methods'             => \WP_REST_Server::READABLE,
+					'callback'            => array( $this, 'get_items' ),
+					'permission_callback' => $permission,
+					'args'                => $filters + self::paging_args(),
+				),
+				'schema' => array( $this, 'get_public_item_schema' ),
+			)
+		);
+		register_rest_route(
+			$this->namespace,
+			'/contacts/export',
+			array(
+				array(
+					'methods'             => \WP_REST_Server::READABLE,
+					'callback'            => array( $this, 'export' ),
+					'permission_callback' => $permission,
+					'args'                => $filters,
+				),
+			)
+		);
+		register_rest_route(
+			$this->namespace,
+			'/contacts/sync',
+			array(
+				array(
+					'methods'             => \WP_REST_Server::CREATABLE,
+					'callback'            => array( $this, 'sync' ),
+					'permission_callback' => $permission,
+					'args'                => array(
+						'full' => array(
+							'type'    => 'boolean',
+							'default' => false,
+						),
+					),
+				),
+			)
+		);
+		register_rest_route(
+			$this->namespace,
+			'/contacts/(?P<id>\d+)',
+			array(
+				'args'   => array( 'id' => self::id_arg() ),
+				array(
+					'methods'             => \WP_REST_Server::READABLE,
+					'callback'            => array( $this, 'get_item' ),
+					'permission_callback' => $permission,
+				),
+				array(
+					'methods'             => \WP_REST_Server::EDITABLE,
+					'callback'            => array( $this, 'update_item' ),
+					'permission_callback' => $permission,
+					'args'                => array(
+						'tags'    => array(
+							'type'  => 'array',
+							'items' => array(
+								'type'    => 'integer',
+								'minimum' => 1,
+							),
+						),
+						'consent' => array(
+							'type' => 'string',
+							'enum' => array( 'granted', 'revoked' ),
+						),
+						'note'    => array(
+							'description' => __( 'How the person gave or withdrew consent (recorded in the consent log).', 'rondine' ),
+							'type'        => 'string',
+							'maxLength'   => 500,
+						),
+					),
+				),
+				'schema' => array( $this, 'get_public_item_schema' ),
+			)
+		);
+	}
+
+	/**
+	 * Contacts, paged.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public function get_items( $request ) {
+		$args = $this->filters( $request );
+		if ( is_wp_error( $args ) ) {
+			return $args;
+		}
+		$result = Contacts::query( $args + array( 'page' => (int) $request['page'], 'per_page' => (int) $request['per_page'] ) );
+		return self::paged( $result['items'], $result['total'], (int) $request['per_page'] );
+	}
+
+	/**
+	 * CSV export of the filtered contacts.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public function export( $request ) {
+		$args = $this->filters( $request );
+		if ( is_wp_error( $args ) ) {
+			return $args;
+		}
+		$result  = Contacts::query( $args + array( 'per_page' => 0 ) );
+		$columns = array( 'id', 'phone', 'phone_raw', 'first_name', 'last_name', 'email', 'country', 'city', 'source', 'consent', 'consent_updated_at', 'customer_id', 'user_id' );
+		$csv     = Csv::row( array_merge( $columns, array( 'tags' ) ) );
+		foreach ( $result['items'] as $contact ) {
+			$cells = array();
+			foreach ( $columns as $column ) {
+				$cells[] = $contact[ $column ] ?? '';
+			}
+			$cells[] = implode( '|', array_map( static fn( $t ) => $t['name'], $contact['tags'] ) );
+			$csv    .= Csv::row( $cells );
+		}
+		return self::csv_response( $csv, 'rondine-contacts-' . gmdate( 'Y-m-d' ) . '.csv' );
+	}
+
+	/**
+	 * Rebuilds contacts from WooCommerce now.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response
+	 */
+	public function sync( $request ) {
+		if ( $request['full'] ) {
+			$result = CustomerSync::sync( null );
+		} else {
+			$state  = get_option( CustomerSync::STATE_OPTION, array() );
+			$since  = is_array( $state ) && ! empty( $state['last_run'] ) ? gmdate( 'Y-m-d H:i:s', (int) $state['last_run'] - DAY_IN_SECONDS ) : null;
+			$result = CustomerSync::sync( $since );
+		}
+		return rest_ensure_response( $result );
+	}
+
+	/**
+	 * One contact with its consent log.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public function get_item( $request ) {
+		$contact = Contacts::find( (int) $request['id'] );
+		if ( null === $contact ) {
+			return self::not_found();
+		}
+		$contact                = Contacts::with_tags( array( $contact ) )[0];
+		$contact['consent_log'] = Consent::log( $contact['id'] );
+		return rest_ensure_response( $contact );
+	}
+
+	/**
+	 * Tags and consent changed by the shop owner (logged with source `admin`).
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public function update_item( $request ) {
+		$contact = Contacts::find( (int) $request['id'] );
+		if ( null === $contact ) {
+			return self::not_found();
+		}
+		if ( null !== $request['tags'] ) {
+			foreach ( (array) $request['tags'] as $tag_id ) {
+				if ( ! Tags::exists( (int) $tag_id ) ) {
+					/* translators: %d: tag id. */
+					return new \WP_Error( 'rondine_tag_not_found', sprintf( __( 'Tag %d does not exist.', 'rondine' ), (int) $tag_id ), array( 'status' => 400 ) );
+				}
+			}
+			Contacts::set_tags( $contact['id'], (array) $request['tags'] );
+		}
+		if ( null !== $request['consent'] ) {
+			$note = trim( sanitize_textarea_field( (string) $request['note'] ) );
+			if ( Consent::GRANTED === $request['consent'] && '' === $note ) {
+				return new \WP_Error( 'rondine_consent_note_required', __( 'Say how this person agreed to receive WhatsApp messages (for example "asked in the shop on 3 May"): it is kept as proof.', 'rondine' ), array( 'status' => 400 ) );
+			}
+			$user = wp_get_current_user();
+			Consent::record(
+				$contact['id'],
+				(string) $request['consent'],
+				'admin',
+				sprintf(
+					/* translators: 1: user login, 2: note. */
+					__( 'Changed in wp-admin by %1$s: %2$s', 'rondine' ),
+					$user->user_login,
+					'' === $note ? __( '(no note)', 'rondine' ) : $note
+				)
+			);
+		}
+		return $this->get_item( $request );
+	}
+
+	/**
+	 * Filters from the request, with the segment resolved to its definition.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return array<string,mixed>|\WP_Error
+	 */
+	private function filters( \WP_REST_Request $request ) {
+		$args = array(
+			'search'  => (string) $request['search'],
+			'list'    => (int) $request['list'],
+			'tag'     => (int) $request['tag'],
+			'consent' => (string) $request['consent'],
+		);
+		if ( $request['segment'] ) {
+			$segment = Segments::find( (int) $request['segment'] );
+			if ( null === $segment ) {
+				return new \WP_Error( 'rondine_segment_not_found', __( 'This segment does not exist.', 'rondine' ), array( 'status' => 404 ) );
+			}
+			$args['segment'] = $segment['definition'];
+		}
+		return $args;
+	}
+
+	/**
+	 * 404.
+	 */
+	private static function not_found(): \WP_Error {
+		return new \WP_Error( 'rondine_contact_not_found', __( 'This contact does not exist.', 'rondine' ), array( 'status' => 404 ) );
+	}
+
+	/**
+	 * Schema.
+	 *
+	 * @return array<string,mixed>
+	 */
+	public function get_item_schema() {
+		$string   = array( 'type' => 'string' );
+		$nullable = array( 'type' => array( 'integer', 'null' ) );
+		return array(
+			'$schema'    => 'http://json-schema.org/draft-04/schema#',
+			'title'      => 'rondine-contact',
+			'type'       => 'object',
+			'properties' => array(
+				'id'                 => array( 'type' => 'integer' ),
+				'phone'              => array( 'type' => array( 'string', 'null' ) ),
+				'phone_raw'          => $string,
+				'email'              => $string,
+				'first_name'         => $string,
+				'last_name'          => $string,
+				'country'            => $string,
+				'city'               => $string,
+				'language'           => $string,
+				'customer_id'        => $nullable,
+				'user_id'            => $nullable,
+				'source'             => $string,
+				'consent'            => array(
+					'type' => 'string',
+					'enum' => array( 'granted', 'revoked', 'none' ),
+				),
+				'consent_updated_at' => array( 'type' => array( 'string', 'null' ) ),
+				'tags'               => array(
+					'type'  => 'array',
+					'items' => array( 'type' => 'object' ),
+				),
+				'consent_log'        => array(
+					'type'  => 'array',
+					'items' => array( 'type' => 'object' ),
+				),
+			),
+		);
+	}
+}

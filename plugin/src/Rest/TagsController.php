@@ -1,0 +1,110 @@
+<?php
+/**
+ * Tags.
+ *
+ * @package Rondine
+ */
+
+namespace Rondine\Rest;
+
+use Rondine\Audience\Tags;
+
+/**
+ * /tags and /tags/{id}.
+ */
+final class TagsController extends Controller {
+
+	/**
+	 * Route base.
+	 *
+	 * @var string
+	 */
+	protected $rest_base = 'tags';
+
+	/**
+	 * Routes.
+	 */
+	public function register_routes(): void {
+		$permission = array( $this, 'check_permission' );
+		register_rest_route(
+			$this->namespace,
+			'/tags',
+			array(
+				array(
+					'methods'             => \WP_REST_Server::READABLE,
+					'callback'            => array( $this, 'get_items' ),
+					'permission_callback' => $permission,
+				),
+				array(
+					'methods'             => \WP_REST_Server::CREATABLE,
+					'callback'            => array( $this, 'create_item' ),
+					'permission_callback' => $permission,
+					'args'                => array(
+						'name' => array(
+							'type'      => 'string',
+							'minLength' => 1,
+							'maxLength' => 100,
+							'required'  => true,
+						),
+					),
+				),
+			)
+		);
+		register_rest_route(
+			$this->namespace,
+			'/tags/(?P<id>\d+)',
+			array(
+				'args' => array( 'id' => self::id_arg() ),
+				array(
+					'methods'             => \WP_REST_Server::DELETABLE,
+					'callback'            => array( $this, 'delete_item' ),
+					'permission_callback' => $permission,
+				),
+			)
+		);
+	}
+
+	/**
+	 * All tags.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response
+	 */
+	public function get_items( $request ) {
+		return rest_ensure_response( Tags::all() );
+	}
+
+	/**
+	 * Create (or find by name).
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public function create_item( $request ) {
+		try {
+			$id = Tags::ensure( (string) $request['name'] );
+		} catch ( \InvalidArgumentException $invalid ) {
+			return new \WP_Error( 'rondine_invalid_tag', $invalid->getMessage(), array( 'status' => 400 ) );
+		}
+		foreach ( Tags::all() as $tag ) {
+			if ( $tag['id'] === $id ) {
+				return new \WP_REST_Response( $tag, 201 );
+			}
+		}
+		return new \WP_Error( 'rondine_invalid_tag', __( 'The tag could not be saved.', 'rondine' ), array( 'status' => 500 ) );
+	}
+
+	/**
+	 * Delete.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public function delete_item( $request ) {
+		if ( ! Tags::exists( (int) $request['id'] ) ) {
+			return new \WP_Error( 'rondine_tag_not_found', __( 'This tag does not exist.', 'rondine' ), array( 'status' => 404 ) );
+		}
+		Tags::delete( (int) $request['id'] );
+		return rest_ensure_response( array( 'deleted' => true ) );
+	}
+}

@@ -83,3 +83,24 @@ if ( is_file( WP_PLUGIN_DIR . '/rondine/rondine.php' ) && ! is_plugin_active( 'r
 	}
 	fwrite( STDERR, "Rondine plugin activated\n" );
 }
+
+// A demo shop has its chat button on: one agent, as the owner would set it up in Rondine > Chat button.
+if ( class_exists( '\Rondine\Widget\Settings' ) && false === get_option( \Rondine\Widget\Settings::OPTION ) ) {
+	$rondine_chat = \Rondine\Widget\Settings::update(
+		array(
+			'enabled' => true,
+			'agents'  => array(
+				array(
+					'name'  => 'Giulia',
+					'role'  => 'Bottega Demo',
+					'phone' => '+39 333 123 4567',
+				),
+			),
+		)
+	);
+	if ( is_wp_error( $rondine_chat ) ) {
+		fwrite( STDERR, 'cannot turn the chat button on: ' . wp_json_encode( $rondine_chat->get_error_data() ) . "\n" );
+		exit( 1 );
+	}
+	fwrite( STDERR, "chat button turned on\n" );
+}

@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# `npm test`: every check of the project against the real stack, one summary line per suite, then the total.
+#
+#   build       npm run build per workspace
+#   typecheck   npm run typecheck per workspace
+#   lint        npm run lint per workspace that has one, and php -l over every PHP file of plugin/ and dev/
+#   bridge      bridge-server's vitest suites, with a private PostgreSQL 15 (RONDINE_TEST_PG_URL)
+#   widget      widget's vitest suites
+#   admin-app   admin-app's jest suites
+#   php         plugin/'s phpunit suites against the real WordPress of the test environment
+#   e2e         Playwright in Debian's Chromium against the test environment (RONDINE_ENV_FILE)
+#
+# The test environment, .rondine/test, is recreated on every run (MariaDB, WordPress, generated shop, bridge on free
+# ports). A suite's failure does not stop the next one; the exit status is non-zero if anything failed. Skipped tests
+# count as failures: the project has none on purpose. Each suite's full output is in .rondine/test/reports/<suite>.log.
+#
+# Usage: dev/test.sh [suite...]   (all suites when none is named)
+set -uo pipefail
+STACK_TAG=test
+# shellcheck source=lib/stack.sh
+source "$( dirname "${BASH_SOURCE[0]}" )/lib/stack.sh"
+# shellcheck source=lib/build.sh
+source "$RONDINE_ROOT/dev/lib/build.sh"
+
+ENV_DIR="$RONDINE_ROOT/.rondine/test"
+REPORTS="$ENV_DIR/reports"
+ALL_SUITES=( build typecheck lint bridge widget admin-app php e2e )
+if [ $# -gt 0 ]; then
+	SUITES=( "$@" )
+else
+	SUITES=( "${ALL_SUITES[@]}" )
+fi
+
+total_passed=0
+total_failed=0
+any_failed=0
+
+wants() {
+	local suite
+	for suite in "${SUITES[@]}"; do
+		[ "$suite" = "$1" ] && return 0
+	done
+	return 1
+}
+
+# report <suite> <passed> <failed> [skipped]: prints the suite's line; on failure, the end of its log on stderr.
+report() {
+	local suite="$1" passed="$2" failed="$3" skipped="${4:-0}"
+	failed=$(( failed + skipped ))
+	total_passed=$(( total_passed + passed ))
+	total_failed=$(( total_failed + failed ))
+	if [ "$failed" -gt 0 ] || [ $(( passed + failed )) -eq 0 ]; then
+		any_failed=1
+		if [ -s "$REPORTS/$suite.log" ]; then
+			{
+				printf -- '--- %s: last lines of %s\n' "$suite" "${REPORTS#"$RONDINE_ROOT"/}/$suite.log"
+				tail -n 40 "$REPORTS/$suite.log"
+				printf -- '---\n'
+			} >&2
+		fi
+	fi
+	if [ "$skipped" -gt 0 ]; then
+		printf '%s: %d passed, %d failed (%d of them skipped)\n' "$suite" "$passed" "$failed" "$skipped"
+	else
+		printf '%s: %d passed, %d failed\n' "$suite" "$passed" "$failed"
+	fi
+}
+
+# run_counted <suite> <format> <report file> <command...>: runs a test runner and reports its counts.
+run_counted() {
+	local suite="$1" format="$2" file="$3"
+	shift 3
+	rm -f "$file"
+	( cd "$RONDINE_ROOT" && timeout 1200 "$@" ) >> "$REPORTS/$suite.log" 2>&1
+	local status=$?
+	local passed failed skipped
+	read -r passed failed skipped < <( node "$RONDINE_ROOT/dev/lib/count-results.mjs" "$format" "$file" )
+	# A runner that exits non-zero with nothing failed in its report (a crash after the report, a coverage or
+	# type error) still fails the suite.
+	if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+		failed=1
+	fi
+	report "$suite" "$passed" "$failed" "$skipped"
+}
+
+workspace_has_script() {
+	node -e 'process.exit(require(process.argv[1]).scripts?.[process.argv[2]] ? 0 : 1)' \
+		"$RONDINE_ROOT/$1/package.json" "$2" 2> /dev/null
+}
+
+cleanup() {
+	shop_down "$ENV_DIR" 2> /dev/null || true
+	bash "$RONDINE_ROOT/dev/postgres.sh" stop "$ENV_DIR/pg" > /dev/null 2>&1 || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- preparation -------------------------------------------------------------------------------------------------------
+
+started=$( date +%s )
+bash "$RONDINE_ROOT/dev/setup-system.sh" || exit 1
+npm_dependencies
+
+# A fresh test environment: stop what an interrupted run left, then start from nothing.
+if [ -d "$ENV_DIR" ]; then
+	shop_down "$ENV_DIR" 2> /dev/null || true
+	bash "$RONDINE_ROOT/dev/postgres.sh" stop "$ENV_DIR/pg" > /dev/null 2>&1 || true
+	rm -rf "$ENV_DIR"
+fi
+mkdir -p "$REPORTS"
+
+# --- build -------------------------------------------------------------------------------------------------------------
+
+if wants build || wants e2e; then
+	passed=0 failed=0
+	for workspace in "${BUILD_WORKSPACES[@]}"; do
+		if build_workspace "$workspace" 2>> "$REPORTS/build.log"; then
+			passed=$(( passed + 1 ))
+		else
+			failed=$(( failed + 1 ))
+			cat "$BUILD_STATE/$workspace.log" >> "$REPORTS/build.log"
+		fi
+	done
+	report build "$passed" "$failed"
+fi
+
+# --- static checks -----------------------------------------------------------------------------------------------------
+
+if wants typecheck; then
+	passed=0 failed=0
+	for workspace in bridge-server admin-app widget e2e; do
+		if workspace_has_script "$workspace" typecheck; then
+			if ( cd "$RONDINE_ROOT" && npm run typecheck -w "$workspace" ) >> "$REPORTS/typecheck.log" 2>&1; then
+				passed=$(( passed + 1 ))
+			else
+				failed=$(( failed + 1 ))
+			fi
+		else
+			echo "$workspace has no typecheck script" >> "$REPORTS/typecheck.log"
+			failed=$(( failed + 1 ))
+		fi
+	done
+	report typecheck "$passed" "$failed"
+fi
+
+if wants lint; then
+	passed=0 failed=0
+	for workspace in bridge-server admin-app widget e2e; do
+		if workspace_has_script "$workspace" lint; then
+			if ( cd "$RONDINE_ROOT" && npm run lint -w "$workspace" ) >> "$REPORTS/lint.log" 2>&1; then
+				passed=$(( passed + 1 ))
+			else
+				failed=$(( failed + 1 ))
+			fi
+		fi
+	done
+	while IFS= read -r -d '' file; do
+		if php -l "$file" >> "$REPORTS/lint.log" 2>&1; then
+			passed=$(( passed + 1 ))
+		else
+			failed=$(( failed + 1 ))
+		fi
+	done < <( find "$RONDINE_ROOT/plugin" "$RONDINE_ROOT/dev" \( -name node_modules -o -name vendor -o -name build \) -prune \
+		-o -name '*.php' -type f -print0 )
+	report lint "$passed" "$failed"
+fi
+
+# --- unit and integration suites ---------------------------------------------------------------------------------------
+
+if wants bridge; then
+	pg_url="$( bash "$RONDINE_ROOT/dev/postgres.sh" start "$ENV_DIR/pg" "$( free_port )" 2>> "$REPORTS/bridge.log" )"
+	if [ -z "$pg_url" ]; then
+		echo "PostgreSQL did not start" >> "$REPORTS/bridge.log"
+		report bridge 0 1
+	else
+		RONDINE_TEST_PG_URL="$pg_url" run_counted bridge vitest "$REPORTS/bridge.json" \
+			npm test -w bridge-server -- --reporter=default --reporter=json --outputFile.json="$REPORTS/bridge.json"
+	fi
+	bash "$RONDINE_ROOT/dev/postgres.sh" stop "$ENV_DIR/pg" > /dev/null 2>&1
+fi
+
+if wants widget; then
+	run_counted widget vitest "$REPORTS/widget.json" \
+		npm test -w widget -- --reporter=default --reporter=json --outputFile.json="$REPORTS/widget.json"
+fi
+
+if wants admin-app; then
+	run_counted admin-app jest "$REPORTS/admin-app.json" \
+		npm test -w admin-app -- --ci --json --outputFile="$REPORTS/admin-app.json"
+fi
+
+# --- the real stack: PHP and end-to-end --------------------------------------------------------------------------------
+
+stack_ready=0
+if wants php || wants e2e; then
+	if ( shop_up "$ENV_DIR" "$( free_port )" "$( free_port )" ) >> "$REPORTS/stack.log" 2>&1; then
+		stack_ready=1
+	else
+		report stack 0 1
+		cat "$REPORTS/stack.log" >&2
+	fi
+fi
+
+if wants php; then
+	if [ "$stack_ready" -eq 1 ]; then
+		RONDINE_WP_DIR="$ENV_DIR/wordpress" RONDINE_ENV_FILE="$ENV_DIR/env.json" \
+			run_counted php junit "$REPORTS/php.xml" \
+			phpunit -c plugin/phpunit.xml.dist --log-junit "$REPORTS/php.xml"
+	else
+		report php 0 1
+	fi
+fi
+
+if wants e2e; then
+	if [ "$stack_ready" -eq 1 ]; then
+		RONDINE_ENV_FILE="$ENV_DIR/env.json" PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/e2e.json" \
+			run_counted e2e playwright "$REPORTS/e2e.json" npm test -w e2e
+	else
+		report e2e 0 1
+	fi
+fi
+
+cleanup
+trap - EXIT
+printf 'in %d s\n' $(( $( date +%s ) - started )) >> "$REPORTS/summary.log"
+printf '%d passed, %d failed\n' "$total_passed" "$total_failed"
+exit "$any_failed"

@@ -324,9 +324,9 @@ shop_up() {
 		else
 			stack_log "adding a tenant on the bridge and connecting the plugin"
 			local output code
-			output="$( bridge_cli "$env" "$bridge_port" tenant add "Bottega Demo" 2>> "$env/logs/bridge-cli.log" )" \
+			output="$( bridge_cli "$env" "$bridge_port" tenant add "Bottega Demo" --json 2>> "$env/logs/bridge-cli.log" )" \
 				|| stack_die_log "the bridge CLI could not add a tenant" "$env/logs/bridge-cli.log"
-			code="$( printf '%s' "$output" | grep -o 'rondine_[A-Za-z0-9_-]*' | head -n 1 )"
+			code="$( printf '%s' "$output" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{console.log(JSON.parse(s).connection_code??"")}catch{console.log("")}})' )"
 			[ -n "$code" ] || stack_die "the bridge CLI printed no connection code: $output"
 			connection="$( wp_php "$env" "$RONDINE_ROOT/dev/wp/connect.php" --code="$code" 2>> "$env/logs/connect.log" )" \
 				|| stack_die_log "the plugin refused the connection code" "$env/logs/connect.log" "$env/logs/bridge.log"

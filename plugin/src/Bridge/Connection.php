@@ -48,7 +48,7 @@ final class Connection {
 			throw new \InvalidArgumentException( __( 'This connection code was made by a different version of the bridge. Update the plugin or the bridge so that they match.', 'rondine' ) );
 		}
 		$url = is_string( $data['url'] ?? null ) ? rtrim( $data['url'], '/' ) : '';
-		if ( ! preg_match( '#^https?://[^/\s?#]+(/[^\s?#]*)?$#i', $url ) || false === wp_parse_url( $url ) ) {
+		if ( ! preg_match( '~^https?://[^/\s?#]+(/[^\s?#]*)?$~i', $url ) || false === wp_parse_url( $url ) ) {
 			throw new \InvalidArgumentException( __( 'The connection code does not contain a valid bridge address (an http or https URL).', 'rondine' ) );
 		}
 		$site = is_string( $data['site'] ?? null ) ? strtolower( $data['site'] ) : '';

@@ -1,0 +1,82 @@
+/**
+ * WordPress dependencies
+ */
+import { Notice, Spinner } from '@wordpress/components';
+import { useEffect, useState } from '@wordpress/element';
+import { __, isRTL } from '@wordpress/i18n';
+
+/**
+ * Internal dependencies
+ */
+import { fetchPreview } from './api';
+import { previewDocument } from './preview-document';
+import type { ChatButtonSettings, SettingsError } from './types';
+
+/**
+ * The real widget, rendered from the unsaved settings: the plugin turns them into the storefront configuration
+ * (so the preview cannot drift from what visitors get), then the built widget runs in an iframe.
+ *
+ * @param props          Props.
+ * @param props.settings The settings being edited.
+ */
+export function LivePreview( { settings }: { settings: ChatButtonSettings } ) {
+	const [ html, setHtml ] = useState< string | null >( null );
+	const [ error, setError ] = useState< string | null >( null );
+
+	useEffect( () => {
+		let current = true;
+		// Typing should not send a request per key.
+		const timer = setTimeout( () => {
+			fetchPreview( settings ).then(
+				( preview ) => {
+					if ( current ) {
+						setError( null );
+						setHtml(
+							previewDocument(
+								preview.config,
+								preview.script,
+								isRTL() ? 'rtl' : 'ltr',
+								document.documentElement.lang || 'en'
+							)
+						);
+					}
+				},
+				( failure: SettingsError ) => {
+					if ( current ) {
+						setError( failure.message );
+					}
+				}
+			);
+		}, 400 );
+		return () => {
+			current = false;
+			clearTimeout( timer );
+		};
+	}, [ settings ] );
+
+	return (
+		<div className="rondine-chat-button__preview">
+			<h2>{ __( 'Preview', 'rondine' ) }</h2>
+			<p className="rondine-chat-button__hint">
+				{ __(
+					'The button as visitors see it, with a sample product; click it to open the panel. Delay, scroll and page rules are not applied here.',
+					'rondine'
+				) }
+			</p>
+			{ error && (
+				<Notice status="warning" isDismissible={ false }>
+					{ error }
+				</Notice>
+			) }
+			{ html === null ? (
+				<Spinner />
+			) : (
+				<iframe
+					title={ __( 'Chat button preview', 'rondine' ) }
+					srcDoc={ html }
+					data-testid="rondine-chat-button-preview"
+				/>
+			) }
+		</div>
+	);
+}

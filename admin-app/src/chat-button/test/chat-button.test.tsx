@@ -1,0 +1,152 @@
+/**
+ * External dependencies
+ */
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+
+/**
+ * Internal dependencies
+ */
+import { ChatButtonScreen } from '..';
+import { previewDocument } from '../preview-document';
+import type { ChatButtonSettings } from '../types';
+import { fakeServer } from '../../test-utils/fake-server';
+import type { FakeServer } from '../../test-utils/fake-server';
+import { renderWithStore } from '../../test-utils/render';
+
+const settings: ChatButtonSettings = {
+	enabled: true,
+	agents: [
+		{
+			name: 'Giulia',
+			phone: '393331234567',
+			photo: '',
+			role: 'Sales',
+			hours: null,
+		},
+	],
+	greeting: 'Ciao!',
+	cta: 'Chat with us',
+	message: 'Hello {SITE}',
+	keyword: '',
+	position: 'right',
+	color: '#25d366',
+	delay: 0,
+	scroll: 0,
+	include_pages: '',
+	exclude_pages: '',
+	product_only: false,
+	device: 'all',
+	off_hours: 'note',
+	later_note: 'Back soon.',
+	consent_required: false,
+	consent_text: 'I agree.',
+};
+
+let server: FakeServer;
+
+beforeEach( () => {
+	server = fakeServer();
+	server.on( 'GET', '/rondine/v1/chat-button', () => ( { body: settings } ) );
+	server.on( 'GET', '/rondine/v1/chat-button/stats', () => ( {
+		body: { total: 7, by_day: [], by_agent: [] },
+	} ) );
+	server.on( 'POST', '/rondine/v1/chat-button/preview', ( request ) => ( {
+		body: {
+			config: {
+				greeting: ( request.body as ChatButtonSettings ).greeting,
+			},
+			script: 'http://localhost/wp-content/plugins/rondine/build/widget/rondine-chat.js?ver=1',
+		},
+	} ) );
+} );
+
+afterEach( () => server.restore() );
+
+describe( 'ChatButtonScreen', () => {
+	it( 'shows the stored settings and the clicks of the last 30 days', async () => {
+		renderWithStore( <ChatButtonScreen /> );
+		expect( await screen.findByDisplayValue( 'Giulia' ) ).toBeTruthy();
+		expect( screen.getByDisplayValue( '393331234567' ) ).toBeTruthy();
+		expect(
+			screen.getByText( '7 clicks on WhatsApp in the last 30 days.' )
+		).toBeTruthy();
+	} );
+
+	it( 'saves the edited settings', async () => {
+		server.on( 'PUT', '/rondine/v1/chat-button', ( request ) => ( {
+			body: request.body,
+		} ) );
+		renderWithStore( <ChatButtonScreen /> );
+		fireEvent.change( await screen.findByLabelText( 'Greeting' ), {
+			target: { value: 'Buongiorno!' },
+		} );
+		fireEvent.click( screen.getByRole( 'button', { name: 'Save' } ) );
+		await waitFor( () =>
+			expect(
+				server.requests.find( ( r ) => r.method === 'PUT' )
+			).toBeTruthy()
+		);
+		const put = server.requests.find( ( r ) => r.method === 'PUT' )!;
+		expect( ( put.body as ChatButtonSettings ).greeting ).toBe(
+			'Buongiorno!'
+		);
+	} );
+
+	it( 'shows why a save was refused, next to the field', async () => {
+		const message =
+			'Agent 1: the WhatsApp number "+39 333 CALL ME" contains letters or symbols: use digits only, with the country code (for example +39 333 1234567).';
+		server.on( 'PUT', '/rondine/v1/chat-button', () => ( {
+			status: 400,
+			body: {
+				code: 'rondine_invalid_chat_button',
+				message,
+				data: { status: 400, errors: { 'agents[0].phone': message } },
+			},
+		} ) );
+		renderWithStore( <ChatButtonScreen /> );
+		fireEvent.change( await screen.findByLabelText( 'WhatsApp number' ), {
+			target: { value: '+39 333 CALL ME' },
+		} );
+		fireEvent.click( screen.getByRole( 'button', { name: 'Save' } ) );
+		expect( await screen.findByText( 'Nothing was saved:' ) ).toBeTruthy();
+		expect( screen.getAllByText( message ).length ).toBe( 2 );
+		// The form keeps what was typed.
+		expect( screen.getByDisplayValue( '+39 333 CALL ME' ) ).toBeTruthy();
+	} );
+
+	it( 'previews the real widget from the unsaved settings', async () => {
+		renderWithStore( <ChatButtonScreen /> );
+		fireEvent.change( await screen.findByLabelText( 'Greeting' ), {
+			target: { value: 'Preview me' },
+		} );
+		const frame = ( await screen.findByTestId(
+			'rondine-chat-button-preview',
+			{},
+			{ timeout: 3000 }
+		) ) as HTMLIFrameElement;
+		await waitFor( () =>
+			expect( frame.getAttribute( 'srcdoc' ) ).toContain( 'Preview me' )
+		);
+		expect( frame.getAttribute( 'srcdoc' ) ).toContain(
+			'<script type="module" src="http://localhost/wp-content/plugins/rondine/build/widget/rondine-chat.js?ver=1">'
+		);
+	} );
+} );
+
+describe( 'previewDocument', () => {
+	it( 'keeps texts from closing the script element', () => {
+		const html = previewDocument(
+			{ greeting: '</script><script>alert(1)</script>' },
+			'https://shop.test/rondine-chat.js?a=1&b="2"',
+			'rtl',
+			'ar'
+		);
+		expect( html.match( /<\/script>/g ) ).toHaveLength( 2 );
+		expect( html ).toContain( '\\u003c/script>' );
+		expect( html ).toContain(
+			'src="https://shop.test/rondine-chat.js?a=1&amp;b=&quot;2&quot;"'
+		);
+		expect( html ).toContain( '<html lang="ar" dir="rtl">' );
+	} );
+} );

@@ -151,6 +151,9 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async ( api, {
 						rest_url: { type: 'string', pattern: '^https?://', maxLength: 2000 },
 						default_country: { type: 'string', pattern: '^[A-Z]{2}$' },
 						timezone: { type: 'string', minLength: 1, maxLength: 64 },
+						// Sent by the plugin (docs/ARCHITECTURE.md, PUT /v1/site body); informational.
+						name: { type: 'string', maxLength: 200 },
+						plugin_version: { type: 'string', maxLength: 50 },
 					},
 				},
 				response: {

@@ -273,7 +273,7 @@ export class CampaignService {
 			throw conflict( existing, 'edited (only draft and scheduled campaigns can be edited)' );
 		}
 		const startAt = this.parseStart( input.start_at, existing?.state === 'scheduled' );
-		if ( startAt !== null && existing?.state === 'scheduled' ) {
+		if ( startAt !== null ) {
 			this.checkFuture( startAt );
 		}
 		await this.checkTemplate( tenant, input );

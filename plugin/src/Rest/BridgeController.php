@@ -52,7 +52,7 @@ final class BridgeController extends Controller {
 				),
 			)
 		);
-		add_filter( 'rest_post_dispatch', array( self::class, 'error_shape' ), 10, 3 );
+		add_filter( 'rest_request_after_callbacks', array( self::class, 'error_shape' ), 10, 3 );
 	}
 
 	/**
@@ -103,28 +103,26 @@ final class BridgeController extends Controller {
 	}
 
 	/**
-	 * Errors of the bridge routes as `{error:{code,message}}`.
+	 * Errors of the bridge routes (including a refused signature) as `{error:{code,message}}`.
 	 *
-	 * @param \WP_HTTP_Response $response Response.
-	 * @param \WP_REST_Server   $server   Server.
-	 * @param \WP_REST_Request  $request  Request.
-	 * @return \WP_HTTP_Response
+	 * @param mixed            $response Result of the callbacks or of the permission check.
+	 * @param array            $handler  Route handler.
+	 * @param \WP_REST_Request $request  Request.
+	 * @return mixed
 	 */
-	public static function error_shape( $response, $server, $request ) {
-		if ( ! ( $response instanceof \WP_HTTP_Response ) || $response->get_status() < 400 || 0 !== strpos( (string) $request->get_route(), '/rondine/v1/bridge/' ) ) {
+	public static function error_shape( $response, $handler, $request ) {
+		if ( ! is_wp_error( $response ) || 0 !== strpos( (string) $request->get_route(), '/rondine/v1/bridge/' ) ) {
 			return $response;
 		}
-		$data = $response->get_data();
-		if ( is_array( $data ) && isset( $data['code'] ) ) {
-			$response->set_data(
-				array(
-					'error' => array(
-						'code'    => (string) $data['code'],
-						'message' => (string) ( $data['message'] ?? '' ),
-					),
-				)
-			);
-		}
-		return $response;
+		$data = $response->get_error_data();
+		return new \WP_REST_Response(
+			array(
+				'error' => array(
+					'code'    => (string) $response->get_error_code(),
+					'message' => $response->get_error_message(),
+				),
+			),
+			is_array( $data ) && isset( $data['status'] ) ? (int) $data['status'] : 500
+		);
 	}
 }

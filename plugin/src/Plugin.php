@@ -59,10 +59,13 @@ final class Plugin {
 	/**
 	 * The capability needed for everything in Rondine's wp-admin page and REST API.
 	 *
-	 * `manage_woocommerce` when WooCommerce is active (shop managers and administrators), otherwise `manage_options`.
+	 * `manage_woocommerce` when WooCommerce is active or its roles are installed (WooCommerce gives administrators and
+	 * shop managers that capability on install and leaves it in place), otherwise `manage_options`.
 	 */
 	public static function capability(): string {
-		$default = self::woocommerce_active() ? 'manage_woocommerce' : 'manage_options';
+		$administrator = function_exists( 'get_role' ) ? get_role( 'administrator' ) : null;
+		$woo_roles     = $administrator && $administrator->has_cap( 'manage_woocommerce' );
+		$default       = self::woocommerce_active() || $woo_roles ? 'manage_woocommerce' : 'manage_options';
 		/**
 		 * Filters the capability that grants access to Rondine.
 		 *

@@ -18,6 +18,7 @@ final class Routes {
 	public static function register(): void {
 		add_action( 'rest_api_init', array( self::class, 'register_routes' ) );
 		add_filter( 'rest_pre_serve_request', array( self::class, 'serve_csv' ), 10, 4 );
+		add_filter( 'rest_request_before_callbacks', array( self::class, 'authorize_first' ), 10, 3 );
 	}
 
 	/**
@@ -51,6 +52,30 @@ final class Routes {
 		foreach ( self::controllers() as $controller ) {
 			( new $controller() )->register_routes();
 		}
+	}
+
+	/**
+	 * Checks permission before argument validation on Rondine's routes. WordPress validates arguments first, so a
+	 * visitor sending an incomplete request would learn from a 400 what the route expects; here everyone who is not
+	 * allowed gets the permission error (403, or 401 for the bridge routes) whatever they send.
+	 *
+	 * @param mixed            $response Error from argument validation, or null.
+	 * @param array            $handler  Route handler.
+	 * @param \WP_REST_Request $request  Request.
+	 * @return mixed
+	 */
+	public static function authorize_first( $response, $handler, $request ) {
+		if ( ! is_wp_error( $response ) || 0 !== strpos( (string) $request->get_route(), '/rondine/v1/' ) || empty( $handler['permission_callback'] ) ) {
+			return $response;
+		}
+		$permission = call_user_func( $handler['permission_callback'], $request );
+		if ( is_wp_error( $permission ) ) {
+			return $permission;
+		}
+		if ( false === $permission || null === $permission ) {
+			return new \WP_Error( 'rondine_forbidden', __( 'Sorry, you are not allowed to manage Rondine.', 'rondine' ), array( 'status' => 403 ) );
+		}
+		return $response;
 	}
 
 	/**

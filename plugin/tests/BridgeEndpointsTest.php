@@ -44,7 +44,7 @@ final class BridgeEndpointsTest extends TestCase {
 	 */
 	private function signed( string $route, array $body, array $overrides = array() ): \WP_REST_Response {
 		$raw       = (string) wp_json_encode( $body );
-		$timestamp = $overrides['timestamp'] ?? time();
+		$timestamp = $overrides['timestamp'] ?? time() + (int) ( $overrides['offset'] ?? 0 );
 		$request   = new \WP_REST_Request( 'POST', $route );
 		$request->set_header( 'Content-Type', 'application/json' );
 		$request->set_body( $raw );
@@ -86,8 +86,8 @@ final class BridgeEndpointsTest extends TestCase {
 		return array(
 			'forged'       => array( array( 'signature' => str_repeat( 'ab', 32 ) ), 'rondine_signature_invalid' ),
 			'wrong secret' => array( array( 'secret' => 'another-secret-0123456789abcdefg' ), 'rondine_signature_invalid' ),
-			'expired'      => array( array( 'timestamp' => time() - 301 ), 'rondine_signature_expired' ),
-			'future'       => array( array( 'timestamp' => time() + 301 ), 'rondine_signature_expired' ),
+			'expired'      => array( array( 'offset' => -301 ), 'rondine_signature_expired' ),
+			'future'       => array( array( 'offset' => 310 ), 'rondine_signature_expired' ),
 			'unknown site' => array( array( 'site' => '00000000-0000-4000-8000-000000000000' ), 'rondine_unknown_site' ),
 		);
 	}

@@ -182,7 +182,14 @@ final class CustomerSync {
 				continue;
 			}
 			if ( $mine ) {
-				$wpdb->update( $table, $fields + array( 'phone' => $phone, 'updated_at' => $now ), array( 'id' => (int) $mine['id'] ) );
+				$changes = $fields + array( 'updated_at' => $now );
+				if ( null !== $phone || '' !== $fields['phone_raw'] ) {
+					// A phone WooCommerce no longer has (or never had: an import linked to this customer) is kept.
+					$changes['phone'] = $phone;
+				} else {
+					unset( $changes['phone_raw'] );
+				}
+				$wpdb->update( $table, $changes, array( 'id' => (int) $mine['id'] ) );
 				++$counts['updated'];
 				continue;
 			}

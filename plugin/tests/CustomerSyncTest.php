@@ -1,0 +1,84 @@
+<?php
+/**
+ * WooCommerce customers become contacts.
+ *
+ * @package Rondine\Tests
+ */
+
+namespace Rondine\Tests;
+
+use Rondine\Audience\Contacts;
+use Rondine\Audience\CustomerSync;
+use Rondine\Tests\Fixtures\Shop;
+
+/**
+ * The billing phone comes from the latest order (HPOS address table or legacy post meta) or the user meta, is
+ * normalised with the customer's country, and keys the contact.
+ */
+final class CustomerSyncTest extends TestCase {
+
+	/**
+	 * The contact of a customer.
+	 *
+	 * @param int $customer_id Customer.
+	 * @return array<string,mixed>|null
+	 */
+	private function contact_of( int $customer_id ): ?array {
+		global $wpdb;
+		$id = $wpdb->get_var( $wpdb->prepare( 'SELECT id FROM ' . Contacts::table() . ' WHERE customer_id = %d', $customer_id ) );
+		return $id ? Contacts::find( (int) $id ) : null;
+	}
+
+	/**
+	 * Phones from HPOS, legacy and user meta, each normalised with the customer's country.
+	 */
+	public function test_phone_sources_for_both_order_storages(): void {
+		$hpos = Shop::customer( array( 'country' => 'DE', 'city' => 'Berlin' ) );
+		Shop::order( $hpos, array( 'phone' => '0170 1234567', 'country' => 'DE', 'days_ago' => 40 ) );
+		Shop::order( $hpos, array( 'phone' => '0151 23456789', 'country' => 'DE', 'days_ago' => 5 ) );
+
+		$legacy = Shop::customer( array( 'country' => 'FR', 'city' => 'Lyon' ) );
+		Shop::order( $legacy, array( 'phone' => '06 12 34 56 78', 'country' => 'FR', 'storage' => 'legacy' ) );
+
+		$user_id = $this->user( 'customer' );
+		update_user_meta( $user_id, 'billing_phone', '07700 900123' );
+		$registered = Shop::customer( array( 'country' => 'GB', 'user_id' => $user_id ) );
+
+		$invalid = Shop::customer( array( 'country' => 'IT' ) );
+		Shop::order( $invalid, array( 'phone' => '12345' ) );
+
+		$result = CustomerSync::sync( null );
+		$this->assertGreaterThanOrEqual( 4, $result['customers'] );
+
+		$this->assertSame( '+4915123456789', $this->contact_of( $hpos )['phone'], 'the latest order\'s phone wins' );
+		$this->assertSame( '+33612345678', $this->contact_of( $legacy )['phone'] );
+		$this->assertSame( '+447700900123', $this->contact_of( $registered )['phone'] );
+		$this->assertSame( $user_id, $this->contact_of( $registered )['user_id'] );
+		$this->assertNull( $this->contact_of( $invalid )['phone'], 'an invalid phone is kept visible, without a number' );
+		$this->assertSame( '12345', $this->contact_of( $invalid )['phone_raw'] );
+		$this->assertSame( 'none', $this->contact_of( $hpos )['consent'], 'buying is not consenting' );
+	}
+
+	/**
+	 * One contact per phone; an imported contact is linked to the customer with its phone; running twice changes nothing.
+	 */
+	public function test_one_contact_per_phone_and_idempotent(): void {
+		$imported = Contacts::upsert_by_phone( '+393331230001', array( 'source' => 'import', 'first_name' => 'Imported' ) )['id'];
+		$a        = Shop::customer( array( 'first_name' => 'Anna' ) );
+		Shop::order( $a, array( 'phone' => '333 123 0001' ) );
+		$b = Shop::customer( array( 'first_name' => 'Bruno' ) );
+		Shop::order( $b, array( 'phone' => '+39 333 1230001' ) );
+
+		CustomerSync::sync( null );
+		$contact = Contacts::find( $imported );
+		$this->assertSame( $a, $contact['customer_id'], 'the import is now the first customer with that phone' );
+		$this->assertSame( 'Anna', $contact['first_name'] );
+		$this->assertNull( $this->contact_of( $b ), 'the second customer with the same phone gets no second contact' );
+
+		global $wpdb;
+		$before = (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . Contacts::table() );
+		$again  = CustomerSync::sync( null );
+		$this->assertSame( 0, $again['created'] );
+		$this->assertSame( $before, (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . Contacts::table() ) );
+	}
+}

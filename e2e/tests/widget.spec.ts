@@ -394,3 +394,41 @@ test( 'hostile settings: a number with letters is refused, markup in texts shows
 	expect( alerts ).toBe( 0 );
 	await visitor.close();
 } );
+
+test( 'the settings screen previews the real widget and saves', async ( {
+	page,
+} ) => {
+	settings( {} );
+	await page.goto( env.wpUrl + '/wp-login.php' );
+	await expect( page.locator( '#user_login' ) ).toBeFocused();
+	await page.locator( '#user_login' ).fill( env.adminUser );
+	await page.locator( '#user_pass' ).fill( env.adminPassword );
+	await page.locator( '#wp-submit' ).click();
+	await page.waitForURL( /wp-admin/ );
+	await page.goto(
+		env.wpUrl + '/wp-admin/admin.php?page=rondine#/chat-button'
+	);
+	const greeting = page.getByLabel( 'Greeting' );
+	await expect( greeting ).toHaveValue( 'Ciao! Come possiamo aiutarti?' );
+	await greeting.fill( 'Benvenuto in anteprima' );
+
+	const preview = page.frameLocator(
+		'[data-testid="rondine-chat-button-preview"]'
+	);
+	await preview.locator( '.rondine-chat-button' ).click();
+	await expect( preview.getByRole( 'dialog' ) ).toContainText(
+		'Benvenuto in anteprima'
+	);
+
+	await page.getByRole( 'button', { name: 'Save' } ).click();
+	await expect( page.getByText( 'Chat button saved.' ) ).toBeVisible();
+	const visitor = await page.context().browser()!.newPage();
+	await visitor.goto( env.wpUrl + '/' );
+	await chatButton( visitor ).click();
+	await expect( dialog( visitor ) ).toContainText( 'Benvenuto in anteprima' );
+	await page.screenshot( {
+		path: 'test-results/chat-button-screen.png',
+		fullPage: false,
+	} );
+	await visitor.close();
+} );

@@ -19,7 +19,8 @@ export default defineConfig( {
 	retries: 0,
 	timeout: 60_000,
 	expect: { timeout: 10_000 },
-	outputDir: './test-results',
+	// Per stack, so that runs against different environments never share (and delete) each other's artifacts.
+	outputDir: `${ env.env }/e2e-results`,
 	reporter: [
 		[ 'list' ],
 		[

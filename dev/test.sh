@@ -51,10 +51,14 @@ report() {
 	total_failed=$(( total_failed + failed ))
 	if [ "$failed" -gt 0 ] || [ $(( passed + failed )) -eq 0 ]; then
 		any_failed=1
-		if [ -s "$REPORTS/$suite.log" ]; then
+		local log="$REPORTS/$suite.log"
+		if [ -s "$REPORTS/$suite.failed.log" ]; then
+			log="$REPORTS/$suite.failed.log"
+		fi
+		if [ -s "$log" ]; then
 			{
-				printf -- '--- %s: last lines of %s\n' "$suite" "${REPORTS#"$RONDINE_ROOT"/}/$suite.log"
-				tail -n 40 "$REPORTS/$suite.log"
+				printf -- '--- %s: last lines of %s\n' "$suite" "${log#"$RONDINE_ROOT"/}"
+				tail -n 40 "$log"
 				printf -- '---\n'
 			} >&2
 		fi
@@ -81,6 +85,21 @@ run_counted() {
 		failed=1
 	fi
 	report "$suite" "$passed" "$failed" "$skipped"
+}
+
+# step <suite> <label> <command...>: one checked step of a suite, its output in the suite's log; a failing step's output
+# also goes to <suite>.failed.log, which is what gets shown.
+step() {
+	local suite="$1" label="$2"
+	shift 2
+	local output status
+	output="$( cd "$RONDINE_ROOT" && "$@" 2>&1 )"
+	status=$?
+	printf '### %s\n%s\n' "$label" "$output" >> "$REPORTS/$suite.log"
+	if [ "$status" -ne 0 ]; then
+		printf '### %s\n%s\n' "$label" "$output" >> "$REPORTS/$suite.failed.log"
+	fi
+	return "$status"
 }
 
 workspace_has_script() {
@@ -119,8 +138,9 @@ if wants build || wants e2e; then
 			passed=$(( passed + 1 ))
 		else
 			failed=$(( failed + 1 ))
-			cat "$BUILD_STATE/$workspace.log" >> "$REPORTS/build.log"
+			cat "$BUILD_STATE/$workspace.log" >> "$REPORTS/build.failed.log"
 		fi
+		cat "$BUILD_STATE/$workspace.log" >> "$REPORTS/build.log"
 	done
 	report build "$passed" "$failed"
 fi
@@ -131,13 +151,13 @@ if wants typecheck; then
 	passed=0 failed=0
 	for workspace in bridge-server admin-app widget e2e; do
 		if workspace_has_script "$workspace" typecheck; then
-			if ( cd "$RONDINE_ROOT" && npm run typecheck -w "$workspace" ) >> "$REPORTS/typecheck.log" 2>&1; then
+			if step typecheck "$workspace" npm run typecheck -w "$workspace"; then
 				passed=$(( passed + 1 ))
 			else
 				failed=$(( failed + 1 ))
 			fi
 		else
-			echo "$workspace has no typecheck script" >> "$REPORTS/typecheck.log"
+			echo "$workspace has no typecheck script" >> "$REPORTS/typecheck.failed.log"
 			failed=$(( failed + 1 ))
 		fi
 	done
@@ -148,7 +168,7 @@ if wants lint; then
 	passed=0 failed=0
 	for workspace in bridge-server admin-app widget e2e; do
 		if workspace_has_script "$workspace" lint; then
-			if ( cd "$RONDINE_ROOT" && npm run lint -w "$workspace" ) >> "$REPORTS/lint.log" 2>&1; then
+			if step lint "$workspace" npm run lint -w "$workspace"; then
 				passed=$(( passed + 1 ))
 			else
 				failed=$(( failed + 1 ))
@@ -156,7 +176,7 @@ if wants lint; then
 		fi
 	done
 	while IFS= read -r -d '' file; do
-		if php -l "$file" >> "$REPORTS/lint.log" 2>&1; then
+		if step lint "php -l ${file#"$RONDINE_ROOT"/}" php -l "$file"; then
 			passed=$(( passed + 1 ))
 		else
 			failed=$(( failed + 1 ))

@@ -816,7 +816,8 @@ final class Rondine_Dev_Shop_Generator {
 }
 
 /**
- * Removes what an earlier run generated: orders in every storage, the lookup tables, generated users and products.
+ * Removes what an earlier run generated: orders in every storage, the lookup tables, generated users and products,
+ * and the plugin's contacts made from them.
  */
 function rondine_dev_reset_shop(): void {
 	global $wpdb;
@@ -830,6 +831,12 @@ function rondine_dev_reset_shop(): void {
 	$wpdb->query( "DELETE t, tt FROM {$wpdb->terms} t JOIN {$wpdb->term_taxonomy} tt ON tt.term_id = t.term_id WHERE tt.taxonomy IN ('product_cat','product_type')" );
 	$wpdb->query( "DELETE um FROM {$wpdb->usermeta} um JOIN {$wpdb->usermeta} g ON g.user_id = um.user_id AND g.meta_key = '_rondine_dev' WHERE 1 = 1" );
 	$wpdb->query( "DELETE u FROM {$wpdb->users} u LEFT JOIN {$wpdb->usermeta} m ON m.user_id = u.ID WHERE m.umeta_id IS NULL AND u.user_login LIKE 'cliente%'" );
+	// The plugin's contacts were made from the generated customers; lists and tags keep no member that is gone.
+	foreach ( array( 'rondine_contacts', 'rondine_consent_log', 'rondine_contact_tags', 'rondine_list_members' ) as $table ) {
+		if ( $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', $p . $table ) ) ) {
+			$wpdb->query( "TRUNCATE TABLE {$p}{$table}" );
+		}
+	}
 	delete_option( 'rondine_dev_shop' );
 }
 

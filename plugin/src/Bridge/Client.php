@@ -80,7 +80,8 @@ final class Client {
 	 * @param string               $path   Path with query string, starting with /.
 	 * @param mixed                $body   Value to send as JSON, null for none.
 	 * @param array<string,string> $extra_headers Extra headers (e.g. Accept).
-	 * @return array{status:int,body:mixed,raw:string,content_type:string}
+	 * @return array{status:int,body:mixed,raw:string,content_type:string} `body` is decoded to arrays; `raw` is the
+	 *         answer as received (forward it with json_decode( raw ) to keep `{}` as an object).
 	 * @throws BridgeError On a network error or a status >= 400.
 	 */
 	public function request( string $method, string $path, $body = null, array $extra_headers = array() ): array {
@@ -89,7 +90,7 @@ final class Client {
 		$headers = array_merge(
 			array( 'Accept' => 'application/json' ),
 			$extra_headers,
-			Signer::headers( $this->site_id, $this->secret, $method, $path, $payload )
+			$this->unique_signature( $method, $path, $payload )
 		);
 		if ( '' !== $payload ) {
 			$headers['Content-Type'] = 'application/json';
@@ -133,6 +134,27 @@ final class Client {
 			'raw'          => $raw,
 			'content_type' => $content_type,
 		);
+	}
+
+	/**
+	 * Signature headers that no other request of this site has used: the bridge refuses a signature it has seen, and
+	 * identical requests in the same second sign identically, so a taken timestamp moves on by a second (the bridge
+	 * accepts 300 s either way).
+	 *
+	 * @param string $method  Method.
+	 * @param string $path    Path.
+	 * @param string $payload Body.
+	 * @return array<string,string>
+	 */
+	private function unique_signature( string $method, string $path, string $payload ): array {
+		$now = time();
+		for ( $offset = 0; $offset < 60; $offset++ ) {
+			$headers = Signer::headers( $this->site_id, $this->secret, $method, $path, $payload, $now + $offset );
+			if ( SignatureLedger::add( 'used', $headers[ Signer::HEADER_SIGNATURE ] ) ) {
+				return $headers;
+			}
+		}
+		return $headers;
 	}
 
 	/**

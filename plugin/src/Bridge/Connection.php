@@ -106,7 +106,8 @@ final class Connection {
 		return array(
 			'rest_url'        => rest_url(),
 			'name'            => wp_specialchars_decode( get_bloginfo( 'name' ), ENT_QUOTES ),
-			'default_country' => Settings::default_country(),
+			// The bridge needs a country; the plugin sends numbers already in E.164, so it seldom matters.
+			'default_country' => '' !== Settings::default_country() ? Settings::default_country() : 'US',
 			'timezone'        => Settings::timezone(),
 			'plugin_version'  => defined( 'RONDINE_VERSION' ) ? RONDINE_VERSION : '',
 		);

@@ -10,8 +10,7 @@ namespace Rondine\Bridge;
 /**
  * Verifies the signature of a bridge → site request (docs/ARCHITECTURE.md, "Signing"): known site id, timestamp
  * within 300 s of our clock, HMAC over METHOD, REST route, timestamp and body hash, compared in constant time, and
- * each signature accepted once (a replay guard in the options table with transient naming, so WordPress's own
- * expired-transient cleanup removes old entries, and an INSERT IGNORE so two concurrent replays cannot both pass).
+ * each signature accepted once (SignatureLedger: two concurrent replays cannot both pass).
  */
 final class RequestVerifier {
 
@@ -40,31 +39,9 @@ final class RequestVerifier {
 		if ( ! preg_match( '/^[0-9a-f]{64}$/', $signature ) || ! Signer::verify( $connection['secret_bytes'], $request->get_method(), $request->get_route(), (int) $timestamp, $request->get_body(), $signature ) ) {
 			return self::refuse( 'rondine_signature_invalid', 'The signature does not match.' );
 		}
-		if ( ! self::remember( $signature ) ) {
+		if ( ! SignatureLedger::add( 'seen', $signature ) ) {
 			return self::refuse( 'rondine_signature_replayed', 'This signed request was already received.' );
 		}
-		return true;
-	}
-
-	/**
-	 * Records a signature; false when it was already there (and not expired).
-	 *
-	 * @param string $signature Hex signature.
-	 */
-	private static function remember( string $signature ): bool {
-		global $wpdb;
-		$name    = 'rondine_sig_' . substr( $signature, 0, 40 );
-		$expires = time() + 2 * self::WINDOW;
-		$timeout = $wpdb->get_var( $wpdb->prepare( "SELECT option_value FROM {$wpdb->options} WHERE option_name = %s", '_transient_timeout_' . $name ) );
-		if ( null !== $timeout && (int) $timeout < time() ) {
-			// An expired entry cannot be a replay inside the window (the timestamp check refuses it first); drop it.
-			$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->options} WHERE option_name IN (%s, %s)", '_transient_' . $name, '_transient_timeout_' . $name ) );
-		}
-		$inserted = $wpdb->query( $wpdb->prepare( "INSERT IGNORE INTO {$wpdb->options} (option_name, option_value, autoload) VALUES (%s, %s, 'off')", '_transient_' . $name, '1' ) );
-		if ( 1 !== (int) $inserted ) {
-			return false;
-		}
-		$wpdb->query( $wpdb->prepare( "INSERT INTO {$wpdb->options} (option_name, option_value, autoload) VALUES (%s, %s, 'off') ON DUPLICATE KEY UPDATE option_value = VALUES(option_value)", '_transient_timeout_' . $name, (string) $expires ) );
 		return true;
 	}
 

@@ -293,10 +293,11 @@ final class CampaignsController extends Controller {
 				return new \WP_Error( 'rondine_bridge_error', __( 'The bridge answered without the campaign.', 'rondine' ), array( 'status' => 502 ) );
 			}
 			$campaign = $original['campaign'] ?? $original;
-			$copy     = array_diff_key(
-				$campaign,
-				array_flip( array( 'id', 'state', 'status', 'created_at', 'updated_at', 'started_at', 'finished_at', 'stats', 'audience_size', 'start_at', 'scheduled_at', 'parent_id', 'counters' ) )
-			);
+			// What the bridge accepts for a campaign: a copy is a draft, so no start time.
+			$copy = array_intersect_key( $campaign, array_flip( array( 'name', 'audience', 'template', 'options' ) ) );
+			if ( empty( $copy['options'] ) ) {
+				unset( $copy['options'] ); // `{}` decoded to an empty array would be sent as `[]`.
+			}
 			/* translators: %s: campaign name. */
 			$copy['name'] = sprintf( __( '%s (copy)', 'rondine' ), (string) ( $campaign['name'] ?? '' ) );
 			$id           = wp_generate_uuid4();
@@ -304,7 +305,7 @@ final class CampaignsController extends Controller {
 		} catch ( BridgeError $error ) {
 			return $error->to_wp_error();
 		}
-		return new \WP_REST_Response( $answer['body'], 201 );
+		return new \WP_REST_Response( json_decode( $answer['raw'] ), 201 );
 	}
 
 	/**
@@ -348,14 +349,17 @@ final class CampaignsController extends Controller {
 			return new \WP_Error( 'rondine_invalid_campaign', __( 'Send the campaign as a JSON object.', 'rondine' ), array( 'status' => 400 ) );
 		}
 		if ( isset( $body['audience'] ) ) {
+			// Lists and segments must exist here; other keys (e.g. the bridge's own retry reference) pass as they are.
 			try {
-				$audience         = Audience::validate( $body['audience'] );
-				$body['audience'] = array(
-					'segments' => $audience['segments'],
-					'lists'    => $audience['lists'],
-				);
+				$audience = Audience::validate( is_array( $body['audience'] ) ? array_intersect_key( $body['audience'], array_flip( array( 'segments', 'lists' ) ) ) : $body['audience'] );
 			} catch ( \InvalidArgumentException $invalid ) {
 				return new \WP_Error( 'rondine_invalid_audience', $invalid->getMessage(), array( 'status' => 400 ) );
+			}
+			if ( isset( $body['audience']['segments'] ) ) {
+				$body['audience']['segments'] = $audience['segments'];
+			}
+			if ( isset( $body['audience']['lists'] ) ) {
+				$body['audience']['lists'] = $audience['lists'];
 			}
 		}
 		return $body;

@@ -55,7 +55,9 @@ abstract class Controller extends \WP_REST_Controller {
 		} catch ( BridgeError $error ) {
 			return $error->to_wp_error();
 		}
-		return new \WP_REST_Response( $answer['body'], $answer['status'] );
+		// Decoded to objects, not arrays, so that an empty JSON object stays `{}` for the admin app.
+		$data = '' === $answer['raw'] || null === $answer['body'] ? null : json_decode( $answer['raw'] );
+		return new \WP_REST_Response( $data, $answer['status'] );
 	}
 
 	/**

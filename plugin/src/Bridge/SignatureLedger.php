@@ -1,0 +1,75 @@
+<?php
+/**
+ * Signatures seen or used recently.
+ *
+ * @package Rondine
+ */
+
+namespace Rondine\Bridge;
+
+/**
+ * A set of signatures kept for ten minutes, shared by every PHP process of the site through the options table
+ * (transient naming, so WordPress's expired-transient cleanup also removes them). Adding is an INSERT IGNORE on the
+ * unique option name, so two processes can never both add the same signature.
+ *
+ * Used both ways: the replay guard of requests from the bridge ("seen"), and the outgoing side ("used"), because the
+ * bridge refuses a signature it has already seen and two identical requests in the same second (the admin app
+ * loading the same campaign twice) would otherwise sign identically.
+ */
+final class SignatureLedger {
+
+	public const TTL = 600;
+
+	/**
+	 * Adds a signature; false when it is already there and not expired.
+	 *
+	 * @param string $kind      `seen` or `used`.
+	 * @param string $signature Hex signature.
+	 */
+	public static function add( string $kind, string $signature ): bool {
+		global $wpdb;
+		$name = 'rondine_' . $kind . '_' . substr( $signature, 0, 32 );
+		$now  = time();
+		if ( 0 === wp_rand( 0, 49 ) ) {
+			self::prune( $kind );
+		}
+		$inserted = (int) $wpdb->query( $wpdb->prepare( "INSERT IGNORE INTO {$wpdb->options} (option_name, option_value, autoload) VALUES (%s, %s, 'off')", '_transient_' . $name, (string) $now ) );
+		if ( 1 !== $inserted ) {
+			$since = (int) $wpdb->get_var( $wpdb->prepare( "SELECT option_value FROM {$wpdb->options} WHERE option_name = %s", '_transient_' . $name ) );
+			if ( $since > $now - self::TTL ) {
+				return false;
+			}
+			// An old entry: the timestamp window makes it harmless, take it over atomically.
+			$taken = (int) $wpdb->query( $wpdb->prepare( "UPDATE {$wpdb->options} SET option_value = %s WHERE option_name = %s AND option_value = %s", (string) $now, '_transient_' . $name, (string) $since ) );
+			if ( 1 !== $taken ) {
+				return false;
+			}
+		}
+		$wpdb->query( $wpdb->prepare( "INSERT INTO {$wpdb->options} (option_name, option_value, autoload) VALUES (%s, %s, 'off') ON DUPLICATE KEY UPDATE option_value = VALUES(option_value)", '_transient_timeout_' . $name, (string) ( $now + self::TTL ) ) );
+		return true;
+	}
+
+	/**
+	 * Removes expired entries of a kind.
+	 *
+	 * @param string $kind `seen` or `used`.
+	 */
+	public static function prune( string $kind ): void {
+		global $wpdb;
+		$names = $wpdb->get_col(
+			$wpdb->prepare(
+				"SELECT SUBSTRING(option_name, 20) FROM {$wpdb->options} WHERE option_name LIKE %s AND option_value < %d LIMIT 1000",
+				$wpdb->esc_like( '_transient_timeout_rondine_' . $kind . '_' ) . '%',
+				time()
+			)
+		);
+		foreach ( array_chunk( $names, 200 ) as $chunk ) {
+			$list = array();
+			foreach ( $chunk as $name ) {
+				$list[] = '_transient_' . $name;
+				$list[] = '_transient_timeout_' . $name;
+			}
+			$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->options} WHERE option_name IN (" . implode( ',', array_fill( 0, count( $list ), '%s' ) ) . ')', $list ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		}
+	}
+}

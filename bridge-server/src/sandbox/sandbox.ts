@@ -24,7 +24,7 @@ import {
 import { TokenBucket, pairRateAdmit } from './limits.js';
 import { errors, statusError, type MetaErrorAnswer } from './meta-errors.js';
 import { defaultTemplates, templateShape } from './templates.js';
-import { newWamid } from './wamid.js';
+import { newWamid, nextMessageNumber, wamidOf } from './wamid.js';
 import {
 	changePayload,
 	WebhookSender,
@@ -74,6 +74,8 @@ interface Account extends WebhookTarget {
 	countryCode: string;
 	bucket: TokenBucket;
 	stats: AccountStats;
+	/** What each recipient (by wa_id) got from this number. */
+	phones: Map< string, PhoneRecord >;
 	currentSecond: number;
 	currentSecondCount: number;
 }
@@ -85,7 +87,8 @@ interface PhoneRecord {
 	/** `biz_opaque_callback_data` of the first message, and counts of every one when there were several. */
 	firstCallback: string | null;
 	callbacks: Map< string, number > | null;
-	lastWamid: string;
+	/** Number of the last message sent to this phone (its wamid is derived from it), 0 for none. */
+	lastMessage: number;
 	/** Pair rate: theoretical arrival time of the next message. */
 	tat: number;
 	/** Last inbound message, for the 24 h customer-service window. */
@@ -168,8 +171,6 @@ export class Sandbox {
 	private readonly accounts = new Map< string, Account >();
 
 	private readonly templates = new Map< string, MessageTemplate[] >();
-
-	private readonly phones = new Map< string, PhoneRecord >();
 
 	private notOnWhatsApp = new Set< string >();
 
@@ -273,6 +274,7 @@ export class Sandbox {
 				qualityRating: input.qualityRating ?? 'GREEN',
 				bucket: new TokenBucket( throughput, capacity, now ),
 				stats: emptyStats(),
+				phones: new Map(),
 				currentSecond: 0,
 				currentSecondCount: 0,
 			} );
@@ -385,8 +387,7 @@ export class Sandbox {
 		if ( ! account.bucket.tryTake( now ) ) {
 			return this.refuse( account, errors.throughput() );
 		}
-		const key = `${ account.phoneNumberId }|${ checked.waId }`;
-		let record = this.phones.get( key );
+		let record = account.phones.get( checked.waId );
 		if (
 			checked.category === null &&
 			( ! record || now - record.lastInboundAt > DAY_MS )
@@ -402,7 +403,8 @@ export class Sandbox {
 		if ( tat === null ) {
 			return this.refuse( account, errors.pairRate() );
 		}
-		const wamid = newWamid( checked.waId );
+		const messageNumber = nextMessageNumber();
+		const wamid = wamidOf( checked.waId, messageNumber );
 		const callback =
 			typeof body.biz_opaque_callback_data === 'string'
 				? body.biz_opaque_callback_data
@@ -412,14 +414,14 @@ export class Sandbox {
 				count: 0,
 				firstCallback: null,
 				callbacks: null,
-				lastWamid: '',
+				lastMessage: 0,
 				tat: 0,
 				lastInboundAt: -Infinity,
 			};
-			this.phones.set( key, record );
+			account.phones.set( checked.waId, record );
 		}
 		this.recordReceived( record, callback );
-		record.lastWamid = wamid;
+		record.lastMessage = messageNumber;
 		record.tat = tat;
 		this.countAccepted( account, now );
 		this.scheduleStatuses(
@@ -649,7 +651,7 @@ export class Sandbox {
 			if ( versionNumber( version ) < 24 ) {
 				// Conversation objects are gone from v24 on.
 				billed.conversation = {
-					id: randomBytes( 16 ).toString( 'hex' ),
+					id: conversationId(),
 					expiration_timestamp: String(
 						Math.floor( ( now + DAY_MS ) / 1000 )
 					),
@@ -725,8 +727,7 @@ export class Sandbox {
 		}
 		const now = this.now();
 		const timestamp = Math.floor( now / 1000 );
-		const key = `${ account.phoneNumberId }|${ from }`;
-		const record = this.phones.get( key );
+		const record = account.phones.get( from );
 		const metadata = {
 			display_phone_number: phoneDigits( account.displayPhoneNumber ),
 			phone_number_id: account.phoneNumberId,
@@ -759,7 +760,9 @@ export class Sandbox {
 		}
 		const contextId =
 			input.contextWamid === undefined
-				? record?.lastWamid || null
+				? record && record.lastMessage > 0
+					? wamidOf( from, record.lastMessage )
+					: null
 				: input.contextWamid;
 		if ( input.kind !== 'text' && ! contextId ) {
 			throw new SandboxError(
@@ -802,11 +805,11 @@ export class Sandbox {
 		if ( record ) {
 			record.lastInboundAt = now;
 		} else {
-			this.phones.set( key, {
+			account.phones.set( from, {
 				count: 0,
 				firstCallback: null,
 				callbacks: null,
-				lastWamid: '',
+				lastMessage: 0,
 				tat: 0,
 				lastInboundAt: now,
 			} );
@@ -976,14 +979,12 @@ export class Sandbox {
 		let count = 0;
 		let lastWamid: string | null = null;
 		for ( const account of this.accounts.values() ) {
-			const record = this.phones.get(
-				`${ account.phoneNumberId }|${ digits }`
-			);
+			const record = account.phones.get( digits );
 			if ( ! record || record.count === 0 ) {
 				continue;
 			}
 			count += record.count;
-			lastWamid = record.lastWamid;
+			lastWamid = wamidOf( digits, record.lastMessage );
 			if ( record.callbacks ) {
 				for ( const [ data, n ] of record.callbacks ) {
 					callbacks[ data ] = ( callbacks[ data ] ?? 0 ) + n;
@@ -1019,7 +1020,12 @@ export class Sandbox {
 			callback: string;
 			count: number;
 		} > = [];
-		for ( const [ key, record ] of this.phones ) {
+		const records = function* ( accounts: Iterable< Account > ) {
+			for ( const account of accounts ) {
+				yield* account.phones;
+			}
+		};
+		for ( const [ phone, record ] of records( this.accounts.values() ) ) {
 			const entries: Array< [ string, number ] > = record.callbacks
 				? [ ...record.callbacks ]
 				: record.count > 0
@@ -1035,7 +1041,7 @@ export class Sandbox {
 					duplicates++;
 					if ( examples.length < 20 ) {
 						examples.push( {
-							phone: key.split( '|' )[ 1 ] ?? '',
+							phone,
 							callback,
 							count: n,
 						} );
@@ -1075,7 +1081,10 @@ export class Sandbox {
 		return {
 			accepted,
 			errors: errorsByCode,
-			phones: this.phones.size,
+			phones: [ ...this.accounts.values() ].reduce(
+				( n, account ) => n + account.phones.size,
+				0
+			),
 			webhooks: this.webhooks.snapshot(),
 			accounts,
 		};
@@ -1083,8 +1092,8 @@ export class Sandbox {
 
 	/** Forget what phones received and the counters; accounts, templates and configuration stay. */
 	reset(): void {
-		this.phones.clear();
 		for ( const account of this.accounts.values() ) {
+			account.phones.clear();
 			account.stats = emptyStats();
 			account.currentSecondCount = 0;
 		}
@@ -1122,6 +1131,17 @@ export class Sandbox {
 		this.notOnWhatsApp = new Set( this.configValue.notOnWhatsApp );
 		this.optedOut = new Set( this.configValue.optedOut );
 	}
+}
+
+const CONVERSATION_PREFIX = randomBytes( 8 ).toString( 'hex' );
+let conversations = 0;
+
+/** A 32-hex-digit conversation id like Meta's, unique in this process, without reading the entropy pool per message. */
+function conversationId(): string {
+	conversations++;
+	return (
+		CONVERSATION_PREFIX + conversations.toString( 16 ).padStart( 16, '0' )
+	);
 }
 
 function encodeCursor( offset: number ): string {

@@ -5,18 +5,25 @@ import { randomBytes } from 'node:crypto';
 
 // Meta's wamids are base64 of a small binary record: 0x1c 0x18, the recipient's wa_id with its length, a fixed
 // marker, then an 18-20 character upper-case hex id. Ours have the same layout, so they look and sort the same.
+// A wamid is a function of the recipient and a per-process message number, so the emulator keeps only the number.
 const PROCESS_PART = randomBytes( 4 ).toString( 'hex' ).toUpperCase();
 let counter = 0;
 
+/** The number of a new message, unique in this process. */
+export function nextMessageNumber(): number {
+	counter++;
+	return counter;
+}
+
 /**
- * A new, unique message id for a message to `waId`.
+ * The wamid of message number `n` to `waId`.
  *
  * @param waId The recipient's WhatsApp id (digits).
+ * @param n    From nextMessageNumber().
  */
-export function newWamid( waId: string ): string {
-	counter = ( counter + 1 ) % 0x1_0000_0000;
+export function wamidOf( waId: string, n: number ): string {
 	const id =
-		PROCESS_PART + counter.toString( 16 ).toUpperCase().padStart( 12, '0' );
+		PROCESS_PART + n.toString( 16 ).toUpperCase().padStart( 12, '0' );
 	const phone = Buffer.from( waId, 'ascii' );
 	const record = Buffer.concat( [
 		Buffer.from( [ 0x1c, 0x18, phone.length ] ),
@@ -26,4 +33,13 @@ export function newWamid( waId: string ): string {
 		Buffer.from( [ 0x00 ] ),
 	] );
 	return 'wamid.' + record.toString( 'base64' );
+}
+
+/**
+ * A new, unique message id for a message to `waId`.
+ *
+ * @param waId The recipient's WhatsApp id (digits).
+ */
+export function newWamid( waId: string ): string {
+	return wamidOf( waId, nextMessageNumber() );
 }

@@ -226,9 +226,11 @@ final class Rondine_Dev_Shop_Generator {
 			case 'DE':
 				return '1' . self::pick( array( '51', '52', '57', '60', '62', '70', '71', '72', '75', '76', '79' ) ) . self::digits( 8 );
 			case 'FR':
-				return self::pick( array( '6', '7' ) ) . (string) mt_rand( 1, 9 ) . self::digits( 7 );
+				// Mobile ranges in use: 60-62, 64-68, 73-79 (63x and 69x are only partly allocated).
+				return self::pick( array( '60', '61', '62', '64', '65', '66', '67', '68', '73', '74', '75', '76', '77', '78', '79' ) ) . self::digits( 7 );
 			case 'ES':
-				return self::pick( array( '6', '7' ) ) . (string) mt_rand( 1, 9 ) . self::digits( 7 );
+				// 6xx, and 71-74 (75+ are not allocated).
+				return self::pick( array( '60', '61', '62', '63', '64', '65', '66', '67', '68', '69', '71', '72', '73', '74' ) ) . self::digits( 7 );
 			case 'GB':
 				return '7' . self::pick( array( '4', '5', '7', '8', '9' ) ) . (string) mt_rand( 0, 9 ) . self::digits( 7 );
 			default:

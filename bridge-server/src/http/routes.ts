@@ -10,49 +10,31 @@ import type { AppDeps } from '../app.js';
 import type { CampaignInput } from '../campaigns/campaign-service.js';
 import { TemplateCatalog } from '../campaigns/templates.js';
 import { WhatsAppApiError } from '../dispatch/messenger.js';
-import type { CampaignState, Recipient, RecipientState } from '../storage/schema.js';
+import type { CampaignState } from '../storage/schema.js';
 import { isTier, TIER_LIMITS, usesSandbox } from '../tenants/tenants.js';
+import { statsRoutes } from '../stats/index.js';
 import { ApiError } from './errors.js';
 import {
 	campaignInputSchema,
 	campaignSchema,
 	errorResponses,
 	idParams,
-	recipientSchema,
-	statsSchema,
 } from './schemas.js';
 
-const iso = ( ms: number | null ) => ( ms === null ? null : new Date( ms ).toISOString() );
+const CAMPAIGN_STATES = [
+	'draft',
+	'scheduled',
+	'running',
+	'paused',
+	'completed',
+	'cancelled',
+	'failed',
+];
 
-function recipientView( r: Recipient ) {
-	return {
-		id: r.id,
-		contact_id: r.contact_id,
-		phone: r.phone,
-		state: r.state,
-		attempts: r.attempts,
-		next_attempt_at: r.state === 'pending' || r.state === 'retry' ? iso( r.next_attempt_at ) : null,
-		error_code: r.error_code,
-		error_reason: r.error_reason,
-		retryable: r.retryable === null ? null : r.retryable === 1,
-		wamid: r.wamid,
-		message_status: r.message_status,
-		sent_at: iso( r.sent_at ),
-		updated_at: iso( r.updated_at ) as string,
-	};
-}
-
-function csvCell( value: unknown ): string {
-	const text = value === null || value === undefined ? '' : String( value );
-	// Quote always; a leading = + - @ is neutralised so a spreadsheet never runs it as a formula.
-	const safe = /^[=+\-@\t\r]/.test( text ) ? `'${ text }` : text;
-	return `"${ safe.replace( /"/g, '""' ) }"`;
-}
-
-const CAMPAIGN_STATES = [ 'draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled', 'failed' ];
-const RECIPIENT_STATES = [ 'pending', 'sending', 'completed', 'retry', 'failed', 'unknown' ];
-
-export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async ( api, { deps } ) => {
+export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
+	api,
+	{ deps }
+) => {
 	const { campaigns, accounts, storage, clock, box } = deps;
 	const db = storage.db;
 	const catalog = new TemplateCatalog( db, deps.directory, accounts, clock );
@@ -62,7 +44,8 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async ( api, {
 		'/status',
 		{
 			schema: {
-				summary: 'The tenant, its WhatsApp number, quality, tier, daily limit use and throughput',
+				summary:
+					'The tenant, its WhatsApp number, quality, tier, daily limit use and throughput',
 				security,
 				response: {
 					200: {
@@ -73,21 +56,32 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async ( api, {
 								properties: {
 									id: { type: 'string' },
 									name: { type: 'string' },
-									site_rest_url: { type: [ 'string', 'null' ] },
-									default_country: { type: [ 'string', 'null' ] },
+									site_rest_url: {
+										type: [ 'string', 'null' ],
+									},
+									default_country: {
+										type: [ 'string', 'null' ],
+									},
 									timezone: { type: [ 'string', 'null' ] },
 								},
 							},
 							whatsapp: {
 								type: 'object',
 								properties: {
-									mode: { type: 'string', enum: [ 'sandbox', 'live' ] },
+									mode: {
+										type: 'string',
+										enum: [ 'sandbox', 'live' ],
+									},
 									phone_number_id: { type: 'string' },
-									display_phone_number: { type: [ 'string', 'null' ] },
+									display_phone_number: {
+										type: [ 'string', 'null' ],
+									},
 									quality: { type: 'string' },
 									messaging_limit_tier: { type: 'string' },
 									throughput_mps: { type: 'integer' },
-									halted_reason: { type: [ 'string', 'null' ] },
+									halted_reason: {
+										type: [ 'string', 'null' ],
+									},
 								},
 							},
 							daily_limit: {
@@ -137,7 +131,9 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async ( api, {
 		}
 	);
 
-	api.put< { Body: { rest_url: string; default_country: string; timezone: string } } >(
+	api.put< {
+		Body: { rest_url: string; default_country: string; timezone: string };
+	} >(
 		'/site',
 		{
 			schema: {
@@ -148,9 +144,20 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async ( api, {
 					additionalProperties: false,
 					required: [ 'rest_url', 'default_country', 'timezone' ],
 					properties: {
-						rest_url: { type: 'string', pattern: '^https?://', maxLength: 2000 },
-						default_country: { type: 'string', pattern: '^[A-Z]{2}$' },
-						timezone: { type: 'string', minLength: 1, maxLength: 64 },
+						rest_url: {
+							type: 'string',
+							pattern: '^https?://',
+							maxLength: 2000,
+						},
+						default_country: {
+							type: 'string',
+							pattern: '^[A-Z]{2}$',
+						},
+						timezone: {
+							type: 'string',
+							minLength: 1,
+							maxLength: 64,
+						},
 						// Sent by the plugin (docs/ARCHITECTURE.md, PUT /v1/site body); informational.
 						name: { type: 'string', maxLength: 200 },
 						plugin_version: { type: 'string', maxLength: 50 },
@@ -170,16 +177,31 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async ( api, {
 			},
 		},
 		async ( request ) => {
-			const { rest_url: restUrl, default_country: country, timezone } = request.body;
+			const {
+				rest_url: restUrl,
+				default_country: country,
+				timezone,
+			} = request.body;
 			try {
 				new Intl.DateTimeFormat( 'en', { timeZone: timezone } );
 			} catch {
-				throw new ApiError( 422, 'invalid_timezone', `"${ timezone }" is not a known time zone.` );
+				throw new ApiError(
+					422,
+					'invalid_timezone',
+					`"${ timezone }" is not a known time zone.`
+				);
 			}
-			const normalised = restUrl.endsWith( '/' ) ? restUrl : `${ restUrl }/`;
+			const normalised = restUrl.endsWith( '/' )
+				? restUrl
+				: `${ restUrl }/`;
 			await db
 				.updateTable( 'tenants' )
-				.set( { site_rest_url: normalised, default_country: country, timezone, updated_at: clock.now() } )
+				.set( {
+					site_rest_url: normalised,
+					default_country: country,
+					timezone,
+					updated_at: clock.now(),
+				} )
 				.where( 'id', '=', request.tenant.id )
 				.execute();
 			return { rest_url: normalised, default_country: country, timezone };
@@ -187,23 +209,50 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async ( api, {
 	);
 
 	api.put< {
-		Body: { phone_number_id: string; waba_id: string; access_token: string; app_secret: string; verify_token?: string };
+		Body: {
+			phone_number_id: string;
+			waba_id: string;
+			access_token: string;
+			app_secret: string;
+			verify_token?: string;
+		};
 	} >(
 		'/whatsapp',
 		{
 			schema: {
-				summary: 'WhatsApp Cloud API credentials, checked against the Cloud API before they are saved',
+				summary:
+					'WhatsApp Cloud API credentials, checked against the Cloud API before they are saved',
 				security,
 				body: {
 					type: 'object',
 					additionalProperties: false,
-					required: [ 'phone_number_id', 'waba_id', 'access_token', 'app_secret' ],
+					required: [
+						'phone_number_id',
+						'waba_id',
+						'access_token',
+						'app_secret',
+					],
 					properties: {
-						phone_number_id: { type: 'string', pattern: '^[0-9]{1,30}$' },
+						phone_number_id: {
+							type: 'string',
+							pattern: '^[0-9]{1,30}$',
+						},
 						waba_id: { type: 'string', pattern: '^[0-9]{1,30}$' },
-						access_token: { type: 'string', minLength: 10, maxLength: 1000 },
-						app_secret: { type: 'string', minLength: 8, maxLength: 200 },
-						verify_token: { type: 'string', minLength: 8, maxLength: 200 },
+						access_token: {
+							type: 'string',
+							minLength: 10,
+							maxLength: 1000,
+						},
+						app_secret: {
+							type: 'string',
+							minLength: 8,
+							maxLength: 200,
+						},
+						verify_token: {
+							type: 'string',
+							minLength: 8,
+							maxLength: 200,
+						},
 					},
 				},
 				response: {
@@ -211,7 +260,9 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async ( api, {
 						type: 'object',
 						properties: {
 							phone_number_id: { type: 'string' },
-							display_phone_number: { type: [ 'string', 'null' ] },
+							display_phone_number: {
+								type: [ 'string', 'null' ],
+							},
 							quality: { type: 'string' },
 							messaging_limit_tier: { type: 'string' },
 							throughput_mps: { type: 'integer' },
@@ -233,14 +284,19 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async ( api, {
 				info = await deps.directory.phoneNumberInfo( account );
 				await deps.directory.listTemplates( account );
 			} catch ( error ) {
-				const detail = error instanceof WhatsAppApiError ? error.message : 'no answer from the Cloud API';
+				const detail =
+					error instanceof WhatsAppApiError
+						? error.message
+						: 'no answer from the Cloud API';
 				throw new ApiError(
 					422,
 					'whatsapp_credentials_rejected',
 					`The Cloud API did not accept these credentials (${ detail }); nothing was saved.`
 				);
 			}
-			const tier = isTier( info.messagingLimitTier ) ? info.messagingLimitTier : request.tenant.messaging_limit_tier;
+			const tier = isTier( info.messagingLimitTier )
+				? info.messagingLimitTier
+				: request.tenant.messaging_limit_tier;
 			const values = {
 				phone_number_id: body.phone_number_id,
 				waba_id: body.waba_id,
@@ -254,7 +310,11 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async ( api, {
 				halted_reason: null,
 				updated_at: clock.now(),
 			};
-			await db.updateTable( 'tenants' ).set( values ).where( 'id', '=', request.tenant.id ).execute();
+			await db
+				.updateTable( 'tenants' )
+				.set( values )
+				.where( 'id', '=', request.tenant.id )
+				.execute();
 			await catalog.forget( request.tenant.id );
 			return {
 				phone_number_id: values.phone_number_id,
@@ -270,9 +330,13 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async ( api, {
 		'/templates',
 		{
 			schema: {
-				summary: 'Message templates of the WhatsApp account; only APPROVED ones are sendable',
+				summary:
+					'Message templates of the WhatsApp account; only APPROVED ones are sendable',
 				security,
-				querystring: { type: 'object', properties: { refresh: { type: 'boolean' } } },
+				querystring: {
+					type: 'object',
+					properties: { refresh: { type: 'boolean' } },
+				},
 				response: {
 					200: {
 						type: 'object',
@@ -289,7 +353,10 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async ( api, {
 										sendable: { type: 'boolean' },
 										components: {
 											type: 'array',
-											items: { type: 'object', additionalProperties: true },
+											items: {
+												type: 'object',
+												additionalProperties: true,
+											},
 										},
 									},
 								},
@@ -303,8 +370,16 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async ( api, {
 		},
 		async ( request ) => {
 			try {
-				const templates = await catalog.list( request.tenant, request.query.refresh === true );
-				return { templates: templates.map( ( t ) => ( { ...t, sendable: t.status === 'APPROVED' } ) ) };
+				const templates = await catalog.list(
+					request.tenant,
+					request.query.refresh === true
+				);
+				return {
+					templates: templates.map( ( t ) => ( {
+						...t,
+						sendable: t.status === 'APPROVED',
+					} ) ),
+				};
 			} catch ( error ) {
 				throw new ApiError(
 					502,
@@ -315,80 +390,136 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async ( api, {
 		}
 	);
 
-	api.get< { Querystring: { state?: CampaignState; limit: number; offset: number } } >(
+	api.get< {
+		Querystring: { state?: CampaignState; limit: number; offset: number };
+	} >(
 		'/campaigns',
 		{
 			schema: {
-				summary: 'Campaigns with their states and counters, newest first',
+				summary:
+					'Campaigns with their states and counters, newest first',
 				security,
 				querystring: {
 					type: 'object',
 					additionalProperties: false,
 					properties: {
 						state: { type: 'string', enum: CAMPAIGN_STATES },
-						limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+						limit: {
+							type: 'integer',
+							minimum: 1,
+							maximum: 200,
+							default: 50,
+						},
 						offset: { type: 'integer', minimum: 0, default: 0 },
 					},
 				},
 				response: {
-					200: { type: 'object', properties: { campaigns: { type: 'array', items: campaignSchema } } },
+					200: {
+						type: 'object',
+						properties: {
+							campaigns: { type: 'array', items: campaignSchema },
+						},
+					},
 					...errorResponses,
 				},
 			},
 		},
 		async ( request ) => ( {
-			campaigns: await campaigns.list( request.tenant.id, request.query.state, request.query.limit, request.query.offset ),
+			campaigns: await campaigns.list(
+				request.tenant.id,
+				request.query.state,
+				request.query.limit,
+				request.query.offset
+			),
 		} )
 	);
 
 	api.get< { Params: { id: string } } >(
 		'/campaigns/:id',
-		{ schema: { summary: 'One campaign', security, params: idParams, response: { 200: campaignSchema, ...errorResponses } } },
-		async ( request ) => campaigns.view( request.tenant.id, request.params.id )
+		{
+			schema: {
+				summary: 'One campaign',
+				security,
+				params: idParams,
+				response: { 200: campaignSchema, ...errorResponses },
+			},
+		},
+		async ( request ) =>
+			campaigns.view( request.tenant.id, request.params.id )
 	);
 
 	api.put< { Params: { id: string }; Body: CampaignInput } >(
 		'/campaigns/:id',
 		{
 			schema: {
-				summary: 'Create a campaign (as a draft) or edit it while draft or scheduled',
+				summary:
+					'Create a campaign (as a draft) or edit it while draft or scheduled',
 				security,
 				params: idParams,
 				body: campaignInputSchema,
-				response: { 200: campaignSchema, 201: campaignSchema, ...errorResponses },
+				response: {
+					200: campaignSchema,
+					201: campaignSchema,
+					...errorResponses,
+				},
 			},
 		},
 		async ( request, reply ) => {
-			const { view, created } = await campaigns.put( request.tenant, request.params.id, request.body );
+			const { view, created } = await campaigns.put(
+				request.tenant,
+				request.params.id,
+				request.body
+			);
 			return reply.status( created ? 201 : 200 ).send( view );
 		}
 	);
 
 	api.delete< { Params: { id: string } } >(
 		'/campaigns/:id',
-		{ schema: { summary: 'Delete a draft or scheduled campaign', security, params: idParams, response: { 204: { type: 'null' }, ...errorResponses } } },
+		{
+			schema: {
+				summary: 'Delete a draft or scheduled campaign',
+				security,
+				params: idParams,
+				response: { 204: { type: 'null' }, ...errorResponses },
+			},
+		},
 		async ( request, reply ) => {
 			await campaigns.remove( request.tenant, request.params.id );
 			return reply.status( 204 ).send();
 		}
 	);
 
-	api.post< { Params: { id: string }; Body: { start_at?: string | null } | undefined } >(
+	api.post< {
+		Params: { id: string };
+		Body: { start_at?: string | null } | undefined;
+	} >(
 		'/campaigns/:id/schedule',
 		{
 			schema: {
-				summary: 'Schedule at start_at (or the saved start time, or now)',
+				summary:
+					'Schedule at start_at (or the saved start time, or now)',
 				security,
 				params: idParams,
 				body: {
 					type: [ 'object', 'null' ],
 					additionalProperties: false,
-					properties: { start_at: { type: [ 'string', 'null' ], format: 'date-time' } },
+					properties: {
+						start_at: {
+							type: [ 'string', 'null' ],
+							format: 'date-time',
+						},
+					},
 				},
 				response: { 200: campaignSchema, ...errorResponses },
 			},
 		},
-		async ( request ) => campaigns.schedule( request.tenant, request.params.id, request.body?.start_at )
+		async ( request ) =>
+			campaigns.schedule(
+				request.tenant,
+				request.params.id,
+				request.body?.start_at
+			)
 	);
 
 	for ( const action of [ 'pause', 'resume', 'cancel' ] as const ) {
@@ -402,7 +533,8 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async ( api, {
 					response: { 200: campaignSchema, ...errorResponses },
 				},
 			},
-			async ( request ) => campaigns[ action ]( request.tenant, request.params.id )
+			async ( request ) =>
+				campaigns[ action ]( request.tenant, request.params.id )
 		);
 	}
 
@@ -410,7 +542,8 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async ( api, {
 		'/campaigns/:id/retry-failed',
 		{
 			schema: {
-				summary: 'A new draft campaign whose audience is the retryable failed recipients of this one',
+				summary:
+					'A new draft campaign whose audience is the retryable failed recipients of this one',
 				security,
 				params: idParams,
 				body: {
@@ -428,60 +561,16 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async ( api, {
 		async ( request, reply ) =>
 			reply
 				.status( 201 )
-				.send( await campaigns.retryFailed( request.tenant, request.params.id, request.body.id, request.body.name ) )
+				.send(
+					await campaigns.retryFailed(
+						request.tenant,
+						request.params.id,
+						request.body.id,
+						request.body.name
+					)
+				)
 	);
 
-	api.get< { Params: { id: string } } >(
-		'/campaigns/:id/stats',
-		{ schema: { summary: 'Counters (O(1) whatever the size)', security, params: idParams, response: { 200: statsSchema, ...errorResponses } } },
-		async ( request ) => {
-			const view = await campaigns.view( request.tenant.id, request.params.id );
-			return { id: view.id, state: view.state, counters: view.counters };
-		}
-	);
-
-	api.get< { Params: { id: string }; Querystring: { state?: RecipientState; after?: number; limit: number } } >(
-		'/campaigns/:id/recipients',
-		{
-			schema: {
-				summary: 'Recipients for drill-down, by id order (keyset paging with `after`); CSV with Accept: text/csv',
-				security,
-				params: idParams,
-				querystring: {
-					type: 'object',
-					additionalProperties: false,
-					properties: {
-						state: { type: 'string', enum: RECIPIENT_STATES },
-						after: { type: 'integer', minimum: 0 },
-						limit: { type: 'integer', minimum: 1, maximum: 5000, default: 100 },
-					},
-				},
-				response: {
-					200: {
-						type: 'object',
-						properties: {
-							recipients: { type: 'array', items: recipientSchema },
-							next_after: { type: [ 'integer', 'null' ] },
-						},
-					},
-					...errorResponses,
-				},
-			},
-		},
-		async ( request, reply ) => {
-			const rows = await campaigns.recipients( request.tenant.id, request.params.id, request.query );
-			const views = rows.map( recipientView );
-			const last = rows.at( -1 );
-			const nextAfter = rows.length === request.query.limit && last ? last.id : null;
-			if ( String( request.headers.accept ?? '' ).includes( 'text/csv' ) ) {
-				const columns = Object.keys( recipientSchema.properties ) as Array< keyof ( typeof views )[ number ] >;
-				const lines = [ columns.join( ',' ), ...views.map( ( v ) => columns.map( ( c ) => csvCell( v[ c ] ) ).join( ',' ) ) ];
-				if ( nextAfter !== null ) {
-					reply.header( 'x-next-after', String( nextAfter ) );
-				}
-				return reply.type( 'text/csv; charset=utf-8' ).serializer( ( s: string ) => s ).send( lines.join( '\r\n' ) + '\r\n' );
-			}
-			return { recipients: views, next_after: nextAfter };
-		}
-	);
+	// Stats, drill-down, CSV export and interaction settings (src/stats).
+	await api.register( statsRoutes, { deps } );
 };

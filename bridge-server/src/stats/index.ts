@@ -1,0 +1,382 @@
+/**
+ * External dependencies
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { Readable } from 'node:stream';
+
+/**
+ * Internal dependencies
+ */
+import type { AppDeps } from '../app.js';
+import { errorResponses, idParams, statsSchema } from '../http/schemas.js';
+import type { RecipientState } from '../storage/schema.js';
+import { DEFAULT_OPT_OUT_PAYLOADS } from '../webhooks/apply.js';
+import { withWebhookTables } from '../webhooks/schema.js';
+import { percentages, progress } from './progress.js';
+import {
+	csvCell,
+	RECIPIENT_COLUMNS,
+	recipientsCsv,
+	recipientsPage,
+	recipientView,
+	type RecipientFilter,
+} from './recipients.js';
+
+const RECIPIENT_STATES = [
+	'pending',
+	'sending',
+	'completed',
+	'retry',
+	'failed',
+	'unknown',
+];
+const MESSAGE_STATUSES = [
+	'accepted',
+	'sent',
+	'delivered',
+	'read',
+	'failed',
+	'none',
+];
+
+const percentSchema = { type: 'number', minimum: 0, maximum: 100 } as const;
+const nullableString = { type: [ 'string', 'null' ] } as const;
+
+const statsResponse = {
+	type: 'object',
+	properties: {
+		...statsSchema.properties,
+		state_reason: nullableString,
+		state_message: nullableString,
+		percentages: {
+			type: 'object',
+			properties: {
+				automations: {
+					type: 'object',
+					properties: {
+						to_start: percentSchema,
+						in_progress: percentSchema,
+						completed: percentSchema,
+						failed: percentSchema,
+						unknown: percentSchema,
+					},
+				},
+				messages: {
+					type: 'object',
+					properties: {
+						sent: percentSchema,
+						delivered: percentSchema,
+						read: percentSchema,
+						failed: percentSchema,
+					},
+				},
+				interactions: percentSchema,
+			},
+		},
+		progress: {
+			type: 'object',
+			properties: {
+				done: { type: 'integer' },
+				remaining: { type: 'integer' },
+				rate_per_second: { type: [ 'number', 'null' ] },
+				eta_seconds: { type: [ 'integer', 'null' ] },
+				estimated_end_at: nullableString,
+			},
+		},
+	},
+} as const;
+
+const recipientViewSchema = {
+	type: 'object',
+	properties: Object.fromEntries(
+		RECIPIENT_COLUMNS.map( ( column ) => {
+			if ( column === 'id' || column === 'attempts' ) {
+				return [ column, { type: 'integer' } ];
+			}
+			if ( column === 'error_code' ) {
+				return [ column, { type: [ 'integer', 'null' ] } ];
+			}
+			if ( column === 'retryable' ) {
+				return [ column, { type: [ 'boolean', 'null' ] } ];
+			}
+			return [
+				column,
+				column === 'phone' ||
+				column === 'state' ||
+				column === 'updated_at'
+					? { type: 'string' }
+					: nullableString,
+			];
+		} )
+	),
+};
+
+interface RecipientsQuery {
+	state?: RecipientState;
+	message_status?: string;
+	error?: string;
+	interacted?: boolean;
+	after?: number;
+	limit?: number;
+	format?: 'json' | 'csv';
+}
+
+/**
+ * Campaign stats and drill-down (signed /v1 routes, registered inside the API scope): counters with percentages and
+ * live progress, recipients by page with filters, CSV export of everything that matches, and the tenant's
+ * interaction settings. Every query is scoped to the calling tenant.
+ * @param api
+ * @param root0
+ * @param root0.deps
+ */
+export const statsRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
+	api,
+	{ deps }
+) => {
+	const { campaigns, storage, clock } = deps;
+	const security = [ { rondineSignature: [] } ];
+
+	api.get< { Params: { id: string } } >(
+		'/campaigns/:id/stats',
+		{
+			schema: {
+				summary:
+					'Counters with percentages and live progress (O(1) whatever the campaign size)',
+				security,
+				params: idParams,
+				response: { 200: statsResponse, ...errorResponses },
+			},
+		},
+		async ( request ) => {
+			const campaign = await campaigns.require(
+				request.tenant.id,
+				request.params.id
+			);
+			const view = await campaigns.view(
+				request.tenant.id,
+				request.params.id
+			);
+			return {
+				id: view.id,
+				state: view.state,
+				state_reason: view.state_reason,
+				state_message: view.state_message,
+				counters: view.counters,
+				percentages: percentages( view.counters ),
+				progress: progress(
+					view.counters,
+					view.state,
+					campaign.started_at,
+					clock.now()
+				),
+			};
+		}
+	);
+
+	api.get< { Params: { id: string }; Querystring: RecipientsQuery } >(
+		'/campaigns/:id/recipients',
+		{
+			schema: {
+				summary:
+					'Recipients for drill-down, in id order (keyset paging with `after`), filtered by state, message status, ' +
+					'error or interaction; `?format=csv` or `Accept: text/csv` exports every match as CSV',
+				security,
+				params: idParams,
+				querystring: {
+					type: 'object',
+					additionalProperties: false,
+					properties: {
+						state: { type: 'string', enum: RECIPIENT_STATES },
+						message_status: {
+							type: 'string',
+							enum: MESSAGE_STATUSES,
+						},
+						error: {
+							type: 'string',
+							minLength: 1,
+							maxLength: 64,
+							pattern: '^[a-z0-9_]+$',
+						},
+						interacted: { type: 'boolean' },
+						after: { type: 'integer', minimum: 0 },
+						// JSON pages default to 100; a CSV without a limit exports every match.
+						limit: { type: 'integer', minimum: 1, maximum: 5000 },
+						format: { type: 'string', enum: [ 'json', 'csv' ] },
+					},
+				},
+				response: {
+					200: {
+						type: 'object',
+						properties: {
+							recipients: {
+								type: 'array',
+								items: recipientViewSchema,
+							},
+							next_after: { type: [ 'integer', 'null' ] },
+						},
+					},
+					...errorResponses,
+				},
+			},
+		},
+		async ( request, reply ) => {
+			const tenantId = request.tenant.id;
+			const campaignId = request.params.id;
+			await campaigns.require( tenantId, campaignId );
+			const {
+				state,
+				message_status: messageStatus,
+				error,
+				interacted,
+				after,
+				limit,
+				format,
+			} = request.query;
+			const filter: RecipientFilter = {
+				state,
+				message_status: messageStatus,
+				error,
+				interacted,
+			};
+			const wantsCsv =
+				format === 'csv' ||
+				( format !== 'json' &&
+					/\btext\/csv\b/.test(
+						String( request.headers.accept ?? '' )
+					) );
+			if ( wantsCsv && limit !== undefined ) {
+				const rows = await recipientsPage(
+					storage.db,
+					tenantId,
+					campaignId,
+					filter,
+					after ?? 0,
+					limit
+				);
+				const last = rows.at( -1 );
+				if ( rows.length === limit && last ) {
+					reply.header( 'x-next-after', String( last.id ) );
+				}
+				const lines = [
+					RECIPIENT_COLUMNS.join( ',' ),
+					...rows.map( ( row ) => {
+						const view = recipientView( row );
+						return RECIPIENT_COLUMNS.map( ( column ) =>
+							csvCell( view[ column ] )
+						).join( ',' );
+					} ),
+				];
+				return reply
+					.type( 'text/csv; charset=utf-8' )
+					.serializer( ( payload: unknown ) => payload as string )
+					.send( lines.join( '\r\n' ) + '\r\n' );
+			}
+			if ( wantsCsv ) {
+				return reply
+					.type( 'text/csv; charset=utf-8' )
+					.header(
+						'content-disposition',
+						`attachment; filename="campaign-${ campaignId }-recipients.csv"`
+					)
+					.serializer( ( payload: unknown ) => payload as string )
+					.send(
+						Readable.from(
+							recipientsCsv(
+								storage.db,
+								tenantId,
+								campaignId,
+								filter
+							)
+						)
+					);
+			}
+			const pageSize = limit ?? 100;
+			const rows = await recipientsPage(
+				storage.db,
+				tenantId,
+				campaignId,
+				filter,
+				after ?? 0,
+				pageSize
+			);
+			const last = rows.at( -1 );
+			return {
+				recipients: rows.map( recipientView ),
+				next_after:
+					rows.length === pageSize && last ? Number( last.id ) : null,
+			};
+		}
+	);
+
+	const settingsSchema = {
+		type: 'object',
+		additionalProperties: false,
+		required: [ 'opt_out_payloads' ],
+		properties: {
+			opt_out_payloads: {
+				type: 'array',
+				maxItems: 50,
+				items: { type: 'string', minLength: 1, maxLength: 256 },
+			},
+		},
+	} as const;
+
+	api.get(
+		'/settings/interactions',
+		{
+			schema: {
+				summary:
+					'Quick-reply payloads or button texts that opt a contact out of promotions',
+				security,
+				response: { 200: settingsSchema, ...errorResponses },
+			},
+		},
+		async ( request ) => {
+			const row = await withWebhookTables( storage.db )
+				.selectFrom( 'interaction_settings' )
+				.select( 'opt_out_payloads' )
+				.where( 'tenant_id', '=', request.tenant.id )
+				.executeTakeFirst();
+			return {
+				opt_out_payloads: row
+					? ( JSON.parse( row.opt_out_payloads ) as string[] )
+					: [ ...DEFAULT_OPT_OUT_PAYLOADS ],
+			};
+		}
+	);
+
+	api.put< { Body: { opt_out_payloads: string[] } } >(
+		'/settings/interactions',
+		{
+			schema: {
+				summary:
+					'Set the quick-reply payloads or button texts that opt a contact out of promotions',
+				security,
+				body: settingsSchema,
+				response: { 200: settingsSchema, ...errorResponses },
+			},
+		},
+		async ( request ) => {
+			const payloads = [
+				...new Set(
+					request.body.opt_out_payloads
+						.map( ( p ) => p.trim() )
+						.filter( Boolean )
+				),
+			];
+			const db = withWebhookTables( storage.db );
+			const values = {
+				opt_out_payloads: JSON.stringify( payloads ),
+				updated_at: clock.now(),
+			};
+			await db
+				.insertInto( 'interaction_settings' )
+				.values( { tenant_id: request.tenant.id, ...values } )
+				.onConflict( ( oc ) =>
+					oc.column( 'tenant_id' ).doUpdateSet( values )
+				)
+				.execute();
+			return { opt_out_payloads: payloads };
+		}
+	);
+};

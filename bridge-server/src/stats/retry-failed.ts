@@ -1,0 +1,105 @@
+/**
+ * External dependencies
+ */
+import type { ExpressionBuilder, Kysely } from 'kysely';
+
+/**
+ * Internal dependencies
+ */
+import type { Database } from '../storage/schema.js';
+import {
+	withWebhookTables,
+	type WebhooksDatabase,
+} from '../webhooks/schema.js';
+
+/**
+ * Which failed recipients a "Retry failed" campaign takes (issue 4, item 7):
+ * - failed at send (state `failed`) or failed after it (status webhook `failed`, the send having been accepted),
+ * - for a reason the error table marks retryable (not on WhatsApp, daily limit, transient errors exhausted, template
+ *   paused, Meta's per-user marketing limit...), so never an invalid number (`retryable = 0`) or an opt-out (131050),
+ * - and, for Meta's per-user marketing limit (131049), only once its 24 hours have passed.
+ * The snapshot of the new campaign applies the tenant's opt-out list on top, as for every audience.
+ * `unknown` outcomes are left out: the message may have arrived, and a retry must never send it twice.
+ * @param eb
+ * @param now
+ */
+export function retryableFailed(
+	eb: ExpressionBuilder< WebhooksDatabase, 'recipients' >,
+	now: number
+) {
+	return eb.and( [
+		eb.or( [
+			eb( 'recipients.state', '=', 'failed' ),
+			eb( 'recipients.message_status', '=', 'failed' ),
+		] ),
+		eb( 'recipients.retryable', '=', 1 ),
+		eb.or( [
+			eb( 'recipients.error_reason', 'is', null ),
+			eb( 'recipients.error_reason', 'not in', [
+				'invalid_phone',
+				'opted_out',
+			] ),
+		] ),
+		eb.or( [
+			eb( 'recipients.retry_not_before', 'is', null ),
+			eb( 'recipients.retry_not_before', '<=', now ),
+		] ),
+	] );
+}
+
+export interface RetryableRecipient {
+	id: number;
+	contact_id: string | null;
+	phone: string;
+	variables: string;
+}
+
+/**
+ * One page (by id) of the recipients a retry of `campaignId` would send to now, excluding opted-out phones.
+ * @param database
+ * @param tenantId
+ * @param campaignId
+ * @param now
+ * @param after
+ * @param limit
+ */
+export async function retryableRecipients(
+	database: Kysely< Database >,
+	tenantId: string,
+	campaignId: string,
+	now: number,
+	after = 0,
+	limit = 1000
+): Promise< RetryableRecipient[] > {
+	const db = withWebhookTables( database );
+	return db
+		.selectFrom( 'recipients' )
+		.select( [
+			'recipients.id',
+			'recipients.contact_id',
+			'recipients.phone',
+			'recipients.variables',
+		] )
+		.where( 'recipients.tenant_id', '=', tenantId )
+		.where( 'recipients.campaign_id', '=', campaignId )
+		.where( 'recipients.id', '>', after )
+		.where( ( eb ) => retryableFailed( eb, now ) )
+		.where( ( eb ) =>
+			eb.not(
+				eb.exists(
+					eb
+						.selectFrom( 'opt_outs' )
+						.select( 'opt_outs.phone' )
+						.whereRef(
+							'opt_outs.tenant_id',
+							'=',
+							'recipients.tenant_id'
+						)
+						.whereRef( 'opt_outs.phone', '=', 'recipients.phone' )
+				)
+			)
+		)
+		.orderBy( 'recipients.id' )
+		.limit( limit )
+		.execute();
+}

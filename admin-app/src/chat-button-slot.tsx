@@ -19,7 +19,7 @@ interface WebpackContext {
 }
 
 declare const require: {
-	context?: (
+	context: (
 		directory: string,
 		useSubdirectories: boolean,
 		pattern: RegExp
@@ -27,14 +27,17 @@ declare const require: {
 };
 
 function findChatButtonScreen(): ComponentType | null {
-	if ( typeof require === 'undefined' || ! require.context ) {
+	let context: WebpackContext;
+	try {
+		// Resolved by webpack at build time; unit tests (no webpack) land in the catch.
+		context = require.context(
+			'.',
+			true,
+			/^\.\/chat-button\/index\.tsx?$/
+		);
+	} catch {
 		return null;
 	}
-	const context = require.context(
-		'.',
-		true,
-		/^\.\/chat-button\/index\.tsx?$/
-	);
 	const key = context.keys()[ 0 ];
 	if ( ! key ) {
 		return null;

@@ -1,2 +1,3 @@
 // Stylesheets are handled by webpack (and mocked in unit tests).
 declare module '*.scss';
+declare module '*.css';

@@ -7,14 +7,62 @@ import { __ } from '@wordpress/i18n';
  * Internal dependencies
  */
 import type { Route } from '../router';
+import { buildHash } from '../router';
+import { SegmentsList } from './segments';
+import { SegmentEditor } from './segment-editor';
+import { ListsScreen } from './lists';
+import { ContactsScreen } from './contacts';
 
-export function AudienceScreen( {}: { route: Route } ) {
+const TABS = [
+	{ slug: 'segments', title: () => __( 'Segments', 'rondine' ) },
+	{ slug: 'lists', title: () => __( 'Lists', 'rondine' ) },
+	{ slug: 'contacts', title: () => __( 'Contacts', 'rondine' ) },
+];
+
+/**
+ * `#/audience/segments[/new|/<id>]`, `#/audience/lists[/<id>/import]`,
+ * `#/audience/contacts[?list=<id>]`.
+ */
+export function AudienceScreen( { route }: { route: Route } ) {
+	const [ tab = 'segments', id, action ] = route.path;
+	let body;
+	if ( tab === 'lists' ) {
+		body = (
+			<ListsScreen
+				importInto={ action === 'import' ? Number( id ) : undefined }
+			/>
+		);
+	} else if ( tab === 'contacts' ) {
+		const list = route.query.list ? Number( route.query.list ) : undefined;
+		body = <ContactsScreen key={ list ?? 'all' } list={ list } />;
+	} else if ( id === 'new' ) {
+		body = <SegmentEditor key="new" />;
+	} else if ( id ) {
+		body = <SegmentEditor key={ id } id={ Number( id ) } />;
+	} else {
+		body = <SegmentsList />;
+	}
 	return (
-		<p>
-			{ __(
-				'The audience screens are coming in the next step.',
-				'rondine'
-			) }
-		</p>
+		<div className="rondine-audience">
+			<ul className="subsubsub rondine-audience__tabs">
+				{ TABS.map( ( item, index ) => (
+					<li key={ item.slug }>
+						<a
+							href={ buildHash( [ 'audience', item.slug ] ) }
+							className={
+								item.slug === tab ? 'current' : undefined
+							}
+							aria-current={
+								item.slug === tab ? 'page' : undefined
+							}
+						>
+							{ item.title() }
+						</a>
+						{ index < TABS.length - 1 && ' | ' }
+					</li>
+				) ) }
+			</ul>
+			<div className="rondine-audience__body">{ body }</div>
+		</div>
 	);
 }

@@ -1,13 +1,44 @@
 /**
  * WordPress dependencies
  */
-import { __ } from '@wordpress/i18n';
+import { Spinner } from '@wordpress/components';
+import { Suspense, lazy } from '@wordpress/element';
 
 /**
  * Internal dependencies
  */
 import type { Route } from '../router';
+import { CampaignEditor } from './editor';
+import { CampaignStatsScreen } from './stats';
 
-export function CampaignsScreen( {}: { route: Route } ) {
-	return <p>{ __( 'Campaigns are coming in the next step.', 'rondine' ) }</p>;
+/*
+ * DataViews (with @wordpress/ui and date-fns) is most of the app's weight:
+ * it is loaded when the list is first shown, not with every Rondine screen.
+ */
+const CampaignsList = lazy( () =>
+	import( /* webpackChunkName: "campaigns-list" */ './list' ).then(
+		( module ) => ( { default: module.CampaignsList } )
+	)
+);
+
+/**
+ * `#/campaigns`, `#/campaigns/new`, `#/campaigns/<id>/edit`,
+ * `#/campaigns/<id>/stats`.
+ */
+export function CampaignsScreen( { route }: { route: Route } ) {
+	const [ first, second ] = route.path;
+	if ( first === 'new' ) {
+		return <CampaignEditor key="new" />;
+	}
+	if ( first && second === 'edit' ) {
+		return <CampaignEditor key={ first } id={ first } />;
+	}
+	if ( first ) {
+		return <CampaignStatsScreen id={ first } />;
+	}
+	return (
+		<Suspense fallback={ <Spinner /> }>
+			<CampaignsList />
+		</Suspense>
+	);
 }

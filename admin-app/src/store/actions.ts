@@ -11,12 +11,13 @@ import { addQueryArgs } from '@wordpress/url';
  * Internal dependencies
  */
 import { PATHS, STORE_NAME } from './constants';
+import { normalizeCampaign, normalizeStats } from './normalize';
 import { queryKey } from './query-key';
 import type {
 	ApiError,
 	AudienceCount,
 	AudienceCountRequest,
-	AudienceField,
+	AudienceFields,
 	Campaign,
 	CampaignAction,
 	CampaignInput,
@@ -47,16 +48,26 @@ export const receiveSettings = ( settings: Settings ) =>
 	( { type: 'RECEIVE_SETTINGS', settings } ) as const;
 
 export const receiveCampaigns = ( campaigns: Campaign[] ) =>
-	( { type: 'RECEIVE_CAMPAIGNS', campaigns } ) as const;
+	( {
+		type: 'RECEIVE_CAMPAIGNS',
+		campaigns: campaigns.map( normalizeCampaign ),
+	} ) as const;
 
 export const receiveCampaign = ( campaign: Campaign ) =>
-	( { type: 'RECEIVE_CAMPAIGN', campaign } ) as const;
+	( {
+		type: 'RECEIVE_CAMPAIGN',
+		campaign: normalizeCampaign( campaign ),
+	} ) as const;
 
 export const removeCampaign = ( id: string ) =>
 	( { type: 'REMOVE_CAMPAIGN', id } ) as const;
 
 export const receiveCampaignStats = ( id: string, stats: CampaignStats ) =>
-	( { type: 'RECEIVE_CAMPAIGN_STATS', id, stats } ) as const;
+	( {
+		type: 'RECEIVE_CAMPAIGN_STATS',
+		id,
+		stats: normalizeStats( stats ),
+	} ) as const;
 
 export const receiveRecipients = ( key: string, page: RecipientsPage ) =>
 	( { type: 'RECEIVE_RECIPIENTS', key, page } ) as const;
@@ -82,7 +93,7 @@ export const receiveList = ( list: ContactList ) =>
 export const removeList = ( id: number ) =>
 	( { type: 'REMOVE_LIST', id } ) as const;
 
-export const receiveAudienceFields = ( fields: AudienceField[] ) =>
+export const receiveAudienceFields = ( fields: AudienceFields ) =>
 	( { type: 'RECEIVE_AUDIENCE_FIELDS', fields } ) as const;
 
 export const receiveContacts = ( key: string, page: ContactsPage ) =>

@@ -7,7 +7,7 @@ import { combineReducers } from '@wordpress/data';
  * Internal dependencies
  */
 import type {
-	AudienceField,
+	AudienceFields,
 	Campaign,
 	CampaignStats,
 	ContactList,
@@ -135,7 +135,7 @@ export function lists( state: ContactList[] | null = null, action: Action ) {
 }
 
 export function audienceFields(
-	state: AudienceField[] | null = null,
+	state: AudienceFields | null = null,
 	action: Action
 ) {
 	return action.type === 'RECEIVE_AUDIENCE_FIELDS' ? action.fields : state;

@@ -25,7 +25,7 @@ import {
 } from './actions';
 import type { ThunkArgs } from './actions';
 import type {
-	AudienceField,
+	AudienceFields,
 	Campaign,
 	CampaignStats,
 	ContactList,
@@ -95,7 +95,7 @@ export const getLists = () =>
 	resolveWith< ContactList[] >( PATHS.lists, receiveLists );
 
 export const getAudienceFields = () =>
-	resolveWith< AudienceField[] >(
+	resolveWith< AudienceFields >(
 		PATHS.audienceFields,
 		receiveAudienceFields
 	);

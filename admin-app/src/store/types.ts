@@ -249,12 +249,14 @@ export interface Template {
 	sendable?: boolean;
 }
 
-export type FilterValue = string | number | boolean | string[] | number[];
+export type FilterValue = string | number | Array< string | number >;
 
 export interface SegmentFilter {
 	field: string;
-	operator: string;
+	op: string;
 	value: FilterValue | null;
+	/** Money and count filters: only orders of the last N days. */
+	within_days?: number | null;
 }
 
 export interface SegmentGroup {
@@ -267,6 +269,8 @@ export interface SegmentDefinition {
 	/** How the groups combine. */
 	match: 'all' | 'any';
 	groups: SegmentGroup[];
+	/** Order statuses that count as orders (e.g. `wc-completed`). */
+	statuses?: string[];
 }
 
 export interface Segment {
@@ -291,12 +295,22 @@ export interface AudienceFieldOption {
 }
 
 export interface AudienceField {
-	key: string;
+	field: string;
 	label: string;
-	type: 'number' | 'money' | 'date' | 'string' | 'enum' | 'boolean' | string;
-	operators: Array< { value: string; label: string } | string >;
+	/** money, integer, date, products, categories, countries, text, choice, tags. */
+	type: string;
+	operators: string[];
+	/** Whether "in the last N days" may restrict the orders counted. */
+	supports_window?: boolean;
 	options?: AudienceFieldOption[];
-	multiple?: boolean;
+}
+
+export interface AudienceFields {
+	fields: AudienceField[];
+	/** Operator key to its label. */
+	operators: Record< string, string >;
+	statuses: AudienceFieldOption[];
+	default_statuses: string[];
 }
 
 export interface AudienceCountRequest {

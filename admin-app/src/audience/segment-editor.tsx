@@ -1,0 +1,617 @@
+/**
+ * WordPress dependencies
+ */
+import {
+	Button,
+	CheckboxControl,
+	FormTokenField,
+	SelectControl,
+	Spinner,
+	TextControl,
+} from '@wordpress/components';
+import { useDispatch, useSelect } from '@wordpress/data';
+import { useEffect, useState } from '@wordpress/element';
+import { __, _n, sprintf } from '@wordpress/i18n';
+
+/**
+ * Internal dependencies
+ */
+import { store } from '../store';
+import type {
+	AudienceCount,
+	AudienceField,
+	AudienceFields,
+	FilterValue,
+	SegmentDefinition,
+	SegmentFilter,
+	SegmentGroup,
+} from '../store/types';
+import { formatNumber } from '../components/format';
+import { buildHash, navigate } from '../router';
+
+const NUMERIC = [ 'money', 'integer' ];
+const DAYS = [ 'in_last_days', 'not_in_last_days' ];
+const LISTS = [ 'countries', 'products', 'categories', 'tags' ];
+
+function defaultValue( field: AudienceField, op: string ): FilterValue | null {
+	if ( NUMERIC.includes( field.type ) ) {
+		return op === 'between' ? [ 0, 0 ] : 0;
+	}
+	if ( field.type === 'date' ) {
+		return DAYS.includes( op ) ? 30 : '';
+	}
+	if ( LISTS.includes( field.type ) ) {
+		return [];
+	}
+	if ( field.type === 'choice' ) {
+		return field.options?.[ 0 ]?.value ?? '';
+	}
+	return '';
+}
+
+function newFilter( field: AudienceField ): SegmentFilter {
+	const op = field.operators[ 0 ] ?? '';
+	return { field: field.field, op, value: defaultValue( field, op ) };
+}
+
+function ValueInput( {
+	field,
+	filter,
+	onChange,
+}: {
+	field: AudienceField;
+	filter: SegmentFilter;
+	onChange: ( value: FilterValue | null ) => void;
+} ) {
+	const common = {
+		__nextHasNoMarginBottom: true,
+		__next40pxDefaultSize: true,
+	};
+	if ( NUMERIC.includes( field.type ) ) {
+		if ( filter.op === 'between' ) {
+			const [ low = 0, high = 0 ] = Array.isArray( filter.value )
+				? ( filter.value as number[] )
+				: [];
+			return (
+				<span className="rondine-segment__between">
+					<TextControl
+						{ ...common }
+						type="number"
+						min={ 0 }
+						label={ __( 'From', 'rondine' ) }
+						value={ String( low ) }
+						onChange={ ( value ) =>
+							onChange( [ Number( value ), high ] )
+						}
+					/>
+					<TextControl
+						{ ...common }
+						type="number"
+						min={ 0 }
+						label={ __( 'To', 'rondine' ) }
+						value={ String( high ) }
+						onChange={ ( value ) =>
+							onChange( [ low, Number( value ) ] )
+						}
+					/>
+				</span>
+			);
+		}
+		return (
+			<TextControl
+				{ ...common }
+				type="number"
+				min={ 0 }
+				step={ field.type === 'money' ? 0.01 : 1 }
+				label={ __( 'Value', 'rondine' ) }
+				hideLabelFromVision
+				value={ String( filter.value ?? '' ) }
+				onChange={ ( value ) =>
+					onChange( value === '' ? null : Number( value ) )
+				}
+			/>
+		);
+	}
+	if ( field.type === 'date' ) {
+		return DAYS.includes( filter.op ) ? (
+			<TextControl
+				{ ...common }
+				type="number"
+				min={ 1 }
+				label={ __( 'Days', 'rondine' ) }
+				hideLabelFromVision
+				value={ String( filter.value ?? '' ) }
+				onChange={ ( value ) =>
+					onChange( value === '' ? null : Number( value ) )
+				}
+			/>
+		) : (
+			<TextControl
+				{ ...common }
+				type="date"
+				label={ __( 'Date', 'rondine' ) }
+				hideLabelFromVision
+				value={ String( filter.value ?? '' ) }
+				onChange={ onChange }
+			/>
+		);
+	}
+	if ( field.type === 'choice' ) {
+		return (
+			<SelectControl
+				{ ...common }
+				label={ __( 'Value', 'rondine' ) }
+				hideLabelFromVision
+				value={ String( filter.value ?? '' ) }
+				options={ field.options ?? [] }
+				onChange={ onChange }
+			/>
+		);
+	}
+	if ( LISTS.includes( field.type ) ) {
+		const isCountry = field.type === 'countries';
+		return (
+			<FormTokenField
+				__nextHasNoMarginBottom
+				__next40pxDefaultSize
+				label={
+					isCountry
+						? __( 'Country codes (IT, DE, …)', 'rondine' )
+						: __( 'IDs', 'rondine' )
+				}
+				value={ ( Array.isArray( filter.value )
+					? filter.value
+					: []
+				).map( String ) }
+				suggestions={
+					field.options?.map( ( option ) => option.value ) ?? []
+				}
+				onChange={ ( tokens ) =>
+					onChange(
+						tokens
+							.map( ( token ) =>
+								String(
+									typeof token === 'string'
+										? token
+										: token.value
+								).trim()
+							)
+							.filter( Boolean )
+							.map( ( token ) =>
+								isCountry
+									? token.toUpperCase()
+									: Number( token )
+							)
+					)
+				}
+			/>
+		);
+	}
+	return (
+		<TextControl
+			{ ...common }
+			label={ __( 'Value', 'rondine' ) }
+			hideLabelFromVision
+			value={ String( filter.value ?? '' ) }
+			onChange={ onChange }
+		/>
+	);
+}
+
+function FilterRow( {
+	fields,
+	filter,
+	onChange,
+	onRemove,
+}: {
+	fields: AudienceFields;
+	filter: SegmentFilter;
+	onChange: ( filter: SegmentFilter ) => void;
+	onRemove: () => void;
+} ) {
+	const field =
+		fields.fields.find(
+			( candidate ) => candidate.field === filter.field
+		) ?? fields.fields[ 0 ]!;
+	const common = {
+		__nextHasNoMarginBottom: true,
+		__next40pxDefaultSize: true,
+	};
+	return (
+		<div
+			className="rondine-segment__filter"
+			data-testid="rondine-segment-filter"
+		>
+			<SelectControl
+				{ ...common }
+				label={ __( 'Field', 'rondine' ) }
+				hideLabelFromVision
+				value={ filter.field }
+				options={ fields.fields.map( ( candidate ) => ( {
+					value: candidate.field,
+					label: candidate.label,
+				} ) ) }
+				onChange={ ( key ) => {
+					const next = fields.fields.find(
+						( candidate ) => candidate.field === key
+					);
+					if ( next ) {
+						onChange( newFilter( next ) );
+					}
+				} }
+			/>
+			<SelectControl
+				{ ...common }
+				label={ __( 'Comparison', 'rondine' ) }
+				hideLabelFromVision
+				value={ filter.op }
+				options={ field.operators.map( ( op ) => ( {
+					value: op,
+					label: fields.operators[ op ] ?? op,
+				} ) ) }
+				onChange={ ( op ) =>
+					onChange( {
+						...filter,
+						op,
+						value: defaultValue( field, op ),
+					} )
+				}
+			/>
+			<ValueInput
+				field={ field }
+				filter={ filter }
+				onChange={ ( value ) => onChange( { ...filter, value } ) }
+			/>
+			{ field.supports_window && (
+				<TextControl
+					{ ...common }
+					type="number"
+					min={ 1 }
+					label={ __(
+						'Only orders of the last N days (empty: all)',
+						'rondine'
+					) }
+					value={
+						filter.within_days ? String( filter.within_days ) : ''
+					}
+					onChange={ ( value ) =>
+						onChange( {
+							...filter,
+							within_days: value === '' ? null : Number( value ),
+						} )
+					}
+				/>
+			) }
+			<Button
+				variant="tertiary"
+				isDestructive
+				onClick={ onRemove }
+				label={ __( 'Remove filter', 'rondine' ) }
+			>
+				{ __( 'Remove', 'rondine' ) }
+			</Button>
+		</div>
+	);
+}
+
+function MatchSelect( {
+	value,
+	onChange,
+	label,
+}: {
+	value: 'all' | 'any';
+	onChange: ( value: 'all' | 'any' ) => void;
+	label: string;
+} ) {
+	return (
+		<SelectControl
+			__nextHasNoMarginBottom
+			__next40pxDefaultSize
+			label={ label }
+			value={ value }
+			options={ [
+				{ value: 'all', label: __( 'all of (AND)', 'rondine' ) },
+				{ value: 'any', label: __( 'any of (OR)', 'rondine' ) },
+			] }
+			onChange={ ( next ) => onChange( next as 'all' | 'any' ) }
+		/>
+	);
+}
+
+export function SegmentEditor( { id }: { id?: number } ) {
+	const { fields, segment, isLoaded } = useSelect(
+		( select ) => {
+			const selectors = select( store );
+			const segments = selectors.getSegments();
+			return {
+				fields: selectors.getAudienceFields(),
+				segment: id
+					? ( segments?.find(
+							( candidate ) => candidate.id === id
+						) ?? null )
+					: null,
+				isLoaded: ! id || segments !== null,
+			};
+		},
+		[ id ]
+	);
+	const { saveSegment, countAudience } = useDispatch( store );
+	const [ name, setName ] = useState( '' );
+	const [ definition, setDefinition ] = useState< SegmentDefinition | null >(
+		null
+	);
+	const [ result, setResult ] = useState< AudienceCount | null >( null );
+	const [ isCounting, setCounting ] = useState( false );
+	const [ isSaving, setSaving ] = useState( false );
+
+	useEffect( () => {
+		if ( definition || ! fields || ! isLoaded ) {
+			return;
+		}
+		if ( segment ) {
+			setName( segment.name );
+			setDefinition( segment.definition );
+		} else {
+			setDefinition( {
+				match: 'all',
+				groups: [ { match: 'all', filters: [] } ],
+				statuses: fields.default_statuses,
+			} );
+		}
+	}, [ fields, segment, isLoaded, definition ] );
+
+	const key = JSON.stringify( definition );
+	useEffect( () => {
+		if ( ! definition ) {
+			return;
+		}
+		let current = true;
+		setCounting( true );
+		const timer = setTimeout( async () => {
+			try {
+				const counted = await countAudience( { definition } );
+				if ( current ) {
+					setResult( counted );
+				}
+			} catch {
+				if ( current ) {
+					setResult( null );
+				}
+			} finally {
+				if ( current ) {
+					setCounting( false );
+				}
+			}
+		}, 400 );
+		return () => {
+			current = false;
+			clearTimeout( timer );
+		};
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for `definition`.
+	}, [ key ] );
+
+	if ( ! fields || ! definition ) {
+		return <Spinner />;
+	}
+	if ( id && ! segment ) {
+		return (
+			<p>
+				{ __( 'This segment does not exist (any more).', 'rondine' ) }
+			</p>
+		);
+	}
+
+	const setGroup = ( index: number, group: SegmentGroup ) =>
+		setDefinition( {
+			...definition,
+			groups: definition.groups.map( ( existing, i ) =>
+				i === index ? group : existing
+			),
+		} );
+	const firstField = fields.fields[ 0 ];
+
+	const save = async () => {
+		setSaving( true );
+		try {
+			const saved = await saveSegment( {
+				id,
+				name: name.trim(),
+				definition,
+			} );
+			navigate( [ 'audience', 'segments', saved.id ] );
+		} catch {
+			// The plugin's message names the faulty filter.
+		} finally {
+			setSaving( false );
+		}
+	};
+
+	return (
+		<div className="rondine-segment" data-testid="rondine-segment-editor">
+			<TextControl
+				__nextHasNoMarginBottom
+				__next40pxDefaultSize
+				label={ __( 'Segment name', 'rondine' ) }
+				value={ name }
+				onChange={ setName }
+			/>
+			<MatchSelect
+				label={ __( 'Contacts who match', 'rondine' ) }
+				value={ definition.match }
+				onChange={ ( match ) =>
+					setDefinition( { ...definition, match } )
+				}
+			/>
+			{ definition.groups.map( ( group, groupIndex ) => (
+				<fieldset
+					key={ groupIndex }
+					className="rondine-segment__group"
+					data-testid="rondine-segment-group"
+				>
+					<legend>
+						{ sprintf(
+							/* translators: %d: group number. */
+							__( 'Group %d', 'rondine' ),
+							groupIndex + 1
+						) }
+					</legend>
+					<MatchSelect
+						label={ __( 'Filters to match', 'rondine' ) }
+						value={ group.match }
+						onChange={ ( match ) =>
+							setGroup( groupIndex, { ...group, match } )
+						}
+					/>
+					{ group.filters.map( ( filter, filterIndex ) => (
+						<FilterRow
+							key={ filterIndex }
+							fields={ fields }
+							filter={ filter }
+							onChange={ ( next ) =>
+								setGroup( groupIndex, {
+									...group,
+									filters: group.filters.map(
+										( existing, i ) =>
+											i === filterIndex ? next : existing
+									),
+								} )
+							}
+							onRemove={ () =>
+								setGroup( groupIndex, {
+									...group,
+									filters: group.filters.filter(
+										( _, i ) => i !== filterIndex
+									),
+								} )
+							}
+						/>
+					) ) }
+					<Button
+						variant="secondary"
+						onClick={ () =>
+							firstField &&
+							setGroup( groupIndex, {
+								...group,
+								filters: [
+									...group.filters,
+									newFilter( firstField ),
+								],
+							} )
+						}
+					>
+						{ __( 'Add filter', 'rondine' ) }
+					</Button>{ ' ' }
+					{ definition.groups.length > 1 && (
+						<Button
+							variant="tertiary"
+							isDestructive
+							onClick={ () =>
+								setDefinition( {
+									...definition,
+									groups: definition.groups.filter(
+										( _, i ) => i !== groupIndex
+									),
+								} )
+							}
+						>
+							{ __( 'Remove group', 'rondine' ) }
+						</Button>
+					) }
+				</fieldset>
+			) ) }
+			<Button
+				variant="secondary"
+				onClick={ () =>
+					setDefinition( {
+						...definition,
+						groups: [
+							...definition.groups,
+							{ match: 'all', filters: [] },
+						],
+					} )
+				}
+			>
+				{ __( 'Add group', 'rondine' ) }
+			</Button>
+			<fieldset className="rondine-segment__statuses">
+				<legend>{ __( 'Orders counted', 'rondine' ) }</legend>
+				{ fields.statuses.map( ( status ) => (
+					<CheckboxControl
+						key={ status.value }
+						label={ status.label }
+						checked={ ( definition.statuses ?? [] ).includes(
+							status.value
+						) }
+						onChange={ ( on ) =>
+							setDefinition( {
+								...definition,
+								statuses: on
+									? [
+											...( definition.statuses ?? [] ),
+											status.value,
+										]
+									: ( definition.statuses ?? [] ).filter(
+											( value ) => value !== status.value
+										),
+							} )
+						}
+					/>
+				) ) }
+			</fieldset>
+			<div className="rondine-segment__result" aria-live="polite">
+				<p data-testid="rondine-segment-count">
+					{ isCounting && <Spinner /> }
+					{ result &&
+						sprintf(
+							/* translators: %s: number of contacts. */
+							_n(
+								'%s contact matches (valid phone, opted in)',
+								'%s contacts match (valid phone, opted in)',
+								result.count,
+								'rondine'
+							),
+							formatNumber( result.count )
+						) }
+				</p>
+				{ result?.sample && result.sample.length > 0 && (
+					<table
+						className="widefat striped"
+						data-testid="rondine-segment-sample"
+					>
+						<caption>{ __( 'Some of them', 'rondine' ) }</caption>
+						<tbody>
+							{ result.sample.map( ( contact, index ) => (
+								<tr key={ contact.id ?? index }>
+									<td>
+										{ [
+											contact.first_name,
+											contact.last_name,
+										]
+											.filter( Boolean )
+											.join( ' ' ) }
+									</td>
+									<td>{ contact.phone }</td>
+									<td>{ contact.country }</td>
+								</tr>
+							) ) }
+						</tbody>
+					</table>
+				) }
+			</div>
+			<Button
+				variant="primary"
+				onClick={ save }
+				isBusy={ isSaving }
+				disabled={ isSaving || ! name.trim() }
+			>
+				{ __( 'Save segment', 'rondine' ) }
+			</Button>{ ' ' }
+			<Button
+				variant="tertiary"
+				href={ buildHash( [ 'audience', 'segments' ] ) }
+			>
+				{ __( 'Back to segments', 'rondine' ) }
+			</Button>
+		</div>
+	);
+}

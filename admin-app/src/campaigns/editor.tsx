@@ -1,0 +1,432 @@
+/**
+ * WordPress dependencies
+ */
+import {
+	Button,
+	Notice,
+	RadioControl,
+	SelectControl,
+	Spinner,
+	TextControl,
+} from '@wordpress/components';
+import { useDispatch, useSelect } from '@wordpress/data';
+import { useEffect, useMemo, useState } from '@wordpress/element';
+import { __, sprintf } from '@wordpress/i18n';
+
+/**
+ * Internal dependencies
+ */
+import { store } from '../store';
+import type { Campaign, CampaignAudience, Template } from '../store/types';
+import { AudiencePicker } from './audience-picker';
+import { VariableMapping, contactFieldLabel } from './variable-mapping';
+import {
+	fromComponents,
+	incompleteSlots,
+	templateSlots,
+	toComponents,
+} from './mapping';
+import type { SlotValue } from './mapping';
+import { forecast, forecastText } from './forecast';
+import { campaignStateLabel } from './labels';
+import { WhatsAppBubble } from '../components/whatsapp-bubble';
+import {
+	shopTimeToUtc,
+	shopTimezoneLabel,
+	utcToShopTime,
+} from '../components/timezone';
+import { buildHash, navigate } from '../router';
+
+const templateKey = ( template: { name: string; language: string } ) =>
+	`${ template.name }|${ template.language }`;
+
+interface Draft {
+	name: string;
+	audience: CampaignAudience;
+	templateKey: string;
+	slots: Record< string, SlotValue >;
+	when: 'draft' | 'schedule';
+	startLocal: string;
+	waitForWindow: boolean;
+}
+
+function emptyDraft(): Draft {
+	return {
+		name: '',
+		audience: { segments: [], lists: [] },
+		templateKey: '',
+		slots: {},
+		when: 'schedule',
+		startLocal: '',
+		waitForWindow: false,
+	};
+}
+
+function draftFrom( campaign: Campaign, templates: Template[] ): Draft {
+	const template = campaign.template;
+	const full = template
+		? templates.find(
+				( t ) => templateKey( t ) === templateKey( template )
+			)
+		: undefined;
+	return {
+		name: campaign.name,
+		audience: campaign.audience,
+		templateKey: template ? templateKey( template ) : '',
+		slots:
+			template && full
+				? fromComponents( templateSlots( full ), template.components )
+				: {},
+		when: campaign.state === 'scheduled' ? 'schedule' : 'draft',
+		startLocal: campaign.start_at ? utcToShopTime( campaign.start_at ) : '',
+		waitForWindow: Boolean( campaign.options?.continue_when_limited ),
+	};
+}
+
+/** What keeps the draft from being scheduled, in the owner's words. */
+function problems(
+	draft: Draft,
+	template: Template | undefined,
+	startUtc: string | null,
+	now: Date
+): string[] {
+	const found: string[] = [];
+	if ( ! draft.name.trim() ) {
+		found.push( __( 'Give the campaign a name.', 'rondine' ) );
+	}
+	if ( ! draft.audience.segments.length && ! draft.audience.lists.length ) {
+		found.push( __( 'Choose at least one segment or list.', 'rondine' ) );
+	}
+	if ( ! template ) {
+		found.push( __( 'Choose an approved template.', 'rondine' ) );
+	} else {
+		const missing = incompleteSlots(
+			templateSlots( template ),
+			draft.slots
+		);
+		if ( missing.length ) {
+			found.push(
+				sprintf(
+					/* translators: %s: list of placeholders such as {{1}}, {{2}}. */
+					__(
+						'Give every variable a text or a fallback (missing: %s): WhatsApp refuses empty values.',
+						'rondine'
+					),
+					missing.map( ( slot ) => `{{${ slot.key }}}` ).join( ', ' )
+				)
+			);
+		}
+	}
+	if ( ! draft.startLocal || ! startUtc ) {
+		found.push( __( 'Choose the start date and time.', 'rondine' ) );
+	} else if ( new Date( startUtc ).getTime() <= now.getTime() ) {
+		found.push(
+			sprintf(
+				/* translators: %s: the shop's timezone. */
+				__(
+					'The start time is in the past. Choose a time in the future (shop time, %s).',
+					'rondine'
+				),
+				shopTimezoneLabel()
+			)
+		);
+	}
+	return found;
+}
+
+export function CampaignEditor( { id }: { id?: string } ) {
+	const { campaign, templates, status, isLoaded } = useSelect(
+		( select ) => {
+			const selectors = select( store );
+			const approved = selectors.getApprovedTemplates();
+			return {
+				campaign: id ? selectors.getCampaign( id ) : null,
+				templates: approved,
+				status: selectors.getStatus(),
+				isLoaded:
+					approved !== null &&
+					( ! id ||
+						selectors.hasFinishedResolution( 'getCampaign', [
+							id,
+						] ) ),
+			};
+		},
+		[ id ]
+	);
+	const { saveCampaign } = useDispatch( store );
+	const [ draft, setDraft ] = useState< Draft | null >(
+		id ? null : emptyDraft
+	);
+	const [ count, setCount ] = useState< number | null >( null );
+	const [ isSaving, setSaving ] = useState( false );
+	const [ attempted, setAttempted ] = useState( false );
+
+	useEffect( () => {
+		if ( id && campaign && templates && draft === null ) {
+			setDraft( draftFrom( campaign, templates ) );
+		}
+	}, [ id, campaign, templates, draft ] );
+
+	const template = useMemo(
+		() =>
+			templates?.find( ( t ) => templateKey( t ) === draft?.templateKey ),
+		[ templates, draft?.templateKey ]
+	);
+	const slots = useMemo(
+		() => ( template ? templateSlots( template ) : [] ),
+		[ template ]
+	);
+
+	if ( ! isLoaded || ( id && ! draft && campaign ) ) {
+		return <Spinner />;
+	}
+	if ( id && ! campaign ) {
+		return (
+			<p>
+				{ __( 'This campaign does not exist (any more).', 'rondine' ) }{ ' ' }
+				<a href={ buildHash( [ 'campaigns' ] ) }>
+					{ __( 'Back to campaigns', 'rondine' ) }
+				</a>
+			</p>
+		);
+	}
+	if ( campaign && ! [ 'draft', 'scheduled' ].includes( campaign.state ) ) {
+		return (
+			<Notice status="warning" isDismissible={ false }>
+				{ sprintf(
+					/* translators: %s: campaign state such as "Running". */
+					__(
+						'This campaign is %s: it can no longer be edited. You can duplicate it instead.',
+						'rondine'
+					),
+					campaignStateLabel( campaign.state ).toLowerCase()
+				) }{ ' ' }
+				<a href={ buildHash( [ 'campaigns', campaign.id, 'stats' ] ) }>
+					{ __( 'See its stats', 'rondine' ) }
+				</a>
+			</Notice>
+		);
+	}
+	if ( ! draft ) {
+		return <Spinner />;
+	}
+
+	const update = ( changes: Partial< Draft > ) =>
+		setDraft( { ...draft, ...changes } );
+	const startUtc = draft.startLocal
+		? shopTimeToUtc( draft.startLocal )
+		: null;
+	const now = new Date();
+	const blocking = problems( draft, template, startUtc, now );
+	const whatsapp = status?.bridge.status;
+	const prediction =
+		count !== null && startUtc
+			? forecast(
+					count,
+					whatsapp?.daily_limit,
+					whatsapp?.remaining_24h,
+					new Date( startUtc ),
+					now
+				)
+			: null;
+
+	const save = async ( schedule: boolean ) => {
+		setAttempted( true );
+		if ( schedule ? blocking.length : ! draft.name.trim() ) {
+			return;
+		}
+		setSaving( true );
+		try {
+			const saved = await saveCampaign( {
+				id,
+				name: draft.name.trim(),
+				audience: draft.audience,
+				template: template
+					? {
+							name: template.name,
+							language: template.language,
+							components: toComponents( slots, draft.slots ),
+						}
+					: null,
+				start_at: startUtc,
+				options: { continue_when_limited: draft.waitForWindow },
+				schedule,
+			} );
+			navigate(
+				schedule ? [ 'campaigns' ] : [ 'campaigns', saved.id, 'edit' ]
+			);
+		} catch {
+			// The server's message is shown as a notice; the form keeps its input.
+		} finally {
+			setSaving( false );
+		}
+	};
+
+	const previewValue = ( component: string, key: string ) => {
+		const slot = slots.find(
+			( s ) => s.component === component && s.key === key
+		);
+		const value = slot ? draft.slots[ slot.id ] : undefined;
+		if ( ! value ) {
+			return undefined;
+		}
+		if ( value.field ) {
+			return `[${ contactFieldLabel( value.field ) }]`;
+		}
+		return value.text || undefined;
+	};
+
+	return (
+		<div className="rondine-editor" data-testid="rondine-campaign-editor">
+			<h3>
+				{ id
+					? __( 'Edit campaign', 'rondine' )
+					: __( 'New campaign', 'rondine' ) }
+			</h3>
+			{ attempted && blocking.length > 0 && (
+				<Notice status="error" isDismissible={ false }>
+					<ul
+						className="rondine-editor__problems"
+						data-testid="rondine-editor-problems"
+					>
+						{ blocking.map( ( problem ) => (
+							<li key={ problem }>{ problem }</li>
+						) ) }
+					</ul>
+				</Notice>
+			) }
+			<TextControl
+				__nextHasNoMarginBottom
+				__next40pxDefaultSize
+				label={ __( 'Campaign name', 'rondine' ) }
+				value={ draft.name }
+				onChange={ ( name ) => update( { name } ) }
+			/>
+			<AudiencePicker
+				value={ draft.audience }
+				onChange={ ( audience ) => update( { audience } ) }
+				onCount={ setCount }
+			/>
+			<fieldset className="rondine-editor__message">
+				<legend>{ __( 'Message', 'rondine' ) }</legend>
+				{ templates && templates.length === 0 ? (
+					<p>
+						{ __(
+							'There is no approved template yet. Templates are created and approved in WhatsApp Manager; they appear here once approved.',
+							'rondine'
+						) }{ ' ' }
+						<a href={ buildHash( [ 'templates' ] ) }>
+							{ __( 'See templates', 'rondine' ) }
+						</a>
+					</p>
+				) : (
+					<SelectControl
+						__nextHasNoMarginBottom
+						__next40pxDefaultSize
+						label={ __( 'Approved template', 'rondine' ) }
+						value={ draft.templateKey }
+						options={ [
+							{
+								value: '',
+								label: __( 'Choose a template', 'rondine' ),
+							},
+							...( templates ?? [] ).map( ( t ) => ( {
+								value: templateKey( t ),
+								label: `${ t.name } (${ t.language })`,
+							} ) ),
+						] }
+						onChange={ ( key ) =>
+							update( { templateKey: key, slots: {} } )
+						}
+					/>
+				) }
+				{ template && (
+					<div className="rondine-editor__template">
+						<WhatsAppBubble
+							template={ template }
+							values={ previewValue }
+						/>
+						<VariableMapping
+							slots={ slots }
+							values={ draft.slots }
+							onChange={ ( values ) =>
+								update( { slots: values } )
+							}
+						/>
+					</div>
+				) }
+			</fieldset>
+			<fieldset className="rondine-editor__when">
+				<legend>{ __( 'When', 'rondine' ) }</legend>
+				<TextControl
+					__nextHasNoMarginBottom
+					__next40pxDefaultSize
+					type="datetime-local"
+					label={ sprintf(
+						/* translators: %s: the shop's timezone. */
+						__( 'Start (shop time, %s)', 'rondine' ),
+						shopTimezoneLabel()
+					) }
+					value={ draft.startLocal }
+					onChange={ ( startLocal ) => update( { startLocal } ) }
+				/>
+				<RadioControl
+					label={ __( 'Recipients over the daily limit', 'rondine' ) }
+					selected={ draft.waitForWindow ? 'wait' : 'fail' }
+					options={ [
+						{
+							value: 'fail',
+							label: __(
+								'Fail them (you can retry them later)',
+								'rondine'
+							),
+						},
+						{
+							value: 'wait',
+							label: __(
+								'Wait until the 24 h window frees up',
+								'rondine'
+							),
+						},
+					] }
+					onChange={ ( value ) =>
+						update( { waitForWindow: value === 'wait' } )
+					}
+				/>
+				{ prediction && (
+					<Notice
+						status={ prediction.over ? 'warning' : 'info' }
+						isDismissible={ false }
+					>
+						<span data-testid="rondine-forecast">
+							{ forecastText( prediction, draft.waitForWindow ) }
+						</span>
+					</Notice>
+				) }
+			</fieldset>
+			<div className="rondine-editor__actions">
+				<Button
+					variant="primary"
+					isBusy={ isSaving }
+					disabled={ isSaving }
+					onClick={ () => save( true ) }
+				>
+					{ __( 'Schedule', 'rondine' ) }
+				</Button>
+				<Button
+					variant="secondary"
+					disabled={ isSaving }
+					onClick={ () => save( false ) }
+				>
+					{ __( 'Save as draft', 'rondine' ) }
+				</Button>
+				<Button
+					variant="tertiary"
+					href={ buildHash( [ 'campaigns' ] ) }
+				>
+					{ __( 'Cancel', 'rondine' ) }
+				</Button>
+			</div>
+		</div>
+	);
+}

@@ -1,0 +1,305 @@
+/**
+ * WordPress dependencies
+ */
+import { Button, Modal } from '@wordpress/components';
+import { useDispatch, useSelect } from '@wordpress/data';
+import { DataViews, filterSortAndPaginate } from '@wordpress/dataviews';
+import type { Action, Field, View } from '@wordpress/dataviews';
+import { useMemo, useState } from '@wordpress/element';
+import { __, sprintf } from '@wordpress/i18n';
+
+/**
+ * Internal dependencies
+ */
+import './list.scss';
+import { store } from '../store';
+import type { Campaign, CampaignAction } from '../store/types';
+import { campaignStateLabel } from './labels';
+import {
+	formatDateTime,
+	formatNumber,
+	formatPercent,
+} from '../components/format';
+import { buildHash, navigate } from '../router';
+
+const STATES = [
+	'draft',
+	'scheduled',
+	'running',
+	'paused',
+	'completed',
+	'cancelled',
+	'failed',
+] as const;
+
+const ratio = (
+	campaign: Campaign,
+	key: 'sent' | 'delivered' | 'read'
+): number => {
+	const total = campaign.counts?.total ?? campaign.audience_size ?? 0;
+	const part = campaign.counts?.[ key ] ?? 0;
+	return total ? part / total : -1;
+};
+
+const percentField = (
+	id: 'sent' | 'delivered' | 'read',
+	label: string
+): Field< Campaign > => ( {
+	id,
+	label,
+	type: 'number',
+	getValue: ( { item } ) => ratio( item, id ),
+	render: ( { item } ) =>
+		formatPercent(
+			item.counts?.[ id ] ?? 0,
+			item.counts?.total ?? item.audience_size ?? 0
+		),
+	enableHiding: true,
+	filterBy: false,
+} );
+
+const DEFAULT_VIEW: View = {
+	type: 'table',
+	perPage: 20,
+	page: 1,
+	sort: { field: 'start_at', direction: 'desc' },
+	search: '',
+	filters: [],
+	titleField: 'name',
+	fields: [
+		'state',
+		'start_at',
+		'audience_size',
+		'sent',
+		'delivered',
+		'read',
+	],
+	layout: {},
+};
+
+function DeleteModal( {
+	campaign,
+	onClose,
+}: {
+	campaign: Campaign;
+	onClose: () => void;
+} ) {
+	const { deleteCampaign } = useDispatch( store );
+	const [ isBusy, setBusy ] = useState( false );
+	return (
+		<Modal
+			title={ __( 'Delete campaign', 'rondine' ) }
+			onRequestClose={ onClose }
+		>
+			<p>
+				{ sprintf(
+					/* translators: %s: campaign name. */
+					__( 'Delete “%s”? This cannot be undone.', 'rondine' ),
+					campaign.name
+				) }
+			</p>
+			<Button
+				variant="primary"
+				isDestructive
+				isBusy={ isBusy }
+				disabled={ isBusy }
+				onClick={ async () => {
+					setBusy( true );
+					try {
+						await deleteCampaign( campaign.id );
+						onClose();
+					} catch {
+						setBusy( false );
+					}
+				} }
+			>
+				{ __( 'Delete', 'rondine' ) }
+			</Button>{ ' ' }
+			<Button variant="tertiary" onClick={ onClose }>
+				{ __( 'Keep it', 'rondine' ) }
+			</Button>
+		</Modal>
+	);
+}
+
+export function CampaignsList() {
+	const [ view, setView ] = useState< View >( DEFAULT_VIEW );
+	const { campaigns, isLoading } = useSelect( ( select ) => {
+		const selectors = select( store );
+		return {
+			campaigns: selectors.getCampaigns(),
+			isLoading: selectors.isResolving( 'getCampaigns', [] ),
+		};
+	}, [] );
+	const { runCampaignAction } = useDispatch( store );
+
+	const fields = useMemo< Field< Campaign >[] >(
+		() => [
+			{
+				id: 'name',
+				label: __( 'Name', 'rondine' ),
+				type: 'text',
+				enableGlobalSearch: true,
+				enableHiding: false,
+				render: ( { item } ) => (
+					<a
+						href={ buildHash( [
+							'campaigns',
+							item.id,
+							item.state === 'draft' ? 'edit' : 'stats',
+						] ) }
+					>
+						{ item.name || __( '(no name)', 'rondine' ) }
+					</a>
+				),
+			},
+			{
+				id: 'state',
+				label: __( 'State', 'rondine' ),
+				type: 'text',
+				elements: STATES.map( ( state ) => ( {
+					value: state,
+					label: campaignStateLabel( state ),
+				} ) ),
+				filterBy: { operators: [ 'isAny' ] },
+				render: ( { item } ) => (
+					<span className={ `rondine-state is-${ item.state }` }>
+						{ campaignStateLabel( item.state ) }
+					</span>
+				),
+			},
+			{
+				id: 'start_at',
+				label: __( 'Start', 'rondine' ),
+				type: 'datetime',
+				getValue: ( { item } ) => item.start_at ?? '',
+				render: ( { item } ) =>
+					item.start_at
+						? formatDateTime( item.start_at )
+						: __( 'Not scheduled', 'rondine' ),
+				filterBy: false,
+			},
+			{
+				id: 'audience_size',
+				label: __( 'Audience', 'rondine' ),
+				type: 'number',
+				getValue: ( { item } ) => item.audience_size ?? -1,
+				render: ( { item } ) => formatNumber( item.audience_size ),
+				filterBy: false,
+			},
+			percentField( 'sent', __( 'Sent', 'rondine' ) ),
+			percentField( 'delivered', __( 'Delivered', 'rondine' ) ),
+			percentField( 'read', __( 'Read', 'rondine' ) ),
+		],
+		[]
+	);
+
+	const actions = useMemo< Action< Campaign >[] >( () => {
+		const lifecycle = (
+			id: CampaignAction,
+			label: string,
+			states: string[]
+		): Action< Campaign > => ( {
+			id,
+			label,
+			isEligible: ( item ) => states.includes( item.state ),
+			callback: async ( [ item ] ) => {
+				if ( ! item ) {
+					return;
+				}
+				try {
+					const result = await runCampaignAction( item.id, id );
+					if ( id === 'duplicate' || id === 'retry-failed' ) {
+						navigate( [ 'campaigns', result.id, 'edit' ] );
+					}
+				} catch {
+					// The notice with the server's message is already shown.
+				}
+			},
+		} );
+		return [
+			{
+				id: 'edit',
+				label: __( 'Edit', 'rondine' ),
+				isPrimary: true,
+				isEligible: ( item ) =>
+					item.state === 'draft' || item.state === 'scheduled',
+				callback: ( [ item ] ) =>
+					item && navigate( [ 'campaigns', item.id, 'edit' ] ),
+			},
+			{
+				id: 'stats',
+				label: __( 'Stats', 'rondine' ),
+				isEligible: ( item ) => item.state !== 'draft',
+				callback: ( [ item ] ) =>
+					item && navigate( [ 'campaigns', item.id, 'stats' ] ),
+			},
+			lifecycle( 'pause', __( 'Pause', 'rondine' ), [ 'running' ] ),
+			lifecycle( 'resume', __( 'Resume', 'rondine' ), [ 'paused' ] ),
+			lifecycle( 'cancel', __( 'Cancel', 'rondine' ), [
+				'running',
+				'paused',
+			] ),
+			lifecycle( 'duplicate', __( 'Duplicate', 'rondine' ), [
+				...STATES,
+			] ),
+			{
+				id: 'delete',
+				label: __( 'Delete', 'rondine' ),
+				isDestructive: true,
+				isEligible: ( item ) =>
+					item.state === 'draft' || item.state === 'scheduled',
+				RenderModal: ( { items, closeModal } ) =>
+					items[ 0 ] ? (
+						<DeleteModal
+							campaign={ items[ 0 ] }
+							onClose={ () => closeModal?.() }
+						/>
+					) : (
+						<></>
+					),
+				hideModalHeader: true,
+			},
+		];
+	}, [ runCampaignAction ] );
+
+	const { data, paginationInfo } = useMemo(
+		() => filterSortAndPaginate( campaigns ?? [], view, fields ),
+		[ campaigns, view, fields ]
+	);
+
+	return (
+		<div
+			className="rondine-campaigns__list"
+			data-testid="rondine-campaigns-list"
+		>
+			<div className="rondine-campaigns__toolbar">
+				<Button
+					variant="primary"
+					href={ buildHash( [ 'campaigns', 'new' ] ) }
+				>
+					{ __( 'New campaign', 'rondine' ) }
+				</Button>
+			</div>
+			<DataViews< Campaign >
+				data={ data }
+				fields={ fields }
+				view={ view }
+				onChangeView={ setView }
+				actions={ actions }
+				isLoading={ isLoading || campaigns === null }
+				paginationInfo={ paginationInfo }
+				getItemId={ ( item ) => item.id }
+				defaultLayouts={ { table: {} } }
+				empty={
+					<p>
+						{ __(
+							'No campaigns yet. A campaign sends an approved WhatsApp template to one or more segments and lists, now or at a time you choose.',
+							'rondine'
+						) }
+					</p>
+				}
+			/>
+		</div>
+	);
+}

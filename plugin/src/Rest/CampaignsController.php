@@ -48,21 +48,7 @@ final class CampaignsController extends Controller {
 					'methods'             => \WP_REST_Server::READABLE,
 					'callback'            => array( $this, 'get_items' ),
 					'permission_callback' => $permission,
-					'args'                => array(
-						'state'    => array(
-							'type'    => 'string',
-							'pattern' => '^[a-z_,]*$',
-						),
-						'page'     => array(
-							'type'    => 'integer',
-							'minimum' => 1,
-						),
-						'per_page' => array(
-							'type'    => 'integer',
-							'minimum' => 1,
-							'maximum' => 500,
-						),
-					),
+					// Query parameters (state, limit, offset) are passed to the bridge, which validates them.
 				),
 				array(
 					'methods'             => \WP_REST_Server::CREATABLE,
@@ -147,27 +133,10 @@ final class CampaignsController extends Controller {
 					'callback'            => array( $this, 'recipients' ),
 					'permission_callback' => $permission,
 					'args'                => array(
-						'format'   => array(
-							'type' => 'string',
-							'enum' => array( 'json', 'csv' ),
-						),
-						'status'   => array(
-							'type'    => 'string',
-							'pattern' => '^[a-z_,]*$',
-						),
-						'error'    => array(
-							'type'    => 'string',
-							'pattern' => '^[A-Za-z0-9_,]*$',
-						),
-						'cursor'   => array( 'type' => 'string' ),
-						'page'     => array(
-							'type'    => 'integer',
-							'minimum' => 1,
-						),
-						'per_page' => array(
-							'type'    => 'integer',
-							'minimum' => 1,
-							'maximum' => 500,
+						'format' => array(
+							'description' => __( 'json (default) or csv.', 'rondine' ),
+							'type'        => 'string',
+							'enum'        => array( 'json', 'csv' ),
 						),
 					),
 				),
@@ -212,7 +181,7 @@ final class CampaignsController extends Controller {
 	 * @return \WP_REST_Response|\WP_Error
 	 */
 	public function get_items( $request ) {
-		return $this->forward( 'GET', '/v1/campaigns' . self::query( $request, array( 'state', 'page', 'per_page' ) ) );
+		return $this->forward( 'GET', '/v1/campaigns' . self::query( $request ) );
 	}
 
 	/**
@@ -275,8 +244,14 @@ final class CampaignsController extends Controller {
 	 * @return \WP_REST_Response|\WP_Error
 	 */
 	public function lifecycle( $request ) {
-		$body = $request->get_json_params();
-		return $this->forward( 'POST', '/v1/campaigns/' . strtolower( $request['id'] ) . '/' . $request['action'], $body ? $body : null );
+		$body   = $request->get_json_params();
+		$body   = is_array( $body ) && $body ? $body : null;
+		$action = (string) $request['action'];
+		if ( 'retry-failed' === $action ) {
+			// The plugin chooses campaign ids, the retry's too.
+			$body = array( 'id' => wp_generate_uuid4() ) + array_intersect_key( (array) $body, array( 'name' => true ) );
+		}
+		return $this->forward( 'POST', '/v1/campaigns/' . strtolower( $request['id'] ) . '/' . $action, $body );
 	}
 
 	/**
@@ -325,7 +300,7 @@ final class CampaignsController extends Controller {
 	 * @return \WP_REST_Response|\WP_Error
 	 */
 	public function recipients( $request ) {
-		$path = '/v1/campaigns/' . strtolower( $request['id'] ) . '/recipients' . self::query( $request, array( 'status', 'error', 'cursor', 'page', 'per_page' ) );
+		$path = '/v1/campaigns/' . strtolower( $request['id'] ) . '/recipients' . self::query( $request );
 		if ( 'csv' !== $request['format'] ) {
 			return $this->forward( 'GET', $path );
 		}
@@ -366,19 +341,20 @@ final class CampaignsController extends Controller {
 	}
 
 	/**
-	 * A query string made of some request parameters.
+	 * The request's query string for the bridge: every parameter except WordPress's own (`_fields`, `_locale`,
+	 * `rest_route`, …); the bridge validates them and says what is wrong.
 	 *
 	 * @param \WP_REST_Request $request Request.
-	 * @param string[]         $keys    Parameters to pass on.
 	 */
-	private static function query( \WP_REST_Request $request, array $keys ): string {
+	private static function query( \WP_REST_Request $request ): string {
 		$query = array();
-		foreach ( $keys as $key ) {
-			$value = $request->get_param( $key );
-			if ( null !== $value && '' !== $value ) {
-				$query[ $key ] = (string) $value;
+		foreach ( $request->get_query_params() as $key => $value ) {
+			if ( '_' === substr( (string) $key, 0, 1 ) || 'rest_route' === $key || ! is_scalar( $value ) ) {
+				continue;
 			}
+			$query[ (string) $key ] = is_bool( $value ) ? ( $value ? 'true' : 'false' ) : (string) $value;
 		}
+		ksort( $query );
 		return $query ? '?' . http_build_query( $query, '', '&', PHP_QUERY_RFC3986 ) : '';
 	}
 }

@@ -83,25 +83,35 @@ final class SettingsController extends Controller {
 					'callback'            => array( $this, 'update_whatsapp' ),
 					'permission_callback' => array( $this, 'check_permission' ),
 					'args'                => array(
-						'phone_number_id'     => array(
-							'type'     => 'string',
-							'pattern'  => '^[0-9]{5,20}$',
-							'required' => true,
+						'phone_number_id' => array(
+							'description' => __( 'WhatsApp phone number id, from Meta\'s WhatsApp Manager.', 'rondine' ),
+							'type'        => 'string',
+							'pattern'     => '^[0-9]{1,30}$',
+							'required'    => true,
 						),
-						'business_account_id' => array(
-							'type'     => 'string',
-							'pattern'  => '^[0-9]{5,20}$',
-							'required' => true,
+						'waba_id'         => array(
+							'description' => __( 'WhatsApp Business Account id.', 'rondine' ),
+							'type'        => 'string',
+							'pattern'     => '^[0-9]{1,30}$',
+							'required'    => true,
 						),
-						'access_token'        => array(
+						'access_token'    => array(
 							'type'      => 'string',
-							'minLength' => 20,
+							'minLength' => 10,
+							'maxLength' => 1000,
 							'required'  => true,
 						),
-						'app_secret'          => array(
+						'app_secret'      => array(
 							'type'      => 'string',
-							'minLength' => 16,
+							'minLength' => 8,
+							'maxLength' => 200,
 							'required'  => true,
+						),
+						'verify_token'    => array(
+							'description' => __( 'Token Meta sends back when the webhook is set up (optional).', 'rondine' ),
+							'type'        => 'string',
+							'minLength'   => 8,
+							'maxLength'   => 200,
 						),
 					),
 				),
@@ -202,11 +212,14 @@ final class SettingsController extends Controller {
 	 */
 	public function update_whatsapp( $request ) {
 		$body = array(
-			'phone_number_id'     => (string) $request->get_param( 'phone_number_id' ),
-			'business_account_id' => (string) $request->get_param( 'business_account_id' ),
-			'access_token'        => trim( (string) $request->get_param( 'access_token' ) ),
-			'app_secret'          => trim( (string) $request->get_param( 'app_secret' ) ),
+			'phone_number_id' => (string) $request['phone_number_id'],
+			'waba_id'         => (string) $request['waba_id'],
+			'access_token'    => trim( (string) $request['access_token'] ),
+			'app_secret'      => trim( (string) $request['app_secret'] ),
 		);
+		if ( null !== $request['verify_token'] ) {
+			$body['verify_token'] = trim( (string) $request['verify_token'] );
+		}
 		try {
 			Client::from_connection()->request( 'PUT', '/v1/whatsapp', $body );
 			$status = Client::from_connection()->get( '/v1/status' );

@@ -300,10 +300,11 @@ final class CampaignsController extends Controller {
 	 * @return \WP_REST_Response|\WP_Error
 	 */
 	public function recipients( $request ) {
-		$path = '/v1/campaigns/' . strtolower( $request['id'] ) . '/recipients' . self::query( $request );
+		$path = '/v1/campaigns/' . strtolower( $request['id'] ) . '/recipients' . self::query( $request, array( 'format' ) );
 		if ( 'csv' !== $request['format'] ) {
 			return $this->forward( 'GET', $path );
 		}
+		// CSV is asked for with the Accept header, which every version of the bridge's route understands.
 		try {
 			$answer = Client::from_connection()->request( 'GET', $path, null, array( 'Accept' => 'text/csv' ) );
 		} catch ( BridgeError $error ) {
@@ -345,11 +346,12 @@ final class CampaignsController extends Controller {
 	 * `rest_route`, …); the bridge validates them and says what is wrong.
 	 *
 	 * @param \WP_REST_Request $request Request.
+	 * @param string[]         $except  Parameters handled here, not passed on.
 	 */
-	private static function query( \WP_REST_Request $request ): string {
+	private static function query( \WP_REST_Request $request, array $except = array() ): string {
 		$query = array();
 		foreach ( $request->get_query_params() as $key => $value ) {
-			if ( '_' === substr( (string) $key, 0, 1 ) || 'rest_route' === $key || ! is_scalar( $value ) ) {
+			if ( '_' === substr( (string) $key, 0, 1 ) || 'rest_route' === $key || in_array( $key, $except, true ) || ! is_scalar( $value ) ) {
 				continue;
 			}
 			$query[ (string) $key ] = is_bool( $value ) ? ( $value ? 'true' : 'false' ) : (string) $value;

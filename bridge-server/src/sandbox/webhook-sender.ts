@@ -147,7 +147,9 @@ export class WebhookSender {
 		}
 		this.slots.clear();
 		this.retries.clear();
-		this.ready.length = 0;
+		for ( const delivery of this.ready.splice( 0 ) ) {
+			delivery.onFirstAnswer?.( null );
+		}
 		await this.agent.destroy();
 	}
 

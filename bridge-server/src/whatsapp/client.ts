@@ -133,8 +133,8 @@ const NEVER_LEFT_CODES = new Set( [
 	'ENETUNREACH',
 	'EADDRNOTAVAIL',
 	'UND_ERR_CONNECT_TIMEOUT',
+	// The pool was already closed when the request came; a pool destroyed mid-request (UND_ERR_DESTROYED) may have sent.
 	'UND_ERR_CLOSED',
-	'UND_ERR_DESTROYED',
 ] );
 
 function errorCode( error: unknown ): string {

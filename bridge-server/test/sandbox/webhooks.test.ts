@@ -1,0 +1,215 @@
+/**
+ * The emulator's status webhooks across tenants and in batches, over real HTTP.
+ */
+
+/**
+ * External dependencies
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * Internal dependencies
+ */
+import { Sandbox } from '../../src/sandbox/index';
+import { verifyWebhookSignature } from '../../src/whatsapp/webhook-signature';
+import { WebhookReceiver } from './helpers';
+
+const first = new WebhookReceiver();
+const second = new WebhookReceiver();
+
+beforeAll( async () => {
+	await first.start();
+	await second.start();
+} );
+
+afterAll( async () => {
+	await first.stop();
+	await second.stop();
+} );
+
+function body( to: string, callback: string ): string {
+	return JSON.stringify( {
+		messaging_product: 'whatsapp',
+		recipient_type: 'individual',
+		to,
+		type: 'template',
+		template: {
+			name: 'hello_world',
+			language: { policy: 'deterministic', code: 'en_US' },
+		},
+		biz_opaque_callback_data: callback,
+	} );
+}
+
+describe( 'status webhooks', () => {
+	it( "go to each tenant's own URL, signed with its own app secret, and nowhere else", async () => {
+		const sandbox = new Sandbox( {
+			statuses: { sentDelayMs: 0, deliveredRate: 0, flushIntervalMs: 5 },
+		} );
+		try {
+			sandbox.ensureAccount( {
+				tenantId: 'a',
+				phoneNumberId: 'pn-a',
+				wabaId: 'waba-a',
+				token: 'token-a',
+				appSecret: 'secret-a',
+				webhookUrl: first.url,
+			} );
+			sandbox.ensureAccount( {
+				tenantId: 'b',
+				phoneNumberId: 'pn-b',
+				wabaId: 'waba-b',
+				token: 'token-b',
+				appSecret: 'secret-b',
+				webhookUrl: second.url,
+			} );
+			for ( let i = 0; i < 20; i++ ) {
+				expect(
+					sandbox.send(
+						'v23.0',
+						'pn-a',
+						'token-a',
+						body(
+							`+3934700000${ String( i ).padStart( 2, '0' ) }`,
+							`a:${ i }`
+						)
+					).kind
+				).toBe( 'accepted' );
+				expect(
+					sandbox.send(
+						'v23.0',
+						'pn-b',
+						'token-b',
+						body(
+							`+3934800000${ String( i ).padStart( 2, '0' ) }`,
+							`b:${ i }`
+						)
+					).kind
+				).toBe( 'accepted' );
+			}
+			// A tenant's token does not send from another tenant's number.
+			expect(
+				sandbox.send(
+					'v23.0',
+					'pn-b',
+					'token-a',
+					body( '+393470009999', 'x' )
+				)
+			).toMatchObject( { kind: 'error', answer: { httpStatus: 401 } } );
+			await first.waitFor( () => first.statuses().length === 20 );
+			await second.waitFor( () => second.statuses().length === 20 );
+			for ( const [ receiver, secret, prefix, phoneNumberId ] of [
+				[ first, 'secret-a', 'a:', 'pn-a' ],
+				[ second, 'secret-b', 'b:', 'pn-b' ],
+			] as const ) {
+				for ( const webhook of receiver.received ) {
+					expect(
+						verifyWebhookSignature(
+							secret,
+							webhook.raw,
+							webhook.signature
+						)
+					).toBe( true );
+					expect(
+						webhook.body.entry[ 0 ].changes[ 0 ].value.metadata
+							.phone_number_id
+					).toBe( phoneNumberId );
+				}
+				expect(
+					receiver
+						.statuses()
+						.every( ( s ) =>
+							s.biz_opaque_callback_data.startsWith( prefix )
+						)
+				).toBe( true );
+			}
+		} finally {
+			await sandbox.close();
+		}
+	} );
+
+	it( 'are batched: 250 statuses due together go out as 3 requests of at most 100', async () => {
+		first.received.length = 0;
+		const sandbox = new Sandbox( {
+			statuses: {
+				sentDelayMs: 30,
+				deliveredRate: 0,
+				flushIntervalMs: 20,
+				batchSize: 100,
+			},
+		} );
+		try {
+			sandbox.ensureAccount( {
+				phoneNumberId: 'pn-c',
+				wabaId: 'waba-c',
+				token: 'token-c',
+				appSecret: 'secret-a',
+				webhookUrl: first.url,
+				throughputMps: 1_000,
+			} );
+			for ( let i = 0; i < 250; i++ ) {
+				sandbox.send(
+					'v23.0',
+					'pn-c',
+					'token-c',
+					body(
+						`+39349${ String( i ).padStart( 7, '0' ) }`,
+						`c:${ i }`
+					)
+				);
+			}
+			await first.waitFor( () => first.statuses().length === 250 );
+			const sizes = first.received.map(
+				( w ) => w.body.entry[ 0 ].changes[ 0 ].value.statuses.length
+			);
+			expect( Math.max( ...sizes ) ).toBeLessThanOrEqual( 100 );
+			expect( sizes.length ).toBeLessThanOrEqual( 4 );
+			expect( sandbox.webhooks.snapshot() ).toMatchObject( {
+				statusesDelivered: 250,
+				pending: 0,
+				dropped: 0,
+			} );
+		} finally {
+			await sandbox.close();
+		}
+	} );
+
+	it( 'give up after the configured attempts when the receiver keeps failing, and say so', async () => {
+		const sandbox = new Sandbox( {
+			statuses: {
+				sentDelayMs: 0,
+				deliveredRate: 0,
+				flushIntervalMs: 5,
+				maxAttempts: 3,
+				retryBaseMs: 10,
+			},
+		} );
+		try {
+			sandbox.ensureAccount( {
+				phoneNumberId: 'pn-d',
+				wabaId: 'waba-d',
+				token: 'token-d',
+				appSecret: 'secret-a',
+				webhookUrl: 'http://127.0.0.1:9/refused',
+			} );
+			sandbox.send(
+				'v23.0',
+				'pn-d',
+				'token-d',
+				body( '+393470000001', 'd:1' )
+			);
+			const end = Date.now() + 5_000;
+			while ( sandbox.webhooks.stats.dropped === 0 && Date.now() < end ) {
+				await new Promise( ( r ) => setTimeout( r, 10 ) );
+			}
+			expect( sandbox.webhooks.snapshot() ).toMatchObject( {
+				failedAttempts: 3,
+				dropped: 1,
+				delivered: 0,
+				pending: 0,
+			} );
+		} finally {
+			await sandbox.close();
+		}
+	} );
+} );

@@ -61,8 +61,11 @@ export interface Config {
 	laterNote: string;
 	/** When not empty, the visitor must tick this before WhatsApp opens. */
 	consent: string;
-	/** The shop's IANA time zone (a fixed UTC offset is given as the matching `Etc/GMT` or city zone). */
-	timezone: string;
+	/**
+	 * The shop's UTC offsets, `[ from (Unix seconds), minutes east of UTC ]` oldest first: the one in force now, then
+	 * the daylight-saving changes of the next two years (so a page cached for long stays right).
+	 */
+	offsets: Array< [ number, number ] >;
 	site: string;
 	/** From WooCommerce on its product pages; null elsewhere (the page's Product structured data is read instead). */
 	product: Product | null;

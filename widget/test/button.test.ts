@@ -10,7 +10,15 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 /**
  * Internal dependencies
  */
-import { INITIAL, chatButton, config, nowIn, until, visit } from './harness';
+import {
+	INITIAL,
+	chatButton,
+	config,
+	nowIn,
+	offsetsOf,
+	until,
+	visit,
+} from './harness';
 
 const PRODUCT_JSON_LD =
 	'<script type="application/ld+json">{"@context":"https://schema.org/","@type":"Product","name":"Borsa","sku":"B-1","offers":[{"@type":"Offer","priceSpecification":[{"@type":"UnitPriceSpecification","price":"89.00","priceCurrency":"EUR"}]}]}</script>';
@@ -170,7 +178,7 @@ describe( 'chat button', () => {
 		// Working now in Tokyo: the same hours read in Rome would be closed (8 or 7 hours apart).
 		await visit(
 			config( {
-				timezone: 'Asia/Tokyo',
+				offsets: offsetsOf( 'Asia/Tokyo' ),
 				offHours: 'hide',
 				agents: [ { ...agent, hours: hours( true, 'Asia/Tokyo' ) } ],
 			} )
@@ -178,12 +186,52 @@ describe( 'chat button', () => {
 		expect( chatButton() ).not.toBeNull();
 		await visit(
 			config( {
-				timezone: 'Europe/Rome',
+				offsets: offsetsOf( 'Europe/Rome' ),
 				offHours: 'hide',
 				agents: [ { ...agent, hours: hours( true, 'Asia/Tokyo' ) } ],
 			} )
 		);
 		expect( chatButton() ).toBeNull();
+	} );
+
+	it( 'switches to the next UTC offset once a daylight-saving change has passed', async () => {
+		const agent = config().agents[ 0 ]!;
+		const rome = nowIn( 'Europe/Rome' );
+		const [ [ , romeOffset ] ] = offsetsOf( 'Europe/Rome' ) as [
+			[ number, number ],
+		];
+		// Working now in Rome; a change to an offset 6 hours away took place a minute ago, so Rome's hours are over.
+		const week = Array.from( { length: 7 }, () => [
+			[
+				Math.max( 0, rome.minutes - 60 ),
+				Math.min( 1440, rome.minutes + 60 ),
+			] as [ number, number ],
+		] );
+		await visit(
+			config( {
+				offHours: 'hide',
+				agents: [ { ...agent, hours: week } ],
+				offsets: [
+					[ 0, romeOffset ],
+					[ Math.floor( Date.now() / 1000 ) - 60, romeOffset + 360 ],
+				],
+			} )
+		);
+		expect( chatButton() ).toBeNull();
+		await visit(
+			config( {
+				offHours: 'hide',
+				agents: [ { ...agent, hours: week } ],
+				offsets: [
+					[ 0, romeOffset ],
+					[
+						Math.floor( Date.now() / 1000 ) + 3600,
+						romeOffset + 360,
+					],
+				],
+			} )
+		);
+		expect( chatButton() ).not.toBeNull();
 	} );
 
 	it( 'treats a day without ranges as closed', async () => {

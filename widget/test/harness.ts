@@ -43,7 +43,7 @@ export function config( overrides: Partial< Config > = {} ): Config {
 		offHours: 'note',
 		laterNote: 'We will reply as soon as we are back.',
 		consent: '',
-		timezone: 'Europe/Rome',
+		offsets: offsetsOf( 'Europe/Rome' ),
 		site: 'Bottega Demo',
 		product: null,
 		panel: PANEL_URL,
@@ -108,6 +108,29 @@ export async function openPanel() {
 	return until( () =>
 		document.querySelector< HTMLElement >( '[role="dialog"]' )
 	);
+}
+
+/**
+ * The UTC offset now of a time zone, as the plugin gives it, worked out independently with Intl.
+ *
+ * @param timeZone IANA name.
+ */
+export function offsetsOf( timeZone: string ): Array< [ number, number ] > {
+	const name = new Intl.DateTimeFormat( 'en-US', {
+		timeZone,
+		timeZoneName: 'longOffset',
+	} )
+		.formatToParts( new Date() )
+		.find( ( part ) => part.type === 'timeZoneName' )!.value;
+	const [ , sign = '+', hours = '0', minutes = '0' ] =
+		/GMT([+-])(\d\d):(\d\d)/.exec( name ) ?? [];
+	return [
+		[
+			0,
+			( sign === '-' ? -1 : 1 ) *
+				( Number( hours ) * 60 + Number( minutes ) ),
+		],
+	];
 }
 
 /**

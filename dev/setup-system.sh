@@ -39,6 +39,8 @@ PACKAGES=(
 	gettext
 	postgresql-15
 	ca-certificates
+	# better-sqlite3 has no prebuilt binary reachable here: npm compiles it.
+	g++ make python3
 )
 
 missing_packages() {

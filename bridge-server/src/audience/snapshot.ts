@@ -12,6 +12,7 @@ import type { Clock } from '../clock.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Campaign, Database, Tenant } from '../storage/schema.js';
 import type { SiteClient, SiteContact } from './site-client.js';
+import { retryableRecipients } from '../stats/retry-failed.js';
 
 export interface SnapshotOptions {
 	pageSize: number;
@@ -137,17 +138,16 @@ export class AudienceSnapshot {
 
 	private async pageFromSource( tenant: Tenant, campaign: Campaign ) {
 		const after = Number( campaign.audience_cursor ?? 0 );
-		const failed = await this.db
-			.selectFrom( 'recipients' )
-			.select( [ 'id', 'contact_id', 'phone', 'variables' ] )
-			.where( 'tenant_id', '=', tenant.id )
-			.where( 'campaign_id', '=', campaign.source_campaign_id as string )
-			.where( 'state', '=', 'failed' )
-			.where( 'retryable', '=', 1 )
-			.where( 'id', '>', after )
-			.orderBy( 'id' )
-			.limit( this.options.pageSize )
-			.execute();
+		// Which failures qualify (send errors and failed status webhooks, 131049 only after 24 h): src/stats/retry-failed.ts.
+		const failed = await retryableRecipients(
+			this.db,
+			tenant.id,
+			campaign.source_campaign_id as string,
+			this.clock.now(),
+			after,
+			this.options.pageSize,
+			true
+		);
 		const contacts: SiteContact[] = failed.map( ( r ) => ( {
 			contact_id: r.contact_id,
 			phone: r.phone,

@@ -69,10 +69,12 @@ export async function retryableRecipients(
 	campaignId: string,
 	now: number,
 	after = 0,
-	limit = 1000
+	limit = 1000,
+	/** The audience snapshot drops (and counts) opted-out phones itself. */
+	includeOptedOut = false
 ): Promise< RetryableRecipient[] > {
 	const db = withWebhookTables( database );
-	return db
+	let query = db
 		.selectFrom( 'recipients' )
 		.select( [
 			'recipients.id',
@@ -83,8 +85,9 @@ export async function retryableRecipients(
 		.where( 'recipients.tenant_id', '=', tenantId )
 		.where( 'recipients.campaign_id', '=', campaignId )
 		.where( 'recipients.id', '>', after )
-		.where( ( eb ) => retryableFailed( eb, now ) )
-		.where( ( eb ) =>
+		.where( ( eb ) => retryableFailed( eb, now ) );
+	if ( ! includeOptedOut ) {
+		query = query.where( ( eb ) =>
 			eb.not(
 				eb.exists(
 					eb
@@ -98,8 +101,7 @@ export async function retryableRecipients(
 						.whereRef( 'opt_outs.phone', '=', 'recipients.phone' )
 				)
 			)
-		)
-		.orderBy( 'recipients.id' )
-		.limit( limit )
-		.execute();
+		);
+	}
+	return query.orderBy( 'recipients.id' ).limit( limit ).execute();
 }

@@ -727,7 +727,6 @@ export class Sandbox {
 		}
 		const now = this.now();
 		const timestamp = Math.floor( now / 1000 );
-		const record = account.phones.get( from );
 		const metadata = {
 			display_phone_number: phoneDigits( account.displayPhoneNumber ),
 			phone_number_id: account.phoneNumberId,
@@ -758,12 +757,15 @@ export class Sandbox {
 			);
 			return { webhookStatus, messageId: null };
 		}
-		const contextId =
-			input.contextWamid === undefined
-				? record && record.lastMessage > 0
-					? wamidOf( from, record.lastMessage )
-					: null
-				: input.contextWamid;
+		const record = account.phones.get( from );
+		let contextId = input.contextWamid ?? null;
+		if (
+			input.contextWamid === undefined &&
+			record &&
+			record.lastMessage > 0
+		) {
+			contextId = wamidOf( from, record.lastMessage );
+		}
 		if ( input.kind !== 'text' && ! contextId ) {
 			throw new SandboxError(
 				'A button tap answers a message: this phone was sent none, and no contextWamid was given.'
@@ -895,14 +897,14 @@ export class Sandbox {
 		if ( ! ( 'bucket' in auth ) ) {
 			return { answer: auth };
 		}
-		const all = this.templates.get( auth.wabaId ) ?? [];
-		const size = Math.min( Math.max( 1, limit || 25 ), 100 );
 		const start = after === null ? 0 : decodeCursor( after );
 		if ( start === null ) {
 			return {
 				answer: errors.invalidParameter( 'Invalid after cursor.' ),
 			};
 		}
+		const all = this.templates.get( auth.wabaId ) ?? [];
+		const size = Math.min( Math.max( 1, limit || 25 ), 100 );
 		const page = all.slice( start, start + size );
 		const cursors = {
 			before: encodeCursor( start ),
@@ -1026,11 +1028,12 @@ export class Sandbox {
 			}
 		};
 		for ( const [ phone, record ] of records( this.accounts.values() ) ) {
-			const entries: Array< [ string, number ] > = record.callbacks
-				? [ ...record.callbacks ]
-				: record.count > 0
-					? [ [ record.firstCallback ?? '', record.count ] ]
-					: [];
+			let entries: Array< [ string, number ] > = [];
+			if ( record.callbacks ) {
+				entries = [ ...record.callbacks ];
+			} else if ( record.count > 0 ) {
+				entries = [ [ record.firstCallback ?? '', record.count ] ];
+			}
 			let own = 0;
 			for ( const [ callback, n ] of entries ) {
 				if ( ! callback.startsWith( callbackPrefix ) ) {

@@ -224,16 +224,18 @@ export function templateShape( template: MessageTemplate ): TemplateShape {
 	const headerFormat = header ? String( header.format ?? 'TEXT' ) : null;
 	const headerText = placeholders( header?.text );
 	const buttons = find( 'BUTTONS' )?.buttons;
+	// A media header takes one parameter (the image, video or document); a text header one per placeholder.
+	let headerParams = 0;
+	if ( headerFormat === 'TEXT' ) {
+		headerParams = headerText.positional + headerText.named.length;
+	} else if ( headerFormat !== null && headerFormat !== 'LOCATION' ) {
+		headerParams = 1;
+	}
 	return {
 		bodyPositional: body.positional,
 		bodyNamed: body.named,
 		headerFormat,
-		headerParams:
-			headerFormat === 'TEXT'
-				? headerText.positional + headerText.named.length
-				: headerFormat === null || headerFormat === 'LOCATION'
-					? 0
-					: 1,
+		headerParams,
 		buttons: Array.isArray( buttons ) ? buttons.length : 0,
 	};
 }

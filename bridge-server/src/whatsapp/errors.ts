@@ -170,10 +170,10 @@ const TEMPLATE_PARAMETER = entry(
  * @param details `error.error_data.details`, when present.
  */
 export function classifyError( code: number, details?: string ): ErrorClass {
-	const known = ERROR_TABLE.get( code );
 	if ( code === 100 && details && /template/i.test( details ) ) {
 		return TEMPLATE_PARAMETER;
 	}
+	const known = ERROR_TABLE.get( code );
 	if ( known ) {
 		return known;
 	}

@@ -39,11 +39,9 @@ async function control(
 				: { 'content-type': 'application/json' } ),
 		},
 		body:
-			body === undefined
-				? null
-				: typeof body === 'string'
-					? body
-					: JSON.stringify( body ),
+			typeof body === 'string'
+				? body
+				: ( JSON.stringify( body ) ?? null ),
 	} );
 	const text = await answer.body.text();
 	return {

@@ -106,15 +106,16 @@ export interface RunningSandbox {
 	app: FastifyInstance;
 	/** Base URL for the client, including the `/sandbox` prefix. */
 	baseUrl: string;
-	close(): Promise< void >;
+	close: () => Promise< void >;
 }
 
 /**
  * The emulator served over real HTTP on 127.0.0.1, under `/sandbox` as the bridge serves it.
  *
- * @param config     Configuration patch.
- * @param webhookUrl Where the test account's webhooks go.
- * @param account    Overrides for the test account.
+ * @param config                Configuration patch.
+ * @param webhookUrl            Where the test account's webhooks go.
+ * @param account               Overrides for the test account.
+ * @param account.throughputMps Messages per second of the test number.
  */
 export async function startSandbox(
 	config: SandboxConfigPatch,

@@ -36,7 +36,9 @@ export interface BridgeOptions {
 	httpLogger?: boolean;
 	sandboxPlugin?: FastifyPluginAsync< any >;
 	sandboxOptions?: Record< string, unknown >;
-	onSandboxTenant?: ( tenant: Tenant, account: WhatsAppAccount, appSecret: string ) => void;
+	onSandboxTenant?: ( tenant: Tenant, account: WhatsAppAccount, appSecret: string ) => void | Promise< void >;
+	/** Where sandbox tenants send: `<public url>/sandbox` by default, or an emulator running as its own process. */
+	sandboxGraphUrl?: string;
 	webhooksPlugin?: FastifyPluginAsync< any >;
 	webhooksOptions?: Record< string, unknown >;
 	scheduler?: Partial< SchedulerOptions >;
@@ -71,7 +73,7 @@ export async function createBridge( options: BridgeOptions ): Promise< Bridge > 
 	const accounts = new AccountResolver( box, {
 		graphUrl: options.graphUrl,
 		graphVersion: options.graphVersion,
-		sandboxGraphUrl: `${ options.publicUrl }/sandbox`,
+		sandboxGraphUrl: options.sandboxGraphUrl ?? `${ options.publicUrl }/sandbox`,
 		sandboxKey: options.secretKey,
 		...( options.onSandboxTenant ? { onSandboxTenant: options.onSandboxTenant } : {} ),
 	} );

@@ -19,6 +19,8 @@ export interface Config {
 	logLevel: string;
 	/** Serve the WhatsApp emulator under /sandbox (tenants without Meta credentials use it). */
 	sandbox: boolean;
+	/** An emulator running as its own process (benchmarks, crash tests): sandbox tenants send there instead. */
+	sandboxUrl: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -80,5 +82,6 @@ export function loadConfig( env: NodeJS.ProcessEnv = process.env ): Config {
 		graphVersion: env.RONDINE_WHATSAPP_GRAPH_VERSION || 'v23.0',
 		logLevel: env.RONDINE_LOG_LEVEL || 'info',
 		sandbox: env.RONDINE_BRIDGE_SANDBOX !== '0',
+		sandboxUrl: env.RONDINE_SANDBOX_URL ? env.RONDINE_SANDBOX_URL.replace( /\/+$/, '' ) : undefined,
 	};
 }

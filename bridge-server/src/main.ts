@@ -15,7 +15,7 @@ import pino from 'pino';
 import { createBridge } from './bridge.js';
 import { loadConfig } from './config.js';
 import { CloudMessenger } from './dispatch/cloud-messenger.js';
-import { ensureSandboxAccount, sandboxPlugin } from './sandbox/index.js';
+import { ensureSandboxAccount, sandboxPlugin, type SandboxAccountInput } from './sandbox/index.js';
 import { migrate, openStorage, sqliteFileIn } from './storage/database.js';
 
 /** src/webhooks registers itself when present (built by the webhooks work); the bridge runs without it. */
@@ -29,6 +29,19 @@ async function loadWebhooksPlugin(): Promise< FastifyPluginAsync< any > | undefi
 			return undefined;
 		}
 		throw error;
+	}
+}
+
+/** Tells an emulator running as its own process about a sandbox tenant (its control API). */
+async function registerExternalSandboxAccount( url: string, account: SandboxAccountInput ): Promise< void > {
+	const token = process.env.RONDINE_SANDBOX_CONTROL_TOKEN;
+	const response = await fetch( `${ url }/_control/accounts`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', ...( token ? { authorization: `Bearer ${ token }` } : {} ) },
+		body: JSON.stringify( account ),
+	} );
+	if ( ! response.ok ) {
+		throw new Error( `the emulator at ${ url } refused the account: HTTP ${ response.status }` );
 	}
 }
 
@@ -53,7 +66,24 @@ async function main(): Promise< void > {
 		directory: messenger,
 		logger: log,
 		httpLogger: process.env.RONDINE_LOG_REQUESTS === '1',
-		...( config.sandbox
+		...( config.sandboxUrl
+			? {
+					sandboxGraphUrl: config.sandboxUrl,
+					onSandboxTenant: ( tenant, account, appSecret ) =>
+						registerExternalSandboxAccount( config.sandboxUrl as string, {
+							tenantId: tenant.id,
+							phoneNumberId: account.phoneNumberId,
+							wabaId: account.wabaId,
+							token: account.accessToken,
+							appSecret,
+							webhookUrl: webhooksPlugin ? `${ config.publicUrl }/v1/webhooks/whatsapp` : null,
+							throughputMps: tenant.throughput_mps,
+							tier: tenant.messaging_limit_tier,
+							qualityRating: tenant.quality,
+						} ),
+			  }
+			: {} ),
+		...( config.sandbox && ! config.sandboxUrl
 			? {
 					sandboxPlugin,
 					sandboxOptions: process.env.RONDINE_SANDBOX_CONTROL_TOKEN

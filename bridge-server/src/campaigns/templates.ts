@@ -10,6 +10,7 @@ import type { Clock } from '../clock.js';
 import type { MessageTemplate, WhatsAppDirectory } from '../dispatch/messenger.js';
 import type { Database, Tenant } from '../storage/schema.js';
 import type { AccountResolver } from '../tenants/accounts.js';
+import { ApiError } from '../http/errors.js';
 
 /** Template management calls are limited (200/h per WABA): keep the list for a few minutes. */
 export const TEMPLATES_TTL_MS = 5 * 60_000;
@@ -34,7 +35,16 @@ export class TemplateCatalog {
 				return JSON.parse( cached.templates ) as MessageTemplate[];
 			}
 		}
-		const templates = await this.directory.listTemplates( this.accounts.forTenant( tenant ) );
+		let templates: MessageTemplate[];
+		try {
+			templates = await this.directory.listTemplates( await this.accounts.prepare( tenant ) );
+		} catch ( error ) {
+			throw new ApiError(
+				502,
+				'whatsapp_unavailable',
+				`Could not read the templates from the Cloud API: ${ error instanceof Error ? error.message : String( error ) }`
+			);
+		}
 		const row = { tenant_id: tenant.id, templates: JSON.stringify( templates ), fetched_at: now };
 		await this.db
 			.insertInto( 'templates_cache' )

@@ -6,11 +6,12 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 /** How far a request's timestamp may be from our clock, and how long a seen signature is remembered. */
 export const SIGNATURE_WINDOW_SECONDS = 300;
 
-export interface SignedHeaders {
+// A type (not an interface) so it can be passed where a header record is expected.
+export type SignedHeaders = {
 	'x-rondine-site': string;
 	'x-rondine-timestamp': string;
 	'x-rondine-signature': string;
-}
+};
 
 export function sha256Hex( body: string | Buffer ): string {
 	return createHash( 'sha256' ).update( body ).digest( 'hex' );

@@ -203,7 +203,7 @@ export class Dispatcher {
 				}
 				lane = {
 					tenant,
-					account: this.accounts.forTenant( tenant ),
+					account: await this.accounts.prepare( tenant ),
 					rate: new AdaptiveRate( target ),
 					campaigns: new Map(),
 					order: [],
@@ -219,7 +219,7 @@ export class Dispatcher {
 				this.lanes.set( tenant.id, lane );
 			}
 			lane.tenant = tenant;
-			lane.account = this.accounts.forTenant( tenant );
+			lane.account = await this.accounts.prepare( tenant );
 			lane.rate.setBase( target );
 			const keep = new Map< string, CampaignPlan >();
 			for ( const row of running ) {

@@ -200,7 +200,7 @@ export async function applyOutcomes(
 			) })
 				update recipients set state = v.state, wamid = v.wamid, message_status = coalesce(recipients.message_status, v.message_status),
 					error_code = v.error_code, error_reason = v.error_reason, retryable = v.retryable,
-					next_attempt_at = v.next_attempt_at, sent_at = v.sent_at, claimed_by = null, updated_at = ${ now }
+					next_attempt_at = v.next_attempt_at, sent_at = v.sent_at, updated_at = ${ now }
 				from v
 				where recipients.id = v.id and recipients.state = 'sending' and recipients.claimed_by = ${ workerId }`.execute(
 				trx

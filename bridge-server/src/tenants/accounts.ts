@@ -19,7 +19,7 @@ export interface AccountResolverOptions {
 	/** Key the sandbox app secrets are derived from (the bridge's secret key). */
 	sandboxKey: Buffer;
 	/** Called the first time a sandbox tenant is used in this process, so the emulator can create its account. */
-	onSandboxTenant?: ( tenant: Tenant, account: WhatsAppAccount, appSecret: string ) => void;
+	onSandboxTenant?: ( tenant: Tenant, account: WhatsAppAccount, appSecret: string ) => void | Promise< void >;
 }
 
 /**
@@ -38,6 +38,7 @@ export function sandboxAccount( tenant: Pick< Tenant, 'id' >, graphUrl: string, 
 
 export class AccountResolver {
 	private readonly announced = new Map< string, string >();
+	private readonly announcing = new Map< string, Promise< void > >();
 
 	constructor(
 		private readonly box: SecretBox,
@@ -72,7 +73,17 @@ export class AccountResolver {
 			const version = `${ tenant.throughput_mps }|${ tenant.messaging_limit_tier }|${ tenant.quality }`;
 			if ( this.options.onSandboxTenant && this.announced.get( tenant.id ) !== version ) {
 				this.announced.set( tenant.id, version );
-				this.options.onSandboxTenant( tenant, account, this.appSecretFor( tenant ) as string );
+				const done = this.options.onSandboxTenant( tenant, account, this.appSecretFor( tenant ) as string );
+				if ( done ) {
+					this.announcing.set(
+						tenant.id,
+						done.catch( ( error: unknown ) => {
+							// Try again next time rather than send from an account the emulator does not know.
+							this.announced.delete( tenant.id );
+							throw error;
+						} )
+					);
+				}
 			}
 			return account;
 		}
@@ -83,6 +94,13 @@ export class AccountResolver {
 			wabaId: tenant.waba_id ?? '',
 			accessToken: this.box.openString( tenant.access_token as string ),
 		};
+	}
+
+	/** The account, once the emulator knows it (an external emulator is told over HTTP). */
+	async prepare( tenant: Tenant ): Promise< WhatsAppAccount > {
+		const account = this.forTenant( tenant );
+		await this.announcing.get( tenant.id );
+		return account;
 	}
 
 	/** An account from credentials not saved yet (PUT /v1/whatsapp checks them first). */

@@ -534,6 +534,17 @@ export class Sandbox {
 		const waId = compact.startsWith( '+' )
 			? compact.slice( 1 )
 			: account.countryCode + compact;
+		const callback = body.biz_opaque_callback_data;
+		if (
+			callback !== undefined &&
+			( typeof callback !== 'string' || callback.length > 512 )
+		) {
+			return {
+				answer: errors.invalidParameter(
+					'biz_opaque_callback_data must be a string of at most 512 characters.'
+				),
+			};
+		}
 		const type = body.type ?? 'text';
 		if ( type === 'text' ) {
 			const text = body.text as { body?: unknown } | undefined;

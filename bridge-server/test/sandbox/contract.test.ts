@@ -468,6 +468,23 @@ describe( 'errors, as Meta answers them', () => {
 		}
 	} );
 
+	it( "refuses callback data longer than Meta's 512 characters", async () => {
+		const raw = await rawPost(
+			`/v23.0/${ PHONE_NUMBER_ID }/messages`,
+			JSON.stringify(
+				templateMessageBody( promo( newPhone(), 'x'.repeat( 513 ) ) )
+			)
+		);
+		expect( raw.status ).toBe( 400 );
+		expect( raw.body.error ).toMatchObject( {
+			code: 100,
+			error_data: {
+				details:
+					'biz_opaque_callback_data must be a string of at most 512 characters.',
+			},
+		} );
+	} );
+
 	it( 'answers an unknown phone number id like the Graph API does', async () => {
 		const raw = await rawPost(
 			'/v23.0/999999999/messages',

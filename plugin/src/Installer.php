@@ -13,7 +13,7 @@ namespace Rondine;
  */
 final class Installer {
 
-	public const DB_VERSION = '1';
+	public const DB_VERSION = '2';
 
 	/**
 	 * Table names without the WordPress prefix.
@@ -68,7 +68,9 @@ final class Installer {
 	 * The CREATE TABLE statements, in dbDelta's format (two spaces after PRIMARY KEY, one column per line).
 	 *
 	 * Contacts are keyed by their normalised phone (E.164, NULL when the number is not valid) and, for WooCommerce
-	 * customers, by their `wc_customer_lookup.customer_id`.
+	 * customers, by their `wc_customer_lookup.customer_id`. `orders_count` … `last_order_id` are the customer's figures
+	 * over the default counted statuses (SegmentQuery::DEFAULT_STATUSES), kept by CustomerSync so that most segment
+	 * filters are a scan of this table instead of an aggregate over every order.
 	 *
 	 * @param string $prefix  Table prefix.
 	 * @param string $collate Charset and collation clause.
@@ -91,6 +93,11 @@ final class Installer {
   source varchar(20) NOT NULL DEFAULT '',
   consent varchar(10) NOT NULL DEFAULT 'none',
   consent_updated_at datetime DEFAULT NULL,
+  orders_count int(10) unsigned NOT NULL DEFAULT 0,
+  total_spent decimal(19,4) NOT NULL DEFAULT 0,
+  first_order_at datetime DEFAULT NULL,
+  last_order_at datetime DEFAULT NULL,
+  last_order_id bigint(20) unsigned DEFAULT NULL,
   created_at datetime NOT NULL,
   updated_at datetime NOT NULL,
   PRIMARY KEY  (id),
@@ -98,7 +105,8 @@ final class Installer {
   UNIQUE KEY customer_id (customer_id),
   KEY user_id (user_id),
   KEY email (email),
-  KEY consent_country (consent,country)
+  KEY consent_country (consent,country),
+  KEY last_order_at (last_order_at)
 ) $collate;",
 			"CREATE TABLE {$prefix}rondine_consent_log (
   id bigint(20) unsigned NOT NULL AUTO_INCREMENT,

@@ -57,6 +57,9 @@ final class CustomerSyncTest extends TestCase {
 		$this->assertNull( $this->contact_of( $invalid )['phone'], 'an invalid phone is kept visible, without a number' );
 		$this->assertSame( '12345', $this->contact_of( $invalid )['phone_raw'] );
 		$this->assertSame( 'none', $this->contact_of( $hpos )['consent'], 'buying is not consenting' );
+		$this->assertSame( 2, $this->contact_of( $hpos )['orders_count'], 'order figures are kept on the contact' );
+		$this->assertSame( 100.0, $this->contact_of( $hpos )['total_spent'] );
+		$this->assertSame( 0, $this->contact_of( $registered )['orders_count'] );
 	}
 
 	/**
@@ -69,7 +72,7 @@ final class CustomerSyncTest extends TestCase {
 		$b = Shop::customer( array( 'first_name' => 'Bruno' ) );
 		Shop::order( $b, array( 'phone' => '+39 333 1230001' ) );
 
-		CustomerSync::sync( null );
+		CustomerSync::sync_customers( array( $a, $b ) );
 		$contact = Contacts::find( $imported );
 		$this->assertSame( $a, $contact['customer_id'], 'the import is now the first customer with that phone' );
 		$this->assertSame( 'Anna', $contact['first_name'] );
@@ -77,7 +80,7 @@ final class CustomerSyncTest extends TestCase {
 
 		global $wpdb;
 		$before = (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . Contacts::table() );
-		$again  = CustomerSync::sync( null );
+		$again  = CustomerSync::sync_customers( array( $a, $b ) );
 		$this->assertSame( 0, $again['created'] );
 		$this->assertSame( $before, (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . Contacts::table() ) );
 	}

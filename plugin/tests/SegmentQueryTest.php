@@ -87,7 +87,7 @@ final class SegmentQueryTest extends TestCase {
 				);
 			}
 		}
-		CustomerSync::sync( null );
+		CustomerSync::sync_customers( array_values( $this->c ) );
 		global $wpdb;
 		$ids = $wpdb->get_col( "SELECT id FROM {$wpdb->prefix}rondine_contacts WHERE customer_id IN (" . implode( ',', $this->c ) . ')' );
 		Consent::record_bulk( array_map( 'intval', $ids ), Consent::GRANTED, 'bulk', 'test' );

@@ -145,13 +145,12 @@ final class Audience {
 			);
 		}
 		// The condition is already prepared; integers are cast rather than prepared a second time.
-		$rows = $wpdb->get_results( 'SELECT id, phone, email, first_name, last_name, country, city, language, customer_id FROM ' . Contacts::table() . " c WHERE $condition AND c.id > " . (int) $after . ' ORDER BY c.id LIMIT ' . (int) $limit, ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-		$rows   = $rows ?: array();
-		$orders = self::order_fields( array_filter( array_map( static fn( $r ) => (int) $r['customer_id'], $rows ) ) );
-		$out    = array();
+		$rows = $wpdb->get_results( 'SELECT id, phone, email, first_name, last_name, country, city, language, orders_count, total_spent, last_order_id, last_order_at FROM ' . Contacts::table() . " c WHERE $condition AND c.id > " . (int) $after . ' ORDER BY c.id LIMIT ' . (int) $limit, ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$rows = $rows ?: array();
+		$shop = wp_specialchars_decode( get_bloginfo( 'name' ), ENT_QUOTES );
+		$out  = array();
 		foreach ( $rows as $row ) {
-			$figures = $orders[ (int) $row['customer_id'] ] ?? null;
-			$out[]   = array(
+			$out[] = array(
 				'contact_id' => (int) $row['id'],
 				'phone'      => $row['phone'],
 				'country'    => $row['country'],
@@ -166,11 +165,11 @@ final class Audience {
 					'city'              => $row['city'],
 					'country'           => $row['country'],
 					'language'          => $row['language'],
-					'shop_name'         => wp_specialchars_decode( get_bloginfo( 'name' ), ENT_QUOTES ),
-					'orders_count'      => $figures ? (string) $figures['orders'] : '0',
-					'total_spent'       => $figures ? number_format( (float) $figures['spent'], 2, '.', '' ) : '0.00',
-					'last_order_number' => $figures ? (string) $figures['last_order'] : '',
-					'last_order_date'   => $figures ? substr( (string) $figures['last_at'], 0, 10 ) : '',
+					'shop_name'         => $shop,
+					'orders_count'      => (string) (int) $row['orders_count'],
+					'total_spent'       => number_format( (float) $row['total_spent'], 2, '.', '' ),
+					'last_order_number' => null === $row['last_order_id'] ? '' : (string) $row['last_order_id'],
+					'last_order_date'   => null === $row['last_order_at'] ? '' : substr( (string) $row['last_order_at'], 0, 10 ),
 				),
 			);
 		}
@@ -179,30 +178,5 @@ final class Audience {
 			'recipients'  => $out,
 			'next_cursor' => $next,
 		);
-	}
-
-	/**
-	 * Order figures per customer over the default counted statuses.
-	 *
-	 * @param int[] $customer_ids Customers.
-	 * @return array<int,array{orders:int,spent:float,last_order:int,last_at:string}>
-	 */
-	private static function order_fields( array $customer_ids ): array {
-		global $wpdb;
-		if ( ! $customer_ids || ! WooData::has( 'wc_order_stats' ) ) {
-			return array();
-		}
-		$statuses = implode( ',', array_map( static fn( $s ) => "'" . esc_sql( $s ) . "'", SegmentQuery::DEFAULT_STATUSES ) );
-		$rows     = $wpdb->get_results( "SELECT customer_id, SUM(parent_id = 0) AS orders, SUM(total_sales) AS spent, MAX(CASE WHEN parent_id = 0 THEN order_id END) AS last_order, MAX(date_created) AS last_at FROM {$wpdb->prefix}wc_order_stats WHERE status IN ($statuses) AND customer_id IN (" . implode( ',', array_map( 'intval', $customer_ids ) ) . ') GROUP BY customer_id', ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-		$out      = array();
-		foreach ( $rows ?: array() as $row ) {
-			$out[ (int) $row['customer_id'] ] = array(
-				'orders'     => (int) $row['orders'],
-				'spent'      => (float) $row['spent'],
-				'last_order' => (int) $row['last_order'],
-				'last_at'    => (string) $row['last_at'],
-			);
-		}
-		return $out;
 	}
 }

@@ -16,7 +16,7 @@ final class Contacts {
 	/**
 	 * Columns a contact is answered with.
 	 */
-	public const COLUMNS = 'id, phone, phone_raw, email, first_name, last_name, country, city, language, customer_id, user_id, source, consent, consent_updated_at, created_at, updated_at';
+	public const COLUMNS = 'id, phone, phone_raw, email, first_name, last_name, country, city, language, customer_id, user_id, source, consent, consent_updated_at, orders_count, total_spent, first_order_at, last_order_at, last_order_id, created_at, updated_at';
 
 	/**
 	 * Table name.
@@ -261,10 +261,13 @@ final class Contacts {
 	 * @return array<string,mixed>
 	 */
 	public static function shape( array $row ): array {
-		foreach ( array( 'id', 'customer_id', 'user_id' ) as $int ) {
+		foreach ( array( 'id', 'customer_id', 'user_id', 'orders_count', 'last_order_id' ) as $int ) {
 			if ( array_key_exists( $int, $row ) ) {
 				$row[ $int ] = null === $row[ $int ] ? null : (int) $row[ $int ];
 			}
+		}
+		if ( array_key_exists( 'total_spent', $row ) ) {
+			$row['total_spent'] = round( (float) $row['total_spent'], 2 );
 		}
 		foreach ( array( 'consent_updated_at', 'created_at', 'updated_at' ) as $date ) {
 			if ( ! empty( $row[ $date ] ) ) {

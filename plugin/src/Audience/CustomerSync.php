@@ -107,6 +107,22 @@ final class CustomerSync {
 	}
 
 	/**
+	 * Syncs some customers now (e.g. after their orders changed).
+	 *
+	 * @param int[] $customer_ids wc_customer_lookup ids.
+	 * @return array{customers:int,created:int,updated:int,invalid_phone:int,shared_phone:int}
+	 */
+	public static function sync_customers( array $customer_ids ): array {
+		global $wpdb;
+		$ids = array_values( array_filter( array_map( 'intval', $customer_ids ) ) );
+		if ( ! $ids || ! WooData::has( 'wc_customer_lookup' ) ) {
+			return array( 'customers' => 0, 'created' => 0, 'updated' => 0, 'invalid_phone' => 0, 'shared_phone' => 0 );
+		}
+		$rows = $wpdb->get_results( "SELECT customer_id, user_id, first_name, last_name, email, country, city FROM {$wpdb->prefix}wc_customer_lookup WHERE customer_id IN (" . implode( ',', $ids ) . ') ORDER BY customer_id', ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		return $rows ? self::sync_batch( $rows ) : array( 'customers' => 0, 'created' => 0, 'updated' => 0, 'invalid_phone' => 0, 'shared_phone' => 0 );
+	}
+
+	/**
 	 * Syncs one batch of wc_customer_lookup rows.
 	 *
 	 * @param array<int,array<string,mixed>> $customers Rows.
@@ -123,6 +139,7 @@ final class CustomerSync {
 		);
 		$customer_ids = array_map( static fn( $c ) => (int) $c['customer_id'], $customers );
 		$phones       = self::phones_for( $customers );
+		$figures      = self::figures( $customer_ids );
 		$default      = Settings::default_country();
 
 		// What already exists, by customer and by phone.
@@ -160,7 +177,7 @@ final class CustomerSync {
 				'country'    => strtoupper( substr( (string) ( '' !== $customer['country'] ? $customer['country'] : ( $phones[ $id ]['country'] ?? '' ) ), 0, 2 ) ),
 				'city'       => mb_substr( (string) ( '' !== $customer['city'] ? $customer['city'] : ( $phones[ $id ]['city'] ?? '' ) ), 0, 100 ),
 				'user_id'    => empty( $customer['user_id'] ) ? null : (int) $customer['user_id'],
-			);
+			) + ( $figures[ $id ] ?? self::NO_ORDERS );
 			if ( null === $phone ) {
 				++$counts['invalid_phone'];
 			}
@@ -201,21 +218,77 @@ final class CustomerSync {
 				);
 			}
 			$insert[] = $wpdb->prepare(
-				'(' . ( null === $phone ? 'NULL' : '%s' ) . ', %s, %s, %s, %s, %s, %s, %d, ' . ( null === $fields['user_id'] ? 'NULL' : '%d' ) . ", 'woocommerce', 'none', %s, %s)",
-				array_merge(
-					null === $phone ? array() : array( $phone ),
-					array( $fields['phone_raw'], $fields['email'], $fields['first_name'], $fields['last_name'], $fields['country'], $fields['city'], $id ),
-					null === $fields['user_id'] ? array() : array( $fields['user_id'] ),
-					array( $now, $now )
+				'(' . ( null === $phone ? 'NULL' : '%s' ) . ', %s, %s, %s, %s, %s, %s, %d, ' . ( null === $fields['user_id'] ? 'NULL' : '%d' ) . ", 'woocommerce', 'none', %d, %f, "
+					. ( null === $fields['first_order_at'] ? 'NULL' : '%s' ) . ', ' . ( null === $fields['last_order_at'] ? 'NULL' : '%s' ) . ', ' . ( null === $fields['last_order_id'] ? 'NULL' : '%d' ) . ', %s, %s)',
+				array_values(
+					array_filter(
+						array(
+							$phone,
+							$fields['phone_raw'],
+							$fields['email'],
+							$fields['first_name'],
+							$fields['last_name'],
+							$fields['country'],
+							$fields['city'],
+							$id,
+							$fields['user_id'],
+							$fields['orders_count'],
+							$fields['total_spent'],
+							$fields['first_order_at'],
+							$fields['last_order_at'],
+							$fields['last_order_id'],
+							$now,
+							$now,
+						),
+						static fn( $value ) => null !== $value
+					)
 				)
 			);
 		}
 		if ( $insert ) {
 			// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- each row prepared above.
-			$wpdb->query( "INSERT IGNORE INTO $table (phone, phone_raw, email, first_name, last_name, country, city, customer_id, user_id, source, consent, created_at, updated_at) VALUES " . implode( ',', $insert ) );
+			$wpdb->query( "INSERT IGNORE INTO $table (phone, phone_raw, email, first_name, last_name, country, city, customer_id, user_id, source, consent, orders_count, total_spent, first_order_at, last_order_at, last_order_id, created_at, updated_at) VALUES " . implode( ',', $insert ) );
 			$counts['created'] += (int) $wpdb->rows_affected;
 		}
 		return $counts;
+	}
+
+	/**
+	 * Figures of a customer without orders.
+	 */
+	private const NO_ORDERS = array(
+		'orders_count'   => 0,
+		'total_spent'    => 0.0,
+		'first_order_at' => null,
+		'last_order_at'  => null,
+		'last_order_id'  => null,
+	);
+
+	/**
+	 * Each customer's orders over the default counted statuses, from wc_order_stats (index customer_id): number of
+	 * parent orders, total net of refunds, first and last order time (shop time, as WooCommerce stores it), last order.
+	 *
+	 * @param int[] $customer_ids Customers.
+	 * @return array<int,array{orders_count:int,total_spent:float,first_order_at:?string,last_order_at:?string,last_order_id:?int}>
+	 */
+	public static function figures( array $customer_ids ): array {
+		global $wpdb;
+		if ( ! $customer_ids || ! WooData::has( 'wc_order_stats' ) ) {
+			return array();
+		}
+		$statuses = $wpdb->prepare( implode( ',', array_fill( 0, count( SegmentQuery::DEFAULT_STATUSES ), '%s' ) ), SegmentQuery::DEFAULT_STATUSES );
+		$rows     = $wpdb->get_results( "SELECT customer_id, SUM(parent_id = 0) AS orders_count, SUM(total_sales) AS total_spent, MIN(CASE WHEN parent_id = 0 THEN date_created END) AS first_order_at, MAX(CASE WHEN parent_id = 0 THEN date_created END) AS last_order_at, MAX(CASE WHEN parent_id = 0 THEN order_id END) AS last_order_id FROM {$wpdb->prefix}wc_order_stats WHERE status IN ($statuses) AND customer_id IN (" . implode( ',', array_map( 'intval', $customer_ids ) ) . ') GROUP BY customer_id', ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$out      = array();
+		foreach ( $rows ?: array() as $row ) {
+			$out[ (int) $row['customer_id'] ] = array(
+				'orders_count'   => (int) $row['orders_count'],
+				'total_spent'    => round( (float) $row['total_spent'], 4 ),
+				'first_order_at' => $row['first_order_at'],
+				'last_order_at'  => $row['last_order_at'],
+				'last_order_id'  => null === $row['last_order_id'] ? null : (int) $row['last_order_id'],
+			);
+		}
+		return $out;
 	}
 
 	/**

@@ -12,10 +12,10 @@ namespace Rondine\Audience;
  * analytics tables (`wc_order_stats`, `wc_order_product_lookup`, `wc_category_lookup`), which WooCommerce keeps in
  * both order storages (HPOS and posts), so the same SQL serves both.
  *
- * Order figures come from a per-customer aggregate of `wc_order_stats` (index `customer_id`, and `date_created` when a
- * window is given) over the segment's counted statuses; refunds are rows of their own with negative totals, so
- * "total spent" is net of refunds, and "number of orders" counts parent orders only. Every value reaches SQL through
- * `$wpdb->prepare()` or an integer cast.
+ * Order figures over the default counted statuses are kept on the contact row by CustomerSync (from `wc_order_stats`);
+ * a period ("in the last N days") or other statuses read `wc_order_stats` per contact (index `customer_id`). Refunds are
+ * rows of their own with negative totals, so "total spent" is net of refunds, and "number of orders" counts parent
+ * orders only. Every value reaches SQL through `$wpdb->prepare()` or an integer cast.
  */
 final class SegmentQuery {
 
@@ -192,55 +192,46 @@ final class SegmentQuery {
 	}
 
 	/**
-	 * JOIN clauses (after `rondine_contacts c`) and the WHERE condition of a definition.
+	 * JOIN clauses (after `rondine_contacts c`) and the WHERE condition of a definition. There are no joins today
+	 * (every filter is a condition on the contact row), the key stays for callers.
 	 *
 	 * @param mixed $definition Segment definition.
 	 * @return array{joins:string,where:string}
 	 * @throws \InvalidArgumentException When invalid.
 	 */
 	public static function parts( $definition ): array {
-		global $wpdb;
 		$definition = self::validate( $definition );
-		$aggregates = array();
 		$statuses   = $definition['statuses'];
 		$group_sql  = array();
 		foreach ( $definition['groups'] as $group ) {
 			$conditions = array();
 			foreach ( $group['filters'] as $filter ) {
-				$conditions[] = self::condition( $filter, $statuses, $aggregates );
+				$conditions[] = self::condition( $filter, $statuses );
 			}
-			if ( $conditions ) {
-				$group_sql[] = '(' . implode( 'all' === $group['match'] ? ' AND ' : ' OR ', $conditions ) . ')';
+			// Cheap conditions first: MariaDB evaluates AND from the left and stops at the first false one.
+			usort( $conditions, static fn( $x, $y ) => $x[0] <=> $y[0] );
+			$sql = array_map( static fn( $c ) => $c[1], $conditions );
+			if ( $sql ) {
+				$group_sql[] = '(' . implode( 'all' === $group['match'] ? ' AND ' : ' OR ', $sql ) . ')';
 			}
 		}
-		$where = $group_sql ? '(' . implode( 'all' === $definition['match'] ? ' AND ' : ' OR ', $group_sql ) . ')' : '1=1';
-		$joins = '';
-		foreach ( $aggregates as $key => $alias ) {
-			$joins .= ' LEFT JOIN (' . self::aggregate_sql( $statuses, 'all' === $key ? null : (int) $key ) . ") $alias ON $alias.customer_id = c.customer_id";
-		}
-		unset( $wpdb );
 		return array(
-			'joins' => $joins,
-			'where' => $where,
+			'joins' => '',
+			'where' => $group_sql ? '(' . implode( 'all' === $definition['match'] ? ' AND ' : ' OR ', $group_sql ) . ')' : '1=1',
 		);
 	}
 
 	/**
-	 * Per-customer order figures over the counted statuses, optionally over the last N days only.
+	 * Whether the statuses are the default ones, whose figures are kept on the contact row.
 	 *
 	 * @param string[] $statuses Statuses.
-	 * @param int|null $days     Window.
 	 */
-	private static function aggregate_sql( array $statuses, ?int $days ): string {
-		global $wpdb;
-		if ( ! WooData::has( 'wc_order_stats' ) ) {
-			return 'SELECT 0 AS customer_id, 0 AS spent, 0 AS orders, NULL AS first_at, NULL AS last_at FROM DUAL WHERE 1=0';
-		}
-		$sql = "SELECT customer_id, SUM(total_sales) AS spent, SUM(parent_id = 0) AS orders, MIN(date_created) AS first_at, MAX(date_created) AS last_at FROM {$wpdb->prefix}wc_order_stats WHERE " . self::status_in( $statuses );
-		if ( null !== $days ) {
-			$sql .= $wpdb->prepare( ' AND date_created >= %s', self::local_days_ago( $days ) );
-		}
-		return $sql . ' GROUP BY customer_id';
+	private static function default_statuses( array $statuses ): bool {
+		$a = $statuses;
+		$b = self::DEFAULT_STATUSES;
+		sort( $a );
+		sort( $b );
+		return $a === $b;
 	}
 
 	/**
@@ -264,77 +255,132 @@ final class SegmentQuery {
 	}
 
 	/**
-	 * SQL condition of one validated filter.
+	 * A correlated aggregate of the contact's orders (index `customer_id` of wc_order_stats).
 	 *
-	 * @param array<string,mixed> $filter     Filter.
-	 * @param string[]            $statuses   Counted statuses.
-	 * @param array<string,string> $aggregates Aggregates needed so far (window or 'all' → alias), extended here.
+	 * @param string   $select   Aggregate expression over alias s.
+	 * @param string[] $statuses Counted statuses.
+	 * @param int|null $days     Only the last N days.
 	 */
-	private static function condition( array $filter, array $statuses, array &$aggregates ): string {
+	private static function orders_subquery( string $select, array $statuses, ?int $days ): string {
 		global $wpdb;
-		$op    = $filter['op'];
-		$value = $filter['value'];
+		if ( ! WooData::has( 'wc_order_stats' ) ) {
+			return 'NULL';
+		}
+		$sql = "(SELECT $select FROM {$wpdb->prefix}wc_order_stats s WHERE s.customer_id = c.customer_id AND " . self::status_in( $statuses, 's.status' );
+		if ( null !== $days ) {
+			$sql .= $wpdb->prepare( ' AND s.date_created >= %s', self::local_days_ago( $days ) );
+		}
+		return $sql . ')';
+	}
+
+	/**
+	 * SQL condition of one validated filter, with its cost class (0 a column of the contact row, 1 an indexed
+	 * EXISTS, 2 an aggregate of the contact's orders).
+	 *
+	 * Filters over the default statuses without a period read the figures kept on the contact row. A period or
+	 * other statuses read the orders themselves; with the default statuses the all-time figure bounds the period's
+	 * (a period's total or count can never exceed the all-time one), which discards most contacts before their orders
+	 * are read.
+	 *
+	 * @param array<string,mixed> $filter   Filter.
+	 * @param string[]            $statuses Counted statuses.
+	 * @return array{0:int,1:string}
+	 */
+	private static function condition( array $filter, array $statuses ): array {
+		global $wpdb;
+		$op      = $filter['op'];
+		$value   = $filter['value'];
+		$default = self::default_statuses( $statuses );
 		switch ( $filter['field'] ) {
 			case 'total_spent':
 			case 'order_count':
 			case 'avg_order_value':
-				$key = isset( $filter['within_days'] ) ? (string) $filter['within_days'] : 'all';
-				if ( ! isset( $aggregates[ $key ] ) ) {
-					$aggregates[ $key ] = 'a' . count( $aggregates );
+				$days = $filter['within_days'] ?? null;
+				if ( $default && null === $days ) {
+					$metric = array(
+						'total_spent'     => 'c.total_spent',
+						'order_count'     => 'c.orders_count',
+						'avg_order_value' => 'COALESCE(c.total_spent / NULLIF(c.orders_count, 0), 0)',
+					)[ $filter['field'] ];
+					return array( 0, self::compare( $metric, $op, $value ) );
 				}
-				$a      = $aggregates[ $key ];
 				$metric = array(
-					'total_spent'     => "COALESCE($a.spent, 0)",
-					'order_count'     => "COALESCE($a.orders, 0)",
-					'avg_order_value' => "COALESCE($a.spent / NULLIF($a.orders, 0), 0)",
+					'total_spent'     => self::orders_subquery( 'COALESCE(SUM(s.total_sales), 0)', $statuses, $days ),
+					'order_count'     => self::orders_subquery( 'COALESCE(SUM(s.parent_id = 0), 0)', $statuses, $days ),
+					'avg_order_value' => self::orders_subquery( 'COALESCE(SUM(s.total_sales) / NULLIF(SUM(s.parent_id = 0), 0), 0)', $statuses, $days ),
 				)[ $filter['field'] ];
-				return self::compare( $metric, $op, $value );
+				$sql = self::compare( "COALESCE($metric, 0)", $op, $value );
+				if ( $default && 'avg_order_value' !== $filter['field'] && in_array( $op, array( 'gt', 'gte', 'eq', 'between' ), true ) ) {
+					$floor = 'between' === $op ? $value[0] : $value;
+					if ( $floor > 0 ) {
+						$column = 'total_spent' === $filter['field'] ? 'c.total_spent' : 'c.orders_count';
+						$sql    = $wpdb->prepare( "$column >= %f AND ", $floor ) . $sql; // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+						if ( null !== $days ) {
+							// No order since the period began: nothing to add up.
+							$sql = $wpdb->prepare( 'c.last_order_at >= %s AND ', self::local_days_ago( (int) $days ) ) . $sql;
+						}
+					}
+				}
+				return array( 2, "($sql)" );
 			case 'first_order_date':
 			case 'last_order_date':
-				if ( ! isset( $aggregates['all'] ) ) {
-					$aggregates['all'] = 'a' . count( $aggregates );
+				$first = 'first_order_date' === $filter['field'];
+				if ( $default ) {
+					$cost   = 0;
+					$column = $first ? 'c.first_order_at' : 'c.last_order_at';
+				} else {
+					$cost   = 2;
+					$column = self::orders_subquery( $first ? 'MIN(CASE WHEN s.parent_id = 0 THEN s.date_created END)' : 'MAX(CASE WHEN s.parent_id = 0 THEN s.date_created END)', $statuses, null );
 				}
-				$column = $aggregates['all'] . ( 'first_order_date' === $filter['field'] ? '.first_at' : '.last_at' );
 				switch ( $op ) {
 					case 'before':
-						return $wpdb->prepare( "$column < %s", $value . ' 00:00:00' ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+						return array( $cost, $wpdb->prepare( "$column < %s", $value . ' 00:00:00' ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 					case 'after':
-						return $wpdb->prepare( "$column > %s", $value . ' 23:59:59' ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+						return array( $cost, $wpdb->prepare( "$column > %s", $value . ' 23:59:59' ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 					case 'in_last_days':
-						return $wpdb->prepare( "$column >= %s", self::local_days_ago( (int) $value ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+						return array( $cost, $wpdb->prepare( "$column >= %s", self::local_days_ago( (int) $value ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 					default: // not_in_last_days: has ordered, but not lately.
-						return $wpdb->prepare( "$column < %s", self::local_days_ago( (int) $value ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+						return array( $cost, $wpdb->prepare( "$column < %s", self::local_days_ago( (int) $value ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 				}
 			case 'bought_product':
 			case 'bought_category':
-				if ( ! WooData::has( 'wc_order_product_lookup' ) || ! WooData::has( 'wc_order_stats' ) ) {
-					return 'any_of' === $op ? '1=0' : '1=1';
+				$ids = 'bought_product' === $filter['field'] ? array_map( 'intval', $value ) : self::products_in_categories( $value );
+				if ( ! $ids || ! WooData::has( 'wc_order_product_lookup' ) || ! WooData::has( 'wc_order_stats' ) ) {
+					return array( 0, 'any_of' === $op ? '1=0' : '1=1' );
 				}
-				$ids = implode( ',', array_map( 'intval', $value ) );
-				if ( 'bought_product' === $filter['field'] ) {
-					$match = "(pl.product_id IN ($ids) OR pl.variation_id IN ($ids))";
-				} else {
-					$match = 'pl.product_id IN (SELECT tr.object_id FROM ' . $wpdb->term_relationships . ' tr JOIN ' . $wpdb->term_taxonomy . " tt ON tt.term_taxonomy_id = tr.term_taxonomy_id WHERE tt.taxonomy = 'product_cat' AND tt.term_id IN (" . implode( ',', self::with_subcategories( $value ) ) . '))';
-				}
+				$in     = implode( ',', $ids );
+				$match  = 'bought_product' === $filter['field'] ? "(pl.product_id IN ($in) OR pl.variation_id IN ($in))" : "pl.product_id IN ($in)";
 				$exists = "EXISTS (SELECT 1 FROM {$wpdb->prefix}wc_order_product_lookup pl JOIN {$wpdb->prefix}wc_order_stats s ON s.order_id = pl.order_id WHERE pl.customer_id = c.customer_id AND $match AND " . self::status_in( $statuses, 's.status' ) . ')';
-				return 'any_of' === $op ? $exists : "NOT $exists";
+				return array( 1, 'any_of' === $op ? $exists : "NOT $exists" );
 			case 'billing_country':
 				$in = $wpdb->prepare( 'c.country IN (' . implode( ',', array_fill( 0, count( $value ), '%s' ) ) . ')', $value ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
-				return 'in' === $op ? $in : "NOT $in";
+				return array( 0, 'in' === $op ? $in : "NOT $in" );
 			case 'billing_city':
 				if ( 'is' === $op ) {
-					return $wpdb->prepare( 'c.city = %s', $value );
+					return array( 0, $wpdb->prepare( 'c.city = %s', $value ) );
 				}
-				return $wpdb->prepare( 'c.city LIKE %s', '%' . $wpdb->esc_like( $value ) . '%' );
+				return array( 0, $wpdb->prepare( 'c.city LIKE %s', '%' . $wpdb->esc_like( $value ) . '%' ) );
 			case 'customer_type':
-				return 'registered' === $value ? 'c.user_id > 0' : '(c.user_id IS NULL OR c.user_id = 0)';
+				return array( 0, 'registered' === $value ? 'c.user_id > 0' : '(c.user_id IS NULL OR c.user_id = 0)' );
 			case 'consent':
-				return $wpdb->prepare( 'c.consent = %s', $value );
+				return array( 0, $wpdb->prepare( 'c.consent = %s', $value ) );
 			case 'tags':
 				$exists = 'EXISTS (SELECT 1 FROM ' . $wpdb->prefix . 'rondine_contact_tags ct WHERE ct.contact_id = c.id AND ct.tag_id IN (' . implode( ',', array_map( 'intval', $value ) ) . '))';
-				return 'any_of' === $op ? $exists : "NOT $exists";
+				return array( 1, 'any_of' === $op ? $exists : "NOT $exists" );
 		}
-		return '1=0';
+		return array( 0, '1=0' );
+	}
+
+	/**
+	 * Products in categories (sub-categories included), resolved once so the per-contact EXISTS only matches ids.
+	 *
+	 * @param int[] $term_ids Categories.
+	 * @return int[]
+	 */
+	private static function products_in_categories( array $term_ids ): array {
+		global $wpdb;
+		$terms = implode( ',', self::with_subcategories( $term_ids ) );
+		return array_map( 'intval', $wpdb->get_col( "SELECT DISTINCT tr.object_id FROM {$wpdb->term_relationships} tr JOIN {$wpdb->term_taxonomy} tt ON tt.term_taxonomy_id = tr.term_taxonomy_id WHERE tt.taxonomy = 'product_cat' AND tt.term_id IN ($terms)" ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 	}
 
 	/**

@@ -13,7 +13,9 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
-const dir = fileURLToPath( new URL( '../../plugin/build/widget/', import.meta.url ) );
+const dir = fileURLToPath(
+	new URL( '../../plugin/build/widget/', import.meta.url )
+);
 const KB = 1024;
 export const BUDGET = { initial: 1.5 * KB, total: 9 * KB };
 

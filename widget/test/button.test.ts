@@ -26,11 +26,11 @@ const PRODUCT_JSON_LD =
 /** Hours for every weekday: one range around now (working) or far from now (not working). */
 function hours( working: boolean, timeZone = 'Europe/Rome' ) {
 	const { minutes } = nowIn( timeZone );
+	const elsewhere: [ number, number ] =
+		minutes < 720 ? [ 1380, 1440 ] : [ 0, 60 ];
 	const range: [ number, number ] = working
 		? [ Math.max( 0, minutes - 60 ), Math.min( 1440, minutes + 60 ) ]
-		: minutes < 720
-			? [ 1380, 1440 ]
-			: [ 0, 60 ];
+		: elsewhere;
 	return Array.from( { length: 7 }, () => [ range ] );
 }
 

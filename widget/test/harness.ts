@@ -66,8 +66,10 @@ window.matchMedia = ( query: string ) =>
 /**
  * Puts a page together (its own markup plus the inlined configuration) and runs the initial script on it.
  *
- * @param settings The configuration.
- * @param page     Options: the page's own markup, a phone-sized screen.
+ * @param settings    The configuration.
+ * @param page        The page.
+ * @param page.html   Its own markup.
+ * @param page.mobile Whether the screen is phone-sized.
  */
 export async function visit(
 	settings: Config,
@@ -99,7 +101,7 @@ export async function until< T >(
 		if ( Date.now() > end ) {
 			throw new Error( 'timed out waiting' );
 		}
-		await new Promise( ( resolve ) => setTimeout( resolve, 5 ) );
+		await new Promise( ( done ) => setTimeout( done, 5 ) );
 	}
 }
 

@@ -56,7 +56,7 @@ class Panel extends Component< { context: PanelContext }, State > {
 			),
 		];
 		const target = event.shiftKey ? items[ 0 ] : items[ items.length - 1 ];
-		if ( document.activeElement === target ) {
+		if ( target?.ownerDocument.activeElement === target ) {
 			event.preventDefault();
 			items[ event.shiftKey ? items.length - 1 : 0 ]!.focus();
 		}
@@ -92,15 +92,17 @@ class Panel extends Component< { context: PanelContext }, State > {
 		const { i18n } = config;
 
 		return (
+			// A dialog handles its own keys (Escape, Tab): jsx-a11y cannot know that.
+			// eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions
 			<div
 				ref={ dialog }
-				class="rondine-chat-panel"
+				className="rondine-chat-panel"
 				role="dialog"
 				aria-modal="true"
 				aria-labelledby="rondine-chat-title"
 				onKeyDown={ this.onKeyDown }
 			>
-				<div class="rondine-chat-panel__header">
+				<div className="rondine-chat-panel__header">
 					<h2 id="rondine-chat-title">{ i18n.title }</h2>
 					<button
 						type="button"
@@ -116,20 +118,24 @@ class Panel extends Component< { context: PanelContext }, State > {
 						</svg>
 					</button>
 				</div>
-				<div class="rondine-chat-panel__body">
+				<div className="rondine-chat-panel__body">
 					{ config.greeting && (
-						<p class="rondine-chat-panel__greeting">
+						<p className="rondine-chat-panel__greeting">
 							{ config.greeting }
 						</p>
 					) }
 					{ nobodyWorking && config.laterNote && (
-						<p class="rondine-chat-panel__note" role="status">
+						<p className="rondine-chat-panel__note" role="status">
 							{ config.laterNote }
 						</p>
 					) }
 					{ config.consent && (
-						<label class="rondine-chat-panel__consent">
+						<label
+							className="rondine-chat-panel__consent"
+							htmlFor="rondine-chat-consent"
+						>
 							<input
+								id="rondine-chat-consent"
 								type="checkbox"
 								checked={ consented }
 								onChange={ ( event ) =>
@@ -141,13 +147,13 @@ class Panel extends Component< { context: PanelContext }, State > {
 							<span>{ config.consent }</span>
 						</label>
 					) }
-					<ul class="rondine-chat-panel__agents">
+					<ul className="rondine-chat-panel__agents">
 						{ config.agents.map( ( agent, index ) =>
 							config.offHours === 'hide' &&
 							! online[ index ] ? null : (
 								<li key={ index }>
 									<a
-										class="rondine-chat-panel__agent"
+										className="rondine-chat-panel__agent"
 										href={ whatsappLink(
 											agent.phone,
 											text
@@ -179,20 +185,20 @@ class Panel extends Component< { context: PanelContext }, State > {
 											/>
 										) : (
 											<span
-												class="rondine-chat-panel__avatar"
+												className="rondine-chat-panel__avatar"
 												aria-hidden="true"
 											>
 												{ [ ...agent.name ][ 0 ] }
 											</span>
 										) }
-										<span class="rondine-chat-panel__who">
+										<span className="rondine-chat-panel__who">
 											<strong>{ agent.name }</strong>
 											{ agent.role && (
 												<span>{ agent.role }</span>
 											) }
 										</span>
 										<span
-											class={
+											className={
 												'rondine-chat-panel__status' +
 												( online[ index ]
 													? ' is-online'

@@ -46,7 +46,8 @@ export function readProduct( lang: string ): Product | null {
 		const amount = spec.price ?? offer.price ?? offer.lowPrice;
 		const currency = ( spec.priceCurrency ??
 			offer.priceCurrency ) as string;
-		let price = amount == null ? '' : String( amount );
+		let price =
+			amount === undefined || amount === null ? '' : String( amount );
 		try {
 			if ( price && currency ) {
 				price = new Intl.NumberFormat( lang || undefined, {

@@ -145,7 +145,7 @@ final class CustomerSync {
 		// What already exists, by customer and by phone.
 		$table       = Contacts::table();
 		$by_customer = array();
-		foreach ( $wpdb->get_results( "SELECT id, customer_id, phone FROM $table WHERE customer_id IN (" . implode( ',', $customer_ids ) . ')', ARRAY_A ) ?: array() as $row ) { // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- integers.
+		foreach ( $wpdb->get_results( "SELECT id, customer_id, phone, phone_raw, email, first_name, last_name, country, city, user_id, orders_count, total_spent, first_order_at, last_order_at, last_order_id FROM $table WHERE customer_id IN (" . implode( ',', $customer_ids ) . ')', ARRAY_A ) ?: array() as $row ) { // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- integers.
 			$by_customer[ (int) $row['customer_id'] ] = $row;
 		}
 		$normalised = array();
@@ -199,14 +199,17 @@ final class CustomerSync {
 				continue;
 			}
 			if ( $mine ) {
-				$changes = $fields + array( 'updated_at' => $now );
+				$changes = $fields;
 				if ( null !== $phone || '' !== $fields['phone_raw'] ) {
 					// A phone WooCommerce no longer has (or never had: an import linked to this customer) is kept.
 					$changes['phone'] = $phone;
 				} else {
 					unset( $changes['phone_raw'] );
 				}
-				$wpdb->update( $table, $changes, array( 'id' => (int) $mine['id'] ) );
+				if ( self::unchanged( $mine, $changes ) ) {
+					continue; // Most customers of an incremental run: no write at all.
+				}
+				$wpdb->update( $table, $changes + array( 'updated_at' => $now ), array( 'id' => (int) $mine['id'] ) );
 				++$counts['updated'];
 				continue;
 			}
@@ -251,6 +254,26 @@ final class CustomerSync {
 			$counts['created'] += (int) $wpdb->rows_affected;
 		}
 		return $counts;
+	}
+
+	/**
+	 * Whether a stored row already has these values.
+	 *
+	 * @param array<string,mixed> $row     Stored row.
+	 * @param array<string,mixed> $changes New values.
+	 */
+	private static function unchanged( array $row, array $changes ): bool {
+		foreach ( $changes as $key => $value ) {
+			$stored = $row[ $key ] ?? null;
+			if ( 'total_spent' === $key ) {
+				if ( abs( (float) $stored - (float) $value ) > 0.00005 ) {
+					return false;
+				}
+			} elseif ( ( null === $value ) !== ( null === $stored ) || (string) $value !== (string) $stored ) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/**

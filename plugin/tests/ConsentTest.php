@@ -105,6 +105,38 @@ final class ConsentTest extends TestCase {
 	}
 
 	/**
+	 * Checkout block: the additional field's value is noted on the order, consent recorded when the order is processed.
+	 */
+	public function test_checkout_block_records_consent(): void {
+		$this->assertSame( 10, has_action( 'woocommerce_set_additional_field_value', array( Checkout::class, 'block_field_value' ) ) );
+		$this->assertSame( 10, has_action( 'woocommerce_store_api_checkout_order_processed', array( Checkout::class, 'block_order_processed' ) ) );
+		$ticked = new Order(
+			array(
+				'id'              => 5001,
+				'billing_phone'   => '+34 612 345 001',
+				'billing_country' => 'ES',
+			)
+		);
+		do_action( 'woocommerce_set_additional_field_value', Checkout::BLOCK_FIELD, true, 'other', $ticked );
+		do_action( 'woocommerce_store_api_checkout_order_processed', $ticked );
+		$contact = Contacts::find_by_phone( '+34612345001' );
+		$this->assertSame( 'granted', $contact['consent'] );
+		$this->assertStringContainsString( '#5001', Consent::log( $contact['id'] )[0]['wording'] );
+
+		$unticked = new Order(
+			array(
+				'id'              => 5002,
+				'billing_phone'   => '+34 612 345 002',
+				'billing_country' => 'ES',
+			)
+		);
+		do_action( 'woocommerce_set_additional_field_value', Checkout::BLOCK_FIELD, false, 'other', $unticked );
+		do_action( 'woocommerce_set_additional_field_value', 'other-plugin/field', true, 'other', $unticked );
+		do_action( 'woocommerce_store_api_checkout_order_processed', $unticked );
+		$this->assertNull( Contacts::find_by_phone( '+34612345002' ) );
+	}
+
+	/**
 	 * My Account: ticking opts in, unticking opts out; both logged.
 	 */
 	public function test_my_account_toggle(): void {

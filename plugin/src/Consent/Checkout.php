@@ -12,15 +12,21 @@ use Rondine\Phone\Normalizer;
 use Rondine\Settings;
 
 /**
- * An unchecked-by-default checkbox just above "Place order" in WooCommerce's checkout
+ * An unchecked-by-default checkbox just above "Place order" in WooCommerce's classic checkout
  * (`woocommerce_review_order_before_submit`), with the shop's editable wording. When the order is processed
  * (`woocommerce_checkout_order_processed`, documented arguments `$order_id, $posted_data, $order`) a ticked box
  * records consent for the billing phone, with the wording shown and the order number.
+ *
+ * The Checkout block (WooCommerce 8.9+) gets the same checkbox as an additional checkout field in the order section
+ * (`woocommerce_register_additional_checkout_field`, on `woocommerce_init`); its value is noted on the order by
+ * `woocommerce_set_additional_field_value` ($key, $value, $group, $wc_object) and the consent is recorded on
+ * `woocommerce_store_api_checkout_order_processed` ($order), when the billing phone is final.
  */
 final class Checkout {
 
-	public const FIELD      = 'rondine_whatsapp_optin';
-	public const ORDER_META = '_rondine_whatsapp_optin';
+	public const FIELD       = 'rondine_whatsapp_optin';
+	public const BLOCK_FIELD = 'rondine/whatsapp-optin';
+	public const ORDER_META  = '_rondine_whatsapp_optin';
 
 	/**
 	 * Hooks.
@@ -28,6 +34,53 @@ final class Checkout {
 	public static function register(): void {
 		add_action( 'woocommerce_review_order_before_submit', array( self::class, 'render' ) );
 		add_action( 'woocommerce_checkout_order_processed', array( self::class, 'order_processed' ), 10, 3 );
+		add_action( 'woocommerce_init', array( self::class, 'register_block_field' ) );
+		add_action( 'woocommerce_set_additional_field_value', array( self::class, 'block_field_value' ), 10, 4 );
+		add_action( 'woocommerce_store_api_checkout_order_processed', array( self::class, 'block_order_processed' ) );
+	}
+
+	/**
+	 * The checkbox of the Checkout block.
+	 */
+	public static function register_block_field(): void {
+		if ( ! function_exists( 'woocommerce_register_additional_checkout_field' ) ) {
+			return;
+		}
+		woocommerce_register_additional_checkout_field(
+			array(
+				'id'       => self::BLOCK_FIELD,
+				'label'    => Settings::consent_text(),
+				'location' => 'order',
+				'type'     => 'checkbox',
+			)
+		);
+	}
+
+	/**
+	 * Notes a ticked block checkbox on the order.
+	 *
+	 * @param string $key       Field id.
+	 * @param mixed  $value     Value.
+	 * @param string $group     Group.
+	 * @param object $wc_object Order or customer.
+	 */
+	public static function block_field_value( $key, $value, $group, $wc_object ): void {
+		if ( self::BLOCK_FIELD !== $key || ! $value || ! is_object( $wc_object ) || ! method_exists( $wc_object, 'get_billing_phone' ) || ! method_exists( $wc_object, 'update_meta_data' ) ) {
+			return;
+		}
+		$wc_object->update_meta_data( self::ORDER_META, 'ticked' );
+	}
+
+	/**
+	 * Records the consent of a Checkout block order whose box was ticked.
+	 *
+	 * @param object $order WC_Order.
+	 */
+	public static function block_order_processed( $order ): void {
+		if ( ! is_object( $order ) || ! method_exists( $order, 'get_meta' ) || 'ticked' !== $order->get_meta( self::ORDER_META ) ) {
+			return;
+		}
+		self::record_for_order( (string) $order->get_id(), array(), $order );
 	}
 
 	/**
@@ -69,7 +122,17 @@ final class Checkout {
 		if ( ! $ticked ) {
 			return;
 		}
-		$posted_data = is_array( $posted_data ) ? $posted_data : array();
+		self::record_for_order( (string) $order_id, is_array( $posted_data ) ? $posted_data : array(), $order );
+	}
+
+	/**
+	 * Records consent for an order's billing phone.
+	 *
+	 * @param string              $order_id    Order number.
+	 * @param array<string,mixed> $posted_data billing_* fields when there is no order object.
+	 * @param object|null         $order       WC_Order.
+	 */
+	private static function record_for_order( string $order_id, array $posted_data, $order ): void {
 		$get         = static function ( string $field ) use ( $order, $posted_data ): string {
 			$getter = 'get_' . $field;
 			if ( is_object( $order ) && method_exists( $order, $getter ) ) {
@@ -107,7 +170,7 @@ final class Checkout {
 			Consent::GRANTED,
 			'checkout',
 			/* translators: 1: the opt-in wording, 2: order number. */
-			sprintf( __( '"%1$s" ticked at checkout, order #%2$s.', 'rondine' ), $text, (string) $order_id )
+			sprintf( __( '"%1$s" ticked at checkout, order #%2$s.', 'rondine' ), $text, $order_id )
 		);
 	}
 }

@@ -93,6 +93,23 @@ final class Order {
 	}
 
 	/**
+	 * Order id.
+	 */
+	public function get_id(): int {
+		return (int) ( $this->data['id'] ?? 0 );
+	}
+
+	/**
+	 * Meta read.
+	 *
+	 * @param string $key Key.
+	 * @return mixed
+	 */
+	public function get_meta( string $key ) {
+		return $this->meta[ $key ] ?? '';
+	}
+
+	/**
 	 * Meta write.
 	 *
 	 * @param string $key   Key.

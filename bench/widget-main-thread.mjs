@@ -36,7 +36,7 @@ const fixture = ( ...args ) =>
 
 const median = ( values ) => {
 	const sorted = [ ...values ].sort( ( a, b ) => a - b );
-	const middle = sorted.length >> 1;
+	const middle = Math.floor( sorted.length / 2 );
 	return sorted.length % 2
 		? sorted[ middle ]
 		: ( sorted[ middle - 1 ] + sorted[ middle ] ) / 2;
@@ -126,11 +126,11 @@ async function load( withWidget ) {
 			() =>
 				new Promise( ( resolve ) => {
 					const start = performance.now();
-					new MutationObserver( ( _records, observer ) => {
+					new window.MutationObserver( ( _records, observer ) => {
 						if ( document.querySelector( '[role="dialog"]' ) ) {
 							observer.disconnect();
 							// The frame after the dialog is in the DOM: it is on screen.
-							requestAnimationFrame( () =>
+							window.requestAnimationFrame( () =>
 								resolve( performance.now() - start )
 							);
 						}

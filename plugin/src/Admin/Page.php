@@ -88,8 +88,12 @@ final class Page {
 			true
 		);
 		wp_enqueue_style( 'wp-components' );
-		if ( is_readable( RONDINE_DIR . 'build/admin/index.css' ) ) {
-			wp_enqueue_style( self::HANDLE, RONDINE_URL . 'build/admin/index.css', array( 'wp-components' ), $asset['version'] ?? RONDINE_VERSION );
+		// @wordpress/scripts writes index.css (CSS imported by components) and style-index.css (style.scss files).
+		foreach ( array( 'index.css' => self::HANDLE, 'style-index.css' => self::HANDLE . '-style' ) as $file => $handle ) {
+			if ( is_readable( RONDINE_DIR . 'build/admin/' . $file ) ) {
+				wp_enqueue_style( $handle, RONDINE_URL . 'build/admin/' . $file, array( 'wp-components' ), $asset['version'] ?? RONDINE_VERSION );
+				wp_style_add_data( $handle, 'rtl', 'replace' );
+			}
 		}
 		wp_set_script_translations( self::HANDLE, 'rondine', RONDINE_DIR . 'languages' );
 		wp_add_inline_script( self::HANDLE, 'window.rondineAdmin = ' . wp_json_encode( self::boot_data() ) . ';', 'before' );

@@ -23,6 +23,7 @@ started_at=$( date +%s.%N )
 bash "$RONDINE_ROOT/dev/setup-system.sh"
 npm_dependencies
 build_changed_workspaces
+built_at=$( date +%s.%N )
 
 stopping=0
 stop_everything() {
@@ -41,7 +42,11 @@ export SHOP_CUSTOMERS="${RONDINE_SHOP_CUSTOMERS:-500}"
 export SHOP_SEED="${RONDINE_SHOP_SEED:-1}"
 shop_up "$ENV_DIR" "$WP_PORT" "$BRIDGE_PORT"
 
-elapsed=$( node -e 'console.log((Number(process.argv[2])-Number(process.argv[1])).toFixed(1))' "$started_at" "$( date +%s.%N )" )
+seconds_between() {
+	node -e 'console.log((Number(process.argv[2])-Number(process.argv[1])).toFixed(1))' "$1" "$2"
+}
+ready_at=$( date +%s.%N )
+elapsed="$( seconds_between "$started_at" "$ready_at" ) s: setup and builds $( seconds_between "$started_at" "$built_at" ) s, stack $( seconds_between "$built_at" "$ready_at" ) s"
 env_value() {
 	node -e 'const v=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"))[process.argv[2]];console.log(v===null?"":v)' \
 		"$ENV_DIR/env.json" "$1"
@@ -49,7 +54,7 @@ env_value() {
 
 cat <<- EOF
 
-	  Rondine is running (ready in ${elapsed} s).
+	  Rondine is running (ready in ${elapsed}).
 
 	  Shop          $( env_value wpUrl )/
 	  wp-admin      $( env_value rondineUrl )

@@ -24,6 +24,7 @@ abstract class TestCase extends \PHPUnit\Framework\TestCase {
 		$wpdb->query( 'START TRANSACTION' );
 		wp_cache_flush();
 		WooData::reset();
+		Fixtures\Shop::reset();
 		wp_set_current_user( 0 );
 		$GLOBALS['wp_rest_server'] = null;
 		$_POST                     = array();

@@ -29,6 +29,14 @@ final class Shop {
 	private static int $next_order = 0;
 
 	/**
+	 * Forgets the next ids (each test starts from what the database holds then).
+	 */
+	public static function reset(): void {
+		self::$next_customer = 0;
+		self::$next_order    = 0;
+	}
+
+	/**
 	 * A customer in wc_customer_lookup.
 	 *
 	 * @param array<string,mixed> $data first_name, last_name, email, country, city, user_id.
@@ -73,7 +81,9 @@ final class Shop {
 			self::$next_order = 1 + max(
 				900000000,
 				(int) $wpdb->get_var( "SELECT MAX(order_id) FROM {$wpdb->prefix}wc_order_stats" ),
-				(int) $wpdb->get_var( "SELECT MAX(ID) FROM {$wpdb->posts}" )
+				(int) $wpdb->get_var( "SELECT MAX(ID) FROM {$wpdb->posts}" ),
+				(int) $wpdb->get_var( "SELECT MAX(id) FROM {$wpdb->prefix}wc_orders" ),
+				(int) $wpdb->get_var( "SELECT MAX(order_id) FROM {$wpdb->prefix}wc_order_addresses" )
 			);
 		}
 		$id      = self::$next_order++;

@@ -37,6 +37,7 @@ spl_autoload_register(
 );
 
 register_activation_hook( __FILE__, array( \Rondine\Installer::class, 'activate' ) );
+register_deactivation_hook( __FILE__, array( \Rondine\Audience\CustomerSync::class, 'unschedule' ) );
 
 add_action(
 	'before_woocommerce_init',

@@ -173,6 +173,8 @@ final class Installer {
 	 */
 	public static function uninstall(): void {
 		global $wpdb;
+		wp_clear_scheduled_hook( 'rondine_sync_contacts' );
+		wp_clear_scheduled_hook( 'rondine_sync_contacts', array( 'soon' ) );
 		foreach ( self::TABLES as $table ) {
 			$wpdb->query( "DROP TABLE IF EXISTS {$wpdb->prefix}{$table}" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- fixed table names.
 		}

@@ -36,6 +36,14 @@ final class CustomerSync {
 	}
 
 	/**
+	 * Removes the scheduled events (deactivation, uninstall).
+	 */
+	public static function unschedule(): void {
+		wp_clear_scheduled_hook( self::HOOK );
+		wp_clear_scheduled_hook( self::HOOK, array( 'soon' ) );
+	}
+
+	/**
 	 * Keeps the hourly event scheduled.
 	 */
 	public static function schedule(): void {

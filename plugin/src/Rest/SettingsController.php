@@ -147,7 +147,8 @@ final class SettingsController extends Controller {
 		$changes = array();
 		if ( null !== $request->get_param( 'default_country' ) ) {
 			$country = strtoupper( (string) $request->get_param( 'default_country' ) );
-			if ( '' !== $country && ! in_array( $country, self::country_codes(), true ) ) {
+			$known = self::country_codes();
+			if ( '' !== $country && ( ! preg_match( '/^[A-Z]{2}$/', $country ) || ( null !== $known && ! in_array( $country, $known, true ) ) ) ) {
 				return new \WP_Error(
 					'rondine_invalid_country',
 					/* translators: %s: what was sent. */
@@ -258,15 +259,15 @@ final class SettingsController extends Controller {
 	}
 
 	/**
-	 * ISO 3166-1 alpha-2 codes WordPress/WooCommerce know; without WooCommerce, any two letters.
+	 * ISO 3166-1 alpha-2 codes WooCommerce knows; null without WooCommerce (any two letters then).
 	 *
-	 * @return string[]
+	 * @return string[]|null
 	 */
-	private static function country_codes(): array {
+	private static function country_codes(): ?array {
 		if ( function_exists( 'WC' ) && isset( WC()->countries ) ) {
 			return array_keys( WC()->countries->get_countries() );
 		}
-		return array_keys( \Rondine\Phone\Normalizer::COUNTRY_CODES );
+		return null;
 	}
 
 	/**

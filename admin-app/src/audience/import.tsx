@@ -60,7 +60,7 @@ export function ListImport( {
 	const [ file, setFile ] = useState< File | null >( null );
 	const [ rows, setRows ] = useState< string[][] >( [] );
 	const [ mapping, setMapping ] = useState< Record< string, string > >( {} );
-	const [ consent, setConsent ] = useState< 'column' | 'attested' | 'none' >(
+	const [ consent, setConsent ] = useState< 'column' | 'attest' | 'none' >(
 		'none'
 	);
 	const [ attested, setAttested ] = useState( false );
@@ -96,9 +96,15 @@ export function ListImport( {
 			setReport(
 				await importList( list.id, {
 					file,
-					mapping,
-					consent:
-						consent === 'attested' && ! attested ? 'none' : consent,
+					// The plugin reads columns by their header name.
+					mapping: Object.fromEntries(
+						Object.entries( mapping ).map( ( [ index, field ] ) => [
+							field,
+							header[ Number( index ) ] ?? '',
+						] )
+					),
+					consent_mode: consent,
+					attestation: consent === 'attest' && attested,
 					default_country: defaultCountry,
 				} )
 			);
@@ -242,7 +248,7 @@ export function ListImport( {
 									]
 								: [] ),
 							{
-								value: 'attested',
+								value: 'attest',
 								label: __(
 									'All these contacts opted in',
 									'rondine'
@@ -260,7 +266,7 @@ export function ListImport( {
 							setConsent( value as typeof consent )
 						}
 					/>
-					{ consent === 'attested' && (
+					{ consent === 'attest' && (
 						<CheckboxControl
 							label={ __(
 								'I confirm that every contact in this file gave consent to receive marketing messages on WhatsApp from this shop, and that I can prove it.',
@@ -285,7 +291,7 @@ export function ListImport( {
 						disabled={
 							isImporting ||
 							! hasPhone ||
-							( consent === 'attested' && ! attested )
+							( consent === 'attest' && ! attested )
 						}
 					>
 						{ __( 'Import', 'rondine' ) }
@@ -338,7 +344,10 @@ export function ListImport( {
 									<tr key={ rejected.row }>
 										<td>{ rejected.row }</td>
 										<td>{ rejected.value ?? '' }</td>
-										<td>{ rejected.reason }</td>
+										<td>
+											{ rejected.message ??
+												rejected.reason }
+										</td>
 									</tr>
 								) ) }
 							</tbody>

@@ -100,7 +100,7 @@ export function ListsScreen( { importInto }: { importInto?: number } ) {
 										{ list.name }
 									</a>
 								</td>
-								<td>{ formatNumber( list.count ) }</td>
+								<td>{ formatNumber( list.members ) }</td>
 								<td>
 									<Button
 										variant="link"

@@ -132,12 +132,12 @@ export function AudiencePicker( {
 						<CheckboxControl
 							key={ list.id }
 							label={
-								typeof list.count === 'number'
+								typeof list.members === 'number'
 									? sprintf(
 											/* translators: 1: list name, 2: number of contacts. */
 											__( '%1$s (%2$s)', 'rondine' ),
 											list.name,
-											formatNumber( list.count )
+											formatNumber( list.members )
 										)
 									: list.name
 							}

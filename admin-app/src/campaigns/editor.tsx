@@ -159,7 +159,9 @@ export function CampaignEditor( { id }: { id?: string } ) {
 	);
 	const [ count, setCount ] = useState< number | null >( null );
 	const [ isSaving, setSaving ] = useState( false );
-	const [ attempted, setAttempted ] = useState( false );
+	const [ attempted, setAttempted ] = useState< 'draft' | 'schedule' | null >(
+		null
+	);
 
 	useEffect( () => {
 		if ( id && campaign && templates && draft === null ) {
@@ -218,21 +220,31 @@ export function CampaignEditor( { id }: { id?: string } ) {
 		: null;
 	const now = new Date();
 	const blocking = problems( draft, template, startUtc, now );
-	const whatsapp = status?.bridge.status;
+	// A draft needs a name and a template (the bridge checks the template even then).
+	const draftBlocking = blocking.filter(
+		( problem ) =>
+			problem === __( 'Give the campaign a name.', 'rondine' ) ||
+			problem === __( 'Choose an approved template.', 'rondine' )
+	);
+	let shown: string[] = [];
+	if ( attempted ) {
+		shown = attempted === 'draft' ? draftBlocking : blocking;
+	}
+	const daily = status?.bridge.status?.daily_limit;
 	const prediction =
 		count !== null && startUtc
 			? forecast(
 					count,
-					whatsapp?.daily_limit,
-					whatsapp?.remaining_24h,
+					daily?.limit,
+					daily?.remaining,
 					new Date( startUtc ),
 					now
 				)
 			: null;
 
 	const save = async ( schedule: boolean ) => {
-		setAttempted( true );
-		if ( schedule ? blocking.length : ! draft.name.trim() ) {
+		setAttempted( schedule ? 'schedule' : 'draft' );
+		if ( ! template || ( schedule ? blocking : draftBlocking ).length ) {
 			return;
 		}
 		setSaving( true );
@@ -241,13 +253,11 @@ export function CampaignEditor( { id }: { id?: string } ) {
 				id,
 				name: draft.name.trim(),
 				audience: draft.audience,
-				template: template
-					? {
-							name: template.name,
-							language: template.language,
-							components: toComponents( slots, draft.slots ),
-						}
-					: null,
+				template: {
+					name: template.name,
+					language: template.language,
+					components: toComponents( slots, draft.slots ),
+				},
 				start_at: startUtc,
 				options: { continue_when_limited: draft.waitForWindow },
 				schedule,
@@ -283,13 +293,13 @@ export function CampaignEditor( { id }: { id?: string } ) {
 					? __( 'Edit campaign', 'rondine' )
 					: __( 'New campaign', 'rondine' ) }
 			</h3>
-			{ attempted && blocking.length > 0 && (
+			{ shown.length > 0 && (
 				<Notice status="error" isDismissible={ false }>
 					<ul
 						className="rondine-editor__problems"
 						data-testid="rondine-editor-problems"
 					>
-						{ blocking.map( ( problem ) => (
+						{ shown.map( ( problem ) => (
 							<li key={ problem }>{ problem }</li>
 						) ) }
 					</ul>

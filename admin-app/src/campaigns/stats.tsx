@@ -14,6 +14,7 @@ import {
 import { useDispatch, useSelect } from '@wordpress/data';
 import { useEffect, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
+import { addQueryArgs } from '@wordpress/url';
 
 /**
  * Internal dependencies
@@ -78,10 +79,9 @@ function Bar( {
 }
 
 function Progress( { stats }: { stats: CampaignStats } ) {
-	const done =
-		( stats.automations?.completed ?? 0 ) +
-		( stats.automations?.failed ?? 0 );
+	const { done } = stats.progress;
 	const percent = percentOf( done, stats.total );
+	const eta = stats.progress.eta_seconds;
 	return (
 		<div className="rondine-stats__progress" data-testid="rondine-progress">
 			<div
@@ -105,41 +105,118 @@ function Progress( { stats }: { stats: CampaignStats } ) {
 					formatNumber( stats.total ),
 					formatPercent( done, stats.total )
 				) }
-				{ typeof stats.eta_seconds === 'number' &&
-					stats.eta_seconds > 0 &&
+				{ typeof eta === 'number' &&
+					eta > 0 &&
 					' · ' +
 						sprintf(
 							/* translators: %s: remaining time such as "3 min 20 s". */
 							__( 'about %s left', 'rondine' ),
-							formatDuration( stats.eta_seconds )
+							formatDuration( eta )
 						) }
 			</p>
 		</div>
 	);
 }
 
-const RECIPIENT_STATUSES = [
-	'pending',
-	'sending',
-	'sent',
-	'delivered',
-	'read',
-	'failed',
-	'unknown',
+/** Drill-down filters: where the recipient's run stands, and what WhatsApp said about the message. */
+const RECIPIENT_FILTERS: Array< {
+	value: string;
+	query: RecipientsQuery;
+	label: () => string;
+} > = [
+	{ value: '', query: {}, label: () => __( 'All', 'rondine' ) },
+	{
+		value: 'pending',
+		query: { state: 'pending' },
+		label: () => __( 'Waiting', 'rondine' ),
+	},
+	{
+		value: 'sending',
+		query: { state: 'sending' },
+		label: () => __( 'Sending', 'rondine' ),
+	},
+	{
+		value: 'sent',
+		query: { message_status: 'sent' },
+		label: () => __( 'Sent (not delivered yet)', 'rondine' ),
+	},
+	{
+		value: 'delivered',
+		query: { message_status: 'delivered' },
+		label: () => __( 'Delivered (not read yet)', 'rondine' ),
+	},
+	{
+		value: 'read',
+		query: { message_status: 'read' },
+		label: () => __( 'Read', 'rondine' ),
+	},
+	{
+		value: 'failed',
+		query: { state: 'failed' },
+		label: () => __( 'Failed', 'rondine' ),
+	},
+	{
+		value: 'unknown',
+		query: { state: 'unknown' },
+		label: () => __( 'Unknown outcome', 'rondine' ),
+	},
 ];
 
+/** Failure reasons the bridge records (`error_reason`). */
+export function errorReasonLabel( reason: string ): string {
+	switch ( reason ) {
+		case 'invalid_phone':
+			return __( 'Invalid phone number', 'rondine' );
+		case 'not_on_whatsapp':
+			return __( 'Not on WhatsApp', 'rondine' );
+		case 'daily_limit':
+			return __( 'Over the daily limit', 'rondine' );
+		case 'opted_out':
+			return __( 'Opted out', 'rondine' );
+		case 'rate_limited':
+			return __( 'Rate limited', 'rondine' );
+		case 'template':
+			return __( 'Template problem', 'rondine' );
+		case 'transient':
+			return __( 'Temporary error, retries exhausted', 'rondine' );
+		case 'unknown':
+			return __( 'Outcome unknown', 'rondine' );
+	}
+	return reason;
+}
+
+const ERROR_REASONS = [
+	'invalid_phone',
+	'not_on_whatsapp',
+	'daily_limit',
+	'transient',
+	'template',
+	'rate_limited',
+];
+
+const PAGE_SIZE = 50;
+
 function Recipients( { campaign }: { campaign: Campaign } ) {
-	const [ query, setQuery ] = useState< RecipientsQuery >( {
-		page: 1,
-		per_page: 50,
-	} );
-	const { page, errors } = useSelect(
-		( select ) => ( {
-			page: select( store ).getCampaignRecipients( campaign.id, query ),
-			errors:
-				select( store ).getCampaignStats( campaign.id )?.errors ?? [],
-		} ),
-		[ campaign.id, query ]
+	const [ filter, setFilter ] = useState( '' );
+	const [ error, setError ] = useState( '' );
+	// Keyset paging: the cursors of the pages seen so far, to go back.
+	const [ cursors, setCursors ] = useState< number[] >( [ 0 ] );
+	const base = RECIPIENT_FILTERS.find(
+		( item ) => item.value === filter
+	)?.query;
+	const query: RecipientsQuery = {
+		...base,
+		...( error ? { error } : {} ),
+		limit: PAGE_SIZE,
+		...( cursors.length > 1
+			? { after: cursors[ cursors.length - 1 ] }
+			: {} ),
+	};
+	const page = useSelect(
+		( select ) =>
+			select( store ).getCampaignRecipients( campaign.id, query ),
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- `query` is derived from these.
+		[ campaign.id, filter, error, cursors ]
 	);
 	const [ isExporting, setExporting ] = useState( false );
 	const { reportError } = useDispatch( store );
@@ -148,12 +225,10 @@ function Recipients( { campaign }: { campaign: Campaign } ) {
 		setExporting( true );
 		try {
 			const response = await apiFetch< Response, false >( {
-				path: `${ PATHS.campaigns }/${ campaign.id }/recipients?format=csv${
-					query.status
-						? `&status=${ encodeURIComponent( query.status ) }`
-						: ''
-				}${ query.error ? `&error=${ encodeURIComponent( query.error ) }` : '' }`,
-				headers: { Accept: 'text/csv' },
+				path: addQueryArgs(
+					`${ PATHS.campaigns }/${ campaign.id }/recipients`,
+					{ ...base, ...( error ? { error } : {} ), format: 'csv' }
+				),
 				parse: false,
 			} );
 			const blob = await response.blob();
@@ -163,16 +238,13 @@ function Recipients( { campaign }: { campaign: Campaign } ) {
 			link.download = `${ campaign.name || campaign.id }-recipients.csv`;
 			link.click();
 			URL.revokeObjectURL( url );
-		} catch ( error ) {
-			reportError( error, __( 'Export failed', 'rondine' ) );
+		} catch ( failure ) {
+			reportError( failure, __( 'Export failed', 'rondine' ) );
 		} finally {
 			setExporting( false );
 		}
 	};
 
-	const total = page?.total ?? 0;
-	const perPage = query.per_page ?? 50;
-	const pages = Math.max( 1, Math.ceil( total / perPage ) );
 	return (
 		<Card className="rondine-stats__recipients">
 			<CardHeader>
@@ -193,43 +265,32 @@ function Recipients( { campaign }: { campaign: Campaign } ) {
 						__nextHasNoMarginBottom
 						__next40pxDefaultSize
 						label={ __( 'Status', 'rondine' ) }
-						value={ query.status ?? '' }
-						options={ [
-							{ value: '', label: __( 'All', 'rondine' ) },
-							...RECIPIENT_STATUSES.map( ( status ) => ( {
-								value: status,
-								label: recipientStatusLabel( status ),
-							} ) ),
-						] }
-						onChange={ ( status ) =>
-							setQuery( {
-								...query,
-								status: status || undefined,
-								page: 1,
-							} )
-						}
+						value={ filter }
+						options={ RECIPIENT_FILTERS.map( ( item ) => ( {
+							value: item.value,
+							label: item.label(),
+						} ) ) }
+						onChange={ ( value ) => {
+							setFilter( value );
+							setCursors( [ 0 ] );
+						} }
 					/>
 					<SelectControl
 						__nextHasNoMarginBottom
 						__next40pxDefaultSize
 						label={ __( 'Error', 'rondine' ) }
-						value={ query.error ?? '' }
+						value={ error }
 						options={ [
 							{ value: '', label: __( 'Any', 'rondine' ) },
-							...errors.map( ( error ) => ( {
-								value: String( error.code ),
-								label: `${ error.reason ?? error.code } (${ formatNumber(
-									error.count
-								) })`,
+							...ERROR_REASONS.map( ( reason ) => ( {
+								value: reason,
+								label: errorReasonLabel( reason ),
 							} ) ),
 						] }
-						onChange={ ( error ) =>
-							setQuery( {
-								...query,
-								error: error || undefined,
-								page: 1,
-							} )
-						}
+						onChange={ ( value ) => {
+							setError( value );
+							setCursors( [ 0 ] );
+						} }
 					/>
 				</div>
 				{ page === null ? (
@@ -242,7 +303,6 @@ function Recipients( { campaign }: { campaign: Campaign } ) {
 						<thead>
 							<tr>
 								<th>{ __( 'Phone', 'rondine' ) }</th>
-								<th>{ __( 'Name', 'rondine' ) }</th>
 								<th>{ __( 'Status', 'rondine' ) }</th>
 								<th>{ __( 'Error', 'rondine' ) }</th>
 								<th>{ __( 'Updated', 'rondine' ) }</th>
@@ -251,7 +311,7 @@ function Recipients( { campaign }: { campaign: Campaign } ) {
 						<tbody>
 							{ page.items.length === 0 && (
 								<tr>
-									<td colSpan={ 5 }>
+									<td colSpan={ 4 }>
 										{ __(
 											'No recipients match.',
 											'rondine'
@@ -259,24 +319,28 @@ function Recipients( { campaign }: { campaign: Campaign } ) {
 									</td>
 								</tr>
 							) }
-							{ page.items.map( ( recipient, index ) => (
-								<tr key={ `${ recipient.phone }-${ index }` }>
+							{ page.items.map( ( recipient ) => (
+								<tr key={ recipient.id }>
 									<td>{ recipient.phone }</td>
-									<td>{ recipient.name ?? '' }</td>
 									<td>
 										{ recipientStatusLabel(
-											recipient.status
+											recipient.message_status ??
+												recipient.state
 										) }
 									</td>
 									<td>
-										{ [
-											recipient.error_code,
-											recipient.error_reason,
-										]
-											.filter( Boolean )
-											.join( ' · ' ) }
+										{ recipient.error_reason &&
+											errorReasonLabel(
+												recipient.error_reason
+											) }
+										{ recipient.error_code
+											? ` (${ recipient.error_code })`
+											: '' }
 										{ recipient.retryable &&
-											` (${ __( 'can be retried', 'rondine' ) })` }
+											` · ${ __(
+												'can be retried',
+												'rondine'
+											) }` }
 									</td>
 									<td>
 										{ formatDateTime(
@@ -288,42 +352,25 @@ function Recipients( { campaign }: { campaign: Campaign } ) {
 						</tbody>
 					</table>
 				) }
-				{ pages > 1 && (
-					<div className="rondine-stats__pages">
-						<Button
-							variant="tertiary"
-							disabled={ ( query.page ?? 1 ) <= 1 }
-							onClick={ () =>
-								setQuery( {
-									...query,
-									page: ( query.page ?? 1 ) - 1,
-								} )
-							}
-						>
-							{ __( 'Previous', 'rondine' ) }
-						</Button>
-						<span>
-							{ sprintf(
-								/* translators: 1: page number, 2: number of pages. */
-								__( 'Page %1$d of %2$d', 'rondine' ),
-								query.page ?? 1,
-								pages
-							) }
-						</span>
-						<Button
-							variant="tertiary"
-							disabled={ ( query.page ?? 1 ) >= pages }
-							onClick={ () =>
-								setQuery( {
-									...query,
-									page: ( query.page ?? 1 ) + 1,
-								} )
-							}
-						>
-							{ __( 'Next', 'rondine' ) }
-						</Button>
-					</div>
-				) }
+				<div className="rondine-stats__pages">
+					<Button
+						variant="tertiary"
+						disabled={ cursors.length <= 1 }
+						onClick={ () => setCursors( cursors.slice( 0, -1 ) ) }
+					>
+						{ __( 'Previous', 'rondine' ) }
+					</Button>
+					<Button
+						variant="tertiary"
+						disabled={ ! page?.next_after }
+						onClick={ () =>
+							page?.next_after &&
+							setCursors( [ ...cursors, page.next_after ] )
+						}
+					>
+						{ __( 'Next', 'rondine' ) }
+					</Button>
+				</div>
 			</CardBody>
 		</Card>
 	);
@@ -390,7 +437,6 @@ export function CampaignStatsScreen( { id }: { id: string } ) {
 		</Button>
 	);
 	const { messages, automations } = stats;
-	const retryable = automations?.failed ?? 0;
 
 	return (
 		<div className="rondine-stats" data-testid="rondine-campaign-stats">
@@ -440,7 +486,7 @@ export function CampaignStatsScreen( { id }: { id: string } ) {
 				{ [ 'completed', 'cancelled', 'failed', 'paused' ].includes(
 					campaign.state
 				) &&
-					retryable > 0 &&
+					automations.failed > 0 &&
 					button( 'retry-failed', __( 'Retry failed', 'rondine' ) ) }
 				{ button( 'duplicate', __( 'Duplicate', 'rondine' ) ) }
 			</div>
@@ -458,27 +504,38 @@ export function CampaignStatsScreen( { id }: { id: string } ) {
 						<Bar
 							testId="rondine-stat-to-start"
 							label={ __( 'To start', 'rondine' ) }
-							value={ automations?.to_start ?? 0 }
+							value={ automations.to_start }
 							total={ stats.total }
 						/>
 						<Bar
 							testId="rondine-stat-in-progress"
 							label={ __( 'In progress', 'rondine' ) }
-							value={ automations?.in_progress ?? 0 }
+							value={ automations.in_progress }
 							total={ stats.total }
 						/>
 						<Bar
 							testId="rondine-stat-completed"
 							label={ __( 'Completed', 'rondine' ) }
-							value={ automations?.completed ?? 0 }
+							value={ automations.completed }
 							total={ stats.total }
 						/>
 						<Bar
 							testId="rondine-stat-automations-failed"
 							label={ __( 'Failed', 'rondine' ) }
-							value={ automations?.failed ?? 0 }
+							value={ automations.failed }
 							total={ stats.total }
 						/>
+						{ automations.unknown > 0 && (
+							<Bar
+								testId="rondine-stat-unknown"
+								label={ __(
+									'Unknown outcome (never re-sent)',
+									'rondine'
+								) }
+								value={ automations.unknown }
+								total={ stats.total }
+							/>
+						) }
 					</CardBody>
 				</Card>
 				<Card>
@@ -524,7 +581,7 @@ export function CampaignStatsScreen( { id }: { id: string } ) {
 						<Bar
 							testId="rondine-stat-interactions"
 							label={ __( 'Replies and button taps', 'rondine' ) }
-							value={ stats.interactions?.total ?? 0 }
+							value={ stats.interactions }
 							total={ messages.delivered }
 						/>
 						<p className="rondine-stats__note">

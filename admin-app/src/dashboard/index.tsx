@@ -185,27 +185,42 @@ function WhatsAppCard( { status }: { status: Status } ) {
 			</p>
 		);
 	} else {
-		const limit = whatsapp.daily_limit;
+		const number = whatsapp.whatsapp ?? {};
+		const daily = whatsapp.daily_limit ?? {};
+		let dailyText: string;
+		if ( typeof daily.limit === 'number' ) {
+			dailyText = sprintf(
+				/* translators: 1: used in the last 24 hours, 2: the limit, 3: remaining. */
+				__(
+					'%1$s of %2$s used in the last 24 h, %3$s left',
+					'rondine'
+				),
+				formatNumber( daily.used ?? 0 ),
+				formatNumber( daily.limit ),
+				formatNumber( daily.remaining ?? daily.limit )
+			);
+		} else {
+			dailyText = sprintf(
+				/* translators: %s: messages sent in the last 24 hours. */
+				__( 'No limit (%s used in the last 24 h)', 'rondine' ),
+				formatNumber( daily.used ?? 0 )
+			);
+		}
 		body = (
 			<dl className="rondine-dashboard__facts">
 				<Row
 					label={ __( 'Number', 'rondine' ) }
 					value={
-						whatsapp.phone_number ??
+						number.display_phone_number ??
+						number.phone_number_id ??
 						__( 'Not configured', 'rondine' )
 					}
 					testId="rondine-whatsapp-number"
 				/>
-				{ whatsapp.display_name && (
-					<Row
-						label={ __( 'Display name', 'rondine' ) }
-						value={ whatsapp.display_name }
-					/>
-				) }
 				<Row
 					label={ __( 'Mode', 'rondine' ) }
 					value={
-						whatsapp.mode === 'sandbox'
+						number.mode === 'sandbox'
 							? __(
 									'Sandbox (emulated WhatsApp, nothing is really sent)',
 									'rondine'
@@ -216,37 +231,22 @@ function WhatsAppCard( { status }: { status: Status } ) {
 				/>
 				<Row
 					label={ __( 'Quality', 'rondine' ) }
-					value={ whatsapp.quality ?? __( 'Unknown', 'rondine' ) }
+					value={ number.quality ?? __( 'Unknown', 'rondine' ) }
 					testId="rondine-whatsapp-quality"
 				/>
 				<Row
 					label={ __( 'Daily limit', 'rondine' ) }
-					value={
-						typeof limit === 'number'
-							? sprintf(
-									/* translators: 1: used in the last 24 hours, 2: the limit, 3: remaining. */
-									__(
-										'%1$s of %2$s used in the last 24 h, %3$s left',
-										'rondine'
-									),
-									formatNumber( whatsapp.used_24h ?? 0 ),
-									formatNumber( limit ),
-									formatNumber(
-										whatsapp.remaining_24h ?? limit
-									)
-								)
-							: ( whatsapp.tier ?? __( 'Unknown', 'rondine' ) )
-					}
+					value={ dailyText }
 					testId="rondine-whatsapp-daily-limit"
 				/>
 				<Row
 					label={ __( 'Throughput', 'rondine' ) }
 					value={
-						typeof whatsapp.throughput_mps === 'number'
+						typeof number.throughput_mps === 'number'
 							? sprintf(
 									/* translators: %s: messages per second. */
 									__( '%s messages per second', 'rondine' ),
-									formatNumber( whatsapp.throughput_mps )
+									formatNumber( number.throughput_mps )
 								)
 							: __( 'Unknown', 'rondine' )
 					}
@@ -282,10 +282,14 @@ function attentionText( item: Attention ): string {
 						item.detail
 					)
 				: __( 'The bridge cannot be reached.', 'rondine' );
-		case 'token-expired':
-			return __(
-				'The WhatsApp access token is no longer valid: enter new credentials in Settings.',
-				'rondine'
+		case 'sending-halted':
+			return sprintf(
+				/* translators: %s: the reason given by the bridge, such as an expired access token. */
+				__(
+					'The bridge stopped sending WhatsApp messages for this shop (%s). Check the WhatsApp credentials in Settings.',
+					'rondine'
+				),
+				item.detail ?? ''
 			);
 		case 'campaign-paused':
 			return sprintf(

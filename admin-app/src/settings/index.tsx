@@ -96,7 +96,7 @@ function ConnectionCard() {
 
 const EMPTY_CREDENTIALS: WhatsAppCredentials = {
 	phone_number_id: '',
-	business_account_id: '',
+	waba_id: '',
 	access_token: '',
 	app_secret: '',
 };
@@ -154,8 +154,8 @@ function WhatsAppCard( { connected }: { connected: boolean } ) {
 					__nextHasNoMarginBottom
 					__next40pxDefaultSize
 					label={ __( 'WhatsApp Business Account ID', 'rondine' ) }
-					value={ credentials.business_account_id }
-					onChange={ set( 'business_account_id' ) }
+					value={ credentials.waba_id }
+					onChange={ set( 'waba_id' ) }
 					autoComplete="off"
 				/>
 				<TextControl

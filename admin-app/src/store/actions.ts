@@ -231,7 +231,7 @@ export const saveWhatsAppCredentials =
 	};
 
 export const syncTemplates = () => async ( args: ThunkArgs ) => {
-	const templates = await request< Template[] >(
+	const { templates = [] } = await request< { templates?: Template[] } >(
 		args,
 		{ path: addQueryArgs( PATHS.templates, { refresh: 1 } ) },
 		__( 'Templates not synced', 'rondine' )
@@ -240,10 +240,14 @@ export const syncTemplates = () => async ( args: ThunkArgs ) => {
 	return templates;
 };
 
+/**
+ * Saves the campaign (the bridge keeps a scheduled campaign scheduled, with
+ * its new start time), then schedules it when asked to.
+ */
 export const saveCampaign =
 	( campaign: CampaignInput ) => async ( args: ThunkArgs ) => {
-		const { id, ...data } = campaign;
-		const saved = await request< Campaign >(
+		const { id, schedule, ...data } = campaign;
+		let saved = await request< Campaign >(
 			args,
 			id
 				? { path: `${ PATHS.campaigns }/${ id }`, method: 'PUT', data }
@@ -251,6 +255,18 @@ export const saveCampaign =
 			__( 'Campaign not saved', 'rondine' )
 		);
 		args.dispatch( receiveCampaign( saved ) );
+		if ( schedule && saved.state !== 'scheduled' ) {
+			saved = await request< Campaign >(
+				args,
+				{
+					path: `${ PATHS.campaigns }/${ saved.id }/schedule`,
+					method: 'POST',
+					data: { start_at: data.start_at },
+				},
+				__( 'Campaign saved as draft but not scheduled', 'rondine' )
+			);
+			args.dispatch( receiveCampaign( saved ) );
+		}
 		args.dispatch(
 			success(
 				saved.state === 'scheduled'
@@ -318,29 +334,49 @@ export const refreshCampaign = ( id: string ) => async ( args: ThunkArgs ) => {
 };
 
 /**
- * Paged routes may answer with `{ items, total }` or with a bare array;
- * both become a page.
+ * WordPress collections answer an array and give the total in the
+ * `X-WP-Total` header.
  */
-export function asPage< T >(
-	response: T[] | { items?: T[]; total?: number } | null | undefined
-): { items: T[]; total: number } {
-	if ( Array.isArray( response ) ) {
-		return { items: response, total: response.length };
+async function requestPage< T >(
+	args: ThunkArgs,
+	path: string
+): Promise< { items: T[]; total: number } > {
+	let response: Response;
+	try {
+		response = await apiFetch< Response, false >( { path, parse: false } );
+	} catch ( error ) {
+		// With `parse: false` a failed request rejects with the raw response.
+		const body =
+			error instanceof Object && 'json' in error
+				? await ( error as Response ).json().catch( () => error )
+				: error;
+		args.dispatch( reportError( body ) );
+		throw body;
 	}
-	const items = response?.items ?? [];
-	return { items, total: response?.total ?? items.length };
+	const body = ( await response.json() ) as T[] | { items?: T[] };
+	const items = Array.isArray( body ) ? body : ( body.items ?? [] );
+	const total = Number(
+		response.headers.get( 'X-WP-Total' ) ?? items.length
+	);
+	return { items, total: Number.isFinite( total ) ? total : items.length };
 }
 
 export const fetchRecipients =
 	( id: string, query: RecipientsQuery = {} ) =>
 	async ( args: ThunkArgs ) => {
-		const response = await request< RecipientsPage >( args, {
+		const response = await request< {
+			recipients?: RecipientsPage[ 'items' ];
+			next_after?: number | null;
+		} >( args, {
 			path: addQueryArgs(
 				`${ PATHS.campaigns }/${ id }/recipients`,
 				query as Record< string, unknown >
 			),
 		} );
-		const page = asPage( response );
+		const page: RecipientsPage = {
+			items: response.recipients ?? [],
+			next_after: response.next_after ?? null,
+		};
 		args.dispatch(
 			receiveRecipients(
 				queryKey( id, query as Record< string, unknown > ),
@@ -418,8 +454,15 @@ export const importList =
 	async ( args: ThunkArgs ) => {
 		const body = new window.FormData();
 		body.append( 'file', importRequest.file );
-		body.append( 'mapping', JSON.stringify( importRequest.mapping ) );
-		body.append( 'consent', importRequest.consent );
+		for ( const [ field, header ] of Object.entries(
+			importRequest.mapping
+		) ) {
+			body.append( `mapping[${ field }]`, header );
+		}
+		body.append( 'consent_mode', importRequest.consent_mode );
+		if ( importRequest.attestation ) {
+			body.append( 'attestation', '1' );
+		}
 		if ( importRequest.default_country ) {
 			body.append( 'default_country', importRequest.default_country );
 		}
@@ -442,13 +485,10 @@ export const importList =
 export const fetchContacts =
 	( query: ContactsQuery = {} ) =>
 	async ( args: ThunkArgs ) => {
-		const response = await request< ContactsPage >( args, {
-			path: addQueryArgs(
-				PATHS.contacts,
-				query as Record< string, unknown >
-			),
-		} );
-		const page = asPage( response );
+		const page = await requestPage< ContactsPage[ 'items' ][ number ] >(
+			args,
+			addQueryArgs( PATHS.contacts, query as Record< string, unknown > )
+		);
 		args.dispatch(
 			receiveContacts(
 				queryKey( 'contacts', query as Record< string, unknown > ),

@@ -47,24 +47,19 @@ function parseJson( value: unknown ): unknown {
 	}
 }
 
-/** Counts in a list row: either `counts` or the bridge's counter columns. */
+/** The sent/delivered/read/failed counts of a campaign row (`counters` from the bridge). */
 function countsOf( raw: Raw ): CampaignCounts | undefined {
-	const source = ( raw.counts ?? raw.counters ?? raw.stats ) as
-		Raw | undefined;
+	const source = ( raw.counters ?? raw.counts ) as Raw | undefined;
 	if ( ! source || typeof source !== 'object' ) {
 		return undefined;
 	}
-	const messages = ( source.messages ?? {} ) as Raw;
+	const messages = ( source.messages ?? source ) as Raw;
 	return {
 		total: maybeNum( source.total ),
-		sent: maybeNum( source.sent ?? messages.sent ?? source.messages_sent ),
-		delivered: maybeNum(
-			source.delivered ?? messages.delivered ?? source.messages_delivered
-		),
-		read: maybeNum( source.read ?? messages.read ?? source.messages_read ),
-		failed: maybeNum(
-			source.failed ?? messages.failed ?? source.messages_failed
-		),
+		sent: maybeNum( messages.sent ),
+		delivered: maybeNum( messages.delivered ),
+		read: maybeNum( messages.read ),
+		failed: maybeNum( messages.failed ),
 	};
 }
 
@@ -116,45 +111,43 @@ export function normalizeCampaign( input: unknown ): Campaign {
 	};
 }
 
-/**
- * Stats as nested groups. The bridge's counters row (`to_start`,
- * `messages_sent`, ...) is accepted as well as the nested form.
- */
+/** The bridge's stats answer (`{counters, progress, ...}`) with every number present. */
 export function normalizeStats( input: unknown ): CampaignStats {
 	const raw = ( input ?? {} ) as Raw;
-	const counters = ( raw.counters ?? raw ) as Raw;
-	const automations = ( raw.automations ?? {} ) as Raw;
-	const messages = ( raw.messages ?? {} ) as Raw;
-	const interactions = raw.interactions;
+	const counters = ( raw.counters ?? {} ) as Raw;
+	const automations = ( counters.automations ?? {} ) as Raw;
+	const messages = ( counters.messages ?? {} ) as Raw;
+	const skipped = ( counters.skipped ?? {} ) as Raw;
+	const progress = ( raw.progress ?? {} ) as Raw;
 	return {
-		campaign_id: raw.campaign_id as string | undefined,
 		state: raw.state as CampaignStats[ 'state' ],
-		total: num( raw.total ?? counters.total ),
+		state_message: ( raw.state_message as string | null ) ?? null,
+		total: num( counters.total ),
 		automations: {
-			to_start: num( automations.to_start ?? counters.to_start ),
-			in_progress: num( automations.in_progress ?? counters.in_progress ),
-			completed: num( automations.completed ?? counters.completed ),
-			failed: num(
-				automations.failed ??
-					num( counters.failed ) + num( counters.unknown )
-			),
+			to_start: num( automations.to_start ),
+			in_progress: num( automations.in_progress ),
+			completed: num( automations.completed ),
+			failed: num( automations.failed ),
+			unknown: num( automations.unknown ),
 		},
 		messages: {
-			sent: num( messages.sent ?? counters.messages_sent ),
-			delivered: num( messages.delivered ?? counters.messages_delivered ),
-			read: num( messages.read ?? counters.messages_read ),
-			failed: num( messages.failed ?? counters.messages_failed ),
+			sent: num( messages.sent ),
+			delivered: num( messages.delivered ),
+			read: num( messages.read ),
+			failed: num( messages.failed ),
 		},
-		interactions:
-			typeof interactions === 'object' && interactions !== null
-				? ( interactions as CampaignStats[ 'interactions' ] )
-				: { total: num( interactions ?? counters.interactions ) },
-		errors: Array.isArray( raw.errors )
-			? ( raw.errors as CampaignStats[ 'errors' ] )
-			: [],
-		throughput_mps: maybeNum( raw.throughput_mps ) ?? null,
-		eta_seconds: maybeNum( raw.eta_seconds ) ?? null,
-		started_at: toIso( raw.started_at ),
-		finished_at: toIso( raw.finished_at ),
+		interactions: num( counters.interactions ),
+		skipped: {
+			opted_out: num( skipped.opted_out ),
+			duplicates: num( skipped.duplicates ),
+			invalid: num( skipped.invalid ),
+		},
+		progress: {
+			done: num( progress.done ),
+			remaining: num( progress.remaining ),
+			rate_per_second: maybeNum( progress.rate_per_second ) ?? null,
+			eta_seconds: maybeNum( progress.eta_seconds ) ?? null,
+			estimated_end_at: toIso( progress.estimated_end_at ),
+		},
 	};
 }

@@ -9,7 +9,6 @@ import { addQueryArgs } from '@wordpress/url';
  */
 import { PATHS } from './constants';
 import {
-	asPage,
 	fetchContacts,
 	fetchRecipients,
 	receiveAudienceFields,
@@ -58,11 +57,34 @@ export const getStatus = () =>
 export const getSettings = () =>
 	resolveWith< Settings >( PATHS.settings, receiveSettings );
 
-export const getCampaigns = () =>
-	resolveWith< Campaign[] | { items: Campaign[] } >(
-		addQueryArgs( PATHS.campaigns, { per_page: 100 } ),
-		( response ) => receiveCampaigns( asPage( response ).items )
-	);
+/** The bridge pages campaigns by 200 at most; the list wants them all. */
+const CAMPAIGNS_PAGE = 200;
+
+export const getCampaigns =
+	() =>
+	async ( { dispatch }: ThunkArgs ) => {
+		const all: Campaign[] = [];
+		try {
+			for ( let offset = 0; ; offset += CAMPAIGNS_PAGE ) {
+				const { campaigns = [] } = await apiFetch< {
+					campaigns?: Campaign[];
+				} >( {
+					path: addQueryArgs( PATHS.campaigns, {
+						limit: CAMPAIGNS_PAGE,
+						offset,
+					} ),
+				} );
+				all.push( ...campaigns );
+				if ( campaigns.length < CAMPAIGNS_PAGE ) {
+					break;
+				}
+			}
+		} catch ( error ) {
+			dispatch( reportError( error ) );
+			throw error;
+		}
+		dispatch( receiveCampaigns( all ) );
+	};
 
 export const getCampaign = ( id: string ) =>
 	resolveWith< Campaign >( `${ PATHS.campaigns }/${ id }`, receiveCampaign );
@@ -80,7 +102,9 @@ export const getCampaignRecipients =
 	};
 
 export const getTemplates = () =>
-	resolveWith< Template[] >( PATHS.templates, receiveTemplates );
+	resolveWith< { templates?: Template[] } >( PATHS.templates, ( response ) =>
+		receiveTemplates( response.templates ?? [] )
+	);
 
 export const getApprovedTemplates =
 	() =>

@@ -99,7 +99,7 @@ export interface Attention {
 	kind:
 		| 'bridge-not-connected'
 		| 'bridge-unreachable'
-		| 'token-expired'
+		| 'sending-halted'
 		| 'campaign-paused'
 		| 'template-rejected';
 	level: 'error' | 'warning';
@@ -126,11 +126,13 @@ export const getAttentionItems = createSelector(
 				detail: status.bridge.error?.message ?? undefined,
 			} );
 		}
-		if ( status?.bridge.status?.token_valid === false ) {
+		const halted = status?.bridge.status?.whatsapp?.halted_reason;
+		if ( halted ) {
 			items.push( {
-				id: 'token-expired',
+				id: 'sending-halted',
 				level: 'error',
-				kind: 'token-expired',
+				kind: 'sending-halted',
+				detail: halted,
 			} );
 		}
 		for ( const campaign of getCampaigns( state ) ?? [] ) {

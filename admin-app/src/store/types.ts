@@ -16,17 +16,31 @@ export interface BootData {
 	locale?: string;
 }
 
-export interface WhatsAppStatus {
-	phone_number?: string | null;
-	display_name?: string | null;
-	quality?: string | null;
-	tier?: string | null;
-	daily_limit?: number | null;
-	used_24h?: number | null;
-	remaining_24h?: number | null;
-	throughput_mps?: number | null;
-	mode?: 'sandbox' | 'live' | string;
-	token_valid?: boolean | null;
+/** The bridge's `GET /v1/status`, as the plugin passes it on. */
+export interface BridgeStatus {
+	tenant?: {
+		id?: string;
+		name?: string;
+		default_country?: string | null;
+		timezone?: string | null;
+	};
+	whatsapp?: {
+		mode?: 'sandbox' | 'live' | string;
+		phone_number_id?: string;
+		display_phone_number?: string | null;
+		quality?: string | null;
+		messaging_limit_tier?: string | null;
+		throughput_mps?: number | null;
+		/** Why the bridge stopped sending for this shop (expired token, account problem). */
+		halted_reason?: string | null;
+	};
+	daily_limit?: {
+		/** Null when the tier has no limit. */
+		limit?: number | null;
+		used?: number;
+		remaining?: number | null;
+		window_hours?: number;
+	};
 }
 
 export interface BridgeState {
@@ -35,7 +49,7 @@ export interface BridgeState {
 	url?: string | null;
 	site_id?: string | null;
 	error?: { code?: string; message?: string } | null;
-	status?: WhatsAppStatus | null;
+	status?: BridgeStatus | null;
 }
 
 export interface Status {
@@ -77,9 +91,10 @@ export interface SettingsInput {
 
 export interface WhatsAppCredentials {
 	phone_number_id: string;
-	business_account_id: string;
+	waba_id: string;
 	access_token: string;
 	app_secret: string;
+	verify_token?: string;
 }
 
 export type CampaignState =
@@ -160,7 +175,7 @@ export interface CampaignInput {
 	id?: string;
 	name: string;
 	audience: CampaignAudience;
-	template: CampaignTemplateRef | null;
+	template: CampaignTemplateRef;
 	start_at: string | null;
 	options: CampaignOptions;
 	/** Schedule for `start_at` (true) or keep as a draft. */
@@ -171,55 +186,67 @@ export type CampaignAction =
 	'schedule' | 'pause' | 'resume' | 'cancel' | 'duplicate' | 'retry-failed';
 
 export interface CampaignStats {
-	campaign_id?: string;
 	state?: CampaignState;
+	state_message?: string | null;
 	total: number;
-	automations?: {
+	automations: {
 		to_start: number;
 		in_progress: number;
 		completed: number;
 		failed: number;
+		/** Outcome unknowable (crash or timeout after the request left); never re-sent. */
+		unknown: number;
 	};
 	messages: {
-		pending?: number;
 		sent: number;
 		delivered: number;
 		read: number;
 		failed: number;
 	};
-	interactions?: {
-		replies?: number;
-		button_clicks?: number;
-		total?: number;
+	interactions: number;
+	skipped: {
+		opted_out: number;
+		duplicates: number;
+		invalid: number;
 	};
-	errors?: Array< { code: string; reason?: string; count: number } >;
-	throughput_mps?: number | null;
-	eta_seconds?: number | null;
-	started_at?: string | null;
-	finished_at?: string | null;
+	progress: {
+		done: number;
+		remaining: number;
+		rate_per_second: number | null;
+		eta_seconds: number | null;
+		estimated_end_at: string | null;
+	};
 }
 
 export interface Recipient {
-	contact_id?: number | string | null;
+	id: number;
+	contact_id?: string | null;
 	phone: string;
-	name?: string | null;
-	status: string;
-	error_code?: string | null;
+	/** pending, sending, completed, retry, failed, unknown. */
+	state: string;
+	/** accepted, sent, delivered, read, failed. */
+	message_status?: string | null;
+	attempts?: number;
+	error_code?: number | null;
 	error_reason?: string | null;
-	retryable?: boolean;
+	error_message?: string | null;
+	retryable?: boolean | null;
+	interacted_at?: string | null;
 	updated_at?: string | null;
 }
 
 export interface RecipientsPage {
 	items: Recipient[];
-	total: number;
+	/** Cursor of the next page, null on the last one. */
+	next_after: number | null;
 }
 
 export interface RecipientsQuery {
-	status?: string;
+	state?: string;
+	message_status?: string;
 	error?: string;
-	page?: number;
-	per_page?: number;
+	after?: number;
+	limit?: number;
 }
 
 export interface TemplateButton {
@@ -285,7 +312,8 @@ export interface ContactList {
 	id: number;
 	name: string;
 	description?: string;
-	count?: number;
+	members?: number;
+	opted_in?: number;
 	created_at?: string;
 }
 
@@ -339,10 +367,13 @@ export interface Contact {
 	last_name?: string;
 	email?: string;
 	phone?: string | null;
+	phone_raw?: string | null;
 	country?: string;
+	city?: string;
 	source?: string;
-	consent?: boolean | string;
-	tags?: string[];
+	/** granted, revoked or none. */
+	consent?: string;
+	tags?: Array< { id: number; name: string } | string >;
 }
 
 export interface ContactsQuery {
@@ -357,21 +388,28 @@ export interface ContactsPage {
 	total: number;
 }
 
-export interface ImportMapping {
-	[ column: string ]: string;
-}
+/** Contact field to the CSV header name it is read from. */
+export type ImportMapping = Record< string, string >;
 
 export interface ImportRequest {
 	file: File;
 	mapping: ImportMapping;
 	default_country?: string;
-	consent: 'column' | 'attested' | 'none';
+	consent_mode: 'column' | 'attest' | 'none';
+	attestation?: boolean;
 }
 
 export interface ImportReport {
 	imported: number;
+	created?: number;
 	updated?: number;
-	rejected: Array< { row: number; reason: string; value?: string } >;
+	consent_granted?: number;
+	rejected: Array< {
+		row: number;
+		reason: string;
+		message?: string;
+		value?: string;
+	} >;
 }
 
 export interface ApiError {

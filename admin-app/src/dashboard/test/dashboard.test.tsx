@@ -24,13 +24,16 @@ const status: Status = {
 		url: 'http://127.0.0.1:8090',
 		site_id: '8d7c1c1e-0000-4000-8000-000000000001',
 		status: {
-			phone_number: '+39 02 1234 5678',
-			quality: 'GREEN',
-			daily_limit: 10000,
-			used_24h: 2500,
-			remaining_24h: 7500,
-			throughput_mps: 80,
-			mode: 'sandbox',
+			whatsapp: {
+				mode: 'sandbox',
+				phone_number_id: '106540352242922',
+				display_phone_number: '+39 02 1234 5678',
+				quality: 'GREEN',
+				messaging_limit_tier: 'TIER_10K',
+				throughput_mps: 80,
+				halted_reason: null,
+			},
+			daily_limit: { limit: 10000, used: 2500, remaining: 7500 },
 		},
 	},
 };
@@ -39,7 +42,9 @@ let server: FakeServer;
 
 beforeEach( () => {
 	server = fakeServer();
-	server.on( 'GET', '/rondine/v1/campaigns', () => ( { body: [] } ) );
+	server.on( 'GET', '/rondine/v1/campaigns', () => ( {
+		body: { campaigns: [] },
+	} ) );
 } );
 
 afterEach( () => server.restore() );

@@ -91,11 +91,13 @@ describe( 'rondine/admin resolvers', () => {
 
 	it( 'offers only APPROVED templates for sending', async () => {
 		server.on( 'GET', '/rondine/v1/templates', () => ( {
-			body: [
-				template( 'spring_sale', 'APPROVED' ),
-				template( 'old_offer', 'REJECTED' ),
-				template( 'new_offer', 'PENDING' ),
-			],
+			body: {
+				templates: [
+					template( 'spring_sale', 'APPROVED' ),
+					template( 'old_offer', 'REJECTED' ),
+					template( 'new_offer', 'PENDING' ),
+				],
+			},
 		} ) );
 		const { registry, store } = createTestRegistry();
 
@@ -106,61 +108,114 @@ describe( 'rondine/admin resolvers', () => {
 		expect( approved?.map( ( t ) => t.name ) ).toEqual( [ 'spring_sale' ] );
 	} );
 
-	it( 'accepts paged answers as a bare array or as { items, total }', async () => {
-		server.on( 'GET', '/rondine/v1/campaigns', () => ( {
-			body: { items: [ campaign(), campaign( { id: 'c2' } ) ], total: 2 },
-		} ) );
+	it( 'reads every page of campaigns (the bridge gives 200 at a time)', async () => {
+		const all = Array.from( { length: 450 }, ( _, i ) =>
+			campaign( { id: `c${ i }` } )
+		);
+		server.on( 'GET', '/rondine/v1/campaigns', ( request ) => {
+			const offset = Number( request.query.get( 'offset' ) );
+			const limit = Number( request.query.get( 'limit' ) );
+			return { body: { campaigns: all.slice( offset, offset + limit ) } };
+		} );
 		const { registry, store } = createTestRegistry();
 
 		const campaigns = await registry.resolveSelect( store ).getCampaigns();
 
-		expect( campaigns?.map( ( c ) => c.id ) ).toEqual( [ 'c1', 'c2' ] );
+		expect( campaigns ).toHaveLength( 450 );
+		expect(
+			server.requests.map( ( r ) => r.query.get( 'offset' ) )
+		).toEqual( [ '0', '200', '400' ] );
+	} );
+
+	it( 'reads the counters the bridge sends with a campaign', async () => {
+		server.on( 'GET', '/rondine/v1/campaigns/c1', () => ( {
+			body: {
+				...campaign(),
+				start_at: '2030-01-01T10:00:00Z',
+				counters: {
+					total: 10,
+					messages: { sent: 9, delivered: 8, read: 4, failed: 1 },
+				},
+			},
+		} ) );
+		const { registry, store } = createTestRegistry();
+
+		const read = await registry.resolveSelect( store ).getCampaign( 'c1' );
+
+		expect( read?.counts ).toEqual( {
+			total: 10,
+			sent: 9,
+			delivered: 8,
+			read: 4,
+			failed: 1,
+		} );
+		expect( read?.start_at ).toBe( '2030-01-01T10:00:00.000Z' );
 	} );
 } );
 
 describe( 'rondine/admin thunks', () => {
-	it( 'creates a campaign with POST and updates it with PUT', async () => {
-		server.on( 'POST', '/rondine/v1/campaigns', ( request ) => ( {
-			body: campaign( {
+	it( 'creates with POST, saves with PUT, then schedules through the lifecycle route', async () => {
+		let stored: Campaign | null = null;
+		server.on( 'POST', '/rondine/v1/campaigns', ( request ) => {
+			stored = campaign( {
 				...( request.body as object ),
 				id: 'new-id',
 				state: 'draft',
-			} ),
-		} ) );
-		server.on( 'PUT', '/rondine/v1/campaigns/new-id', ( request ) => ( {
-			body: campaign( {
-				...( request.body as object ),
-				id: 'new-id',
-				state: 'scheduled',
-			} ),
-		} ) );
+			} );
+			return { status: 201, body: stored };
+		} );
+		server.on( 'PUT', '/rondine/v1/campaigns/new-id', ( request ) => {
+			stored = campaign( { ...stored, ...( request.body as object ) } );
+			return { body: stored };
+		} );
+		server.on(
+			'POST',
+			'/rondine/v1/campaigns/new-id/schedule',
+			( request ) => {
+				stored = campaign( {
+					...stored,
+					state: 'scheduled',
+					start_at: ( request.body as { start_at: string } ).start_at,
+				} );
+				return { body: stored };
+			}
+		);
 		const { registry, store } = createTestRegistry();
 		const input = {
 			name: 'Spring sale',
 			audience: { segments: [ 1 ], lists: [ 2 ] },
-			template: null,
+			template: { name: 'spring_sale', language: 'it', components: [] },
 			start_at: null,
 			options: {},
 			schedule: false,
 		};
 
 		const created = await registry.dispatch( store ).saveCampaign( input );
-		const updated = await registry.dispatch( store ).saveCampaign( {
+		const scheduled = await registry.dispatch( store ).saveCampaign( {
 			...input,
 			id: created.id,
-			start_at: '2030-01-01T10:00:00Z',
+			start_at: '2030-01-01T10:00:00.000Z',
 			schedule: true,
 		} );
 
-		expect( server.requests.map( ( r ) => r.method ) ).toEqual( [
-			'POST',
-			'PUT',
+		expect(
+			server.requests.map( ( r ) => `${ r.method } ${ r.path }` )
+		).toEqual( [
+			'POST /rondine/v1/campaigns',
+			'PUT /rondine/v1/campaigns/new-id',
+			'POST /rondine/v1/campaigns/new-id/schedule',
 		] );
-		expect( server.requests[ 1 ]?.body ).not.toHaveProperty( 'id' );
-		expect( updated.state ).toBe( 'scheduled' );
-		expect( registry.select( store ).getCampaign( 'new-id' )?.state ).toBe(
-			'scheduled'
-		);
+		// The bridge refuses unknown properties: only the campaign's own fields are sent.
+		expect(
+			Object.keys( server.requests[ 1 ]?.body as object ).sort()
+		).toEqual( [ 'audience', 'name', 'options', 'start_at', 'template' ] );
+		expect( server.requests[ 2 ]?.body ).toEqual( {
+			start_at: '2030-01-01T10:00:00.000Z',
+		} );
+		expect( scheduled.state ).toBe( 'scheduled' );
+		expect(
+			registry.select( store ).getCampaign( 'new-id' )?.start_at
+		).toBe( '2030-01-01T10:00:00.000Z' );
 	} );
 
 	it( 'keeps the campaign and shows the bridge message when an edit is refused', async () => {
@@ -182,7 +237,11 @@ describe( 'rondine/admin thunks', () => {
 				id: 'c1',
 				name: 'Changed',
 				audience: { segments: [], lists: [] },
-				template: null,
+				template: {
+					name: 'spring_sale',
+					language: 'it',
+					components: [],
+				},
 				start_at: null,
 				options: {},
 				schedule: false,
@@ -223,7 +282,7 @@ describe( 'rondine/admin thunks', () => {
 
 	it( 'removes a deleted campaign from the list', async () => {
 		server.on( 'GET', '/rondine/v1/campaigns', () => ( {
-			body: [ campaign(), campaign( { id: 'c2' } ) ],
+			body: { campaigns: [ campaign(), campaign( { id: 'c2' } ) ] },
 		} ) );
 		server.on( 'DELETE', '/rondine/v1/campaigns/c1', () => ( {
 			body: { deleted: true },
@@ -271,15 +330,23 @@ describe( 'what needs attention', () => {
 			body: { ...connectedStatus, bridge: { connected: false } },
 		} ) );
 		server.on( 'GET', '/rondine/v1/campaigns', () => ( {
-			body: [
-				campaign( { id: 'p', name: 'Paused one', state: 'paused' } ),
-			],
+			body: {
+				campaigns: [
+					campaign( {
+						id: 'p',
+						name: 'Paused one',
+						state: 'paused',
+					} ),
+				],
+			},
 		} ) );
 		server.on( 'GET', '/rondine/v1/templates', () => ( {
-			body: [
-				template( 'bad', 'REJECTED' ),
-				template( 'ok', 'APPROVED' ),
-			],
+			body: {
+				templates: [
+					template( 'bad', 'REJECTED' ),
+					template( 'ok', 'APPROVED' ),
+				],
+			},
 		} ) );
 		const { registry, store } = createTestRegistry();
 		await registry.resolveSelect( store ).getStatus();

@@ -19,6 +19,7 @@ final class SettingsTest extends TestCase {
 	 */
 	public function test_saves_country_and_wording(): void {
 		wp_set_current_user( $this->user( 'administrator' ) );
+		\Rondine\Bridge\Connection::disconnect();
 		$response = $this->rest(
 			'POST',
 			'/rondine/v1/settings',
@@ -60,6 +61,7 @@ final class SettingsTest extends TestCase {
 	public function test_whatsapp_credentials_need_a_connection_and_are_not_stored(): void {
 		global $wpdb;
 		wp_set_current_user( $this->user( 'administrator' ) );
+		\Rondine\Bridge\Connection::disconnect();
 		$token    = 'EAAGtokenthatmustnotbestored123';
 		$response = $this->rest(
 			'PUT',

@@ -120,6 +120,80 @@ final class Contacts {
 	}
 
 	/**
+	 * upsert_by_phone() for many contacts, in chunks of 500 (three queries per chunk plus one UPDATE per existing
+	 * contact whose data changed).
+	 *
+	 * @param array<string,array<string,mixed>> $contacts E.164 phone → fields.
+	 * @return array<string,array{id:int,created:bool}> By phone.
+	 */
+	public static function upsert_many( array $contacts ): array {
+		global $wpdb;
+		$table = self::table();
+		$now   = current_time( 'mysql', true );
+		$out   = array();
+		foreach ( array_chunk( $contacts, 500, true ) as $chunk ) {
+			$phones   = array_map( 'strval', array_keys( $chunk ) );
+			$in       = implode( ',', array_fill( 0, count( $phones ), '%s' ) );
+			$existing = array();
+			foreach ( $wpdb->get_results( $wpdb->prepare( "SELECT id, phone, phone_raw, email, first_name, last_name, country, city, language, customer_id, user_id FROM $table WHERE phone IN ($in)", $phones ), ARRAY_A ) ?: array() as $row ) { // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+				$existing[ $row['phone'] ] = $row;
+			}
+			$values = array();
+			foreach ( $chunk as $phone => $fields ) {
+				$phone  = (string) $phone;
+				$fields = self::clean( $fields );
+				if ( isset( $existing[ $phone ] ) ) {
+					$row    = $existing[ $phone ];
+					$update = array_filter( $fields, static fn( $value ) => '' !== $value && null !== $value && 0 !== $value );
+					unset( $update['source'] );
+					if ( ! empty( $row['customer_id'] ) ) {
+						unset( $update['customer_id'] );
+					}
+					if ( ! empty( $row['user_id'] ) ) {
+						unset( $update['user_id'] );
+					}
+					$update = array_filter( $update, static fn( $value, $key ) => (string) $value !== (string) ( $row[ $key ] ?? '' ), ARRAY_FILTER_USE_BOTH );
+					if ( $update ) {
+						$wpdb->update( $table, $update + array( 'updated_at' => $now ), array( 'id' => (int) $row['id'] ) );
+					}
+					$out[ $phone ] = array(
+						'id'      => (int) $row['id'],
+						'created' => false,
+					);
+					continue;
+				}
+				$values[] = $wpdb->prepare(
+					"(%s, %s, %s, %s, %s, %s, %s, %s, %s, 'none', %s, %s)",
+					$phone,
+					$fields['phone_raw'] ?? '',
+					$fields['email'] ?? '',
+					$fields['first_name'] ?? '',
+					$fields['last_name'] ?? '',
+					$fields['country'] ?? '',
+					$fields['city'] ?? '',
+					$fields['language'] ?? '',
+					$fields['source'] ?? '',
+					$now,
+					$now
+				);
+			}
+			if ( $values ) {
+				// IGNORE: a contact created meanwhile by another request keeps its row; it is found just below.
+				$wpdb->query( "INSERT IGNORE INTO $table (phone, phone_raw, email, first_name, last_name, country, city, language, source, consent, created_at, updated_at) VALUES " . implode( ',', $values ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+				$new = array_values( array_diff( $phones, array_keys( $existing ) ) );
+				$in  = implode( ',', array_fill( 0, count( $new ), '%s' ) );
+				foreach ( $wpdb->get_results( $wpdb->prepare( "SELECT id, phone, created_at FROM $table WHERE phone IN ($in)", $new ), ARRAY_A ) ?: array() as $row ) { // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					$out[ $row['phone'] ] = array(
+						'id'      => (int) $row['id'],
+						'created' => true,
+					);
+				}
+			}
+		}
+		return $out;
+	}
+
+	/**
 	 * Search and paging for the contacts screen and the CSV export.
 	 *
 	 * @param array<string,mixed> $args search, list, segment (definition array), consent, page, per_page (0 = all).

@@ -121,28 +121,36 @@ final class Importer {
 			return $report;
 		}
 
-		$user        = wp_get_current_user();
-		$by          = $user && $user->exists() ? $user->user_login : 'system';
-		$contact_ids = array();
+		$user     = wp_get_current_user();
+		$by       = $user && $user->exists() ? $user->user_login : 'system';
+		$contacts = array();
 		foreach ( $accepted as $item ) {
-			$row    = $item['row'];
-			$get    = static fn( string $field ) => isset( $mapping[ $field ] ) ? (string) ( $row[ $mapping[ $field ] ] ?? '' ) : '';
-			$result = Contacts::upsert_by_phone(
-				$item['phone'],
-				array(
-					'phone_raw'  => $get( 'phone' ),
-					'email'      => $item['email'],
-					'first_name' => sanitize_text_field( $get( 'first_name' ) ),
-					'last_name'  => sanitize_text_field( $get( 'last_name' ) ),
-					'country'    => '' !== $item['country'] ? $item['country'] : $default_country,
-					'city'       => sanitize_text_field( $get( 'city' ) ),
-					'source'     => 'import',
-				)
+			$row                         = $item['row'];
+			$get                         = static fn( string $field ) => isset( $mapping[ $field ] ) ? (string) ( $row[ $mapping[ $field ] ] ?? '' ) : '';
+			$contacts[ $item['phone'] ] = array(
+				'phone_raw'  => $get( 'phone' ),
+				'email'      => $item['email'],
+				'first_name' => sanitize_text_field( $get( 'first_name' ) ),
+				'last_name'  => sanitize_text_field( $get( 'last_name' ) ),
+				'country'    => '' !== $item['country'] ? $item['country'] : $default_country,
+				'city'       => sanitize_text_field( $get( 'city' ) ),
+				'source'     => 'import',
 			);
-			$report[ $result['created'] ? 'created' : 'updated' ]++;
-			$contact_ids[] = $result['id'];
+		}
+		$saved       = Contacts::upsert_many( $contacts );
+		$contact_ids = array();
+		$consents    = array(); // Wording → contact ids, recorded in bulk.
+		foreach ( $accepted as $item ) {
+			if ( ! isset( $saved[ $item['phone'] ] ) ) {
+				continue;
+			}
+			$id            = $saved[ $item['phone'] ]['id'];
+			$contact_ids[] = $id;
+			$report[ $saved[ $item['phone'] ]['created'] ? 'created' : 'updated' ]++;
+			$row = $item['row'];
+			$get = static fn( string $field ) => isset( $mapping[ $field ] ) ? (string) ( $row[ $mapping[ $field ] ] ?? '' ) : '';
 			if ( $item['granted'] ) {
-				$wording = 'attest' === $consent_mode
+				$wording                = 'attest' === $consent_mode
 					? sprintf(
 						/* translators: 1: the attestation, 2: user login. */
 						__( 'Imported from CSV with this attestation by %2$s: %1$s', 'rondine' ),
@@ -156,8 +164,7 @@ final class Importer {
 						$get( 'consent' ),
 						$by
 					);
-				Consent::record( $result['id'], Consent::GRANTED, 'import', $wording );
-				++$report['consent_granted'];
+				$consents[ $wording ][] = $id;
 			}
 			$tags = $get( 'tags' );
 			if ( '' !== trim( $tags ) ) {
@@ -167,8 +174,11 @@ final class Importer {
 						$ids[] = Tags::ensure( $name );
 					}
 				}
-				Contacts::add_tags( $result['id'], $ids );
+				Contacts::add_tags( $id, $ids );
 			}
+		}
+		foreach ( $consents as $wording => $ids ) {
+			$report['consent_granted'] += Consent::record_bulk( $ids, Consent::GRANTED, 'import', $wording );
 		}
 		$report['added_to_list'] = Lists::add( $list_id, $contact_ids );
 		return $report;

@@ -197,6 +197,7 @@ final class BridgeEndpointsTest extends TestCase {
 	 */
 	public function test_opt_outs_update_consent(): void {
 		$id   = $this->contact( '+393335550001' );
+		$at   = gmdate( 'Y-m-d\TH:i:s\Z', time() + 1 );
 		$list = Lists::save( null, 'Opt-out test', '' )['id'];
 		Lists::add( $list, array( $id ) );
 		$response = $this->signed(
@@ -207,7 +208,7 @@ final class BridgeEndpointsTest extends TestCase {
 						'phone'  => '+393335550001',
 						'action' => 'stop',
 						'source' => 'user_preferences',
-						'at'     => '2026-11-25T09:00:00Z',
+						'at'     => $at,
 					),
 					array(
 						'phone'  => '+447700900999',
@@ -225,11 +226,34 @@ final class BridgeEndpointsTest extends TestCase {
 		$this->assertSame( 2, $response->get_data()['applied'] );
 		$this->assertSame( 'revoked', Contacts::find( $id )['consent'] );
 		$this->assertSame( 'whatsapp_stop', Consent::log( $id )[0]['source'] );
-		$this->assertSame( '2026-11-25T09:00:00Z', Contacts::find( $id )['consent_updated_at'] );
+		$this->assertSame( $at, Contacts::find( $id )['consent_updated_at'], 'the time of the stop on WhatsApp is kept' );
 		$this->assertSame( 'revoked', Contacts::find_by_phone( '+447700900999' )['consent'] );
 		$this->assertSame( 0, \Rondine\Audience\Audience::count( array( 'segments' => array(), 'lists' => array( $list ), 'definition' => null ) ) );
 
 		$this->signed( '/rondine/v1/bridge/opt-outs', array( 'events' => array( array( 'phone' => '+393335550001', 'action' => 'resume', 'source' => 'user_preferences' ) ) ) );
+		$this->assertSame( 'granted', Contacts::find( $id )['consent'] );
+	}
+
+	/**
+	 * A stop that happened before a newer opt-in (reported late by the bridge) does not undo it.
+	 */
+	public function test_late_stop_does_not_undo_a_newer_opt_in(): void {
+		$id = $this->contact( '+393335550077' );
+		Consent::record( $id, Consent::GRANTED, 'checkout', 'ticked again', gmdate( 'Y-m-d H:i:s', time() - 60 ) );
+		$response = $this->signed(
+			'/rondine/v1/bridge/opt-outs',
+			array(
+				'events' => array(
+					array(
+						'phone'  => '+393335550077',
+						'action' => 'stop',
+						'source' => 'user_preferences',
+						'at'     => gmdate( 'Y-m-d\TH:i:s\Z', time() - 600 ),
+					),
+				),
+			)
+		);
+		$this->assertSame( 0, $response->get_data()['applied'] );
 		$this->assertSame( 'granted', Contacts::find( $id )['consent'] );
 	}
 

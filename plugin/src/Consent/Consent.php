@@ -152,7 +152,8 @@ final class Consent {
 
 	/**
 	 * Applies opt-out and resume events reported by the bridge (a WhatsApp "stop" button, user preferences,
-	 * error 131050). Unknown phones are recorded as a contact so a later import cannot opt them back in silently.
+	 * error 131050). Unknown phones are recorded as a contact so a later import cannot opt them back in silently. An
+	 * event older than the contact's last consent change is skipped: the bridge retries, so reports can arrive late.
 	 *
 	 * @param array<int,array{phone:string,action:string,source?:string,at?:string}> $events Events.
 	 * @return int Events applied.
@@ -170,6 +171,10 @@ final class Consent {
 				$at = gmdate( 'Y-m-d H:i:s', (int) strtotime( (string) $event['at'] ) );
 			}
 			$contact = Contacts::find_by_phone( $phone );
+			if ( $contact && '' !== $at && ! empty( $contact['consent_updated_at'] ) && strtotime( $contact['consent_updated_at'] ) > strtotime( $at . ' UTC' ) ) {
+				// A newer choice was recorded here (e.g. a checkout opt-in after the stop): a late report does not undo it.
+				continue;
+			}
 			$id      = $contact ? (int) $contact['id'] : Contacts::upsert_by_phone(
 				$phone,
 				array(

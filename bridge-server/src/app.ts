@@ -2,7 +2,11 @@
  * External dependencies
  */
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+	type FastifyInstance,
+	type FastifyPluginAsync,
+	type FastifyServerOptions,
+} from 'fastify';
 
 /**
  * Internal dependencies
@@ -54,33 +58,69 @@ export async function buildApp( deps: AppDeps ): Promise< FastifyInstance > {
 	const app = Fastify( {
 		logger: deps.logger ?? false,
 		bodyLimit: API_BODY_LIMIT,
-		ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+		ajv: {
+			customOptions: {
+				removeAdditional: false,
+				coerceTypes: 'array',
+				useDefaults: true,
+			},
+		},
 	} );
 
 	app.addSchema( errorSchema );
 
 	app.setErrorHandler( ( error, request, reply ) => {
 		if ( error instanceof ApiError ) {
-			return reply.status( error.statusCode ).send( toErrorBody( error.code, error.message ) );
+			return reply
+				.status( error.statusCode )
+				.send( toErrorBody( error.code, error.message ) );
 		}
-		const err = error as { validation?: unknown; statusCode?: number; code?: string; message: string };
+		const err = error as {
+			validation?: unknown;
+			statusCode?: number;
+			code?: string;
+			message: string;
+		};
 		if ( err.validation ) {
-			return reply.status( 400 ).send( toErrorBody( 'invalid_request', err.message ) );
+			return reply
+				.status( 400 )
+				.send( toErrorBody( 'invalid_request', err.message ) );
 		}
 		if ( err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ) {
 			return reply
 				.status( 413 )
-				.send( toErrorBody( 'body_too_large', `The request body is larger than ${ API_BODY_LIMIT } bytes.` ) );
+				.send(
+					toErrorBody(
+						'body_too_large',
+						`The request body is larger than ${ API_BODY_LIMIT } bytes.`
+					)
+				);
 		}
 		if ( err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ) {
-			return reply.status( err.statusCode ).send( toErrorBody( 'bad_request', err.message ) );
+			return reply
+				.status( err.statusCode )
+				.send( toErrorBody( 'bad_request', err.message ) );
 		}
 		request.log.error( { err: error }, 'request failed' );
-		return reply.status( 500 ).send( toErrorBody( 'internal_error', 'The bridge could not complete this request.' ) );
+		return reply
+			.status( 500 )
+			.send(
+				toErrorBody(
+					'internal_error',
+					'The bridge could not complete this request.'
+				)
+			);
 	} );
 
 	app.setNotFoundHandler( ( request, reply ) => {
-		reply.status( 404 ).send( toErrorBody( 'not_found', `No route ${ request.method } ${ request.url.split( '?' )[ 0 ] }.` ) );
+		reply
+			.status( 404 )
+			.send(
+				toErrorBody(
+					'not_found',
+					`No route ${ request.method } ${ request.url.split( '?' )[ 0 ] }.`
+				)
+			);
 	} );
 
 	await app.register( swagger, {
@@ -94,53 +134,95 @@ export async function buildApp( deps: AppDeps ): Promise< FastifyInstance > {
 			},
 			components: {
 				securitySchemes: {
-					rondineSignature: { type: 'apiKey', in: 'header', name: 'X-Rondine-Signature' },
+					rondineSignature: {
+						type: 'apiKey',
+						in: 'header',
+						name: 'X-Rondine-Signature',
+					},
 				},
 			},
 		},
 		refResolver: {
-			buildLocalReference: ( json, _baseUri, _fragment, i ) => String( json.$id ?? `def-${ i }` ),
+			buildLocalReference: ( json, _baseUri, _fragment, i ) =>
+				String( json.$id ?? `def-${ i }` ),
 		},
 	} );
 
 	app.get(
 		'/healthz',
-		{ schema: { hide: true, response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } } } },
+		{
+			schema: {
+				hide: true,
+				response: {
+					200: {
+						type: 'object',
+						properties: { ok: { type: 'boolean' } },
+					},
+				},
+			},
+		},
 		async () => ( { ok: true } )
 	);
 
-	app.get( '/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger() );
+	app.get( '/v1/openapi.json', { schema: { hide: true } }, async () =>
+		app.swagger()
+	);
 
-	const authenticator = new RequestAuthenticator( deps.storage.db, deps.box, deps.clock );
-	await app.register( async ( api ) => {
-		// Keep the raw bytes: the signature covers them. JSON is parsed after the signature is checked.
-		api.removeAllContentTypeParsers();
-		api.addContentTypeParser( '*', { parseAs: 'buffer', bodyLimit: API_BODY_LIMIT }, ( _request, body, done ) =>
-			done( null, body )
-		);
-		api.addHook( 'preValidation', async ( request ) => {
-			const raw = Buffer.isBuffer( request.body ) ? request.body : Buffer.alloc( 0 );
-			request.rawBody = raw;
-			request.tenant = await authenticator.authenticate( request, raw );
-			if ( raw.length === 0 ) {
-				request.body = undefined;
-				return;
-			}
-			const type = String( request.headers[ 'content-type' ] ?? '' );
-			if ( ! /^application\/(.+\+)?json\b/i.test( type ) ) {
-				throw new ApiError( 415, 'unsupported_media_type', 'Send the body as application/json.' );
-			}
-			try {
-				request.body = JSON.parse( raw.toString( 'utf8' ) );
-			} catch {
-				throw new ApiError( 400, 'malformed_json', 'The request body is not valid JSON.' );
-			}
-		} );
-		await api.register( apiRoutes, { deps } );
-	}, { prefix: '/v1' } );
+	const authenticator = new RequestAuthenticator(
+		deps.storage.db,
+		deps.box,
+		deps.clock
+	);
+	await app.register(
+		async ( api ) => {
+			// Keep the raw bytes: the signature covers them. JSON is parsed after the signature is checked.
+			api.removeAllContentTypeParsers();
+			api.addContentTypeParser(
+				'*',
+				{ parseAs: 'buffer', bodyLimit: API_BODY_LIMIT },
+				( _request, body, done ) => done( null, body )
+			);
+			api.addHook( 'preValidation', async ( request ) => {
+				const raw = Buffer.isBuffer( request.body )
+					? request.body
+					: Buffer.alloc( 0 );
+				request.rawBody = raw;
+				request.tenant = await authenticator.authenticate(
+					request,
+					raw
+				);
+				if ( raw.length === 0 ) {
+					request.body = undefined;
+					return;
+				}
+				const type = String( request.headers[ 'content-type' ] ?? '' );
+				if ( ! /^application\/(.+\+)?json\b/i.test( type ) ) {
+					throw new ApiError(
+						415,
+						'unsupported_media_type',
+						'Send the body as application/json.'
+					);
+				}
+				try {
+					request.body = JSON.parse( raw.toString( 'utf8' ) );
+				} catch {
+					throw new ApiError(
+						400,
+						'malformed_json',
+						'The request body is not valid JSON.'
+					);
+				}
+			} );
+			await api.register( apiRoutes, { deps } );
+		},
+		{ prefix: '/v1' }
+	);
 
 	if ( deps.sandboxPlugin ) {
-		await app.register( deps.sandboxPlugin, { prefix: '/sandbox', ...( deps.sandboxOptions ?? {} ) } );
+		await app.register( deps.sandboxPlugin, {
+			prefix: '/sandbox',
+			...( deps.sandboxOptions ?? {} ),
+		} );
 	}
 	// Registration point for src/webhooks (`webhooksPlugin` serves /v1/webhooks/whatsapp itself, unsigned by us:
 	// Meta signs it with the app secret).
@@ -149,7 +231,8 @@ export async function buildApp( deps: AppDeps ): Promise< FastifyInstance > {
 			storage: deps.storage,
 			box: deps.box,
 			clock: deps.clock,
-			sandboxAppSecret: ( tenantId: string ) => deps.accounts.sandboxAppSecret( tenantId ),
+			sandboxAppSecret: ( tenantId: string ) =>
+				deps.accounts.sandboxAppSecret( tenantId ),
 			...( deps.webhooksOptions ?? {} ),
 		} );
 	}

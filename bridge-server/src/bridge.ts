@@ -9,15 +9,31 @@ import pino, { type Logger } from 'pino';
  * Internal dependencies
  */
 import { buildApp } from './app.js';
-import { AudienceSnapshot, DEFAULT_SNAPSHOT_OPTIONS, type SnapshotOptions } from './audience/snapshot.js';
+import {
+	AudienceSnapshot,
+	DEFAULT_SNAPSHOT_OPTIONS,
+	type SnapshotOptions,
+} from './audience/snapshot.js';
 import { SiteClient } from './audience/site-client.js';
 import { CampaignService } from './campaigns/campaign-service.js';
-import { DEFAULT_SCHEDULER_OPTIONS, Scheduler, type SchedulerOptions } from './campaigns/scheduler.js';
+import {
+	DEFAULT_SCHEDULER_OPTIONS,
+	Scheduler,
+	type SchedulerOptions,
+} from './campaigns/scheduler.js';
 import { TemplateCatalog } from './campaigns/templates.js';
 import { systemClock, type Clock } from './clock.js';
 import { SecretBox } from './crypto/secret-box.js';
-import { DEFAULT_DISPATCHER_OPTIONS, Dispatcher, type DispatcherOptions } from './dispatch/dispatcher.js';
-import type { Messenger, WhatsAppAccount, WhatsAppDirectory } from './dispatch/messenger.js';
+import {
+	DEFAULT_DISPATCHER_OPTIONS,
+	Dispatcher,
+	type DispatcherOptions,
+} from './dispatch/dispatcher.js';
+import type {
+	Messenger,
+	WhatsAppAccount,
+	WhatsAppDirectory,
+} from './dispatch/messenger.js';
 import type { Storage } from './storage/database.js';
 import type { Tenant } from './storage/schema.js';
 import { AccountResolver } from './tenants/accounts.js';
@@ -36,7 +52,11 @@ export interface BridgeOptions {
 	httpLogger?: boolean;
 	sandboxPlugin?: FastifyPluginAsync< any >;
 	sandboxOptions?: Record< string, unknown >;
-	onSandboxTenant?: ( tenant: Tenant, account: WhatsAppAccount, appSecret: string ) => void | Promise< void >;
+	onSandboxTenant?: (
+		tenant: Tenant,
+		account: WhatsAppAccount,
+		appSecret: string
+	) => void | Promise< void >;
 	/** Where sandbox tenants send: `<public url>/sandbox` by default, or an emulator running as its own process. */
 	sandboxGraphUrl?: string;
 	webhooksPlugin?: FastifyPluginAsync< any >;
@@ -64,7 +84,9 @@ export interface Bridge {
 }
 
 /** Everything the bridge process runs, wired together; main.ts and the tests use the same function. */
-export async function createBridge( options: BridgeOptions ): Promise< Bridge > {
+export async function createBridge(
+	options: BridgeOptions
+): Promise< Bridge > {
 	const clock = options.clock ?? systemClock;
 	const log = options.logger ?? pino( { level: 'silent' } );
 	const box = new SecretBox( options.secretKey );
@@ -73,11 +95,19 @@ export async function createBridge( options: BridgeOptions ): Promise< Bridge > 
 	const accounts = new AccountResolver( box, {
 		graphUrl: options.graphUrl,
 		graphVersion: options.graphVersion,
-		sandboxGraphUrl: options.sandboxGraphUrl ?? `${ options.publicUrl }/sandbox`,
+		sandboxGraphUrl:
+			options.sandboxGraphUrl ?? `${ options.publicUrl }/sandbox`,
 		sandboxKey: options.secretKey,
-		...( options.onSandboxTenant ? { onSandboxTenant: options.onSandboxTenant } : {} ),
+		...( options.onSandboxTenant
+			? { onSandboxTenant: options.onSandboxTenant }
+			: {} ),
 	} );
-	const templates = new TemplateCatalog( db, options.directory, accounts, clock );
+	const templates = new TemplateCatalog(
+		db,
+		options.directory,
+		accounts,
+		clock
+	);
 	const campaigns = new CampaignService( db, clock, templates );
 	const app = await buildApp( {
 		storage: options.storage,
@@ -90,19 +120,37 @@ export async function createBridge( options: BridgeOptions ): Promise< Bridge > 
 		logger: options.httpLogger ? log : false,
 		sandboxPlugin: options.sandboxPlugin,
 		webhooksPlugin: options.webhooksPlugin,
-		...( options.sandboxOptions ? { sandboxOptions: options.sandboxOptions } : {} ),
-		...( options.webhooksOptions ? { webhooksOptions: options.webhooksOptions } : {} ),
+		...( options.sandboxOptions
+			? { sandboxOptions: options.sandboxOptions }
+			: {} ),
+		...( options.webhooksOptions
+			? { webhooksOptions: options.webhooksOptions }
+			: {} ),
 	} );
-	const snapshot = new AudienceSnapshot( db, new SiteClient( clock, options.siteTimeoutMs ), box, clock, {
-		...DEFAULT_SNAPSHOT_OPTIONS,
-		...options.snapshot,
-	} );
+	const snapshot = new AudienceSnapshot(
+		db,
+		new SiteClient( clock, options.siteTimeoutMs ),
+		box,
+		clock,
+		{
+			...DEFAULT_SNAPSHOT_OPTIONS,
+			...options.snapshot,
+		}
+	);
 	const singleProcess = options.storage.dialect === 'sqlite';
-	const scheduler = new Scheduler( db, campaigns, snapshot, clock, workerId, log, {
-		...DEFAULT_SCHEDULER_OPTIONS,
-		singleProcess,
-		...options.scheduler,
-	} );
+	const scheduler = new Scheduler(
+		db,
+		campaigns,
+		snapshot,
+		clock,
+		workerId,
+		log,
+		{
+			...DEFAULT_SCHEDULER_OPTIONS,
+			singleProcess,
+			...options.scheduler,
+		}
+	);
 	const dispatcher = new Dispatcher(
 		db,
 		options.storage.dialect,
@@ -112,7 +160,11 @@ export async function createBridge( options: BridgeOptions ): Promise< Bridge > 
 		campaigns,
 		workerId,
 		log,
-		{ ...DEFAULT_DISPATCHER_OPTIONS, shareThroughput: ! singleProcess, ...options.dispatcher }
+		{
+			...DEFAULT_DISPATCHER_OPTIONS,
+			shareThroughput: ! singleProcess,
+			...options.dispatcher,
+		}
 	);
 	let engineStarted = false;
 	return {

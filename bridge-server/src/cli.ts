@@ -40,7 +40,10 @@ async function run( argv: string[] ): Promise< string > {
 		throw new UsageError( USAGE );
 	}
 	const config = loadConfig();
-	const storage = openStorage( { databaseUrl: config.databaseUrl, sqliteFile: sqliteFileIn( config.dataDir ) } );
+	const storage = openStorage( {
+		databaseUrl: config.databaseUrl,
+		sqliteFile: sqliteFileIn( config.dataDir ),
+	} );
 	try {
 		await migrate( storage.db );
 		const box = new SecretBox( config.secretKey );
@@ -49,12 +52,28 @@ async function run( argv: string[] ): Promise< string > {
 			case 'add': {
 				const name = rest[ 0 ]?.trim();
 				if ( ! name ) {
-					throw new UsageError( 'tenant add needs the shop name: tenant add "My shop"\n' );
+					throw new UsageError(
+						'tenant add needs the shop name: tenant add "My shop"\n'
+					);
 				}
-				const { tenant, secret } = await createTenant( storage.db, box, name, now );
-				const code = connectionCode( config.publicUrl, tenant.id, secret );
+				const { tenant, secret } = await createTenant(
+					storage.db,
+					box,
+					name,
+					now
+				);
+				const code = connectionCode(
+					config.publicUrl,
+					tenant.id,
+					secret
+				);
 				return json
-					? JSON.stringify( { site_id: tenant.id, name, bridge_url: config.publicUrl, connection_code: code } )
+					? JSON.stringify( {
+							site_id: tenant.id,
+							name,
+							bridge_url: config.publicUrl,
+							connection_code: code,
+						} )
 					: `Tenant "${ name }" created (site id ${ tenant.id }).\n` +
 							`Paste this connection code in Rondine > Settings (shown once):\n\n${ code }\n`;
 			}
@@ -71,14 +90,22 @@ async function run( argv: string[] ): Promise< string > {
 				} ) );
 				return json
 					? JSON.stringify( rows )
-					: rows.map( ( r ) => `${ r.site_id }  ${ r.mode.padEnd( 7 ) }  ${ r.tier.padEnd( 14 ) }  ${ r.name }` ).join( '\n' ) +
-							'\n';
+					: rows
+							.map(
+								( r ) =>
+									`${ r.site_id }  ${ r.mode.padEnd( 7 ) }  ${ r.tier.padEnd( 14 ) }  ${ r.name }`
+							)
+							.join( '\n' ) + '\n';
 			}
 			case 'rotate-secret': {
 				const id = rest[ 0 ];
-				const secret = id ? await rotateTenantSecret( storage.db, box, id, now ) : undefined;
+				const secret = id
+					? await rotateTenantSecret( storage.db, box, id, now )
+					: undefined;
 				if ( ! id || ! secret ) {
-					throw new UsageError( `No tenant with site id "${ id ?? '' }".\n` );
+					throw new UsageError(
+						`No tenant with site id "${ id ?? '' }".\n`
+					);
 				}
 				const code = connectionCode( config.publicUrl, id, secret );
 				return json
@@ -92,23 +119,39 @@ async function run( argv: string[] ): Promise< string > {
 				if ( ! id || ( tier !== undefined && ! isTier( tier ) ) ) {
 					throw new UsageError( USAGE );
 				}
-				const mps = throughput === undefined ? undefined : Number( throughput );
-				if ( mps !== undefined && ( ! Number.isInteger( mps ) || mps < 1 || mps > 10_000 ) ) {
-					throw new UsageError( '--throughput must be a whole number of messages per second (1-10000).\n' );
+				const mps =
+					throughput === undefined ? undefined : Number( throughput );
+				if (
+					mps !== undefined &&
+					( ! Number.isInteger( mps ) || mps < 1 || mps > 10_000 )
+				) {
+					throw new UsageError(
+						'--throughput must be a whole number of messages per second (1-10000).\n'
+					);
 				}
 				const result = await storage.db
 					.updateTable( 'tenants' )
 					.set( {
-						...( tier && isTier( tier ) ? { messaging_limit_tier: tier } : {} ),
+						...( tier && isTier( tier )
+							? { messaging_limit_tier: tier }
+							: {} ),
 						...( mps !== undefined ? { throughput_mps: mps } : {} ),
 						updated_at: now,
 					} )
 					.where( 'id', '=', id )
 					.executeTakeFirst();
 				if ( Number( result.numUpdatedRows ) !== 1 ) {
-					throw new UsageError( `No tenant with site id "${ id }".\n` );
+					throw new UsageError(
+						`No tenant with site id "${ id }".\n`
+					);
 				}
-				return json ? JSON.stringify( { site_id: id, tier, throughput_mps: mps } ) : 'Updated.\n';
+				return json
+					? JSON.stringify( {
+							site_id: id,
+							tier,
+							throughput_mps: mps,
+						} )
+					: 'Updated.\n';
 			}
 			default:
 				throw new UsageError( USAGE );
@@ -123,7 +166,9 @@ run( process.argv.slice( 2 ) ).then(
 		process.stdout.write( out.endsWith( '\n' ) ? out : `${ out }\n` );
 	},
 	( error: unknown ) => {
-		process.stderr.write( error instanceof Error ? error.message : String( error ) );
+		process.stderr.write(
+			error instanceof Error ? error.message : String( error )
+		);
 		process.exit( error instanceof UsageError ? 2 : 1 );
 	}
 );

@@ -31,7 +31,9 @@ function readPort( value: string | undefined, fallback: number ): number {
 	}
 	const port = Number( value );
 	if ( ! Number.isInteger( port ) || port < 0 || port > 65535 ) {
-		throw new ConfigError( `RONDINE_BRIDGE_PORT must be a port number, got "${ value }"` );
+		throw new ConfigError(
+			`RONDINE_BRIDGE_PORT must be a port number, got "${ value }"`
+		);
 	}
 	return port;
 }
@@ -44,15 +46,22 @@ function readSecretKey( value: string | undefined, dataDir: string ): Buffer {
 	if ( value ) {
 		const key = Buffer.from( value, 'base64' );
 		if ( key.length !== 32 ) {
-			throw new ConfigError( 'RONDINE_BRIDGE_SECRET_KEY must be 32 bytes, base64-encoded' );
+			throw new ConfigError(
+				'RONDINE_BRIDGE_SECRET_KEY must be 32 bytes, base64-encoded'
+			);
 		}
 		return key;
 	}
 	const file = join( dataDir, 'secret.key' );
 	if ( existsSync( file ) ) {
-		const key = Buffer.from( readFileSync( file, 'utf8' ).trim(), 'base64' );
+		const key = Buffer.from(
+			readFileSync( file, 'utf8' ).trim(),
+			'base64'
+		);
 		if ( key.length !== 32 ) {
-			throw new ConfigError( `${ file } does not hold a 32-byte base64 key` );
+			throw new ConfigError(
+				`${ file } does not hold a 32-byte base64 key`
+			);
 		}
 		return key;
 	}
@@ -68,9 +77,13 @@ export function loadConfig( env: NodeJS.ProcessEnv = process.env ): Config {
 	mkdirSync( dataDir, { recursive: true } );
 	const databaseUrl = env.DATABASE_URL || undefined;
 	if ( databaseUrl && ! /^postgres(ql)?:\/\//.test( databaseUrl ) ) {
-		throw new ConfigError( 'DATABASE_URL must start with postgres:// or postgresql://' );
+		throw new ConfigError(
+			'DATABASE_URL must start with postgres:// or postgresql://'
+		);
 	}
-	const publicUrl = ( env.RONDINE_BRIDGE_PUBLIC_URL || `http://${ host }:${ port }` ).replace( /\/+$/, '' );
+	const publicUrl = (
+		env.RONDINE_BRIDGE_PUBLIC_URL || `http://${ host }:${ port }`
+	).replace( /\/+$/, '' );
 	return {
 		port,
 		host,
@@ -78,10 +91,14 @@ export function loadConfig( env: NodeJS.ProcessEnv = process.env ): Config {
 		databaseUrl,
 		publicUrl,
 		secretKey: readSecretKey( env.RONDINE_BRIDGE_SECRET_KEY, dataDir ),
-		graphUrl: ( env.RONDINE_WHATSAPP_GRAPH_URL || 'https://graph.facebook.com' ).replace( /\/+$/, '' ),
+		graphUrl: (
+			env.RONDINE_WHATSAPP_GRAPH_URL || 'https://graph.facebook.com'
+		).replace( /\/+$/, '' ),
 		graphVersion: env.RONDINE_WHATSAPP_GRAPH_VERSION || 'v23.0',
 		logLevel: env.RONDINE_LOG_LEVEL || 'info',
 		sandbox: env.RONDINE_BRIDGE_SANDBOX !== '0',
-		sandboxUrl: env.RONDINE_SANDBOX_URL ? env.RONDINE_SANDBOX_URL.replace( /\/+$/, '' ) : undefined,
+		sandboxUrl: env.RONDINE_SANDBOX_URL
+			? env.RONDINE_SANDBOX_URL.replace( /\/+$/, '' )
+			: undefined,
 	};
 }

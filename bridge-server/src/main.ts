@@ -15,14 +15,22 @@ import pino from 'pino';
 import { createBridge } from './bridge.js';
 import { loadConfig } from './config.js';
 import { CloudMessenger } from './dispatch/cloud-messenger.js';
-import { ensureSandboxAccount, sandboxPlugin, type SandboxAccountInput } from './sandbox/index.js';
+import {
+	ensureSandboxAccount,
+	sandboxPlugin,
+	type SandboxAccountInput,
+} from './sandbox/index.js';
 import { migrate, openStorage, sqliteFileIn } from './storage/database.js';
 
 /** src/webhooks registers itself when present (built by the webhooks work); the bridge runs without it. */
-async function loadWebhooksPlugin(): Promise< FastifyPluginAsync< any > | undefined > {
+async function loadWebhooksPlugin(): Promise<
+	FastifyPluginAsync< any > | undefined
+> {
 	const path = './webhooks/index.js';
 	try {
-		const module = ( await import( path ) ) as { webhooksPlugin?: FastifyPluginAsync< any > };
+		const module = ( await import( path ) ) as {
+			webhooksPlugin?: FastifyPluginAsync< any >;
+		};
 		return module.webhooksPlugin;
 	} catch ( error ) {
 		if ( ( error as { code?: string } ).code === 'ERR_MODULE_NOT_FOUND' ) {
@@ -33,28 +41,43 @@ async function loadWebhooksPlugin(): Promise< FastifyPluginAsync< any > | undefi
 }
 
 /** Tells an emulator running as its own process about a sandbox tenant (its control API). */
-async function registerExternalSandboxAccount( url: string, account: SandboxAccountInput ): Promise< void > {
+async function registerExternalSandboxAccount(
+	url: string,
+	account: SandboxAccountInput
+): Promise< void > {
 	const token = process.env.RONDINE_SANDBOX_CONTROL_TOKEN;
 	const response = await fetch( `${ url }/_control/accounts`, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json', ...( token ? { authorization: `Bearer ${ token }` } : {} ) },
+		headers: {
+			'content-type': 'application/json',
+			...( token ? { authorization: `Bearer ${ token }` } : {} ),
+		},
 		body: JSON.stringify( account ),
 	} );
 	if ( ! response.ok ) {
-		throw new Error( `the emulator at ${ url } refused the account: HTTP ${ response.status }` );
+		throw new Error(
+			`the emulator at ${ url } refused the account: HTTP ${ response.status }`
+		);
 	}
 }
 
 async function main(): Promise< void > {
 	const config = loadConfig();
-	const log = pino( { level: config.logLevel, base: { service: 'rondine-bridge' } } );
+	const log = pino( {
+		level: config.logLevel,
+		base: { service: 'rondine-bridge' },
+	} );
 	const storage = openStorage( {
 		databaseUrl: config.databaseUrl,
 		sqliteFile: sqliteFileIn( config.dataDir ),
 		poolSize: Number( process.env.RONDINE_BRIDGE_DB_POOL || 10 ),
 	} );
 	await migrate( storage.db );
-	const messenger = new CloudMessenger( { connections: 256, headersTimeoutMs: 30_000, bodyTimeoutMs: 30_000 } );
+	const messenger = new CloudMessenger( {
+		connections: 256,
+		headersTimeoutMs: 30_000,
+		bodyTimeoutMs: 30_000,
+	} );
 	const webhooksPlugin = await loadWebhooksPlugin();
 	const bridge = await createBridge( {
 		storage,
@@ -70,24 +93,32 @@ async function main(): Promise< void > {
 			? {
 					sandboxGraphUrl: config.sandboxUrl,
 					onSandboxTenant: ( tenant, account, appSecret ) =>
-						registerExternalSandboxAccount( config.sandboxUrl as string, {
-							tenantId: tenant.id,
-							phoneNumberId: account.phoneNumberId,
-							wabaId: account.wabaId,
-							token: account.accessToken,
-							appSecret,
-							webhookUrl: webhooksPlugin ? `${ config.publicUrl }/v1/webhooks/whatsapp` : null,
-							throughputMps: tenant.throughput_mps,
-							tier: tenant.messaging_limit_tier,
-							qualityRating: tenant.quality,
-						} ),
-			  }
+						registerExternalSandboxAccount(
+							config.sandboxUrl as string,
+							{
+								tenantId: tenant.id,
+								phoneNumberId: account.phoneNumberId,
+								wabaId: account.wabaId,
+								token: account.accessToken,
+								appSecret,
+								webhookUrl: webhooksPlugin
+									? `${ config.publicUrl }/v1/webhooks/whatsapp`
+									: null,
+								throughputMps: tenant.throughput_mps,
+								tier: tenant.messaging_limit_tier,
+								qualityRating: tenant.quality,
+							}
+						),
+				}
 			: {} ),
 		...( config.sandbox && ! config.sandboxUrl
 			? {
 					sandboxPlugin,
 					sandboxOptions: process.env.RONDINE_SANDBOX_CONTROL_TOKEN
-						? { controlToken: process.env.RONDINE_SANDBOX_CONTROL_TOKEN }
+						? {
+								controlToken:
+									process.env.RONDINE_SANDBOX_CONTROL_TOKEN,
+							}
 						: {},
 					onSandboxTenant: ( tenant, account, appSecret ) =>
 						ensureSandboxAccount( {
@@ -96,19 +127,26 @@ async function main(): Promise< void > {
 							wabaId: account.wabaId,
 							token: account.accessToken,
 							appSecret,
-							webhookUrl: webhooksPlugin ? `${ config.publicUrl }/v1/webhooks/whatsapp` : null,
+							webhookUrl: webhooksPlugin
+								? `${ config.publicUrl }/v1/webhooks/whatsapp`
+								: null,
 							throughputMps: tenant.throughput_mps,
 							tier: tenant.messaging_limit_tier,
 							qualityRating: tenant.quality,
 						} ),
-			  }
+				}
 			: {} ),
 		...( webhooksPlugin ? { webhooksPlugin } : {} ),
 	} );
 	await bridge.app.listen( { host: config.host, port: config.port } );
 	await bridge.startEngine();
 	log.info(
-		{ url: config.publicUrl, storage: storage.dialect, sandbox: config.sandbox, worker: bridge.workerId },
+		{
+			url: config.publicUrl,
+			storage: storage.dialect,
+			sandbox: config.sandbox,
+			worker: bridge.workerId,
+		},
 		'bridge listening'
 	);
 	let stopping = false;
@@ -130,6 +168,8 @@ async function main(): Promise< void > {
 }
 
 main().catch( ( error: unknown ) => {
-	process.stderr.write( `rondine bridge: ${ error instanceof Error ? error.stack ?? error.message : String( error ) }\n` );
+	process.stderr.write(
+		`rondine bridge: ${ error instanceof Error ? ( error.stack ?? error.message ) : String( error ) }\n`
+	);
 	process.exit( 1 );
 } );

@@ -38,7 +38,11 @@ export class SiteClient {
 		private readonly timeoutMs = 30_000
 	) {}
 
-	async post< T >( target: SiteTarget, route: string, payload: unknown ): Promise< T > {
+	async post< T >(
+		target: SiteTarget,
+		route: string,
+		payload: unknown
+	): Promise< T > {
 		const body = JSON.stringify( payload );
 		const headers = signRequest(
 			target.siteId,
@@ -52,36 +56,60 @@ export class SiteClient {
 		try {
 			response = await fetch( `${ target.restUrl }${ route }`, {
 				method: 'POST',
-				headers: { ...headers, 'content-type': 'application/json', accept: 'application/json' },
+				headers: {
+					...headers,
+					'content-type': 'application/json',
+					accept: 'application/json',
+				},
 				body,
 				signal: AbortSignal.timeout( this.timeoutMs ),
 			} );
 		} catch ( error ) {
-			const cause = ( error as { cause?: { code?: string } } ).cause?.code;
-			throw new SiteError( `the site could not be reached (${ cause ?? ( error as Error ).message })` );
+			const cause = ( error as { cause?: { code?: string } } ).cause
+				?.code;
+			throw new SiteError(
+				`the site could not be reached (${ cause ?? ( error as Error ).message })`
+			);
 		}
 		const text = await response.text();
 		if ( ! response.ok ) {
-			throw new SiteError( `the site answered HTTP ${ response.status }: ${ text.slice( 0, 200 ) }` );
+			throw new SiteError(
+				`the site answered HTTP ${ response.status }: ${ text.slice( 0, 200 ) }`
+			);
 		}
 		try {
 			return JSON.parse( text ) as T;
 		} catch {
-			throw new SiteError( 'the site answered with something that is not JSON' );
+			throw new SiteError(
+				'the site answered with something that is not JSON'
+			);
 		}
 	}
 
 	async audiencePage(
 		target: SiteTarget,
-		request: { campaign_id: string; audience: unknown; cursor: string | null; limit: number }
+		request: {
+			campaign_id: string;
+			audience: unknown;
+			cursor: string | null;
+			limit: number;
+		}
 	): Promise< AudiencePage > {
-		const page = await this.post< AudiencePage >( target, 'rondine/v1/bridge/audience', request );
+		const page = await this.post< AudiencePage >(
+			target,
+			'rondine/v1/bridge/audience',
+			request
+		);
 		if ( ! page || ! Array.isArray( page.recipients ) ) {
-			throw new SiteError( 'the site answered an audience page without a recipients list' );
+			throw new SiteError(
+				'the site answered an audience page without a recipients list'
+			);
 		}
 		const next = page.next_cursor;
 		if ( next !== null && next !== undefined && typeof next !== 'string' ) {
-			throw new SiteError( 'the site answered a next_cursor that is not a string' );
+			throw new SiteError(
+				'the site answered a next_cursor that is not a string'
+			);
 		}
 		return { recipients: page.recipients, next_cursor: next ?? null };
 	}

@@ -1,13 +1,20 @@
 /**
  * External dependencies
  */
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import {
+	parsePhoneNumberFromString,
+	type CountryCode,
+} from 'libphonenumber-js/max';
 import type { Kysely, Transaction } from 'kysely';
 
 /**
  * Internal dependencies
  */
-import { referencedFields, pickVariables, type MappedComponent } from '../campaigns/template-mapping.js';
+import {
+	referencedFields,
+	pickVariables,
+	type MappedComponent,
+} from '../campaigns/template-mapping.js';
 import type { Clock } from '../clock.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Campaign, Database, Tenant } from '../storage/schema.js';
@@ -22,17 +29,26 @@ export interface SnapshotOptions {
 	retryBaseMs: number;
 }
 
-export const DEFAULT_SNAPSHOT_OPTIONS: SnapshotOptions = { pageSize: 500, maxAttempts: 6, retryBaseMs: 2_000 };
+export const DEFAULT_SNAPSHOT_OPTIONS: SnapshotOptions = {
+	pageSize: 500,
+	maxAttempts: 6,
+	retryBaseMs: 2_000,
+};
 
 export type PhoneCheck = { ok: true; e164: string } | { ok: false };
 
 /** E.164 with "+", or not valid. The contact's own country first, then the shop's. */
-export function normalisePhone( raw: string, country: string | null | undefined, fallback: string | null ): PhoneCheck {
+export function normalisePhone(
+	raw: string,
+	country: string | null | undefined,
+	fallback: string | null
+): PhoneCheck {
 	const input = raw.trim();
 	if ( input === '' ) {
 		return { ok: false };
 	}
-	const region = ( country || fallback || undefined ) as CountryCode | undefined;
+	const region = ( country || fallback || undefined ) as
+		CountryCode | undefined;
 	// "00" is the international prefix in most of the shop countries: treat it as "+".
 	const cleaned = input.startsWith( '00' ) ? `+${ input.slice( 2 ) }` : input;
 	const parsed = parsePhoneNumberFromString( cleaned, region );
@@ -67,18 +83,32 @@ export class AudienceSnapshot {
 	) {}
 
 	/** Stores one page; the caller loops while it answers 'more'. Throws SiteError when the site fails. */
-	async step( tenant: Tenant, campaign: Campaign ): Promise< SnapshotResult > {
-		const fields = referencedFields( JSON.parse( campaign.template_components ) as MappedComponent[] );
+	async step(
+		tenant: Tenant,
+		campaign: Campaign
+	): Promise< SnapshotResult > {
+		const fields = referencedFields(
+			JSON.parse( campaign.template_components ) as MappedComponent[]
+		);
 		let contacts: SiteContact[];
 		let next: string | null;
 		if ( campaign.source_campaign_id ) {
-			( { contacts, next } = await this.pageFromSource( tenant, campaign ) );
+			( { contacts, next } = await this.pageFromSource(
+				tenant,
+				campaign
+			) );
 		} else {
 			if ( ! tenant.site_rest_url ) {
-				throw new Error( 'the site has not told the bridge its REST URL yet (PUT /v1/site)' );
+				throw new Error(
+					'the site has not told the bridge its REST URL yet (PUT /v1/site)'
+				);
 			}
 			const page = await this.site.audiencePage(
-				{ siteId: tenant.id, secret: this.box.open( tenant.secret ), restUrl: tenant.site_rest_url },
+				{
+					siteId: tenant.id,
+					secret: this.box.open( tenant.secret ),
+					restUrl: tenant.site_rest_url,
+				},
 				{
 					campaign_id: campaign.id,
 					audience: JSON.parse( campaign.audience ),
@@ -93,11 +123,26 @@ export class AudienceSnapshot {
 			}
 		}
 		const rows = contacts.map( ( contact ): Row => {
-			const check = normalisePhone( String( contact.phone ?? '' ), contact.country, tenant.default_country );
+			const check = normalisePhone(
+				String( contact.phone ?? '' ),
+				contact.country,
+				tenant.default_country
+			);
 			return {
-				contact_id: contact.contact_id === null || contact.contact_id === undefined ? null : String( contact.contact_id ),
-				phone: check.ok ? check.e164 : String( contact.phone ?? '' ).trim(),
-				variables: JSON.stringify( pickVariables( fields, contact as Record< string, unknown > ) ),
+				contact_id:
+					contact.contact_id === null ||
+					contact.contact_id === undefined
+						? null
+						: String( contact.contact_id ),
+				phone: check.ok
+					? check.e164
+					: String( contact.phone ?? '' ).trim(),
+				variables: JSON.stringify(
+					pickVariables(
+						fields,
+						contact as Record< string, unknown >
+					)
+				),
 				valid: check.ok,
 			};
 		} );
@@ -157,13 +202,23 @@ export class AudienceSnapshot {
 		const last = failed.at( -1 );
 		return {
 			contacts,
-			next: failed.length === this.options.pageSize && last ? String( last.id ) : null,
+			next:
+				failed.length === this.options.pageSize && last
+					? String( last.id )
+					: null,
 		};
 	}
 
-	private async storePage( trx: Transaction< Database >, tenant: Tenant, campaign: Campaign, rows: Row[] ) {
+	private async storePage(
+		trx: Transaction< Database >,
+		tenant: Tenant,
+		campaign: Campaign,
+		rows: Row[]
+	) {
 		const now = this.clock.now();
-		const validPhones = rows.filter( ( r ) => r.valid ).map( ( r ) => r.phone );
+		const validPhones = rows
+			.filter( ( r ) => r.valid )
+			.map( ( r ) => r.phone );
 		const optedOut = new Set(
 			validPhones.length === 0
 				? []
@@ -174,9 +229,11 @@ export class AudienceSnapshot {
 							.where( 'tenant_id', '=', tenant.id )
 							.where( 'phone', 'in', validPhones )
 							.execute()
-				  ).map( ( r ) => r.phone )
+					).map( ( r ) => r.phone )
 		);
-		const keep = rows.filter( ( r ) => ! ( r.valid && optedOut.has( r.phone ) ) );
+		const keep = rows.filter(
+			( r ) => ! ( r.valid && optedOut.has( r.phone ) )
+		);
 		const skippedOptOut = rows.length - keep.length;
 		let insertedValid = 0;
 		let insertedInvalid = 0;
@@ -194,7 +251,9 @@ export class AudienceSnapshot {
 							contact_id: r.contact_id,
 							phone: r.phone,
 							variables: r.variables,
-							state: valid ? ( 'pending' as const ) : ( 'failed' as const ),
+							state: valid
+								? ( 'pending' as const )
+								: ( 'failed' as const ),
 							attempts: 0,
 							next_attempt_at: 0,
 							error_code: null,
@@ -203,7 +262,11 @@ export class AudienceSnapshot {
 							updated_at: now,
 						} ) )
 					)
-					.onConflict( ( oc ) => oc.columns( [ 'tenant_id', 'campaign_id', 'phone' ] ).doNothing() )
+					.onConflict( ( oc ) =>
+						oc
+							.columns( [ 'tenant_id', 'campaign_id', 'phone' ] )
+							.doNothing()
+					)
 					.executeTakeFirst();
 				const inserted = Number( result.numInsertedOrUpdatedRows ?? 0 );
 				if ( valid ) {
@@ -235,6 +298,8 @@ export class AudienceSnapshot {
 			return null;
 		}
 		const delay = this.options.retryBaseMs * 2 ** ( attempts - 1 );
-		return this.clock.now() + Math.round( delay * ( 1 + Math.random() / 4 ) );
+		return (
+			this.clock.now() + Math.round( delay * ( 1 + Math.random() / 4 ) )
+		);
 	}
 }

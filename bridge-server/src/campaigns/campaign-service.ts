@@ -55,13 +55,20 @@ export interface CampaignView {
 
 export interface CounterView {
 	total: number;
-	automations: { to_start: number; in_progress: number; completed: number; failed: number; unknown: number };
+	automations: {
+		to_start: number;
+		in_progress: number;
+		completed: number;
+		failed: number;
+		unknown: number;
+	};
 	messages: { sent: number; delivered: number; read: number; failed: number };
 	interactions: number;
 	skipped: { opted_out: number; duplicates: number; invalid: number };
 }
 
-const iso = ( ms: number | null ) => ( ms === null ? null : new Date( ms ).toISOString() );
+const iso = ( ms: number | null ) =>
+	ms === null ? null : new Date( ms ).toISOString();
 
 const ZERO_COUNTERS = {
 	total: 0,
@@ -80,7 +87,9 @@ const ZERO_COUNTERS = {
 	interactions: 0,
 };
 
-export function counterView( c: Omit< CampaignCounters, 'tenant_id' | 'campaign_id' > ): CounterView {
+export function counterView(
+	c: Omit< CampaignCounters, 'tenant_id' | 'campaign_id' >
+): CounterView {
 	return {
 		total: c.total,
 		automations: {
@@ -97,11 +106,18 @@ export function counterView( c: Omit< CampaignCounters, 'tenant_id' | 'campaign_
 			failed: c.messages_failed,
 		},
 		interactions: c.interactions,
-		skipped: { opted_out: c.opted_out, duplicates: c.duplicates, invalid: c.invalid },
+		skipped: {
+			opted_out: c.opted_out,
+			duplicates: c.duplicates,
+			invalid: c.invalid,
+		},
 	};
 }
 
-export function campaignView( campaign: Campaign, counters: Omit< CampaignCounters, 'tenant_id' | 'campaign_id' > | undefined ): CampaignView {
+export function campaignView(
+	campaign: Campaign,
+	counters: Omit< CampaignCounters, 'tenant_id' | 'campaign_id' > | undefined
+): CampaignView {
 	return {
 		id: campaign.id,
 		name: campaign.name,
@@ -151,7 +167,11 @@ export class CampaignService {
 		private readonly templates: TemplateCatalog
 	) {}
 
-	async find( tenantId: string, id: string, db: Kysely< Database > = this.db ): Promise< Campaign | undefined > {
+	async find(
+		tenantId: string,
+		id: string,
+		db: Kysely< Database > = this.db
+	): Promise< Campaign | undefined > {
 		return db
 			.selectFrom( 'campaigns' )
 			.selectAll()
@@ -173,7 +193,10 @@ export class CampaignService {
 		return campaignView( campaign, await this.counters( tenantId, id ) );
 	}
 
-	counters( tenantId: string, id: string ): Promise< CampaignCounters | undefined > {
+	counters(
+		tenantId: string,
+		id: string
+	): Promise< CampaignCounters | undefined > {
 		return this.db
 			.selectFrom( 'campaign_counters' )
 			.selectAll()
@@ -182,11 +205,18 @@ export class CampaignService {
 			.executeTakeFirst();
 	}
 
-	async list( tenantId: string, state: CampaignState | undefined, limit: number, offset: number ) {
+	async list(
+		tenantId: string,
+		state: CampaignState | undefined,
+		limit: number,
+		offset: number
+	) {
 		let query = this.db
 			.selectFrom( 'campaigns as c' )
 			.leftJoin( 'campaign_counters as k', ( join ) =>
-				join.onRef( 'k.tenant_id', '=', 'c.tenant_id' ).onRef( 'k.campaign_id', '=', 'c.id' )
+				join
+					.onRef( 'k.tenant_id', '=', 'c.tenant_id' )
+					.onRef( 'k.campaign_id', '=', 'c.id' )
 			)
 			.selectAll( 'c' )
 			.select( [
@@ -209,18 +239,34 @@ export class CampaignService {
 		if ( state ) {
 			query = query.where( 'c.state', '=', state );
 		}
-		const rows = await query.orderBy( 'c.created_at', 'desc' ).orderBy( 'c.id' ).limit( limit ).offset( offset ).execute();
+		const rows = await query
+			.orderBy( 'c.created_at', 'desc' )
+			.orderBy( 'c.id' )
+			.limit( limit )
+			.offset( offset )
+			.execute();
 		return rows.map( ( row ) => {
 			const counters = { ...ZERO_COUNTERS };
-			for ( const key of Object.keys( ZERO_COUNTERS ) as Array< keyof typeof ZERO_COUNTERS > ) {
-				counters[ key ] = Number( ( row as Record< string, unknown > )[ key ] ?? 0 );
+			for ( const key of Object.keys( ZERO_COUNTERS ) as Array<
+				keyof typeof ZERO_COUNTERS
+			> ) {
+				counters[ key ] = Number(
+					( row as Record< string, unknown > )[ key ] ?? 0
+				);
 			}
 			return campaignView( row, counters );
 		} );
 	}
 
-	private async checkTemplate( tenant: Tenant, input: CampaignInput ): Promise< void > {
-		const template = await this.templates.find( tenant, input.template.name, input.template.language );
+	private async checkTemplate(
+		tenant: Tenant,
+		input: CampaignInput
+	): Promise< void > {
+		const template = await this.templates.find(
+			tenant,
+			input.template.name,
+			input.template.language
+		);
 		if ( ! template ) {
 			throw new ApiError(
 				422,
@@ -241,16 +287,27 @@ export class CampaignService {
 		}
 	}
 
-	private parseStart( value: string | null | undefined, required: boolean ): number | null {
+	private parseStart(
+		value: string | null | undefined,
+		required: boolean
+	): number | null {
 		if ( value === undefined || value === null ) {
 			if ( required ) {
-				throw new ApiError( 422, 'start_required', 'A scheduled campaign needs a start time.' );
+				throw new ApiError(
+					422,
+					'start_required',
+					'A scheduled campaign needs a start time.'
+				);
 			}
 			return null;
 		}
 		const ms = Date.parse( value );
 		if ( Number.isNaN( ms ) ) {
-			throw new ApiError( 422, 'invalid_start', `"${ value }" is not a date and time.` );
+			throw new ApiError(
+				422,
+				'invalid_start',
+				`"${ value }" is not a date and time.`
+			);
 		}
 		return ms;
 	}
@@ -267,12 +324,22 @@ export class CampaignService {
 	}
 
 	/** Create, or edit while draft/scheduled. A scheduled campaign stays scheduled (with its new start time). */
-	async put( tenant: Tenant, id: string, input: CampaignInput ): Promise< { view: CampaignView; created: boolean } > {
+	async put(
+		tenant: Tenant,
+		id: string,
+		input: CampaignInput
+	): Promise< { view: CampaignView; created: boolean } > {
 		const existing = await this.find( tenant.id, id );
 		if ( existing && ! EDITABLE_STATES.includes( existing.state ) ) {
-			throw conflict( existing, 'edited (only draft and scheduled campaigns can be edited)' );
+			throw conflict(
+				existing,
+				'edited (only draft and scheduled campaigns can be edited)'
+			);
 		}
-		const startAt = this.parseStart( input.start_at, existing?.state === 'scheduled' );
+		const startAt = this.parseStart(
+			input.start_at,
+			existing?.state === 'scheduled'
+		);
 		if ( startAt !== null ) {
 			this.checkFuture( startAt );
 		}
@@ -297,7 +364,10 @@ export class CampaignService {
 				.where( 'state', 'in', EDITABLE_STATES )
 				.executeTakeFirst();
 			if ( Number( result.numUpdatedRows ) !== 1 ) {
-				throw conflict( ( await this.require( tenant.id, id ) ), 'edited (it has started)' );
+				throw conflict(
+					await this.require( tenant.id, id ),
+					'edited (it has started)'
+				);
 			}
 			return { view: await this.view( tenant.id, id ), created: false };
 		}
@@ -321,7 +391,10 @@ export class CampaignService {
 					finished_at: null,
 				} )
 				.execute();
-			await trx.insertInto( 'campaign_counters' ).values( { tenant_id: tenant.id, campaign_id: id } ).execute();
+			await trx
+				.insertInto( 'campaign_counters' )
+				.values( { tenant_id: tenant.id, campaign_id: id } )
+				.execute();
 		} );
 		return { view: await this.view( tenant.id, id ), created: true };
 	}
@@ -329,7 +402,10 @@ export class CampaignService {
 	async remove( tenant: Tenant, id: string ): Promise< void > {
 		const campaign = await this.require( tenant.id, id );
 		if ( ! EDITABLE_STATES.includes( campaign.state ) ) {
-			throw conflict( campaign, 'deleted (only draft and scheduled campaigns can be deleted; cancel it instead)' );
+			throw conflict(
+				campaign,
+				'deleted (only draft and scheduled campaigns can be deleted; cancel it instead)'
+			);
 		}
 		const result = await this.db
 			.deleteFrom( 'campaigns' )
@@ -338,7 +414,10 @@ export class CampaignService {
 			.where( 'state', 'in', EDITABLE_STATES )
 			.executeTakeFirst();
 		if ( Number( result.numDeletedRows ) !== 1 ) {
-			throw conflict( await this.require( tenant.id, id ), 'deleted (it has started)' );
+			throw conflict(
+				await this.require( tenant.id, id ),
+				'deleted (it has started)'
+			);
 		}
 	}
 
@@ -361,8 +440,12 @@ export class CampaignService {
 				state_reason: options.reason ?? null,
 				state_message: options.message ?? null,
 				updated_at: this.clock.now(),
-				...( options.startedAt !== undefined ? { started_at: options.startedAt } : {} ),
-				...( FINAL_STATES.includes( to ) ? { finished_at: options.finishedAt ?? this.clock.now() } : {} ),
+				...( options.startedAt !== undefined
+					? { started_at: options.startedAt }
+					: {} ),
+				...( FINAL_STATES.includes( to )
+					? { finished_at: options.finishedAt ?? this.clock.now() }
+					: {} ),
 			} )
 			.where( 'tenant_id', '=', tenantId )
 			.where( 'id', '=', id )
@@ -371,28 +454,43 @@ export class CampaignService {
 		return Number( result.numUpdatedRows ) === 1;
 	}
 
-	async schedule( tenant: Tenant, id: string, startAtIso: string | null | undefined ): Promise< CampaignView > {
+	async schedule(
+		tenant: Tenant,
+		id: string,
+		startAtIso: string | null | undefined
+	): Promise< CampaignView > {
 		const campaign = await this.require( tenant.id, id );
 		if ( campaign.state !== 'draft' && campaign.state !== 'scheduled' ) {
 			throw conflict( campaign, 'scheduled' );
 		}
 		// No time given: the one saved with the campaign, or now.
-		const startAt = this.parseStart( startAtIso, false ) ?? campaign.start_at ?? this.clock.now();
+		const startAt =
+			this.parseStart( startAtIso, false ) ??
+			campaign.start_at ??
+			this.clock.now();
 		this.checkFuture( startAt );
-		await this.templates.find( tenant, campaign.template_name, campaign.template_language ).then( ( template ) => {
-			if ( ! template || template.status !== 'APPROVED' ) {
-				throw new ApiError(
-					422,
-					template ? 'template_not_approved' : 'unknown_template',
-					template
-						? `The template "${ template.name }" is ${ template.status }: only APPROVED templates can be sent.`
-						: `There is no template "${ campaign.template_name }" in language ${ campaign.template_language }.`
-				);
-			}
-		} );
+		await this.templates
+			.find( tenant, campaign.template_name, campaign.template_language )
+			.then( ( template ) => {
+				if ( ! template || template.status !== 'APPROVED' ) {
+					throw new ApiError(
+						422,
+						template ? 'template_not_approved' : 'unknown_template',
+						template
+							? `The template "${ template.name }" is ${ template.status }: only APPROVED templates can be sent.`
+							: `There is no template "${ campaign.template_name }" in language ${ campaign.template_language }.`
+					);
+				}
+			} );
 		const result = await this.db
 			.updateTable( 'campaigns' )
-			.set( { state: 'scheduled', start_at: startAt, state_reason: null, state_message: null, updated_at: this.clock.now() } )
+			.set( {
+				state: 'scheduled',
+				start_at: startAt,
+				state_reason: null,
+				state_message: null,
+				updated_at: this.clock.now(),
+			} )
 			.where( 'tenant_id', '=', tenant.id )
 			.where( 'id', '=', id )
 			.where( 'state', 'in', [ 'draft', 'scheduled' ] )
@@ -405,8 +503,20 @@ export class CampaignService {
 
 	async pause( tenant: Tenant, id: string ): Promise< CampaignView > {
 		const campaign = await this.require( tenant.id, id );
-		if ( ! ( await this.transition( tenant.id, id, 'paused', { reason: 'paused_by_owner' }, this.db, [ 'running' ] ) ) ) {
-			throw conflict( campaign, 'paused (only a running campaign can be paused)' );
+		if (
+			! ( await this.transition(
+				tenant.id,
+				id,
+				'paused',
+				{ reason: 'paused_by_owner' },
+				this.db,
+				[ 'running' ]
+			) )
+		) {
+			throw conflict(
+				campaign,
+				'paused (only a running campaign can be paused)'
+			);
 		}
 		return this.view( tenant.id, id );
 	}
@@ -420,8 +530,15 @@ export class CampaignService {
 				`Sending is stopped for this WhatsApp account (${ tenant.halted_reason }); update the credentials first.`
 			);
 		}
-		if ( ! ( await this.transition( tenant.id, id, 'running', {}, this.db, [ 'paused' ] ) ) ) {
-			throw conflict( campaign, 'resumed (only a paused campaign can be resumed)' );
+		if (
+			! ( await this.transition( tenant.id, id, 'running', {}, this.db, [
+				'paused',
+			] ) )
+		) {
+			throw conflict(
+				campaign,
+				'resumed (only a paused campaign can be resumed)'
+			);
 		}
 		return this.view( tenant.id, id );
 	}
@@ -429,10 +546,25 @@ export class CampaignService {
 	async cancel( tenant: Tenant, id: string ): Promise< CampaignView > {
 		const campaign = await this.require( tenant.id, id );
 		const done = await this.db.transaction().execute( async ( trx ) => {
-			if ( ! ( await this.transition( tenant.id, id, 'cancelled', { reason: 'cancelled_by_owner' }, trx ) ) ) {
+			if (
+				! ( await this.transition(
+					tenant.id,
+					id,
+					'cancelled',
+					{ reason: 'cancelled_by_owner' },
+					trx
+				) )
+			) {
 				return false;
 			}
-			await this.failWaiting( trx, tenant.id, id, 'cancelled', null, true );
+			await this.failWaiting(
+				trx,
+				tenant.id,
+				id,
+				'cancelled',
+				null,
+				true
+			);
 			return true;
 		} );
 		if ( ! done ) {
@@ -482,13 +614,28 @@ export class CampaignService {
 	}
 
 	/** "Retry failed": a new draft, identical, whose audience is the retryable failed recipients of this one. */
-	async retryFailed( tenant: Tenant, id: string, newId: string, name: string | undefined ): Promise< CampaignView > {
+	async retryFailed(
+		tenant: Tenant,
+		id: string,
+		newId: string,
+		name: string | undefined
+	): Promise< CampaignView > {
 		const source = await this.require( tenant.id, id );
-		if ( ! FINAL_STATES.includes( source.state ) && source.state !== 'paused' ) {
-			throw conflict( source, 'retried while it is still sending (pause or wait for it to finish)' );
+		if (
+			! FINAL_STATES.includes( source.state ) &&
+			source.state !== 'paused'
+		) {
+			throw conflict(
+				source,
+				'retried while it is still sending (pause or wait for it to finish)'
+			);
 		}
 		if ( await this.find( tenant.id, newId ) ) {
-			throw new ApiError( 409, 'campaign_exists', `A campaign with id ${ newId } already exists.` );
+			throw new ApiError(
+				409,
+				'campaign_exists',
+				`A campaign with id ${ newId } already exists.`
+			);
 		}
 		const now = this.clock.now();
 		await this.db.transaction().execute( async ( trx ) => {
@@ -518,7 +665,10 @@ export class CampaignService {
 					finished_at: null,
 				} )
 				.execute();
-			await trx.insertInto( 'campaign_counters' ).values( { tenant_id: tenant.id, campaign_id: newId } ).execute();
+			await trx
+				.insertInto( 'campaign_counters' )
+				.values( { tenant_id: tenant.id, campaign_id: newId } )
+				.execute();
 		} );
 		return this.view( tenant.id, newId );
 	}
@@ -526,7 +676,11 @@ export class CampaignService {
 	async recipients(
 		tenantId: string,
 		campaignId: string,
-		filter: { state?: RecipientState | undefined; after?: number | undefined; limit: number }
+		filter: {
+			state?: RecipientState | undefined;
+			after?: number | undefined;
+			limit: number;
+		}
 	): Promise< Recipient[] > {
 		await this.require( tenantId, campaignId );
 		let query = this.db

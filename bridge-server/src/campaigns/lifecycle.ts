@@ -18,14 +18,26 @@ export const TRANSITIONS: Record< CampaignState, readonly CampaignState[] > = {
 	failed: [],
 };
 
-export const EDITABLE_STATES: readonly CampaignState[] = [ 'draft', 'scheduled' ];
-export const FINAL_STATES: readonly CampaignState[] = [ 'completed', 'cancelled', 'failed' ];
+export const EDITABLE_STATES: readonly CampaignState[] = [
+	'draft',
+	'scheduled',
+];
+export const FINAL_STATES: readonly CampaignState[] = [
+	'completed',
+	'cancelled',
+	'failed',
+];
 
 /** The states from which `to` can be reached. */
 export function statesLeadingTo( to: CampaignState ): CampaignState[] {
-	return ( Object.keys( TRANSITIONS ) as CampaignState[] ).filter( ( from ) => TRANSITIONS[ from ].includes( to ) );
+	return ( Object.keys( TRANSITIONS ) as CampaignState[] ).filter( ( from ) =>
+		TRANSITIONS[ from ].includes( to )
+	);
 }
 
-export function canTransition( from: CampaignState, to: CampaignState ): boolean {
+export function canTransition(
+	from: CampaignState,
+	to: CampaignState
+): boolean {
 	return TRANSITIONS[ from ].includes( to );
 }

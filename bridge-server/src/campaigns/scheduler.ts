@@ -25,7 +25,11 @@ export interface SchedulerOptions {
 	singleProcess: boolean;
 }
 
-export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = { tickMs: 200, leaseTtlMs: 5_000, singleProcess: true };
+export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
+	tickMs: 200,
+	leaseTtlMs: 5_000,
+	singleProcess: true,
+};
 
 const LEASE = 'scheduler';
 
@@ -56,7 +60,9 @@ export class Scheduler {
 	start(): void {
 		this.stopped = false;
 		const loop = async () => {
-			await this.tick().catch( ( error ) => this.log.error( { err: error }, 'scheduler tick failed' ) );
+			await this.tick().catch( ( error ) =>
+				this.log.error( { err: error }, 'scheduler tick failed' )
+			);
 			if ( ! this.stopped ) {
 				this.timer = setTimeout( loop, this.options.tickMs );
 			}
@@ -70,7 +76,9 @@ export class Scheduler {
 		while ( this.running || this.snapshotting.size > 0 ) {
 			await new Promise( ( resolve ) => setTimeout( resolve, 20 ) );
 		}
-		await releaseLease( this.db, LEASE, this.workerId ).catch( () => undefined );
+		await releaseLease( this.db, LEASE, this.workerId ).catch(
+			() => undefined
+		);
 	}
 
 	/** One pass; public so tests with an injected clock can drive it. */
@@ -80,7 +88,14 @@ export class Scheduler {
 		}
 		this.running = true;
 		try {
-			if ( ! ( await acquireLease( this.db, LEASE, this.workerId, this.options.leaseTtlMs ) ) ) {
+			if (
+				! ( await acquireLease(
+					this.db,
+					LEASE,
+					this.workerId,
+					this.options.leaseTtlMs
+				) )
+			) {
 				return;
 			}
 			await this.recoverOrphans();
@@ -103,8 +118,20 @@ export class Scheduler {
 			.limit( 100 )
 			.execute();
 		for ( const campaign of due ) {
-			if ( await this.campaigns.transition( campaign.tenant_id, campaign.id, 'running', { startedAt: now }, this.db, [ 'scheduled' ] ) ) {
-				this.log.info( { tenant: campaign.tenant_id, campaign: campaign.id }, 'campaign started' );
+			if (
+				await this.campaigns.transition(
+					campaign.tenant_id,
+					campaign.id,
+					'running',
+					{ startedAt: now },
+					this.db,
+					[ 'scheduled' ]
+				)
+			) {
+				this.log.info(
+					{ tenant: campaign.tenant_id, campaign: campaign.id },
+					'campaign started'
+				);
 			}
 		}
 	}
@@ -116,14 +143,21 @@ export class Scheduler {
 			.selectAll()
 			.where( 'state', '=', 'running' )
 			.where( 'audience_done', '=', 0 )
-			.where( ( eb ) => eb.or( [ eb( 'next_snapshot_at', 'is', null ), eb( 'next_snapshot_at', '<=', now ) ] ) )
+			.where( ( eb ) =>
+				eb.or( [
+					eb( 'next_snapshot_at', 'is', null ),
+					eb( 'next_snapshot_at', '<=', now ),
+				] )
+			)
 			.limit( 20 )
 			.execute();
 		for ( const campaign of pending ) {
 			const key = `${ campaign.tenant_id }/${ campaign.id }`;
 			if ( ! this.snapshotting.has( key ) ) {
 				this.snapshotting.add( key );
-				void this.runSnapshot( campaign ).finally( () => this.snapshotting.delete( key ) );
+				void this.runSnapshot( campaign ).finally( () =>
+					this.snapshotting.delete( key )
+				);
 			}
 		}
 	}
@@ -134,14 +168,21 @@ export class Scheduler {
 			return;
 		}
 		try {
-			while ( ! this.stopped && ( await this.snapshot.step( tenant, campaign ) ) === 'more' ) {
+			while (
+				! this.stopped &&
+				( await this.snapshot.step( tenant, campaign ) ) === 'more'
+			) {
 				// Page after page; each one is committed with its cursor.
 			}
 		} catch ( error ) {
-			const reason = error instanceof Error ? error.message : String( error );
+			const reason =
+				error instanceof Error ? error.message : String( error );
 			const attempts = campaign.snapshot_attempts + 1;
 			const next = this.snapshot.nextAttemptAt( attempts );
-			this.log.warn( { campaign: campaign.id, attempts, reason }, 'audience snapshot failed' );
+			this.log.warn(
+				{ campaign: campaign.id, attempts, reason },
+				'audience snapshot failed'
+			);
 			if ( next === null ) {
 				await this.db.transaction().execute( async ( trx ) => {
 					if (
@@ -149,18 +190,32 @@ export class Scheduler {
 							campaign.tenant_id,
 							campaign.id,
 							'failed',
-							{ reason: 'site_unreachable', message: `The audience could not be read from the site: ${ reason }` },
+							{
+								reason: 'site_unreachable',
+								message: `The audience could not be read from the site: ${ reason }`,
+							},
 							trx
 						)
 					) {
-						await this.campaigns.failWaiting( trx, campaign.tenant_id, campaign.id, 'campaign_failed', null, true );
+						await this.campaigns.failWaiting(
+							trx,
+							campaign.tenant_id,
+							campaign.id,
+							'campaign_failed',
+							null,
+							true
+						);
 					}
 				} );
 				return;
 			}
 			await this.db
 				.updateTable( 'campaigns' )
-				.set( { snapshot_attempts: attempts, next_snapshot_at: next, state_message: `Retrying: ${ reason }` } )
+				.set( {
+					snapshot_attempts: attempts,
+					next_snapshot_at: next,
+					state_message: `Retrying: ${ reason }`,
+				} )
 				.where( 'tenant_id', '=', campaign.tenant_id )
 				.where( 'id', '=', campaign.id )
 				.execute();
@@ -171,7 +226,9 @@ export class Scheduler {
 		const finished = await this.db
 			.selectFrom( 'campaigns as c' )
 			.innerJoin( 'campaign_counters as k', ( join ) =>
-				join.onRef( 'k.tenant_id', '=', 'c.tenant_id' ).onRef( 'k.campaign_id', '=', 'c.id' )
+				join
+					.onRef( 'k.tenant_id', '=', 'c.tenant_id' )
+					.onRef( 'k.campaign_id', '=', 'c.id' )
 			)
 			.select( [ 'c.tenant_id', 'c.id' ] )
 			.where( 'c.state', '=', 'running' )
@@ -180,8 +237,20 @@ export class Scheduler {
 			.where( 'k.in_progress', '=', 0 )
 			.execute();
 		for ( const campaign of finished ) {
-			if ( await this.campaigns.transition( campaign.tenant_id, campaign.id, 'completed', { reason: 'all_recipients_done' }, this.db, [ 'running' ] ) ) {
-				this.log.info( { tenant: campaign.tenant_id, campaign: campaign.id }, 'campaign completed' );
+			if (
+				await this.campaigns.transition(
+					campaign.tenant_id,
+					campaign.id,
+					'completed',
+					{ reason: 'all_recipients_done' },
+					this.db,
+					[ 'running' ]
+				)
+			) {
+				this.log.info(
+					{ tenant: campaign.tenant_id, campaign: campaign.id },
+					'campaign completed'
+				);
 			}
 		}
 	}
@@ -198,16 +267,27 @@ export class Scheduler {
 		}
 		this.lastRecovery = now;
 		this.recoveredAtBoot = true;
-		const live = this.options.singleProcess ? [ this.workerId ] : await liveWorkers( this.db );
+		const live = this.options.singleProcess
+			? [ this.workerId ]
+			: await liveWorkers( this.db );
 		if ( ! live.includes( this.workerId ) ) {
 			live.push( this.workerId );
 		}
 		return this.db.transaction().execute( async ( trx ) => {
 			const orphans = await trx
 				.selectFrom( 'recipients' )
-				.select( [ 'tenant_id', 'campaign_id', sql< number >`count(*)`.as( 'n' ) ] )
+				.select( [
+					'tenant_id',
+					'campaign_id',
+					sql< number >`count(*)`.as( 'n' ),
+				] )
 				.where( 'state', '=', 'sending' )
-				.where( ( eb ) => eb.or( [ eb( 'claimed_by', 'is', null ), eb( 'claimed_by', 'not in', live ) ] ) )
+				.where( ( eb ) =>
+					eb.or( [
+						eb( 'claimed_by', 'is', null ),
+						eb( 'claimed_by', 'not in', live ),
+					] )
+				)
 				.groupBy( [ 'tenant_id', 'campaign_id' ] )
 				.execute();
 			let total = 0;
@@ -223,19 +303,30 @@ export class Scheduler {
 					.where( 'tenant_id', '=', group.tenant_id )
 					.where( 'campaign_id', '=', group.campaign_id )
 					.where( 'state', '=', 'sending' )
-					.where( ( eb ) => eb.or( [ eb( 'claimed_by', 'is', null ), eb( 'claimed_by', 'not in', live ) ] ) )
+					.where( ( eb ) =>
+						eb.or( [
+							eb( 'claimed_by', 'is', null ),
+							eb( 'claimed_by', 'not in', live ),
+						] )
+					)
 					.executeTakeFirst();
 				const n = Number( result.numUpdatedRows );
 				total += n;
 				await trx
 					.updateTable( 'campaign_counters' )
-					.set( ( eb ) => ( { in_progress: eb( 'in_progress', '-', n ), unknown: eb( 'unknown', '+', n ) } ) )
+					.set( ( eb ) => ( {
+						in_progress: eb( 'in_progress', '-', n ),
+						unknown: eb( 'unknown', '+', n ),
+					} ) )
 					.where( 'tenant_id', '=', group.tenant_id )
 					.where( 'campaign_id', '=', group.campaign_id )
 					.execute();
 			}
 			if ( total > 0 ) {
-				this.log.warn( { recipients: total }, 'recipients of a stopped process marked unknown' );
+				this.log.warn(
+					{ recipients: total },
+					'recipients of a stopped process marked unknown'
+				);
 			}
 			return total;
 		} );

@@ -1,7 +1,10 @@
 /**
  * Internal dependencies
  */
-import type { MessageTemplate, TemplateComponent } from '../dispatch/messenger.js';
+import type {
+	MessageTemplate,
+	TemplateComponent,
+} from '../dispatch/messenger.js';
 
 /**
  * How the owner mapped the template's variables: each parameter is either a contact field (`field`, resolved per
@@ -26,7 +29,14 @@ export interface MappedComponent {
 export type Variables = Record< string, string >;
 
 /** Fields a contact row from the site may carry at top level; anything else is read from `fields`. */
-const CONTACT_FIELDS = new Set( [ 'first_name', 'last_name', 'email', 'phone', 'contact_id', 'country' ] );
+const CONTACT_FIELDS = new Set( [
+	'first_name',
+	'last_name',
+	'email',
+	'phone',
+	'contact_id',
+	'country',
+] );
 
 export function referencedFields( components: MappedComponent[] ): string[] {
 	const fields = new Set< string >();
@@ -40,11 +50,16 @@ export function referencedFields( components: MappedComponent[] ): string[] {
 	return [ ...fields ];
 }
 
-export function pickVariables( fields: string[], contact: Record< string, unknown > ): Variables {
+export function pickVariables(
+	fields: string[],
+	contact: Record< string, unknown >
+): Variables {
 	const extra = ( contact.fields ?? {} ) as Record< string, unknown >;
 	const variables: Variables = {};
 	for ( const field of fields ) {
-		const value = CONTACT_FIELDS.has( field ) ? contact[ field ] : extra[ field ];
+		const value = CONTACT_FIELDS.has( field )
+			? contact[ field ]
+			: extra[ field ];
 		if ( value !== undefined && value !== null && value !== '' ) {
 			variables[ field ] = String( value );
 		}
@@ -53,17 +68,26 @@ export function pickVariables( fields: string[], contact: Record< string, unknow
 }
 
 /** The Cloud API `template.components` for one recipient. */
-export function buildComponents( components: MappedComponent[], variables: Variables ): TemplateComponent[] {
+export function buildComponents(
+	components: MappedComponent[],
+	variables: Variables
+): TemplateComponent[] {
 	return components.map( ( component ) => {
 		const built: TemplateComponent = {
 			type: component.type,
 			parameters: component.parameters.map( ( parameter ) => {
 				const value = parameter.field
-					? variables[ parameter.field ] ?? parameter.fallback ?? ''
-					: parameter.text ?? '';
+					? ( variables[ parameter.field ] ??
+						parameter.fallback ??
+						'' )
+					: ( parameter.text ?? '' );
 				const base =
-					parameter.type === 'payload' ? { type: 'payload', payload: value } : { type: 'text', text: value };
-				return parameter.parameter_name ? { ...base, parameter_name: parameter.parameter_name } : base;
+					parameter.type === 'payload'
+						? { type: 'payload', payload: value }
+						: { type: 'text', text: value };
+				return parameter.parameter_name
+					? { ...base, parameter_name: parameter.parameter_name }
+					: base;
 			} ),
 		};
 		if ( component.type === 'button' ) {
@@ -76,18 +100,28 @@ export function buildComponents( components: MappedComponent[], variables: Varia
 
 /** Number of {{n}} / {{name}} placeholders in a template component's text. */
 function placeholderCount( text: string | undefined ): number {
-	return new Set( ( text ?? '' ).match( /\{\{\s*[\w.]+\s*\}\}/g ) ?? [] ).size;
+	return new Set( ( text ?? '' ).match( /\{\{\s*[\w.]+\s*\}\}/g ) ?? [] )
+		.size;
 }
 
 /**
  * Why this mapping cannot be sent with this template, or null when it fits. Checked when a campaign is saved, so the
  * owner hears it then rather than from 10,000 failed sends.
  */
-export function mappingProblem( template: MessageTemplate, components: MappedComponent[] ): string | null {
+export function mappingProblem(
+	template: MessageTemplate,
+	components: MappedComponent[]
+): string | null {
 	for ( const kind of [ 'header', 'body' ] as const ) {
-		const definition = template.components.find( ( c ) => c.type.toLowerCase() === kind );
-		const expected = definition && ( definition.format ?? 'TEXT' ) === 'TEXT' ? placeholderCount( definition.text ) : 0;
-		const mapped = components.find( ( c ) => c.type === kind )?.parameters.length ?? 0;
+		const definition = template.components.find(
+			( c ) => c.type.toLowerCase() === kind
+		);
+		const expected =
+			definition && ( definition.format ?? 'TEXT' ) === 'TEXT'
+				? placeholderCount( definition.text )
+				: 0;
+		const mapped =
+			components.find( ( c ) => c.type === kind )?.parameters.length ?? 0;
 		if ( definition && ( definition.format ?? 'TEXT' ) !== 'TEXT' ) {
 			continue;
 		}

@@ -7,7 +7,10 @@ import type { Kysely } from 'kysely';
  * Internal dependencies
  */
 import type { Clock } from '../clock.js';
-import type { MessageTemplate, WhatsAppDirectory } from '../dispatch/messenger.js';
+import type {
+	MessageTemplate,
+	WhatsAppDirectory,
+} from '../dispatch/messenger.js';
 import type { Database, Tenant } from '../storage/schema.js';
 import type { AccountResolver } from '../tenants/accounts.js';
 import { ApiError } from '../http/errors.js';
@@ -23,7 +26,10 @@ export class TemplateCatalog {
 		private readonly clock: Clock
 	) {}
 
-	async list( tenant: Tenant, refresh = false ): Promise< MessageTemplate[] > {
+	async list(
+		tenant: Tenant,
+		refresh = false
+	): Promise< MessageTemplate[] > {
 		const now = this.clock.now();
 		if ( ! refresh ) {
 			const cached = await this.db
@@ -37,7 +43,9 @@ export class TemplateCatalog {
 		}
 		let templates: MessageTemplate[];
 		try {
-			templates = await this.directory.listTemplates( await this.accounts.prepare( tenant ) );
+			templates = await this.directory.listTemplates(
+				await this.accounts.prepare( tenant )
+			);
 		} catch ( error ) {
 			throw new ApiError(
 				502,
@@ -45,23 +53,44 @@ export class TemplateCatalog {
 				`Could not read the templates from the Cloud API: ${ error instanceof Error ? error.message : String( error ) }`
 			);
 		}
-		const row = { tenant_id: tenant.id, templates: JSON.stringify( templates ), fetched_at: now };
+		const row = {
+			tenant_id: tenant.id,
+			templates: JSON.stringify( templates ),
+			fetched_at: now,
+		};
 		await this.db
 			.insertInto( 'templates_cache' )
 			.values( row )
-			.onConflict( ( oc ) => oc.column( 'tenant_id' ).doUpdateSet( { templates: row.templates, fetched_at: now } ) )
+			.onConflict( ( oc ) =>
+				oc
+					.column( 'tenant_id' )
+					.doUpdateSet( {
+						templates: row.templates,
+						fetched_at: now,
+					} )
+			)
 			.execute();
 		return templates;
 	}
 
-	async find( tenant: Tenant, name: string, language: string ): Promise< MessageTemplate | undefined > {
+	async find(
+		tenant: Tenant,
+		name: string,
+		language: string
+	): Promise< MessageTemplate | undefined > {
 		const match = ( list: MessageTemplate[] ) =>
 			list.find( ( t ) => t.name === name && t.language === language );
 		// A template approved a minute ago is not in a 4-minute-old list: look again before saying it does not exist.
-		return match( await this.list( tenant ) ) ?? match( await this.list( tenant, true ) );
+		return (
+			match( await this.list( tenant ) ) ??
+			match( await this.list( tenant, true ) )
+		);
 	}
 
 	async forget( tenantId: string ): Promise< void > {
-		await this.db.deleteFrom( 'templates_cache' ).where( 'tenant_id', '=', tenantId ).execute();
+		await this.db
+			.deleteFrom( 'templates_cache' )
+			.where( 'tenant_id', '=', tenantId )
+			.execute();
 	}
 }

@@ -19,9 +19,14 @@ export class SecretBox {
 	seal( plain: string | Buffer ): string {
 		const iv = randomBytes( 12 );
 		const cipher = createCipheriv( 'aes-256-gcm', this.key, iv );
-		const data = Buffer.concat( [ cipher.update( plain ), cipher.final() ] );
+		const data = Buffer.concat( [
+			cipher.update( plain ),
+			cipher.final(),
+		] );
 		return [ VERSION, iv, cipher.getAuthTag(), data ]
-			.map( ( part ) => ( typeof part === 'string' ? part : part.toString( 'base64url' ) ) )
+			.map( ( part ) =>
+				typeof part === 'string' ? part : part.toString( 'base64url' )
+			)
 			.join( '.' );
 	}
 
@@ -30,9 +35,16 @@ export class SecretBox {
 		if ( version !== VERSION || ! iv || ! tag || data === undefined ) {
 			throw new Error( 'Unrecognised sealed secret' );
 		}
-		const decipher = createDecipheriv( 'aes-256-gcm', this.key, Buffer.from( iv, 'base64url' ) );
+		const decipher = createDecipheriv(
+			'aes-256-gcm',
+			this.key,
+			Buffer.from( iv, 'base64url' )
+		);
 		decipher.setAuthTag( Buffer.from( tag, 'base64url' ) );
-		return Buffer.concat( [ decipher.update( Buffer.from( data, 'base64url' ) ), decipher.final() ] );
+		return Buffer.concat( [
+			decipher.update( Buffer.from( data, 'base64url' ) ),
+			decipher.final(),
+		] );
 	}
 
 	openString( sealed: string ): string {

@@ -29,7 +29,9 @@ export function computeSignature(
 	body: string | Buffer
 ): string {
 	return createHmac( 'sha256', secret )
-		.update( `${ method.toUpperCase() }\n${ path }\n${ timestamp }\n${ sha256Hex( body ) }` )
+		.update(
+			`${ method.toUpperCase() }\n${ path }\n${ timestamp }\n${ sha256Hex( body ) }`
+		)
 		.digest( 'hex' );
 }
 
@@ -45,11 +47,20 @@ export function signRequest(
 	return {
 		'x-rondine-site': siteId,
 		'x-rondine-timestamp': timestamp,
-		'x-rondine-signature': computeSignature( secret, method, path, timestamp, body ),
+		'x-rondine-signature': computeSignature(
+			secret,
+			method,
+			path,
+			timestamp,
+			body
+		),
 	};
 }
 
-export function signaturesEqual( expectedHex: string, givenHex: string ): boolean {
+export function signaturesEqual(
+	expectedHex: string,
+	givenHex: string
+): boolean {
 	if ( ! /^[0-9a-f]{64}$/i.test( givenHex ) ) {
 		return false;
 	}

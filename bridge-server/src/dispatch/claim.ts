@@ -64,7 +64,9 @@ export async function claimRecipients(
 		const dayLimit = TIER_LIMITS[ tenant.messaging_limit_tier ];
 		const limited = Number.isFinite( dayLimit );
 		if ( dialect === 'postgres' ) {
-			await sql`select pg_advisory_xact_lock(hashtext(${ `rondine:send:${ tenant.id }` }))`.execute( trx );
+			await sql`select pg_advisory_xact_lock(hashtext(${ `rondine:send:${ tenant.id }` }))`.execute(
+				trx
+			);
 		}
 		const due: Due[] = [];
 		for ( const state of [ 'retry', 'pending' ] as const ) {
@@ -96,7 +98,11 @@ export async function claimRecipients(
 					.selectFrom( 'send_log' )
 					.select( [ 'phone', 'last_sent_at' ] )
 					.where( 'tenant_id', '=', tenant.id )
-					.where( 'phone', 'in', due.map( ( d ) => d.phone ) )
+					.where(
+						'phone',
+						'in',
+						due.map( ( d ) => d.phone )
+					)
 					.execute()
 			).map( ( row ) => [ row.phone, row ] )
 		);
@@ -105,7 +111,10 @@ export async function claimRecipients(
 		if ( limited ) {
 			const window = await trx
 				.selectFrom( 'send_log' )
-				.select( [ sql< number >`count(*)`.as( 'used' ), sql< number | null >`min(last_sent_at)`.as( 'oldest' ) ] )
+				.select( [
+					sql< number >`count(*)`.as( 'used' ),
+					sql< number | null >`min(last_sent_at)`.as( 'oldest' ),
+				] )
 				.where( 'tenant_id', '=', tenant.id )
 				.where( 'last_sent_at', '>', now - DAY_MS )
 				.executeTakeFirstOrThrow();
@@ -118,15 +127,26 @@ export async function claimRecipients(
 		const claimed: ClaimedRecipient[] = [];
 		const limitedIds: number[] = [];
 		const deferrals = new Map< number, number[] >();
-		const defer = ( at: number, id: number ) => deferrals.set( at, [ ...( deferrals.get( at ) ?? [] ), id ] );
+		const defer = ( at: number, id: number ) =>
+			deferrals.set( at, [ ...( deferrals.get( at ) ?? [] ), id ] );
 		const logRows: Array< { phone: string; last_sent_at: number } > = [];
 		const seen = new Set< string >();
 		for ( const row of due ) {
 			const entry = log.get( row.phone );
-			const inWindow = entry !== undefined && entry.last_sent_at > now - DAY_MS;
-			if ( seen.has( row.phone ) || ( entry && entry.last_sent_at > now - PAIR_INTERVAL_MS ) ) {
+			const inWindow =
+				entry !== undefined && entry.last_sent_at > now - DAY_MS;
+			if (
+				seen.has( row.phone ) ||
+				( entry && entry.last_sent_at > now - PAIR_INTERVAL_MS )
+			) {
 				// The same phone twice in this batch (another campaign), or sent less than 6 s ago.
-				defer( Math.max( now + PAIR_INTERVAL_MS, ( entry?.last_sent_at ?? now ) + PAIR_INTERVAL_MS ), row.id );
+				defer(
+					Math.max(
+						now + PAIR_INTERVAL_MS,
+						( entry?.last_sent_at ?? now ) + PAIR_INTERVAL_MS
+					),
+					row.id
+				);
 				continue;
 			}
 			if ( ! inWindow ) {
@@ -162,7 +182,11 @@ export async function claimRecipients(
 					claimed_at: now,
 					updated_at: now,
 				} ) )
-				.where( 'id', 'in', claimed.map( ( c ) => c.id ) )
+				.where(
+					'id',
+					'in',
+					claimed.map( ( c ) => c.id )
+				)
 				.execute();
 			await upsertSendLog( trx, tenant.id, logRows );
 		}
@@ -182,13 +206,21 @@ export async function claimRecipients(
 		let deferred = 0;
 		for ( const [ at, ids ] of deferrals ) {
 			deferred += ids.length;
-			await trx.updateTable( 'recipients' ).set( { next_attempt_at: at, updated_at: now } ).where( 'id', 'in', ids ).execute();
+			await trx
+				.updateTable( 'recipients' )
+				.set( { next_attempt_at: at, updated_at: now } )
+				.where( 'id', 'in', ids )
+				.execute();
 		}
 		if ( claimed.length + limitedIds.length > 0 ) {
 			await trx
 				.updateTable( 'campaign_counters' )
 				.set( ( eb ) => ( {
-					to_start: eb( 'to_start', '-', claimed.length + limitedIds.length ),
+					to_start: eb(
+						'to_start',
+						'-',
+						claimed.length + limitedIds.length
+					),
 					in_progress: eb( 'in_progress', '+', claimed.length ),
 					failed: eb( 'failed', '+', limitedIds.length ),
 				} ) )
@@ -208,17 +240,29 @@ async function upsertSendLog(
 	for ( let i = 0; i < rows.length; i += 500 ) {
 		await trx
 			.insertInto( 'send_log' )
-			.values( rows.slice( i, i + 500 ).map( ( row ) => ( { tenant_id: tenantId, ...row } ) ) )
+			.values(
+				rows
+					.slice( i, i + 500 )
+					.map( ( row ) => ( { tenant_id: tenantId, ...row } ) )
+			)
 			.onConflict( ( oc ) =>
-				oc.columns( [ 'tenant_id', 'phone' ] ).doUpdateSet( ( eb ) => ( {
-					last_sent_at: eb.ref( 'excluded.last_sent_at' ),
-				} ) )
+				oc
+					.columns( [ 'tenant_id', 'phone' ] )
+					.doUpdateSet( ( eb ) => ( {
+						last_sent_at: eb.ref( 'excluded.last_sent_at' ),
+					} ) )
 			)
 			.execute();
 	}
 }
 
 /** Contacts reached more than 24 h ago no longer hold a unit of the daily limit: forget them. */
-export async function pruneSendLog( db: Kysely< Database >, now: number ): Promise< void > {
-	await db.deleteFrom( 'send_log' ).where( 'last_sent_at', '<', now - DAY_MS ).execute();
+export async function pruneSendLog(
+	db: Kysely< Database >,
+	now: number
+): Promise< void > {
+	await db
+		.deleteFrom( 'send_log' )
+		.where( 'last_sent_at', '<', now - DAY_MS )
+		.execute();
 }

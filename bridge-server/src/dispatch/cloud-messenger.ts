@@ -1,7 +1,10 @@
 /**
  * Internal dependencies
  */
-import { CloudApiClient, type CloudApiClientOptions } from '../whatsapp/client.js';
+import {
+	CloudApiClient,
+	type CloudApiClientOptions,
+} from '../whatsapp/client.js';
 import {
 	WhatsAppApiError,
 	type MessageTemplate,
@@ -13,7 +16,10 @@ import {
 	type WhatsAppDirectory,
 } from './messenger.js';
 
-const THROUGHPUT_BY_LEVEL: Record< string, number > = { STANDARD: 80, HIGH: 1_000 };
+const THROUGHPUT_BY_LEVEL: Record< string, number > = {
+	STANDARD: 80,
+	HIGH: 1_000,
+};
 
 /**
  * The engine's Messenger and WhatsAppDirectory over the Cloud API client (src/whatsapp/client.ts), one keep-alive
@@ -28,27 +34,46 @@ export class CloudMessenger implements Messenger, WhatsAppDirectory {
 		const key = `${ account.graphUrl }|${ account.version }`;
 		let client = this.clients.get( key );
 		if ( ! client ) {
-			client = new CloudApiClient( { ...this.options, baseUrl: account.graphUrl, version: account.version } );
+			client = new CloudApiClient( {
+				...this.options,
+				baseUrl: account.graphUrl,
+				version: account.version,
+			} );
 			this.clients.set( key, client );
 		}
 		return client;
 	}
 
-	async send( account: WhatsAppAccount, message: OutgoingMessage ): Promise< SendOutcome > {
+	async send(
+		account: WhatsAppAccount,
+		message: OutgoingMessage
+	): Promise< SendOutcome > {
 		const result = await this.client( account ).sendTemplate( {
 			phoneNumberId: account.phoneNumberId,
 			token: account.accessToken,
 			to: message.to,
-			template: { name: message.templateName, language: message.languageCode, components: message.components },
+			template: {
+				name: message.templateName,
+				language: message.languageCode,
+				components: message.components,
+			},
 			bizOpaqueCallbackData: message.bizOpaqueCallbackData,
 		} );
 		if ( 'ok' in result ) {
 			return result.messageStatus
-				? { kind: 'accepted', wamid: result.wamid, messageStatus: result.messageStatus }
+				? {
+						kind: 'accepted',
+						wamid: result.wamid,
+						messageStatus: result.messageStatus,
+					}
 				: { kind: 'accepted', wamid: result.wamid };
 		}
 		if ( 'error' in result ) {
-			const outcome: SendOutcome = { kind: 'error', code: result.error.code, message: result.error.message };
+			const outcome: SendOutcome = {
+				kind: 'error',
+				code: result.error.code,
+				message: result.error.message,
+			};
 			if ( result.error.subcode !== null ) {
 				outcome.subcode = result.error.subcode;
 			}
@@ -63,8 +88,13 @@ export class CloudMessenger implements Messenger, WhatsAppDirectory {
 		return { kind: 'unknown', reason: result.unknown };
 	}
 
-	async listTemplates( account: WhatsAppAccount ): Promise< MessageTemplate[] > {
-		const result = await this.client( account ).listTemplates( account.wabaId, account.accessToken );
+	async listTemplates(
+		account: WhatsAppAccount
+	): Promise< MessageTemplate[] > {
+		const result = await this.client( account ).listTemplates(
+			account.wabaId,
+			account.accessToken
+		);
 		if ( 'ok' in result ) {
 			return result.value.map( ( t ) => ( {
 				id: t.id,
@@ -78,8 +108,13 @@ export class CloudMessenger implements Messenger, WhatsAppDirectory {
 		throw failure( result );
 	}
 
-	async phoneNumberInfo( account: WhatsAppAccount ): Promise< PhoneNumberInfo > {
-		const result = await this.client( account ).getPhoneNumber( account.phoneNumberId, account.accessToken );
+	async phoneNumberInfo(
+		account: WhatsAppAccount
+	): Promise< PhoneNumberInfo > {
+		const result = await this.client( account ).getPhoneNumber(
+			account.phoneNumberId,
+			account.accessToken
+		);
 		if ( ! ( 'ok' in result ) ) {
 			throw failure( result );
 		}
@@ -92,7 +127,8 @@ export class CloudMessenger implements Messenger, WhatsAppDirectory {
 			info.qualityRating = value.quality_rating;
 		}
 		if ( value.whatsapp_business_manager_messaging_limit ) {
-			info.messagingLimitTier = value.whatsapp_business_manager_messaging_limit;
+			info.messagingLimitTier =
+				value.whatsapp_business_manager_messaging_limit;
 		}
 		const level = value.throughput?.level;
 		if ( level && THROUGHPUT_BY_LEVEL[ level ] ) {
@@ -102,14 +138,26 @@ export class CloudMessenger implements Messenger, WhatsAppDirectory {
 	}
 
 	async close(): Promise< void > {
-		await Promise.all( [ ...this.clients.values() ].map( ( c ) => c.close() ) );
+		await Promise.all(
+			[ ...this.clients.values() ].map( ( c ) => c.close() )
+		);
 		this.clients.clear();
 	}
 }
 
-function failure( result: { error: { code: number; message: string } } | { notSent: string } | { unknown: string } ) {
+function failure(
+	result:
+		| { error: { code: number; message: string } }
+		| { notSent: string }
+		| { unknown: string }
+) {
 	if ( 'error' in result ) {
-		return new WhatsAppApiError( `${ result.error.message } (code ${ result.error.code })`, result.error.code );
+		return new WhatsAppApiError(
+			`${ result.error.message } (code ${ result.error.code })`,
+			result.error.code
+		);
 	}
-	return new WhatsAppApiError( 'notSent' in result ? result.notSent : result.unknown );
+	return new WhatsAppApiError(
+		'notSent' in result ? result.notSent : result.unknown
+	);
 }

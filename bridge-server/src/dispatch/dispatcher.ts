@@ -8,15 +8,32 @@ import type { Logger } from 'pino';
  * Internal dependencies
  */
 import type { CampaignService } from '../campaigns/campaign-service.js';
-import { buildComponents, type MappedComponent } from '../campaigns/template-mapping.js';
+import {
+	buildComponents,
+	type MappedComponent,
+} from '../campaigns/template-mapping.js';
 import type { Clock } from '../clock.js';
 import type { DialectName } from '../storage/dialect.js';
-import { heartbeat, liveWorkers, removeWorker, WORKER_HEARTBEAT_MS } from '../storage/leases.js';
+import {
+	heartbeat,
+	liveWorkers,
+	removeWorker,
+	WORKER_HEARTBEAT_MS,
+} from '../storage/leases.js';
 import type { Database, Tenant } from '../storage/schema.js';
 import type { AccountResolver } from '../tenants/accounts.js';
-import { claimRecipients, pruneSendLog, type ClaimedRecipient } from './claim.js';
+import {
+	claimRecipients,
+	pruneSendLog,
+	type ClaimedRecipient,
+} from './claim.js';
 import type { Messenger, WhatsAppAccount } from './messenger.js';
-import { applyOutcomes, releaseClaimed, type Effects, type Settled } from './outcomes.js';
+import {
+	applyOutcomes,
+	releaseClaimed,
+	type Effects,
+	type Settled,
+} from './outcomes.js';
 import { AdaptiveRate } from './rate.js';
 
 export interface DispatcherOptions {
@@ -117,7 +134,13 @@ export class Dispatcher {
 				await sleep( 5 );
 			}
 			const unsent = lane.queue.splice( 0 );
-			await releaseClaimed( this.db, this.clock, lane.tenant.id, this.workerId, unsent );
+			await releaseClaimed(
+				this.db,
+				this.clock,
+				lane.tenant.id,
+				this.workerId,
+				unsent
+			);
 			while ( lane.inFlight > 0 || lane.flushing ) {
 				await sleep( 5 );
 				if ( ! lane.flushing && lane.settled.length > 0 ) {
@@ -138,10 +161,18 @@ export class Dispatcher {
 
 	private loop(): void {
 		const now = performance.now();
-		if ( now - this.lastRefresh >= this.options.refreshMs && ! this.refreshing ) {
+		if (
+			now - this.lastRefresh >= this.options.refreshMs &&
+			! this.refreshing
+		) {
 			this.lastRefresh = now;
 			this.refreshing = this.refresh()
-				.catch( ( error ) => this.log.error( { err: error }, 'dispatcher refresh failed' ) )
+				.catch( ( error ) =>
+					this.log.error(
+						{ err: error },
+						'dispatcher refresh failed'
+					)
+				)
 				.finally( () => {
 					this.refreshing = null;
 				} );
@@ -150,7 +181,10 @@ export class Dispatcher {
 		for ( const lane of this.lanes.values() ) {
 			wait = Math.min( wait, this.pump( lane ) );
 			if ( lane.settled.length > 0 && ! lane.flushing ) {
-				if ( lane.settled.length >= this.options.flushSize || now - lane.lastFlush >= this.options.flushMs ) {
+				if (
+					lane.settled.length >= this.options.flushSize ||
+					now - lane.lastFlush >= this.options.flushMs
+				) {
 					this.flush( lane );
 				} else {
 					wait = Math.min( wait, this.options.flushMs );
@@ -167,7 +201,10 @@ export class Dispatcher {
 			this.lastHeartbeat = wall;
 			await heartbeat( this.db, this.workerId );
 			if ( this.options.shareThroughput ) {
-				this.workers = Math.max( 1, ( await liveWorkers( this.db ) ).length );
+				this.workers = Math.max(
+					1,
+					( await liveWorkers( this.db ) ).length
+				);
 			}
 		}
 		if ( wall - this.lastPrune > 60_000 ) {
@@ -177,13 +214,23 @@ export class Dispatcher {
 		const rows = await this.db
 			.selectFrom( 'campaigns as c' )
 			.innerJoin( 'tenants as t', 't.id', 'c.tenant_id' )
-			.select( [ 'c.tenant_id', 'c.id', 'c.template_name', 'c.template_language', 'c.template_components', 'c.options' ] )
+			.select( [
+				'c.tenant_id',
+				'c.id',
+				'c.template_name',
+				'c.template_language',
+				'c.template_components',
+				'c.options',
+			] )
 			.where( 'c.state', '=', 'running' )
 			.where( 't.halted_reason', 'is', null )
 			.execute();
 		const byTenant = new Map< string, typeof rows >();
 		for ( const row of rows ) {
-			byTenant.set( row.tenant_id, [ ...( byTenant.get( row.tenant_id ) ?? [] ), row ] );
+			byTenant.set( row.tenant_id, [
+				...( byTenant.get( row.tenant_id ) ?? [] ),
+				row,
+			] );
 		}
 		const tenants =
 			byTenant.size === 0 && this.lanes.size === 0
@@ -191,12 +238,19 @@ export class Dispatcher {
 				: await this.db
 						.selectFrom( 'tenants' )
 						.selectAll()
-						.where( 'id', 'in', [ ...new Set( [ ...byTenant.keys(), ...this.lanes.keys() ] ) ] )
+						.where( 'id', 'in', [
+							...new Set( [
+								...byTenant.keys(),
+								...this.lanes.keys(),
+							] ),
+						] )
 						.execute();
 		for ( const tenant of tenants ) {
 			const running = byTenant.get( tenant.id ) ?? [];
 			let lane = this.lanes.get( tenant.id );
-			const target = ( tenant.throughput_mps * this.options.rateFactor ) / this.workers;
+			const target =
+				( tenant.throughput_mps * this.options.rateFactor ) /
+				this.workers;
 			if ( ! lane ) {
 				if ( running.length === 0 ) {
 					continue;
@@ -231,7 +285,9 @@ export class Dispatcher {
 						templateName: row.template_name,
 						languageCode: row.template_language,
 						components: JSON.parse( row.template_components ),
-						continueWhenLimited: Boolean( JSON.parse( row.options ).continue_when_limited ),
+						continueWhenLimited: Boolean(
+							JSON.parse( row.options ).continue_when_limited
+						),
 						idleUntil: 0,
 						failuresInRow: 0,
 					}
@@ -239,7 +295,13 @@ export class Dispatcher {
 			}
 			lane.campaigns = keep;
 			lane.order = [ ...keep.keys() ];
-			if ( keep.size === 0 && lane.queue.length === 0 && lane.inFlight === 0 && lane.settled.length === 0 && ! lane.flushing ) {
+			if (
+				keep.size === 0 &&
+				lane.queue.length === 0 &&
+				lane.inFlight === 0 &&
+				lane.settled.length === 0 &&
+				! lane.flushing
+			) {
 				this.lanes.delete( tenant.id );
 			}
 		}
@@ -248,15 +310,32 @@ export class Dispatcher {
 	/** Sends what the pace allows, claims more when the queue runs low; answers ms until it wants to run again. */
 	private pump( lane: Lane ): number {
 		// Recipients of a campaign paused or cancelled meanwhile go back unsent.
-		if ( lane.queue.some( ( item ) => ! lane.campaigns.has( item.campaignId ) ) ) {
-			const unsent = lane.queue.filter( ( item ) => ! lane.campaigns.has( item.campaignId ) );
-			lane.queue = lane.queue.filter( ( item ) => lane.campaigns.has( item.campaignId ) );
-			void releaseClaimed( this.db, this.clock, lane.tenant.id, this.workerId, unsent ).catch( ( error ) =>
+		if (
+			lane.queue.some(
+				( item ) => ! lane.campaigns.has( item.campaignId )
+			)
+		) {
+			const unsent = lane.queue.filter(
+				( item ) => ! lane.campaigns.has( item.campaignId )
+			);
+			lane.queue = lane.queue.filter( ( item ) =>
+				lane.campaigns.has( item.campaignId )
+			);
+			void releaseClaimed(
+				this.db,
+				this.clock,
+				lane.tenant.id,
+				this.workerId,
+				unsent
+			).catch( ( error ) =>
 				this.log.error( { err: error }, 'release failed' )
 			);
 		}
 		const rate = lane.rate.currentRate;
-		const maxInFlight = Math.min( 2_000, Math.max( 8, Math.ceil( ( rate * lane.latencyMs * 2 ) / 1000 ) + 8 ) );
+		const maxInFlight = Math.min(
+			2_000,
+			Math.max( 8, Math.ceil( ( rate * lane.latencyMs * 2 ) / 1000 ) + 8 )
+		);
 		const room = Math.min( lane.queue.length, maxInFlight - lane.inFlight );
 		if ( room > 0 ) {
 			const granted = lane.rate.take( room );
@@ -264,8 +343,16 @@ export class Dispatcher {
 				this.send( lane, lane.queue.shift() as ClaimedRecipient );
 			}
 		}
-		const batch = Math.max( 5, Math.ceil( rate * this.options.claimSeconds ) );
-		if ( ! lane.claiming && lane.queue.length < batch / 2 && lane.campaigns.size > 0 && ! this.stopped ) {
+		const batch = Math.max(
+			5,
+			Math.ceil( rate * this.options.claimSeconds )
+		);
+		if (
+			! lane.claiming &&
+			lane.queue.length < batch / 2 &&
+			lane.campaigns.size > 0 &&
+			! this.stopped
+		) {
 			void this.claim( lane, batch - lane.queue.length );
 		}
 		return lane.queue.length > 0 ? Math.max( 1, lane.rate.waitMs() ) : 10;
@@ -275,8 +362,14 @@ export class Dispatcher {
 		lane.claiming = true;
 		try {
 			const now = performance.now();
-			for ( let tried = 0; tried < lane.order.length && wanted > 0; tried++ ) {
-				const id = lane.order[ lane.next++ % lane.order.length ] as string;
+			for (
+				let tried = 0;
+				tried < lane.order.length && wanted > 0;
+				tried++
+			) {
+				const id = lane.order[
+					lane.next++ % lane.order.length
+				] as string;
 				const plan = lane.campaigns.get( id );
 				if ( ! plan || plan.idleUntil > now ) {
 					continue;
@@ -295,14 +388,23 @@ export class Dispatcher {
 					plan.idleUntil = now + 200;
 				}
 				if ( this.stopped || ! lane.campaigns.has( id ) ) {
-					await releaseClaimed( this.db, this.clock, lane.tenant.id, this.workerId, result.claimed );
+					await releaseClaimed(
+						this.db,
+						this.clock,
+						lane.tenant.id,
+						this.workerId,
+						result.claimed
+					);
 					continue;
 				}
 				lane.queue.push( ...result.claimed );
 				wanted -= result.claimed.length;
 			}
 		} catch ( error ) {
-			this.log.error( { err: error, tenant: lane.tenant.id }, 'claim failed' );
+			this.log.error(
+				{ err: error, tenant: lane.tenant.id },
+				'claim failed'
+			);
 		} finally {
 			lane.claiming = false;
 		}
@@ -317,7 +419,10 @@ export class Dispatcher {
 				to: item.phone,
 				templateName: plan.templateName,
 				languageCode: plan.languageCode,
-				components: buildComponents( plan.components, JSON.parse( item.variables ) ),
+				components: buildComponents(
+					plan.components,
+					JSON.parse( item.variables )
+				),
 				bizOpaqueCallbackData: `${ item.campaignId }:${ item.id }`,
 			} )
 			.catch( ( error: unknown ) => ( {
@@ -325,7 +430,9 @@ export class Dispatcher {
 				reason: `messenger error: ${ error instanceof Error ? error.message : String( error ) }`,
 			} ) )
 			.then( ( outcome ) => {
-				lane.latencyMs = lane.latencyMs * 0.9 + ( performance.now() - started ) * 0.1;
+				lane.latencyMs =
+					lane.latencyMs * 0.9 +
+					( performance.now() - started ) * 0.1;
 				if ( outcome.kind === 'error' && outcome.code === 130429 ) {
 					lane.rate.throttled();
 				}
@@ -340,19 +447,31 @@ export class Dispatcher {
 		}
 		const batch = lane.settled.splice( 0 );
 		lane.lastFlush = performance.now();
-		lane.flushing = applyOutcomes( this.db, this.clock, lane.tenant.id, this.workerId, batch )
+		lane.flushing = applyOutcomes(
+			this.db,
+			this.clock,
+			lane.tenant.id,
+			this.workerId,
+			batch
+		)
 			.then( ( effects ) => this.applyEffects( lane, effects ) )
 			.catch( ( error ) => {
 				// Not written: keep them for the next flush rather than lose what was sent.
 				lane.settled.unshift( ...batch );
-				this.log.error( { err: error, tenant: lane.tenant.id }, 'writing send outcomes failed' );
+				this.log.error(
+					{ err: error, tenant: lane.tenant.id },
+					'writing send outcomes failed'
+				);
 			} )
 			.finally( () => {
 				lane.flushing = null;
 			} );
 	}
 
-	private async applyEffects( lane: Lane, effects: Effects ): Promise< void > {
+	private async applyEffects(
+		lane: Lane,
+		effects: Effects
+	): Promise< void > {
 		const tenantId = lane.tenant.id;
 		if ( effects.halt ) {
 			const halt = effects.halt;
@@ -360,7 +479,10 @@ export class Dispatcher {
 			await this.db.transaction().execute( async ( trx ) => {
 				await trx
 					.updateTable( 'tenants' )
-					.set( { halted_reason: reason, updated_at: this.clock.now() } )
+					.set( {
+						halted_reason: reason,
+						updated_at: this.clock.now(),
+					} )
 					.where( 'id', '=', tenantId )
 					.execute();
 				const running = await trx
@@ -374,7 +496,10 @@ export class Dispatcher {
 						tenantId,
 						id,
 						'paused',
-						{ reason: 'tenant_halted', message: `Sending stopped by WhatsApp: ${ reason }` },
+						{
+							reason: 'tenant_halted',
+							message: `Sending stopped by WhatsApp: ${ reason }`,
+						},
 						trx,
 						[ 'running' ]
 					);
@@ -397,20 +522,34 @@ export class Dispatcher {
 						trx
 					)
 				) {
-					await this.campaigns.failWaiting( trx, tenantId, campaignId, effect.reason, effect.code, true );
+					await this.campaigns.failWaiting(
+						trx,
+						tenantId,
+						campaignId,
+						effect.reason,
+						effect.code,
+						true
+					);
 				}
 			} );
 			lane.campaigns.delete( campaignId );
 		}
 		for ( const [ campaignId, effect ] of effects.pause ) {
-			await this.pause( lane, campaignId, effect.reason, `WhatsApp limited this number (${ effect.code }): ${ effect.message }` );
+			await this.pause(
+				lane,
+				campaignId,
+				effect.reason,
+				`WhatsApp limited this number (${ effect.code }): ${ effect.message }`
+			);
 		}
 		for ( const [ campaignId, run ] of effects.failureRuns ) {
 			const plan = lane.campaigns.get( campaignId );
 			if ( ! plan ) {
 				continue;
 			}
-			plan.failuresInRow = run.reset ? run.failures : plan.failuresInRow + run.failures;
+			plan.failuresInRow = run.reset
+				? run.failures
+				: plan.failuresInRow + run.failures;
 			if ( plan.failuresInRow >= this.options.failuresToPause ) {
 				await this.pause(
 					lane,
@@ -422,9 +561,26 @@ export class Dispatcher {
 		}
 	}
 
-	private async pause( lane: Lane, campaignId: string, reason: string, message: string ): Promise< void > {
-		if ( await this.campaigns.transition( lane.tenant.id, campaignId, 'paused', { reason, message }, this.db, [ 'running' ] ) ) {
-			this.log.warn( { tenant: lane.tenant.id, campaign: campaignId, reason }, 'campaign paused' );
+	private async pause(
+		lane: Lane,
+		campaignId: string,
+		reason: string,
+		message: string
+	): Promise< void > {
+		if (
+			await this.campaigns.transition(
+				lane.tenant.id,
+				campaignId,
+				'paused',
+				{ reason, message },
+				this.db,
+				[ 'running' ]
+			)
+		) {
+			this.log.warn(
+				{ tenant: lane.tenant.id, campaign: campaignId, reason },
+				'campaign paused'
+			);
 		}
 		lane.campaigns.delete( campaignId );
 	}

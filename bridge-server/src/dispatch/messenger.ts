@@ -41,14 +41,23 @@ export type SendOutcome =
 	/** Meta accepted the message (not yet delivered). */
 	| { kind: 'accepted'; wamid: string; messageStatus?: string }
 	/** Meta answered with an error: nothing was sent. */
-	| { kind: 'error'; code: number; subcode?: number; message: string; details?: string }
+	| {
+			kind: 'error';
+			code: number;
+			subcode?: number;
+			message: string;
+			details?: string;
+	  }
 	/** Connection failed before the request was written: nothing was sent, safe to retry. */
 	| { kind: 'not_sent'; reason: string }
 	/** The request may have reached Meta but no answer came (timeout, reset): never re-send automatically. */
 	| { kind: 'unknown'; reason: string };
 
 export interface Messenger {
-	send( account: WhatsAppAccount, message: OutgoingMessage ): Promise< SendOutcome >;
+	send(
+		account: WhatsAppAccount,
+		message: OutgoingMessage
+	): Promise< SendOutcome >;
 	close?(): Promise< void >;
 }
 
@@ -58,7 +67,13 @@ export interface MessageTemplate {
 	language: string;
 	status: string;
 	category: string;
-	components: Array< { type: string; text?: string; format?: string; buttons?: unknown[]; [ key: string ]: unknown } >;
+	components: Array< {
+		type: string;
+		text?: string;
+		format?: string;
+		buttons?: unknown[];
+		[ key: string ]: unknown;
+	} >;
 }
 
 export interface PhoneNumberInfo {

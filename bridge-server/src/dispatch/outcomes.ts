@@ -8,12 +8,21 @@ import { sql, type Kysely } from 'kysely';
  */
 import type { Clock } from '../clock.js';
 import type { Database, RecipientState } from '../storage/schema.js';
-import { backoffDelayMs, classifyError, type BackoffHint } from '../whatsapp/errors.js';
+import {
+	backoffDelayMs,
+	classifyError,
+	type BackoffHint,
+} from '../whatsapp/errors.js';
 import type { ClaimedRecipient } from './claim.js';
 import type { SendOutcome } from './messenger.js';
 
 /** The request never left (connection refused...): safe to send again, a few times. */
-const NOT_SENT_BACKOFF: BackoffHint = { initialMs: 1_000, multiplier: 2, maxMs: 60_000, maxAttempts: 8 };
+const NOT_SENT_BACKOFF: BackoffHint = {
+	initialMs: 1_000,
+	multiplier: 2,
+	maxMs: 60_000,
+	maxAttempts: 8,
+};
 
 export interface Settled {
 	item: ClaimedRecipient;
@@ -49,7 +58,13 @@ interface Update {
 	sentAt: number | null;
 }
 
-type Delta = { completed: number; failed: number; unknown: number; toStart: number; settled: number };
+type Delta = {
+	completed: number;
+	failed: number;
+	unknown: number;
+	toStart: number;
+	settled: number;
+};
 
 /**
  * Turns send outcomes into recipient states (one UPDATE ... FROM (VALUES ...) for the batch) and counters, in one
@@ -65,7 +80,13 @@ export async function applyOutcomes(
 	random: () => number = Math.random
 ): Promise< Effects > {
 	const now = clock.now();
-	const effects: Effects = { throttled: false, pause: new Map(), fail: new Map(), halt: null, failureRuns: new Map() };
+	const effects: Effects = {
+		throttled: false,
+		pause: new Map(),
+		fail: new Map(),
+		halt: null,
+		failureRuns: new Map(),
+	};
 	const updates: Update[] = [];
 	const optOuts: string[] = [];
 	const deltas = new Map< string, Delta >();
@@ -78,7 +99,10 @@ export async function applyOutcomes(
 		return d;
 	};
 	const run = ( campaignId: string, failed: boolean ) => {
-		const r = effects.failureRuns.get( campaignId ) ?? { failures: 0, reset: false };
+		const r = effects.failureRuns.get( campaignId ) ?? {
+			failures: 0,
+			reset: false,
+		};
 		if ( failed ) {
 			r.failures += 1;
 		} else {
@@ -102,7 +126,12 @@ export async function applyOutcomes(
 		};
 		const d = delta( item.campaignId );
 		d.settled += 1;
-		const retryOrFail = ( hint: BackoffHint | undefined, code: number | null, reason: string, retryable: boolean ): Update => {
+		const retryOrFail = (
+			hint: BackoffHint | undefined,
+			code: number | null,
+			reason: string,
+			retryable: boolean
+		): Update => {
 			if ( hint && item.attempts < hint.maxAttempts ) {
 				d.toStart += 1;
 				return {
@@ -110,12 +139,19 @@ export async function applyOutcomes(
 					state: 'retry',
 					errorCode: code,
 					errorReason: reason,
-					nextAttemptAt: now + backoffDelayMs( hint, item.attempts, random ),
+					nextAttemptAt:
+						now + backoffDelayMs( hint, item.attempts, random ),
 				};
 			}
 			d.failed += 1;
 			run( item.campaignId, true );
-			return { ...base, state: 'failed', errorCode: code, errorReason: reason, retryable: retryable ? 1 : 0 };
+			return {
+				...base,
+				state: 'failed',
+				errorCode: code,
+				errorReason: reason,
+				retryable: retryable ? 1 : 0,
+			};
 		};
 
 		if ( outcome.kind === 'accepted' ) {
@@ -133,46 +169,95 @@ export async function applyOutcomes(
 		if ( outcome.kind === 'unknown' ) {
 			d.unknown += 1;
 			run( item.campaignId, true );
-			updates.push( { ...base, state: 'unknown', errorReason: outcome.reason.slice( 0, 200 ), retryable: 0 } );
+			updates.push( {
+				...base,
+				state: 'unknown',
+				errorReason: outcome.reason.slice( 0, 200 ),
+				retryable: 0,
+			} );
 			continue;
 		}
 		if ( outcome.kind === 'not_sent' ) {
-			updates.push( retryOrFail( NOT_SENT_BACKOFF, null, 'not_sent', true ) );
+			updates.push(
+				retryOrFail( NOT_SENT_BACKOFF, null, 'not_sent', true )
+			);
 			continue;
 		}
 		const kind = classifyError( outcome.code, outcome.details );
-		const effect = { reason: kind.reason, message: outcome.message, code: outcome.code };
+		const effect = {
+			reason: kind.reason,
+			message: outcome.message,
+			code: outcome.code,
+		};
 		switch ( kind.action ) {
 			case 'retry':
 			case 'pair_rate':
 			case 'no_retry_24h':
-				updates.push( retryOrFail( kind.backoff, outcome.code, kind.reason, kind.retryable ) );
+				updates.push(
+					retryOrFail(
+						kind.backoff,
+						outcome.code,
+						kind.reason,
+						kind.retryable
+					)
+				);
 				break;
 			case 'retry_later':
 				if ( outcome.code === 130429 ) {
 					effects.throttled = true;
 				}
-				updates.push( retryOrFail( kind.backoff, outcome.code, kind.reason, kind.retryable ) );
+				updates.push(
+					retryOrFail(
+						kind.backoff,
+						outcome.code,
+						kind.reason,
+						kind.retryable
+					)
+				);
 				break;
 			case 'pause_campaign':
 				// Not sent: back in the queue for when a person resumes the campaign.
 				d.toStart += 1;
-				updates.push( { ...base, state: 'retry', errorCode: outcome.code, errorReason: kind.reason, nextAttemptAt: now } );
+				updates.push( {
+					...base,
+					state: 'retry',
+					errorCode: outcome.code,
+					errorReason: kind.reason,
+					nextAttemptAt: now,
+				} );
 				effects.pause.set( item.campaignId, effect );
 				break;
 			case 'halt_tenant':
 				d.toStart += 1;
-				updates.push( { ...base, state: 'retry', errorCode: outcome.code, errorReason: kind.reason, nextAttemptAt: now } );
+				updates.push( {
+					...base,
+					state: 'retry',
+					errorCode: outcome.code,
+					errorReason: kind.reason,
+					nextAttemptAt: now,
+				} );
 				effects.halt = effect;
 				break;
 			case 'opt_out':
 				d.failed += 1;
 				optOuts.push( item.phone );
-				updates.push( { ...base, state: 'failed', errorCode: outcome.code, errorReason: kind.reason, retryable: 0 } );
+				updates.push( {
+					...base,
+					state: 'failed',
+					errorCode: outcome.code,
+					errorReason: kind.reason,
+					retryable: 0,
+				} );
 				break;
 			case 'fail_template':
 				d.failed += 1;
-				updates.push( { ...base, state: 'failed', errorCode: outcome.code, errorReason: kind.reason, retryable: 1 } );
+				updates.push( {
+					...base,
+					state: 'failed',
+					errorCode: outcome.code,
+					errorReason: kind.reason,
+					retryable: 1,
+				} );
 				effects.fail.set( item.campaignId, effect );
 				break;
 			case 'fail':
@@ -191,10 +276,12 @@ export async function applyOutcomes(
 
 	await db.transaction().execute( async ( trx ) => {
 		for ( let i = 0; i < updates.length; i += 500 ) {
-			const rows = updates.slice( i, i + 500 ).map(
-				( u ) =>
-					sql`(cast(${ u.id } as bigint), cast(${ u.state } as text), cast(${ u.wamid } as text), cast(${ u.messageStatus } as text), cast(${ u.errorCode } as integer), cast(${ u.errorReason } as text), cast(${ u.retryable } as integer), cast(${ u.nextAttemptAt } as bigint), cast(${ u.sentAt } as bigint))`
-			);
+			const rows = updates
+				.slice( i, i + 500 )
+				.map(
+					( u ) =>
+						sql`(cast(${ u.id } as bigint), cast(${ u.state } as text), cast(${ u.wamid } as text), cast(${ u.messageStatus } as text), cast(${ u.errorCode } as integer), cast(${ u.errorReason } as text), cast(${ u.retryable } as integer), cast(${ u.nextAttemptAt } as bigint), cast(${ u.sentAt } as bigint))`
+				);
 			await sql`with v(id, state, wamid, message_status, error_code, error_reason, retryable, next_attempt_at, sent_at) as (values ${ sql.join(
 				rows
 			) })
@@ -223,8 +310,18 @@ export async function applyOutcomes(
 		if ( optOuts.length > 0 ) {
 			await trx
 				.insertInto( 'opt_outs' )
-				.values( optOuts.map( ( phone ) => ( { tenant_id: tenantId, phone, source: 'send_error_131050', created_at: now, reported: 0 } ) ) )
-				.onConflict( ( oc ) => oc.columns( [ 'tenant_id', 'phone' ] ).doNothing() )
+				.values(
+					optOuts.map( ( phone ) => ( {
+						tenant_id: tenantId,
+						phone,
+						source: 'send_error_131050',
+						created_at: now,
+						reported: 0,
+					} ) )
+				)
+				.onConflict( ( oc ) =>
+					oc.columns( [ 'tenant_id', 'phone' ] ).doNothing()
+				)
 				.execute();
 		}
 	} );
@@ -246,12 +343,17 @@ export async function releaseClaimed(
 	await db.transaction().execute( async ( trx ) => {
 		const byCampaign = new Map< string, ClaimedRecipient[] >();
 		for ( const item of items ) {
-			byCampaign.set( item.campaignId, [ ...( byCampaign.get( item.campaignId ) ?? [] ), item ] );
+			byCampaign.set( item.campaignId, [
+				...( byCampaign.get( item.campaignId ) ?? [] ),
+				item,
+			] );
 		}
 		for ( const [ campaignId, list ] of byCampaign ) {
 			let released = 0;
 			for ( const from of [ 'pending', 'retry' ] as const ) {
-				const ids = list.filter( ( i ) => i.from === from ).map( ( i ) => i.id );
+				const ids = list
+					.filter( ( i ) => i.from === from )
+					.map( ( i ) => i.id );
 				if ( ids.length === 0 ) {
 					continue;
 				}
@@ -271,7 +373,10 @@ export async function releaseClaimed(
 			}
 			await trx
 				.updateTable( 'campaign_counters' )
-				.set( ( eb ) => ( { in_progress: eb( 'in_progress', '-', released ), to_start: eb( 'to_start', '+', released ) } ) )
+				.set( ( eb ) => ( {
+					in_progress: eb( 'in_progress', '-', released ),
+					to_start: eb( 'to_start', '+', released ),
+				} ) )
 				.where( 'tenant_id', '=', tenantId )
 				.where( 'campaign_id', '=', campaignId )
 				.execute();

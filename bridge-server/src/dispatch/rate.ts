@@ -36,7 +36,10 @@ export class AdaptiveRate {
 		this.updatedAt = now;
 		// Recover 10 % of the base per second once a second has passed without 130429.
 		if ( this.rate < this.base && now - this.lastThrottleAt > 1_000 ) {
-			this.rate = Math.min( this.base, this.rate + this.base * 0.1 * elapsed );
+			this.rate = Math.min(
+				this.base,
+				this.rate + this.base * 0.1 * elapsed
+			);
 		}
 		const capacity = Math.max( 1, this.rate * this.burstSeconds );
 		this.tokens = Math.min( capacity, this.tokens + elapsed * this.rate );
@@ -53,7 +56,9 @@ export class AdaptiveRate {
 	/** Milliseconds until the next token. */
 	waitMs(): number {
 		this.refill();
-		return this.tokens >= 1 ? 0 : Math.ceil( ( ( 1 - this.tokens ) / this.rate ) * 1000 );
+		return this.tokens >= 1
+			? 0
+			: Math.ceil( ( ( 1 - this.tokens ) / this.rate ) * 1000 );
 	}
 
 	/** WhatsApp said 130429: slow down (at most once per 200 ms, a burst of answers is one signal). */

@@ -9,7 +9,11 @@ import type { Kysely } from 'kysely';
  */
 import type { Clock } from '../clock.js';
 import type { SecretBox } from '../crypto/secret-box.js';
-import { computeSignature, SIGNATURE_WINDOW_SECONDS, signaturesEqual } from '../crypto/signing.js';
+import {
+	computeSignature,
+	SIGNATURE_WINDOW_SECONDS,
+	signaturesEqual,
+} from '../crypto/signing.js';
 import type { Database, Tenant } from '../storage/schema.js';
 import { findTenant } from '../tenants/tenants.js';
 import { ApiError } from './errors.js';
@@ -39,7 +43,10 @@ export class RequestAuthenticator {
 		private readonly clock: Clock
 	) {}
 
-	async authenticate( request: FastifyRequest, rawBody: Buffer ): Promise< Tenant > {
+	async authenticate(
+		request: FastifyRequest,
+		rawBody: Buffer
+	): Promise< Tenant > {
 		const siteId = header( request, 'x-rondine-site' );
 		const timestamp = header( request, 'x-rondine-timestamp' );
 		const signature = header( request, 'x-rondine-signature' );
@@ -53,7 +60,11 @@ export class RequestAuthenticator {
 			throw unauthorized( 'unknown_site', 'Unknown site.' );
 		}
 		const nowMs = this.clock.now();
-		if ( ! /^\d{1,12}$/.test( timestamp ) || Math.abs( nowMs / 1000 - Number( timestamp ) ) > SIGNATURE_WINDOW_SECONDS ) {
+		if (
+			! /^\d{1,12}$/.test( timestamp ) ||
+			Math.abs( nowMs / 1000 - Number( timestamp ) ) >
+				SIGNATURE_WINDOW_SECONDS
+		) {
 			throw unauthorized(
 				'stale_timestamp',
 				'The request timestamp is more than 5 minutes away from the bridge clock; check the site clock.'
@@ -71,18 +82,29 @@ export class RequestAuthenticator {
 			rawBody
 		);
 		if ( ! signaturesEqual( expected, signature ) ) {
-			throw unauthorized( 'bad_signature', 'The request signature does not match.' );
+			throw unauthorized(
+				'bad_signature',
+				'The request signature does not match.'
+			);
 		}
 		await this.rememberSignature( expected, tenant.id, nowMs );
 		return tenant;
 	}
 
-	private async rememberSignature( signature: string, tenantId: string, nowMs: number ): Promise< void > {
+	private async rememberSignature(
+		signature: string,
+		tenantId: string,
+		nowMs: number
+	): Promise< void > {
 		if ( nowMs - this.lastPrune > PRUNE_EVERY_MS ) {
 			this.lastPrune = nowMs;
 			await this.db
 				.deleteFrom( 'request_signatures' )
-				.where( 'seen_at', '<', nowMs - 2 * SIGNATURE_WINDOW_SECONDS * 1000 )
+				.where(
+					'seen_at',
+					'<',
+					nowMs - 2 * SIGNATURE_WINDOW_SECONDS * 1000
+				)
 				.execute();
 		}
 		const inserted = await this.db
@@ -91,7 +113,10 @@ export class RequestAuthenticator {
 			.onConflict( ( oc ) => oc.column( 'signature' ).doNothing() )
 			.executeTakeFirst();
 		if ( Number( inserted.numInsertedOrUpdatedRows ?? 0 ) !== 1 ) {
-			throw unauthorized( 'replayed_request', 'This signed request was already received.' );
+			throw unauthorized(
+				'replayed_request',
+				'This signed request was already received.'
+			);
 		}
 	}
 }

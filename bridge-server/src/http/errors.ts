@@ -9,7 +9,8 @@ export class ApiError extends Error {
 	}
 }
 
-export const notFound = ( what: string ) => new ApiError( 404, 'not_found', `${ what } not found.` );
+export const notFound = ( what: string ) =>
+	new ApiError( 404, 'not_found', `${ what } not found.` );
 
 export const errorSchema = {
 	$id: 'Error',

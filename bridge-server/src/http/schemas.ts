@@ -61,7 +61,11 @@ export const campaignInputSchema = {
 	required: [ 'name', 'audience', 'template' ],
 	properties: {
 		name: { type: 'string', minLength: 1, maxLength: 200 },
-		audience: { type: 'object', description: 'Audience reference understood by the site (lists, segments...).' },
+		audience: {
+			type: 'object',
+			description:
+				'Audience reference understood by the site (lists, segments...).',
+		},
 		template: templateRefSchema,
 		start_at: { type: [ 'string', 'null' ], format: 'date-time' },
 		options: optionsSchema,
@@ -114,12 +118,26 @@ export const campaignSchema = {
 			properties: {
 				name: { type: 'string' },
 				language: { type: 'string' },
-				components: { type: 'array', items: { type: 'object', additionalProperties: true } },
+				components: {
+					type: 'array',
+					items: { type: 'object', additionalProperties: true },
+				},
 			},
 		},
 		start_at: { type: [ 'string', 'null' ] },
 		options: { type: 'object', additionalProperties: true },
-		state: { type: 'string', enum: [ 'draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled', 'failed' ] },
+		state: {
+			type: 'string',
+			enum: [
+				'draft',
+				'scheduled',
+				'running',
+				'paused',
+				'completed',
+				'cancelled',
+				'failed',
+			],
+		},
 		state_reason: { type: [ 'string', 'null' ] },
 		state_message: { type: [ 'string', 'null' ] },
 		source_campaign_id: { type: [ 'string', 'null' ] },
@@ -133,7 +151,11 @@ export const campaignSchema = {
 
 export const statsSchema = {
 	type: 'object',
-	properties: { id: { type: 'string' }, state: { type: 'string' }, counters: counterSchema },
+	properties: {
+		id: { type: 'string' },
+		state: { type: 'string' },
+		counters: counterSchema,
+	},
 } as const;
 
 export const recipientSchema = {
@@ -158,5 +180,12 @@ export const recipientSchema = {
 export const idParams = {
 	type: 'object',
 	required: [ 'id' ],
-	properties: { id: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' } },
+	properties: {
+		id: {
+			type: 'string',
+			minLength: 1,
+			maxLength: 64,
+			pattern: '^[A-Za-z0-9_-]+$',
+		},
+	},
 } as const;

@@ -41,7 +41,9 @@ export function openStorage( options: StorageOptions ): Storage {
 			connectionString: options.databaseUrl,
 			max: options.poolSize ?? 10,
 		} );
-		const db = new Kysely< Database >( { dialect: new PostgresDialect( { pool } ) } );
+		const db = new Kysely< Database >( {
+			dialect: new PostgresDialect( { pool } ),
+		} );
 		return { db, dialect: 'postgres', close: () => db.destroy() };
 	}
 	const file = options.sqliteFile ?? ':memory:';
@@ -51,7 +53,9 @@ export function openStorage( options: StorageOptions ): Storage {
 	database.pragma( 'synchronous = NORMAL' );
 	database.pragma( 'busy_timeout = 5000' );
 	database.pragma( 'foreign_keys = ON' );
-	const db = new Kysely< Database >( { dialect: new SqliteDialect( { database } ) } );
+	const db = new Kysely< Database >( {
+		dialect: new SqliteDialect( { database } ),
+	} );
 	return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 

@@ -33,31 +33,49 @@ export async function acquireLease(
 				.column( 'name' )
 				.doUpdateSet( { holder, expires_at: now + ttlMs } )
 				.where( ( eb ) =>
-					eb.or( [ eb( 'leases.expires_at', '<', now ), eb( 'leases.holder', '=', holder ) ] )
+					eb.or( [
+						eb( 'leases.expires_at', '<', now ),
+						eb( 'leases.holder', '=', holder ),
+					] )
 				)
 		)
 		.executeTakeFirst();
 	return Number( result.numInsertedOrUpdatedRows ?? 0 ) === 1;
 }
 
-export async function releaseLease( db: Kysely< Database >, name: string, holder: string ): Promise< void > {
-	await db.deleteFrom( 'leases' ).where( 'name', '=', name ).where( 'holder', '=', holder ).execute();
+export async function releaseLease(
+	db: Kysely< Database >,
+	name: string,
+	holder: string
+): Promise< void > {
+	await db
+		.deleteFrom( 'leases' )
+		.where( 'name', '=', name )
+		.where( 'holder', '=', holder )
+		.execute();
 }
 
 export const WORKER_HEARTBEAT_MS = 2_000;
 /** A worker silent this long is dead: what it held in `sending` becomes `unknown`. */
 export const WORKER_DEAD_AFTER_MS = 10_000;
 
-export async function heartbeat( db: Kysely< Database >, id: string ): Promise< void > {
+export async function heartbeat(
+	db: Kysely< Database >,
+	id: string
+): Promise< void > {
 	const now = wallClock();
 	await db
 		.insertInto( 'workers' )
 		.values( { id, started_at: now, heartbeat_at: now } )
-		.onConflict( ( oc ) => oc.column( 'id' ).doUpdateSet( { heartbeat_at: now } ) )
+		.onConflict( ( oc ) =>
+			oc.column( 'id' ).doUpdateSet( { heartbeat_at: now } )
+		)
 		.execute();
 }
 
-export async function liveWorkers( db: Kysely< Database > ): Promise< string[] > {
+export async function liveWorkers(
+	db: Kysely< Database >
+): Promise< string[] > {
 	const rows = await db
 		.selectFrom( 'workers' )
 		.select( 'id' )
@@ -66,6 +84,9 @@ export async function liveWorkers( db: Kysely< Database > ): Promise< string[] >
 	return rows.map( ( r ) => r.id );
 }
 
-export async function removeWorker( db: Kysely< Database >, id: string ): Promise< void > {
+export async function removeWorker(
+	db: Kysely< Database >,
+	id: string
+): Promise< void > {
 	await db.deleteFrom( 'workers' ).where( 'id', '=', id ).execute();
 }

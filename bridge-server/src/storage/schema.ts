@@ -8,7 +8,13 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
  * structured values are JSON text. That keeps one query layer for SQLite and PostgreSQL.
  */
 
-export type Tier = 'TIER_50' | 'TIER_250' | 'TIER_2K' | 'TIER_10K' | 'TIER_100K' | 'TIER_UNLIMITED';
+export type Tier =
+	| 'TIER_50'
+	| 'TIER_250'
+	| 'TIER_2K'
+	| 'TIER_10K'
+	| 'TIER_100K'
+	| 'TIER_UNLIMITED';
 
 export interface TenantsTable {
 	/** uuid = the site id of the connection code. */
@@ -37,7 +43,14 @@ export interface TenantsTable {
 	updated_at: number;
 }
 
-export type CampaignState = 'draft' | 'scheduled' | 'running' | 'paused' | 'completed' | 'cancelled' | 'failed';
+export type CampaignState =
+	| 'draft'
+	| 'scheduled'
+	| 'running'
+	| 'paused'
+	| 'completed'
+	| 'cancelled'
+	| 'failed';
 
 export interface CampaignsTable {
 	tenant_id: string;
@@ -74,8 +87,10 @@ export interface CampaignsTable {
  * A recipient is one run of the campaign's automation (today a one-step automation: send the template).
  * pending -> sending -> completed | retry | failed | unknown.
  */
-export type RecipientState = 'pending' | 'sending' | 'completed' | 'retry' | 'failed' | 'unknown';
-export type MessageStatus = 'accepted' | 'sent' | 'delivered' | 'read' | 'failed';
+export type RecipientState =
+	'pending' | 'sending' | 'completed' | 'retry' | 'failed' | 'unknown';
+export type MessageStatus =
+	'accepted' | 'sent' | 'delivered' | 'read' | 'failed';
 
 export interface RecipientsTable {
 	id: Generated< number >;

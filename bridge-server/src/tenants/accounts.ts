@@ -19,14 +19,22 @@ export interface AccountResolverOptions {
 	/** Key the sandbox app secrets are derived from (the bridge's secret key). */
 	sandboxKey: Buffer;
 	/** Called the first time a sandbox tenant is used in this process, so the emulator can create its account. */
-	onSandboxTenant?: ( tenant: Tenant, account: WhatsAppAccount, appSecret: string ) => void | Promise< void >;
+	onSandboxTenant?: (
+		tenant: Tenant,
+		account: WhatsAppAccount,
+		appSecret: string
+	) => void | Promise< void >;
 }
 
 /**
  * Sandbox identities are derived from the tenant id so the emulator can tell tenants apart without any setup:
  * phone number id "sandbox-<tenant id>", WABA id "sandbox-waba-<tenant id>", token "sandbox-token-<tenant id>".
  */
-export function sandboxAccount( tenant: Pick< Tenant, 'id' >, graphUrl: string, version: string ): WhatsAppAccount {
+export function sandboxAccount(
+	tenant: Pick< Tenant, 'id' >,
+	graphUrl: string,
+	version: string
+): WhatsAppAccount {
 	return {
 		graphUrl,
 		version,
@@ -59,21 +67,36 @@ export class AccountResolver {
 		if ( usesSandbox( tenant ) ) {
 			return this.sandboxAppSecret( tenant.id );
 		}
-		return tenant.app_secret ? this.box.openString( tenant.app_secret ) : null;
+		return tenant.app_secret
+			? this.box.openString( tenant.app_secret )
+			: null;
 	}
 
 	/** The emulator's app secret for a tenant without Meta credentials (derived, never stored). */
 	sandboxAppSecret( tenantId: string ): string {
-		return createHmac( 'sha256', this.options.sandboxKey ).update( `sandbox-app-secret:${ tenantId }` ).digest( 'hex' );
+		return createHmac( 'sha256', this.options.sandboxKey )
+			.update( `sandbox-app-secret:${ tenantId }` )
+			.digest( 'hex' );
 	}
 
 	forTenant( tenant: Tenant ): WhatsAppAccount {
 		if ( usesSandbox( tenant ) ) {
-			const account = sandboxAccount( tenant, this.options.sandboxGraphUrl, this.options.graphVersion );
+			const account = sandboxAccount(
+				tenant,
+				this.options.sandboxGraphUrl,
+				this.options.graphVersion
+			);
 			const version = `${ tenant.throughput_mps }|${ tenant.messaging_limit_tier }|${ tenant.quality }`;
-			if ( this.options.onSandboxTenant && this.announced.get( tenant.id ) !== version ) {
+			if (
+				this.options.onSandboxTenant &&
+				this.announced.get( tenant.id ) !== version
+			) {
 				this.announced.set( tenant.id, version );
-				const done = this.options.onSandboxTenant( tenant, account, this.appSecretFor( tenant ) as string );
+				const done = this.options.onSandboxTenant(
+					tenant,
+					account,
+					this.appSecretFor( tenant ) as string
+				);
 				if ( done ) {
 					this.announcing.set(
 						tenant.id,
@@ -104,7 +127,11 @@ export class AccountResolver {
 	}
 
 	/** An account from credentials not saved yet (PUT /v1/whatsapp checks them first). */
-	candidate( credentials: { phoneNumberId: string; wabaId: string; accessToken: string } ): WhatsAppAccount {
+	candidate( credentials: {
+		phoneNumberId: string;
+		wabaId: string;
+		accessToken: string;
+	} ): WhatsAppAccount {
 		return {
 			graphUrl: this.options.graphUrl,
 			version: this.options.graphVersion,

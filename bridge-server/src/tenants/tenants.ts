@@ -76,16 +76,31 @@ export async function rotateTenantSecret(
 	return Number( result.numUpdatedRows ) === 1 ? secret : undefined;
 }
 
-export function findTenant( db: Kysely< Database >, id: string ): Promise< Tenant | undefined > {
-	return db.selectFrom( 'tenants' ).selectAll().where( 'id', '=', id ).executeTakeFirst();
+export function findTenant(
+	db: Kysely< Database >,
+	id: string
+): Promise< Tenant | undefined > {
+	return db
+		.selectFrom( 'tenants' )
+		.selectAll()
+		.where( 'id', '=', id )
+		.executeTakeFirst();
 }
 
 export function listTenants( db: Kysely< Database > ): Promise< Tenant[] > {
-	return db.selectFrom( 'tenants' ).selectAll().orderBy( 'created_at' ).execute();
+	return db
+		.selectFrom( 'tenants' )
+		.selectAll()
+		.orderBy( 'created_at' )
+		.execute();
 }
 
 /** `rondine_<base64url(JSON {v, url, site, secret})>`: everything a site needs to connect, in one paste. */
-export function connectionCode( publicUrl: string, siteId: string, secret: Buffer ): string {
+export function connectionCode(
+	publicUrl: string,
+	siteId: string,
+	secret: Buffer
+): string {
 	const payload = JSON.stringify( {
 		v: 1,
 		url: publicUrl,

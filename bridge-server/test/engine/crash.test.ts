@@ -20,111 +20,173 @@ import {
 	type Child,
 	type EmulatorProcess,
 } from '../helpers/processes';
-import { contactAt, startSiteServer, type SiteServer } from '../helpers/site-server';
+import {
+	contactAt,
+	startSiteServer,
+	type SiteServer,
+} from '../helpers/site-server';
 
 const RECIPIENTS = 5_000;
 const KILLS = 6;
 
-describe.each( dialects() )( 'bridge killed with SIGKILL during a 5k campaign on %s', ( dialect ) => {
-	let store: TestStore;
-	let emulator: EmulatorProcess;
-	let site: SiteServer;
-	let bridge: Child | undefined;
-	const key = randomBytes( 32 );
-	let tenant: { id: string; secret: Buffer };
-	let env: Record< string, string >;
-	let baseUrl: string;
+describe.each( dialects() )(
+	'bridge killed with SIGKILL during a 5k campaign on %s',
+	( dialect ) => {
+		let store: TestStore;
+		let emulator: EmulatorProcess;
+		let site: SiteServer;
+		let bridge: Child | undefined;
+		const key = randomBytes( 32 );
+		let tenant: { id: string; secret: Buffer };
+		let env: Record< string, string >;
+		let baseUrl: string;
 
-	beforeAll( async () => {
-		store = await openTestStore( dialect );
-		emulator = await startEmulatorProcess( { latencyMs: 20, statuses: { enabled: false } } );
-		const created = await createTenant( store.storage.db, new SecretBox( key ), 'Crash shop', Date.now() );
-		tenant = { id: created.tenant.id, secret: created.secret };
-		site = await startSiteServer( {
-			siteId: tenant.id,
-			secret: tenant.secret,
-			size: RECIPIENTS,
-			contact: ( i ) => contactAt( 200_000 + i ),
+		beforeAll( async () => {
+			store = await openTestStore( dialect );
+			emulator = await startEmulatorProcess( {
+				latencyMs: 20,
+				statuses: { enabled: false },
+			} );
+			const created = await createTenant(
+				store.storage.db,
+				new SecretBox( key ),
+				'Crash shop',
+				Date.now()
+			);
+			tenant = { id: created.tenant.id, secret: created.secret };
+			site = await startSiteServer( {
+				siteId: tenant.id,
+				secret: tenant.secret,
+				size: RECIPIENTS,
+				contact: ( i ) => contactAt( 200_000 + i ),
+			} );
+			await store.storage.db
+				.updateTable( 'tenants' )
+				.set( {
+					site_rest_url: site.restUrl,
+					default_country: 'IT',
+					throughput_mps: 250,
+					messaging_limit_tier: 'TIER_UNLIMITED',
+				} )
+				.where( 'id', '=', tenant.id )
+				.execute();
+			const port = await freePort();
+			baseUrl = `http://127.0.0.1:${ port }`;
+			env = {
+				...store.env,
+				RONDINE_BRIDGE_PORT: String( port ),
+				RONDINE_BRIDGE_SECRET_KEY: key.toString( 'base64' ),
+				RONDINE_SANDBOX_URL: emulator.url,
+			};
 		} );
-		await store.storage.db
-			.updateTable( 'tenants' )
-			.set( { site_rest_url: site.restUrl, default_country: 'IT', throughput_mps: 250, messaging_limit_tier: 'TIER_UNLIMITED' } )
-			.where( 'id', '=', tenant.id )
-			.execute();
-		const port = await freePort();
-		baseUrl = `http://127.0.0.1:${ port }`;
-		env = {
-			...store.env,
-			RONDINE_BRIDGE_PORT: String( port ),
-			RONDINE_BRIDGE_SECRET_KEY: key.toString( 'base64' ),
-			RONDINE_SANDBOX_URL: emulator.url,
-		};
-	} );
 
-	afterAll( async () => {
-		await bridge?.kill( 'SIGKILL' );
-		await emulator?.child.kill( 'SIGTERM' );
-		await site?.close();
-		await store?.drop();
-	} );
+		afterAll( async () => {
+			await bridge?.kill( 'SIGKILL' );
+			await emulator?.child.kill( 'SIGTERM' );
+			await site?.close();
+			await store?.drop();
+		} );
 
-	it( 'completes, loses no recipient, and no phone receives the message twice', async () => {
-		bridge = await startBridgeProcess( env );
-		expect( ( await signedFetch( baseUrl, tenant, 'PUT', '/v1/campaigns/crash', { name: 'Crash', audience: {}, template: TEMPLATE } ) ).status ).toBe( 201 );
-		expect( ( await signedFetch( baseUrl, tenant, 'POST', '/v1/campaigns/crash/schedule' ) ).status ).toBe( 200 );
-
-		const counters = async () =>
-			store.storage.db
-				.selectFrom( 'campaign_counters' )
-				.selectAll()
-				.where( 'campaign_id', '=', 'crash' )
-				.executeTakeFirstOrThrow();
-		const state = async () =>
-			( await store.storage.db.selectFrom( 'campaigns' ).select( 'state' ).where( 'id', '=', 'crash' ).executeTakeFirstOrThrow() ).state;
-
-		let kills = 0;
-		const killedAt: number[] = [];
-		while ( kills < KILLS ) {
-			// A random moment: during the snapshot at first, then in the middle of sending.
-			await new Promise( ( resolve ) => setTimeout( resolve, 700 + Math.random() * 1_800 ) );
-			if ( ( await state() ) === 'completed' ) {
-				break;
-			}
-			killedAt.push( ( await counters() ).completed );
-			await bridge.kill( 'SIGKILL' );
-			kills += 1;
+		it( 'completes, loses no recipient, and no phone receives the message twice', async () => {
 			bridge = await startBridgeProcess( env );
-		}
-		expect( kills ).toBeGreaterThanOrEqual( 5 );
-		await waitFor( async () => ( await state() ) === 'completed', 90_000, 'the campaign to complete after the crashes' );
+			expect(
+				(
+					await signedFetch(
+						baseUrl,
+						tenant,
+						'PUT',
+						'/v1/campaigns/crash',
+						{ name: 'Crash', audience: {}, template: TEMPLATE }
+					)
+				).status
+			).toBe( 201 );
+			expect(
+				(
+					await signedFetch(
+						baseUrl,
+						tenant,
+						'POST',
+						'/v1/campaigns/crash/schedule'
+					)
+				).status
+			).toBe( 200 );
 
-		const c = await counters();
-		expect( c.total ).toBe( RECIPIENTS );
-		expect( c.to_start ).toBe( 0 );
-		expect( c.in_progress ).toBe( 0 );
-		expect( c.completed + c.failed + c.unknown ).toBe( RECIPIENTS );
-		expect( c.completed ).toBeGreaterThan( RECIPIENTS * 0.9 );
+			const counters = async () =>
+				store.storage.db
+					.selectFrom( 'campaign_counters' )
+					.selectAll()
+					.where( 'campaign_id', '=', 'crash' )
+					.executeTakeFirstOrThrow();
+			const state = async () =>
+				(
+					await store.storage.db
+						.selectFrom( 'campaigns' )
+						.select( 'state' )
+						.where( 'id', '=', 'crash' )
+						.executeTakeFirstOrThrow()
+				).state;
 
-		// No recipient lost: every row is in a final state, and the rows agree with the counters.
-		const rows = await store.storage.db
-			.selectFrom( 'recipients' )
-			.select( [ 'state', sql< number >`count(*)`.as( 'n' ) ] )
-			.where( 'campaign_id', '=', 'crash' )
-			.groupBy( 'state' )
-			.execute();
-		const byState = Object.fromEntries( rows.map( ( r ) => [ r.state, Number( r.n ) ] ) );
-		expect( Object.keys( byState ).every( ( s ) => [ 'completed', 'failed', 'unknown' ].includes( s ) ) ).toBe( true );
-		expect( byState.completed ?? 0 ).toBe( c.completed );
-		expect( byState.unknown ?? 0 ).toBe( c.unknown );
+			let kills = 0;
+			const killedAt: number[] = [];
+			while ( kills < KILLS ) {
+				// A random moment: during the snapshot at first, then in the middle of sending.
+				await new Promise( ( resolve ) =>
+					setTimeout( resolve, 700 + Math.random() * 1_800 )
+				);
+				if ( ( await state() ) === 'completed' ) {
+					break;
+				}
+				killedAt.push( ( await counters() ).completed );
+				await bridge.kill( 'SIGKILL' );
+				kills += 1;
+				bridge = await startBridgeProcess( env );
+			}
+			expect( kills ).toBeGreaterThanOrEqual( 5 );
+			await waitFor(
+				async () => ( await state() ) === 'completed',
+				90_000,
+				'the campaign to complete after the crashes'
+			);
 
-		// What the phones received (the emulator's own count): nobody twice.
-		const received = await emulator.get< { phones: number; messages: number; phonesWithSeveral: number; duplicates: number } >(
-			'/_control/received?callbackPrefix=crash:'
-		);
-		expect( received.duplicates ).toBe( 0 );
-		expect( received.phonesWithSeveral ).toBe( 0 );
-		expect( received.messages ).toBeGreaterThanOrEqual( c.completed );
-		expect( received.messages ).toBeLessThanOrEqual( c.completed + c.unknown );
-		expect( new Set( killedAt ).size ).toBeGreaterThan( 1 );
-	} );
-} );
+			const c = await counters();
+			expect( c.total ).toBe( RECIPIENTS );
+			expect( c.to_start ).toBe( 0 );
+			expect( c.in_progress ).toBe( 0 );
+			expect( c.completed + c.failed + c.unknown ).toBe( RECIPIENTS );
+			expect( c.completed ).toBeGreaterThan( RECIPIENTS * 0.9 );
+
+			// No recipient lost: every row is in a final state, and the rows agree with the counters.
+			const rows = await store.storage.db
+				.selectFrom( 'recipients' )
+				.select( [ 'state', sql< number >`count(*)`.as( 'n' ) ] )
+				.where( 'campaign_id', '=', 'crash' )
+				.groupBy( 'state' )
+				.execute();
+			const byState = Object.fromEntries(
+				rows.map( ( r ) => [ r.state, Number( r.n ) ] )
+			);
+			expect(
+				Object.keys( byState ).every( ( s ) =>
+					[ 'completed', 'failed', 'unknown' ].includes( s )
+				)
+			).toBe( true );
+			expect( byState.completed ?? 0 ).toBe( c.completed );
+			expect( byState.unknown ?? 0 ).toBe( c.unknown );
+
+			// What the phones received (the emulator's own count): nobody twice.
+			const received = await emulator.get< {
+				phones: number;
+				messages: number;
+				phonesWithSeveral: number;
+				duplicates: number;
+			} >( '/_control/received?callbackPrefix=crash:' );
+			expect( received.duplicates ).toBe( 0 );
+			expect( received.phonesWithSeveral ).toBe( 0 );
+			expect( received.messages ).toBeGreaterThanOrEqual( c.completed );
+			expect( received.messages ).toBeLessThanOrEqual(
+				c.completed + c.unknown
+			);
+			expect( new Set( killedAt ).size ).toBeGreaterThan( 1 );
+		} );
+	}
+);

@@ -7,12 +7,19 @@ import { randomBytes } from 'node:crypto';
 /**
  * Internal dependencies
  */
-import { createBridge, type Bridge, type BridgeOptions } from '../../src/bridge';
+import {
+	createBridge,
+	type Bridge,
+	type BridgeOptions,
+} from '../../src/bridge';
 import { systemClock, type Clock } from '../../src/clock';
 import { SecretBox } from '../../src/crypto/secret-box';
 import { signRequest } from '../../src/crypto/signing';
 import { CloudMessenger } from '../../src/dispatch/cloud-messenger';
-import type { Messenger, WhatsAppDirectory } from '../../src/dispatch/messenger';
+import type {
+	Messenger,
+	WhatsAppDirectory,
+} from '../../src/dispatch/messenger';
 import { Sandbox, sandboxPlugin } from '../../src/sandbox/index';
 import type { Tier } from '../../src/storage/schema';
 import { createTenant } from '../../src/tenants/tenants';
@@ -25,7 +32,11 @@ export const TEMPLATE = {
 		{
 			type: 'body' as const,
 			parameters: [
-				{ type: 'text' as const, field: 'first_name', fallback: 'there' },
+				{
+					type: 'text' as const,
+					field: 'first_name',
+					fallback: 'there',
+				},
 				{ type: 'text' as const, text: '20%' },
 				{ type: 'text' as const, text: 'AUTUMN20' },
 			],
@@ -44,8 +55,14 @@ export interface TestBridge {
 	url: string;
 	key: Buffer;
 	clock: Clock;
-	messenger: Messenger & Partial< WhatsAppDirectory > & { close?(): Promise< void > };
-	addTenant( options?: { name?: string; tier?: Tier; throughput?: number; siteRestUrl?: string } ): Promise< TestTenant >;
+	messenger: Messenger &
+		Partial< WhatsAppDirectory > & { close?(): Promise< void > };
+	addTenant( options?: {
+		name?: string;
+		tier?: Tier;
+		throughput?: number;
+		siteRestUrl?: string;
+	} ): Promise< TestTenant >;
 	/** A signed request as the site would send it. */
 	call(
 		tenant: TestTenant,
@@ -69,11 +86,19 @@ export interface TestBridgeOptions {
 }
 
 /** A bridge listening on a free port with the emulator under /sandbox, on the given test database. */
-export async function startTestBridge( options: TestBridgeOptions ): Promise< TestBridge > {
+export async function startTestBridge(
+	options: TestBridgeOptions
+): Promise< TestBridge > {
 	const key = options.key ?? randomBytes( 32 );
 	const clock = options.clock ?? systemClock;
-	const sandbox = options.sandbox ?? new Sandbox( { statuses: { enabled: false } } as never );
-	const cloud = new CloudMessenger( { connections: 128, headersTimeoutMs: 5_000, bodyTimeoutMs: 5_000 } );
+	const sandbox =
+		options.sandbox ??
+		new Sandbox( { statuses: { enabled: false } } as never );
+	const cloud = new CloudMessenger( {
+		connections: 128,
+		headersTimeoutMs: 5_000,
+		bodyTimeoutMs: 5_000,
+	} );
 	const messenger = options.messenger ?? cloud;
 	const bridge = await createBridge( {
 		storage: options.store.storage,
@@ -116,7 +141,12 @@ export async function startTestBridge( options: TestBridgeOptions ): Promise< Te
 		clock,
 		messenger,
 		async addTenant( t = {} ) {
-			const { tenant, secret } = await createTenant( db, box, t.name ?? 'Test shop', clock.now() );
+			const { tenant, secret } = await createTenant(
+				db,
+				box,
+				t.name ?? 'Test shop',
+				clock.now()
+			);
 			await db
 				.updateTable( 'tenants' )
 				.set( {
@@ -131,19 +161,36 @@ export async function startTestBridge( options: TestBridgeOptions ): Promise< Te
 			return { id: tenant.id, secret };
 		},
 		call( tenant, method, path, body, headers = {} ) {
-			const payload = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify( body );
+			const payload =
+				body === undefined
+					? ''
+					: typeof body === 'string'
+						? body
+						: JSON.stringify( body );
 			// Two byte-identical requests in one second would carry the same signature (a replay): like a careful
 			// client, move the timestamp on by a second instead (the bridge accepts up to 300 s of skew).
 			const key = `${ tenant.id } ${ method } ${ path } ${ payload }`;
-			const seconds = Math.max( Math.floor( clock.now() / 1000 ), ( lastSigned.get( key ) ?? 0 ) + 1 );
+			const seconds = Math.max(
+				Math.floor( clock.now() / 1000 ),
+				( lastSigned.get( key ) ?? 0 ) + 1
+			);
 			lastSigned.set( key, seconds );
 			return bridge.app.inject( {
 				method,
 				url: path,
 				payload,
 				headers: {
-					...( payload ? { 'content-type': 'application/json' } : {} ),
-					...signRequest( tenant.id, tenant.secret, method, path, payload, seconds ),
+					...( payload
+						? { 'content-type': 'application/json' }
+						: {} ),
+					...signRequest(
+						tenant.id,
+						tenant.secret,
+						method,
+						path,
+						payload,
+						seconds
+					),
 					...headers,
 				},
 			} );
@@ -157,7 +204,11 @@ export async function startTestBridge( options: TestBridgeOptions ): Promise< Te
 }
 
 /** Waits until `check` answers true (polling), or fails after `timeoutMs`. */
-export async function waitFor( check: () => Promise< boolean > | boolean, timeoutMs: number, what: string ): Promise< void > {
+export async function waitFor(
+	check: () => Promise< boolean > | boolean,
+	timeoutMs: number,
+	what: string
+): Promise< void > {
 	const end = Date.now() + timeoutMs;
 	while ( Date.now() < end ) {
 		if ( await check() ) {
@@ -165,5 +216,7 @@ export async function waitFor( check: () => Promise< boolean > | boolean, timeou
 		}
 		await new Promise( ( resolve ) => setTimeout( resolve, 50 ) );
 	}
-	throw new Error( `timed out after ${ timeoutMs } ms waiting for ${ what }` );
+	throw new Error(
+		`timed out after ${ timeoutMs } ms waiting for ${ what }`
+	);
 }

@@ -11,10 +11,18 @@ const root = join( dirname( fileURLToPath( import.meta.url ) ), '..', '..' );
 /** Builds dist/ for the tests that run the bridge as real processes. Type errors are for `typecheck`, not here. */
 export default function setup(): void {
 	try {
-		execFileSync( process.execPath, [ join( root, '..', 'node_modules', 'typescript', 'bin', 'tsc' ), '-p', 'tsconfig.build.json' ], {
-			cwd: root,
-			stdio: 'pipe',
-		} );
+		execFileSync(
+			process.execPath,
+			[
+				join( root, '..', 'node_modules', 'typescript', 'bin', 'tsc' ),
+				'-p',
+				'tsconfig.build.json',
+			],
+			{
+				cwd: root,
+				stdio: 'pipe',
+			}
+		);
 	} catch {
 		// tsc still emits when it reports errors.
 	}

@@ -10,12 +10,19 @@ import pg from 'pg';
 /**
  * Internal dependencies
  */
-import { migrate, openStorage, sqliteFileIn, type Storage } from '../../src/storage/database';
+import {
+	migrate,
+	openStorage,
+	sqliteFileIn,
+	type Storage,
+} from '../../src/storage/database';
 import type { DialectName } from '../../src/storage/dialect';
 
 /** SQLite always; PostgreSQL too when RONDINE_TEST_PG_URL is set (`npm test` always sets it). */
 export function dialects(): DialectName[] {
-	return process.env.RONDINE_TEST_PG_URL ? [ 'sqlite', 'postgres' ] : [ 'sqlite' ];
+	return process.env.RONDINE_TEST_PG_URL
+		? [ 'sqlite', 'postgres' ]
+		: [ 'sqlite' ];
 }
 
 export interface TestStore {
@@ -29,7 +36,10 @@ export interface TestStore {
 }
 
 /** A fresh migrated database: a SQLite file in a temporary folder, or a new PostgreSQL database dropped afterwards. */
-export async function openTestStore( dialect: DialectName, poolSize = 10 ): Promise< TestStore > {
+export async function openTestStore(
+	dialect: DialectName,
+	poolSize = 10
+): Promise< TestStore > {
 	if ( dialect === 'sqlite' ) {
 		const dir = mkdtempSync( join( tmpdir(), 'rondine-bridge-' ) );
 		const file = sqliteFileIn( dir );
@@ -80,7 +90,9 @@ export async function openTestStore( dialect: DialectName, poolSize = 10 ): Prom
 			rmSync( dir, { recursive: true, force: true } );
 			const cleanup = new pg.Client( { connectionString: adminUrl } );
 			await cleanup.connect();
-			await cleanup.query( `DROP DATABASE IF EXISTS ${ name } WITH (FORCE)` );
+			await cleanup.query(
+				`DROP DATABASE IF EXISTS ${ name } WITH (FORCE)`
+			);
 			await cleanup.end();
 		},
 	};

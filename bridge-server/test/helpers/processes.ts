@@ -12,7 +12,12 @@ import { fileURLToPath } from 'node:url';
  */
 import { signRequest } from '../../src/crypto/signing';
 
-const dist = join( dirname( fileURLToPath( import.meta.url ) ), '..', '..', 'dist' );
+const dist = join(
+	dirname( fileURLToPath( import.meta.url ) ),
+	'..',
+	'..',
+	'dist'
+);
 
 export function freePort(): Promise< number > {
 	return new Promise( ( resolve, reject ) => {
@@ -20,7 +25,11 @@ export function freePort(): Promise< number > {
 		server.once( 'error', reject );
 		server.listen( 0, '127.0.0.1', () => {
 			const address = server.address();
-			server.close( () => resolve( typeof address === 'object' && address ? address.port : 0 ) );
+			server.close( () =>
+				resolve(
+					typeof address === 'object' && address ? address.port : 0
+				)
+			);
 		} );
 	} );
 }
@@ -33,13 +42,19 @@ export interface Child {
 }
 
 /** Spawns `node dist/<script>` and resolves once a stdout line matches `ready`. */
-function spawnNode( script: string, env: Record< string, string >, ready: ( line: string ) => boolean ): Promise< { child: Child; line: string } > {
+function spawnNode(
+	script: string,
+	env: Record< string, string >,
+	ready: ( line: string ) => boolean
+): Promise< { child: Child; line: string } > {
 	const proc = spawn( process.execPath, [ join( dist, script ) ], {
 		env: { ...process.env, ...env },
 		stdio: [ 'ignore', 'pipe', 'pipe' ],
 	} );
 	const output: string[] = [];
-	const exited = new Promise< number | null >( ( resolve ) => proc.once( 'exit', ( code ) => resolve( code ) ) );
+	const exited = new Promise< number | null >( ( resolve ) =>
+		proc.once( 'exit', ( code ) => resolve( code ) )
+	);
 	const child: Child = {
 		process: proc,
 		exited,
@@ -51,10 +66,22 @@ function spawnNode( script: string, env: Record< string, string >, ready: ( line
 			await exited;
 		},
 	};
-	proc.stderr?.on( 'data', ( chunk: Buffer ) => output.push( chunk.toString() ) );
+	proc.stderr?.on( 'data', ( chunk: Buffer ) =>
+		output.push( chunk.toString() )
+	);
 	return new Promise( ( resolve, reject ) => {
-		const lines = createInterface( { input: proc.stdout as NodeJS.ReadableStream } );
-		const timer = setTimeout( () => reject( new Error( `${ script } did not start: ${ output.join( '' ) }` ) ), 20_000 );
+		const lines = createInterface( {
+			input: proc.stdout as NodeJS.ReadableStream,
+		} );
+		const timer = setTimeout(
+			() =>
+				reject(
+					new Error(
+						`${ script } did not start: ${ output.join( '' ) }`
+					)
+				),
+			20_000
+		);
 		lines.on( 'line', ( line ) => {
 			output.push( line );
 			if ( ready( line ) ) {
@@ -64,7 +91,11 @@ function spawnNode( script: string, env: Record< string, string >, ready: ( line
 		} );
 		void exited.then( ( code ) => {
 			clearTimeout( timer );
-			reject( new Error( `${ script } exited with ${ code }: ${ output.join( '\n' ) }` ) );
+			reject(
+				new Error(
+					`${ script } exited with ${ code }: ${ output.join( '\n' ) }`
+				)
+			);
 		} );
 	} );
 }
@@ -77,9 +108,13 @@ export interface EmulatorProcess {
 }
 
 /** The WhatsApp emulator as its own process (src/sandbox/main.ts). */
-export async function startEmulatorProcess( config: Record< string, unknown > ): Promise< EmulatorProcess > {
-	const { child, line } = await spawnNode( 'sandbox/main.js', { SANDBOX_CONFIG: JSON.stringify( config ), SANDBOX_PORT: '0' }, ( l ) =>
-		l.startsWith( '{"url"' )
+export async function startEmulatorProcess(
+	config: Record< string, unknown >
+): Promise< EmulatorProcess > {
+	const { child, line } = await spawnNode(
+		'sandbox/main.js',
+		{ SANDBOX_CONFIG: JSON.stringify( config ), SANDBOX_PORT: '0' },
+		( l ) => l.startsWith( '{"url"' )
 	);
 	const url = ( JSON.parse( line ) as { url: string } ).url;
 	return {
@@ -95,14 +130,18 @@ export async function startEmulatorProcess( config: Record< string, unknown > ):
 				body: JSON.stringify( body ),
 			} );
 			if ( ! response.ok ) {
-				throw new Error( `emulator ${ path }: HTTP ${ response.status }` );
+				throw new Error(
+					`emulator ${ path }: HTTP ${ response.status }`
+				);
 			}
 		},
 	};
 }
 
 /** A bridge process (src/main.ts) with the given environment; resolves once it listens and its engine runs. */
-export async function startBridgeProcess( env: Record< string, string > ): Promise< Child > {
+export async function startBridgeProcess(
+	env: Record< string, string >
+): Promise< Child > {
 	const { child } = await spawnNode(
 		'main.js',
 		{ RONDINE_LOG_LEVEL: 'info', RONDINE_BRIDGE_HOST: '127.0.0.1', ...env },
@@ -123,7 +162,14 @@ export async function signedFetch(
 	const response = await fetch( `${ baseUrl }${ path }`, {
 		method,
 		headers: {
-			...signRequest( tenant.id, tenant.secret, method, path, payload, Date.now() / 1000 ),
+			...signRequest(
+				tenant.id,
+				tenant.secret,
+				method,
+				path,
+				payload,
+				Date.now() / 1000
+			),
 			...( payload ? { 'content-type': 'application/json' } : {} ),
 		},
 		...( payload ? { body: payload } : {} ),

@@ -43,7 +43,9 @@ function readBody( request: IncomingMessage ): Promise< Buffer > {
  * A real HTTP server speaking the site side of the bridge -> site protocol (docs/ARCHITECTURE.md): checks the bridge's
  * signature over the REST route and the raw body, and serves the audience page by page with an opaque cursor.
  */
-export async function startSiteServer( options: SiteServerOptions ): Promise< SiteServer > {
+export async function startSiteServer(
+	options: SiteServerOptions
+): Promise< SiteServer > {
 	const state = { requests: 0, badSignatures: 0, failed: 0 };
 	const server: Server = createServer( async ( request, response ) => {
 		const body = await readBody( request );
@@ -59,7 +61,10 @@ export async function startSiteServer( options: SiteServerOptions ): Promise< Si
 		);
 		if (
 			request.headers[ 'x-rondine-site' ] !== options.siteId ||
-			! signaturesEqual( expected, String( request.headers[ 'x-rondine-signature' ] ?? '' ) )
+			! signaturesEqual(
+				expected,
+				String( request.headers[ 'x-rondine-signature' ] ?? '' )
+			)
 		) {
 			state.badSignatures += 1;
 			response.writeHead( 401, { 'content-type': 'application/json' } );
@@ -76,7 +81,10 @@ export async function startSiteServer( options: SiteServerOptions ): Promise< Si
 			response.end( '<h1>Service unavailable</h1>' );
 			return;
 		}
-		const payload = JSON.parse( body.toString( 'utf8' ) ) as { cursor: string | null; limit: number };
+		const payload = JSON.parse( body.toString( 'utf8' ) ) as {
+			cursor: string | null;
+			limit: number;
+		};
 		const start = payload.cursor === null ? 0 : Number( payload.cursor );
 		const end = Math.min( options.size, start + payload.limit );
 		const recipients: SiteContact[] = [];
@@ -84,9 +92,16 @@ export async function startSiteServer( options: SiteServerOptions ): Promise< Si
 			recipients.push( options.contact( i ) );
 		}
 		response.writeHead( 200, { 'content-type': 'application/json' } );
-		response.end( JSON.stringify( { recipients, next_cursor: end < options.size ? String( end ) : null } ) );
+		response.end(
+			JSON.stringify( {
+				recipients,
+				next_cursor: end < options.size ? String( end ) : null,
+			} )
+		);
 	} );
-	await new Promise< void >( ( resolve ) => server.listen( 0, '127.0.0.1', resolve ) );
+	await new Promise< void >( ( resolve ) =>
+		server.listen( 0, '127.0.0.1', resolve )
+	);
 	const { port } = server.address() as AddressInfo;
 	return {
 		restUrl: `http://127.0.0.1:${ port }/wp-json/`,

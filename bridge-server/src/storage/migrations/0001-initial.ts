@@ -26,9 +26,15 @@ export async function up( db: Kysely< any > ): Promise< void > {
 		.addColumn( 'app_secret', 'text' )
 		.addColumn( 'verify_token', 'text' )
 		.addColumn( 'display_phone_number', 'text' )
-		.addColumn( 'throughput_mps', 'integer', ( c ) => c.notNull().defaultTo( 80 ) )
-		.addColumn( 'messaging_limit_tier', 'text', ( c ) => c.notNull().defaultTo( 'TIER_250' ) )
-		.addColumn( 'quality', 'text', ( c ) => c.notNull().defaultTo( 'GREEN' ) )
+		.addColumn( 'throughput_mps', 'integer', ( c ) =>
+			c.notNull().defaultTo( 80 )
+		)
+		.addColumn( 'messaging_limit_tier', 'text', ( c ) =>
+			c.notNull().defaultTo( 'TIER_250' )
+		)
+		.addColumn( 'quality', 'text', ( c ) =>
+			c.notNull().defaultTo( 'GREEN' )
+		)
 		.addColumn( 'halted_reason', 'text' )
 		.addColumn( 'created_at', 'bigint', ( c ) => c.notNull() )
 		.addColumn( 'updated_at', 'bigint', ( c ) => c.notNull() )
@@ -41,7 +47,9 @@ export async function up( db: Kysely< any > ): Promise< void > {
 
 	await db.schema
 		.createTable( 'campaigns' )
-		.addColumn( 'tenant_id', 'text', ( c ) => c.notNull().references( 'tenants.id' ).onDelete( 'cascade' ) )
+		.addColumn( 'tenant_id', 'text', ( c ) =>
+			c.notNull().references( 'tenants.id' ).onDelete( 'cascade' )
+		)
 		.addColumn( 'id', 'text', ( c ) => c.notNull() )
 		.addColumn( 'name', 'text', ( c ) => c.notNull() )
 		.addColumn( 'audience', 'text', ( c ) => c.notNull() )
@@ -53,9 +61,13 @@ export async function up( db: Kysely< any > ): Promise< void > {
 		.addColumn( 'state', 'text', ( c ) => c.notNull() )
 		.addColumn( 'state_reason', 'text' )
 		.addColumn( 'state_message', 'text' )
-		.addColumn( 'audience_done', 'integer', ( c ) => c.notNull().defaultTo( 0 ) )
+		.addColumn( 'audience_done', 'integer', ( c ) =>
+			c.notNull().defaultTo( 0 )
+		)
 		.addColumn( 'audience_cursor', 'text' )
-		.addColumn( 'snapshot_attempts', 'integer', ( c ) => c.notNull().defaultTo( 0 ) )
+		.addColumn( 'snapshot_attempts', 'integer', ( c ) =>
+			c.notNull().defaultTo( 0 )
+		)
 		.addColumn( 'next_snapshot_at', 'bigint' )
 		.addColumn( 'source_campaign_id', 'text' )
 		.addColumn( 'created_at', 'bigint', ( c ) => c.notNull() )
@@ -73,7 +85,9 @@ export async function up( db: Kysely< any > ): Promise< void > {
 	let recipients = db.schema.createTable( 'recipients' );
 	recipients = pg
 		? recipients.addColumn( 'id', 'bigserial', ( c ) => c.primaryKey() )
-		: recipients.addColumn( 'id', 'integer', ( c ) => c.primaryKey().autoIncrement() );
+		: recipients.addColumn( 'id', 'integer', ( c ) =>
+				c.primaryKey().autoIncrement()
+			);
 	await recipients
 		.addColumn( 'tenant_id', 'text', ( c ) => c.notNull() )
 		.addColumn( 'campaign_id', 'text', ( c ) => c.notNull() )
@@ -82,7 +96,9 @@ export async function up( db: Kysely< any > ): Promise< void > {
 		.addColumn( 'variables', 'text', ( c ) => c.notNull() )
 		.addColumn( 'state', 'text', ( c ) => c.notNull() )
 		.addColumn( 'attempts', 'integer', ( c ) => c.notNull().defaultTo( 0 ) )
-		.addColumn( 'next_attempt_at', 'bigint', ( c ) => c.notNull().defaultTo( 0 ) )
+		.addColumn( 'next_attempt_at', 'bigint', ( c ) =>
+			c.notNull().defaultTo( 0 )
+		)
 		.addColumn( 'error_code', 'integer' )
 		.addColumn( 'error_reason', 'text' )
 		.addColumn( 'retryable', 'integer' )
@@ -111,14 +127,24 @@ export async function up( db: Kysely< any > ): Promise< void > {
 	await db.schema
 		.createIndex( 'recipients_due' )
 		.on( 'recipients' )
-		.columns( [ 'tenant_id', 'campaign_id', 'state', 'next_attempt_at', 'id' ] )
+		.columns( [
+			'tenant_id',
+			'campaign_id',
+			'state',
+			'next_attempt_at',
+			'id',
+		] )
 		.execute();
 	await db.schema
 		.createIndex( 'recipients_claimed_by' )
 		.on( 'recipients' )
 		.columns( [ 'claimed_by', 'state' ] )
 		.execute();
-	await db.schema.createIndex( 'recipients_wamid' ).on( 'recipients' ).column( 'wamid' ).execute();
+	await db.schema
+		.createIndex( 'recipients_wamid' )
+		.on( 'recipients' )
+		.column( 'wamid' )
+		.execute();
 
 	await db.schema
 		.createTable( 'campaign_counters' )
@@ -126,19 +152,40 @@ export async function up( db: Kysely< any > ): Promise< void > {
 		.addColumn( 'campaign_id', 'text', ( c ) => c.notNull() )
 		.addColumn( 'total', 'integer', ( c ) => c.notNull().defaultTo( 0 ) )
 		.addColumn( 'to_start', 'integer', ( c ) => c.notNull().defaultTo( 0 ) )
-		.addColumn( 'in_progress', 'integer', ( c ) => c.notNull().defaultTo( 0 ) )
-		.addColumn( 'completed', 'integer', ( c ) => c.notNull().defaultTo( 0 ) )
+		.addColumn( 'in_progress', 'integer', ( c ) =>
+			c.notNull().defaultTo( 0 )
+		)
+		.addColumn( 'completed', 'integer', ( c ) =>
+			c.notNull().defaultTo( 0 )
+		)
 		.addColumn( 'failed', 'integer', ( c ) => c.notNull().defaultTo( 0 ) )
 		.addColumn( 'unknown', 'integer', ( c ) => c.notNull().defaultTo( 0 ) )
-		.addColumn( 'opted_out', 'integer', ( c ) => c.notNull().defaultTo( 0 ) )
-		.addColumn( 'duplicates', 'integer', ( c ) => c.notNull().defaultTo( 0 ) )
+		.addColumn( 'opted_out', 'integer', ( c ) =>
+			c.notNull().defaultTo( 0 )
+		)
+		.addColumn( 'duplicates', 'integer', ( c ) =>
+			c.notNull().defaultTo( 0 )
+		)
 		.addColumn( 'invalid', 'integer', ( c ) => c.notNull().defaultTo( 0 ) )
-		.addColumn( 'messages_sent', 'integer', ( c ) => c.notNull().defaultTo( 0 ) )
-		.addColumn( 'messages_delivered', 'integer', ( c ) => c.notNull().defaultTo( 0 ) )
-		.addColumn( 'messages_read', 'integer', ( c ) => c.notNull().defaultTo( 0 ) )
-		.addColumn( 'messages_failed', 'integer', ( c ) => c.notNull().defaultTo( 0 ) )
-		.addColumn( 'interactions', 'integer', ( c ) => c.notNull().defaultTo( 0 ) )
-		.addPrimaryKeyConstraint( 'campaign_counters_pk', [ 'tenant_id', 'campaign_id' ] )
+		.addColumn( 'messages_sent', 'integer', ( c ) =>
+			c.notNull().defaultTo( 0 )
+		)
+		.addColumn( 'messages_delivered', 'integer', ( c ) =>
+			c.notNull().defaultTo( 0 )
+		)
+		.addColumn( 'messages_read', 'integer', ( c ) =>
+			c.notNull().defaultTo( 0 )
+		)
+		.addColumn( 'messages_failed', 'integer', ( c ) =>
+			c.notNull().defaultTo( 0 )
+		)
+		.addColumn( 'interactions', 'integer', ( c ) =>
+			c.notNull().defaultTo( 0 )
+		)
+		.addPrimaryKeyConstraint( 'campaign_counters_pk', [
+			'tenant_id',
+			'campaign_id',
+		] )
 		.addForeignKeyConstraint(
 			'campaign_counters_campaign_fk',
 			[ 'tenant_id', 'campaign_id' ],

@@ -150,6 +150,47 @@ final class CsvImportTest extends TestCase {
 	}
 
 	/**
+	 * The admin app uploads the file as multipart form data with mapping[field] fields.
+	 */
+	public function test_multipart_upload(): void {
+		$file = wp_tempnam( 'rondine-import.csv' );
+		file_put_contents( $file, "Cellulare;Nome;OK\n+39 333 000 5555;Lia;1\n12;Bad;1\n" ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_system_operations_file_put_contents
+		$request = new \WP_REST_Request( 'POST', "/rondine/v1/lists/{$this->list}/import" );
+		$request->set_body_params(
+			array(
+				'mapping'      => array(
+					'phone'      => 'Cellulare',
+					'first_name' => 'Nome',
+					'consent'    => 'OK',
+				),
+				'consent_mode' => 'column',
+			)
+		);
+		$request->set_file_params(
+			array(
+				'file' => array(
+					'name'     => 'fiera.csv',
+					'type'     => 'text/csv',
+					'tmp_name' => $file,
+					'error'    => 0,
+					'size'     => filesize( $file ),
+				),
+			)
+		);
+		$response = rest_get_server()->dispatch( $request );
+		unlink( $file ); // phpcs:ignore WordPress.WP.AlternativeFunctions.unlink_unlink
+		$this->assertSame( 200, $response->get_status() );
+		$this->assertSame( 1, $response->get_data()['imported'] );
+		$this->assertSame( 'invalid_phone', $response->get_data()['rejected'][0]['reason'] );
+		$this->assertSame( 'granted', Contacts::find_by_phone( '+393330005555' )['consent'] );
+
+		$failed = new \WP_REST_Request( 'POST', "/rondine/v1/lists/{$this->list}/import" );
+		$failed->set_body_params( array( 'mapping' => array( 'phone' => 'Cellulare' ) ) );
+		$failed->set_file_params( array( 'file' => array( 'name' => 'x.csv', 'tmp_name' => '/nonexistent', 'error' => UPLOAD_ERR_PARTIAL, 'size' => 0 ) ) );
+		$this->assertSame( 'rondine_upload_failed', rest_get_server()->dispatch( $failed )->get_data()['code'] );
+	}
+
+	/**
 	 * The contacts export is CSV, with formula-looking cells neutralised.
 	 */
 	public function test_export_is_safe_csv(): void {

@@ -320,7 +320,8 @@ final class ListsController extends Controller {
 		$csv   = (string) $request['csv'];
 		$files = $request->get_file_params();
 		if ( '' === $csv && ! empty( $files['file']['tmp_name'] ) ) {
-			if ( ! empty( $files['file']['error'] ) || ! is_uploaded_file( $files['file']['tmp_name'] ) && ! defined( 'RONDINE_TESTING' ) ) {
+			// $_FILES is filled by PHP from the multipart body only, so tmp_name is PHP's own temporary file.
+			if ( ! empty( $files['file']['error'] ) || ! is_readable( $files['file']['tmp_name'] ) ) {
 				return new \WP_Error( 'rondine_upload_failed', __( 'The file could not be uploaded. Try again, or paste its content.', 'rondine' ), array( 'status' => 400 ) );
 			}
 			if ( (int) $files['file']['size'] > self::MAX_CSV_BYTES ) {

@@ -70,6 +70,22 @@ final class WooData {
 	}
 
 	/**
+	 * Orders in the order storage itself (not the analytics tables).
+	 *
+	 * @param string $storage hpos, legacy or none.
+	 */
+	private static function placed_orders( string $storage ): int {
+		global $wpdb;
+		if ( 'hpos' === $storage ) {
+			return (int) $wpdb->get_var( $wpdb->prepare( "SELECT COUNT(*) FROM {$wpdb->prefix}wc_orders WHERE type = %s", 'shop_order' ) );
+		}
+		if ( 'legacy' === $storage ) {
+			return (int) $wpdb->get_var( $wpdb->prepare( "SELECT COUNT(*) FROM {$wpdb->posts} WHERE post_type = %s", 'shop_order' ) );
+		}
+		return 0;
+	}
+
+	/**
 	 * For GET /status.
 	 *
 	 * @return array<string,mixed>
@@ -80,15 +96,26 @@ final class WooData {
 		foreach ( self::TABLES as $table ) {
 			$tables[ $table ] = self::has( $table );
 		}
-		$storage = self::order_storage();
+		$storage   = self::order_storage();
+		$customers = $tables['wc_customer_lookup'] ? (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->prefix}wc_customer_lookup" ) : 0;
+		$orders    = $tables['wc_order_stats'] ? (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->prefix}wc_order_stats WHERE parent_id = 0" ) : 0;
+		$placed    = self::placed_orders( $storage );
+		$notice    = null;
+		if ( $placed > 0 && ( 0 === $customers || $orders < $placed / 2 ) ) {
+			// Rondine reads customers and order figures from WooCommerce Analytics' tables; a shop whose history was
+			// never imported has orders but (almost) nothing there.
+			$notice = __( 'WooCommerce Analytics has not imported this shop\'s order history yet, so most customers are missing from Rondine. In WooCommerce → Settings → Advanced → Analytics, use "Import historical data".', 'rondine' );
+		}
 		return array(
 			'active'        => Plugin::woocommerce_active(),
 			'version'       => defined( 'WC_VERSION' ) ? WC_VERSION : ( get_option( 'woocommerce_version' ) ? (string) get_option( 'woocommerce_version' ) : null ),
 			'data_present'  => $tables['wc_customer_lookup'] && $tables['wc_order_stats'] && 'none' !== $storage,
 			'order_storage' => $storage,
 			'tables'        => $tables,
-			'customers'     => $tables['wc_customer_lookup'] ? (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->prefix}wc_customer_lookup" ) : 0,
-			'orders'        => $tables['wc_order_stats'] ? (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->prefix}wc_order_stats WHERE parent_id = 0" ) : 0,
+			'customers'     => $customers,
+			'orders'        => $orders,
+			'placed_orders' => $placed,
+			'notice'        => $notice,
 			'contacts'      => (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->prefix}rondine_contacts" ),
 			'opted_in'      => (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->prefix}rondine_contacts WHERE consent = 'granted' AND phone IS NOT NULL" ),
 		);

@@ -131,10 +131,13 @@ final class Normalizer {
 			if ( null === $checked ) {
 				return self::fail( strlen( $national ) < 6 ? 'too_short' : ( strlen( $national ) > 11 ? 'too_long' : 'invalid_for_country' ) );
 			}
-			$country = '1' === $cc ? ( $default_country === 'CA' ? 'CA' : 'US' ) : $shop_country;
+			$country = '1' === $cc ? ( 'CA' === $default_country ? 'CA' : 'US' ) : $shop_country;
 			return self::pass( '+' . $cc . $checked, $country );
 		}
-		$national = ltrim( $national, '0' ) === $national ? $national : ( $international ? $national : ltrim( $national, '0' ) );
+		if ( ! $international ) {
+			// Most countries dial a trunk 0 nationally that is not part of the international number.
+			$national = ltrim( $national, '0' );
+		}
 		$total    = strlen( $cc ) + strlen( $national );
 		if ( strlen( $national ) < 4 || $total < 8 ) {
 			return self::fail( 'too_short' );

@@ -112,6 +112,14 @@ final class StatusController extends Controller {
 						),
 						'customers'    => array( 'type' => 'integer' ),
 						'orders'       => array( 'type' => 'integer' ),
+						'placed_orders' => array(
+							'description' => __( 'Orders in the order storage (the analytics tables may lag behind).', 'rondine' ),
+							'type'        => 'integer',
+						),
+						'notice'       => array(
+							'description' => __( 'What the shop owner should do about WooCommerce data, or null.', 'rondine' ),
+							'type'        => array( 'string', 'null' ),
+						),
 						'contacts'     => array( 'type' => 'integer' ),
 						'opted_in'     => array( 'type' => 'integer' ),
 					),

@@ -78,9 +78,9 @@ export interface Bridge {
 	box: SecretBox;
 	workerId: string;
 	/** Starts the scheduler and dispatcher. */
-	startEngine(): Promise< void >;
+	startEngine: () => Promise< void >;
 	/** Graceful: stop taking work, finish requests in flight, write their outcomes, close HTTP. */
-	close(): Promise< void >;
+	close: () => Promise< void >;
 }
 
 /** Everything the bridge process runs, wired together; main.ts and the tests use the same function. */

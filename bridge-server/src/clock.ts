@@ -1,6 +1,6 @@
 /** Milliseconds since the epoch. Injected so the scheduler and the daily limit can be tested without waiting. */
 export interface Clock {
-	now(): number;
+	now: () => number;
 }
 
 export const systemClock: Clock = { now: () => Date.now() };

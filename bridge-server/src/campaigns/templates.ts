@@ -62,12 +62,10 @@ export class TemplateCatalog {
 			.insertInto( 'templates_cache' )
 			.values( row )
 			.onConflict( ( oc ) =>
-				oc
-					.column( 'tenant_id' )
-					.doUpdateSet( {
-						templates: row.templates,
-						fetched_at: now,
-					} )
+				oc.column( 'tenant_id' ).doUpdateSet( {
+					templates: row.templates,
+					fetched_at: now,
+				} )
 			)
 			.execute();
 		return templates;

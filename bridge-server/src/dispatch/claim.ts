@@ -61,8 +61,6 @@ export async function claimRecipients(
 ): Promise< ClaimResult > {
 	return db.transaction().execute( async ( trx ) => {
 		const now = clock.now();
-		const dayLimit = TIER_LIMITS[ tenant.messaging_limit_tier ];
-		const limited = Number.isFinite( dayLimit );
 		if ( dialect === 'postgres' ) {
 			await sql`select pg_advisory_xact_lock(hashtext(${ `rondine:send:${ tenant.id }` }))`.execute(
 				trx
@@ -91,6 +89,8 @@ export async function claimRecipients(
 		if ( due.length === 0 ) {
 			return { claimed: [], limited: 0, deferred: 0 };
 		}
+		const dayLimit = TIER_LIMITS[ tenant.messaging_limit_tier ];
+		const limited = Number.isFinite( dayLimit );
 
 		const log = new Map(
 			(

@@ -54,11 +54,11 @@ export type SendOutcome =
 	| { kind: 'unknown'; reason: string };
 
 export interface Messenger {
-	send(
+	send: (
 		account: WhatsAppAccount,
 		message: OutgoingMessage
-	): Promise< SendOutcome >;
-	close?(): Promise< void >;
+	) => Promise< SendOutcome >;
+	close?: () => Promise< void >;
 }
 
 export interface MessageTemplate {
@@ -94,6 +94,6 @@ export class WhatsAppApiError extends Error {
 }
 
 export interface WhatsAppDirectory {
-	listTemplates( account: WhatsAppAccount ): Promise< MessageTemplate[] >;
-	phoneNumberInfo( account: WhatsAppAccount ): Promise< PhoneNumberInfo >;
+	listTemplates: ( account: WhatsAppAccount ) => Promise< MessageTemplate[] >;
+	phoneNumberInfo: ( account: WhatsAppAccount ) => Promise< PhoneNumberInfo >;
 }

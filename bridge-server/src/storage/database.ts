@@ -20,7 +20,7 @@ pg.types.setTypeParser( 20, ( value: string ) => Number( value ) );
 export interface Storage {
 	db: Kysely< Database >;
 	dialect: DialectName;
-	close(): Promise< void >;
+	close: () => Promise< void >;
 }
 
 export interface StorageOptions {

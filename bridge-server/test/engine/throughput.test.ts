@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
  */
 import { SecretBox } from '../../src/crypto/secret-box';
 import { createTenant } from '../../src/tenants/tenants';
-import { dialects, openTestStore, type TestStore } from '../helpers/database';
+import { dialects, openTestStore } from '../helpers/database';
 import { startTestBridge, TEMPLATE, waitFor } from '../helpers/bridge';
 import {
 	freePort,

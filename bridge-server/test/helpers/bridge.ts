@@ -56,22 +56,22 @@ export interface TestBridge {
 	key: Buffer;
 	clock: Clock;
 	messenger: Messenger &
-		Partial< WhatsAppDirectory > & { close?(): Promise< void > };
-	addTenant( options?: {
+		Partial< WhatsAppDirectory > & { close?: () => Promise< void > };
+	addTenant: ( options?: {
 		name?: string;
 		tier?: Tier;
 		throughput?: number;
 		siteRestUrl?: string;
-	} ): Promise< TestTenant >;
+	} ) => Promise< TestTenant >;
 	/** A signed request as the site would send it. */
-	call(
+	call: (
 		tenant: TestTenant,
 		method: 'GET' | 'PUT' | 'POST' | 'DELETE',
 		path: string,
 		body?: unknown,
 		headers?: Record< string, string >
-	): Promise< LightMyRequestResponse >;
-	close(): Promise< void >;
+	) => Promise< LightMyRequestResponse >;
+	close: () => Promise< void >;
 }
 
 export interface TestBridgeOptions {
@@ -161,20 +161,20 @@ export async function startTestBridge(
 			return { id: tenant.id, secret };
 		},
 		call( tenant, method, path, body, headers = {} ) {
-			const payload =
-				body === undefined
-					? ''
-					: typeof body === 'string'
-						? body
-						: JSON.stringify( body );
+			let payload = '';
+			if ( typeof body === 'string' ) {
+				payload = body;
+			} else if ( body !== undefined ) {
+				payload = JSON.stringify( body );
+			}
 			// Two byte-identical requests in one second would carry the same signature (a replay): like a careful
 			// client, move the timestamp on by a second instead (the bridge accepts up to 300 s of skew).
-			const key = `${ tenant.id } ${ method } ${ path } ${ payload }`;
+			const request = `${ tenant.id } ${ method } ${ path } ${ payload }`;
 			const seconds = Math.max(
 				Math.floor( clock.now() / 1000 ),
-				( lastSigned.get( key ) ?? 0 ) + 1
+				( lastSigned.get( request ) ?? 0 ) + 1
 			);
-			lastSigned.set( key, seconds );
+			lastSigned.set( request, seconds );
 			return bridge.app.inject( {
 				method,
 				url: path,

@@ -31,8 +31,8 @@ export interface TestStore {
 	/** What a child bridge process needs to open the same database. */
 	env: Record< string, string >;
 	/** Another connection to the same database (a second "process" in-process). */
-	reopen(): Storage;
-	drop(): Promise< void >;
+	reopen: () => Storage;
+	drop: () => Promise< void >;
 }
 
 /** A fresh migrated database: a SQLite file in a temporary folder, or a new PostgreSQL database dropped afterwards. */

@@ -38,7 +38,7 @@ export interface Child {
 	process: ChildProcess;
 	exited: Promise< number | null >;
 	output: string[];
-	kill( signal?: NodeJS.Signals ): Promise< void >;
+	kill: ( signal?: NodeJS.Signals ) => Promise< void >;
 }
 
 /** Spawns `node dist/<script>` and resolves once a stdout line matches `ready`. */
@@ -103,8 +103,8 @@ function spawnNode(
 export interface EmulatorProcess {
 	url: string;
 	child: Child;
-	get< T >( path: string ): Promise< T >;
-	post( path: string, body: unknown ): Promise< void >;
+	get: < T >( path: string ) => Promise< T >;
+	post: ( path: string, body: unknown ) => Promise< void >;
 }
 
 /** The WhatsApp emulator as its own process (src/sandbox/main.ts). */

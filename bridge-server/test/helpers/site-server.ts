@@ -27,7 +27,7 @@ export interface SiteServer {
 	/** Requests refused because their signature did not verify. */
 	badSignatures: number;
 	options: SiteServerOptions;
-	close(): Promise< void >;
+	close: () => Promise< void >;
 }
 
 function readBody( request: IncomingMessage ): Promise< Buffer > {

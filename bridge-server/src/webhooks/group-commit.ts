@@ -67,7 +67,16 @@ export function createGroupCommitter< T, R >(
 	}
 
 	async function drain(): Promise< void > {
-		while ( queue.length > 0 ) {
+		for (;;) {
+			/*
+			 * Let the event loop take in the requests that arrived meanwhile before choosing the batch. With SQLite a
+			 * whole transaction can run in microtasks without the loop ever reading the sockets, so without this turn
+			 * every batch would hold a single request and group commit would never group.
+			 */
+			await new Promise< void >( ( resolve ) => setImmediate( resolve ) );
+			if ( queue.length === 0 ) {
+				return;
+			}
 			const batch =
 				queue.length <= maxBatch ? queue : queue.slice( 0, maxBatch );
 			queue = queue.length <= maxBatch ? [] : queue.slice( maxBatch );

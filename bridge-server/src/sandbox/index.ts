@@ -276,7 +276,13 @@ export const sandboxPlugin: FastifyPluginAsync< SandboxPluginOptions > = async (
 		if ( ! VERSION.test( version ) ) {
 			return sendMeta( reply, unknownPath( `/${ version }` ) );
 		}
-		const query = request.query as { limit?: string; after?: string };
+		const query = request.query as {
+			limit?: string;
+			after?: string;
+			name?: string;
+			status?: string;
+			language?: string;
+		};
 		const url = new URL(
 			request.url,
 			`${ request.protocol }://${ request.host }`
@@ -286,7 +292,8 @@ export const sandboxPlugin: FastifyPluginAsync< SandboxPluginOptions > = async (
 			bearer( request ),
 			Number( query.limit ?? 25 ),
 			query.after ?? null,
-			url
+			url,
+			{ name: query.name, status: query.status, language: query.language }
 		);
 		await latency( sandbox );
 		return 'answer' in result

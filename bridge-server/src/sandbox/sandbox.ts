@@ -142,6 +142,41 @@ export class SandboxError extends Error {
 
 const DAY_MS = 86_400_000;
 
+/** Messaging limit tiers, lowest first. */
+export const TIERS = [
+	'TIER_50',
+	'TIER_250',
+	'TIER_2K',
+	'TIER_10K',
+	'TIER_100K',
+	'TIER_UNLIMITED',
+];
+
+/**
+ * The `phone_number_quality_update` event Meta would send for a change of tier or throughput, or null.
+ *
+ * @param account               The account before the change.
+ * @param account.throughputMps Its throughput.
+ * @param account.tier          Its tier.
+ * @param throughput            The new throughput.
+ * @param tier                  The new tier, if given.
+ */
+function limitEvent(
+	account: { throughputMps: number; tier: string },
+	throughput: number,
+	tier: string | undefined
+): string | null {
+	if ( account.throughputMps <= 80 && throughput > 80 ) {
+		return 'THROUGHPUT_UPGRADE';
+	}
+	if ( tier === undefined || tier === account.tier ) {
+		return null;
+	}
+	return TIERS.indexOf( tier ) > TIERS.indexOf( account.tier )
+		? 'UPGRADE'
+		: 'DOWNGRADE';
+}
+
 function random(): number {
 	return Math.random();
 }
@@ -225,19 +260,27 @@ export class Sandbox {
 				throw new SandboxError( `${ key } is required.` );
 			}
 		}
+		const existing = this.accounts.get( input.phoneNumberId );
 		const throughput =
-			input.throughputMps ?? this.configValue.defaultThroughputMps;
-		if ( ! ( throughput > 0 ) ) {
+			input.throughputMps ??
+			existing?.throughputMps ??
+			this.configValue.defaultThroughputMps;
+		if ( typeof throughput !== 'number' || ! ( throughput > 0 ) ) {
 			throw new SandboxError( 'throughputMps must be more than 0.' );
 		}
+		if ( input.tier !== undefined && ! TIERS.includes( input.tier ) ) {
+			throw new SandboxError(
+				`tier must be one of ${ TIERS.join( ', ' ) }.`
+			);
+		}
 		const display = input.displayPhoneNumber ?? '+39 02 8088 1234';
-		const existing = this.accounts.get( input.phoneNumberId );
 		const now = this.now();
 		const capacity = Math.max(
 			1,
 			throughput * this.configValue.burstSeconds
 		);
 		if ( existing ) {
+			const event = limitEvent( existing, throughput, input.tier );
 			Object.assign( existing, {
 				wabaId: input.wabaId,
 				token: input.token,
@@ -258,6 +301,19 @@ export class Sandbox {
 				qualityRating: input.qualityRating ?? existing.qualityRating,
 			} );
 			existing.bucket.setRate( throughput, capacity, now );
+			if ( event ) {
+				// As Meta does when a number's limit or throughput changes.
+				void this.webhooks.postNow(
+					existing,
+					changePayload( existing, 'phone_number_quality_update', {
+						display_phone_number: phoneDigits(
+							existing.displayPhoneNumber
+						),
+						event,
+						current_limit: existing.tier,
+					} )
+				);
+			}
 		} else {
 			this.accounts.set( input.phoneNumberId, {
 				tenantId: input.tenantId ?? '',
@@ -891,18 +947,23 @@ export class Sandbox {
 	/**
 	 * One page of a WABA's templates, in Meta's paging shape.
 	 *
-	 * @param wabaId  From the path.
-	 * @param token   Bearer token, or null.
-	 * @param limit   Page size.
-	 * @param after   Cursor from the previous page.
-	 * @param pageUrl The URL of this request, to build `paging.next`.
+	 * @param wabaId          From the path.
+	 * @param token           Bearer token, or null.
+	 * @param limit           Page size.
+	 * @param after           Cursor from the previous page.
+	 * @param pageUrl         The URL of this request, to build `paging.next`.
+	 * @param filter          Meta's filters.
+	 * @param filter.name     Template name.
+	 * @param filter.status   Template status.
+	 * @param filter.language Template language.
 	 */
 	listTemplates(
 		wabaId: string,
 		token: string | null,
 		limit: number,
 		after: string | null,
-		pageUrl: URL
+		pageUrl: URL,
+		filter: { name?: string; status?: string; language?: string } = {}
 	): { answer: MetaErrorAnswer } | { body: unknown } {
 		const auth = this.authorise( wabaId, token, 'GET' );
 		if ( ! ( 'bucket' in auth ) ) {
@@ -914,7 +975,12 @@ export class Sandbox {
 				answer: errors.invalidParameter( 'Invalid after cursor.' ),
 			};
 		}
-		const all = this.templates.get( auth.wabaId ) ?? [];
+		const all = ( this.templates.get( auth.wabaId ) ?? [] ).filter(
+			( t ) =>
+				( ! filter.name || t.name === filter.name ) &&
+				( ! filter.status || t.status === filter.status ) &&
+				( ! filter.language || t.language === filter.language )
+		);
 		const size = Math.min( Math.max( 1, limit || 25 ), 100 );
 		const page = all.slice( start, start + size );
 		const cursors = {

@@ -895,6 +895,27 @@ describe( 'templates and the phone number', () => {
 		] ).toEqual( [ 'PENDING', 'REJECTED', 'PAUSED' ] );
 	} );
 
+	it( 'filters templates by name, status and language as Meta does', async () => {
+		const get = async ( query: string ) => {
+			const answer = await request(
+				`${ emulator.baseUrl }/v23.0/${ WABA_ID }/message_templates?${ query }`,
+				{ headers: { authorization: `Bearer ${ TOKEN }` } }
+			);
+			return ( ( await answer.body.json() ) as any ).data.map(
+				( t: any ) => `${ t.name }/${ t.language }/${ t.status }`
+			);
+		};
+		expect( await get( 'name=promo_autunno' ) ).toEqual( [
+			'promo_autunno/it/APPROVED',
+		] );
+		expect( await get( 'status=PAUSED' ) ).toEqual( [
+			'saldi_estivi/it/PAUSED',
+		] );
+		expect( ( await get( 'language=en&status=APPROVED' ) ).sort() ).toEqual(
+			[ 'autumn_sale/en/APPROVED', 'order_update/en/APPROVED' ]
+		);
+	} );
+
 	it( 'refuses the template list to a token of another account', async () => {
 		const result = await client.listTemplates(
 			WABA_ID,

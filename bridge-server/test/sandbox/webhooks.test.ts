@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 import { Sandbox } from '../../src/sandbox/index';
 import { verifyWebhookSignature } from '../../src/whatsapp/webhook-signature';
-import { WebhookReceiver } from './helpers';
+import { payload } from '../whatsapp/payloads';
+import { WebhookReceiver, skeleton } from './helpers';
 
 const first = new WebhookReceiver();
 const second = new WebhookReceiver();
@@ -123,6 +124,73 @@ describe( 'status webhooks', () => {
 						)
 				).toBe( true );
 			}
+		} finally {
+			await sandbox.close();
+		}
+	} );
+
+	it( 'tell the account about a tier or throughput change, as phone_number_quality_update', async () => {
+		first.received.length = 0;
+		const sandbox = new Sandbox();
+		try {
+			const account = {
+				phoneNumberId: 'pn-q',
+				wabaId: 'waba-q',
+				token: 'token-q',
+				appSecret: 'secret-a',
+				webhookUrl: first.url,
+				displayPhoneNumber: '+1 555 078 3881',
+			};
+			sandbox.ensureAccount( { ...account, tier: 'TIER_250' } );
+			sandbox.ensureAccount( { ...account, tier: 'TIER_2K' } );
+			sandbox.ensureAccount( {
+				...account,
+				throughputMps: 1_000,
+				tier: 'TIER_UNLIMITED',
+			} );
+			// Given again without throughput or tier, the account keeps them and nothing is sent.
+			sandbox.ensureAccount( account );
+			await first.waitFor( () => first.received.length === 2 );
+			await new Promise( ( r ) => setTimeout( r, 50 ) );
+			expect(
+				first.received.map(
+					( w ) => w.body.entry[ 0 ].changes[ 0 ].value
+				)
+			).toEqual( [
+				{
+					display_phone_number: '15550783881',
+					event: 'UPGRADE',
+					current_limit: 'TIER_2K',
+				},
+				{
+					display_phone_number: '15550783881',
+					event: 'THROUGHPUT_UPGRADE',
+					current_limit: 'TIER_UNLIMITED',
+				},
+			] );
+			expect( skeleton( first.received[ 1 ]!.body ) ).toEqual(
+				skeleton(
+					payload(
+						'phone_number_quality_update_throughput_upgrade.json'
+					)
+				)
+			);
+			expect(
+				sandbox.phoneNumber(
+					'pn-q',
+					'token-q',
+					'throughput,whatsapp_business_manager_messaging_limit'
+				)
+			).toEqual( {
+				body: {
+					id: 'pn-q',
+					throughput: { level: 'HIGH' },
+					whatsapp_business_manager_messaging_limit: 'TIER_UNLIMITED',
+				},
+			} );
+			expect( () =>
+				sandbox.ensureAccount( { ...account, tier: 'TIER_3K' } )
+			).toThrow( 'tier must be one of' );
 		} finally {
 			await sandbox.close();
 		}

@@ -51,5 +51,11 @@ for po in languages/*.po; do
 	msgmerge --quiet --update --backup=none --no-fuzzy-matching "$po" "$pot"
 	msgfmt --check-format --output-file="${po%.po}.mo" "$po"
 done
-php bin/make-json.php
+# The admin app's JSON is written by its own script (strings extracted from admin-app/src, Italian kept in
+# languages/rondine-js-<locale>.po); bin/make-json.php is the fallback when Node is missing.
+if command -v node > /dev/null && [ -f ../admin-app/bin/make-json-translations.mjs ]; then
+	node ../admin-app/bin/make-json-translations.mjs
+else
+	php bin/make-json.php
+fi
 echo "wrote $pot ($( grep -c '^msgid ' "$pot" ) strings)"

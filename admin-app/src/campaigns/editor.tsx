@@ -19,6 +19,7 @@ import { __, sprintf } from '@wordpress/i18n';
 import { store } from '../store';
 import type { Campaign, CampaignAudience, Template } from '../store/types';
 import { AudiencePicker } from './audience-picker';
+import { RetryAudience } from './retry-audience';
 import { VariableMapping, contactFieldLabel } from './variable-mapping';
 import {
 	fromComponents,
@@ -42,10 +43,11 @@ const templateKey = ( template: { name: string; language: string } ) =>
 
 interface Draft {
 	name: string;
+	/** A "Retry failed" draft: its audience is fixed by the bridge. */
+	isRetry: boolean;
 	audience: CampaignAudience;
 	templateKey: string;
 	slots: Record< string, SlotValue >;
-	when: 'draft' | 'schedule';
 	startLocal: string;
 	waitForWindow: boolean;
 }
@@ -53,10 +55,10 @@ interface Draft {
 function emptyDraft(): Draft {
 	return {
 		name: '',
+		isRetry: false,
 		audience: { segments: [], lists: [] },
 		templateKey: '',
 		slots: {},
-		when: 'schedule',
 		startLocal: '',
 		waitForWindow: false,
 	};
@@ -71,13 +73,13 @@ function draftFrom( campaign: Campaign, templates: Template[] ): Draft {
 		: undefined;
 	return {
 		name: campaign.name,
+		isRetry: Boolean( campaign.source_campaign_id ),
 		audience: campaign.audience,
 		templateKey: template ? templateKey( template ) : '',
 		slots:
 			template && full
 				? fromComponents( templateSlots( full ), template.components )
 				: {},
-		when: campaign.state === 'scheduled' ? 'schedule' : 'draft',
 		startLocal: campaign.start_at ? utcToShopTime( campaign.start_at ) : '',
 		waitForWindow: Boolean( campaign.options?.continue_when_limited ),
 	};
@@ -94,7 +96,11 @@ function problems(
 	if ( ! draft.name.trim() ) {
 		found.push( __( 'Give the campaign a name.', 'rondine' ) );
 	}
-	if ( ! draft.audience.segments.length && ! draft.audience.lists.length ) {
+	if (
+		! draft.isRetry &&
+		! draft.audience.segments.length &&
+		! draft.audience.lists.length
+	) {
 		found.push( __( 'Choose at least one segment or list.', 'rondine' ) );
 	}
 	if ( ! template ) {
@@ -312,11 +318,18 @@ export function CampaignEditor( { id }: { id?: string } ) {
 				value={ draft.name }
 				onChange={ ( name ) => update( { name } ) }
 			/>
-			<AudiencePicker
-				value={ draft.audience }
-				onChange={ ( audience ) => update( { audience } ) }
-				onCount={ setCount }
-			/>
+			{ campaign?.source_campaign_id ? (
+				<RetryAudience
+					sourceId={ campaign.source_campaign_id }
+					onCount={ setCount }
+				/>
+			) : (
+				<AudiencePicker
+					value={ draft.audience }
+					onChange={ ( audience ) => update( { audience } ) }
+					onCount={ setCount }
+				/>
+			) }
 			<fieldset className="rondine-editor__message">
 				<legend>{ __( 'Message', 'rondine' ) }</legend>
 				{ templates && templates.length === 0 ? (

@@ -9,20 +9,16 @@
  * External dependencies
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 
-interface Env {
-	wpUrl: string;
-	wordpressDir: string;
-	adminUser: string;
-	adminPassword: string;
-}
+/**
+ * Internal dependencies
+ */
+import { loadEnv } from '../lib/env';
+import { login } from '../lib/login';
 
-const env: Env = JSON.parse(
-	readFileSync( process.env.RONDINE_ENV_FILE ?? '', 'utf8' )
-);
+const env = loadEnv();
 const FIXTURE = resolve( import.meta.dirname, '../fixtures/chat-button.php' );
 const AGENT = {
 	name: 'Giulia',
@@ -287,6 +283,69 @@ test( 'outside working hours the button hides, or shows the we-will-reply-later 
 	).toContainText( 'Online' );
 } );
 
+test( "working hours are the shop's, whatever the visitor's time zone", async ( {
+	browser,
+} ) => {
+	const { day, minutes } = JSON.parse( fixture( 'shop-time' ) ) as {
+		day: number;
+		minutes: number;
+	};
+	const hhmm = ( m: number ) =>
+		`${ String( Math.floor( m / 60 ) ).padStart( 2, '0' ) }:${ String(
+			m % 60
+		).padStart( 2, '0' ) }`;
+	const today = ( from: number, to: number ) =>
+		WEEK_OFF.map( ( _none, index ) =>
+			index === day ? [ { from: hhmm( from ), to: hhmm( to ) } ] : []
+		);
+	// A visitor in New Zealand, 11-13 hours ahead of the shop.
+	const context = await browser.newContext( {
+		timezoneId: 'Pacific/Auckland',
+	} );
+	const page = await context.newPage();
+
+	// Working now in the shop: shown.
+	settings( {
+		off_hours: 'hide',
+		agents: [
+			{
+				...AGENT,
+				hours: today(
+					Math.max( 0, minutes - 30 ),
+					Math.min( 1440, minutes + 30 )
+				),
+			},
+		],
+	} );
+	await page.goto( env.wpUrl + '/' );
+	await expect( chatButton( page ) ).toBeVisible();
+
+	// The same hours read on the visitor's clock would match; on the shop's they are over: hidden.
+	const visitorMinutes = await page.evaluate(
+		() => new Date().getHours() * 60 + new Date().getMinutes()
+	);
+	const shifted = ( visitorMinutes - minutes + 1440 ) % 1440;
+	expect( Math.abs( shifted ) ).toBeGreaterThan( 60 );
+	settings( {
+		off_hours: 'hide',
+		agents: [
+			{
+				...AGENT,
+				hours: WEEK_OFF.map( () => [
+					{
+						from: hhmm( Math.max( 0, visitorMinutes - 30 ) ),
+						to: hhmm( Math.min( 1440, visitorMinutes + 30 ) ),
+					},
+				] ),
+			},
+		],
+	} );
+	await page.goto( env.wpUrl + '/' );
+	await page.waitForTimeout( 500 );
+	await expect( chatButton( page ) ).toHaveCount( 0 );
+	await context.close();
+} );
+
 test( 'with consent required WhatsApp does not open before consent; the click is then counted', async ( {
 	page,
 } ) => {
@@ -342,12 +401,7 @@ test( 'hostile settings: a number with letters is refused, markup in texts shows
 	page,
 } ) => {
 	settings( {} );
-	await page.goto( env.wpUrl + '/wp-login.php' );
-	await expect( page.locator( '#user_login' ) ).toBeFocused();
-	await page.locator( '#user_login' ).fill( env.adminUser );
-	await page.locator( '#user_pass' ).fill( env.adminPassword );
-	await page.locator( '#wp-submit' ).click();
-	await page.waitForURL( /wp-admin/ );
+	await login( page );
 	const nonce = await (
 		await page.request.get(
 			env.wpUrl + '/wp-admin/admin-ajax.php?action=rest-nonce'
@@ -403,12 +457,7 @@ test( 'the settings screen previews the real widget and saves', async ( {
 	page,
 } ) => {
 	settings( {} );
-	await page.goto( env.wpUrl + '/wp-login.php' );
-	await expect( page.locator( '#user_login' ) ).toBeFocused();
-	await page.locator( '#user_login' ).fill( env.adminUser );
-	await page.locator( '#user_pass' ).fill( env.adminPassword );
-	await page.locator( '#wp-submit' ).click();
-	await page.waitForURL( /wp-admin/ );
+	await login( page );
 	await page.goto(
 		env.wpUrl + '/wp-admin/admin.php?page=rondine#/chat-button'
 	);
@@ -425,7 +474,9 @@ test( 'the settings screen previews the real widget and saves', async ( {
 	);
 
 	await page.getByRole( 'button', { name: 'Save' } ).click();
-	await expect( page.getByText( 'Chat button saved.' ) ).toBeVisible();
+	await expect(
+		page.locator( '.components-snackbar' ).getByText( 'Chat button saved.' )
+	).toBeVisible();
 	const visitor = await page.context().browser()!.newPage();
 	await visitor.goto( env.wpUrl + '/' );
 	await chatButton( visitor ).click();

@@ -34,7 +34,7 @@ export function AgentsEditor( { agents, onChange, errors, timezone }: Props ) {
 	const field = ( index: number, name: string ) =>
 		errors[ `agents[${ index }].${ name }` ];
 	return (
-		<div className="rondine-chat-button__agents">
+		<div className="rondine-chat-settings__agents">
 			{ agents.map( ( agent, index ) => (
 				<Card key={ index } size="small">
 					<CardHeader>
@@ -132,7 +132,7 @@ export function AgentsEditor( { agents, onChange, errors, timezone }: Props ) {
 							/>
 						) }
 						{ field( index, 'hours' ) && (
-							<p className="rondine-chat-button__error">
+							<p className="rondine-chat-settings__error">
 								{ field( index, 'hours' ) }
 							</p>
 						) }

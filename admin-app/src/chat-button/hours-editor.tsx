@@ -39,7 +39,7 @@ export function HoursEditor( { hours, onChange, timezone }: Props ) {
 	// Shown Monday first, as most shops think of their week.
 	const order = [ 1, 2, 3, 4, 5, 6, 0 ];
 	return (
-		<fieldset className="rondine-chat-button__hours">
+		<fieldset className="rondine-chat-settings__hours">
 			<legend>
 				{ sprintf(
 					/* translators: %s: time zone name, e.g. Europe/Rome. */
@@ -51,7 +51,7 @@ export function HoursEditor( { hours, onChange, timezone }: Props ) {
 				const ranges = hours[ index ] ?? [];
 				const day = DAYS[ index ] ?? '';
 				return (
-					<div key={ index } className="rondine-chat-button__day">
+					<div key={ index } className="rondine-chat-settings__day">
 						<CheckboxControl
 							__nextHasNoMarginBottom
 							label={ day }
@@ -68,7 +68,7 @@ export function HoursEditor( { hours, onChange, timezone }: Props ) {
 						{ ranges.map( ( range, r ) => (
 							<div
 								key={ r }
-								className="rondine-chat-button__range"
+								className="rondine-chat-settings__range"
 							>
 								<TextControl
 									__nextHasNoMarginBottom

@@ -102,374 +102,393 @@ export function ChatButtonScreen() {
 	};
 
 	return (
-		<div className="rondine-chat-button">
-			<div className="rondine-chat-button__form">
-				{ errorMessage && (
-					<Notice status="error" isDismissible={ false }>
-						<p>{ __( 'Nothing was saved:', 'rondine' ) }</p>
-						<ul>
-							{ ( Object.keys( errors ).length
-								? Object.values( errors )
-								: [ errorMessage ]
-							).map( ( message ) => (
-								<li key={ message }>{ message }</li>
-							) ) }
-						</ul>
-					</Notice>
-				) }
+		<div className="rondine-chat-settings">
+			<div className="rondine-chat-settings__layout">
+				<div className="rondine-chat-settings__form">
+					{ errorMessage && (
+						<Notice status="error" isDismissible={ false }>
+							<p>{ __( 'Nothing was saved:', 'rondine' ) }</p>
+							<ul>
+								{ ( Object.keys( errors ).length
+									? Object.values( errors )
+									: [ errorMessage ]
+								).map( ( message ) => (
+									<li key={ message }>{ message }</li>
+								) ) }
+							</ul>
+						</Notice>
+					) }
 
-				<Card>
-					<CardBody>
-						<ToggleControl
-							__nextHasNoMarginBottom
-							label={ __(
-								'Show the chat button on the storefront',
-								'rondine'
-							) }
-							checked={ settings.enabled }
-							onChange={ ( enabled ) =>
-								change( 'enabled', enabled )
-							}
-						/>
-						{ stats && (
-							<p className="rondine-chat-button__stats">
-								{ sprintf(
-									/* translators: %d: number of clicks. */
-									_n(
-										'%d click on WhatsApp in the last 30 days.',
-										'%d clicks on WhatsApp in the last 30 days.',
-										stats.total,
-										'rondine'
-									),
-									stats.total
+					<Card>
+						<CardBody>
+							<ToggleControl
+								__nextHasNoMarginBottom
+								label={ __(
+									'Show the chat button on the storefront',
+									'rondine'
 								) }
-							</p>
-						) }
-					</CardBody>
-				</Card>
-
-				<Card>
-					<CardHeader>
-						<h2>{ __( 'Agents', 'rondine' ) }</h2>
-					</CardHeader>
-					<CardBody>
-						{ errors.agents && (
-							<p className="rondine-chat-button__error">
-								{ errors.agents }
-							</p>
-						) }
-						<AgentsEditor
-							agents={ settings.agents }
-							errors={ errors }
-							timezone={ timezone }
-							onChange={ ( agents ) =>
-								change( 'agents', agents )
-							}
-						/>
-					</CardBody>
-				</Card>
-
-				<Card>
-					<CardHeader>
-						<h2>{ __( 'Texts', 'rondine' ) }</h2>
-					</CardHeader>
-					<CardBody>
-						<TextControl
-							__nextHasNoMarginBottom
-							__next40pxDefaultSize
-							label={ __(
-								'Button text (call to action)',
-								'rondine'
-							) }
-							value={ settings.cta }
-							onChange={ ( cta ) => change( 'cta', cta ) }
-							help={ help( 'cta' ) }
-						/>
-						<TextareaControl
-							__nextHasNoMarginBottom
-							label={ __( 'Greeting', 'rondine' ) }
-							value={ settings.greeting }
-							onChange={ ( greeting ) =>
-								change( 'greeting', greeting )
-							}
-							help={ help( 'greeting' ) }
-						/>
-						<TextareaControl
-							__nextHasNoMarginBottom
-							label={ __( 'Prefilled message', 'rondine' ) }
-							value={ settings.message }
-							onChange={ ( message ) =>
-								change( 'message', message )
-							}
-							help={ help(
-								'message',
-								__(
-									'Variables: {SITE} {TITLE} {URL}, and on product pages {PRODUCT} {PRICE} {SKU}.',
-									'rondine'
-								)
-							) }
-						/>
-						<TextControl
-							__nextHasNoMarginBottom
-							__next40pxDefaultSize
-							label={ __(
-								'Keyword before the message',
-								'rondine'
-							) }
-							value={ settings.keyword }
-							onChange={ ( keyword ) =>
-								change( 'keyword', keyword )
-							}
-							help={ help(
-								'keyword',
-								__(
-									'Optional, one word (e.g. #web): lets automatic replies recognise chats started from the shop.',
-									'rondine'
-								)
-							) }
-						/>
-					</CardBody>
-				</Card>
-
-				<Card>
-					<CardHeader>
-						<h2>{ __( 'Look', 'rondine' ) }</h2>
-					</CardHeader>
-					<CardBody>
-						<RadioControl
-							label={ __( 'Position', 'rondine' ) }
-							selected={ settings.position }
-							options={ [
-								{
-									label: __( 'Bottom right', 'rondine' ),
-									value: 'right',
-								},
-								{
-									label: __( 'Bottom left', 'rondine' ),
-									value: 'left',
-								},
-							] }
-							onChange={ ( position ) =>
-								change(
-									'position',
-									position as ChatButtonSettings[ 'position' ]
-								)
-							}
-						/>
-						<fieldset>
-							<legend>{ __( 'Colour', 'rondine' ) }</legend>
-							<ColorPalette
-								colors={ COLORS }
-								value={ settings.color }
-								disableCustomColors={ false }
-								clearable={ false }
-								onChange={ ( color ) =>
-									color && change( 'color', color )
+								checked={ settings.enabled }
+								onChange={ ( enabled ) =>
+									change( 'enabled', enabled )
 								}
 							/>
-							{ errors.color && (
-								<p className="rondine-chat-button__error">
-									{ errors.color }
+							{ stats && (
+								<p className="rondine-chat-settings__stats">
+									{ sprintf(
+										/* translators: %d: number of clicks. */
+										_n(
+											'%d click on WhatsApp in the last 30 days.',
+											'%d clicks on WhatsApp in the last 30 days.',
+											stats.total,
+											'rondine'
+										),
+										stats.total
+									) }
 								</p>
 							) }
-						</fieldset>
-					</CardBody>
-				</Card>
+						</CardBody>
+					</Card>
 
-				<Card>
-					<CardHeader>
-						<h2>{ __( 'When to show', 'rondine' ) }</h2>
-					</CardHeader>
-					<CardBody>
-						<TextControl
-							__nextHasNoMarginBottom
-							__next40pxDefaultSize
-							type="number"
-							min={ 0 }
-							max={ 300 }
-							label={ __(
-								'Delay before showing (seconds)',
-								'rondine'
+					<Card>
+						<CardHeader>
+							<h2>{ __( 'Agents', 'rondine' ) }</h2>
+						</CardHeader>
+						<CardBody>
+							{ errors.agents && (
+								<p className="rondine-chat-settings__error">
+									{ errors.agents }
+								</p>
 							) }
-							value={ String( settings.delay ) }
-							onChange={ ( delay ) =>
-								change( 'delay', Number( delay ) )
-							}
-							help={ help( 'delay' ) }
-						/>
-						<RangeControl
-							__nextHasNoMarginBottom
-							__next40pxDefaultSize
-							label={ __(
-								'Show after scrolling (% of the page)',
-								'rondine'
-							) }
-							value={ settings.scroll }
-							min={ 0 }
-							max={ 100 }
-							onChange={ ( scroll ) =>
-								change( 'scroll', scroll ?? 0 )
-							}
-							help={ help( 'scroll' ) }
-						/>
-						<SelectControl
-							__nextHasNoMarginBottom
-							__next40pxDefaultSize
-							label={ __( 'Devices', 'rondine' ) }
-							value={ settings.device }
-							options={ [
-								{
-									label: __(
-										'Phones and computers',
-										'rondine'
-									),
-									value: 'all',
-								},
-								{
-									label: __( 'Phones only', 'rondine' ),
-									value: 'mobile',
-								},
-								{
-									label: __( 'Computers only', 'rondine' ),
-									value: 'desktop',
-								},
-							] }
-							onChange={ ( device ) =>
-								change(
-									'device',
-									device as ChatButtonSettings[ 'device' ]
-								)
-							}
-						/>
-						<ToggleControl
-							__nextHasNoMarginBottom
-							label={ __( 'Only on product pages', 'rondine' ) }
-							checked={ settings.product_only }
-							onChange={ ( only ) =>
-								change( 'product_only', only )
-							}
-						/>
-						<TextareaControl
-							__nextHasNoMarginBottom
-							label={ __( 'Only on these pages', 'rondine' ) }
-							value={ settings.include_pages }
-							onChange={ ( value ) =>
-								change( 'include_pages', value )
-							}
-							help={ help(
-								'include_pages',
-								__(
-									'One path per line, * as wildcard (e.g. /shop/*). Empty: every page.',
-									'rondine'
-								)
-							) }
-						/>
-						<TextareaControl
-							__nextHasNoMarginBottom
-							label={ __( 'Never on these pages', 'rondine' ) }
-							value={ settings.exclude_pages }
-							onChange={ ( value ) =>
-								change( 'exclude_pages', value )
-							}
-							help={ help(
-								'exclude_pages',
-								__(
-									'One path per line, e.g. /checkout/',
-									'rondine'
-								)
-							) }
-						/>
-					</CardBody>
-				</Card>
+							<AgentsEditor
+								agents={ settings.agents }
+								errors={ errors }
+								timezone={ timezone }
+								onChange={ ( agents ) =>
+									change( 'agents', agents )
+								}
+							/>
+						</CardBody>
+					</Card>
 
-				<Card>
-					<CardHeader>
-						<h2>{ __( 'Outside working hours', 'rondine' ) }</h2>
-					</CardHeader>
-					<CardBody>
-						<RadioControl
-							label={ __( 'When nobody is working', 'rondine' ) }
-							selected={ settings.off_hours }
-							options={ [
-								{
-									label: __(
-										"Show the button with a we'll-reply-later note",
-										'rondine'
-									),
-									value: 'note',
-								},
-								{
-									label: __( 'Hide the button', 'rondine' ),
-									value: 'hide',
-								},
-							] }
-							onChange={ ( value ) =>
-								change(
-									'off_hours',
-									value as ChatButtonSettings[ 'off_hours' ]
-								)
-							}
-						/>
-						{ settings.off_hours === 'note' && (
+					<Card>
+						<CardHeader>
+							<h2>{ __( 'Texts', 'rondine' ) }</h2>
+						</CardHeader>
+						<CardBody>
+							<TextControl
+								__nextHasNoMarginBottom
+								__next40pxDefaultSize
+								label={ __(
+									'Button text (call to action)',
+									'rondine'
+								) }
+								value={ settings.cta }
+								onChange={ ( cta ) => change( 'cta', cta ) }
+								help={ help( 'cta' ) }
+							/>
 							<TextareaControl
 								__nextHasNoMarginBottom
-								label={ __( 'Note', 'rondine' ) }
-								value={ settings.later_note }
-								onChange={ ( value ) =>
-									change( 'later_note', value )
+								label={ __( 'Greeting', 'rondine' ) }
+								value={ settings.greeting }
+								onChange={ ( greeting ) =>
+									change( 'greeting', greeting )
 								}
-								help={ help( 'later_note' ) }
+								help={ help( 'greeting' ) }
 							/>
-						) }
-					</CardBody>
-				</Card>
+							<TextareaControl
+								__nextHasNoMarginBottom
+								label={ __( 'Prefilled message', 'rondine' ) }
+								value={ settings.message }
+								onChange={ ( message ) =>
+									change( 'message', message )
+								}
+								help={ help(
+									'message',
+									__(
+										'Variables: {SITE} {TITLE} {URL}, and on product pages {PRODUCT} {PRICE} {SKU}.',
+										'rondine'
+									)
+								) }
+							/>
+							<TextControl
+								__nextHasNoMarginBottom
+								__next40pxDefaultSize
+								label={ __(
+									'Keyword before the message',
+									'rondine'
+								) }
+								value={ settings.keyword }
+								onChange={ ( keyword ) =>
+									change( 'keyword', keyword )
+								}
+								help={ help(
+									'keyword',
+									__(
+										'Optional, one word (e.g. #web): lets automatic replies recognise chats started from the shop.',
+										'rondine'
+									)
+								) }
+							/>
+						</CardBody>
+					</Card>
 
-				<Card>
-					<CardHeader>
-						<h2>{ __( 'Consent', 'rondine' ) }</h2>
-					</CardHeader>
-					<CardBody>
-						<ToggleControl
-							__nextHasNoMarginBottom
-							label={ __(
-								'Ask visitors to accept before WhatsApp opens',
-								'rondine'
-							) }
-							checked={ settings.consent_required }
-							onChange={ ( value ) =>
-								change( 'consent_required', value )
-							}
-						/>
-						{ settings.consent_required && (
+					<Card>
+						<CardHeader>
+							<h2>{ __( 'Look', 'rondine' ) }</h2>
+						</CardHeader>
+						<CardBody>
+							<RadioControl
+								label={ __( 'Position', 'rondine' ) }
+								selected={ settings.position }
+								options={ [
+									{
+										label: __( 'Bottom right', 'rondine' ),
+										value: 'right',
+									},
+									{
+										label: __( 'Bottom left', 'rondine' ),
+										value: 'left',
+									},
+								] }
+								onChange={ ( position ) =>
+									change(
+										'position',
+										position as ChatButtonSettings[ 'position' ]
+									)
+								}
+							/>
+							<fieldset>
+								<legend>{ __( 'Colour', 'rondine' ) }</legend>
+								<ColorPalette
+									colors={ COLORS }
+									value={ settings.color }
+									disableCustomColors={ false }
+									clearable={ false }
+									onChange={ ( color ) =>
+										color && change( 'color', color )
+									}
+								/>
+								{ errors.color && (
+									<p className="rondine-chat-settings__error">
+										{ errors.color }
+									</p>
+								) }
+							</fieldset>
+						</CardBody>
+					</Card>
+
+					<Card>
+						<CardHeader>
+							<h2>{ __( 'When to show', 'rondine' ) }</h2>
+						</CardHeader>
+						<CardBody>
+							<TextControl
+								__nextHasNoMarginBottom
+								__next40pxDefaultSize
+								type="number"
+								min={ 0 }
+								max={ 300 }
+								label={ __(
+									'Delay before showing (seconds)',
+									'rondine'
+								) }
+								value={ String( settings.delay ) }
+								onChange={ ( delay ) =>
+									change( 'delay', Number( delay ) )
+								}
+								help={ help( 'delay' ) }
+							/>
+							<RangeControl
+								__nextHasNoMarginBottom
+								__next40pxDefaultSize
+								label={ __(
+									'Show after scrolling (% of the page)',
+									'rondine'
+								) }
+								value={ settings.scroll }
+								min={ 0 }
+								max={ 100 }
+								onChange={ ( scroll ) =>
+									change( 'scroll', scroll ?? 0 )
+								}
+								help={ help( 'scroll' ) }
+							/>
+							<SelectControl
+								__nextHasNoMarginBottom
+								__next40pxDefaultSize
+								label={ __( 'Devices', 'rondine' ) }
+								value={ settings.device }
+								options={ [
+									{
+										label: __(
+											'Phones and computers',
+											'rondine'
+										),
+										value: 'all',
+									},
+									{
+										label: __( 'Phones only', 'rondine' ),
+										value: 'mobile',
+									},
+									{
+										label: __(
+											'Computers only',
+											'rondine'
+										),
+										value: 'desktop',
+									},
+								] }
+								onChange={ ( device ) =>
+									change(
+										'device',
+										device as ChatButtonSettings[ 'device' ]
+									)
+								}
+							/>
+							<ToggleControl
+								__nextHasNoMarginBottom
+								label={ __(
+									'Only on product pages',
+									'rondine'
+								) }
+								checked={ settings.product_only }
+								onChange={ ( only ) =>
+									change( 'product_only', only )
+								}
+							/>
+							<TextareaControl
+								__nextHasNoMarginBottom
+								label={ __( 'Only on these pages', 'rondine' ) }
+								value={ settings.include_pages }
+								onChange={ ( value ) =>
+									change( 'include_pages', value )
+								}
+								help={ help(
+									'include_pages',
+									__(
+										'One path per line, * as wildcard (e.g. /shop/*). Empty: every page.',
+										'rondine'
+									)
+								) }
+							/>
 							<TextareaControl
 								__nextHasNoMarginBottom
 								label={ __(
-									'What visitors accept',
+									'Never on these pages',
 									'rondine'
 								) }
-								value={ settings.consent_text }
+								value={ settings.exclude_pages }
 								onChange={ ( value ) =>
-									change( 'consent_text', value )
+									change( 'exclude_pages', value )
 								}
-								help={ help( 'consent_text' ) }
+								help={ help(
+									'exclude_pages',
+									__(
+										'One path per line, e.g. /checkout/',
+										'rondine'
+									)
+								) }
 							/>
-						) }
-					</CardBody>
-				</Card>
+						</CardBody>
+					</Card>
 
-				<div className="rondine-chat-button__actions">
-					<Button
-						variant="primary"
-						isBusy={ saving }
-						disabled={ saving || ! dirty }
-						accessibleWhenDisabled
-						onClick={ save }
-					>
-						{ __( 'Save', 'rondine' ) }
-					</Button>
+					<Card>
+						<CardHeader>
+							<h2>
+								{ __( 'Outside working hours', 'rondine' ) }
+							</h2>
+						</CardHeader>
+						<CardBody>
+							<RadioControl
+								label={ __(
+									'When nobody is working',
+									'rondine'
+								) }
+								selected={ settings.off_hours }
+								options={ [
+									{
+										label: __(
+											"Show the button with a we'll-reply-later note",
+											'rondine'
+										),
+										value: 'note',
+									},
+									{
+										label: __(
+											'Hide the button',
+											'rondine'
+										),
+										value: 'hide',
+									},
+								] }
+								onChange={ ( value ) =>
+									change(
+										'off_hours',
+										value as ChatButtonSettings[ 'off_hours' ]
+									)
+								}
+							/>
+							{ settings.off_hours === 'note' && (
+								<TextareaControl
+									__nextHasNoMarginBottom
+									label={ __( 'Note', 'rondine' ) }
+									value={ settings.later_note }
+									onChange={ ( value ) =>
+										change( 'later_note', value )
+									}
+									help={ help( 'later_note' ) }
+								/>
+							) }
+						</CardBody>
+					</Card>
+
+					<Card>
+						<CardHeader>
+							<h2>{ __( 'Consent', 'rondine' ) }</h2>
+						</CardHeader>
+						<CardBody>
+							<ToggleControl
+								__nextHasNoMarginBottom
+								label={ __(
+									'Ask visitors to accept before WhatsApp opens',
+									'rondine'
+								) }
+								checked={ settings.consent_required }
+								onChange={ ( value ) =>
+									change( 'consent_required', value )
+								}
+							/>
+							{ settings.consent_required && (
+								<TextareaControl
+									__nextHasNoMarginBottom
+									label={ __(
+										'What visitors accept',
+										'rondine'
+									) }
+									value={ settings.consent_text }
+									onChange={ ( value ) =>
+										change( 'consent_text', value )
+									}
+									help={ help( 'consent_text' ) }
+								/>
+							) }
+						</CardBody>
+					</Card>
+
+					<div className="rondine-chat-settings__actions">
+						<Button
+							variant="primary"
+							isBusy={ saving }
+							disabled={ saving || ! dirty }
+							accessibleWhenDisabled
+							onClick={ save }
+						>
+							{ __( 'Save', 'rondine' ) }
+						</Button>
+					</div>
 				</div>
+				<LivePreview settings={ settings } />
 			</div>
-			<LivePreview settings={ settings } />
 		</div>
 	);
 }

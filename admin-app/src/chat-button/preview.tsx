@@ -55,9 +55,9 @@ export function LivePreview( { settings }: { settings: ChatButtonSettings } ) {
 	}, [ settings ] );
 
 	return (
-		<div className="rondine-chat-button__preview">
+		<div className="rondine-chat-settings__preview">
 			<h2>{ __( 'Preview', 'rondine' ) }</h2>
-			<p className="rondine-chat-button__hint">
+			<p className="rondine-chat-settings__hint">
 				{ __(
 					'The button as visitors see it, with a sample product; click it to open the panel. Delay, scroll and page rules are not applied here.',
 					'rondine'

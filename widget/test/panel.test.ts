@@ -103,6 +103,19 @@ describe( 'chat panel', () => {
 		await until( () => ! document.querySelector( '[role="dialog"]' ) );
 	} );
 
+	it( 'closes when the visitor presses elsewhere on the page, not inside it', async () => {
+		await visit( config() );
+		const dialog = await openPanel();
+		dialog.dispatchEvent( new Event( 'pointerdown', { bubbles: true } ) );
+		await new Promise( ( done ) => setTimeout( done, 20 ) );
+		expect( document.querySelector( '[role="dialog"]' ) ).not.toBeNull();
+		document
+			.querySelector( 'main' )!
+			.dispatchEvent( new Event( 'pointerdown', { bubbles: true } ) );
+		await until( () => ! document.querySelector( '[role="dialog"]' ) );
+		expect( chatButton()!.getAttribute( 'aria-expanded' ) ).toBe( 'false' );
+	} );
+
 	it( 'keeps Tab and Shift+Tab inside the open panel', async () => {
 		await visit( config() );
 		const dialog = await openPanel();

@@ -74,8 +74,19 @@ class Panel extends Component< { context: PanelContext }, State > {
 					.current!.querySelector< HTMLElement >( 'input,a' )!
 					.focus();
 			}
+			document[ open ? 'addEventListener' : 'removeEventListener' ](
+				'pointerdown',
+				this.outside
+			);
 		}
 	}
+
+	// A press anywhere else on the page closes the panel, leaving focus where the visitor put it.
+	outside = ( event: Event ) => {
+		if ( ! this.props.context.root.contains( event.target as Node ) ) {
+			this.setState( { open: false } );
+		}
+	};
 
 	override render() {
 		const { config, online } = this.props.context;

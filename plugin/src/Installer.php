@@ -13,7 +13,7 @@ namespace Rondine;
  */
 final class Installer {
 
-	public const DB_VERSION = '2';
+	public const DB_VERSION = '3';
 
 	/**
 	 * Table names without the WordPress prefix.
@@ -27,6 +27,7 @@ final class Installer {
 		'rondine_tags',
 		'rondine_contact_tags',
 		'rondine_click_counts',
+		'rondine_order_facts',
 	);
 
 	/**
@@ -59,8 +60,16 @@ final class Installer {
 	public static function install(): void {
 		global $wpdb;
 		require_once ABSPATH . 'wp-admin/includes/upgrade.php';
+		$previous = get_option( 'rondine_db_version' );
 		dbDelta( self::schema( $wpdb->prefix, $wpdb->get_charset_collate() ) );
 		update_option( 'rondine_db_version', self::DB_VERSION, true );
+		if ( $previous !== self::DB_VERSION ) {
+			// New columns or tables are filled by a full contact sync: forget the last run and sync soon.
+			delete_option( Audience\CustomerSync::STATE_OPTION );
+			if ( ! wp_next_scheduled( Audience\CustomerSync::HOOK, array( 'soon' ) ) ) {
+				wp_schedule_single_event( time(), Audience\CustomerSync::HOOK, array( 'soon' ) );
+			}
+		}
 		add_option( 'rondine_settings', Settings::defaults(), '', false );
 	}
 
@@ -70,7 +79,9 @@ final class Installer {
 	 * Contacts are keyed by their normalised phone (E.164, NULL when the number is not valid) and, for WooCommerce
 	 * customers, by their `wc_customer_lookup.customer_id`. `orders_count` … `last_order_id` are the customer's figures
 	 * over the default counted statuses (SegmentQuery::DEFAULT_STATUSES), kept by CustomerSync so that most segment
-	 * filters are a scan of this table instead of an aggregate over every order.
+	 * filters are a scan of this table instead of an aggregate over every order. `rondine_order_facts` is the same
+	 * customers' `wc_order_stats` rows over those statuses (date, total, order or refund) clustered by customer and
+	 * date, so that "in the last N days" reads a few adjacent rows per contact.
 	 *
 	 * @param string $prefix  Table prefix.
 	 * @param string $collate Charset and collation clause.
@@ -158,6 +169,14 @@ final class Installer {
   tag_id bigint(20) unsigned NOT NULL,
   PRIMARY KEY  (contact_id,tag_id),
   KEY tag_id (tag_id)
+) $collate;",
+			"CREATE TABLE {$prefix}rondine_order_facts (
+  customer_id bigint(20) unsigned NOT NULL,
+  date_created datetime NOT NULL,
+  order_id bigint(20) unsigned NOT NULL,
+  total decimal(19,4) NOT NULL DEFAULT 0,
+  is_order tinyint(1) NOT NULL DEFAULT 1,
+  PRIMARY KEY  (customer_id,date_created,order_id)
 ) $collate;",
 			"CREATE TABLE {$prefix}rondine_click_counts (
   day date NOT NULL,

@@ -148,6 +148,7 @@ final class CustomerSync {
 		$customer_ids = array_map( static fn( $c ) => (int) $c['customer_id'], $customers );
 		$phones       = self::phones_for( $customers );
 		$figures      = self::figures( $customer_ids );
+		self::copy_facts( $customer_ids );
 		$default      = Settings::default_country();
 
 		// What already exists, by customer and by phone.
@@ -282,6 +283,22 @@ final class CustomerSync {
 			}
 		}
 		return true;
+	}
+
+	/**
+	 * Rewrites the customers' rows of `rondine_order_facts` from wc_order_stats (default counted statuses).
+	 *
+	 * @param int[] $customer_ids Customers.
+	 */
+	private static function copy_facts( array $customer_ids ): void {
+		global $wpdb;
+		if ( ! $customer_ids || ! WooData::has( 'wc_order_stats' ) ) {
+			return;
+		}
+		$in       = implode( ',', array_map( 'intval', $customer_ids ) );
+		$statuses = $wpdb->prepare( implode( ',', array_fill( 0, count( SegmentQuery::DEFAULT_STATUSES ), '%s' ) ), SegmentQuery::DEFAULT_STATUSES );
+		$wpdb->query( "DELETE FROM {$wpdb->prefix}rondine_order_facts WHERE customer_id IN ($in)" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$wpdb->query( "INSERT IGNORE INTO {$wpdb->prefix}rondine_order_facts (customer_id, date_created, order_id, total, is_order) SELECT customer_id, date_created, order_id, total_sales, parent_id = 0 FROM {$wpdb->prefix}wc_order_stats WHERE customer_id IN ($in) AND status IN ($statuses)" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 	}
 
 	/**

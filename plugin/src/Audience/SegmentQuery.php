@@ -12,8 +12,10 @@ namespace Rondine\Audience;
  * analytics tables (`wc_order_stats`, `wc_order_product_lookup`, `wc_category_lookup`), which WooCommerce keeps in
  * both order storages (HPOS and posts), so the same SQL serves both.
  *
- * Order figures over the default counted statuses are kept on the contact row by CustomerSync (from `wc_order_stats`);
- * a period ("in the last N days") or other statuses read `wc_order_stats` per contact (index `customer_id`). Refunds are
+ * Order figures over the default counted statuses are kept on the contact row by CustomerSync (from `wc_order_stats`),
+ * and a period ("in the last N days") over those statuses reads `rondine_order_facts`, CustomerSync's copy of the
+ * customers' `wc_order_stats` rows clustered by customer and date; other statuses read `wc_order_stats` per contact
+ * (index `customer_id`). Refunds are
  * rows of their own with negative totals, so "total spent" is net of refunds, and "number of orders" counts parent
  * orders only. Every value reaches SQL through `$wpdb->prepare()` or an integer cast.
  */
@@ -265,6 +267,21 @@ final class SegmentQuery {
 		global $wpdb;
 		if ( ! WooData::has( 'wc_order_stats' ) ) {
 			return 'NULL';
+		}
+		if ( self::default_statuses( $statuses ) ) {
+			// The same rows, clustered by customer and date: a period reads a few adjacent rows.
+			$select = strtr(
+				$select,
+				array(
+					's.total_sales'   => 's.total',
+					's.parent_id = 0' => 's.is_order',
+				)
+			);
+			$sql    = "(SELECT $select FROM {$wpdb->prefix}rondine_order_facts s WHERE s.customer_id = c.customer_id";
+			if ( null !== $days ) {
+				$sql .= $wpdb->prepare( ' AND s.date_created >= %s', self::local_days_ago( $days ) );
+			}
+			return $sql . ')';
 		}
 		$sql = "(SELECT $select FROM {$wpdb->prefix}wc_order_stats s WHERE s.customer_id = c.customer_id AND " . self::status_in( $statuses, 's.status' );
 		if ( null !== $days ) {

@@ -159,16 +159,22 @@ final class ContactsController extends Controller {
 		if ( is_wp_error( $args ) ) {
 			return $args;
 		}
-		$result  = Contacts::query( $args + array( 'per_page' => 0 ) );
-		$columns = array( 'id', 'phone', 'phone_raw', 'first_name', 'last_name', 'email', 'country', 'city', 'source', 'consent', 'consent_updated_at', 'customer_id', 'user_id' );
+		$columns = array( 'id', 'phone', 'phone_raw', 'first_name', 'last_name', 'email', 'country', 'city', 'source', 'consent', 'consent_updated_at', 'orders_count', 'total_spent', 'last_order_at', 'customer_id', 'user_id' );
 		$csv     = Csv::row( array_merge( $columns, array( 'tags' ) ) );
-		foreach ( $result['items'] as $contact ) {
-			$cells = array();
-			foreach ( $columns as $column ) {
-				$cells[] = $contact[ $column ] ?? '';
+		// Pages of 2,000 so that memory holds one page of rows at a time, not the whole audience.
+		for ( $page = 1; ; $page++ ) {
+			$result = Contacts::query( $args + array( 'page' => $page, 'per_page' => 2000 ) );
+			foreach ( $result['items'] as $contact ) {
+				$cells = array();
+				foreach ( $columns as $column ) {
+					$cells[] = $contact[ $column ] ?? '';
+				}
+				$cells[] = implode( '|', array_map( static fn( $t ) => $t['name'], $contact['tags'] ) );
+				$csv    .= Csv::row( $cells );
 			}
-			$cells[] = implode( '|', array_map( static fn( $t ) => $t['name'], $contact['tags'] ) );
-			$csv    .= Csv::row( $cells );
+			if ( count( $result['items'] ) < 2000 ) {
+				break;
+			}
 		}
 		return self::csv_response( $csv, 'rondine-contacts-' . gmdate( 'Y-m-d' ) . '.csv' );
 	}

@@ -217,6 +217,18 @@ function placeholders( text: unknown ): {
  * @param template The template.
  */
 export function templateShape( template: MessageTemplate ): TemplateShape {
+	let shape = shapes.get( template );
+	if ( ! shape ) {
+		shape = computeShape( template );
+		shapes.set( template, shape );
+	}
+	return shape;
+}
+
+// A template's components never change once created (only its status does), so its shape is read once per send path.
+const shapes = new WeakMap< MessageTemplate, TemplateShape >();
+
+function computeShape( template: MessageTemplate ): TemplateShape {
 	const find = ( type: string ) =>
 		template.components.find( ( c ) => c.type === type );
 	const body = placeholders( find( 'BODY' )?.text );

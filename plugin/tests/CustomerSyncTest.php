@@ -42,6 +42,7 @@ final class CustomerSyncTest extends TestCase {
 
 		$user_id = $this->user( 'customer' );
 		update_user_meta( $user_id, 'billing_phone', '07700 900123' );
+		update_user_meta( $user_id, 'locale', 'en_GB' );
 		$registered = Shop::customer( array( 'country' => 'GB', 'user_id' => $user_id ) );
 
 		$invalid = Shop::customer( array( 'country' => 'IT' ) );
@@ -54,6 +55,7 @@ final class CustomerSyncTest extends TestCase {
 		$this->assertSame( '+33612345678', $this->contact_of( $legacy )['phone'] );
 		$this->assertSame( '+447700900123', $this->contact_of( $registered )['phone'] );
 		$this->assertSame( $user_id, $this->contact_of( $registered )['user_id'] );
+		$this->assertSame( 'en_GB', $this->contact_of( $registered )['language'] );
 		$this->assertNull( $this->contact_of( $invalid )['phone'], 'an invalid phone is kept visible, without a number' );
 		$this->assertSame( '12345', $this->contact_of( $invalid )['phone_raw'] );
 		$this->assertSame( 'none', $this->contact_of( $hpos )['consent'], 'buying is not consenting' );

@@ -148,13 +148,14 @@ final class CustomerSync {
 		$customer_ids = array_map( static fn( $c ) => (int) $c['customer_id'], $customers );
 		$phones       = self::phones_for( $customers );
 		$figures      = self::figures( $customer_ids );
+		$languages    = self::languages( $customers );
 		self::copy_facts( $customer_ids );
 		$default      = Settings::default_country();
 
 		// What already exists, by customer and by phone.
 		$table       = Contacts::table();
 		$by_customer = array();
-		foreach ( $wpdb->get_results( "SELECT id, customer_id, phone, phone_raw, email, first_name, last_name, country, city, user_id, orders_count, total_spent, first_order_at, last_order_at, last_order_id FROM $table WHERE customer_id IN (" . implode( ',', $customer_ids ) . ')', ARRAY_A ) ?: array() as $row ) { // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- integers.
+		foreach ( $wpdb->get_results( "SELECT id, customer_id, phone, phone_raw, email, first_name, last_name, country, city, language, user_id, orders_count, total_spent, first_order_at, last_order_at, last_order_id FROM $table WHERE customer_id IN (" . implode( ',', $customer_ids ) . ')', ARRAY_A ) ?: array() as $row ) { // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- integers.
 			$by_customer[ (int) $row['customer_id'] ] = $row;
 		}
 		$normalised = array();
@@ -186,6 +187,7 @@ final class CustomerSync {
 				'country'    => strtoupper( substr( (string) ( '' !== $customer['country'] ? $customer['country'] : ( $phones[ $id ]['country'] ?? '' ) ), 0, 2 ) ),
 				'city'       => mb_substr( (string) ( '' !== $customer['city'] ? $customer['city'] : ( $phones[ $id ]['city'] ?? '' ) ), 0, 100 ),
 				'user_id'    => empty( $customer['user_id'] ) ? null : (int) $customer['user_id'],
+				'language'   => $languages[ (int) $customer['user_id'] ] ?? '',
 			) + ( $figures[ $id ] ?? self::NO_ORDERS );
 			if ( null === $phone ) {
 				++$counts['invalid_phone'];
@@ -230,7 +232,7 @@ final class CustomerSync {
 				);
 			}
 			$insert[] = $wpdb->prepare(
-				'(' . ( null === $phone ? 'NULL' : '%s' ) . ', %s, %s, %s, %s, %s, %s, %d, ' . ( null === $fields['user_id'] ? 'NULL' : '%d' ) . ", 'woocommerce', 'none', %d, %f, "
+				'(' . ( null === $phone ? 'NULL' : '%s' ) . ', %s, %s, %s, %s, %s, %s, %s, %d, ' . ( null === $fields['user_id'] ? 'NULL' : '%d' ) . ", 'woocommerce', 'none', %d, %f, "
 					. ( null === $fields['first_order_at'] ? 'NULL' : '%s' ) . ', ' . ( null === $fields['last_order_at'] ? 'NULL' : '%s' ) . ', ' . ( null === $fields['last_order_id'] ? 'NULL' : '%d' ) . ', %s, %s)',
 				array_values(
 					array_filter(
@@ -242,6 +244,7 @@ final class CustomerSync {
 							$fields['last_name'],
 							$fields['country'],
 							$fields['city'],
+							$fields['language'],
 							$id,
 							$fields['user_id'],
 							$fields['orders_count'],
@@ -259,7 +262,7 @@ final class CustomerSync {
 		}
 		if ( $insert ) {
 			// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- each row prepared above.
-			$wpdb->query( "INSERT IGNORE INTO $table (phone, phone_raw, email, first_name, last_name, country, city, customer_id, user_id, source, consent, orders_count, total_spent, first_order_at, last_order_at, last_order_id, created_at, updated_at) VALUES " . implode( ',', $insert ) );
+			$wpdb->query( "INSERT IGNORE INTO $table (phone, phone_raw, email, first_name, last_name, country, city, language, customer_id, user_id, source, consent, orders_count, total_spent, first_order_at, last_order_at, last_order_id, created_at, updated_at) VALUES " . implode( ',', $insert ) );
 			$counts['created'] += (int) $wpdb->rows_affected;
 		}
 		return $counts;
@@ -299,6 +302,26 @@ final class CustomerSync {
 		$statuses = $wpdb->prepare( implode( ',', array_fill( 0, count( SegmentQuery::DEFAULT_STATUSES ), '%s' ) ), SegmentQuery::DEFAULT_STATUSES );
 		$wpdb->query( "DELETE FROM {$wpdb->prefix}rondine_order_facts WHERE customer_id IN ($in)" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 		$wpdb->query( "INSERT IGNORE INTO {$wpdb->prefix}rondine_order_facts (customer_id, date_created, order_id, total, is_order) SELECT customer_id, date_created, order_id, total_sales, parent_id = 0 FROM {$wpdb->prefix}wc_order_stats WHERE customer_id IN ($in) AND status IN ($statuses)" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+	}
+
+	/**
+	 * The WordPress language of registered customers (their profile's locale, else none: the site's is not theirs).
+	 *
+	 * @param array<int,array<string,mixed>> $customers wc_customer_lookup rows.
+	 * @return array<int,string> By user id.
+	 */
+	private static function languages( array $customers ): array {
+		global $wpdb;
+		$users = array_filter( array_map( static fn( $c ) => (int) $c['user_id'], $customers ) );
+		if ( ! $users ) {
+			return array();
+		}
+		$rows = $wpdb->get_results( "SELECT user_id, meta_value FROM {$wpdb->usermeta} WHERE meta_key = 'locale' AND meta_value <> '' AND user_id IN (" . implode( ',', $users ) . ')', ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$out  = array();
+		foreach ( $rows ?: array() as $row ) {
+			$out[ (int) $row['user_id'] ] = substr( (string) $row['meta_value'], 0, 20 );
+		}
+		return $out;
 	}
 
 	/**

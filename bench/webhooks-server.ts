@@ -220,6 +220,7 @@ function startDispatch( db: Kysely< WebhooksDatabase > ) {
 	}
 	let stopped = false;
 	let busy = false;
+	let lastId = RECIPIENTS;
 	stats.startedAt = performance.now();
 	const timer = setInterval( async () => {
 		if ( busy || stopped ) {
@@ -240,14 +241,15 @@ function startDispatch( db: Kysely< WebhooksDatabase > ) {
 							await trx
 								.selectFrom( 'recipients' )
 								.select( 'id' )
-								.where( 'tenant_id', '=', TENANT )
-								.where( 'state', '=', 'pending' )
-								.where( 'next_attempt_at', '<=', Date.now() )
+								// The dispatch campaign's rows are one id range after the webhook targets: walk it by primary key only.
+								.where( 'id', '>', lastId )
+								.where( 'id', '<=', lastId + due )
 								.orderBy( 'id' )
 								.limit( due )
 								.execute()
 						).map( ( r ) => Number( r.id ) );
 						if ( ids.length > 0 ) {
+							lastId = ids[ ids.length - 1 ] as number;
 							await trx
 								.updateTable( 'recipients' )
 								.set( {
@@ -359,11 +361,9 @@ async function main(): Promise< void > {
 							request.headers[ 'x-hub-signature-256' ]
 						)
 					) {
-						return reply
-							.status( 401 )
-							.send( {
-								error: { code: 'bad_signature', message: 'no' },
-							} );
+						return reply.status( 401 ).send( {
+							error: { code: 'bad_signature', message: 'no' },
+						} );
 					}
 					const parsed = parseWebhook(
 						JSON.parse( raw.toString( 'utf8' ) )
@@ -378,14 +378,11 @@ async function main(): Promise< void > {
 							} ) ),
 							receivedAt: Date.now(),
 						};
-						await db
-							.transaction()
-							.execute( ( trx ) =>
-								applyDeliveries( trx, [ delivery ], {
-									defaultOptOutPayloads:
-										DEFAULT_OPT_OUT_PAYLOADS,
-								} )
-							);
+						await db.transaction().execute( ( trx ) =>
+							applyDeliveries( trx, [ delivery ], {
+								defaultOptOutPayloads: DEFAULT_OPT_OUT_PAYLOADS,
+							} )
+						);
 					}
 					return reply.status( 200 ).send( { received: true } );
 				}

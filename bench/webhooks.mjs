@@ -126,13 +126,19 @@ async function main() {
 	await bundle( 'webhooks-server' );
 	await bundle( 'webhooks-load' );
 	const databases = pgUrl ? [ 'sqlite', 'postgres' ] : [ 'sqlite' ];
-	const plan = [
+	const only = process.env.RONDINE_BENCH_ONLY?.split( ',' );
+	const fullPlan = [
 		[ 'hmac', 1 ],
 		[ 'naive', 1 ],
 		[ 'group', 1 ],
 		[ 'naive', 100 ],
 		[ 'group', 100 ],
 	];
+	const plan = only
+		? fullPlan.filter( ( [ mode, per ] ) =>
+				only.includes( `${ mode }:${ per }` )
+			)
+		: fullPlan;
 	console.log(
 		`Webhook benchmark: ${ seconds } s per run, load from a separate process, dispatch stand-in at 1,000 mps`
 	);
@@ -158,6 +164,9 @@ async function main() {
 					r.wrapped ? '  (requests reused)' : '',
 				].join( ' ' )
 			);
+		}
+		if ( only ) {
+			continue;
 		}
 		const find = ( mode, per ) =>
 			results.find(

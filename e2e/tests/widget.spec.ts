@@ -134,6 +134,29 @@ test( 'opens by keyboard, keeps focus inside, closes with Escape and returns foc
 	);
 } );
 
+test( 'honours reduced motion and right-to-left pages', async ( { page } ) => {
+	settings( {} );
+	await page.emulateMedia( { reducedMotion: 'reduce' } );
+	await page.goto( env.wpUrl + '/' );
+	await page.evaluate( () => {
+		document.documentElement.dir = 'rtl';
+	} );
+	await chatButton( page ).click();
+	const panel = page.locator( '.rondine-chat-panel' );
+	await expect( panel ).toBeVisible();
+	expect(
+		await panel.evaluate(
+			( node ) => getComputedStyle( node ).animationName
+		)
+	).toBe( 'none' );
+	// Right to left: the close button is on the left of the title, the status on the left of the name.
+	const title = await page.locator( '#rondine-chat-title' ).boundingBox();
+	const close = await page
+		.getByRole( 'button', { name: 'Close chat' } )
+		.boundingBox();
+	expect( close!.x ).toBeLessThan( title!.x );
+} );
+
 test( 'opens by touch on a phone', async ( { browser } ) => {
 	settings( {} );
 	const context = await browser.newContext( {

@@ -59,6 +59,7 @@ afterEach( () => {
 	document.title = '';
 	delete ( window as { dataLayer?: unknown } ).dataLayer;
 	delete ( window as { fbq?: unknown } ).fbq;
+	delete ( window as { gtag?: unknown } ).gtag;
 	vi.restoreAllMocks();
 } );
 
@@ -251,7 +252,8 @@ describe( 'chat panel', () => {
 	it( 'does not open WhatsApp before consent, then reports the click without the phone number', async () => {
 		const dataLayer: unknown[] = [];
 		const fbq = vi.fn();
-		Object.assign( window, { dataLayer, fbq } );
+		const gtag = vi.fn();
+		Object.assign( window, { dataLayer, fbq, gtag } );
 		const beacon = vi.fn( () => true );
 		Object.defineProperty( navigator, 'sendBeacon', {
 			configurable: true,
@@ -294,9 +296,12 @@ describe( 'chat panel', () => {
 		expect( fbq ).toHaveBeenCalledWith( 'track', 'Contact', {
 			content_name: 'rondine_chat',
 		} );
-		expect( JSON.stringify( [ dataLayer, fbq.mock.calls ] ) ).not.toContain(
-			'3331234567'
-		);
+		expect( gtag ).toHaveBeenCalledWith( 'event', 'rondine_chat_click', {
+			rondine_agent: 'Giulia',
+		} );
+		expect(
+			JSON.stringify( [ dataLayer, fbq.mock.calls, gtag.mock.calls ] )
+		).not.toContain( '3331234567' );
 		expect( beacon ).toHaveBeenCalledTimes( 1 );
 		const [ url, body ] = beacon.mock.calls[ 0 ] as unknown as [
 			string,

@@ -13,7 +13,7 @@ namespace Rondine;
  */
 final class Installer {
 
-	public const DB_VERSION = '3';
+	public const DB_VERSION = '4';
 
 	/**
 	 * Table names without the WordPress prefix.
@@ -61,6 +61,10 @@ final class Installer {
 		global $wpdb;
 		require_once ABSPATH . 'wp-admin/includes/upgrade.php';
 		$previous = get_option( 'rondine_db_version' );
+		if ( false !== $previous && version_compare( (string) $previous, '4', '<' ) ) {
+			// Derived data whose key changed (dbDelta cannot change a primary key): rebuilt by the full sync below.
+			$wpdb->query( "DROP TABLE IF EXISTS {$wpdb->prefix}rondine_order_facts" );
+		}
 		dbDelta( self::schema( $wpdb->prefix, $wpdb->get_charset_collate() ) );
 		update_option( 'rondine_db_version', self::DB_VERSION, true );
 		if ( $previous !== self::DB_VERSION ) {
@@ -172,11 +176,11 @@ final class Installer {
 ) $collate;",
 			"CREATE TABLE {$prefix}rondine_order_facts (
   customer_id bigint(20) unsigned NOT NULL,
-  date_created datetime NOT NULL,
+  date_created_gmt datetime NOT NULL,
   order_id bigint(20) unsigned NOT NULL,
   total decimal(19,4) NOT NULL DEFAULT 0,
   is_order tinyint(1) NOT NULL DEFAULT 1,
-  PRIMARY KEY  (customer_id,date_created,order_id)
+  PRIMARY KEY  (customer_id,date_created_gmt,order_id)
 ) $collate;",
 			"CREATE TABLE {$prefix}rondine_click_counts (
   day date NOT NULL,

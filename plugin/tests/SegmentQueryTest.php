@@ -171,15 +171,14 @@ final class SegmentQueryTest extends TestCase {
 				),
 			),
 		);
-		$since       = ( new \DateTimeImmutable( 'now', wp_timezone() ) )->modify( '-365 days' )->format( 'Y-m-d H:i:s' );
+		// Written another way: from the customer lookup's country and WooCommerce's GMT dates, with MariaDB's clock.
 		$independent = (int) $wpdb->get_var(
-			$wpdb->prepare(
-				"SELECT COUNT(DISTINCT c.phone) FROM {$wpdb->prefix}rondine_contacts c
-				WHERE c.phone IS NOT NULL AND c.consent = 'granted' AND c.country = 'IT'
-				AND ( SELECT COALESCE(SUM(s.total_sales), 0) FROM {$wpdb->prefix}wc_order_stats s
-					WHERE s.customer_id = c.customer_id AND s.status IN ('wc-completed','wc-processing','wc-on-hold') AND s.date_created >= %s ) > 100",
-				$since
-			)
+			"SELECT COUNT(DISTINCT c.phone) FROM {$wpdb->prefix}rondine_contacts c
+			JOIN {$wpdb->prefix}wc_customer_lookup l ON l.customer_id = c.customer_id
+			WHERE c.phone IS NOT NULL AND c.consent = 'granted' AND l.country = 'IT'
+			AND ( SELECT SUM(s.total_sales) FROM {$wpdb->prefix}wc_order_stats s
+				WHERE s.customer_id = c.customer_id AND s.status IN ('wc-completed','wc-processing','wc-on-hold')
+				AND s.date_created_gmt >= UTC_TIMESTAMP() - INTERVAL 365 DAY ) > 100"
 		);
 		$count = Audience::count(
 			array(

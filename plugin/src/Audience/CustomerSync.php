@@ -301,7 +301,7 @@ final class CustomerSync {
 		$in       = implode( ',', array_map( 'intval', $customer_ids ) );
 		$statuses = $wpdb->prepare( implode( ',', array_fill( 0, count( SegmentQuery::DEFAULT_STATUSES ), '%s' ) ), SegmentQuery::DEFAULT_STATUSES );
 		$wpdb->query( "DELETE FROM {$wpdb->prefix}rondine_order_facts WHERE customer_id IN ($in)" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-		$wpdb->query( "INSERT IGNORE INTO {$wpdb->prefix}rondine_order_facts (customer_id, date_created, order_id, total, is_order) SELECT customer_id, date_created, order_id, total_sales, parent_id = 0 FROM {$wpdb->prefix}wc_order_stats WHERE customer_id IN ($in) AND status IN ($statuses)" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$wpdb->query( "INSERT IGNORE INTO {$wpdb->prefix}rondine_order_facts (customer_id, date_created_gmt, order_id, total, is_order) SELECT customer_id, date_created_gmt, order_id, total_sales, parent_id = 0 FROM {$wpdb->prefix}wc_order_stats WHERE customer_id IN ($in) AND status IN ($statuses)" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 	}
 
 	/**

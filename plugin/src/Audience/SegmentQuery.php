@@ -248,6 +248,16 @@ final class SegmentQuery {
 	}
 
 	/**
+	 * UTC time exactly N×24 h ago ('Y-m-d H:i:s'), for periods ("in the last N days" of orders, compared with
+	 * `date_created_gmt`).
+	 *
+	 * @param int $days Days.
+	 */
+	private static function utc_days_ago( int $days ): string {
+		return gmdate( 'Y-m-d H:i:s', time() - $days * DAY_IN_SECONDS );
+	}
+
+	/**
 	 * Shop-local time N days ago ('Y-m-d H:i:s'): wc_order_stats.date_created is in the shop's timezone.
 	 *
 	 * @param int $days Days.
@@ -279,13 +289,13 @@ final class SegmentQuery {
 			);
 			$sql    = "(SELECT $select FROM {$wpdb->prefix}rondine_order_facts s WHERE s.customer_id = c.customer_id";
 			if ( null !== $days ) {
-				$sql .= $wpdb->prepare( ' AND s.date_created >= %s', self::local_days_ago( $days ) );
+				$sql .= $wpdb->prepare( ' AND s.date_created_gmt >= %s', self::utc_days_ago( $days ) );
 			}
 			return $sql . ')';
 		}
 		$sql = "(SELECT $select FROM {$wpdb->prefix}wc_order_stats s WHERE s.customer_id = c.customer_id AND " . self::status_in( $statuses, 's.status' );
 		if ( null !== $days ) {
-			$sql .= $wpdb->prepare( ' AND s.date_created >= %s', self::local_days_ago( $days ) );
+			$sql .= $wpdb->prepare( ' AND s.date_created_gmt >= %s', self::utc_days_ago( $days ) );
 		}
 		return $sql . ')';
 	}
@@ -334,7 +344,8 @@ final class SegmentQuery {
 						$sql    = $wpdb->prepare( "$column >= %f AND ", $floor ) . $sql; // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 						if ( null !== $days ) {
 							// No order since the period began: nothing to add up.
-							$sql = $wpdb->prepare( 'c.last_order_at >= %s AND ', self::local_days_ago( (int) $days ) ) . $sql;
+							// last_order_at is shop time; a day of margin keeps the bound safe across daylight saving.
+							$sql = $wpdb->prepare( 'c.last_order_at >= %s AND ', self::local_days_ago( (int) $days + 1 ) ) . $sql;
 						}
 					}
 				}

@@ -112,7 +112,13 @@ function startEmulator( webhookUrl ) {
 	} );
 }
 
-function runLoad( env ) {
+/**
+ * Run the load process; `onWarm` is called when its warm-up is over and the measured window begins.
+ *
+ * @param {Record<string,string>} env    The load's settings.
+ * @param {() => void}            onWarm Called once, at the end of the warm-up.
+ */
+function runLoad( env, onWarm ) {
 	return new Promise( ( resolve, reject ) => {
 		const child = spawn(
 			process.execPath,
@@ -123,7 +129,13 @@ function runLoad( env ) {
 			}
 		);
 		let text = '';
-		child.stdout.on( 'data', ( chunk ) => ( text += chunk ) );
+		child.stdout.on( 'data', ( chunk ) => {
+			text += chunk;
+			if ( text.startsWith( 'WARM\n' ) ) {
+				text = text.slice( 5 );
+				onWarm();
+			}
+		} );
 		child.on( 'exit', ( code ) =>
 			code === 0
 				? resolve( JSON.parse( text ) )
@@ -158,17 +170,28 @@ async function scenario( rate ) {
 	const sink = await startSink();
 	const { child, url } = await startEmulator( sink.url );
 	try {
-		const cpuBefore = cpuMs( child.pid );
-		const load = await runLoad( {
-			LOAD_URL: url,
-			LOAD_RATE: String( rate ),
-			LOAD_SECONDS: String( seconds ),
-			LOAD_CONNECTIONS: String(
-				Math.max( 256, Math.ceil( ( rate * latencyMs ) / 1000 ) * 2 )
-			),
-			LOAD_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
-			LOAD_TOKEN: TOKEN,
-		} );
+		let cpuBefore = 0;
+		let statusesBefore = 0;
+		const load = await runLoad(
+			{
+				LOAD_URL: url,
+				LOAD_RATE: String( rate ),
+				LOAD_SECONDS: String( seconds ),
+				LOAD_CONNECTIONS: String(
+					Math.max(
+						256,
+						Math.ceil( ( rate * latencyMs ) / 1000 ) * 2
+					)
+				),
+				LOAD_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
+				LOAD_TOKEN: TOKEN,
+			},
+			() => {
+				cpuBefore = cpuMs( child.pid );
+				statusesBefore = sink.counts.statuses;
+				void fetch( `${ url }/_control/reset`, { method: 'POST' } );
+			}
+		);
 		// Let the last statuses (read after 1.5 s) go out.
 		await new Promise( ( r ) => setTimeout( r, 2_500 ) );
 		const cpu = cpuMs( child.pid ) - cpuBefore;
@@ -182,13 +205,16 @@ async function scenario( rate ) {
 			load,
 			accepted,
 			cpuMsPerMessage: cpu / Math.max( 1, accepted ),
+			// What one fully available core would sustain at this cost.
+			messagesPerCoreSecond:
+				( 1000 * Math.max( 1, accepted ) ) / Math.max( 1, cpu ),
 			serverMps: account.accepted / Math.max( 0.001, serverSeconds ),
 			loadAverage: readFileSync( '/proc/loadavg', 'utf8' )
 				.split( ' ' )
 				.slice( 0, 3 )
 				.join( ' ' ),
 			peakRssMb: peakRssMb( child.pid ),
-			statusesReceived: sink.counts.statuses,
+			statusesReceived: sink.counts.statuses - statusesBefore,
 			webhookRequests: sink.counts.requests,
 			webhookPending: stats.webhooks.pending,
 			webhookDropped: stats.webhooks.dropped,
@@ -206,7 +232,7 @@ async function main() {
 	await bundle( 'bench/emulator-load.ts', 'emulator-load' );
 	await bundle( 'bench/emulator-memory.ts', 'emulator-memory' );
 	console.log(
-		`Emulator benchmark: ${ seconds } s per rate, ${ latencyMs } ms API latency, status webhooks on (batches of 100)`
+		`Emulator benchmark: 3 s warm-up, then ${ seconds } s per rate, ${ latencyMs } ms API latency, status webhooks on (batches of 100)`
 	);
 	console.log(
 		'target mps   accepted mps   emulator mps   errors   p50 ms   p99 ms   in flight   emulator CPU ms/msg   peak RSS MB   statuses received'
@@ -225,7 +251,9 @@ async function main() {
 				fmt( r.load.p50, 1 ).padStart( 8 ),
 				fmt( r.load.p99, 1 ).padStart( 8 ),
 				fmt( r.load.maxInFlight ).padStart( 11 ),
-				fmt( r.cpuMsPerMessage, 3 ).padStart( 21 ),
+				`${ fmt( r.cpuMsPerMessage, 3 ) } (${ fmt(
+					r.messagesPerCoreSecond
+				) }/core-s)`.padStart( 21 ),
 				fmt( r.peakRssMb, 0 ).padStart( 13 ),
 				`${ fmt( r.statusesReceived ) } (${ fmt( r.statusesReceived / Math.max( 1, r.accepted ), 2 ) }/msg)`.padStart(
 					20

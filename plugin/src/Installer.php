@@ -68,8 +68,10 @@ final class Installer {
 		dbDelta( self::schema( $wpdb->prefix, $wpdb->get_charset_collate() ) );
 		update_option( 'rondine_db_version', self::DB_VERSION, true );
 		if ( $previous !== self::DB_VERSION ) {
-			// New columns or tables are filled by a full contact sync: forget the last run and sync soon.
+			// New columns or tables are filled by a full contact sync: forget the last run and sync soon; until it has
+			// run, segments read WooCommerce's tables directly.
 			delete_option( Audience\CustomerSync::STATE_OPTION );
+			delete_option( Audience\CustomerSync::READY_OPTION );
 			if ( ! wp_next_scheduled( Audience\CustomerSync::HOOK, array( 'soon' ) ) ) {
 				wp_schedule_single_event( time(), Audience\CustomerSync::HOOK, array( 'soon' ) );
 			}
@@ -201,7 +203,7 @@ final class Installer {
 		foreach ( self::TABLES as $table ) {
 			$wpdb->query( "DROP TABLE IF EXISTS {$wpdb->prefix}{$table}" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- fixed table names.
 		}
-		foreach ( array( 'rondine_db_version', 'rondine_settings', 'rondine_bridge', 'rondine_sync_state' ) as $option ) {
+		foreach ( array( 'rondine_db_version', 'rondine_settings', 'rondine_bridge', 'rondine_sync_state', 'rondine_figures_ready' ) as $option ) {
 			delete_option( $option );
 		}
 		$wpdb->query( "DELETE FROM {$wpdb->options} WHERE option_name LIKE '\\_transient\\_rondine\\_%' OR option_name LIKE '\\_transient\\_timeout\\_rondine\\_%'" );

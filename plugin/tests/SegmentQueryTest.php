@@ -193,6 +193,25 @@ final class SegmentQueryTest extends TestCase {
 	}
 
 	/**
+	 * Before a full sync has filled the kept figures (an upgrade on a site without WP-Cron), segments read WooCommerce's
+	 * tables directly and count the same.
+	 */
+	public function test_counts_do_not_depend_on_kept_figures(): void {
+		$filters = array(
+			array( 'field' => 'total_spent', 'op' => 'gt', 'value' => 100, 'within_days' => 365 ),
+			array( 'field' => 'order_count', 'op' => 'gte', 'value' => 1 ),
+			array( 'field' => 'last_order_date', 'op' => 'in_last_days', 'value' => 40 ),
+		);
+		update_option( CustomerSync::READY_OPTION, \Rondine\Installer::DB_VERSION );
+		$kept = $this->names( $filters );
+		delete_option( CustomerSync::READY_OPTION );
+		$this->assertFalse( CustomerSync::figures_ready() );
+		$this->assertStringNotContainsString( 'rondine_order_facts', SegmentQuery::compile( array( 'groups' => array( array( 'match' => 'all', 'filters' => $filters ) ) ) ) );
+		$this->assertSame( $kept, $this->names( $filters ) );
+		$this->assertSame( array( 'big_de', 'big_it' ), $kept );
+	}
+
+	/**
 	 * Each filter on the known shop.
 	 */
 	public function test_filters_select_the_right_customers(): void {

@@ -24,6 +24,16 @@ final class CustomerSync {
 
 	public const HOOK         = 'rondine_sync_contacts';
 	public const STATE_OPTION = 'rondine_sync_state';
+	public const READY_OPTION = 'rondine_figures_ready';
+
+	/**
+	 * Whether every contact's order figures and facts were written by a full sync of the current schema. Until then
+	 * segments read wc_order_stats directly (slower, never wrong): a site whose WP-Cron does not run must not get
+	 * wrong counts after an upgrade.
+	 */
+	public static function figures_ready(): bool {
+		return \Rondine\Installer::DB_VERSION === get_option( self::READY_OPTION );
+	}
 
 	/**
 	 * Hooks.
@@ -111,6 +121,9 @@ final class CustomerSync {
 			}
 		} while ( count( $customers ) === $batch );
 		update_option( self::STATE_OPTION, array( 'last_run' => $started ), false );
+		if ( null === $active_since ) {
+			update_option( self::READY_OPTION, \Rondine\Installer::DB_VERSION, true );
+		}
 		return $totals;
 	}
 

@@ -205,6 +205,7 @@ final class SegmentQuery {
 		$definition = self::validate( $definition );
 		$statuses   = $definition['statuses'];
 		$group_sql  = array();
+		self::$kept = CustomerSync::figures_ready();
 		foreach ( $definition['groups'] as $group ) {
 			$conditions = array();
 			foreach ( $group['filters'] as $filter ) {
@@ -224,11 +225,22 @@ final class SegmentQuery {
 	}
 
 	/**
-	 * Whether the statuses are the default ones, whose figures are kept on the contact row.
+	 * Whether the figures kept by CustomerSync can be used for this query (see CustomerSync::figures_ready()).
+	 *
+	 * @var bool
+	 */
+	private static bool $kept = true;
+
+	/**
+	 * Whether the statuses are the default ones, whose figures are kept on the contact row (and the kept figures are
+	 * complete).
 	 *
 	 * @param string[] $statuses Statuses.
 	 */
 	private static function default_statuses( array $statuses ): bool {
+		if ( ! self::$kept ) {
+			return false;
+		}
 		$a = $statuses;
 		$b = self::DEFAULT_STATUSES;
 		sort( $a );

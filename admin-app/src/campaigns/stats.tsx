@@ -490,7 +490,7 @@ export function CampaignStatsScreen( { id }: { id: string } ) {
 					button( 'retry-failed', __( 'Retry failed', 'rondine' ) ) }
 				{ button( 'duplicate', __( 'Duplicate', 'rondine' ) ) }
 			</div>
-			{ isLive && campaign.state !== 'scheduled' && (
+			{ ! [ 'draft', 'scheduled' ].includes( campaign.state ) && (
 				<Progress stats={ stats } />
 			) }
 			<div className="rondine-stats__grid">

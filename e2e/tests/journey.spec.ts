@@ -1,0 +1,466 @@
+/**
+ * The shop owner's journey in wp-admin (issue 5, "Must show"), on the real stack: WordPress with the generated shop,
+ * the plugin, the bridge and its WhatsApp emulator. Every figure the screens show is checked against a source that
+ * does not go through Rondine's code: SQL on the shop's tables for the segment, the emulator's record of what each
+ * phone received for the campaign.
+ */
+
+/**
+ * External dependencies
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+
+/**
+ * Internal dependencies
+ */
+import { loadEnv } from '../lib/env';
+import { login } from '../lib/login';
+
+const env = loadEnv() as ReturnType< typeof loadEnv > & {
+	database?: { name: string; user: string; password: string };
+};
+
+/** One SQL query on the shop's MariaDB, over the environment's socket; rows of tab-separated columns. */
+function sql( query: string ): string[][] {
+	const database = env.database ?? {
+		name: 'wordpress',
+		user: 'root',
+		password: '',
+	};
+	const output = execFileSync(
+		'mariadb',
+		[
+			'--no-defaults',
+			`--socket=${ env.mysqlSocket }`,
+			`--user=${ database.user }`,
+			...( database.password
+				? [ `--password=${ database.password }` ]
+				: [] ),
+			'--batch',
+			'--skip-column-names',
+			database.name,
+			'-e',
+			query,
+		],
+		{ encoding: 'utf8' }
+	);
+	return output
+		.split( '\n' )
+		.filter( Boolean )
+		.map( ( line ) => line.split( '\t' ) );
+}
+
+const emulator = ( path: string, init?: RequestInit ) =>
+	fetch( `${ env.emulatorUrl }/_control${ path }`, {
+		...init,
+		headers: { 'content-type': 'application/json' },
+	} ).then( async ( response ) => {
+		expect( response.ok, await response.clone().text() ).toBe( true );
+		return response.json();
+	} );
+
+/** The campaign as the REST API gives it, read with the logged-in page's nonce. */
+async function restGet< T >( page: Page, path: string ): Promise< T > {
+	return page.evaluate(
+		( p ) =>
+			(
+				window as unknown as {
+					wp: {
+						apiFetch: ( o: { path: string } ) => Promise< unknown >;
+					};
+				}
+			 ).wp.apiFetch( { path: p } ),
+		path
+	) as Promise< T >;
+}
+
+/** `YYYY-MM-DDTHH:mm` on the shop's wall clock, `minutes` from now (rounded up to the next whole minute). */
+function shopClock(
+	timeZone: string,
+	minutes: number
+): { local: string; at: Date } {
+	const at = new Date( Date.now() + minutes * 60_000 );
+	at.setUTCSeconds( 0, 0 );
+	at.setUTCMinutes( at.getUTCMinutes() + 1 );
+	const parts = Object.fromEntries(
+		new Intl.DateTimeFormat( 'en-CA', {
+			timeZone,
+			hourCycle: 'h23',
+			year: 'numeric',
+			month: '2-digit',
+			day: '2-digit',
+			hour: '2-digit',
+			minute: '2-digit',
+		} )
+			.formatToParts( at )
+			.map( ( part ) => [ part.type, part.value ] )
+	);
+	return {
+		local: `${ parts.year }-${ parts.month }-${ parts.day }T${ parts.hour }:${ parts.minute }`,
+		at,
+	};
+}
+
+const rondine = ( hash: string ) =>
+	`/wp-admin/admin.php?page=rondine#/${ hash }`;
+
+test.describe( 'the shop owner journey', () => {
+	test.describe.configure( { mode: 'serial' } );
+
+	const stamp = Date.now().toString( 36 );
+	const segmentName = `Spent over 100 in the last year, in Italy ${ stamp }`;
+	const listName = `Fair list ${ stamp }`;
+	const campaignName = `Autumn sale ${ stamp }`;
+	// Five new Italian mobiles nobody in the shop has; the emulator says they are not on WhatsApp.
+	const newPhones = Array.from(
+		{ length: 5 },
+		( _, i ) =>
+			`+39351${ String( ( Date.now() + i * 7919 ) % 10_000_000 ).padStart( 7, '0' ) }`
+	);
+
+	test.afterAll( async () => {
+		await emulator( '/config', {
+			method: 'POST',
+			body: JSON.stringify( {
+				notOnWhatsApp: [],
+				statuses: { deliveredRate: 0.97, readRate: 0.6 },
+			} ),
+		} );
+	} );
+
+	test( 'segment, CSV list, campaign over both, schedule, edit, start on time, stats, retry failed', async ( {
+		page,
+	} ) => {
+		test.setTimeout( 6 * 60_000 );
+		const timeZone =
+			sql(
+				"SELECT option_value FROM wp_options WHERE option_name = 'timezone_string'"
+			)[ 0 ]?.[ 0 ] || 'UTC';
+
+		// Deterministic ground truth: everyone delivered and read, except the five new numbers.
+		await emulator( '/config', {
+			method: 'POST',
+			body: JSON.stringify( {
+				notOnWhatsApp: newPhones,
+				statuses: { deliveredRate: 1, readRate: 1 },
+			} ),
+		} );
+
+		// The segment, counted independently: distinct valid phones with marketing consent whose customer spent over
+		// 100 (orders completed, processing or on hold, refunds net) in the last 365 days, billing country Italy.
+		const segmentSql = `
+			FROM wp_rondine_contacts c
+			JOIN wp_wc_customer_lookup l ON l.customer_id = c.customer_id
+			WHERE c.phone IS NOT NULL AND c.consent = 'granted' AND l.country = 'IT'
+			AND ( SELECT SUM( s.total_sales ) FROM wp_wc_order_stats s
+				WHERE s.customer_id = c.customer_id
+				AND s.status IN ( 'wc-completed', 'wc-processing', 'wc-on-hold' )
+				AND s.date_created_gmt >= UTC_TIMESTAMP() - INTERVAL 365 DAY ) > 100`;
+		const segmentCount = Number(
+			sql(
+				`SELECT COUNT( DISTINCT c.phone ) ${ segmentSql }`
+			)[ 0 ]?.[ 0 ]
+		);
+		expect( segmentCount ).toBeGreaterThan( 5 );
+		const overlap = sql(
+			`SELECT DISTINCT c.phone, c.first_name ${ segmentSql } ORDER BY c.phone LIMIT 5`
+		);
+		expect(
+			Number(
+				sql(
+					`SELECT COUNT(*) FROM wp_rondine_contacts WHERE phone IN ( ${ newPhones
+						.map( ( p ) => `'${ p }'` )
+						.join( ',' ) } )`
+				)[ 0 ]?.[ 0 ]
+			)
+		).toBe( 0 );
+
+		await login( page );
+
+		await test.step( 'a segment whose live count equals the SQL count', async () => {
+			await page.goto( rondine( 'audience/segments/new' ) );
+			await page.getByLabel( 'Segment name' ).fill( segmentName );
+			await page.getByRole( 'button', { name: 'Add filter' } ).click();
+			const first = page.getByTestId( 'rondine-segment-filter' ).nth( 0 );
+			await first.getByLabel( 'Field' ).selectOption( 'total_spent' );
+			await first.getByLabel( 'Comparison' ).selectOption( 'gt' );
+			await first.getByLabel( 'Value' ).fill( '100' );
+			await first
+				.getByLabel( 'Only orders of the last N days (empty: all)' )
+				.fill( '365' );
+			await page.getByRole( 'button', { name: 'Add filter' } ).click();
+			const second = page
+				.getByTestId( 'rondine-segment-filter' )
+				.nth( 1 );
+			await second
+				.getByLabel( 'Field' )
+				.selectOption( 'billing_country' );
+			await second.getByLabel( 'Country codes (IT, DE, …)' ).fill( 'IT' );
+			await second
+				.getByLabel( 'Country codes (IT, DE, …)' )
+				.press( 'Enter' );
+			await expect(
+				page.getByTestId( 'rondine-segment-count' )
+			).toHaveText(
+				`${ segmentCount } contacts match (valid phone, opted in)`
+			);
+			await page.getByRole( 'button', { name: 'Save segment' } ).click();
+			await expect( page ).toHaveURL( /#\/audience\/segments\/\d+$/ );
+		} );
+
+		await test.step( 'a list from a CSV with three bad rows reported', async () => {
+			await page.goto( rondine( 'audience/lists' ) );
+			await page.getByLabel( 'New list' ).fill( listName );
+			await page
+				.getByRole( 'button', { name: 'Create and import a CSV' } )
+				.click();
+			await expect( page.getByTestId( 'rondine-import' ) ).toBeVisible();
+			const rows = [
+				'Nome;Telefono;Email',
+				// Already in the segment, written the way people type numbers.
+				...overlap.map(
+					( [ phone, name ] ) =>
+						`${ name };${ phone!.replace( /^\+39(\d{3})(\d+)$/, '+39 $1 $2' ) };`
+				),
+				...newPhones.map(
+					( phone, i ) =>
+						`Nuovo ${ i };${ phone };nuovo${ i }@example.test`
+				),
+				'Troppo corto;12;',
+				'Senza telefono;;senza@example.test',
+				'Lettere;abcdefgh;',
+			];
+			await page
+				.getByTestId( 'rondine-import' )
+				.locator( 'input[type=file]' )
+				.setInputFiles( {
+					name: 'fiera.csv',
+					mimeType: 'text/csv',
+					buffer: Buffer.from( rows.join( '\n' ) + '\n' ),
+				} );
+			await expect(
+				page.getByLabel( 'Import column Telefono as' )
+			).toHaveValue( 'phone' );
+			await page.getByLabel( 'All these contacts opted in' ).check();
+			await page
+				.getByLabel( /^I confirm that every contact in this file/ )
+				.check();
+			await page
+				.getByRole( 'button', { name: 'Import', exact: true } )
+				.click();
+			const report = page.getByTestId( 'rondine-import-report' );
+			await expect( report ).toContainText( '3 rejected.' );
+			await expect(
+				page
+					.getByTestId( 'rondine-import-rejected' )
+					.locator( 'tbody tr' )
+			).toHaveCount( 3 );
+		} );
+
+		let campaignId = '';
+		let startAt = new Date();
+		const expected = segmentCount + newPhones.length;
+
+		await test.step( 'a campaign over both, deduplicated, with a mapped template', async () => {
+			await page.goto( rondine( 'campaigns/new' ) );
+			await page.getByLabel( 'Campaign name' ).fill( campaignName );
+			await page.getByLabel( segmentName, { exact: true } ).check();
+			await page.getByLabel( new RegExp( `^${ listName }` ) ).check();
+			await expect(
+				page.getByTestId( 'rondine-audience-count' )
+			).toHaveText(
+				`${ expected } recipients (each phone once, opted-in contacts only)`
+			);
+			await page
+				.getByLabel( 'Approved template' )
+				.selectOption( { label: 'promo_autunno (it)' } );
+			await page
+				.getByLabel( 'Value of Body {{1}}' )
+				.selectOption( 'first_name' );
+			await page
+				.getByLabel( 'Fallback for Body {{1}}' )
+				.fill( 'cliente' );
+			await page.getByLabel( 'Text for Body {{2}}' ).fill( '20%' );
+			await page.getByLabel( 'Text for Body {{3}}' ).fill( 'AUTUNNO20' );
+			await expect( page.getByTestId( 'rondine-bubble' ) ).toContainText(
+				'[First name]'
+			);
+			await expect( page.getByTestId( 'rondine-bubble' ) ).toContainText(
+				'AUTUNNO20'
+			);
+
+			// A start time in the past is refused, with a message that says so.
+			const start = page.getByLabel( /^Start \(shop time/ );
+			await start.fill( shopClock( timeZone, -120 ).local );
+			await page.getByRole( 'button', { name: 'Schedule' } ).click();
+			await expect(
+				page.getByTestId( 'rondine-editor-problems' )
+			).toContainText( 'The start time is in the past.' );
+
+			const when = shopClock( timeZone, 1 );
+			startAt = when.at;
+			await start.fill( when.local );
+			await expect(
+				page.getByTestId( 'rondine-forecast' )
+			).toContainText( `${ expected } recipients` );
+			await page.getByRole( 'button', { name: 'Schedule' } ).click();
+			await expect( page ).toHaveURL( /#\/campaigns$/ );
+			await page.getByRole( 'link', { name: campaignName } ).click();
+			await expect( page ).toHaveURL(
+				/#\/campaigns\/[0-9a-f-]+\/stats$/
+			);
+			campaignId = /campaigns\/([0-9a-f-]+)\/stats/.exec(
+				page.url()
+			)![ 1 ]!;
+			await expect(
+				page.getByTestId( 'rondine-campaign-state' )
+			).toHaveText( 'Scheduled' );
+		} );
+
+		await test.step( 'edited while scheduled', async () => {
+			await page
+				.getByTestId( 'rondine-campaign-stats' )
+				.getByRole( 'link', { name: 'Edit', exact: true } )
+				.click();
+			await expect( page.getByLabel( 'Campaign name' ) ).toHaveValue(
+				campaignName
+			);
+			await expect(
+				page.getByLabel( 'Text for Body {{3}}' )
+			).toHaveValue( 'AUTUNNO20' );
+			await page.getByLabel( 'Text for Body {{3}}' ).fill( 'AUTUNNO25' );
+			await page.getByRole( 'button', { name: 'Schedule' } ).click();
+			await expect( page ).toHaveURL( /#\/campaigns$/ );
+			const saved = await restGet< {
+				state: string;
+				template: {
+					components: Array< {
+						parameters: Array< { text?: string } >;
+					} >;
+				};
+			} >( page, `/rondine/v1/campaigns/${ campaignId }` );
+			expect( saved.state ).toBe( 'scheduled' );
+			expect( JSON.stringify( saved.template.components ) ).toContain(
+				'AUTUNNO25'
+			);
+		} );
+
+		await test.step( 'starts on time and shows its progress', async () => {
+			await page.goto( rondine( `campaigns/${ campaignId }/stats` ) );
+			await expect(
+				page.getByTestId( 'rondine-campaign-state' )
+			).toHaveText( /Running|Completed/, {
+				timeout: startAt.getTime() - Date.now() + 30_000,
+			} );
+			const started = await restGet< { started_at: string } >(
+				page,
+				`/rondine/v1/campaigns/${ campaignId }`
+			);
+			const lateBy =
+				new Date( started.started_at ).getTime() - startAt.getTime();
+			expect( lateBy ).toBeGreaterThanOrEqual( 0 );
+			expect( lateBy ).toBeLessThan( 5_000 );
+			await expect(
+				page.getByTestId( 'rondine-progress' )
+			).toBeVisible();
+			await expect(
+				page.getByTestId( 'rondine-campaign-state' )
+			).toHaveText( 'Completed', { timeout: 60_000 } );
+			await page.reload();
+			await expect(
+				page.getByTestId( 'rondine-progress' )
+			).toContainText(
+				`${ expected } of ${ expected } recipients done (100%)`
+			);
+		} );
+
+		await test.step( "stats equal the emulator's ground truth", async () => {
+			const received = await emulator(
+				`/received?callbackPrefix=${ encodeURIComponent( `${ campaignId }:` ) }`
+			);
+			expect( received.phones ).toBe( expected );
+			expect( received.duplicates ).toBe( 0 );
+			const reached = received.phones - newPhones.length;
+			const value = ( id: string ) =>
+				page.getByTestId( id ).locator( '.rondine-stats__value' );
+			// Status webhooks arrive a moment after the sends: reload until they are all in.
+			await expect( async () => {
+				await page.reload();
+				await expect( value( 'rondine-stat-read' ) ).toHaveText(
+					String( reached ),
+					{
+						timeout: 2_000,
+					}
+				);
+				await expect( value( 'rondine-stat-failed' ) ).toHaveText(
+					String( newPhones.length ),
+					{ timeout: 2_000 }
+				);
+			} ).toPass( { timeout: 60_000 } );
+			await expect( value( 'rondine-stat-sent' ) ).toHaveText(
+				String( reached )
+			);
+			await expect( value( 'rondine-stat-delivered' ) ).toHaveText(
+				String( reached )
+			);
+			await expect( value( 'rondine-stat-completed' ) ).toHaveText(
+				String( expected )
+			);
+			// Each phone got the campaign exactly once.
+			for ( const phone of [ ...newPhones, overlap[ 0 ]![ 0 ]! ] ) {
+				const got = await emulator(
+					`/received?phone=${ encodeURIComponent( phone ) }`
+				);
+				const own = Object.entries(
+					got.callbacks as Record< string, number >
+				).filter( ( [ data ] ) =>
+					data.startsWith( `${ campaignId }:` )
+				);
+				expect( own.map( ( [ , count ] ) => count ) ).toEqual( [ 1 ] );
+			}
+		} );
+
+		await test.step( 'a finished campaign cannot be edited', async () => {
+			await page.goto( rondine( `campaigns/${ campaignId }/edit` ) );
+			await expect(
+				page
+					.getByTestId( 'rondine-screen-campaigns' )
+					.getByText( /can no longer be edited/ )
+			).toBeVisible();
+			const refused = await page.evaluate( async ( id ) => {
+				try {
+					await (
+						window as unknown as {
+							wp: {
+								apiFetch: ( o: object ) => Promise< unknown >;
+							};
+						}
+					 ).wp.apiFetch( {
+						path: `/rondine/v1/campaigns/${ id }`,
+						method: 'DELETE',
+					} );
+					return null;
+				} catch ( error ) {
+					return error as {
+						code?: string;
+						data?: { status?: number };
+					};
+				}
+			}, campaignId );
+			expect( refused?.data?.status ).toBe( 409 );
+		} );
+
+		await test.step( '"Retry failed" opens a draft with exactly the retryable failures', async () => {
+			await page.goto( rondine( `campaigns/${ campaignId }/stats` ) );
+			await page.getByRole( 'button', { name: 'Retry failed' } ).click();
+			await expect( page ).toHaveURL( /#\/campaigns\/[0-9a-f-]+\/edit$/ );
+			expect( page.url() ).not.toContain( campaignId );
+			await expect(
+				page.getByTestId( 'rondine-retry-audience' )
+			).toContainText(
+				`${ newPhones.length } failed recipients of “${ campaignName }” who can be tried again.`
+			);
+		} );
+	} );
+} );

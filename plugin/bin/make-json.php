@@ -1,10 +1,11 @@
 <?php
 /**
- * Writes the JavaScript translations WordPress loads for the admin app (wp_set_script_translations): for each
- * languages/rondine-<locale>.po, the entries whose source is in admin-app/ go to
- * languages/rondine-<locale>-<md5 of "build/admin/index.js">.json in Jed 1.x format.
+ * Writes the JavaScript translations WordPress loads for the admin app (wp_set_script_translations): each
+ * languages/rondine-js-<locale>.po (the admin app's catalogue) becomes
+ * languages/rondine-<locale>-<md5 of "build/admin/index.js">.json in Jed 1.x format. The fallback of
+ * admin-app/bin/make-json-translations.mjs for a machine without Node.
  *
- * Usage: php plugin/bin/make-json.php (run by plugin/bin/make-pot.sh).
+ * Usage: php plugin/bin/make-json.php (run by plugin/bin/make-pot.sh when Node is missing).
  *
  * @package Rondine
  */
@@ -66,8 +67,8 @@ function rondine_parse_po( string $file ): array {
 	return $entries;
 }
 
-foreach ( glob( $rondine_languages . '/rondine-*.po' ) as $rondine_po ) {
-	$rondine_locale  = substr( basename( $rondine_po, '.po' ), strlen( 'rondine-' ) );
+foreach ( glob( $rondine_languages . '/rondine-js-*.po' ) as $rondine_po ) {
+	$rondine_locale  = substr( basename( $rondine_po, '.po' ), strlen( 'rondine-js-' ) );
 	$rondine_entries = rondine_parse_po( $rondine_po );
 	$rondine_plural  = 'nplurals=2; plural=(n != 1);';
 	$rondine_data    = array();
@@ -78,9 +79,8 @@ foreach ( glob( $rondine_languages . '/rondine-*.po' ) as $rondine_po ) {
 			}
 			continue;
 		}
-		$rondine_js = array_filter( $rondine_entry['refs'], static fn( $r ) => 0 === strpos( $r, '../admin-app/' ) );
 		$rondine_tr = array_values( $rondine_entry['msgstr'] );
-		if ( ! $rondine_js || '' === implode( '', $rondine_tr ) ) {
+		if ( '' === implode( '', $rondine_tr ) ) {
 			continue;
 		}
 		$rondine_key                  = ( null !== $rondine_entry['context'] ? $rondine_entry['context'] . "\u{4}" : '' ) . $rondine_entry['msgid'];

@@ -307,6 +307,11 @@ function startDispatch( db: Kysely< WebhooksDatabase > ) {
 					stats.sent += claimed.length;
 				}
 			}
+		} catch ( error ) {
+			// Stopping closes the database under a tick in flight; anything else is a real failure.
+			if ( ! stopped ) {
+				throw error;
+			}
 		} finally {
 			busy = false;
 		}

@@ -117,6 +117,14 @@ trap 'exit 143' TERM
 
 # --- preparation -------------------------------------------------------------------------------------------------------
 
+# One `npm test` at a time per checkout: a second one would remove the first one's environment.
+mkdir -p "$RONDINE_ROOT/.rondine"
+exec 9> "$RONDINE_ROOT/.rondine/test.lock"
+if ! flock -n 9; then
+	stack_log "another npm test is running in this checkout; waiting for it to finish"
+	flock 9
+fi
+
 started=$( date +%s )
 bash "$RONDINE_ROOT/dev/setup-system.sh" || exit 1
 npm_dependencies

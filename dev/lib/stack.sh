@@ -71,7 +71,8 @@ start_group() {
 	local env="$1" name="$2"
 	shift 2
 	mkdir -p "$env/logs" "$env/pids"
-	setsid "$@" >> "$env/logs/$name.log" 2>&1 < /dev/null &
+	# fd 9 is dev/test.sh's lock: services must not keep it.
+	setsid "$@" >> "$env/logs/$name.log" 2>&1 < /dev/null 9>&- &
 	echo "$!" > "$env/pids/$name.pid"
 }
 

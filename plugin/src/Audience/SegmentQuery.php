@@ -27,6 +27,13 @@ final class SegmentQuery {
 	private const MAX_FILTERS = 20;
 
 	/**
+	 * Whether the figures kept by CustomerSync can be used for this query (see CustomerSync::figures_ready()).
+	 *
+	 * @var bool
+	 */
+	private static bool $kept = true;
+
+	/**
 	 * Checks a definition and returns it in canonical form.
 	 *
 	 * @param mixed $definition Decoded JSON.
@@ -223,13 +230,6 @@ final class SegmentQuery {
 			'where' => $group_sql ? '(' . implode( 'all' === $definition['match'] ? ' AND ' : ' OR ', $group_sql ) . ')' : '1=1',
 		);
 	}
-
-	/**
-	 * Whether the figures kept by CustomerSync can be used for this query (see CustomerSync::figures_ready()).
-	 *
-	 * @var bool
-	 */
-	private static bool $kept = true;
 
 	/**
 	 * Whether the statuses are the default ones, whose figures are kept on the contact row (and the kept figures are

@@ -203,7 +203,8 @@ final class Installer {
 		foreach ( self::TABLES as $table ) {
 			$wpdb->query( "DROP TABLE IF EXISTS {$wpdb->prefix}{$table}" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- fixed table names.
 		}
-		foreach ( array( 'rondine_db_version', 'rondine_settings', 'rondine_bridge', 'rondine_sync_state', 'rondine_figures_ready' ) as $option ) {
+		// Every option of the plugin and its features (settings, connection, chat button, sync state) is prefixed.
+		foreach ( $wpdb->get_col( "SELECT option_name FROM {$wpdb->options} WHERE option_name LIKE 'rondine\\_%'" ) as $option ) {
 			delete_option( $option );
 		}
 		$wpdb->query( "DELETE FROM {$wpdb->options} WHERE option_name LIKE '\\_transient\\_rondine\\_%' OR option_name LIKE '\\_transient\\_timeout\\_rondine\\_%'" );

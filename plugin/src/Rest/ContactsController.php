@@ -27,6 +27,11 @@ final class ContactsController extends Controller {
 	protected $rest_base = 'contacts';
 
 	/**
+	 * Largest shop whose full sync runs inside the request.
+	 */
+	private const INLINE_FULL_SYNC = 20000;
+
+	/**
 	 * Routes.
 	 */
 	public function register_routes(): void {
@@ -187,6 +192,20 @@ final class ContactsController extends Controller {
 	 */
 	public function sync( $request ) {
 		if ( $request['full'] ) {
+			global $wpdb;
+			$customers = \Rondine\Audience\WooData::has( 'wc_customer_lookup' ) ? (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->prefix}wc_customer_lookup" ) : 0;
+			if ( $customers > self::INLINE_FULL_SYNC ) {
+				// About a minute per 100,000 customers: too long for a request, so WP-Cron does it.
+				delete_option( CustomerSync::STATE_OPTION );
+				wp_schedule_single_event( time(), CustomerSync::HOOK, array( 'soon' ) );
+				return new \WP_REST_Response(
+					array(
+						'scheduled' => true,
+						'customers' => $customers,
+					),
+					202
+				);
+			}
 			$result = CustomerSync::sync( null );
 		} else {
 			$state  = get_option( CustomerSync::STATE_OPTION, array() );

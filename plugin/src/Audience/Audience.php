@@ -69,25 +69,25 @@ final class Audience {
 	 */
 	public static function condition( array $audience ): ?string {
 		global $wpdb;
-		$sources = array();
-		foreach ( $audience['lists'] ? array( $audience['lists'] ) : array() as $lists ) {
-			$sources[] = 'SELECT contact_id AS id FROM ' . $wpdb->prefix . 'rondine_list_members WHERE list_id IN (' . implode( ',', array_map( 'intval', $lists ) ) . ')';
-		}
+		$reachable = "c.phone IS NOT NULL AND c.consent = 'granted'";
+		$lists     = implode( ',', array_map( 'intval', $audience['lists'] ) );
+		$segments  = array();
 		foreach ( $audience['segments'] as $id ) {
-			$segment   = Segments::find( $id );
-			$sources[] = SegmentQuery::compile( $segment['definition'] );
+			$segments[] = SegmentQuery::parts( Segments::find( $id )['definition'] )['where'];
 		}
 		if ( null !== $audience['definition'] ) {
-			$sources[] = SegmentQuery::compile( $audience['definition'] );
+			$segments[] = SegmentQuery::parts( $audience['definition'] )['where'];
 		}
-		if ( ! $sources ) {
-			return null;
+		if ( ! $segments ) {
+			// Lists only: a semi-join from the (few) members, not a scan of every contact.
+			return '' === $lists ? null : "$reachable AND c.id IN (SELECT contact_id FROM {$wpdb->prefix}rondine_list_members WHERE list_id IN ($lists))";
 		}
-		$reachable = "c.phone IS NOT NULL AND c.consent = 'granted'";
-		if ( 1 === count( $sources ) ) {
-			return "$reachable AND c.id IN (" . $sources[0] . ')';
+		// Segments are conditions on the contact row, so the union is an OR evaluated in one scan (and a bridge page
+		// reads contacts in id order from its cursor, instead of rebuilding the union for every page).
+		if ( '' !== $lists ) {
+			$segments[] = "EXISTS (SELECT 1 FROM {$wpdb->prefix}rondine_list_members m WHERE m.contact_id = c.id AND m.list_id IN ($lists))";
 		}
-		return "$reachable AND c.id IN (" . implode( ' UNION ', $sources ) . ')';
+		return "$reachable AND (" . implode( ' OR ', $segments ) . ')';
 	}
 
 	/**
@@ -100,11 +100,6 @@ final class Audience {
 		$condition = self::condition( $audience );
 		if ( null === $condition ) {
 			return 0;
-		}
-		if ( null !== $audience['definition'] && ! $audience['lists'] && ! $audience['segments'] ) {
-			// One unsaved segment: counted directly, without the IN (…) indirection.
-			$parts = SegmentQuery::parts( $audience['definition'] );
-			return (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . Contacts::table() . ' c' . $parts['joins'] . " WHERE c.phone IS NOT NULL AND c.consent = 'granted' AND " . $parts['where'] ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
 		}
 		return (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . Contacts::table() . " c WHERE $condition" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 	}

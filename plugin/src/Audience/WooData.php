@@ -70,6 +70,14 @@ final class WooData {
 	}
 
 	/**
+	 * When contacts were last synced from WooCommerce (ISO 8601 UTC), or null.
+	 */
+	private static function last_sync(): ?string {
+		$state = get_option( CustomerSync::STATE_OPTION );
+		return is_array( $state ) && ! empty( $state['last_run'] ) ? gmdate( 'Y-m-d\TH:i:s\Z', (int) $state['last_run'] ) : null;
+	}
+
+	/**
 	 * Orders in the order storage itself (not the analytics tables).
 	 *
 	 * @param string $storage hpos, legacy or none.
@@ -118,6 +126,8 @@ final class WooData {
 			'notice'        => $notice,
 			'contacts'      => (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->prefix}rondine_contacts" ),
 			'opted_in'      => (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->prefix}rondine_contacts WHERE consent = 'granted' AND phone IS NOT NULL" ),
+			'last_sync'     => self::last_sync(),
+			'figures_ready' => CustomerSync::figures_ready(),
 		);
 	}
 }

@@ -121,6 +121,14 @@ final class StatusController extends Controller {
 							'type'        => array( 'string', 'null' ),
 						),
 						'contacts'     => array( 'type' => 'integer' ),
+						'last_sync'    => array(
+							'description' => __( 'When contacts were last synced from WooCommerce.', 'rondine' ),
+							'type'        => array( 'string', 'null' ),
+						),
+						'figures_ready' => array(
+							'description' => __( 'Whether a full contact sync has filled the order figures segments use.', 'rondine' ),
+							'type'        => 'boolean',
+						),
 						'opted_in'     => array( 'type' => 'integer' ),
 					),
 				),

@@ -1,7 +1,6 @@
 <?php
 /**
  * Plugin Name:          Rondine
- * Plugin URI:           https://github.com/rondine/rondine
  * Description:          Send WhatsApp campaigns to your WooCommerce customers from wp-admin, with consent, segments and statistics, through a Rondine bridge server.
  * Version:              0.1.0
  * Requires at least:    6.6

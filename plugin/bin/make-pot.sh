@@ -24,7 +24,7 @@ xgettext --language=PHP --from-code=UTF-8 --add-comments=translators: --sort-by-
 	--keyword=__ --keyword=_e --keyword=esc_html__ --keyword=esc_html_e --keyword=esc_attr__ --keyword=esc_attr_e \
 	--keyword=_x:1,2c --keyword=_ex:1,2c --keyword=esc_html_x:1,2c --keyword=esc_attr_x:1,2c \
 	--keyword=_n:1,2 --keyword=_nx:1,2,4c --keyword=_n_noop:1,2 --keyword=_nx_noop:1,2,3c \
-	--package-name=Rondine --package-version="$version" --msgid-bugs-address='https://github.com/rondine/rondine/issues' \
+	--package-name=Rondine --package-version="$version" \
 	--files-from="$tmp/php-files" --output="$tmp/php.pot"
 
 sources=( "$tmp/php.pot" )

@@ -26,7 +26,6 @@ import pg from 'pg';
 /**
  * Internal dependencies
  */
-import { ManualClock } from '../bridge-server/src/clock';
 import { SecretBox } from '../bridge-server/src/crypto/secret-box';
 import { errorSchema } from '../bridge-server/src/http/errors';
 import {

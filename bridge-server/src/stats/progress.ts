@@ -87,15 +87,16 @@ export function progress(
 		state === 'running' && usable !== null
 			? Math.ceil( remaining / usable )
 			: null;
+	let ratePerSecond: number | null = null;
+	if ( usable !== null ) {
+		ratePerSecond = Math.round( usable * 10 ) / 10;
+	} else if ( startedAt !== null ) {
+		ratePerSecond = 0;
+	}
 	return {
 		done,
 		remaining,
-		rate_per_second:
-			usable === null
-				? startedAt === null
-					? null
-					: 0
-				: Math.round( usable * 10 ) / 10,
+		rate_per_second: ratePerSecond,
 		eta_seconds: eta,
 		estimated_end_at:
 			eta === null ? null : new Date( now + eta * 1000 ).toISOString(),

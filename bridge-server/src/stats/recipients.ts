@@ -1,7 +1,7 @@
 /**
  * External dependencies
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 
 /**
  * Internal dependencies
@@ -11,7 +11,6 @@ import {
 	withWebhookTables,
 	type RecipientsWithWebhooksTable,
 } from '../webhooks/schema.js';
-import type { Selectable } from 'kysely';
 
 export interface RecipientFilter {
 	state?: RecipientState | undefined;

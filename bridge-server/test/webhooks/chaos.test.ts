@@ -26,9 +26,9 @@ const COPIES = 3;
 
 /** A deterministic generator, so that a failure can be replayed. */
 function random( seed: number ): () => number {
-	let state = seed >>> 0;
+	let state = seed % 2 ** 32;
 	return () => {
-		state = ( state * 1664525 + 1013904223 ) >>> 0;
+		state = ( state * 1664525 + 1013904223 ) % 2 ** 32;
 		return state / 2 ** 32;
 	};
 }

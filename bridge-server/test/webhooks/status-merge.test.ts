@@ -115,9 +115,15 @@ describe( 'mergeStatus', () => {
 
 	it( 'is idempotent and order-free over every sequence of up to three copies of each status', () => {
 		const all: StatusUpdate[] = [ sent, delivered, read, failed ];
-		// Every subset of statuses, each given twice, in every order of a shuffled sample.
-		for ( let mask = 1; mask < 16; mask++ ) {
-			const chosen = all.filter( ( _, index ) => mask & ( 1 << index ) );
+		// Every non-empty subset of statuses, each sequence given forwards then backwards.
+		const subsets = all.reduce< StatusUpdate[][] >(
+			( sets, update ) => [
+				...sets,
+				...sets.map( ( set ) => [ ...set, update ] ),
+			],
+			[ [] ]
+		);
+		for ( const chosen of subsets.filter( ( set ) => set.length > 0 ) ) {
 			const reference = applyAll( chosen );
 			for ( const order of permutations( chosen ) ) {
 				expect(

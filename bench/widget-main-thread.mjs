@@ -8,7 +8,8 @@
  *
  * Per load, 1 s after the load event (the button shows right away, delay 0): Chromium's main-thread task and script
  * time for the whole page (Performance.getMetrics: TaskDuration, ScriptDuration), the long tasks seen by a
- * PerformanceObserver, and the page's own Performance API timings (domContentLoaded, load). Then, with the button
+ * PerformanceObserver, and the page's own Performance API timings (domContentLoaded, load); with the button, the first
+ * stage's own execution, timed by performance.measure between module scripts put around it. Then, with the button
  * on, the first open: click to dialog on screen, measured in the page with performance.now(), the panel module
  * fetched on demand. Prints medians; the chat button settings are restored at the end.
  */
@@ -82,7 +83,7 @@ const browser = await chromium.launch( {
 	],
 } );
 
-async function load( withWidget ) {
+async function load( withWidget, instrumented = false ) {
 	const context = await browser.newContext();
 	const page = await context.newPage();
 	const cdp = await context.newCDPSession( page );
@@ -98,6 +99,19 @@ async function load( withWidget ) {
 			}
 		} ).observe( { type: 'longtask', buffered: true } );
 	} );
+	if ( instrumented ) {
+		// Module scripts run in document order: marks in a module just before and just after the inlined first
+		// stage time its own execution (config parsed, rules applied, button built and appended).
+		await page.route( productUrl, async ( route ) => {
+			const response = await route.fetch();
+			const body = ( await response.text() ).replace(
+				/(<script type="module" id="rondine-chat">[\s\S]*?<\/script>)/,
+				'<script type="module">performance.mark("rondine-start")</script>$1' +
+					'<script type="module">performance.measure("rondine-first-stage","rondine-start")</script>'
+			);
+			await route.fulfill( { response, body } );
+		} );
+	}
 	const html = await (
 		await page.goto( productUrl, { waitUntil: 'load' } )
 	).text();
@@ -114,7 +128,11 @@ async function load( withWidget ) {
 		metrics.find( ( m ) => m.name === name ).value * 1000;
 	const timing = await page.evaluate( () => {
 		const [ navigation ] = performance.getEntriesByType( 'navigation' );
+		const [ firstStage ] = performance.getEntriesByName(
+			'rondine-first-stage'
+		);
 		return {
+			firstStage: firstStage ? firstStage.duration : null,
 			domContentLoaded: navigation.domContentLoadedEventEnd,
 			load: navigation.loadEventEnd,
 			longTasks: window.__longTasks,
@@ -147,6 +165,7 @@ async function load( withWidget ) {
 		task: metric( 'TaskDuration' ),
 		script: metric( 'ScriptDuration' ),
 		longTasks: timing.longTasks,
+		firstStage: timing.firstStage,
 		domContentLoaded: timing.domContentLoaded,
 		load: timing.load,
 		html: Buffer.byteLength( html ),
@@ -154,7 +173,7 @@ async function load( withWidget ) {
 	};
 }
 
-const results = { off: [], on: [] };
+const results = { off: [], on: [], firstStage: [] };
 try {
 	for ( let i = 0; i < runs + 1; i++ ) {
 		for ( const mode of i % 2 ? [ 'off', 'on' ] : [ 'on', 'off' ] ) {
@@ -165,6 +184,11 @@ try {
 				results[ mode ].push( result );
 			}
 		}
+	}
+	// Separate loads for the instrumented page: intercepting the HTML delays it, which must not count above.
+	settings( true );
+	for ( let i = 0; i < runs; i++ ) {
+		results.firstStage.push( ( await load( true, true ) ).firstStage );
 	}
 } finally {
 	fixture( 'settings', original );
@@ -198,6 +222,11 @@ row( 'long tasks (PerformanceObserver)', 'longTasks' );
 row( 'DOMContentLoaded', 'domContentLoaded' );
 row( 'load event', 'load' );
 row( 'HTML size (uncompressed)', 'html', 'B' );
+console.log(
+	`  first stage's own execution (performance.measure around it): ${ median(
+		results.firstStage
+	).toFixed( 2 ) } ms`
+);
 console.log(
 	`  first open, click to dialog on screen (panel fetched then): ${ median(
 		results.on.map( ( r ) => r.open )

@@ -80,4 +80,15 @@ final class BadInputTest extends TestCase {
 		$this->assertSame( 'rondine_invalid_audience', $response->get_data()['code'] );
 		$this->assertSame( 404, $this->rest( 'GET', '/rondine/v1/campaigns/not-a-uuid' )->get_status() );
 	}
+
+	/**
+	 * Contacts sort by a known column only; anything else is refused, not put in the SQL.
+	 */
+	public function test_contacts_sorting(): void {
+		Contacts::upsert_by_phone( '+393336660011', array( 'last_name' => 'Zeta', 'source' => 'import' ) );
+		Contacts::upsert_by_phone( '+393336660012', array( 'last_name' => 'Alfa', 'source' => 'import' ) );
+		$names = array_column( $this->rest( 'GET', '/rondine/v1/contacts', array(), array( 'search' => '39333666001', 'orderby' => 'name', 'order' => 'asc' ) )->get_data(), 'last_name' );
+		$this->assertSame( array( 'Alfa', 'Zeta' ), $names );
+		$this->assertSame( 400, $this->rest( 'GET', '/rondine/v1/contacts', array(), array( 'orderby' => 'id; DROP TABLE x' ) )->get_status() );
+	}
 }

@@ -19,6 +19,20 @@ final class Contacts {
 	public const COLUMNS = 'id, phone, phone_raw, email, first_name, last_name, country, city, language, customer_id, user_id, source, consent, consent_updated_at, orders_count, total_spent, first_order_at, last_order_at, last_order_id, created_at, updated_at';
 
 	/**
+	 * Sortable columns (request value → SQL).
+	 */
+	public const ORDERBY = array(
+		'id'            => 'c.id',
+		'name'          => 'c.last_name, c.first_name',
+		'phone'         => 'c.phone',
+		'country'       => 'c.country',
+		'total_spent'   => 'c.total_spent',
+		'orders_count'  => 'c.orders_count',
+		'last_order_at' => 'c.last_order_at',
+		'consent'       => 'c.consent',
+	);
+
+	/**
 	 * Table name.
 	 */
 	public static function table(): string {
@@ -196,7 +210,8 @@ final class Contacts {
 	/**
 	 * Search and paging for the contacts screen and the CSV export.
 	 *
-	 * @param array<string,mixed> $args search, list, segment (definition array), consent, page, per_page (0 = all).
+	 * @param array<string,mixed> $args search, list, segment (definition array), tag, consent, orderby (ORDERBY key),
+	 *                                  order (asc/desc), page, per_page (0 = all).
 	 * @return array{items:array<int,array<string,mixed>>,total:int}
 	 */
 	public static function query( array $args ): array {
@@ -240,7 +255,9 @@ final class Contacts {
 			$limit = $wpdb->prepare( ' LIMIT %d OFFSET %d', $per_page, ( $page - 1 ) * $per_page );
 		}
 		$columns = implode( ', ', array_map( static fn( $c ) => 'c.' . trim( $c ), explode( ',', self::COLUMNS ) ) );
-		$rows    = $wpdb->get_results( "SELECT $columns FROM " . self::table() . " c WHERE $where_sql ORDER BY c.id DESC$limit", ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$orderby = self::ORDERBY[ (string) ( $args['orderby'] ?? 'id' ) ] ?? 'c.id';
+		$order   = 'asc' === strtolower( (string) ( $args['order'] ?? 'desc' ) ) ? 'ASC' : 'DESC';
+		$rows    = $wpdb->get_results( "SELECT $columns FROM " . self::table() . " c WHERE $where_sql ORDER BY $orderby $order, c.id $order$limit", ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 		$items   = array_map( array( self::class, 'shape' ), $rows ?: array() );
 		return array(
 			'items' => self::with_tags( $items ),

@@ -66,7 +66,18 @@ final class ContactsController extends Controller {
 					'methods'             => \WP_REST_Server::READABLE,
 					'callback'            => array( $this, 'get_items' ),
 					'permission_callback' => $permission,
-					'args'                => $filters + self::paging_args(),
+					'args'                => $filters + self::paging_args() + array(
+						'orderby' => array(
+							'type'    => 'string',
+							'enum'    => array_keys( Contacts::ORDERBY ),
+							'default' => 'id',
+						),
+						'order'   => array(
+							'type'    => 'string',
+							'enum'    => array( 'asc', 'desc' ),
+							'default' => 'desc',
+						),
+					),
 				),
 				'schema' => array( $this, 'get_public_item_schema' ),
 			)
@@ -149,7 +160,14 @@ final class ContactsController extends Controller {
 		if ( is_wp_error( $args ) ) {
 			return $args;
 		}
-		$result = Contacts::query( $args + array( 'page' => (int) $request['page'], 'per_page' => (int) $request['per_page'] ) );
+		$result = Contacts::query(
+			$args + array(
+				'page'     => (int) $request['page'],
+				'per_page' => (int) $request['per_page'],
+				'orderby'  => (string) $request['orderby'],
+				'order'    => (string) $request['order'],
+			)
+		);
 		return self::paged( $result['items'], $result['total'], (int) $request['per_page'] );
 	}
 

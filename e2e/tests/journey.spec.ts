@@ -132,7 +132,7 @@ test.describe( 'the shop owner journey', () => {
 	test( 'segment, CSV list, campaign over both, schedule, edit, start on time, stats, retry failed', async ( {
 		page,
 	} ) => {
-		test.setTimeout( 6 * 60_000 );
+		test.setTimeout( 8 * 60_000 );
 		const timeZone =
 			sql(
 				"SELECT option_value FROM wp_options WHERE option_name = 'timezone_string'"

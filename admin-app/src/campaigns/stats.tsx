@@ -486,7 +486,7 @@ export function CampaignStatsScreen( { id }: { id: string } ) {
 				{ [ 'completed', 'cancelled', 'failed', 'paused' ].includes(
 					campaign.state
 				) &&
-					automations.failed > 0 &&
+					automations.failed + messages.failed > 0 &&
 					button( 'retry-failed', __( 'Retry failed', 'rondine' ) ) }
 				{ button( 'duplicate', __( 'Duplicate', 'rondine' ) ) }
 			</div>

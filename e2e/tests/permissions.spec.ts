@@ -1,0 +1,264 @@
+/**
+ * Every route of rondine/v1, for every role: a shop manager and an administrator get through; an editor, a customer and
+ * a visitor get 403 and change nothing. The route list comes from the REST index, so a new route cannot be forgotten.
+ */
+
+/**
+ * External dependencies
+ */
+import {
+	expect,
+	test,
+	type APIRequestContext,
+	type Browser,
+} from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+
+/**
+ * Internal dependencies
+ */
+import { loadEnv, type EnvUser } from '../lib/env';
+import { login } from '../lib/login';
+
+const env = loadEnv() as ReturnType< typeof loadEnv > & {
+	database?: { name: string; user: string; password: string };
+};
+
+interface Arg {
+	type?: string | string[];
+	required?: boolean;
+	pattern?: string;
+	minLength?: number;
+	minimum?: number;
+	enum?: unknown[];
+	format?: string;
+}
+
+interface Endpoint {
+	methods: string[];
+	args?: Record< string, Arg > | unknown[];
+}
+
+/** Routes that are not for logged-in users by design, and what everyone gets there. */
+const NOT_FOR_USERS: Record< string, string > = {
+	// WordPress's own namespace index.
+	'/rondine/v1': 'public index',
+	// Called by the bridge only, with an HMAC signature: 401 for any user.
+	'/rondine/v1/bridge/audience': 'signed',
+	'/rondine/v1/bridge/opt-outs': 'signed',
+	// The storefront's click beacon: visitors call it (counted, rate-limited, no data returned).
+	'/rondine/v1/chat-button/click': 'public beacon',
+};
+
+/** A concrete path for a route pattern: a uuid or 1 for ids, the first alternative for an enumerated part. */
+function concrete( route: string ): string {
+	return route
+		.replace(
+			/\(\?P<id>\[0-9a-fA-F-\]\{36\}\)/g,
+			'00000000-0000-4000-8000-000000000000'
+		)
+		.replace( /\(\?P<id>\\d\+\)/g, '1' )
+		.replace( /\(\?P<\w+>([\w-]+)(?:\|[\w|-]+)?\)/g, '$1' );
+}
+
+/**
+ * A body that passes the route's argument validation, so that the permission check (which WordPress runs after it)
+ * is what answers.
+ */
+function validBody(
+	endpoint: Endpoint,
+	route: string
+): Record< string, unknown > {
+	const body: Record< string, unknown > = {};
+	if ( ! endpoint.args || Array.isArray( endpoint.args ) ) {
+		return body;
+	}
+	for ( const [ name, arg ] of Object.entries( endpoint.args ) ) {
+		if ( ! arg.required || route.includes( `<${ name }>` ) ) {
+			continue;
+		}
+		const type = Array.isArray( arg.type ) ? arg.type[ 0 ] : arg.type;
+		if ( arg.enum ) {
+			body[ name ] = arg.enum[ 0 ];
+		} else if ( type === 'integer' || type === 'number' ) {
+			body[ name ] = arg.minimum ?? 1;
+		} else if ( type === 'array' ) {
+			body[ name ] = [ 1 ];
+		} else if ( type === 'object' ) {
+			body[ name ] = { match: 'all', groups: [] };
+		} else if ( type === 'boolean' ) {
+			body[ name ] = false;
+		} else if ( arg.pattern?.includes( '0-9' ) ) {
+			body[ name ] = '1234567890';
+		} else {
+			body[ name ] = 'x'.repeat( Math.max( 1, arg.minLength ?? 1 ) );
+		}
+	}
+	return body;
+}
+
+async function routes( request: APIRequestContext ) {
+	const response = await request.get( '/wp-json/rondine/v1' );
+	expect( response.ok() ).toBe( true );
+	const index = ( await response.json() ) as {
+		routes: Record< string, { endpoints: Endpoint[] } >;
+	};
+	return Object.entries( index.routes ).filter(
+		( [ route ] ) => ! ( route in NOT_FOR_USERS )
+	);
+}
+
+/** A request context logged in as `user` (cookie + REST nonce), or a visitor's when `user` is null. */
+async function as( browser: Browser, user: EnvUser | null ) {
+	const context = await browser.newContext( { baseURL: env.wpUrl } );
+	let nonce = '';
+	if ( user ) {
+		const page = await context.newPage();
+		await login( page, user );
+		const answer = await context.request.get(
+			'/wp-admin/admin-ajax.php?action=rest-nonce'
+		);
+		nonce = ( await answer.text() ).trim();
+		expect( nonce ).toMatch( /^[0-9a-f]{10}$/ );
+		await page.close();
+	}
+	const call = ( method: string, path: string, data?: unknown ) =>
+		context.request.fetch( `/wp-json${ path }`, {
+			method,
+			headers: nonce ? { 'X-WP-Nonce': nonce } : {},
+			...( data === undefined ? {} : { data } ),
+		} );
+	return { context, call };
+}
+
+function count( table: string ): number {
+	const database = env.database ?? {
+		name: 'wordpress',
+		user: 'root',
+		password: '',
+	};
+	return Number(
+		execFileSync(
+			'mariadb',
+			[
+				'--no-defaults',
+				`--socket=${ env.mysqlSocket }`,
+				`--user=${ database.user }`,
+				...( database.password
+					? [ `--password=${ database.password }` ]
+					: [] ),
+				'--batch',
+				'--skip-column-names',
+				database.name,
+				'-e',
+				`SELECT COUNT(*) FROM wp_${ table }`,
+			],
+			{ encoding: 'utf8' }
+		).trim()
+	);
+}
+
+test.describe( 'rondine/v1 permissions', () => {
+	for ( const role of [ 'admin', 'manager' ] as const ) {
+		test( `${ role === 'admin' ? 'an administrator' : 'a shop manager' } gets through every readable route`, async ( {
+			browser,
+			request,
+		} ) => {
+			const { context, call } = await as( browser, env.users[ role ] );
+			const checked: string[] = [];
+			for ( const [ route, { endpoints } ] of await routes( request ) ) {
+				if (
+					! endpoints.some( ( e ) => e.methods.includes( 'GET' ) )
+				) {
+					continue;
+				}
+				const response = await call( 'GET', concrete( route ) );
+				expect
+					.soft( [ 401, 403 ], `${ role } GET ${ route }` )
+					.not.toContain( response.status() );
+				checked.push( route );
+			}
+			expect( checked.length ).toBeGreaterThan( 10 );
+			// A write that changes nothing visible: the settings, saved as they are.
+			const settings = await (
+				await call( 'GET', '/rondine/v1/settings' )
+			).json();
+			const saved = await call( 'POST', '/rondine/v1/settings', {
+				consent_text: settings.consent_text,
+			} );
+			expect( saved.status() ).toBe( 200 );
+			await context.close();
+		} );
+	}
+
+	for ( const role of [ 'editor', 'customer', null ] as const ) {
+		test( `${ role ?? 'a visitor' } gets 403 on every route and method, and nothing changes`, async ( {
+			browser,
+			request,
+		} ) => {
+			const before = [
+				'rondine_segments',
+				'rondine_lists',
+				'rondine_tags',
+				'rondine_contacts',
+			].map( count );
+			const { context, call } = await as(
+				browser,
+				role ? env.users[ role ] : null
+			);
+			let checked = 0;
+			for ( const [ route, { endpoints } ] of await routes( request ) ) {
+				for ( const endpoint of endpoints ) {
+					for ( const method of endpoint.methods ) {
+						const response = await call(
+							method,
+							concrete( route ),
+							method === 'GET'
+								? undefined
+								: validBody( endpoint, route )
+						);
+						expect
+							.soft(
+								response.status(),
+								`${ role ?? 'visitor' } ${ method } ${ route }: ${ await response.text() }`
+							)
+							.toBe( 403 );
+						checked++;
+					}
+				}
+			}
+			expect( checked ).toBeGreaterThan( 30 );
+			expect(
+				[
+					'rondine_segments',
+					'rondine_lists',
+					'rondine_tags',
+					'rondine_contacts',
+				].map( count )
+			).toEqual( before );
+			await context.close();
+		} );
+	}
+
+	test( 'the routes for the bridge refuse every user without a signature', async ( {
+		browser,
+	} ) => {
+		for ( const role of [ 'admin', 'editor', null ] as const ) {
+			const { context, call } = await as(
+				browser,
+				role ? env.users[ role ] : null
+			);
+			for ( const route of [
+				'/rondine/v1/bridge/audience',
+				'/rondine/v1/bridge/opt-outs',
+			] ) {
+				const response = await call( 'POST', route, {} );
+				expect(
+					response.status(),
+					`${ role ?? 'visitor' } ${ route }`
+				).toBe( 401 );
+			}
+			await context.close();
+		}
+	} );
+} );

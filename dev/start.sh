@@ -20,6 +20,15 @@ WP_PORT="${RONDINE_WP_PORT:-8080}"
 BRIDGE_PORT="${RONDINE_BRIDGE_PORT:-8090}"
 started_at=$( date +%s.%N )
 
+# Fail before the long steps if a port is taken (leftovers of an earlier start of this environment are stopped first).
+stop_group "$ENV_DIR" php
+stop_group "$ENV_DIR" bridge
+for port in "$WP_PORT" "$BRIDGE_PORT"; do
+	if port_in_use "$port"; then
+		stack_die "port $port is already in use by another program; stop it, or choose other ports with RONDINE_WP_PORT and RONDINE_BRIDGE_PORT"
+	fi
+done
+
 bash "$RONDINE_ROOT/dev/setup-system.sh"
 npm_dependencies
 build_changed_workspaces

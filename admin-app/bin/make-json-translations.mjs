@@ -150,7 +150,10 @@ function collect() {
 				existing.translators ??= entry.translators;
 				existing.plural ??= entry.plural;
 			} else {
-				entries.set( key, { ...entry, references: [ entry.reference ] } );
+				entries.set( key, {
+					...entry,
+					references: [ entry.reference ],
+				} );
 			}
 		}
 	}
@@ -170,8 +173,10 @@ const quote = ( text ) =>
 
 function unquote( line ) {
 	const body = line.trim().replace( /^"|"$/g, '' );
-	return body.replace( /\\(.)/g, ( _, char ) =>
-		( { n: '\n', t: '\t', '"': '"', '\\': '\\' }[ char ] ?? char )
+	return body.replace(
+		/\\(.)/g,
+		( _, char ) =>
+			( { n: '\n', t: '\t', '"': '"', '\\': '\\' } )[ char ] ?? char
 	);
 }
 
@@ -191,9 +196,10 @@ function readPo( file ) {
 			if ( line.startsWith( '#,' ) && line.includes( 'fuzzy' ) ) {
 				fuzzy = true;
 			}
-			const match = /^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+(".*")$/.exec(
-				line
-			);
+			const match =
+				/^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+(".*")$/.exec(
+					line
+				);
 			if ( match ) {
 				current = match[ 1 ];
 				fields[ current ] = unquote( match[ 2 ] );
@@ -298,10 +304,12 @@ for ( const name of readdirSync( languagesDir ) ) {
 	const poFile = join( languagesDir, name );
 	const { header, translations } = readPo( poFile );
 	const pluralForms =
-		headerValue( header, 'Plural-Forms' ) ??
-		'nplurals=2; plural=(n != 1);';
+		headerValue( header, 'Plural-Forms' ) ?? 'nplurals=2; plural=(n != 1);';
 	const plurals = Number( /nplurals=(\d+)/.exec( pluralForms )?.[ 1 ] ?? 2 );
-	write( poFile, writePo( entries, header || potHeader, translations, plurals ) );
+	write(
+		poFile,
+		writePo( entries, header || potHeader, translations, plurals )
+	);
 
 	const messages = {
 		'': { domain: 'messages', lang: locale, 'plural-forms': pluralForms },
@@ -323,7 +331,10 @@ for ( const name of readdirSync( languagesDir ) ) {
 			domain: 'messages',
 			locale_data: { messages },
 		} ) + '\n';
-	write( join( languagesDir, `${ DOMAIN }-${ locale }-${ md5 }.json` ), json );
+	write(
+		join( languagesDir, `${ DOMAIN }-${ locale }-${ md5 }.json` ),
+		json
+	);
 	console.log(
 		`${ locale }: ${ Object.keys( messages ).length - 1 } of ${
 			entries.size

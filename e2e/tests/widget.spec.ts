@@ -248,6 +248,25 @@ test( 'no layout shift and no request because of the widget before intent', asyn
 	).toBe( 0 );
 } );
 
+test( 'a panel that failed to load (offline for a moment) loads on the next click', async ( {
+	page,
+} ) => {
+	settings( {} );
+	let attempts = 0;
+	await page.route( /rondine-chat-panel\.js/, ( route ) =>
+		++attempts === 1
+			? route.abort( 'internetdisconnected' )
+			: route.continue()
+	);
+	await page.goto( env.wpUrl + '/' );
+	await chatButton( page ).click();
+	await expect.poll( () => attempts ).toBe( 1 );
+	await expect( dialog( page ) ).toHaveCount( 0 );
+	await chatButton( page ).click();
+	await expect( dialog( page ) ).toBeVisible();
+	expect( attempts ).toBe( 2 );
+} );
+
 test( 'two visitors get byte-identical HTML', async ( { playwright } ) => {
 	settings( { message: 'Vorrei {PRODUCT} a {PRICE}' } );
 	const visitors = await Promise.all( [

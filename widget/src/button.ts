@@ -68,7 +68,7 @@ function start( config: Config ) {
 		return;
 	}
 
-	let panel: Promise< PanelApi > | undefined;
+	let panel: Promise< PanelApi | void > | undefined;
 	const root = doc.createElement( 'div' );
 	root.className =
 		'rondine-chat' + ( config.position === 'left' ? ' is-left' : '' );
@@ -81,23 +81,33 @@ function start( config: Config ) {
 	button.setAttribute( 'aria-label', config.cta || config.i18n.open );
 	button.lastChild!.textContent = config.cta;
 
+	let failures = 0;
 	const load = () =>
-		( panel ||= import( /* @vite-ignore */ config.panel ).then(
-			( module ) => module.mount( { config, online, root, button } )
+		( panel ||= import(
+			/* @vite-ignore */ config.panel +
+				( failures ? '&retry=' + failures : '' )
+		).then(
+			( module ) => module.mount( { config, online, root, button } ),
+			() => {
+				// Offline for a moment: the next hover, focus or click tries again, with a new URL because
+				// browsers remember a failed module URL for the life of the page. (The panel URL has ?ver=.)
+				failures++;
+				panel = undefined;
+			}
 		) );
 	for ( const intent of [ 'pointerenter', 'focus', 'touchstart' ] ) {
 		button.addEventListener( intent, load, { passive: true } );
 	}
-	button.onclick = () => load().then( ( api ) => api.toggle() );
+	button.onclick = () => load().then( ( api ) => api?.toggle() );
 
 	const due = Date.now() + config.delay * 1e3;
 	const show = () => {
-		const el = doc.documentElement;
-		const scrollable = el.scrollHeight - win.innerHeight;
 		if ( Date.now() < due ) {
 			return setTimeout( show, due - Date.now() );
 		}
-		// A page too short to scroll meets any scroll-depth rule.
+		// Layout is read only for a scroll rule. A page too short to scroll meets any scroll-depth rule.
+		const scrollable =
+			config.scroll && doc.documentElement.scrollHeight - win.innerHeight;
 		if (
 			scrollable > 0 &&
 			( win.scrollY * 100 ) / scrollable < config.scroll

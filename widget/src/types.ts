@@ -69,7 +69,7 @@ export interface Config {
 	site: string;
 	/** From WooCommerce on its product pages; null elsewhere (the page's Product structured data is read instead). */
 	product: Product | null;
-	/** URL of the chat panel module, imported on intent. */
+	/** URL of the chat panel module, imported on intent; it has a query string (`?ver=`). */
 	panel: string;
 	/** Where a click is counted (navigator.sendBeacon), '' for none (the admin preview). */
 	beacon: string;

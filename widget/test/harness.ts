@@ -16,7 +16,8 @@ import type { Config } from '../src/types';
 const build = resolve( import.meta.dirname, '../../plugin/build/widget' ) + '/';
 export const INITIAL = build + 'rondine-chat.js';
 let visits = 0;
-export const PANEL_URL = pathToFileURL( build + 'rondine-chat-panel.js' ).href;
+export const PANEL_URL =
+	pathToFileURL( build + 'rondine-chat-panel.js' ).href + '?ver=test';
 
 export function config( overrides: Partial< Config > = {} ): Config {
 	return {

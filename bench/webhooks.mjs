@@ -107,6 +107,10 @@ async function scenario( database, mode, perRequest ) {
 			perRequest,
 			...load,
 			dispatchMps: server.dispatchMps,
+			// Server CPU per status: independent of how much of a core the server got on a shared machine.
+			cpuMsPerStatus:
+				( server.cpuSeconds * 1000 ) /
+				Math.max( 1, server.served * perRequest ),
 			server,
 		};
 	} finally {
@@ -143,7 +147,7 @@ async function main() {
 		`Webhook benchmark: ${ seconds } s per run, load from a separate process, dispatch stand-in at 1,000 mps`
 	);
 	console.log(
-		'database  endpoint  statuses/req   statuses/s   requests/s   p50 ms   p99 ms   dispatch mps'
+		'database  endpoint  statuses/req   statuses/s   requests/s   p50 ms   p99 ms   dispatch mps   server CPU ms/status   statuses/core-s'
 	);
 	const results = [];
 	for ( const database of databases ) {
@@ -160,6 +164,8 @@ async function main() {
 					fmt( r.p50, 1 ).padStart( 8 ),
 					fmt( r.p99, 1 ).padStart( 8 ),
 					fmt( r.dispatchMps ).padStart( 14 ),
+					fmt( r.cpuMsPerStatus, 3 ).padStart( 22 ),
+					fmt( 1000 / r.cpuMsPerStatus ).padStart( 17 ),
 					r.failed ? `  ${ r.failed } non-200!` : '',
 					r.wrapped ? '  (requests reused)' : '',
 				].join( ' ' )

@@ -22,6 +22,7 @@ import {
 import { parseWebhook, type WebhookEvent } from '../whatsapp/webhook-types.js';
 import { DEFAULT_OPT_OUT_PAYLOADS, type WebhookDelivery } from './apply.js';
 import { OptOutReporter } from './opt-out-reporter.js';
+import { DEFAULT_RETENTION_DAYS, pruneWebhookEvents } from './retention.js';
 import { TenantDirectory, type WebhookTenant } from './tenant-directory.js';
 import { createWebhookWriter } from './writer.js';
 
@@ -38,6 +39,8 @@ export interface WebhooksPluginOptions {
 	defaultOptOutPayloads?: readonly string[];
 	/** Report opt-outs to the sites from this process (default true). */
 	reportOptOuts?: boolean;
+	/** Days the raw bodies of applied webhooks are kept (default 30); 0 keeps them forever. */
+	retentionDays?: number;
 	/** Largest group commit. */
 	maxBatch?: number;
 	/** Shared with the rest of the app so credential changes can invalidate it. */
@@ -155,8 +158,29 @@ export const webhooksPlugin: FastifyPluginAsync<
 			? null
 			: new OptOutReporter( { storage, box, clock, log: app.log } );
 
-	app.addHook( 'onReady', async () => reporter?.start() );
+	const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
+	let pruner: NodeJS.Timeout | null = null;
+	app.addHook( 'onReady', async () => {
+		reporter?.start();
+		if ( retentionDays > 0 ) {
+			pruner = setInterval( () => {
+				pruneWebhookEvents(
+					storage.db,
+					clock.now() - retentionDays * 86_400_000
+				).catch( ( error ) =>
+					app.log.warn(
+						{ err: error },
+						'pruning the webhook log failed'
+					)
+				);
+			}, 3_600_000 );
+			pruner.unref();
+		}
+	} );
 	app.addHook( 'onClose', async () => {
+		if ( pruner ) {
+			clearInterval( pruner );
+		}
 		reporter?.stop();
 		await writer.close();
 	} );

@@ -86,6 +86,9 @@ export async function visit(
 	await import( /* @vite-ignore */ `${ INITIAL }?visit=${ ++visits }` );
 }
 
+/** The focused element (through a node's document, as the shared lint rule wants). */
+export const focused = () => document.body.ownerDocument.activeElement;
+
 export const chatButton = () =>
 	document.querySelector< HTMLButtonElement >( '.rondine-chat-button' );
 

@@ -10,7 +10,14 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 /**
  * Internal dependencies
  */
-import { chatButton, config, openPanel, until, visit } from './harness';
+import {
+	chatButton,
+	config,
+	focused,
+	openPanel,
+	until,
+	visit,
+} from './harness';
 
 /** What a WooCommerce product page prints (WC_Structured_Data: an @graph with the product, price specifications). */
 const WOOCOMMERCE_PRODUCT_PAGE = `<main>Borsa</main><script type="application/ld+json">${ JSON.stringify(
@@ -74,7 +81,7 @@ describe( 'chat panel', () => {
 			)!.textContent
 		).toBe( 'Chat on WhatsApp' );
 		expect( chatButton()!.getAttribute( 'aria-expanded' ) ).toBe( 'true' );
-		expect( dialog.contains( document.activeElement ) ).toBe( true );
+		expect( dialog.contains( focused() ) ).toBe( true );
 		expect( dialog.textContent ).toContain( 'Ciao! How can we help?' );
 	} );
 
@@ -85,7 +92,7 @@ describe( 'chat panel', () => {
 			new KeyboardEvent( 'keydown', { key: 'Escape', bubbles: true } )
 		);
 		await until( () => ! document.querySelector( '[role="dialog"]' ) );
-		expect( document.activeElement ).toBe( chatButton() );
+		expect( focused() ).toBe( chatButton() );
 		expect( chatButton()!.getAttribute( 'aria-expanded' ) ).toBe( 'false' );
 	} );
 
@@ -98,7 +105,7 @@ describe( 'chat panel', () => {
 			)!
 			.click();
 		await until( () => ! document.querySelector( '[role="dialog"]' ) );
-		expect( document.activeElement ).toBe( chatButton() );
+		expect( focused() ).toBe( chatButton() );
 		dialog = await openPanel();
 		chatButton()!.click();
 		await until( () => ! document.querySelector( '[role="dialog"]' ) );
@@ -132,7 +139,7 @@ describe( 'chat panel', () => {
 		} );
 		last.dispatchEvent( forward );
 		expect( forward.defaultPrevented ).toBe( true );
-		expect( document.activeElement ).toBe( items[ 0 ] );
+		expect( focused() ).toBe( items[ 0 ] );
 		const back = new KeyboardEvent( 'keydown', {
 			key: 'Tab',
 			shiftKey: true,
@@ -141,7 +148,7 @@ describe( 'chat panel', () => {
 		} );
 		items[ 0 ]!.dispatchEvent( back );
 		expect( back.defaultPrevented ).toBe( true );
-		expect( document.activeElement ).toBe( last );
+		expect( focused() ).toBe( last );
 	} );
 
 	it( 'links to wa.me with the number and the message with page variables filled', async () => {
@@ -279,7 +286,7 @@ describe( 'chat panel', () => {
 		const checkbox = dialog.querySelector< HTMLInputElement >(
 			'input[type="checkbox"]'
 		)!;
-		expect( document.activeElement ).toBe( checkbox );
+		expect( focused() ).toBe( checkbox );
 
 		checkbox.click();
 		await until( () => ! link.hasAttribute( 'aria-disabled' ) );

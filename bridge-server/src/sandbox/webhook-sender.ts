@@ -169,10 +169,12 @@ export class WebhookSender {
 	private flush(): void {
 		const nowSlot = Math.floor( this.now() / SLOT_MS );
 		const due = new Map< WebhookTarget, unknown[] >();
-		for ( const [ slot, list ] of this.slots ) {
-			if ( slot > nowSlot ) {
-				continue;
-			}
+		// Oldest first, so that a late flush (a busy event loop) still posts statuses in their time order.
+		const dueSlots = [ ...this.slots.keys() ]
+			.filter( ( slot ) => slot <= nowSlot )
+			.sort( ( a, b ) => a - b );
+		for ( const slot of dueSlots ) {
+			const list = this.slots.get( slot ) ?? [];
 			this.slots.delete( slot );
 			for ( const [ target, status ] of list ) {
 				let statuses = due.get( target );

@@ -529,3 +529,32 @@ test( 'the settings screen previews the real widget and saves', async ( {
 	} );
 	await visitor.close();
 } );
+
+test( 'the preview says when visitors do not see the button right now', async ( {
+	page,
+} ) => {
+	settings( {
+		off_hours: 'hide',
+		agents: [ { ...AGENT, hours: WEEK_OFF } ],
+	} );
+	await login( page );
+	await page.goto(
+		env.wpUrl + '/wp-admin/admin.php?page=rondine#/chat-button'
+	);
+	await expect(
+		page
+			.locator( '.rondine-chat-settings__preview .components-notice' )
+			.filter( { hasText: 'visitors do not see it at the moment' } )
+	).toBeVisible();
+	await page.getByLabel( 'Available at any time' ).check();
+	await expect(
+		page
+			.locator( '.rondine-chat-settings__preview .components-notice' )
+			.filter( { hasText: 'visitors do not see it at the moment' } )
+	).toBeHidden();
+	await expect(
+		page
+			.frameLocator( '[data-testid="rondine-chat-button-preview"]' )
+			.locator( '.rondine-chat-button' )
+	).toBeVisible();
+} );

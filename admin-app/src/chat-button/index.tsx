@@ -51,6 +51,19 @@ export function ChatButtonScreen() {
 	const { createSuccessNotice } = useDispatch( noticesStore );
 	const timezone = getBootData().siteTimezone || 'UTC';
 
+	const dirty =
+		settings !== null &&
+		JSON.stringify( settings ) !== JSON.stringify( saved );
+	// Leaving the page with unsaved changes asks first, as the block editor does.
+	useEffect( () => {
+		if ( ! dirty ) {
+			return;
+		}
+		const warn = ( event: BeforeUnloadEvent ) => event.preventDefault();
+		window.addEventListener( 'beforeunload', warn );
+		return () => window.removeEventListener( 'beforeunload', warn );
+	}, [ dirty ] );
+
 	useEffect( () => {
 		fetchSettings().then(
 			( loaded ) => {
@@ -79,7 +92,6 @@ export function ChatButtonScreen() {
 	) => setSettings( { ...settings, [ key ]: value } );
 	const help = ( key: string, fallback?: string ) =>
 		errors[ key ] ?? fallback;
-	const dirty = JSON.stringify( settings ) !== JSON.stringify( saved );
 
 	const save = async () => {
 		setSaving( true );

@@ -22,6 +22,7 @@ import type { ChatButtonSettings, SettingsError } from './types';
 export function LivePreview( { settings }: { settings: ChatButtonSettings } ) {
 	const [ html, setHtml ] = useState< string | null >( null );
 	const [ error, setError ] = useState< string | null >( null );
+	const [ hidden, setHidden ] = useState( false );
 
 	useEffect( () => {
 		let current = true;
@@ -68,6 +69,14 @@ export function LivePreview( { settings }: { settings: ChatButtonSettings } ) {
 					{ error }
 				</Notice>
 			) }
+			{ hidden && ! error && (
+				<Notice status="info" isDismissible={ false }>
+					{ __(
+						'Nobody is working now and the button is set to hide outside working hours: visitors do not see it at the moment.',
+						'rondine'
+					) }
+				</Notice>
+			) }
 			{ html === null ? (
 				<Spinner />
 			) : (
@@ -75,6 +84,17 @@ export function LivePreview( { settings }: { settings: ChatButtonSettings } ) {
 					title={ __( 'Chat button preview', 'rondine' ) }
 					srcDoc={ html }
 					data-testid="rondine-chat-button-preview"
+					onLoad={ ( event ) => {
+						const frame = event.currentTarget;
+						// The widget decides after the page is parsed; give it a moment.
+						setTimeout( () => {
+							setHidden(
+								! frame.contentDocument?.querySelector(
+									'.rondine-chat-button'
+								)
+							);
+						}, 300 );
+					} }
 				/>
 			) }
 		</div>

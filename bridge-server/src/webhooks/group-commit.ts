@@ -18,6 +18,12 @@ export interface GroupCommitterOptions< T, R > {
 	commitOne?: ( item: T ) => Promise< R >;
 	/** Largest number of items in one transaction. */
 	maxBatch?: number;
+	/**
+	 * How much work an item is (e.g. its number of events), and how much one transaction may hold: a few big webhook
+	 * batches must not make one long transaction that every waiting request (and the event loop, on SQLite) sits behind.
+	 */
+	weight?: ( item: T ) => number;
+	maxWeight?: number;
 	/** Called when a whole batch failed and is retried item by item. */
 	onBatchError?: ( error: unknown, size: number ) => void;
 }
@@ -48,6 +54,7 @@ export function createGroupCommitter< T, R >(
 	options: GroupCommitterOptions< T, R >
 ): GroupCommitter< T, R > {
 	const maxBatch = options.maxBatch ?? 2_000;
+	const maxWeight = options.maxWeight ?? Number.POSITIVE_INFINITY;
 	let queue: Waiting< T, R >[] = [];
 	let running: Promise< void > | null = null;
 	let closed = false;
@@ -77,9 +84,23 @@ export function createGroupCommitter< T, R >(
 			if ( queue.length === 0 ) {
 				return;
 			}
+			let size = 0;
+			let weight = 0;
+			while (
+				size < queue.length &&
+				size < maxBatch &&
+				( size === 0 || weight < maxWeight )
+			) {
+				weight += options.weight
+					? options.weight(
+							( queue[ size ] as Waiting< T, R > ).item
+						)
+					: 1;
+				size++;
+			}
 			const batch =
-				queue.length <= maxBatch ? queue : queue.slice( 0, maxBatch );
-			queue = queue.length <= maxBatch ? [] : queue.slice( maxBatch );
+				size === queue.length ? queue : queue.slice( 0, size );
+			queue = size === queue.length ? [] : queue.slice( size );
 			stats.batches++;
 			stats.items += batch.length;
 			stats.largestBatch = Math.max( stats.largestBatch, batch.length );

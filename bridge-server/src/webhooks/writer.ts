@@ -20,6 +20,8 @@ export interface WebhookWriterOptions extends Partial< ApplyOptions > {
 	db: Kysely< Database >;
 	/** Largest number of requests committed in one transaction. */
 	maxBatch?: number;
+	/** Events (statuses, messages...) beyond which a transaction takes no more requests. */
+	maxEvents?: number;
 	/** Where to report an item that was stored but could not be applied. */
 	onApplyError?: ( error: unknown ) => void;
 }
@@ -59,6 +61,9 @@ export function createWebhookWriter(
 	};
 	return createGroupCommitter< WebhookDelivery, void >( {
 		maxBatch: options.maxBatch ?? 1_000,
+		// About 2,000 events per transaction keeps one commit in the tens of milliseconds.
+		weight: ( delivery ) => Math.max( 1, delivery.events.length ),
+		maxWeight: options.maxEvents ?? 2_000,
 		commitBatch: async ( deliveries ) => {
 			await withRetry( () =>
 				db

@@ -82,6 +82,24 @@ describe( 'createGroupCommitter', () => {
 		expect( sizes ).toEqual( [ 3, 3, 2 ] );
 	} );
 
+	it( 'closes a transaction once it holds maxWeight of work, but always takes at least one item', async () => {
+		const batches: number[][] = [];
+		const committer = createGroupCommitter< number, number >( {
+			weight: ( item ) => item,
+			maxWeight: 100,
+			async commitBatch( items ) {
+				batches.push( items );
+				return items;
+			},
+		} );
+		await Promise.all(
+			[ 60, 30, 20, 500, 1, 1 ].map( ( item ) =>
+				committer.submit( item )
+			)
+		);
+		expect( batches ).toEqual( [ [ 60, 30, 20 ], [ 500 ], [ 1, 1 ] ] );
+	} );
+
 	it( 'isolates a failing item: only its request gets the error, the others commit', async () => {
 		const committed: number[] = [];
 		const gate = deferred();

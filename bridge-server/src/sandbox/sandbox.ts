@@ -340,12 +340,8 @@ export class Sandbox {
 		}
 	}
 
-	hasAccount( phoneNumberId: string ): boolean {
-		return this.accounts.has( phoneNumberId );
-	}
-
 	/**
-	 * Who the Bearer token may act for: null when it is no account's token.
+	 * Whether the Bearer token is any account's token.
 	 *
 	 * @param token The token sent.
 	 */

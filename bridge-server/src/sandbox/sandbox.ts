@@ -268,6 +268,16 @@ export class Sandbox {
 		if ( typeof throughput !== 'number' || ! ( throughput > 0 ) ) {
 			throw new SandboxError( 'throughputMps must be more than 0.' );
 		}
+		if (
+			input.webhookUrl !== undefined &&
+			input.webhookUrl !== null &&
+			( typeof input.webhookUrl !== 'string' ||
+				! /^https?:\/\/[^/]/.test( input.webhookUrl ) )
+		) {
+			throw new SandboxError(
+				'webhookUrl must be an http(s) URL or null.'
+			);
+		}
 		if ( input.tier !== undefined && ! TIERS.includes( input.tier ) ) {
 			throw new SandboxError(
 				`tier must be one of ${ TIERS.join( ', ' ) }.`

@@ -126,6 +126,17 @@ describe( 'control API', () => {
 		} );
 		expect( answer.status ).toBe( 400 );
 		expect( answer.body.error.message ).toBe( 'token is required.' );
+		const badUrl = await control( 'POST', '/accounts', {
+			phoneNumberId: '1',
+			wabaId: '2',
+			token: 't',
+			appSecret: 's',
+			webhookUrl: 'ftp://nowhere',
+		} );
+		expect( badUrl.status ).toBe( 400 );
+		expect( badUrl.body.error.message ).toBe(
+			'webhookUrl must be an http(s) URL or null.'
+		);
 	} );
 
 	it( 'refuses a simulated reply for an unknown number or to nothing', async () => {

@@ -5,9 +5,8 @@ module.exports = {
 	rootDir: __dirname,
 	// A few dependencies of @wordpress/components ship ES modules only.
 	transform: {
-		'\\.m?[jt]sx?$': require.resolve(
-			'@wordpress/scripts/config/babel-transform'
-		),
+		'\\.m?[jt]sx?$':
+			require.resolve( '@wordpress/scripts/config/babel-transform' ),
 	},
 	transformIgnorePatterns: [
 		'/node_modules/(?!(uuid|@wordpress/theme|@wordpress/ui|@base-ui|@ariakit|date-fns)/)',

@@ -2,12 +2,14 @@
  * WordPress dependencies
  */
 import { Spinner } from '@wordpress/components';
+import { useSelect } from '@wordpress/data';
 import { Suspense, lazy } from '@wordpress/element';
 
 /**
  * Internal dependencies
  */
 import type { Route } from '../router';
+import { store } from '../store';
 import { CampaignEditor } from './editor';
 import { CampaignStatsScreen } from './stats';
 
@@ -16,9 +18,9 @@ import { CampaignStatsScreen } from './stats';
  * it is loaded when the list is first shown, not with every Rondine screen.
  */
 const CampaignsList = lazy( () =>
-	import( /* webpackChunkName: "campaigns-list" */ './list' ).then(
-		( module ) => ( { default: module.CampaignsList } )
-	)
+	import(
+		/* webpackChunkName: "campaigns-list", webpackPrefetch: true */ './list'
+	).then( ( module ) => ( { default: module.CampaignsList } ) )
 );
 
 /**
@@ -36,6 +38,12 @@ export function CampaignsScreen( { route }: { route: Route } ) {
 	if ( first ) {
 		return <CampaignStatsScreen id={ first } />;
 	}
+	return <ListWhileLoading />;
+}
+
+/** Asks for the campaigns while the list's code is still on its way, not after. */
+function ListWhileLoading() {
+	useSelect( ( select ) => select( store ).getCampaigns(), [] );
 	return (
 		<Suspense fallback={ <Spinner /> }>
 			<CampaignsList />

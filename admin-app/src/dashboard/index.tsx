@@ -317,10 +317,17 @@ function attentionLink( item: Attention ): string {
 	return buildHash( [ 'settings' ] );
 }
 
-function AttentionCard() {
+function AttentionCard( { connected }: { connected: boolean } ) {
 	const items = useSelect(
-		( select ) => select( store ).getAttentionItems(),
-		[]
+		( select ) => {
+			if ( connected ) {
+				// Rejected templates and paused campaigns live on the bridge: read them.
+				select( store ).getTemplates();
+				select( store ).getCampaigns();
+			}
+			return select( store ).getAttentionItems();
+		},
+		[ connected ]
 	);
 	return (
 		<Card
@@ -459,7 +466,7 @@ export function Dashboard() {
 			<div className="rondine-dashboard__grid">
 				<BridgeCard status={ status } />
 				<WhatsAppCard status={ status } />
-				<AttentionCard />
+				<AttentionCard connected={ status.bridge.connected } />
 				<RecentCampaignsCard connected={ status.bridge.connected } />
 				<SiteCard status={ status } />
 			</div>

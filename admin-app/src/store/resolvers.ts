@@ -59,23 +59,40 @@ export const getSettings = () =>
 
 /** The bridge pages campaigns by 200 at most; the list wants them all. */
 const CAMPAIGNS_PAGE = 200;
+/** Pages asked for at once: the bridge answers each in a few ms, the round trips are what costs. */
+const PARALLEL_PAGES = 5;
 
 export const getCampaigns =
 	() =>
 	async ( { dispatch }: ThunkArgs ) => {
 		const all: Campaign[] = [];
+		const page = ( offset: number ) =>
+			apiFetch< { campaigns?: Campaign[] } >( {
+				path: addQueryArgs( PATHS.campaigns, {
+					limit: CAMPAIGNS_PAGE,
+					offset,
+				} ),
+			} ).then( ( answer ) => answer.campaigns ?? [] );
 		try {
-			for ( let offset = 0; ; offset += CAMPAIGNS_PAGE ) {
-				const { campaigns = [] } = await apiFetch< {
-					campaigns?: Campaign[];
-				} >( {
-					path: addQueryArgs( PATHS.campaigns, {
-						limit: CAMPAIGNS_PAGE,
-						offset,
-					} ),
-				} );
-				all.push( ...campaigns );
-				if ( campaigns.length < CAMPAIGNS_PAGE ) {
+			for (
+				let offset = 0;
+				;
+				offset += CAMPAIGNS_PAGE * PARALLEL_PAGES
+			) {
+				const pages = await Promise.all(
+					Array.from( { length: PARALLEL_PAGES }, ( _, i ) =>
+						page( offset + i * CAMPAIGNS_PAGE )
+					)
+				);
+				const short = pages.findIndex(
+					( campaigns ) => campaigns.length < CAMPAIGNS_PAGE
+				);
+				for ( const campaigns of short === -1
+					? pages
+					: pages.slice( 0, short + 1 ) ) {
+					all.push( ...campaigns );
+				}
+				if ( short !== -1 ) {
 					break;
 				}
 			}

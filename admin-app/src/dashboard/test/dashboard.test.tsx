@@ -42,6 +42,9 @@ let server: FakeServer;
 
 beforeEach( () => {
 	server = fakeServer();
+	server.on( 'GET', '/rondine/v1/templates', () => ( {
+		body: { templates: [] },
+	} ) );
 	server.on( 'GET', '/rondine/v1/campaigns', () => ( {
 		body: { campaigns: [] },
 	} ) );

@@ -122,9 +122,11 @@ describe( 'rondine/admin resolvers', () => {
 		const campaigns = await registry.resolveSelect( store ).getCampaigns();
 
 		expect( campaigns ).toHaveLength( 450 );
+		// Five pages at a time; the short third page ends the list.
 		expect(
 			server.requests.map( ( r ) => r.query.get( 'offset' ) )
-		).toEqual( [ '0', '200', '400' ] );
+		).toEqual( [ '0', '200', '400', '600', '800' ] );
+		expect( campaigns?.[ 449 ]?.id ).toBe( 'c449' );
 	} );
 
 	it( 'reads the counters the bridge sends with a campaign', async () => {

@@ -7,7 +7,6 @@
 /**
  * External dependencies
  */
-import { randomBytes } from 'node:crypto';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 
 /**
@@ -22,8 +21,10 @@ import {
 	type SandboxConfigPatch,
 } from './config.js';
 import { TokenBucket, pairRateAdmit } from './limits.js';
-import { errors, statusError, type MetaErrorAnswer } from './meta-errors.js';
-import { defaultTemplates, templateShape } from './templates.js';
+import { checkMessage } from './message-checks.js';
+import { errors, type MetaErrorAnswer } from './meta-errors.js';
+import { statusTimeline } from './status-timeline.js';
+import { defaultTemplates } from './templates.js';
 import { newWamid, nextMessageNumber, wamidOf } from './wamid.js';
 import {
 	changePayload,
@@ -194,10 +195,6 @@ function emptyStats(): AccountStats {
 function countryCodeOf( display: string ): string {
 	const parsed = parsePhoneNumberFromString( display );
 	return parsed?.countryCallingCode ?? phoneDigits( display ).slice( 0, 2 );
-}
-
-function versionNumber( version: string ): number {
-	return Number( version.replace( /^v/, '' ) ) || 0;
 }
 
 export class Sandbox {
@@ -441,7 +438,15 @@ export class Sandbox {
 				)
 			);
 		}
-		const checked = this.checkMessage( account, body );
+		const checked = checkMessage( body, {
+			countryCode: account.countryCode,
+			template: ( name, language ) =>
+				this.templates
+					.get( account.wabaId )
+					?.find(
+						( t ) => t.name === name && t.language === language
+					),
+		} );
 		if ( 'answer' in checked ) {
 			return this.refuse( account, checked.answer );
 		}
@@ -554,116 +559,6 @@ export class Sandbox {
 		);
 	}
 
-	/**
-	 * Meta's checks on a message body, in Meta's order; the recipient's wa_id and the template's category when it passes
-	 * (category null for a free-form text message).
-	 *
-	 * @param account The sending number.
-	 * @param body    The parsed body.
-	 */
-	private checkMessage(
-		account: Account,
-		body: Record< string, unknown >
-	):
-		| { answer: MetaErrorAnswer }
-		| { waId: string; input: string; category: string | null } {
-		if ( body.messaging_product !== 'whatsapp' ) {
-			return { answer: errors.requiredParameter( 'messaging_product' ) };
-		}
-		if (
-			body.recipient_type !== undefined &&
-			body.recipient_type !== 'individual'
-		) {
-			return {
-				answer: errors.invalidParameter(
-					'The sandbox sends to individuals only (recipient_type individual).'
-				),
-			};
-		}
-		if ( typeof body.to !== 'string' || body.to.trim() === '' ) {
-			return { answer: errors.requiredParameter( 'to' ) };
-		}
-		const input = body.to;
-		const compact = input.replace( /[\s\-().]/g, '' );
-		if ( ! /^\+?\d{6,15}$/.test( compact ) ) {
-			return {
-				answer: errors.parameterValueInvalid(
-					'The parameter to is not a valid phone number.'
-				),
-			};
-		}
-		// Without "+", Meta reads the number as local to the business number's country.
-		const waId = compact.startsWith( '+' )
-			? compact.slice( 1 )
-			: account.countryCode + compact;
-		const callback = body.biz_opaque_callback_data;
-		if (
-			callback !== undefined &&
-			( typeof callback !== 'string' || callback.length > 512 )
-		) {
-			return {
-				answer: errors.invalidParameter(
-					'biz_opaque_callback_data must be a string of at most 512 characters.'
-				),
-			};
-		}
-		const type = body.type ?? 'text';
-		if ( type === 'text' ) {
-			const text = body.text as { body?: unknown } | undefined;
-			if ( typeof text?.body !== 'string' || text.body === '' ) {
-				return { answer: errors.requiredParameter( 'text.body' ) };
-			}
-			return { waId, input, category: null };
-		}
-		if ( type !== 'template' ) {
-			return {
-				answer: errors.invalidParameter(
-					`The sandbox emulates template and text messages, not ${ String( type ) }.`
-				),
-			};
-		}
-		const template = body.template as Record< string, unknown > | undefined;
-		if ( typeof template !== 'object' || template === null ) {
-			return { answer: errors.requiredParameter( 'template' ) };
-		}
-		const language = ( template.language as { code?: unknown } | undefined )
-			?.code;
-		if ( typeof template.name !== 'string' || template.name === '' ) {
-			return { answer: errors.requiredParameter( 'template.name' ) };
-		}
-		if ( typeof language !== 'string' || language === '' ) {
-			return {
-				answer: errors.requiredParameter( 'template.language.code' ),
-			};
-		}
-		const found = this.templates
-			.get( account.wabaId )
-			?.find(
-				( t ) => t.name === template.name && t.language === language
-			);
-		if ( ! found ) {
-			return {
-				answer: errors.templateMissing( template.name, language ),
-			};
-		}
-		if ( found.status === 'PAUSED' ) {
-			return { answer: errors.templatePaused() };
-		}
-		if ( found.status === 'DISABLED' ) {
-			return { answer: errors.templateDisabled() };
-		}
-		if ( found.status !== 'APPROVED' ) {
-			return {
-				answer: errors.templateNotApproved( found.name, found.status ),
-			};
-		}
-		const problem = checkComponents( found, template.components );
-		if ( problem ) {
-			return { answer: problem };
-		}
-		return { waId, input, category: found.category };
-	}
-
 	private scheduleStatuses(
 		account: Account,
 		version: string,
@@ -678,22 +573,7 @@ export class Sandbox {
 			return;
 		}
 		const marketing = category === 'MARKETING';
-		const base: Record< string, unknown > = { id: wamid };
-		const finish = ( status: Record< string, unknown > ) => {
-			const full: Record< string, unknown > = {
-				...base,
-				...status,
-				recipient_id: waId,
-			};
-			if ( callback !== '' ) {
-				full.biz_opaque_callback_data = callback;
-			}
-			return full;
-		};
-		const timeline: Array< [ number, Record< string, unknown > ] > = [];
-		const at = ( delay: number ) =>
-			String( Math.floor( ( now + delay ) / 1000 ) );
-		let failure = 0;
+		let failure: number | null = null;
 		if ( this.notOnWhatsApp.has( waId ) ) {
 			failure = 131026;
 		} else if ( marketing && this.optedOut.has( waId ) ) {
@@ -701,80 +581,14 @@ export class Sandbox {
 		} else if ( marketing && random() < config.marketingLimitRate ) {
 			failure = 131049;
 		}
-		if ( failure !== 0 ) {
-			timeline.push( [
-				config.sentDelayMs,
-				finish( {
-					status: 'failed',
-					timestamp: at( config.sentDelayMs ),
-					errors: [ statusError( failure ) ],
-				} ),
-			] );
-		} else {
-			const pricingCategory = ( category ?? 'service' ).toLowerCase();
-			const billed: Record< string, unknown > = {
-				pricing: {
-					billable: category !== null,
-					pricing_model: 'PMP',
-					type:
-						category === null ? 'free_customer_service' : 'regular',
-					category: pricingCategory,
-				},
-			};
-			if ( versionNumber( version ) < 24 ) {
-				// Conversation objects are gone from v24 on.
-				billed.conversation = {
-					id: conversationId(),
-					expiration_timestamp: String(
-						Math.floor( ( now + DAY_MS ) / 1000 )
-					),
-					origin: { type: pricingCategory },
-				};
-			}
-			timeline.push( [
-				config.sentDelayMs,
-				finish( {
-					status: 'sent',
-					timestamp: at( config.sentDelayMs ),
-					...billed,
-				} ),
-			] );
-			if ( random() < config.deliveredRate ) {
-				timeline.push( [
-					config.deliveredDelayMs,
-					finish( {
-						status: 'delivered',
-						timestamp: at( config.deliveredDelayMs ),
-						...billed,
-					} ),
-				] );
-				if ( random() < config.readRate ) {
-					timeline.push( [
-						config.readDelayMs,
-						finish( {
-							status: 'read',
-							timestamp: at( config.readDelayMs ),
-						} ),
-					] );
-				}
-			}
-		}
-		if ( timeline.length > 1 && random() < config.outOfOrderRate ) {
-			// Deliver the same statuses at shuffled times: a read before its delivered, a late sent.
-			const delays = timeline.map( ( [ delay ] ) => delay ).reverse();
-			timeline.forEach(
-				( item, i ) => ( item[ 0 ] = delays[ i ] ?? item[ 0 ] )
-			);
-		}
-		for ( const [ delay, status ] of timeline ) {
-			this.webhooks.schedule( account, status, now + delay );
-			if ( config.duplicateRate > 0 && random() < config.duplicateRate ) {
-				this.webhooks.schedule(
-					account,
-					status,
-					now + delay + Math.floor( random() * 1_000 )
-				);
-			}
+		const message = { wamid, waId, callback, category, version, failure };
+		for ( const [ dueAt, status ] of statusTimeline(
+			message,
+			config,
+			now,
+			random
+		) ) {
+			this.webhooks.schedule( account, status, dueAt );
 		}
 	}
 
@@ -1219,17 +1033,6 @@ export class Sandbox {
 	}
 }
 
-const CONVERSATION_PREFIX = randomBytes( 8 ).toString( 'hex' );
-let conversations = 0;
-
-/** A 32-hex-digit conversation id like Meta's, unique in this process, without reading the entropy pool per message. */
-function conversationId(): string {
-	conversations++;
-	return (
-		CONVERSATION_PREFIX + conversations.toString( 16 ).padStart( 16, '0' )
-	);
-}
-
 function encodeCursor( offset: number ): string {
 	return Buffer.from( `o:${ offset }` ).toString( 'base64url' );
 }
@@ -1239,105 +1042,4 @@ function decodeCursor( cursor: string ): number | null {
 		.toString()
 		.match( /^o:(\d+)$/ );
 	return match ? Number( match[ 1 ] ) : null;
-}
-
-type Parameter = Record< string, unknown >;
-
-/**
- * The template checks Meta makes on the send's components: parameter counts (132000), header format (132012),
- * named parameters, button indexes.
- *
- * @param template   The approved template.
- * @param components The send's `template.components`.
- */
-function checkComponents(
-	template: MessageTemplate,
-	components: unknown
-): MetaErrorAnswer | null {
-	if ( components !== undefined && ! Array.isArray( components ) ) {
-		return errors.invalidParameter(
-			'template.components must be an array.'
-		);
-	}
-	const list = ( components ?? [] ) as Array< Record< string, unknown > >;
-	const shape = templateShape( template );
-	const of = ( type: string ) =>
-		list.filter( ( c ) => String( c?.type ).toLowerCase() === type );
-	const params = ( component: Record< string, unknown > | undefined ) =>
-		( Array.isArray( component?.parameters )
-			? component.parameters
-			: [] ) as Parameter[];
-
-	const bodyParams = params( of( 'body' )[ 0 ] );
-	if ( shape.bodyNamed.length > 0 ) {
-		const names = bodyParams.map( ( p ) => p.parameter_name );
-		if (
-			names.length !== shape.bodyNamed.length ||
-			! shape.bodyNamed.every( ( n ) => names.includes( n ) )
-		) {
-			return errors.parameterCount(
-				'body',
-				bodyParams.length,
-				shape.bodyNamed.length
-			);
-		}
-	} else if ( bodyParams.length !== shape.bodyPositional ) {
-		return errors.parameterCount(
-			'body',
-			bodyParams.length,
-			shape.bodyPositional
-		);
-	}
-	for ( const parameter of bodyParams ) {
-		if ( parameter.type === 'text' && typeof parameter.text !== 'string' ) {
-			return errors.invalidParameter(
-				'body: a text parameter needs its text.'
-			);
-		}
-	}
-
-	const headerParams = params( of( 'header' )[ 0 ] );
-	if (
-		shape.headerFormat !== null &&
-		shape.headerFormat !== 'TEXT' &&
-		shape.headerParams > 0
-	) {
-		const expected = shape.headerFormat.toLowerCase();
-		const given = headerParams[ 0 ];
-		if ( headerParams.length !== 1 || given?.type !== expected ) {
-			return errors.parameterFormat(
-				`header: Format mismatch, expected ${ shape.headerFormat }, received ${ given ? String( given.type ).toUpperCase() : 'UNKNOWN' }`
-			);
-		}
-		const media = given[ expected ] as
-			{ link?: unknown; id?: unknown } | undefined;
-		if (
-			typeof media?.link !== 'string' &&
-			typeof media?.id !== 'string'
-		) {
-			return errors.invalidParameter(
-				`header: the ${ expected } needs a link or an id.`
-			);
-		}
-	} else if ( headerParams.length !== shape.headerParams ) {
-		return errors.parameterCount(
-			'header',
-			headerParams.length,
-			shape.headerParams
-		);
-	}
-
-	for ( const button of of( 'button' ) ) {
-		const index = Number( button.index );
-		if (
-			! Number.isInteger( index ) ||
-			index < 0 ||
-			index >= shape.buttons
-		) {
-			return errors.parameterValueInvalid(
-				`buttons: button at index ${ String( button.index ) } does not exist in the template.`
-			);
-		}
-	}
-	return null;
 }

@@ -9,6 +9,7 @@
 #   admin-app   admin-app's jest suites
 #   php         plugin/'s phpunit suites against the real WordPress of the test environment
 #   e2e         Playwright in Debian's Chromium against the test environment (RONDINE_ENV_FILE)
+#   shop        dev/tests: the generated WooCommerce shop and its generator (last: it regenerates the shop)
 #
 # The test environment, .rondine/test, is recreated on every run (MariaDB, WordPress, generated shop, bridge on free
 # ports). A suite's failure does not stop the next one; the exit status is non-zero if anything failed. Skipped tests
@@ -24,7 +25,7 @@ source "$RONDINE_ROOT/dev/lib/build.sh"
 
 ENV_DIR="$RONDINE_ROOT/.rondine/test"
 REPORTS="$ENV_DIR/reports"
-ALL_SUITES=( build typecheck lint bridge widget admin-app php e2e )
+ALL_SUITES=( build typecheck lint bridge widget admin-app php e2e shop )
 if [ $# -gt 0 ]; then
 	SUITES=( "$@" )
 else
@@ -221,7 +222,7 @@ fi
 # --- the real stack: PHP and end-to-end --------------------------------------------------------------------------------
 
 stack_ready=0
-if wants php || wants e2e; then
+if wants php || wants e2e || wants shop; then
 	if ( shop_up "$ENV_DIR" "$( free_port )" "$( free_port )" ) >> "$REPORTS/stack.log" 2>&1; then
 		stack_ready=1
 	else
@@ -246,6 +247,15 @@ if wants e2e; then
 			run_counted e2e playwright "$REPORTS/e2e.json" npm test -w e2e
 	else
 		report e2e 0 1
+	fi
+fi
+
+if wants shop; then
+	if [ "$stack_ready" -eq 1 ]; then
+		RONDINE_WP_DIR="$ENV_DIR/wordpress" run_counted shop junit "$REPORTS/shop.xml" \
+			phpunit -c dev/tests/phpunit.xml.dist --log-junit "$REPORTS/shop.xml"
+	else
+		report shop 0 1
 	fi
 fi
 

@@ -16,7 +16,7 @@ npm_dependencies() {
 	local stamp="$BUILD_STATE/package-lock.sha256"
 	if [ ! -d "$RONDINE_ROOT/node_modules" ]; then
 		stack_log "installing npm dependencies (npm ci; compiling better-sqlite3 takes about a minute)"
-		( cd "$RONDINE_ROOT" && npm ci --no-audit --no-fund ) > "$BUILD_STATE/npm.log" 2>&1 \
+		( cd "$RONDINE_ROOT" && npm ci --prefer-offline --no-audit --no-fund ) > "$BUILD_STATE/npm.log" 2>&1 \
 			|| stack_die_log "npm ci failed" "$BUILD_STATE/npm.log"
 		lock_digest > "$stamp"
 	elif [ ! -f "$stamp" ]; then

@@ -1,0 +1,9 @@
+<?php
+/**
+ * Loads the environment's WordPress (RONDINE_WP_DIR) for the generated-shop tests.
+ *
+ * @package Rondine\Dev
+ */
+
+require dirname( __DIR__ ) . '/wp/bootstrap.php';
+require_once dirname( __DIR__ ) . '/woocommerce/roles.php';

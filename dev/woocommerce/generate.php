@@ -317,7 +317,7 @@ final class Rondine_Dev_Shop_Generator {
 	/**
 	 * What customers type when the phone field is not a phone number.
 	 */
-	private static function invalid_phone( string $country ): string {
+	private static function invalid_phone(): string {
 		return self::pick(
 			array(
 				'333 12',
@@ -333,7 +333,7 @@ final class Rondine_Dev_Shop_Generator {
 				'1',
 				'++44 ' . self::digits( 2 ),
 			)
-		) . ( 'US' === $country ? '' : '' );
+		);
 	}
 
 	private static function street( string $country ): string {
@@ -449,7 +449,7 @@ final class Rondine_Dev_Shop_Generator {
 			$nsn     = self::mobile_nsn( $country );
 			$roll    = mt_rand() / mt_getrandmax();
 			if ( $roll < 0.03 ) {
-				$phone = self::invalid_phone( $country );
+				$phone = self::invalid_phone();
 				$nsn   = '';
 			} elseif ( $roll < 0.05 ) {
 				$phone = '';
@@ -618,7 +618,7 @@ final class Rondine_Dev_Shop_Generator {
 		$posts  = 'hpos' !== $this->mode;
 		$status_key = 'wc-' . $status;
 
-		$this->write_order_post( $id, $hpos && ! $posts ? 'shop_order_placehold' : 'shop_order', $hpos && ! $posts ? 'draft' : $status_key, $local, $gmt, $key, $c, $index );
+		$this->write_order_post( $id, $hpos && ! $posts ? 'shop_order_placehold' : 'shop_order', $hpos && ! $posts ? 'draft' : $status_key, $local, $gmt, $key );
 
 		if ( $hpos ) {
 			$this->out->add(
@@ -742,7 +742,11 @@ final class Rondine_Dev_Shop_Generator {
 		$c['last_order']  = $created;
 	}
 
-	private function write_order_post( int $id, string $type, string $status, string $local, string $gmt, string $key, array $c, int $index ): void {
+	/**
+	 * The order's post: a `shop_order` (legacy and synced storage) or the `shop_order_placehold` that reserves the id
+	 * of an HPOS order, as WooCommerce makes them.
+	 */
+	private function write_order_post( int $id, string $type, string $status, string $local, string $gmt, string $key ): void {
 		$title = 'Order &ndash; ' . $local;
 		$this->out->add(
 			$this->wpdb->posts,

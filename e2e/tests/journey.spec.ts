@@ -464,3 +464,153 @@ test.describe( 'the shop owner journey', () => {
 		} );
 	} );
 } );
+
+test.describe( 'a running campaign', () => {
+	test.afterAll( async () => {
+		await emulator( '/config', {
+			method: 'POST',
+			body: JSON.stringify( { latencyMs: 0 } ),
+		} );
+	} );
+
+	test( 'cannot be edited or deleted, and can be cancelled', async ( {
+		page,
+	} ) => {
+		test.setTimeout( 3 * 60_000 );
+		await login( page );
+		await page.goto( rondine( 'dashboard' ) );
+		await expect( page.getByTestId( 'rondine-bridge-state' ) ).toHaveText(
+			'Connected to the bridge'
+		);
+		// Slow answers from the emulator keep the campaign sending long enough to try changing it.
+		await emulator( '/config', {
+			method: 'POST',
+			body: JSON.stringify( { latencyMs: 8_000 } ),
+		} );
+		const api = ( path: string, method = 'GET', data?: unknown ) =>
+			page.evaluate(
+				async ( [ p, m, d ] ) => {
+					try {
+						return {
+							ok: true,
+							body: await (
+								window as unknown as {
+									wp: {
+										apiFetch: (
+											o: object
+										) => Promise< unknown >;
+									};
+								}
+							 ).wp.apiFetch( { path: p, method: m, data: d } ),
+						};
+					} catch ( error ) {
+						return { ok: false, body: error };
+					}
+				},
+				[ path, method, data ] as const
+			) as Promise< { ok: boolean; body: Record< string, unknown > } >;
+		const name = `Everyone ${ Date.now().toString( 36 ) }`;
+		const segment = await api( '/rondine/v1/segments', 'POST', {
+			name,
+			definition: { match: 'all', groups: [] },
+		} );
+		expect( segment.ok, JSON.stringify( segment.body ) ).toBe( true );
+		const created = await api( '/rondine/v1/campaigns', 'POST', {
+			name,
+			audience: { segments: [ segment.body.id ], lists: [] },
+			template: {
+				name: 'hello_world',
+				language: 'en_US',
+				components: [],
+			},
+			start_at: null,
+			options: { continue_when_limited: false },
+		} );
+		expect( created.ok, JSON.stringify( created.body ) ).toBe( true );
+		const id = String( created.body.id );
+		expect(
+			(
+				await api(
+					`/rondine/v1/campaigns/${ id }/schedule`,
+					'POST',
+					{}
+				)
+			).ok
+		).toBe( true );
+
+		await page.goto( rondine( `campaigns/${ id }/stats` ) );
+		await expect( page.getByTestId( 'rondine-campaign-state' ) ).toHaveText(
+			'Running',
+			{
+				timeout: 30_000,
+			}
+		);
+
+		// The editor refuses, and so does the API, with the bridge's reason.
+		await page.goto( rondine( `campaigns/${ id }/edit` ) );
+		await expect(
+			page
+				.getByTestId( 'rondine-screen-campaigns' )
+				.getByText(
+					'This campaign is running: it can no longer be edited.',
+					{
+						exact: false,
+					}
+				)
+		).toBeVisible();
+		const edit = await api( `/rondine/v1/campaigns/${ id }`, 'PUT', {
+			name: `${ name } changed`,
+			audience: { segments: [ segment.body.id ], lists: [] },
+			template: {
+				name: 'hello_world',
+				language: 'en_US',
+				components: [],
+			},
+			start_at: null,
+			options: { continue_when_limited: false },
+		} );
+		expect( edit.ok ).toBe( false );
+		expect(
+			( edit.body.data as { status?: number } | undefined )?.status
+		).toBe( 409 );
+		const remove = await api( `/rondine/v1/campaigns/${ id }`, 'DELETE' );
+		expect( remove.ok ).toBe( false );
+		expect(
+			( remove.body.data as { status?: number } | undefined )?.status
+		).toBe( 409 );
+		expect(
+			( await api( `/rondine/v1/campaigns/${ id }` ) ).body.name
+		).toBe( name );
+
+		// In the list, a running campaign offers pause and cancel, not edit or delete.
+		await page.goto( rondine( 'campaigns' ) );
+		await page.getByRole( 'searchbox' ).first().fill( name );
+		const row = page
+			.locator( 'table tbody tr' )
+			.filter( { hasText: name } );
+		await expect( row ).toHaveCount( 1 );
+		await row.getByRole( 'button', { name: 'Actions' } ).click();
+		await expect(
+			page.getByRole( 'menuitem', { name: 'Pause' } )
+		).toBeVisible();
+		await expect(
+			page.getByRole( 'menuitem', { name: 'Cancel' } )
+		).toBeVisible();
+		await expect(
+			page.getByRole( 'menuitem', { name: 'Edit' } )
+		).toHaveCount( 0 );
+		await expect(
+			page.getByRole( 'menuitem', { name: 'Delete' } )
+		).toHaveCount( 0 );
+		await page.keyboard.press( 'Escape' );
+
+		await page.goto( rondine( `campaigns/${ id }/stats` ) );
+		await page.getByRole( 'button', { name: 'Cancel campaign' } ).click();
+		await expect( page.getByTestId( 'rondine-campaign-state' ) ).toHaveText(
+			'Cancelled',
+			{
+				timeout: 30_000,
+			}
+		);
+	} );
+} );

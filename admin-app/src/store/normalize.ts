@@ -101,7 +101,13 @@ export function normalizeCampaign( input: unknown ): Campaign {
 		},
 		state_reason: ( raw.state_reason as string | null ) ?? null,
 		state_message: ( raw.state_message as string | null ) ?? null,
-		audience_size: maybeNum( raw.audience_size ) ?? counts?.total ?? null,
+		// The audience is counted when the campaign starts (its snapshot); before that there is no size yet.
+		audience_size:
+			maybeNum( raw.audience_size ) ??
+			( [ 'draft', 'scheduled' ].includes( String( raw.state ) )
+				? null
+				: counts?.total ) ??
+			null,
 		counts,
 		source_campaign_id: ( raw.source_campaign_id as string | null ) ?? null,
 		created_at: toIso( raw.created_at ),

@@ -351,6 +351,9 @@ async function main(): Promise< void > {
 			box,
 			clock: systemClock,
 			reportOptOuts: false,
+			...( env.BENCH_MAX_EVENTS
+				? { maxEvents: Number( env.BENCH_MAX_EVENTS ) }
+				: {} ),
 		} );
 	} else {
 		// The two comparison endpoints: same raw-body parsing, signature check and JSON parsing as the real one.

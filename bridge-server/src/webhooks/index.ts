@@ -41,8 +41,9 @@ export interface WebhooksPluginOptions {
 	reportOptOuts?: boolean;
 	/** Days the raw bodies of applied webhooks are kept (default 30); 0 keeps them forever. */
 	retentionDays?: number;
-	/** Largest group commit. */
+	/** Largest group commit, in requests and in events. */
 	maxBatch?: number;
+	maxEvents?: number;
 	/** Shared with the rest of the app so credential changes can invalidate it. */
 	directory?: TenantDirectory;
 }
@@ -148,6 +149,7 @@ export const webhooksPlugin: FastifyPluginAsync<
 	const writer = createWebhookWriter( {
 		db: storage.db,
 		maxBatch: options.maxBatch ?? 1_000,
+		...( options.maxEvents ? { maxEvents: options.maxEvents } : {} ),
 		defaultOptOutPayloads:
 			options.defaultOptOutPayloads ?? DEFAULT_OPT_OUT_PAYLOADS,
 		onApplyError: ( error ) =>

@@ -160,8 +160,8 @@ function strOrNull( value: unknown ): string | null {
 	return s === '' ? null : s;
 }
 
-/** Meta sends times as numeric strings in message payloads and as numbers elsewhere. */
-function seconds( value: unknown ): number {
+/** A number Meta may send as a numeric string (times in message payloads) or as a number (elsewhere); 0 when neither. */
+function numeric( value: unknown ): number {
 	const n = typeof value === 'number' ? value : Number( str( value ) );
 	return Number.isFinite( n ) ? n : 0;
 }
@@ -186,7 +186,7 @@ function parseStatus(
 		phoneNumberId,
 		wamid: str( status.id ),
 		status: str( status.status ),
-		timestamp: seconds( status.timestamp ),
+		timestamp: numeric( status.timestamp ),
 		recipientId: str( status.recipient_id ),
 		userId: str( status.recipient_user_id ?? status.user_id ),
 		bizOpaqueCallbackData: strOrNull( status.biz_opaque_callback_data ),
@@ -199,7 +199,7 @@ function parseStatus(
 				}
 			: null,
 		errors: objects( status.errors ).map( ( error ) => ( {
-			code: seconds( error.code ),
+			code: numeric( error.code ),
 			title: str( error.title ),
 			message: str( error.message ),
 			details: str( field( error, 'error_data' ).details ),
@@ -234,7 +234,7 @@ function parseMessage(
 		from,
 		fromUserId,
 		profileName: str( field( contact, 'profile' ).name ),
-		timestamp: seconds( message.timestamp ),
+		timestamp: numeric( message.timestamp ),
 		type,
 		contextId: strOrNull( context.id ),
 		text: strOrNull( field( message, 'text' ).body ),
@@ -282,7 +282,7 @@ function parseChange( change: Json, wabaId: string ): WebhookEvent[] {
 				category: str( p.category ),
 				value: str( p.value ),
 				detail: str( p.detail ),
-				timestamp: seconds( p.timestamp ),
+				timestamp: numeric( p.timestamp ),
 			} ) );
 		case 'phone_number_quality_update':
 			return [
@@ -321,7 +321,7 @@ function parseChange( change: Json, wabaId: string ): WebhookEvent[] {
 					effectiveAt:
 						value.category_update_timestamp === undefined
 							? null
-							: seconds( value.category_update_timestamp ),
+							: numeric( value.category_update_timestamp ),
 				},
 			];
 		default:

@@ -614,3 +614,104 @@ test.describe( 'a running campaign', () => {
 		);
 	} );
 } );
+
+test.describe( 'hostile input', () => {
+	test( 'names with markup and quotes are shown as text; SQL in filter values is inert', async ( {
+		page,
+	} ) => {
+		const marker = Date.now().toString( 36 );
+		const hostile = `<script>window.__rondineXss=1</script> "Big" O'Brien <img src=x onerror="window.__rondineXss=2"> ${ marker }`;
+		const users = sql( 'SELECT COUNT(*) FROM wp_users' )[ 0 ]?.[ 0 ];
+		await login( page );
+		await page.goto( rondine( 'audience/segments/new' ) );
+		await page.getByLabel( 'Segment name' ).fill( hostile );
+		await page.getByRole( 'button', { name: 'Add filter' } ).click();
+		const filter = page.getByTestId( 'rondine-segment-filter' ).first();
+		await filter.getByLabel( 'Field' ).selectOption( 'billing_city' );
+		await filter.getByLabel( 'Comparison' ).selectOption( 'contains' );
+		await filter
+			.getByLabel( 'Value' )
+			.fill( "x' OR '1'='1'; DROP TABLE wp_users; -- %_\\" );
+		await expect( page.getByTestId( 'rondine-segment-count' ) ).toHaveText(
+			'0 contacts match (valid phone, opted in)'
+		);
+		await page.getByRole( 'button', { name: 'Save segment' } ).click();
+		await expect( page ).toHaveURL( /#\/audience\/segments\/\d+$/ );
+
+		// The plugin keeps names as plain text (tags stripped when saved); whatever it stored is shown as it is.
+		const stored =
+			sql(
+				`SELECT name FROM wp_rondine_segments WHERE name LIKE '%${ marker }'`
+			)[ 0 ]?.[ 0 ] ?? '';
+		expect( stored ).toContain( `"Big" O'Brien` );
+		await page.goto( rondine( 'audience/segments' ) );
+		await expect(
+			page.getByRole( 'link', { name: stored, exact: true } )
+		).toBeVisible();
+		await page.goto( rondine( 'campaigns/new' ) );
+		await expect(
+			page.getByLabel( stored, { exact: true } )
+		).toBeVisible();
+
+		// A contact whose name came in with markup (typed at checkout, say) is shown as text too.
+		const [ id, firstName, lastName ] = sql(
+			'SELECT id, first_name, last_name FROM wp_rondine_contacts ORDER BY id LIMIT 1'
+		)[ 0 ]!;
+		sql(
+			`UPDATE wp_rondine_contacts SET first_name = '<img src=x onerror="window.__rondineXss=3">"Zoë"', last_name = '${ marker }<script>window.__rondineXss=4</script>' WHERE id = ${ Number( id ) }`
+		);
+		try {
+			await page.goto( rondine( 'audience/contacts' ) );
+			await page.getByLabel( 'Search contacts' ).fill( marker );
+			await expect(
+				page.getByTestId( 'rondine-contacts' )
+			).toContainText(
+				`<img src=x onerror="window.__rondineXss=3">"Zoë" ${ marker }<script>window.__rondineXss=4</script>`
+			);
+		} finally {
+			sql(
+				`UPDATE wp_rondine_contacts SET first_name = '${ ( firstName ?? '' ).replace( /'/g, "''" ) }', last_name = '${ ( lastName ?? '' ).replace( /'/g, "''" ) }' WHERE id = ${ Number( id ) }`
+			);
+		}
+		expect(
+			await page.evaluate(
+				() =>
+					( window as unknown as { __rondineXss?: number } )
+						.__rondineXss
+			)
+		).toBeUndefined();
+		expect( sql( 'SELECT COUNT(*) FROM wp_users' )[ 0 ]?.[ 0 ] ).toBe(
+			users
+		);
+	} );
+
+	test( 'a malformed connection code gets a clear message and changes nothing', async ( {
+		page,
+	} ) => {
+		await login( page );
+		await page.goto( rondine( 'settings' ) );
+		const state = page.getByTestId( 'rondine-connection-state' );
+		await expect( state ).toContainText( 'Connected to' );
+		const before = await state.innerText();
+		await page
+			.getByLabel( 'New connection code' )
+			.fill( 'rondine_not-base64!' );
+		await page
+			.getByRole( 'button', { name: 'Connect', exact: true } )
+			.click();
+		await expect( page.getByTestId( 'rondine-notices' ) ).toContainText(
+			'Settings not saved:'
+		);
+		await expect( page.getByLabel( 'New connection code' ) ).toHaveValue(
+			'rondine_not-base64!'
+		);
+		await page.reload();
+		await expect(
+			page.getByTestId( 'rondine-connection-state' )
+		).toHaveText( before );
+		await page.goto( rondine( 'dashboard' ) );
+		await expect( page.getByTestId( 'rondine-bridge-state' ) ).toHaveText(
+			'Connected to the bridge'
+		);
+	} );
+} );

@@ -36,6 +36,10 @@ abstract class TestCase extends \PHPUnit\Framework\TestCase {
 	protected function tearDown(): void {
 		global $wpdb;
 		$wpdb->query( 'ROLLBACK' );
+		// A statement that commits implicitly (DDL, ANALYZE TABLE…) would have made this test's data permanent.
+		$leaked = (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->prefix}wc_customer_lookup WHERE customer_id >= 900000000" )
+			+ (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->users} WHERE user_login LIKE 'rondine\\_test\\_%'" );
+		$this->assertSame( 0, $leaked, 'the test left data behind: something committed its transaction' );
 		wp_cache_flush();
 		wp_set_current_user( 0 );
 		$GLOBALS['wp_rest_server'] = null;

@@ -15,6 +15,13 @@ namespace Rondine\Audience;
 final class Audience {
 
 	/**
+	 * Audience queries read contacts in id order or whole: MariaDB otherwise takes the `phone IS NOT NULL` range of the
+	 * unique phone index (its estimate is a few thousand rows whatever the table size) and looks every row up again,
+	 * 7x slower on 200,000 contacts.
+	 */
+	private const SCAN = 'IGNORE INDEX (phone)';
+
+	/**
 	 * Validates an audience and returns it in canonical form.
 	 *
 	 * @param mixed $audience Decoded JSON.
@@ -101,7 +108,7 @@ final class Audience {
 		if ( null === $condition ) {
 			return 0;
 		}
-		return (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . Contacts::table() . " c WHERE $condition" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		return (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . Contacts::table() . ' c ' . self::SCAN . " WHERE $condition" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 	}
 
 	/**
@@ -117,7 +124,7 @@ final class Audience {
 		if ( null === $condition ) {
 			return array();
 		}
-		$rows = $wpdb->get_results( 'SELECT id, phone, email, first_name, last_name, country, city, consent FROM ' . Contacts::table() . " c WHERE $condition ORDER BY c.id LIMIT " . (int) $size, ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$rows = $wpdb->get_results( 'SELECT id, phone, email, first_name, last_name, country, city, consent FROM ' . Contacts::table() . ' c ' . self::SCAN . " WHERE $condition ORDER BY c.id LIMIT " . (int) $size, ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 		return array_map( array( Contacts::class, 'shape' ), $rows ?: array() );
 	}
 
@@ -140,7 +147,7 @@ final class Audience {
 			);
 		}
 		// The condition is already prepared; integers are cast rather than prepared a second time.
-		$rows = $wpdb->get_results( 'SELECT id, phone, email, first_name, last_name, country, city, language, orders_count, total_spent, last_order_id, last_order_at FROM ' . Contacts::table() . " c WHERE $condition AND c.id > " . (int) $after . ' ORDER BY c.id LIMIT ' . (int) $limit, ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$rows = $wpdb->get_results( 'SELECT id, phone, email, first_name, last_name, country, city, language, orders_count, total_spent, last_order_id, last_order_at FROM ' . Contacts::table() . ' c ' . self::SCAN . " WHERE $condition AND c.id > " . (int) $after . ' ORDER BY c.id LIMIT ' . (int) $limit, ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 		$rows = $rows ?: array();
 		$shop = wp_specialchars_decode( get_bloginfo( 'name' ), ENT_QUOTES );
 		$out  = array();

@@ -56,6 +56,11 @@ $rondine_segments = array(
 		array( 'field' => 'billing_country', 'op' => 'in', 'value' => array( 'IT' ) ),
 		array( 'field' => 'order_count', 'op' => 'gte', 'value' => 2 ),
 	),
+	'3 filters without a period: Italy, spent > 100, at least 2 orders' => array(
+		array( 'field' => 'billing_country', 'op' => 'in', 'value' => array( 'IT' ) ),
+		array( 'field' => 'total_spent', 'op' => 'gt', 'value' => 100 ),
+		array( 'field' => 'order_count', 'op' => 'gte', 'value' => 2 ),
+	),
 	'3 filters: registered, last order in 90 days, bought category (first one)' => null,
 	'no filter (every opted-in contact)' => array(),
 );

@@ -3,11 +3,27 @@
  */
 import { dateI18n, getSettings } from '@wordpress/date';
 
-const numberFormat = new Intl.NumberFormat();
+const numberFormats = new Map< string, Intl.NumberFormat >();
+
+/** Numbers in the language of wp-admin (the user's locale), not the browser's. */
+function numbers( options: Intl.NumberFormatOptions = {} ): Intl.NumberFormat {
+	const key = JSON.stringify( options );
+	let format = numberFormats.get( key );
+	if ( ! format ) {
+		const locale = getSettings().l10n?.locale?.replace( '_', '-' );
+		try {
+			format = new Intl.NumberFormat( locale || undefined, options );
+		} catch {
+			format = new Intl.NumberFormat( undefined, options );
+		}
+		numberFormats.set( key, format );
+	}
+	return format;
+}
 
 export function formatNumber( value: number | null | undefined ): string {
 	return typeof value === 'number' && Number.isFinite( value )
-		? numberFormat.format( value )
+		? numbers().format( value )
 		: '—';
 }
 
@@ -16,8 +32,11 @@ export function formatPercent( part: number, whole: number ): string {
 	if ( ! whole ) {
 		return '—';
 	}
-	const percent = ( part / whole ) * 100;
-	return `${ percent.toFixed( percent >= 10 || percent === 0 ? 0 : 1 ) }%`;
+	const share = part / whole;
+	return numbers( {
+		style: 'percent',
+		maximumFractionDigits: share >= 0.1 || share === 0 ? 0 : 1,
+	} ).format( share );
 }
 
 export function percentOf( part: number, whole: number ): number {

@@ -86,4 +86,37 @@ final class CustomerSyncTest extends TestCase {
 		$this->assertSame( 0, $again['created'] );
 		$this->assertSame( $before, (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . Contacts::table() ) );
 	}
+
+	/**
+	 * An order that changes status is reflected in the figures and the period filters after the next sync.
+	 */
+	public function test_status_change_updates_figures_and_facts(): void {
+		global $wpdb;
+		update_option( CustomerSync::READY_OPTION, \Rondine\Installer::DB_VERSION );
+		$customer = Shop::customer( array( 'country' => 'IT', 'city' => 'Sync ' . wp_generate_password( 6, false ) ) );
+		$order    = Shop::order( $customer, array( 'phone' => '+39 333 7770001', 'total' => 150, 'days_ago' => 5 ) );
+		CustomerSync::sync_customers( array( $customer ) );
+		$contact = $this->contact_of( $customer );
+		\Rondine\Consent\Consent::record( $contact['id'], 'granted', 'admin', 'test' );
+		$audience = array(
+			'segments'   => array(),
+			'lists'      => array(),
+			'definition' => array(
+				'groups' => array(
+					array(
+						'match'   => 'all',
+						'filters' => array(
+							array( 'field' => 'billing_city', 'op' => 'is', 'value' => $contact['city'] ),
+							array( 'field' => 'total_spent', 'op' => 'gt', 'value' => 100, 'within_days' => 30 ),
+						),
+					),
+				),
+			),
+		);
+		$this->assertSame( 1, \Rondine\Audience\Audience::count( $audience ) );
+		$wpdb->update( $wpdb->prefix . 'wc_order_stats', array( 'status' => 'wc-cancelled' ), array( 'order_id' => $order ) );
+		CustomerSync::sync_customers( array( $customer ) );
+		$this->assertSame( 0, $this->contact_of( $customer )['orders_count'] );
+		$this->assertSame( 0, \Rondine\Audience\Audience::count( $audience ), 'the cancelled order no longer counts in the period' );
+	}
 }

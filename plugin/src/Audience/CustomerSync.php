@@ -162,7 +162,7 @@ final class CustomerSync {
 		$phones       = self::phones_for( $customers );
 		$figures      = self::figures( $customer_ids );
 		$languages    = self::languages( $customers );
-		self::copy_facts( $customer_ids );
+		$all_facts    = ! self::figures_ready();
 		$default      = Settings::default_country();
 
 		// What already exists, by customer and by phone.
@@ -171,6 +171,16 @@ final class CustomerSync {
 		foreach ( $wpdb->get_results( "SELECT id, customer_id, phone, phone_raw, email, first_name, last_name, country, city, language, user_id, orders_count, total_spent, first_order_at, last_order_at, last_order_id FROM $table WHERE customer_id IN (" . implode( ',', $customer_ids ) . ')', ARRAY_A ) ?: array() as $row ) { // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- integers.
 			$by_customer[ (int) $row['customer_id'] ] = $row;
 		}
+		// Order facts are rewritten for customers whose figures moved (or all of them until a full sync completed).
+		$facts = array();
+		foreach ( $customer_ids as $customer_id ) {
+			$stored  = $by_customer[ $customer_id ] ?? null;
+			$current = $figures[ $customer_id ] ?? self::NO_ORDERS;
+			if ( $all_facts || null === $stored || (int) $stored['orders_count'] !== $current['orders_count'] || (string) $stored['last_order_id'] !== (string) $current['last_order_id'] || abs( (float) $stored['total_spent'] - $current['total_spent'] ) > 0.00005 ) {
+				$facts[] = $customer_id;
+			}
+		}
+		self::copy_facts( $facts );
 		$normalised = array();
 		foreach ( $customers as $customer ) {
 			$id     = (int) $customer['customer_id'];

@@ -9,7 +9,7 @@
  *   node bench/bridge-dispatch.mjs --recipients 100000 --pg postgres://postgres@127.0.0.1:55432/postgres
  *   node bench/bridge-dispatch.mjs --recipients 1000000                # memory must not grow with the audience
  *
- * Options: --throughput 1000 --latency 150.
+ * Options: --throughput 1000 --latency 150, --profile (V8 CPU profile of the bridge in /tmp/rondine-bridge-profile).
  */
 
 /**
@@ -27,9 +27,13 @@ import { fileURLToPath } from 'node:url';
 
 const root = join( dirname( fileURLToPath( import.meta.url ) ), '..' );
 const dist = join( root, 'bridge-server', 'dist' );
-const { openStorage, migrate, sqliteFileIn } = await import( join( dist, 'storage', 'database.js' ) );
+const { openStorage, migrate, sqliteFileIn } = await import(
+	join( dist, 'storage', 'database.js' )
+);
 const { SecretBox } = await import( join( dist, 'crypto', 'secret-box.js' ) );
-const { computeSignature, signRequest } = await import( join( dist, 'crypto', 'signing.js' ) );
+const { computeSignature, signRequest } = await import(
+	join( dist, 'crypto', 'signing.js' )
+);
 const { createTenant } = await import( join( dist, 'tenants', 'tenants.js' ) );
 const pg = ( await import( 'pg' ) ).default;
 
@@ -52,8 +56,11 @@ function freePort() {
 	} );
 }
 
-function spawnNode( script, env, ready ) {
-	const child = spawn( process.execPath, [ script ], { env: { ...process.env, ...env }, stdio: [ 'ignore', 'pipe', 'inherit' ] } );
+function spawnNode( script, env, ready, flags = [] ) {
+	const child = spawn( process.execPath, [ ...flags, script ], {
+		env: { ...process.env, ...env },
+		stdio: [ 'ignore', 'pipe', 'inherit' ],
+	} );
 	const lines = createInterface( { input: child.stdout } );
 	const listeners = new Set();
 	lines.on( 'line', ( line ) => listeners.forEach( ( l ) => l( line ) ) );
@@ -65,17 +72,24 @@ function spawnNode( script, env, ready ) {
 			}
 		};
 		listeners.add( l );
-		child.once( 'exit', ( code ) => reject( new Error( `${ script } exited ${ code }` ) ) );
+		child.once( 'exit', ( code ) =>
+			reject( new Error( `${ script } exited ${ code }` ) )
+		);
 	} );
-	return { child, started, next: ( match ) => new Promise( ( resolve ) => {
-		const l = ( line ) => {
-			if ( match( line ) ) {
-				listeners.delete( l );
-				resolve( line );
-			}
-		};
-		listeners.add( l );
-	} ) };
+	return {
+		child,
+		started,
+		next: ( match ) =>
+			new Promise( ( resolve ) => {
+				const l = ( line ) => {
+					if ( match( line ) ) {
+						listeners.delete( l );
+						resolve( line );
+					}
+				};
+				listeners.add( l );
+			} ),
+	};
 }
 
 // Storage.
@@ -105,7 +119,12 @@ if ( PG_URL ) {
 }
 await migrate( storage.db );
 const key = randomBytes( 32 );
-const { tenant, secret } = await createTenant( storage.db, new SecretBox( key ), 'Bench shop', Date.now() );
+const { tenant, secret } = await createTenant(
+	storage.db,
+	new SecretBox( key ),
+	'Bench shop',
+	Date.now()
+);
 
 // The site: pages of generated contacts, signature checked as the plugin does.
 const site = createServer( ( req, res ) => {
@@ -113,7 +132,13 @@ const site = createServer( ( req, res ) => {
 	req.on( 'data', ( c ) => chunks.push( c ) );
 	req.on( 'end', () => {
 		const body = Buffer.concat( chunks );
-		const expected = computeSignature( secret, 'POST', req.url.replace( /^\/wp-json/, '' ), String( req.headers[ 'x-rondine-timestamp' ] ), body );
+		const expected = computeSignature(
+			secret,
+			'POST',
+			req.url.replace( /^\/wp-json/, '' ),
+			String( req.headers[ 'x-rondine-timestamp' ] ),
+			body
+		);
 		if ( expected !== req.headers[ 'x-rondine-signature' ] ) {
 			res.writeHead( 401 ).end();
 			return;
@@ -131,7 +156,12 @@ const site = createServer( ( req, res ) => {
 			} );
 		}
 		res.writeHead( 200, { 'content-type': 'application/json' } );
-		res.end( JSON.stringify( { recipients, next_cursor: end < RECIPIENTS ? String( end ) : null } ) );
+		res.end(
+			JSON.stringify( {
+				recipients,
+				next_cursor: end < RECIPIENTS ? String( end ) : null,
+			} )
+		);
 	} );
 } );
 await new Promise( ( r ) => site.listen( 0, '127.0.0.1', r ) );
@@ -149,7 +179,13 @@ await storage.db
 // The emulator, its own process.
 const emulator = spawnNode(
 	join( dist, 'sandbox', 'main.js' ),
-	{ SANDBOX_PORT: '0', SANDBOX_CONFIG: JSON.stringify( { latencyMs: LATENCY, statuses: { enabled: false } } ) },
+	{
+		SANDBOX_PORT: '0',
+		SANDBOX_CONFIG: JSON.stringify( {
+			latencyMs: LATENCY,
+			statuses: { enabled: false },
+		} ),
+	},
 	( l ) => l.startsWith( '{"url"' )
 );
 const emulatorUrl = JSON.parse( await emulator.started ).url;
@@ -166,7 +202,10 @@ const bridge = spawnNode(
 		RONDINE_SANDBOX_URL: emulatorUrl,
 		RONDINE_LOG_LEVEL: 'info',
 	},
-	( l ) => l.includes( '"bridge listening"' )
+	( l ) => l.includes( '"bridge listening"' ),
+	process.argv.includes( '--profile' )
+		? [ '--cpu-prof', '--cpu-prof-dir=/tmp/rondine-bridge-profile' ]
+		: []
 );
 await bridge.started;
 async function usage() {
@@ -179,7 +218,17 @@ async function signed( method, path, body ) {
 	const payload = body === undefined ? '' : JSON.stringify( body );
 	const res = await fetch( `${ bridgeUrl }${ path }`, {
 		method,
-		headers: { ...signRequest( tenant.id, secret, method, path, payload, Date.now() / 1000 ), ...( payload ? { 'content-type': 'application/json' } : {} ) },
+		headers: {
+			...signRequest(
+				tenant.id,
+				secret,
+				method,
+				path,
+				payload,
+				Date.now() / 1000
+			),
+			...( payload ? { 'content-type': 'application/json' } : {} ),
+		},
 		...( payload ? { body: payload } : {} ),
 	} );
 	return res.json();
@@ -191,7 +240,16 @@ await signed( 'PUT', '/v1/campaigns/bench', {
 	template: {
 		name: 'autumn_sale',
 		language: 'en',
-		components: [ { type: 'body', parameters: [ { type: 'text', field: 'first_name' }, { type: 'text', text: '20%' }, { type: 'text', text: 'AUTUMN20' } ] } ],
+		components: [
+			{
+				type: 'body',
+				parameters: [
+					{ type: 'text', field: 'first_name' },
+					{ type: 'text', text: '20%' },
+					{ type: 'text', text: 'AUTUMN20' },
+				],
+			},
+		],
 	},
 } );
 const before = await usage();
@@ -202,22 +260,36 @@ let peakRss = 0;
 let lastPrint = 0;
 while ( state !== 'completed' && state !== 'failed' && state !== 'paused' ) {
 	await new Promise( ( r ) => setTimeout( r, 2_000 ) );
-	const row = await storage.db.selectFrom( 'campaigns as c' ).innerJoin( 'campaign_counters as k', 'k.campaign_id', 'c.id' ).select( [ 'c.state', 'k.completed', 'k.total' ] ).where( 'c.id', '=', 'bench' ).executeTakeFirst();
+	const row = await storage.db
+		.selectFrom( 'campaigns as c' )
+		.innerJoin( 'campaign_counters as k', 'k.campaign_id', 'c.id' )
+		.select( [ 'c.state', 'k.completed', 'k.total' ] )
+		.where( 'c.id', '=', 'bench' )
+		.executeTakeFirst();
 	state = row.state;
 	const u = await usage();
 	peakRss = Math.max( peakRss, u.rss );
 	if ( Date.now() - lastPrint > 15_000 ) {
 		lastPrint = Date.now();
-		process.stderr.write( `  ${ ( ( Date.now() - t0 ) / 1000 ).toFixed( 0 ) } s: ${ row.completed }/${ row.total } sent, rss ${ ( u.rss / 1048576 ).toFixed( 0 ) } MB\n` );
+		process.stderr.write(
+			`  ${ ( ( Date.now() - t0 ) / 1000 ).toFixed( 0 ) } s: ${ row.completed }/${ row.total } sent, rss ${ ( u.rss / 1048576 ).toFixed( 0 ) } MB\n`
+		);
 	}
 }
 const after = await usage();
 const elapsed = ( Date.now() - t0 ) / 1000;
 const stats = await ( await fetch( `${ emulatorUrl }/_control/stats` ) ).json();
 const account = stats.accounts[ `sandbox-${ tenant.id }` ];
-const received = await ( await fetch( `${ emulatorUrl }/_control/received?callbackPrefix=bench:` ) ).json();
+const received = await (
+	await fetch( `${ emulatorUrl }/_control/received?callbackPrefix=bench:` )
+).json();
 const throttled = account.errors[ '130429' ] ?? 0;
-const cpuMs = ( after.cpuUserUs + after.cpuSystemUs - before.cpuUserUs - before.cpuSystemUs ) / 1000;
+const cpuMs =
+	( after.cpuUserUs +
+		after.cpuSystemUs -
+		before.cpuUserUs -
+		before.cpuSystemUs ) /
+	1000;
 const sendSeconds = ( account.lastAcceptedAt - account.firstAcceptedAt ) / 1000;
 const result = {
 	storage: PG_URL ? 'postgres' : 'sqlite',
@@ -225,11 +297,19 @@ const result = {
 	final_state: state,
 	accepted: account.accepted,
 	duplicates: received.duplicates,
-	achieved_mps: Number( ( ( account.accepted - 1 ) / sendSeconds ).toFixed( 1 ) ),
+	achieved_mps: Number(
+		( ( account.accepted - 1 ) / sendSeconds ).toFixed( 1 )
+	),
 	campaign_seconds: Number( elapsed.toFixed( 1 ) ),
-	share_130429_percent: Number( ( ( 100 * throttled ) / ( account.accepted + throttled ) ).toFixed( 3 ) ),
-	bridge_cpu_ms_per_message: Number( ( cpuMs / account.accepted ).toFixed( 3 ) ),
-	bridge_peak_rss_mb: Number( ( Math.max( peakRss, after.maxRssKb * 1024 ) / 1048576 ).toFixed( 1 ) ),
+	share_130429_percent: Number(
+		( ( 100 * throttled ) / ( account.accepted + throttled ) ).toFixed( 3 )
+	),
+	bridge_cpu_ms_per_message: Number(
+		( cpuMs / account.accepted ).toFixed( 3 )
+	),
+	bridge_peak_rss_mb: Number(
+		( Math.max( peakRss, after.maxRssKb * 1024 ) / 1048576 ).toFixed( 1 )
+	),
 	machine: `${ cpus().length } x ${ cpus()[ 0 ]?.model ?? 'cpu' }, ${ ( totalmem() / 2 ** 30 ).toFixed( 0 ) } GB, Node ${ process.version }`,
 };
 process.stdout.write( JSON.stringify( result, null, 2 ) + '\n' );

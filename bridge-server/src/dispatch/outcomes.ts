@@ -289,7 +289,7 @@ export async function applyOutcomes(
 					error_code = v.error_code, error_reason = v.error_reason, retryable = v.retryable,
 					next_attempt_at = v.next_attempt_at, sent_at = v.sent_at, updated_at = ${ now }
 				from v
-				where recipients.id = v.id and recipients.state = 'sending' and recipients.claimed_by = ${ workerId }`.execute(
+				where recipients.id = v.id and recipients.id in (${ sql.join( updates.slice( i, i + 500 ).map( ( u ) => u.id ) ) }) and recipients.state = 'sending' and recipients.claimed_by = ${ workerId }`.execute(
 				trx
 			);
 		}

@@ -50,7 +50,9 @@ export function openStorage( options: StorageOptions ): Storage {
 	const database = new SQLite( file );
 	// WAL: readers never block the writer; NORMAL sync is durable across process crashes (not power loss) in WAL mode.
 	database.pragma( 'journal_mode = WAL' );
-	database.pragma( 'synchronous = NORMAL' );
+	database.pragma(
+		`synchronous = ${ process.env.RONDINE_SQLITE_SYNCHRONOUS ?? 'NORMAL' }`
+	);
 	database.pragma( 'busy_timeout = 5000' );
 	database.pragma( 'foreign_keys = ON' );
 	const db = new Kysely< Database >( {

@@ -96,8 +96,8 @@ export async function startTestBridge(
 		new Sandbox( { statuses: { enabled: false } } as never );
 	const cloud = new CloudMessenger( {
 		connections: 128,
-		headersTimeoutMs: 5_000,
-		bodyTimeoutMs: 5_000,
+		headersTimeoutMs: 30_000,
+		bodyTimeoutMs: 30_000,
 	} );
 	const messenger = options.messenger ?? cloud;
 	const bridge = await createBridge( {
@@ -160,20 +160,21 @@ export async function startTestBridge(
 				.execute();
 			return { id: tenant.id, secret };
 		},
-		call( tenant, method, path, body, headers = {} ) {
+		async call( tenant, method, path, body, headers = {} ) {
 			let payload = '';
 			if ( typeof body === 'string' ) {
 				payload = body;
 			} else if ( body !== undefined ) {
 				payload = JSON.stringify( body );
 			}
-			// Two byte-identical requests in one second would carry the same signature (a replay): like a careful
-			// client, move the timestamp on by a second instead (the bridge accepts up to 300 s of skew).
+			// Two byte-identical requests signed in the same second carry the same signature (a replay): like a
+			// careful client, wait for the next second rather than send it twice.
 			const request = `${ tenant.id } ${ method } ${ path } ${ payload }`;
-			const seconds = Math.max(
-				Math.floor( clock.now() / 1000 ),
-				( lastSigned.get( request ) ?? 0 ) + 1
-			);
+			let seconds = Math.floor( clock.now() / 1000 );
+			while ( lastSigned.get( request ) === seconds ) {
+				await new Promise( ( resolve ) => setTimeout( resolve, 50 ) );
+				seconds = Math.floor( clock.now() / 1000 );
+			}
 			lastSigned.set( request, seconds );
 			return bridge.app.inject( {
 				method,

@@ -73,15 +73,13 @@ function spawnNode(
 		const lines = createInterface( {
 			input: proc.stdout as NodeJS.ReadableStream,
 		} );
-		const timer = setTimeout(
-			() =>
-				reject(
-					new Error(
-						`${ script } did not start: ${ output.join( '' ) }`
-					)
-				),
-			20_000
-		);
+		const timer = setTimeout( () => {
+			// Never leave a half-started process behind.
+			proc.kill( 'SIGKILL' );
+			reject(
+				new Error( `${ script } did not start: ${ output.join( '' ) }` )
+			);
+		}, 20_000 );
 		lines.on( 'line', ( line ) => {
 			output.push( line );
 			if ( ready( line ) ) {

@@ -305,6 +305,7 @@ function MatchSelect( {
 } ) {
 	return (
 		<SelectControl
+			className="rondine-segment__match"
 			__nextHasNoMarginBottom
 			__next40pxDefaultSize
 			label={ label }

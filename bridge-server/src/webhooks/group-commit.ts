@@ -24,6 +24,11 @@ export interface GroupCommitterOptions< T, R > {
 	 */
 	weight?: ( item: T ) => number;
 	maxWeight?: number;
+	/**
+	 * Transactions committed at once (default 1). SQLite has one writer anyway; PostgreSQL overlaps the round trips and
+	 * WAL flushes of a few transactions.
+	 */
+	concurrency?: number;
 	/** Called when a whole batch failed and is retried item by item. */
 	onBatchError?: ( error: unknown, size: number ) => void;
 }
@@ -56,7 +61,8 @@ export function createGroupCommitter< T, R >(
 	const maxBatch = options.maxBatch ?? 2_000;
 	const maxWeight = options.maxWeight ?? Number.POSITIVE_INFINITY;
 	let queue: Waiting< T, R >[] = [];
-	let running: Promise< void > | null = null;
+	const writers = new Set< Promise< void > >();
+	const concurrency = Math.max( 1, options.concurrency ?? 1 );
 	let closed = false;
 	const stats = { batches: 0, items: 0, largestBatch: 0 };
 
@@ -125,16 +131,16 @@ export function createGroupCommitter< T, R >(
 	}
 
 	function kick(): void {
-		if ( running ) {
-			return;
+		while ( writers.size < concurrency && queue.length > 0 ) {
+			const writer: Promise< void > = drain().finally( () => {
+				writers.delete( writer );
+				// Items that arrived during the last await of drain().
+				if ( queue.length > 0 ) {
+					kick();
+				}
+			} );
+			writers.add( writer );
 		}
-		running = drain().finally( () => {
-			running = null;
-			// Items that arrived during the last await of drain().
-			if ( queue.length > 0 ) {
-				kick();
-			}
-		} );
 	}
 
 	return {
@@ -149,8 +155,8 @@ export function createGroupCommitter< T, R >(
 		},
 		async close(): Promise< void > {
 			closed = true;
-			while ( running ) {
-				await running;
+			while ( writers.size > 0 ) {
+				await Promise.all( [ ...writers ] );
 			}
 		},
 		get pending() {

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 /**
  * Internal dependencies
  */
+import { isPostgres } from '../storage/dialect.js';
 import type { Database } from '../storage/schema.js';
 import {
 	applyDeliveries,
@@ -20,6 +21,8 @@ export interface WebhookWriterOptions extends Partial< ApplyOptions > {
 	db: Kysely< Database >;
 	/** Largest number of requests committed in one transaction. */
 	maxBatch?: number;
+	/** Transactions in flight at once (default: 1 on SQLite, 4 on PostgreSQL). */
+	concurrency?: number;
 	/** Events (statuses, messages...) beyond which a transaction takes no more requests. */
 	maxEvents?: number;
 	/** Where to report an item that was stored but could not be applied. */
@@ -61,6 +64,7 @@ export function createWebhookWriter(
 	};
 	return createGroupCommitter< WebhookDelivery, void >( {
 		maxBatch: options.maxBatch ?? 1_000,
+		concurrency: options.concurrency ?? ( isPostgres( db ) ? 4 : 1 ),
 		// About 500 events per transaction: the least CPU per status measured (bench/webhooks.mjs), and short commits.
 		weight: ( delivery ) => Math.max( 1, delivery.events.length ),
 		maxWeight: options.maxEvents ?? 500,

@@ -100,6 +100,34 @@ describe( 'createGroupCommitter', () => {
 		expect( batches ).toEqual( [ [ 60, 30, 20 ], [ 500 ], [ 1, 1 ] ] );
 	} );
 
+	it( 'runs up to `concurrency` transactions at once, each with the requests queued when it began', async () => {
+		let inFlight = 0;
+		let most = 0;
+		const gate = deferred();
+		const committer = createGroupCommitter< number, number >( {
+			concurrency: 2,
+			async commitBatch( items ) {
+				inFlight++;
+				most = Math.max( most, inFlight );
+				await gate.promise;
+				inFlight--;
+				return items;
+			},
+		} );
+		const first = committer.submit( 1 );
+		await new Promise( ( resolve ) => setImmediate( resolve ) );
+		const second = committer.submit( 2 );
+		await new Promise( ( resolve ) => setImmediate( resolve ) );
+		const third = committer.submit( 3 );
+		await new Promise( ( resolve ) => setImmediate( resolve ) );
+		expect( committer.pending ).toBe( 1 );
+		gate.resolve();
+		expect( await Promise.all( [ first, second, third ] ) ).toEqual( [
+			1, 2, 3,
+		] );
+		expect( most ).toBe( 2 );
+	} );
+
 	it( 'isolates a failing item: only its request gets the error, the others commit', async () => {
 		const committed: number[] = [];
 		const gate = deferred();

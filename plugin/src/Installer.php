@@ -13,7 +13,7 @@ namespace Rondine;
  */
 final class Installer {
 
-	public const DB_VERSION = '4';
+	public const DB_VERSION = '5';
 
 	/**
 	 * Table names without the WordPress prefix.
@@ -28,6 +28,7 @@ final class Installer {
 		'rondine_contact_tags',
 		'rondine_click_counts',
 		'rondine_order_facts',
+		'rondine_product_facts',
 	);
 
 	/**
@@ -87,7 +88,8 @@ final class Installer {
 	 * over the default counted statuses (SegmentQuery::DEFAULT_STATUSES), kept by CustomerSync so that most segment
 	 * filters are a scan of this table instead of an aggregate over every order. `rondine_order_facts` is the same
 	 * customers' `wc_order_stats` rows over those statuses (date, total, order or refund) clustered by customer and
-	 * date, so that "in the last N days" reads a few adjacent rows per contact.
+	 * date, so that "in the last N days" reads a few adjacent rows per contact; `rondine_product_facts` the products and
+	 * variations each customer bought in those orders.
 	 *
 	 * @param string $prefix  Table prefix.
 	 * @param string $collate Charset and collation clause.
@@ -183,6 +185,11 @@ final class Installer {
   total decimal(19,4) NOT NULL DEFAULT 0,
   is_order tinyint(1) NOT NULL DEFAULT 1,
   PRIMARY KEY  (customer_id,date_created_gmt,order_id)
+) $collate;",
+			"CREATE TABLE {$prefix}rondine_product_facts (
+  customer_id bigint(20) unsigned NOT NULL,
+  product_id bigint(20) unsigned NOT NULL,
+  PRIMARY KEY  (customer_id,product_id)
 ) $collate;",
 			"CREATE TABLE {$prefix}rondine_click_counts (
   day date NOT NULL,

@@ -325,6 +325,13 @@ final class CustomerSync {
 		$statuses = $wpdb->prepare( implode( ',', array_fill( 0, count( SegmentQuery::DEFAULT_STATUSES ), '%s' ) ), SegmentQuery::DEFAULT_STATUSES );
 		$wpdb->query( "DELETE FROM {$wpdb->prefix}rondine_order_facts WHERE customer_id IN ($in)" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 		$wpdb->query( "INSERT IGNORE INTO {$wpdb->prefix}rondine_order_facts (customer_id, date_created_gmt, order_id, total, is_order) SELECT customer_id, date_created_gmt, order_id, total_sales, parent_id = 0 FROM {$wpdb->prefix}wc_order_stats WHERE customer_id IN ($in) AND status IN ($statuses)" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$wpdb->query( "DELETE FROM {$wpdb->prefix}rondine_product_facts WHERE customer_id IN ($in)" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		if ( WooData::has( 'wc_order_product_lookup' ) ) {
+			// Products and variations, so "bought product" matches either id as the live query does.
+			foreach ( array( 'pl.product_id', 'pl.variation_id' ) as $column ) {
+				$wpdb->query( "INSERT IGNORE INTO {$wpdb->prefix}rondine_product_facts (customer_id, product_id) SELECT DISTINCT pl.customer_id, $column FROM {$wpdb->prefix}wc_order_product_lookup pl JOIN {$wpdb->prefix}wc_order_stats s ON s.order_id = pl.order_id WHERE pl.customer_id IN ($in) AND $column > 0 AND " . str_replace( 'status IN', 's.status IN', "status IN ($statuses)" ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			}
+		}
 	}
 
 	/**

@@ -388,9 +388,14 @@ final class SegmentQuery {
 				if ( ! $ids || ! WooData::has( 'wc_order_product_lookup' ) || ! WooData::has( 'wc_order_stats' ) ) {
 					return array( 0, 'any_of' === $op ? '1=0' : '1=1' );
 				}
-				$in     = implode( ',', $ids );
-				$match  = 'bought_product' === $filter['field'] ? "(pl.product_id IN ($in) OR pl.variation_id IN ($in))" : "pl.product_id IN ($in)";
-				$exists = "EXISTS (SELECT 1 FROM {$wpdb->prefix}wc_order_product_lookup pl JOIN {$wpdb->prefix}wc_order_stats s ON s.order_id = pl.order_id WHERE pl.customer_id = c.customer_id AND $match AND " . self::status_in( $statuses, 's.status' ) . ')';
+				$in = implode( ',', $ids );
+				if ( self::default_statuses( $statuses ) ) {
+					// What each customer bought, kept by CustomerSync: a covering primary-key read per contact.
+					$exists = "EXISTS (SELECT 1 FROM {$wpdb->prefix}rondine_product_facts pf WHERE pf.customer_id = c.customer_id AND pf.product_id IN ($in))";
+				} else {
+					$match  = 'bought_product' === $filter['field'] ? "(pl.product_id IN ($in) OR pl.variation_id IN ($in))" : "pl.product_id IN ($in)";
+					$exists = "EXISTS (SELECT 1 FROM {$wpdb->prefix}wc_order_product_lookup pl JOIN {$wpdb->prefix}wc_order_stats s ON s.order_id = pl.order_id WHERE pl.customer_id = c.customer_id AND $match AND " . self::status_in( $statuses, 's.status' ) . ')';
+				}
 				return array( 1, 'any_of' === $op ? $exists : "NOT $exists" );
 			case 'billing_country':
 				$in = $wpdb->prepare( 'c.country IN (' . implode( ',', array_fill( 0, count( $value ), '%s' ) ) . ')', $value ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared

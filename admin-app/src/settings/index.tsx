@@ -28,7 +28,7 @@ function ConnectionCard() {
 		( select ) => select( store ).getSettings(),
 		[]
 	);
-	const { saveSettings } = useDispatch( store );
+	const { saveSettings, disconnectBridge } = useDispatch( store );
 	const [ code, setCode ] = useState( '' );
 	const [ isSaving, setSaving ] = useState( false );
 	const connection = settings?.connection;
@@ -89,6 +89,27 @@ function ConnectionCard() {
 				>
 					{ __( 'Connect', 'rondine' ) }
 				</Button>
+				{ connection?.connected && (
+					<Button
+						variant="tertiary"
+						isDestructive
+						onClick={ () => {
+							if (
+								// eslint-disable-next-line no-alert -- a plain confirmation is enough here.
+								window.confirm(
+									__(
+										'Disconnect from the bridge? Campaigns cannot be sent until a connection code is pasted again.',
+										'rondine'
+									)
+								)
+							) {
+								disconnectBridge().catch( () => {} );
+							}
+						} }
+					>
+						{ __( 'Disconnect', 'rondine' ) }
+					</Button>
+				) }
 			</CardBody>
 		</Card>
 	);

@@ -212,6 +212,23 @@ export const saveSettings =
 		return saved;
 	};
 
+/** Forgets the bridge connection (the bridge keeps the tenant; a new code reconnects). */
+export const disconnectBridge = () => async ( args: ThunkArgs ) => {
+	const settings = await request< Settings >(
+		args,
+		{ path: `${ PATHS.settings }/connection`, method: 'DELETE' },
+		__( 'Not disconnected', 'rondine' )
+	);
+	args.dispatch( receiveSettings( settings ) );
+	args.dispatch(
+		success( __( 'Disconnected from the bridge.', 'rondine' ) )
+	);
+	args.registry
+		.dispatch( STORE_NAME )
+		.invalidateResolution( 'getStatus', [] );
+	return settings;
+};
+
 export const saveWhatsAppCredentials =
 	( credentials: WhatsAppCredentials ) => async ( args: ThunkArgs ) => {
 		const result = await request< Record< string, unknown > >(

@@ -326,6 +326,35 @@ describe( 'rondine/admin thunks', () => {
 	} );
 } );
 
+describe( 'bridge connection', () => {
+	it( 'disconnects and reads the status again', async () => {
+		let connected = true;
+		server.on( 'GET', '/rondine/v1/status', () => ( {
+			body: { ...connectedStatus, bridge: { connected } },
+		} ) );
+		server.on( 'DELETE', '/rondine/v1/settings/connection', () => {
+			connected = false;
+			return {
+				body: {
+					connection: { connected: false },
+					default_country: 'IT',
+					consent_text: '',
+				},
+			};
+		} );
+		const { registry, store } = createTestRegistry();
+		await registry.resolveSelect( store ).getStatus();
+
+		await registry.dispatch( store ).disconnectBridge();
+
+		expect(
+			registry.select( store ).getSettings()?.connection.connected
+		).toBe( false );
+		const status = await registry.resolveSelect( store ).getStatus();
+		expect( status?.bridge.connected ).toBe( false );
+	} );
+} );
+
 describe( 'what needs attention', () => {
 	it( 'lists paused campaigns, rejected templates and a missing connection', async () => {
 		server.on( 'GET', '/rondine/v1/status', () => ( {

@@ -19,7 +19,11 @@ import {
 	SIGNATURE_HEADER,
 	verifyWebhookSignature,
 } from '../whatsapp/webhook-signature.js';
-import { parseWebhook, type WebhookEvent } from '../whatsapp/webhook-types.js';
+import {
+	parseWebhook,
+	webhookAccounts,
+	type WebhookEvent,
+} from '../whatsapp/webhook-types.js';
 import { DEFAULT_OPT_OUT_PAYLOADS, type WebhookDelivery } from './apply.js';
 import { OptOutReporter } from './opt-out-reporter.js';
 import { DEFAULT_RETENTION_DAYS, pruneWebhookEvents } from './retention.js';
@@ -315,6 +319,16 @@ export const webhooksPlugin: FastifyPluginAsync<
 			directory,
 			parsed.events
 		);
+		// A change of a kind we do not know still names its number: store it for that tenant (signed by it).
+		if ( parsed.object === 'whatsapp_business_account' ) {
+			for ( const phoneNumberId of webhookAccounts( body )
+				.phoneNumberIds ) {
+				const tenant = await directory.byPhoneNumber( phoneNumberId );
+				if ( tenant ) {
+					tenants.set( tenant.id, tenant );
+				}
+			}
+		}
 		if ( tenants.size === 0 ) {
 			throw new WebhookError(
 				403,

@@ -264,6 +264,40 @@ describe.each( dialects() )(
 			expect( row.message_status ).toBe( 'delivered' );
 		} );
 
+		it( 'a change of an unknown kind that names only the phone number: stored for that tenant, 200', async () => {
+			const calls = JSON.stringify( {
+				object: 'whatsapp_business_account',
+				entry: [
+					{
+						id: 'a-waba-we-do-not-know',
+						changes: [
+							{
+								field: 'calls',
+								value: {
+									metadata: {
+										phone_number_id: alice.phoneNumberId,
+									},
+									calls: [ { id: 'c1' } ],
+								},
+							},
+						],
+					},
+				],
+			} );
+			expect(
+				( await signedPost( app, calls, alice.appSecret ) ).statusCode
+			).toBe( 200 );
+			const stored = await database.db
+				.selectFrom( 'webhook_events' )
+				.select( [ 'tenant_id', 'body' ] )
+				.orderBy( 'id', 'desc' )
+				.executeTakeFirstOrThrow();
+			expect( stored ).toEqual( { tenant_id: alice.id, body: calls } );
+			expect(
+				( await signedPost( app, calls, bob.appSecret ) ).statusCode
+			).toBe( 401 );
+		} );
+
 		describe( 'verification (GET)', () => {
 			const verify = ( url: string ) =>
 				app.inject( { method: 'GET', url } );

@@ -142,6 +142,13 @@ export async function buildApp( deps: AppDeps ): Promise< FastifyInstance > {
 				},
 			},
 		},
+		// The emulator speaks Meta's API, not ours: keep it out of the bridge's OpenAPI document.
+		transform: ( { schema, url } ) => ( {
+			schema: ( url.startsWith( '/sandbox' )
+				? { ...schema, hide: true }
+				: schema ) as typeof schema,
+			url,
+		} ),
 		refResolver: {
 			buildLocalReference: ( json, _baseUri, _fragment, i ) =>
 				String( json.$id ?? `def-${ i }` ),

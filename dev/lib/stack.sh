@@ -323,14 +323,22 @@ shop_up() {
 		if connection="$( wp_php "$env" "$RONDINE_ROOT/dev/wp/connect.php" --check --url="$bridge_url" 2> /dev/null )"; then
 			site_id="$( printf '%s' "$connection" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).site))' )"
 		else
-			stack_log "adding a tenant on the bridge and connecting the plugin"
-			local output code
-			output="$( bridge_cli "$env" "$bridge_port" tenant add "Bottega Demo" --json 2>> "$env/logs/bridge-cli.log" )" \
-				|| stack_die_log "the bridge CLI could not add a tenant" "$env/logs/bridge-cli.log"
-			code="$( printf '%s' "$output" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{console.log(JSON.parse(s).connection_code??"")}catch{console.log("")}})' )"
-			[ -n "$code" ] || stack_die "the bridge CLI printed no connection code: $output"
-			connection="$( wp_php "$env" "$RONDINE_ROOT/dev/wp/connect.php" --code="$code" 2>> "$env/logs/connect.log" )" \
-				|| stack_die_log "the plugin refused the connection code" "$env/logs/connect.log" "$env/logs/bridge.log"
+			# A code kept from an earlier run whose connection failed is tried first, so that a failing connection
+			# does not leave one more tenant on the bridge at every start.
+			local code_file="$env/bridge-connection-code" output code
+			if [ -s "$code_file" ] && connection="$( wp_php "$env" "$RONDINE_ROOT/dev/wp/connect.php" \
+				--code="$( cat "$code_file" )" 2>> "$env/logs/connect.log" )"; then
+				stack_log "connected the plugin with the tenant made earlier"
+			else
+				stack_log "adding a tenant on the bridge and connecting the plugin"
+				output="$( bridge_cli "$env" "$bridge_port" tenant add "Bottega Demo" --json 2>> "$env/logs/bridge-cli.log" )" \
+					|| stack_die_log "the bridge CLI could not add a tenant" "$env/logs/bridge-cli.log"
+				code="$( printf '%s' "$output" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{console.log(JSON.parse(s).connection_code??"")}catch{console.log("")}})' )"
+				[ -n "$code" ] || stack_die "the bridge CLI printed no connection code: $output"
+				( umask 077 && printf '%s\n' "$code" > "$code_file" )
+				connection="$( wp_php "$env" "$RONDINE_ROOT/dev/wp/connect.php" --code="$code" 2>> "$env/logs/connect.log" )" \
+					|| stack_die_log "the plugin refused the connection code" "$env/logs/connect.log" "$env/logs/bridge.log"
+			fi
 			site_id="$( printf '%s' "$connection" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).site))' )"
 		fi
 	else

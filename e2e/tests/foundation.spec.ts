@@ -28,7 +28,7 @@ test.describe( 'foundation: the whole stack answers', () => {
 		).toBeVisible();
 	} );
 
-	test( 'the dashboard says it is connected to the bridge and shows WordPress 6.8', async ( {
+	test( 'the dashboard says it is connected to the bridge, shows WordPress 6.8 and no error', async ( {
 		page,
 	} ) => {
 		await login( page );
@@ -39,6 +39,13 @@ test.describe( 'foundation: the whole stack answers', () => {
 		await expect(
 			page.getByTestId( 'rondine-wordpress-version' )
 		).toHaveText( /^6\.8(\.\d+)?$/ );
+		// Every card has loaded what it asks the plugin (and, through it, the bridge) for, and none of it failed.
+		await expect(
+			page.locator( '#wpbody .components-spinner' )
+		).toHaveCount( 0 );
+		await expect(
+			page.locator( '.components-notice.is-error' )
+		).toHaveCount( 0 );
 		expect( env.siteId ).toBeTruthy();
 		await expect(
 			page.locator( '.rondine-dashboard__facts' ).first()

@@ -46,9 +46,9 @@ free_port() {
 	node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});'
 }
 
-# wait_for <seconds> <description> <command...>: polls the command every 100 ms.
+# wait_for <seconds> <what, for the reader> <command...>: polls the command every 100 ms.
 wait_for() {
-	local seconds="$1" what="$2"
+	local seconds="$1"
 	shift 2
 	local tries=$(( seconds * 10 ))
 	while ! "$@" > /dev/null 2>&1; do
@@ -142,7 +142,7 @@ mariadb_start() {
 		stack_log "creating the MariaDB data directory"
 		mariadb-install-db --no-defaults --datadir="$data" --user=root --auth-root-authentication-method=socket \
 			--skip-test-db > "$env/logs/mariadb-install.log" 2>&1 \
-			|| stack_die "mariadb-install-db failed, see $env/logs/mariadb-install.log"
+			|| stack_die_log "mariadb-install-db failed" "$env/logs/mariadb-install.log"
 	fi
 	if group_alive "$env" mariadb && mariadb_client "$env" -e 'SELECT 1' > /dev/null 2>&1; then
 		return
@@ -155,7 +155,7 @@ mariadb_start() {
 		--innodb-buffer-pool-size="$pool" --innodb-flush-log-at-trx-commit=2 --innodb-log-file-size=256M \
 		--max-allowed-packet=64M
 	wait_for 30 MariaDB mariadb_client "$env" -e 'SELECT 1' \
-		|| stack_die "MariaDB did not start, see $env/logs/mariadb.log"
+		|| stack_die_log "MariaDB did not start" "$env/logs/mariadb.log"
 
 	if [ ! -f "$env/db-password" ]; then
 		random_secret > "$env/db-password"
@@ -204,7 +204,7 @@ php_server_start() {
 	# More than one worker: a request from WordPress to the bridge that calls WordPress back would otherwise deadlock.
 	start_group "$env" php env PHP_CLI_SERVER_WORKERS=4 php -d display_errors=stderr -d memory_limit=512M \
 		-S "127.0.0.1:$port" -t "$env/wordpress" "$RONDINE_ROOT/dev/wp/router.php"
-	wait_for 20 "PHP server" port_in_use "$port" || stack_die "the PHP server did not start, see $env/logs/php.log"
+	wait_for 20 "PHP server" port_in_use "$port" || stack_die_log "the PHP server did not start" "$env/logs/php.log"
 }
 
 # wp_php <env> <script> [args]: runs one of our PHP scripts against the environment's WordPress.
@@ -260,7 +260,7 @@ bridge_start() {
 	fi
 	start_group "$env" bridge env "${vars[@]}" node "$RONDINE_ROOT/bridge-server/dist/main.js"
 	wait_for 30 bridge curl_ok "http://127.0.0.1:$port/healthz" \
-		|| stack_die "the bridge did not start, see $env/logs/bridge.log"
+		|| stack_die_log "the bridge did not start" "$env/logs/bridge.log"
 }
 
 curl_ok() {

@@ -67,4 +67,38 @@ final class ClientSignatureTest extends TestCase {
 		$this->assertSame( 502, Client::error_from( 401, array( 'error' => array( 'code' => 'bad_signature', 'message' => 'x' ) ), '' )->status() );
 		$this->assertStringContainsString( '503', Client::error_from( 503, null, '<html>Service Unavailable</html>' )->getMessage() );
 	}
+
+	/**
+	 * Empty JSON objects the admin app sends (`options: {}`) reach the bridge as objects, not as `[]`, which the bridge's
+	 * schema would refuse.
+	 */
+	public function test_empty_objects_are_forwarded_as_objects(): void {
+		wp_set_current_user( $this->user( 'administrator' ) );
+		$this->connect_locally( random_bytes( 32 ) );
+		$sent    = null;
+		$capture = static function ( $pre, $args, $url ) use ( &$sent ) {
+			$sent = array( $args['method'], $url, $args['body'] );
+			return array(
+				'headers'  => array(),
+				'body'     => '{"id":"x"}',
+				'response' => array(
+					'code'    => 200,
+					'message' => 'OK',
+				),
+				'cookies'  => array(),
+			);
+		};
+		add_filter( 'pre_http_request', $capture, 10, 3 );
+		$request = new \WP_REST_Request( 'POST', '/rondine/v1/campaigns' );
+		$request->set_header( 'Content-Type', 'application/json' );
+		$request->set_body( '{"name":"Spring","options":{}}' );
+		$response = rest_get_server()->dispatch( $request );
+		remove_filter( 'pre_http_request', $capture, 10 );
+
+		$this->assertSame( 201, $response->get_status() );
+		$this->assertNotNull( $sent );
+		$this->assertSame( 'PUT', $sent[0] );
+		$this->assertStringContainsString( '/v1/campaigns/', $sent[1] );
+		$this->assertStringContainsString( '"options":{}', $sent[2] );
+	}
 }

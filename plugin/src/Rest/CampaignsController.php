@@ -338,6 +338,12 @@ final class CampaignsController extends Controller {
 				$body['audience']['lists'] = $audience['lists'];
 			}
 		}
+		// PHP decodes `{}` to an empty array, which would reach the bridge as `[]`; these members are JSON objects.
+		foreach ( array( 'options', 'audience' ) as $object_member ) {
+			if ( isset( $body[ $object_member ] ) && array() === $body[ $object_member ] ) {
+				$body[ $object_member ] = new \stdClass();
+			}
+		}
 		return $body;
 	}
 

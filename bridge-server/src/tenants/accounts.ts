@@ -28,19 +28,21 @@ export interface AccountResolverOptions {
 
 /**
  * Sandbox identities are derived from the tenant id so the emulator can tell tenants apart without any setup:
- * phone number id "sandbox-<tenant id>", WABA id "sandbox-waba-<tenant id>", token "sandbox-token-<tenant id>".
+ * phone number id "sandbox-<tenant id>", WABA id "sandbox-waba-<tenant id>". The token is derived with the bridge's
+ * secret key (like the app secret), so knowing a tenant id is not enough to send through its emulated number.
  */
 export function sandboxAccount(
 	tenant: Pick< Tenant, 'id' >,
 	graphUrl: string,
-	version: string
+	version: string,
+	accessToken: string
 ): WhatsAppAccount {
 	return {
 		graphUrl,
 		version,
 		phoneNumberId: `sandbox-${ tenant.id }`,
 		wabaId: `sandbox-waba-${ tenant.id }`,
-		accessToken: `sandbox-token-${ tenant.id }`,
+		accessToken,
 	};
 }
 
@@ -74,8 +76,17 @@ export class AccountResolver {
 
 	/** The emulator's app secret for a tenant without Meta credentials (derived, never stored). */
 	sandboxAppSecret( tenantId: string ): string {
+		return this.derive( `sandbox-app-secret:${ tenantId }` );
+	}
+
+	/** The emulator's access token for a tenant without Meta credentials (derived, never stored). */
+	sandboxAccessToken( tenantId: string ): string {
+		return `sandbox-${ this.derive( `sandbox-token:${ tenantId }` ) }`;
+	}
+
+	private derive( label: string ): string {
 		return createHmac( 'sha256', this.options.sandboxKey )
-			.update( `sandbox-app-secret:${ tenantId }` )
+			.update( label )
 			.digest( 'hex' );
 	}
 
@@ -84,7 +95,8 @@ export class AccountResolver {
 			const account = sandboxAccount(
 				tenant,
 				this.options.sandboxGraphUrl,
-				this.options.graphVersion
+				this.options.graphVersion,
+				this.sandboxAccessToken( tenant.id )
 			);
 			const version = `${ tenant.throughput_mps }|${ tenant.messaging_limit_tier }|${ tenant.quality }`;
 			if (

@@ -145,7 +145,6 @@ export const webhooksPlugin: FastifyPluginAsync<
 		new TenantDirectory( {
 			db: storage.db,
 			box,
-			clock,
 			...( options.sandboxAppSecret
 				? { sandboxAppSecret: options.sandboxAppSecret }
 				: {} ),

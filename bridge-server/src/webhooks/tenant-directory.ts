@@ -6,7 +6,6 @@ import type { Kysely } from 'kysely';
 /**
  * Internal dependencies
  */
-import type { Clock } from '../clock.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Database } from '../storage/schema.js';
 
@@ -24,8 +23,10 @@ export interface WebhookTenant {
 export interface TenantDirectoryOptions {
 	db: Kysely< Database >;
 	box: SecretBox;
-	clock: Clock;
-	/** How long the in-memory copy is trusted. A miss reloads sooner, at most once per `minReloadMs`. */
+	/**
+	 * How long the in-memory copy is trusted. A miss reloads sooner, at most once per `minReloadMs`. Both follow the
+	 * monotonic clock, not the app's (a test clock must not freeze the cache).
+	 */
 	ttlMs?: number;
 	minReloadMs?: number;
 	/**
@@ -93,7 +94,7 @@ export class TenantDirectory {
 
 	private async fresh(): Promise< void > {
 		if (
-			this.options.clock.now() - this.loadedAt >
+			performance.now() - this.loadedAt >
 			( this.options.ttlMs ?? 10_000 )
 		) {
 			await this.load();
@@ -102,7 +103,7 @@ export class TenantDirectory {
 
 	private async reloadOnMiss(): Promise< boolean > {
 		if (
-			this.options.clock.now() - this.loadedAt <
+			performance.now() - this.loadedAt <
 			( this.options.minReloadMs ?? 1_000 )
 		) {
 			return false;
@@ -174,6 +175,6 @@ export class TenantDirectory {
 		this.byPhoneNumberId = byPhoneNumberId;
 		this.byWabaId = byWabaId;
 		this.byId = byId;
-		this.loadedAt = this.options.clock.now();
+		this.loadedAt = performance.now();
 	}
 }

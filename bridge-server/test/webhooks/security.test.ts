@@ -298,6 +298,74 @@ describe.each( dialects() )(
 			).toBe( 401 );
 		} );
 
+		it( 'one body for two tenants of the same Meta app (one app secret): each gets only its own events', async () => {
+			const carol = await seedTenant( database.db, {
+				id: 'carol',
+				appSecret: 'agency-app-secret',
+			} );
+			const dave = await seedTenant( database.db, {
+				id: 'dave',
+				appSecret: 'agency-app-secret',
+			} );
+			// New tenants are seen at the next reload of the tenant cache (at most once a second on a miss).
+			await new Promise( ( resolve ) => setTimeout( resolve, 1_100 ) );
+			const change = ( phoneNumberId: string, waId: string ) => ( {
+				field: 'user_preferences',
+				value: {
+					metadata: { phone_number_id: phoneNumberId },
+					user_preferences: [
+						{
+							wa_id: waId,
+							category: 'marketing_messages',
+							value: 'stop',
+							timestamp: 1750000000,
+						},
+					],
+				},
+			} );
+			const shared = JSON.stringify( {
+				object: 'whatsapp_business_account',
+				entry: [
+					{
+						id: carol.wabaId,
+						changes: [
+							change( carol.phoneNumberId, '391110000001' ),
+						],
+					},
+					{
+						id: dave.wabaId,
+						changes: [
+							change( dave.phoneNumberId, '391110000002' ),
+						],
+					},
+				],
+			} );
+			expect(
+				( await signedPost( app, shared, 'agency-app-secret' ) )
+					.statusCode
+			).toBe( 200 );
+			const optOuts = await database.db
+				.selectFrom( 'opt_outs' )
+				.select( [ 'tenant_id', 'phone' ] )
+				.where( 'tenant_id', 'in', [ carol.id, dave.id ] )
+				.orderBy( 'tenant_id' )
+				.execute();
+			expect( optOuts ).toEqual( [
+				{ tenant_id: carol.id, phone: '+391110000001' },
+				{ tenant_id: dave.id, phone: '+391110000002' },
+			] );
+			const stored = await database.db
+				.selectFrom( 'webhook_events' )
+				.select( 'tenant_id' )
+				.where( 'tenant_id', 'in', [ carol.id, dave.id ] )
+				.orderBy( 'tenant_id' )
+				.execute();
+			expect( stored.map( ( r ) => r.tenant_id ) ).toEqual( [
+				carol.id,
+				dave.id,
+			] );
+		} );
+
 		describe( 'verification (GET)', () => {
 			const verify = ( url: string ) =>
 				app.inject( { method: 'GET', url } );

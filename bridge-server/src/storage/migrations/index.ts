@@ -11,7 +11,8 @@ import * as webhooksStats from './0100-webhooks-stats.js';
 
 /*
  * Migrations live in code (no file scanning, so the built dist and vitest see the same list).
- * To add one: create NNNN-what.ts exporting up(db), and add it here; names sort in order.
+ * To add one: create NNNN-what.ts exporting up(db), and add it here; names sort in order. The next one is 0101 or
+ * above: Kysely refuses to run a migration that sorts before one a database has already applied.
  */
 export const migrations: Record< string, Migration > = {
 	'0001-initial': initial,

@@ -9,7 +9,7 @@
  *   node bench/bridge-dispatch.mjs --recipients 100000 --pg postgres://postgres@127.0.0.1:55432/postgres
  *   node bench/bridge-dispatch.mjs --recipients 1000000                # memory must not grow with the audience
  *
- * Options: --throughput 1000 --latency 150, --profile (V8 CPU profile of the bridge in /tmp/rondine-bridge-profile).
+ * Options: --throughput 1000 --latency 150, --node-flags "--max-semi-space-size=2" (flags for the bridge's node), --profile (V8 CPU profile of the bridge in /tmp/rondine-bridge-profile).
  */
 
 /**
@@ -203,9 +203,12 @@ const bridge = spawnNode(
 		RONDINE_LOG_LEVEL: 'info',
 	},
 	( l ) => l.includes( '"bridge listening"' ),
-	process.argv.includes( '--profile' )
-		? [ '--cpu-prof', '--cpu-prof-dir=/tmp/rondine-bridge-profile' ]
-		: []
+	[
+		...arg( 'node-flags', '' ).split( ' ' ).filter( Boolean ),
+		...( process.argv.includes( '--profile' )
+			? [ '--cpu-prof', '--cpu-prof-dir=/tmp/rondine-bridge-profile' ]
+			: [] ),
+	]
 );
 await bridge.started;
 async function usage() {

@@ -18,7 +18,10 @@ export interface Percentages {
 		failed: number;
 		unknown: number;
 	};
-	/** Of the messages WhatsApp accepted (completed automations): how far they got. */
+	/**
+	 * Of all the campaign's automations, like the automations: the admin app's list and stats show every message figure
+	 * as a share of the campaign's recipients, so the API gives the same numbers (one definition for the owner).
+	 */
 	messages: { sent: number; delivered: number; read: number; failed: number };
 	/** Of the delivered messages: how many people replied or tapped a button. */
 	interactions: number;
@@ -38,10 +41,10 @@ export function percentages( counters: CounterView ): Percentages {
 			unknown: percent( a.unknown, automations ),
 		},
 		messages: {
-			sent: percent( m.sent, a.completed ),
-			delivered: percent( m.delivered, a.completed ),
-			read: percent( m.read, a.completed ),
-			failed: percent( m.failed, a.completed ),
+			sent: percent( m.sent, automations ),
+			delivered: percent( m.delivered, automations ),
+			read: percent( m.read, automations ),
+			failed: percent( m.failed, automations ),
 		},
 		interactions: percent( counters.interactions, m.delivered ),
 	};

@@ -263,7 +263,12 @@ describe.each( dialects() )(
 					failed: 13.3,
 					unknown: 0,
 				},
-				messages: { sent: 90, delivered: 80, read: 50, failed: 10 },
+				messages: {
+					sent: 60,
+					delivered: 53.3,
+					read: 33.3,
+					failed: 6.7,
+				},
 				interactions: 12.5,
 			} );
 			expect( stats.progress.done ).toBe( 12 );

@@ -9,7 +9,7 @@
  *   node bench/bridge-dispatch.mjs --recipients 100000 --pg postgres://postgres@127.0.0.1:55432/postgres
  *   node bench/bridge-dispatch.mjs --recipients 1000000                # memory must not grow with the audience
  *
- * Options: --throughput 1000 --latency 150, --node-flags "--max-semi-space-size=2" (flags for the bridge's node), --profile (V8 CPU profile of the bridge in /tmp/rondine-bridge-profile).
+ * Options: --throughput 1000 --latency 150, --node-flags "--max-semi-space-size=2" (flags for the bridge's node), --profile (V8 CPU profile of the bridge in /tmp/rondine-bridge-profile), --webhooks (the emulator posts signed single-status webhooks to the bridge during the campaign).
  */
 
 /**
@@ -42,6 +42,7 @@ function arg( name, fallback ) {
 	return i >= 0 ? process.argv[ i + 1 ] : fallback;
 }
 const RECIPIENTS = Number( arg( 'recipients', '100000' ) );
+const WEBHOOKS = process.argv.includes( '--webhooks' );
 const THROUGHPUT = Number( arg( 'throughput', '1000' ) );
 const LATENCY = Number( arg( 'latency', '150' ) );
 const PG_URL = arg( 'pg', undefined );
@@ -183,7 +184,11 @@ const emulator = spawnNode(
 		SANDBOX_PORT: '0',
 		SANDBOX_CONFIG: JSON.stringify( {
 			latencyMs: LATENCY,
-			statuses: { enabled: false },
+			// --webhooks: the emulator posts signed status webhooks (sent, delivered, read) to the real bridge while it
+			// dispatches, one status per request (Meta's usual case), so the dispatch rate is measured under that load.
+			statuses: WEBHOOKS
+				? { enabled: true, batchSize: 1, concurrency: 64 }
+				: { enabled: false },
 		} ),
 	},
 	( l ) => l.startsWith( '{"url"' )
@@ -281,6 +286,23 @@ while ( state !== 'completed' && state !== 'failed' && state !== 'paused' ) {
 }
 const after = await usage();
 const elapsed = ( Date.now() - t0 ) / 1000;
+const hooksAtEnd = (
+	await ( await fetch( `${ emulatorUrl }/_control/stats` ) ).json()
+).webhooks;
+if ( WEBHOOKS ) {
+	// Let the last statuses land (read comes 1.5 s after acceptance), then read what the bridge applied.
+	let last = -1;
+	for ( let i = 0; i < 30; i++ ) {
+		const now = (
+			await ( await fetch( `${ emulatorUrl }/_control/stats` ) ).json()
+		).webhooks.statusesDelivered;
+		if ( now === last ) {
+			break;
+		}
+		last = now;
+		await new Promise( ( r ) => setTimeout( r, 2_000 ) );
+	}
+}
 const stats = await ( await fetch( `${ emulatorUrl }/_control/stats` ) ).json();
 const account = stats.accounts[ `sandbox-${ tenant.id }` ];
 const received = await (
@@ -313,6 +335,26 @@ const result = {
 	bridge_peak_rss_mb: Number(
 		( Math.max( peakRss, after.maxRssKb * 1024 ) / 1048576 ).toFixed( 1 )
 	),
+	...( WEBHOOKS
+		? {
+				status_webhooks_during_campaign_per_second: Number(
+					( hooksAtEnd.statusesDelivered / elapsed ).toFixed( 0 )
+				),
+				status_webhooks_answered_200: stats.webhooks.statusesDelivered,
+				status_webhook_failed_attempts: stats.webhooks.failedAttempts,
+				status_webhooks_dropped: stats.webhooks.dropped,
+				bridge_counters: await storage.db
+					.selectFrom( 'campaign_counters' )
+					.select( [
+						'completed',
+						'messages_sent',
+						'messages_delivered',
+						'messages_read',
+					] )
+					.where( 'campaign_id', '=', 'bench' )
+					.executeTakeFirst(),
+			}
+		: {} ),
 	machine: `${ cpus().length } x ${ cpus()[ 0 ]?.model ?? 'cpu' }, ${ ( totalmem() / 2 ** 30 ).toFixed( 0 ) } GB, Node ${ process.version }`,
 };
 process.stdout.write( JSON.stringify( result, null, 2 ) + '\n' );

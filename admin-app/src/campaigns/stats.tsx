@@ -438,6 +438,65 @@ export function CampaignStatsScreen( { id }: { id: string } ) {
 	);
 	const { messages, automations } = stats;
 
+	// Every figure as a share of the campaign's recipients (as the list and the bridge's stats API give them).
+	const automationBars = [
+		{
+			testId: 'rondine-stat-to-start',
+			label: __( 'To start', 'rondine' ),
+			value: automations.to_start,
+		},
+		{
+			testId: 'rondine-stat-in-progress',
+			label: __( 'In progress', 'rondine' ),
+			value: automations.in_progress,
+		},
+		{
+			testId: 'rondine-stat-completed',
+			label: __( 'Completed', 'rondine' ),
+			value: automations.completed,
+		},
+		{
+			testId: 'rondine-stat-automations-failed',
+			label: __( 'Failed', 'rondine' ),
+			value: automations.failed,
+		},
+		// Shown only when there are some: these may have been delivered and must not be missed.
+		...( automations.unknown > 0
+			? [
+					{
+						testId: 'rondine-stat-unknown',
+						label: __(
+							'Unknown outcome (never re-sent)',
+							'rondine'
+						),
+						value: automations.unknown,
+					},
+				]
+			: [] ),
+	];
+	const messageBars = [
+		{
+			testId: 'rondine-stat-sent',
+			label: __( 'Sent', 'rondine' ),
+			value: messages.sent,
+		},
+		{
+			testId: 'rondine-stat-delivered',
+			label: __( 'Delivered', 'rondine' ),
+			value: messages.delivered,
+		},
+		{
+			testId: 'rondine-stat-read',
+			label: __( 'Read', 'rondine' ),
+			value: messages.read,
+		},
+		{
+			testId: 'rondine-stat-failed',
+			label: __( 'Failed', 'rondine' ),
+			value: messages.failed,
+		},
+	];
+
 	return (
 		<div className="rondine-stats" data-testid="rondine-campaign-stats">
 			<div className="rondine-stats__head">
@@ -501,41 +560,13 @@ export function CampaignStatsScreen( { id }: { id: string } ) {
 						</h3>
 					</CardHeader>
 					<CardBody>
-						<Bar
-							testId="rondine-stat-to-start"
-							label={ __( 'To start', 'rondine' ) }
-							value={ automations.to_start }
-							total={ stats.total }
-						/>
-						<Bar
-							testId="rondine-stat-in-progress"
-							label={ __( 'In progress', 'rondine' ) }
-							value={ automations.in_progress }
-							total={ stats.total }
-						/>
-						<Bar
-							testId="rondine-stat-completed"
-							label={ __( 'Completed', 'rondine' ) }
-							value={ automations.completed }
-							total={ stats.total }
-						/>
-						<Bar
-							testId="rondine-stat-automations-failed"
-							label={ __( 'Failed', 'rondine' ) }
-							value={ automations.failed }
-							total={ stats.total }
-						/>
-						{ automations.unknown > 0 && (
+						{ automationBars.map( ( bar ) => (
 							<Bar
-								testId="rondine-stat-unknown"
-								label={ __(
-									'Unknown outcome (never re-sent)',
-									'rondine'
-								) }
-								value={ automations.unknown }
+								key={ bar.testId }
+								{ ...bar }
 								total={ stats.total }
 							/>
-						) }
+						) ) }
 					</CardBody>
 				</Card>
 				<Card>
@@ -545,30 +576,13 @@ export function CampaignStatsScreen( { id }: { id: string } ) {
 						</h3>
 					</CardHeader>
 					<CardBody>
-						<Bar
-							testId="rondine-stat-sent"
-							label={ __( 'Sent', 'rondine' ) }
-							value={ messages.sent }
-							total={ stats.total }
-						/>
-						<Bar
-							testId="rondine-stat-delivered"
-							label={ __( 'Delivered', 'rondine' ) }
-							value={ messages.delivered }
-							total={ stats.total }
-						/>
-						<Bar
-							testId="rondine-stat-read"
-							label={ __( 'Read', 'rondine' ) }
-							value={ messages.read }
-							total={ stats.total }
-						/>
-						<Bar
-							testId="rondine-stat-failed"
-							label={ __( 'Failed', 'rondine' ) }
-							value={ messages.failed }
-							total={ stats.total }
-						/>
+						{ messageBars.map( ( bar ) => (
+							<Bar
+								key={ bar.testId }
+								{ ...bar }
+								total={ stats.total }
+							/>
+						) ) }
 					</CardBody>
 				</Card>
 				<Card>

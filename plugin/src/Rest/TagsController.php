@@ -10,7 +10,7 @@ namespace Rondine\Rest;
 use Rondine\Audience\Tags;
 
 /**
- * /tags and /tags/{id}.
+ * /tags (list, search, create) and /tags/{id} (rename, delete).
  */
 final class TagsController extends Controller {
 
@@ -34,6 +34,31 @@ final class TagsController extends Controller {
 					'methods'             => \WP_REST_Server::READABLE,
 					'callback'            => array( $this, 'get_items' ),
 					'permission_callback' => $permission,
+					'args'                => array(
+						'search'   => array(
+							'description' => __( 'Only tags whose name contains this text.', 'rondine' ),
+							'type'        => 'string',
+							'maxLength'   => 100,
+							'default'     => '',
+						),
+						'include'  => array(
+							'description' => __( 'Only these ids (to show saved choices by name).', 'rondine' ),
+							'type'        => 'array',
+							'items'       => array(
+								'type'    => 'integer',
+								'minimum' => 1,
+							),
+							'maxItems'    => 500,
+							'default'     => array(),
+						),
+						'per_page' => array(
+							'description' => __( 'At most this many tags (0: all).', 'rondine' ),
+							'type'        => 'integer',
+							'minimum'     => 0,
+							'maximum'     => 100,
+							'default'     => 0,
+						),
+					),
 				),
 				array(
 					'methods'             => \WP_REST_Server::CREATABLE,
@@ -56,6 +81,19 @@ final class TagsController extends Controller {
 			array(
 				'args' => array( 'id' => self::id_arg() ),
 				array(
+					'methods'             => \WP_REST_Server::EDITABLE,
+					'callback'            => array( $this, 'update_item' ),
+					'permission_callback' => $permission,
+					'args'                => array(
+						'name' => array(
+							'type'      => 'string',
+							'minLength' => 1,
+							'maxLength' => 100,
+							'required'  => true,
+						),
+					),
+				),
+				array(
 					'methods'             => \WP_REST_Server::DELETABLE,
 					'callback'            => array( $this, 'delete_item' ),
 					'permission_callback' => $permission,
@@ -71,7 +109,7 @@ final class TagsController extends Controller {
 	 * @return \WP_REST_Response
 	 */
 	public function get_items( $request ) {
-		return rest_ensure_response( Tags::all() );
+		return rest_ensure_response( Tags::find( (string) $request['search'], (array) $request['include'], (int) $request['per_page'] ) );
 	}
 
 	/**
@@ -86,16 +124,36 @@ final class TagsController extends Controller {
 		} catch ( \InvalidArgumentException $invalid ) {
 			return new \WP_Error( 'rondine_invalid_tag', $invalid->getMessage(), array( 'status' => 400 ) );
 		}
-		foreach ( Tags::all() as $tag ) {
-			if ( $tag['id'] === $id ) {
-				return new \WP_REST_Response( $tag, 201 );
-			}
+		$tag = Tags::get( $id );
+		if ( $tag ) {
+			return new \WP_REST_Response( $tag, 201 );
 		}
 		return new \WP_Error( 'rondine_invalid_tag', __( 'The tag could not be saved.', 'rondine' ), array( 'status' => 500 ) );
 	}
 
 	/**
-	 * Delete.
+	 * Rename.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public function update_item( $request ) {
+		$id = (int) $request['id'];
+		if ( ! Tags::exists( $id ) ) {
+			return new \WP_Error( 'rondine_tag_not_found', __( 'This tag does not exist.', 'rondine' ), array( 'status' => 404 ) );
+		}
+		try {
+			Tags::rename( $id, (string) $request['name'] );
+		} catch ( \InvalidArgumentException $invalid ) {
+			return new \WP_Error( 'rondine_invalid_tag', $invalid->getMessage(), array( 'status' => 400 ) );
+		} catch ( \DomainException $taken ) {
+			return new \WP_Error( 'rondine_tag_exists', $taken->getMessage(), array( 'status' => 409 ) );
+		}
+		return rest_ensure_response( Tags::get( $id ) );
+	}
+
+	/**
+	 * Delete: the tag is taken off every contact that had it.
 	 *
 	 * @param \WP_REST_Request $request Request.
 	 * @return \WP_REST_Response|\WP_Error

@@ -7,6 +7,14 @@
  *   LOAD_PER_REQUEST  statuses per request (1: Meta's usual case; 100: batches)
  *   LOAD_SECONDS      measured duration, after LOAD_WARMUP seconds not measured
  *   LOAD_CONNECTIONS  requests in flight
+ *   LOAD_PATH         endpoint path (default /v1/webhooks/whatsapp)
+ *   LOAD_WABA_ID      the WABA id in entry[].id
+ *   LOAD_FIRST        number of the first status (status n is about recipient floor(n / 3) % LOAD_RECIPIENTS), so
+ *                     that successive runs against one database send statuses that still change something
+ *
+ * Stdout: `{"phase":"measuring"}` when the measured window starts, `{"phase":"done"}` when it ends, then the result as
+ * the last line: what was measured, plus `issued` (prepared requests sent at least once, warm-up included) and
+ * `neverOk` (those of them never answered 200), from which the caller knows exactly which statuses were applied.
  */
 
 /**
@@ -24,6 +32,9 @@ const perRequest = Number( env.LOAD_PER_REQUEST ?? 1 );
 const seconds = Number( env.LOAD_SECONDS ?? 10 );
 const warmup = Number( env.LOAD_WARMUP ?? 2 );
 const connections = Number( env.LOAD_CONNECTIONS ?? 64 );
+const path = env.LOAD_PATH ?? '/v1/webhooks/whatsapp';
+const wabaId = env.LOAD_WABA_ID ?? '102290129340398';
+const first = Number( env.LOAD_FIRST ?? 0 );
 
 const STATUS_NAMES = [ 'sent', 'delivered', 'read' ];
 
@@ -44,16 +55,16 @@ function status( n: number ) {
 	};
 }
 
-function body( first: number ): string {
+function body( start: number ): string {
 	const statuses = [];
 	for ( let i = 0; i < perRequest; i++ ) {
-		statuses.push( status( first + i ) );
+		statuses.push( status( start + i ) );
 	}
 	return JSON.stringify( {
 		object: 'whatsapp_business_account',
 		entry: [
 			{
-				id: '102290129340398',
+				id: wabaId,
 				changes: [
 					{
 						field: 'messages',
@@ -72,15 +83,30 @@ function body( first: number ): string {
 	} );
 }
 
+function neverAnswered( answered: Uint8Array, issued: number ): number[] {
+	const list: number[] = [];
+	for ( let i = 0; i < issued; i++ ) {
+		if ( ! answered[ i ] ) {
+			list.push( i );
+		}
+	}
+	return list;
+}
+
 async function main(): Promise< void > {
-	// Enough prepared requests for the run at 40k statuses/s; reused round-robin if the endpoint is faster.
-	const count = Math.min(
-		Math.ceil( ( ( seconds + warmup ) * 40_000 ) / perRequest ),
-		Math.ceil( ( recipients * 3 ) / perRequest )
+	// Enough prepared requests for the run at 40k statuses/s (LOAD_MAX_RATE); reused round-robin if the endpoint is
+	// faster, or when LOAD_FIRST leaves fewer statuses than that before they would cycle back to the first recipient.
+	const maxRate = Number( env.LOAD_MAX_RATE ?? 40_000 );
+	const count = Math.max(
+		1,
+		Math.min(
+			Math.ceil( ( ( seconds + warmup ) * maxRate ) / perRequest ),
+			Math.floor( ( recipients * 3 - first ) / perRequest )
+		)
 	);
 	const prepared: Array< { body: string; signature: string } > = [];
 	for ( let i = 0; i < count; i++ ) {
-		const text = body( i * perRequest );
+		const text = body( first + i * perRequest );
 		prepared.push( {
 			body: text,
 			signature:
@@ -93,34 +119,49 @@ async function main(): Promise< void > {
 		pipelining: 1,
 		keepAliveTimeout: 60_000,
 	} );
-	const path = '/v1/webhooks/whatsapp';
 	let next = 0;
 	let measuring = false;
 	let done = false;
 	const latencies: number[] = [];
 	let ok = 0;
 	let failed = 0;
+	let errors = 0;
+	let lastError = '';
+	// Prepared requests answered 200 at least once (warm-up included).
+	const answered = new Uint8Array( count );
 
 	async function worker(): Promise< void > {
 		while ( ! done ) {
-			const request = prepared[ next++ % prepared.length ] as {
+			const index = next++ % prepared.length;
+			const request = prepared[ index ] as {
 				body: string;
 				signature: string;
 			};
 			const started = performance.now();
-			const response = await pool.request( {
-				path,
-				method: 'POST',
-				headers: {
-					'content-type': 'application/json',
-					'x-hub-signature-256': request.signature,
-				},
-				body: request.body,
-			} );
-			await response.body.dump();
+			let statusCode = 0;
+			try {
+				const response = await pool.request( {
+					path,
+					method: 'POST',
+					headers: {
+						'content-type': 'application/json',
+						'x-hub-signature-256': request.signature,
+					},
+					body: request.body,
+				} );
+				await response.body.dump();
+				statusCode = response.statusCode;
+			} catch ( error ) {
+				errors++;
+				lastError =
+					error instanceof Error ? error.message : String( error );
+			}
+			if ( statusCode === 200 ) {
+				answered[ index ] = 1;
+			}
 			if ( measuring && ! done ) {
 				latencies.push( performance.now() - started );
-				if ( response.statusCode === 200 ) {
+				if ( statusCode === 200 ) {
 					ok++;
 				} else {
 					failed++;
@@ -132,10 +173,12 @@ async function main(): Promise< void > {
 	const workers = Array.from( { length: connections }, () => worker() );
 	await new Promise( ( r ) => setTimeout( r, warmup * 1000 ) );
 	measuring = true;
+	process.stdout.write( '{"phase":"measuring"}\n' );
 	const started = performance.now();
 	await new Promise( ( r ) => setTimeout( r, seconds * 1000 ) );
 	done = true;
 	const elapsed = ( performance.now() - started ) / 1000;
+	process.stdout.write( '{"phase":"done"}\n' );
 	await Promise.all( workers );
 	await pool.close();
 	latencies.sort( ( a, b ) => a - b );
@@ -154,6 +197,15 @@ async function main(): Promise< void > {
 			max: latencies[ latencies.length - 1 ] ?? 0,
 			// True when the prepared requests ran out and were sent again (duplicates are cheaper to apply).
 			wrapped: next > prepared.length,
+			// Non-200 answers and failed requests over the whole run, warm-up included.
+			errors,
+			lastError,
+			first,
+			issued: Math.min( next, prepared.length ),
+			neverOk: neverAnswered(
+				answered,
+				Math.min( next, prepared.length )
+			),
 		} ) + '\n'
 	);
 }

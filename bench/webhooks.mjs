@@ -10,27 +10,15 @@
  * (group commit), with 1 status per request (Meta's usual case) and with 100. It prints one line per run and the ratios.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'rolldown';
+import { join } from 'node:path';
 
-const root = join( dirname( fileURLToPath( import.meta.url ) ), '..' );
-const out = join( root, '.rondine', 'bench' );
+/**
+ * Internal dependencies
+ */
+import { benchOut as out, bundle, runLoad } from './lib/load-runner.mjs';
+
 const seconds = Number( process.env.RONDINE_BENCH_SECONDS ?? 10 );
 const pgUrl = process.env.RONDINE_BENCH_PG_URL;
-
-async function bundle( name ) {
-	await build( {
-		input: join( root, 'bench', `${ name }.ts` ),
-		platform: 'node',
-		// Dependencies stay in node_modules (better-sqlite3 is native); only our TypeScript is bundled.
-		external: ( id ) => ! id.startsWith( '.' ) && ! id.startsWith( '/' ),
-		resolve: { extensionAlias: { '.js': [ '.ts', '.js' ] } },
-		output: { file: join( out, `${ name }.mjs` ), format: 'esm' },
-		logLevel: 'silent',
-	} );
-}
 
 function runServer( env ) {
 	return new Promise( ( resolve, reject ) => {
@@ -54,26 +42,6 @@ function runServer( env ) {
 		} );
 		child.on( 'exit', ( code ) =>
 			reject( new Error( `server exited with ${ code }` ) )
-		);
-	} );
-}
-
-function runLoad( env ) {
-	return new Promise( ( resolve, reject ) => {
-		const child = spawn(
-			process.execPath,
-			[ join( out, 'webhooks-load.mjs' ) ],
-			{
-				env: { ...process.env, ...env },
-				stdio: [ 'ignore', 'pipe', 'inherit' ],
-			}
-		);
-		let text = '';
-		child.stdout.on( 'data', ( chunk ) => ( text += chunk ) );
-		child.on( 'exit', ( code ) =>
-			code === 0
-				? resolve( JSON.parse( text ) )
-				: reject( new Error( `load exited ${ code }` ) )
 		);
 	} );
 }
@@ -126,7 +94,6 @@ const fmt = ( n, digits = 0 ) =>
 	} );
 
 async function main() {
-	mkdirSync( out, { recursive: true } );
 	await bundle( 'webhooks-server' );
 	await bundle( 'webhooks-load' );
 	const databases = pgUrl ? [ 'sqlite', 'postgres' ] : [ 'sqlite' ];

@@ -1,0 +1,345 @@
+/**
+ * Pieces shared by the benchmarks that run the real bridge process (bridge-server/dist/main.js) against the WhatsApp
+ * emulator running as its own process: scratch storage (SQLite file or a new PostgreSQL database), a sandbox tenant,
+ * the signed site server that pages the audience, the two child processes and the bridge's CPU/RSS readings (SIGUSR2).
+ *
+ * Used by bench/webhooks-dispatch.mjs; bench/bridge-dispatch.mjs has the same steps inline.
+ * Needs `npm run build -w bridge-server` first.
+ */
+
+/**
+ * External dependencies
+ */
+import { spawn } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(
+	dirname( fileURLToPath( import.meta.url ) ),
+	'..',
+	'..'
+);
+export const dist = join( root, 'bridge-server', 'dist' );
+
+const { openStorage, migrate, sqliteFileIn } = await import(
+	join( dist, 'storage', 'database.js' )
+);
+const { SecretBox } = await import( join( dist, 'crypto', 'secret-box.js' ) );
+const { computeSignature, signRequest } = await import(
+	join( dist, 'crypto', 'signing.js' )
+);
+const { createTenant } = await import( join( dist, 'tenants', 'tenants.js' ) );
+const pg = ( await import( 'pg' ) ).default;
+
+export function freePort() {
+	return new Promise( ( resolve ) => {
+		const s = createNetServer();
+		s.listen( 0, '127.0.0.1', () => {
+			const { port } = s.address();
+			s.close( () => resolve( port ) );
+		} );
+	} );
+}
+
+/**
+ * A node child process whose stdout lines can be awaited.
+ * @param script
+ * @param env
+ * @param ready  predicate on a stdout line: `started` resolves with the first line that matches
+ * @param flags  node flags
+ */
+export function spawnNode( script, env, ready, flags = [] ) {
+	const child = spawn( process.execPath, [ ...flags, script ], {
+		env: { ...process.env, ...env },
+		stdio: [ 'ignore', 'pipe', 'inherit' ],
+	} );
+	const lines = createInterface( { input: child.stdout } );
+	const listeners = new Set();
+	lines.on( 'line', ( line ) => listeners.forEach( ( l ) => l( line ) ) );
+	const started = new Promise( ( resolve, reject ) => {
+		const l = ( line ) => {
+			if ( ready( line ) ) {
+				listeners.delete( l );
+				resolve( line );
+			}
+		};
+		listeners.add( l );
+		child.once( 'exit', ( code ) =>
+			reject( new Error( `${ script } exited ${ code }` ) )
+		);
+	} );
+	return {
+		child,
+		started,
+		next: ( match ) =>
+			new Promise( ( resolve ) => {
+				const l = ( line ) => {
+					if ( match( line ) ) {
+						listeners.delete( l );
+						resolve( line );
+					}
+				};
+				listeners.add( l );
+			} ),
+		/** Calls `listener` with every stdout line from now on. */
+		onLine: ( listener ) => listeners.add( listener ),
+	};
+}
+
+/**
+ * A migrated scratch database: a SQLite file in a temporary folder, or a new database on the PostgreSQL server at
+ * `pgUrl`. `env` is what the bridge process needs to open the same storage.
+ * @param pgUrl
+ */
+export async function openScratchStorage( pgUrl ) {
+	let storage;
+	let env;
+	let dropPg = async () => {};
+	const dataDir = mkdtempSync( join( tmpdir(), 'rondine-bench-' ) );
+	if ( pgUrl ) {
+		const name = `rondine_bench_${ randomBytes( 4 ).toString( 'hex' ) }`;
+		const admin = new pg.Client( { connectionString: pgUrl } );
+		await admin.connect();
+		await admin.query( `CREATE DATABASE ${ name }` );
+		await admin.end();
+		const url = new URL( pgUrl );
+		url.pathname = `/${ name }`;
+		storage = openStorage( { databaseUrl: url.toString(), poolSize: 2 } );
+		env = {
+			DATABASE_URL: url.toString(),
+			RONDINE_BRIDGE_DATA_DIR: dataDir,
+		};
+		dropPg = async () => {
+			const c = new pg.Client( { connectionString: pgUrl } );
+			await c.connect();
+			await c.query( `DROP DATABASE IF EXISTS ${ name } WITH (FORCE)` );
+			await c.end();
+		};
+	} else {
+		storage = openStorage( { sqliteFile: sqliteFileIn( dataDir ) } );
+		env = { RONDINE_BRIDGE_DATA_DIR: dataDir };
+	}
+	await migrate( storage.db );
+	return {
+		storage,
+		env,
+		dialect: pgUrl ? 'postgres' : 'sqlite',
+		async cleanup() {
+			await storage.close();
+			await dropPg();
+			rmSync( dataDir, { recursive: true, force: true } );
+		},
+	};
+}
+
+/**
+ * A tenant without Meta credentials (it sends to the emulator), with its sandbox identities: phone number id, WABA id
+ * and the app secret that signs its webhooks, derived from the bridge key as the bridge derives them.
+ * @param db
+ * @param key
+ * @param throughput
+ */
+export async function createSandboxTenant( db, key, throughput ) {
+	const { tenant, secret } = await createTenant(
+		db,
+		new SecretBox( key ),
+		'Bench shop',
+		Date.now()
+	);
+	await db
+		.updateTable( 'tenants' )
+		.set( {
+			default_country: 'IT',
+			throughput_mps: throughput,
+			messaging_limit_tier: 'TIER_UNLIMITED',
+		} )
+		.where( 'id', '=', tenant.id )
+		.execute();
+	return {
+		tenant,
+		secret,
+		phoneNumberId: `sandbox-${ tenant.id }`,
+		wabaId: `sandbox-waba-${ tenant.id }`,
+		appSecret: createHmac( 'sha256', key )
+			.update( `sandbox-app-secret:${ tenant.id }` )
+			.digest( 'hex' ),
+	};
+}
+
+/**
+ * The site: pages of `total` generated contacts, the signature checked as the plugin does. Sets the tenant's
+ * site_rest_url to it.
+ * @param db
+ * @param tenantId
+ * @param secret
+ * @param total
+ */
+export async function startSiteServer( db, tenantId, secret, total ) {
+	const site = createServer( ( req, res ) => {
+		const chunks = [];
+		req.on( 'data', ( c ) => chunks.push( c ) );
+		req.on( 'end', () => {
+			const body = Buffer.concat( chunks );
+			const expected = computeSignature(
+				secret,
+				'POST',
+				req.url.replace( /^\/wp-json/, '' ),
+				String( req.headers[ 'x-rondine-timestamp' ] ),
+				body
+			);
+			if ( expected !== req.headers[ 'x-rondine-signature' ] ) {
+				res.writeHead( 401 ).end();
+				return;
+			}
+			const { cursor, limit } = JSON.parse( body.toString() );
+			const start = cursor ? Number( cursor ) : 0;
+			const end = Math.min( total, start + limit );
+			const recipients = [];
+			for ( let i = start; i < end; i++ ) {
+				recipients.push( {
+					contact_id: String( i ),
+					phone: `+39 3${ String( 100_000_000 + i ).slice( -9 ) }`,
+					country: 'IT',
+					first_name: `Cliente ${ i }`,
+				} );
+			}
+			res.writeHead( 200, { 'content-type': 'application/json' } );
+			res.end(
+				JSON.stringify( {
+					recipients,
+					next_cursor: end < total ? String( end ) : null,
+				} )
+			);
+		} );
+	} );
+	await new Promise( ( r ) => site.listen( 0, '127.0.0.1', r ) );
+	await db
+		.updateTable( 'tenants' )
+		.set( {
+			site_rest_url: `http://127.0.0.1:${ site.address().port }/wp-json/`,
+		} )
+		.where( 'id', '=', tenantId )
+		.execute();
+	return site;
+}
+
+/**
+ * The emulator as its own process.
+ * @param config SANDBOX_CONFIG (latencyMs, statuses...)
+ */
+export async function startEmulator( config ) {
+	const emulator = spawnNode(
+		join( dist, 'sandbox', 'main.js' ),
+		{ SANDBOX_PORT: '0', SANDBOX_CONFIG: JSON.stringify( config ) },
+		( l ) => l.startsWith( '{"url"' )
+	);
+	const url = JSON.parse( await emulator.started ).url;
+	return {
+		...emulator,
+		url,
+		stats: async () => ( await fetch( `${ url }/_control/stats` ) ).json(),
+	};
+}
+
+/**
+ * The bridge (dist/main.js) as its own process, sending sandbox tenants to the emulator at `emulatorUrl`.
+ * @param options
+ * @param options.env         storage environment (from openScratchStorage)
+ * @param options.key         the bridge secret key
+ * @param options.emulatorUrl
+ * @param options.flags       node flags (e.g. --cpu-prof, --import <preload>)
+ * @param options.extraEnv
+ */
+export async function startBridge( {
+	env,
+	key,
+	emulatorUrl,
+	flags = [],
+	extraEnv = {},
+} ) {
+	const port = await freePort();
+	const url = `http://127.0.0.1:${ port }`;
+	const bridge = spawnNode(
+		join( dist, 'main.js' ),
+		{
+			...env,
+			RONDINE_BRIDGE_PORT: String( port ),
+			RONDINE_BRIDGE_PUBLIC_URL: url,
+			RONDINE_BRIDGE_SECRET_KEY: key.toString( 'base64' ),
+			RONDINE_SANDBOX_URL: emulatorUrl,
+			RONDINE_LOG_LEVEL: 'info',
+			...extraEnv,
+		},
+		( l ) => l.includes( '"bridge listening"' ),
+		flags
+	);
+	await bridge.started;
+	return {
+		...bridge,
+		url,
+		/** The bridge's own process.cpuUsage(), RSS and peak RSS (it answers SIGUSR2 on stdout). */
+		async usage() {
+			const line = bridge.next( ( l ) => l.startsWith( '{"usage"' ) );
+			bridge.child.kill( 'SIGUSR2' );
+			return JSON.parse( await line ).usage;
+		},
+		async stop() {
+			bridge.child.kill( 'SIGTERM' );
+			await new Promise( ( r ) => bridge.child.once( 'exit', r ) );
+		},
+	};
+}
+
+/**
+ * A client of the bridge's site-signed /v1 API for one tenant.
+ * @param bridgeUrl
+ * @param tenantId
+ * @param secret
+ */
+export function siteClient( bridgeUrl, tenantId, secret ) {
+	return async function signed( method, path, body ) {
+		const payload = body === undefined ? '' : JSON.stringify( body );
+		const res = await fetch( `${ bridgeUrl }${ path }`, {
+			method,
+			headers: {
+				...signRequest(
+					tenantId,
+					secret,
+					method,
+					path,
+					payload,
+					Date.now() / 1000
+				),
+				...( payload ? { 'content-type': 'application/json' } : {} ),
+			},
+			...( payload ? { body: payload } : {} ),
+		} );
+		return res.json();
+	};
+}
+
+/** The campaign bridge-dispatch.mjs sends: the emulator's autumn_sale template, first name from the audience. */
+export const BENCH_CAMPAIGN = {
+	name: 'Bench',
+	audience: {},
+	template: {
+		name: 'autumn_sale',
+		language: 'en',
+		components: [
+			{
+				type: 'body',
+				parameters: [
+					{ type: 'text', field: 'first_name' },
+					{ type: 'text', text: '20%' },
+					{ type: 'text', text: 'AUTUMN20' },
+				],
+			},
+		],
+	},
+};

@@ -97,12 +97,29 @@ function validBody(
 	return body;
 }
 
+/**
+ * Routes that must be in the index (and so are checked below), with the methods they must offer: a route that went
+ * missing from the index would otherwise silently leave this spec.
+ */
+const EXPECTED: Record< string, string[] > = {
+	'/rondine/v1/audience/products': [ 'GET' ],
+	'/rondine/v1/audience/categories': [ 'GET' ],
+	'/rondine/v1/tags': [ 'GET', 'POST' ],
+	'/rondine/v1/tags/(?P<id>\\d+)': [ 'PUT', 'DELETE' ],
+};
+
 async function routes( request: APIRequestContext ) {
 	const response = await request.get( '/wp-json/rondine/v1' );
 	expect( response.ok() ).toBe( true );
 	const index = ( await response.json() ) as {
 		routes: Record< string, { endpoints: Endpoint[] } >;
 	};
+	for ( const [ route, methods ] of Object.entries( EXPECTED ) ) {
+		const offered = ( index.routes[ route ]?.endpoints ?? [] ).flatMap(
+			( endpoint ) => endpoint.methods
+		);
+		expect( offered, route ).toEqual( expect.arrayContaining( methods ) );
+	}
 	return Object.entries( index.routes ).filter(
 		( [ route ] ) => ! ( route in NOT_FOR_USERS )
 	);
@@ -132,30 +149,33 @@ async function as( browser: Browser, user: EnvUser | null ) {
 }
 
 function count( table: string ): number {
+	return Number( query( `SELECT COUNT(*) FROM wp_${ table }` ) );
+}
+
+/** One value from the test site's database. */
+function query( sql: string ): string {
 	const database = env.database ?? {
 		name: 'wordpress',
 		user: 'root',
 		password: '',
 	};
-	return Number(
-		execFileSync(
-			'mariadb',
-			[
-				'--no-defaults',
-				`--socket=${ env.mysqlSocket }`,
-				`--user=${ database.user }`,
-				...( database.password
-					? [ `--password=${ database.password }` ]
-					: [] ),
-				'--batch',
-				'--skip-column-names',
-				database.name,
-				'-e',
-				`SELECT COUNT(*) FROM wp_${ table }`,
-			],
-			{ encoding: 'utf8' }
-		).trim()
-	);
+	return execFileSync(
+		'mariadb',
+		[
+			'--no-defaults',
+			`--socket=${ env.mysqlSocket }`,
+			`--user=${ database.user }`,
+			...( database.password
+				? [ `--password=${ database.password }` ]
+				: [] ),
+			'--batch',
+			'--skip-column-names',
+			database.name,
+			'-e',
+			sql,
+		],
+		{ encoding: 'utf8' }
+	).trim();
 }
 
 test.describe( 'rondine/v1 permissions', () => {
@@ -201,6 +221,9 @@ test.describe( 'rondine/v1 permissions', () => {
 				'rondine_tags',
 				'rondine_contacts',
 			].map( count );
+			const tagNames = query(
+				'SELECT GROUP_CONCAT(name ORDER BY id) FROM wp_rondine_tags'
+			);
 			const { context, call } = await as(
 				browser,
 				role ? env.users[ role ] : null
@@ -235,6 +258,12 @@ test.describe( 'rondine/v1 permissions', () => {
 					'rondine_contacts',
 				].map( count )
 			).toEqual( before );
+			// PUT /tags/{id} renames: the count alone would not see it.
+			expect(
+				query(
+					'SELECT GROUP_CONCAT(name ORDER BY id) FROM wp_rondine_tags'
+				)
+			).toBe( tagNames );
 			await context.close();
 		} );
 	}

@@ -12,16 +12,18 @@ import { SegmentsList } from './segments';
 import { SegmentEditor } from './segment-editor';
 import { ListsScreen } from './lists';
 import { ContactsScreen } from './contacts';
+import { TagsScreen } from './tags';
 
 const TABS = [
 	{ slug: 'segments', title: () => __( 'Segments', 'rondine' ) },
 	{ slug: 'lists', title: () => __( 'Lists', 'rondine' ) },
 	{ slug: 'contacts', title: () => __( 'Contacts', 'rondine' ) },
+	{ slug: 'tags', title: () => __( 'Tags', 'rondine' ) },
 ];
 
 /**
  * `#/audience/segments[/new|/<id>]`, `#/audience/lists[/<id>/import]`,
- * `#/audience/contacts[?list=<id>]`.
+ * `#/audience/contacts[?list=<id>]`, `#/audience/tags`.
  */
 export function AudienceScreen( { route }: { route: Route } ) {
 	const [ tab = 'segments', id, action ] = route.path;
@@ -35,6 +37,8 @@ export function AudienceScreen( { route }: { route: Route } ) {
 	} else if ( tab === 'contacts' ) {
 		const list = route.query.list ? Number( route.query.list ) : undefined;
 		body = <ContactsScreen key={ list ?? 'all' } list={ list } />;
+	} else if ( tab === 'tags' ) {
+		body = <TagsScreen />;
 	} else if ( id === 'new' ) {
 		body = <SegmentEditor key="new" />;
 	} else if ( id ) {

@@ -18,6 +18,7 @@ import { __, _n, sprintf } from '@wordpress/i18n';
  */
 import { store } from '../store';
 import type {
+	AudienceChoiceKind,
 	AudienceCount,
 	AudienceField,
 	AudienceFields,
@@ -28,10 +29,18 @@ import type {
 } from '../store/types';
 import { formatNumber } from '../components/format';
 import { buildHash, navigate } from '../router';
+import { ChoicePicker } from './choice-picker';
 
 const NUMERIC = [ 'money', 'integer' ];
 const DAYS = [ 'in_last_days', 'not_in_last_days' ];
 const LISTS = [ 'countries', 'products', 'categories', 'tags' ];
+/** Lists picked by name (the segment keeps ids). */
+const CHOICES = [ 'products', 'categories', 'tags' ];
+const CHOICE_LABELS: Record< string, () => string > = {
+	products: () => __( 'Products (type a name or SKU)', 'rondine' ),
+	categories: () => __( 'Categories (type a name)', 'rondine' ),
+	tags: () => __( 'Tags (type a name)', 'rondine' ),
+};
 
 function defaultValue( field: AudienceField, op: string ): FilterValue | null {
 	if ( NUMERIC.includes( field.type ) ) {
@@ -148,17 +157,25 @@ function ValueInput( {
 			/>
 		);
 	}
-	if ( LISTS.includes( field.type ) ) {
-		const isCountry = field.type === 'countries';
+	if ( CHOICES.includes( field.type ) ) {
+		return (
+			<ChoicePicker
+				kind={ field.type as AudienceChoiceKind }
+				label={ CHOICE_LABELS[ field.type ]?.() ?? field.label }
+				value={ ( Array.isArray( filter.value )
+					? filter.value
+					: []
+				).map( Number ) }
+				onChange={ onChange }
+			/>
+		);
+	}
+	if ( field.type === 'countries' ) {
 		return (
 			<FormTokenField
 				__nextHasNoMarginBottom
 				__next40pxDefaultSize
-				label={
-					isCountry
-						? __( 'Country codes (IT, DE, …)', 'rondine' )
-						: __( 'IDs', 'rondine' )
-				}
+				label={ __( 'Country codes (IT, DE, …)', 'rondine' ) }
 				value={ ( Array.isArray( filter.value )
 					? filter.value
 					: []
@@ -177,11 +194,7 @@ function ValueInput( {
 								).trim()
 							)
 							.filter( Boolean )
-							.map( ( token ) =>
-								isCountry
-									? token.toUpperCase()
-									: Number( token )
-							)
+							.map( ( token ) => token.toUpperCase() )
 					)
 				}
 			/>

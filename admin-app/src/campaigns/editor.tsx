@@ -28,7 +28,7 @@ import {
 	toComponents,
 } from './mapping';
 import type { SlotValue } from './mapping';
-import { forecast, forecastText } from './forecast';
+import { competingCampaigns, forecast, forecastText } from './forecast';
 import { campaignStateLabel } from './labels';
 import { WhatsAppBubble } from '../components/whatsapp-bubble';
 import {
@@ -141,12 +141,14 @@ function problems(
 }
 
 export function CampaignEditor( { id }: { id?: string } ) {
-	const { campaign, templates, status, isLoaded } = useSelect(
+	const { campaign, campaigns, templates, status, isLoaded } = useSelect(
 		( select ) => {
 			const selectors = select( store );
 			const approved = selectors.getApprovedTemplates();
 			return {
 				campaign: id ? selectors.getCampaign( id ) : null,
+				// The others share the daily limit (forecast below).
+				campaigns: selectors.getCampaigns(),
 				templates: approved,
 				status: selectors.getStatus(),
 				isLoaded:
@@ -159,15 +161,59 @@ export function CampaignEditor( { id }: { id?: string } ) {
 		},
 		[ id ]
 	);
-	const { saveCampaign } = useDispatch( store );
+	const { saveCampaign, countAudience } = useDispatch( store );
 	const [ draft, setDraft ] = useState< Draft | null >(
 		id ? null : emptyDraft
 	);
 	const [ count, setCount ] = useState< number | null >( null );
+	/** Audience sizes of other scheduled campaigns, by id (null while counting or when it failed). */
+	const [ otherCounts, setOtherCounts ] = useState<
+		Record< string, number | null >
+	>( {} );
 	const [ isSaving, setSaving ] = useState( false );
 	const [ attempted, setAttempted ] = useState< 'draft' | 'schedule' | null >(
 		null
 	);
+
+	// Count the audiences of the other campaigns scheduled within 24 h before this start (once each).
+	const startForCounts = draft?.startLocal
+		? shopTimeToUtc( draft.startLocal )
+		: null;
+	useEffect( () => {
+		if ( ! startForCounts || ! campaigns ) {
+			return;
+		}
+		const uncounted = competingCampaigns(
+			campaigns,
+			new Date( startForCounts ),
+			new Date(),
+			() => 0,
+			id
+		).filter(
+			( other ) =>
+				other.state === 'scheduled' && ! ( other.id in otherCounts )
+		);
+		for ( const other of uncounted ) {
+			const audience = campaigns.find(
+				( candidate ) => candidate.id === other.id
+			)?.audience;
+			setOtherCounts( ( known ) => ( { ...known, [ other.id ]: null } ) );
+			if ( ! audience?.segments.length && ! audience?.lists.length ) {
+				continue; // A "retry failed" draft: its audience is the bridge's, not countable here.
+			}
+			countAudience( {
+				segments: audience.segments,
+				lists: audience.lists,
+			} ).then(
+				( counted: { count: number } ) =>
+					setOtherCounts( ( known ) => ( {
+						...known,
+						[ other.id ]: counted.count,
+					} ) ),
+				() => {}
+			);
+		}
+	}, [ startForCounts, campaigns, id, otherCounts, countAudience ] );
 
 	useEffect( () => {
 		if ( id && campaign && templates && draft === null ) {
@@ -244,7 +290,14 @@ export function CampaignEditor( { id }: { id?: string } ) {
 					daily?.limit,
 					daily?.remaining,
 					new Date( startUtc ),
-					now
+					now,
+					competingCampaigns(
+						campaigns ?? [],
+						new Date( startUtc ),
+						now,
+						( other ) => otherCounts[ other.id ],
+						id
+					)
 				)
 			: null;
 

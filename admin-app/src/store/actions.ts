@@ -15,6 +15,8 @@ import { normalizeCampaign, normalizeStats } from './normalize';
 import { queryKey } from './query-key';
 import type {
 	ApiError,
+	AudienceChoice,
+	AudienceChoiceKind,
 	AudienceCount,
 	AudienceCountRequest,
 	AudienceFields,
@@ -33,6 +35,7 @@ import type {
 	Settings,
 	SettingsInput,
 	Status,
+	Tag,
 	Template,
 	WhatsAppCredentials,
 } from './types';
@@ -99,6 +102,15 @@ export const receiveAudienceFields = ( fields: AudienceFields ) =>
 export const receiveContacts = ( key: string, page: ContactsPage ) =>
 	( { type: 'RECEIVE_CONTACTS', key, page } ) as const;
 
+export const receiveTags = ( tags: Tag[] ) =>
+	( { type: 'RECEIVE_TAGS', tags } ) as const;
+
+export const receiveTag = ( tag: Tag ) =>
+	( { type: 'RECEIVE_TAG', tag } ) as const;
+
+export const removeTag = ( id: number ) =>
+	( { type: 'REMOVE_TAG', id } ) as const;
+
 export type Action = ReturnType<
 	| typeof receiveStatus
 	| typeof receiveSettings
@@ -116,6 +128,9 @@ export type Action = ReturnType<
 	| typeof removeList
 	| typeof receiveAudienceFields
 	| typeof receiveContacts
+	| typeof receiveTags
+	| typeof receiveTag
+	| typeof removeTag
 >;
 
 /* -------------------------------------------------------------------------
@@ -514,3 +529,75 @@ export const fetchContacts =
 		);
 		return page;
 	};
+
+/** Creates a tag (a name that exists already gives that tag back). */
+export const createTag = ( name: string ) => async ( args: ThunkArgs ) => {
+	const tag = await request< Tag >(
+		args,
+		{ path: PATHS.tags, method: 'POST', data: { name } },
+		__( 'Tag not created', 'rondine' )
+	);
+	args.dispatch( receiveTag( tag ) );
+	args.dispatch( success( __( 'Tag created.', 'rondine' ) ) );
+	return tag;
+};
+
+export const renameTag =
+	( id: number, name: string ) => async ( args: ThunkArgs ) => {
+		const tag = await request< Tag >(
+			args,
+			{ path: `${ PATHS.tags }/${ id }`, method: 'PUT', data: { name } },
+			__( 'Tag not renamed', 'rondine' )
+		);
+		args.dispatch( receiveTag( tag ) );
+		args.dispatch( success( __( 'Tag renamed.', 'rondine' ) ) );
+		return tag;
+	};
+
+/** Deletes a tag; the plugin takes it off every contact that had it. */
+export const deleteTag = ( id: number ) => async ( args: ThunkArgs ) => {
+	await request(
+		args,
+		{ path: `${ PATHS.tags }/${ id }`, method: 'DELETE' },
+		__( 'Tag not deleted', 'rondine' )
+	);
+	args.dispatch( removeTag( id ) );
+	args.dispatch( success( __( 'Tag deleted.', 'rondine' ) ) );
+};
+
+const CHOICE_PATHS: Record< AudienceChoiceKind, string > = {
+	products: PATHS.audienceProducts,
+	categories: PATHS.audienceCategories,
+	tags: PATHS.tags,
+};
+
+/** How many matches a picker shows while the owner types. */
+const CHOICES_SHOWN = 20;
+
+/**
+ * Products, categories or tags whose name contains `search`, for the
+ * segment builder's pickers (not kept in the store: each keystroke asks).
+ */
+export const searchAudienceChoices =
+	( kind: AudienceChoiceKind, search: string ) => async ( args: ThunkArgs ) =>
+		request< AudienceChoice[] >( args, {
+			path: addQueryArgs( CHOICE_PATHS[ kind ], {
+				search,
+				per_page: CHOICES_SHOWN,
+			} ),
+		} );
+
+/**
+ * The names of the ids a saved segment holds (ids that no longer exist are
+ * left out of the answer).
+ */
+export const resolveAudienceChoices =
+	( kind: AudienceChoiceKind, ids: number[] ) => async ( args: ThunkArgs ) =>
+		ids.length
+			? request< AudienceChoice[] >( args, {
+					path: addQueryArgs( CHOICE_PATHS[ kind ], {
+						include: ids.join( ',' ),
+						per_page: Math.min( 50, ids.length ),
+					} ),
+				} )
+			: [];

@@ -11,6 +11,8 @@ export const PATHS = {
 	campaigns: `${ NAMESPACE }/campaigns`,
 	audienceFields: `${ NAMESPACE }/audience/fields`,
 	audienceCount: `${ NAMESPACE }/audience/count`,
+	audienceProducts: `${ NAMESPACE }/audience/products`,
+	audienceCategories: `${ NAMESPACE }/audience/categories`,
 	segments: `${ NAMESPACE }/segments`,
 	lists: `${ NAMESPACE }/lists`,
 	contacts: `${ NAMESPACE }/contacts`,

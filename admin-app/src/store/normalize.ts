@@ -54,8 +54,11 @@ function countsOf( raw: Raw ): CampaignCounts | undefined {
 		return undefined;
 	}
 	const messages = ( source.messages ?? source ) as Raw;
+	const automations = ( source.automations ?? {} ) as Raw;
 	return {
 		total: maybeNum( source.total ),
+		to_start: maybeNum( automations.to_start ),
+		in_progress: maybeNum( automations.in_progress ),
 		sent: maybeNum( messages.sent ),
 		delivered: maybeNum( messages.delivered ),
 		read: maybeNum( messages.read ),

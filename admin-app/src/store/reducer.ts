@@ -16,6 +16,7 @@ import type {
 	Segment,
 	Settings,
 	Status,
+	Tag,
 	Template,
 } from './types';
 import type { Action } from './actions';
@@ -148,9 +149,32 @@ export function contacts(
 	if ( action.type === 'RECEIVE_CONTACTS' ) {
 		return { ...state, [ action.key ]: action.page };
 	}
-	if ( action.type === 'RECEIVE_LIST' || action.type === 'REMOVE_LIST' ) {
-		// List membership changed: every cached contacts page may be stale.
+	if (
+		action.type === 'RECEIVE_LIST' ||
+		action.type === 'REMOVE_LIST' ||
+		action.type === 'RECEIVE_TAG' ||
+		action.type === 'REMOVE_TAG'
+	) {
+		// List membership or tag names changed: every cached contacts page may be stale.
 		return {};
+	}
+	return state;
+}
+
+/** Tags by name, as the plugin orders them. */
+export function tags( state: Tag[] | null = null, action: Action ) {
+	switch ( action.type ) {
+		case 'RECEIVE_TAGS':
+			return action.tags;
+		case 'RECEIVE_TAG':
+			return [
+				...( state ?? [] ).filter(
+					( tag ) => tag.id !== action.tag.id
+				),
+				action.tag,
+			].sort( ( a, b ) => a.name.localeCompare( b.name ) || a.id - b.id );
+		case 'REMOVE_TAG':
+			return state?.filter( ( tag ) => tag.id !== action.id ) ?? null;
 	}
 	return state;
 }
@@ -166,6 +190,7 @@ const reducer = combineReducers( {
 	lists,
 	audienceFields,
 	contacts,
+	tags,
 } );
 
 export type State = ReturnType< typeof reducer >;

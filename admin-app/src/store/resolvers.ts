@@ -19,6 +19,7 @@ import {
 	receiveSegments,
 	receiveSettings,
 	receiveStatus,
+	receiveTags,
 	receiveTemplates,
 	reportError,
 } from './actions';
@@ -33,6 +34,7 @@ import type {
 	Segment,
 	Settings,
 	Status,
+	Tag,
 	Template,
 } from './types';
 
@@ -134,6 +136,8 @@ export const getSegments = () =>
 
 export const getLists = () =>
 	resolveWith< ContactList[] >( PATHS.lists, receiveLists );
+
+export const getTags = () => resolveWith< Tag[] >( PATHS.tags, receiveTags );
 
 export const getAudienceFields = () =>
 	resolveWith< AudienceFields >(

@@ -85,6 +85,8 @@ export const getLists = ( state: State ) => state.lists;
 
 export const getAudienceFields = ( state: State ) => state.audienceFields;
 
+export const getTags = ( state: State ) => state.tags;
+
 export const getContacts = ( state: State, query: ContactsQuery = {} ) =>
 	state.contacts[
 		queryKey( 'contacts', query as Record< string, unknown > )

@@ -146,6 +146,10 @@ export interface CampaignOptions {
 
 export interface CampaignCounts {
 	total?: number;
+	/** Automations not started yet (pending + waiting to retry). */
+	to_start?: number;
+	/** Automations being sent right now. */
+	in_progress?: number;
 	sent?: number;
 	delivered?: number;
 	read?: number;
@@ -359,6 +363,33 @@ export interface AudienceSampleContact {
 export interface AudienceCount {
 	count: number;
 	sample?: AudienceSampleContact[];
+}
+
+/** A contact tag (`GET /tags`): `count` is how many contacts have it. */
+export interface Tag {
+	id: number;
+	name: string;
+	slug: string;
+	count: number;
+}
+
+/** What the segment builder picks by name and stores by id. */
+export type AudienceChoiceKind = 'products' | 'categories' | 'tags';
+
+/**
+ * A product, variation, category or tag as the pickers show it
+ * (`GET /audience/products`, `/audience/categories`, `/tags`).
+ */
+export interface AudienceChoice {
+	id: number;
+	name: string;
+	/** Products and variations. */
+	sku?: string;
+	type?: 'product' | 'variation';
+	/** Categories: the parent category's name ('' at the top). */
+	parent_name?: string;
+	/** Tags: contacts with it; categories: products in it. */
+	count?: number;
 }
 
 export interface Contact {

@@ -59,8 +59,19 @@ beforeEach( () => {
 			},
 		},
 	} ) );
-	server.on( 'POST', '/rondine/v1/audience/count', () => ( {
-		body: { count: 300, sample: [] },
+	server.on( 'POST', '/rondine/v1/audience/count', ( request ) => ( {
+		body: {
+			// Segment 9 is another campaign's audience.
+			count: (
+				request.body as { segments?: number[] }
+			 ).segments?.includes( 9 )
+				? 100
+				: 300,
+			sample: [],
+		},
+	} ) );
+	server.on( 'GET', '/rondine/v1/campaigns', () => ( {
+		body: { campaigns: [] },
 	} ) );
 } );
 
@@ -139,5 +150,57 @@ describe( 'campaign editor', () => {
 				'300 recipients, 250 left in the 24 h window: 50 will fail and can be retried.'
 			)
 		);
+	} );
+
+	it( 'subtracts the audience of another campaign scheduled in the 24 h before the start, and names it', async () => {
+		const other = ( id: string, name: string, startAt: string ) => ( {
+			id,
+			name,
+			state: 'scheduled',
+			start_at: startAt,
+			audience: { segments: [ 9 ], lists: [] },
+			template: { name: 'spring_sale', language: 'it', components: [] },
+		} );
+		server.on( 'GET', '/rondine/v1/campaigns', ( request ) => ( {
+			body: {
+				campaigns:
+					request.query.get( 'offset' ) === '0'
+						? [
+								other(
+									'black-friday',
+									'Black Friday',
+									'2099-01-01T06:00:00Z'
+								),
+								// A day and more before: its sends have left the window.
+								other(
+									'long-ago',
+									'New Year',
+									'2098-12-31T09:00:00Z'
+								),
+							]
+						: [],
+			},
+		} ) );
+		renderWithStore( <CampaignEditor /> );
+
+		fireEvent.click(
+			await screen.findByLabelText(
+				'<script>alert("x")</script> big spenders'
+			)
+		);
+		fireEvent.change( screen.getByLabelText( /^Start \(shop time/ ), {
+			target: { value: '2099-01-01T10:00' },
+		} );
+
+		await waitFor( () =>
+			expect(
+				screen.getByTestId( 'rondine-forecast' ).textContent
+			).toMatch(
+				/^300 recipients, 250 left in the 24 h window, of which 100 are taken by “Black Friday” scheduled at .+: 150 will fail and can be retried\.$/
+			)
+		);
+		expect(
+			screen.getByTestId( 'rondine-forecast' ).textContent
+		).not.toContain( 'New Year' );
 	} );
 } );

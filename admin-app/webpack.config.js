@@ -1,26 +1,18 @@
 /*
- * The @wordpress/scripts build, with one change: packages that WordPress
- * 6.6 to 6.8 do not ship as scripts (or ship in a version that refuses to
- * serve them) are bundled instead of being loaded from `wp.*` globals.
+ * The @wordpress/scripts build, with one change: @wordpress/dataviews is
+ * bundled instead of being loaded from a `wp.*` global, because WordPress
+ * does not ship it as a script (the Site Editor bundles its own copy).
  *
- * - @wordpress/dataviews: not a WordPress script at all.
- * - @wordpress/ui and @wordpress/theme (used by DataViews 19): not in 6.8; an
- *   `wp-theme` dependency in index.asset.php would make WordPress silently
- *   drop the whole admin script.
- * - @wordpress/private-apis: 6.8's copy refuses @wordpress/ui and
- *   @wordpress/theme (they are not on its list of core modules), so those two
- *   get a private copy of their own. Nothing here unlocks anything that
- *   comes from a WordPress global.
+ * The version is the one built for WordPress 6.8's packages (4.17, components
+ * 29): it takes Menu and Badge from wp-components' private APIs, unlocked
+ * through the wp-private-apis global that WordPress ships, so it adds about
+ * 45 KB gzipped. DataViews 19 brought its own @wordpress/ui, theme and
+ * private-apis copies and weighed about 210 KB (docs/BENCHMARKS.md).
  */
 const defaultConfig = require( '@wordpress/scripts/config/webpack.config' );
 const DependencyExtractionWebpackPlugin = require( '@wordpress/dependency-extraction-webpack-plugin' );
 
-const BUNDLED = new Set( [
-	'@wordpress/dataviews',
-	'@wordpress/ui',
-	'@wordpress/theme',
-	'@wordpress/private-apis',
-] );
+const BUNDLED = new Set( [ '@wordpress/dataviews' ] );
 
 module.exports = {
 	...defaultConfig,

@@ -3,7 +3,7 @@
  * Plugin Name:          Rondine
  * Description:          Send WhatsApp campaigns to your WooCommerce customers from wp-admin, with consent, segments and statistics, through a Rondine bridge server.
  * Version:              0.1.0
- * Requires at least:    6.6
+ * Requires at least:    6.8
  * Requires PHP:         8.1
  * Author:               The Rondine contributors
  * License:              GPLv2 or later

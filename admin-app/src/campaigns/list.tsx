@@ -47,7 +47,7 @@ const percentField = (
 ): Field< Campaign > => ( {
 	id,
 	label,
-	type: 'number',
+	type: 'integer',
 	getValue: ( { item } ) => ratio( item, id ),
 	render: ( { item } ) =>
 		formatPercent(
@@ -55,7 +55,6 @@ const percentField = (
 			item.counts?.total ?? item.audience_size ?? 0
 		),
 	enableHiding: true,
-	filterBy: false,
 } );
 
 const DEFAULT_VIEW: View = {
@@ -177,15 +176,13 @@ export function CampaignsList() {
 					item.start_at
 						? formatDateTime( item.start_at )
 						: __( 'Not scheduled', 'rondine' ),
-				filterBy: false,
 			},
 			{
 				id: 'audience_size',
 				label: __( 'Audience', 'rondine' ),
-				type: 'number',
+				type: 'integer',
 				getValue: ( { item } ) => item.audience_size ?? -1,
 				render: ( { item } ) => formatNumber( item.audience_size ),
-				filterBy: false,
 			},
 			percentField( 'sent', __( 'Sent', 'rondine' ) ),
 			percentField( 'delivered', __( 'Delivered', 'rondine' ) ),
@@ -281,25 +278,26 @@ export function CampaignsList() {
 					{ __( 'New campaign', 'rondine' ) }
 				</Button>
 			</div>
-			<DataViews< Campaign >
-				data={ data }
-				fields={ fields }
-				view={ view }
-				onChangeView={ setView }
-				actions={ actions }
-				isLoading={ isLoading || campaigns === null }
-				paginationInfo={ paginationInfo }
-				getItemId={ ( item ) => item.id }
-				defaultLayouts={ { table: {} } }
-				empty={
-					<p>
-						{ __(
-							'No campaigns yet. A campaign sends an approved WhatsApp template to one or more segments and lists, now or at a time you choose.',
-							'rondine'
-						) }
-					</p>
-				}
-			/>
+			{ ! isLoading && campaigns?.length === 0 ? (
+				<p className="rondine-campaigns__empty">
+					{ __(
+						'No campaigns yet. A campaign sends an approved WhatsApp template to one or more segments and lists, now or at a time you choose.',
+						'rondine'
+					) }
+				</p>
+			) : (
+				<DataViews< Campaign >
+					data={ data }
+					fields={ fields }
+					view={ view }
+					onChangeView={ setView }
+					actions={ actions }
+					isLoading={ isLoading || campaigns === null }
+					paginationInfo={ paginationInfo }
+					getItemId={ ( item ) => item.id }
+					defaultLayouts={ { table: {} } }
+				/>
+			) }
 		</div>
 	);
 }

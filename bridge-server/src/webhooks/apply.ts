@@ -281,6 +281,15 @@ export async function storeRaw(
 			apply_error: applyError ?? null,
 		} ) )
 	);
+	if ( ! isPostgres( trx ) ) {
+		// SQLite: one statement whose text never changes (prepared once), the rows bound as one JSON text.
+		await sql`INSERT INTO webhook_events (tenant_id, received_at, body, applied, apply_error)
+			SELECT value ->> 0, value ->> 1, value ->> 2, ${ applyError ? 0 : 1 }, ${ applyError ?? null }
+			FROM json_each(${ JSON.stringify(
+				rows.map( ( r ) => [ r.tenant_id, r.received_at, r.body ] )
+			) })`.execute( trx );
+		return;
+	}
 	for ( const part of chunks( rows, 400 ) ) {
 		await trx.insertInto( 'webhook_events' ).values( part ).execute();
 	}
@@ -320,6 +329,26 @@ async function lockRecipients(
 ): Promise< RecipientRow[] > {
 	const rows: RecipientRow[] = [];
 	const pg = isPostgres( trx );
+	if ( ! pg ) {
+		// SQLite: the keys bound as one JSON text, so the statement text is the same for every batch.
+		for ( const [ column, keys ] of [
+			[ 'id', ids ],
+			[ 'wamid', wamids ],
+		] as const ) {
+			if ( keys.length > 0 ) {
+				const { rows: found } =
+					await sql< RecipientRow >`SELECT ${ sql.join(
+						RECIPIENT_COLUMNS.map( ( c ) => sql.ref( c ) )
+					) } FROM recipients WHERE ${ sql.ref(
+						column
+					) } IN (SELECT value FROM json_each(${ JSON.stringify(
+						keys
+					) })) ORDER BY id`.execute( trx );
+				rows.push( ...found );
+			}
+		}
+		return rows;
+	}
 	for ( const part of chunks( ids ) ) {
 		let query = trx
 			.selectFrom( 'recipients' )
@@ -538,6 +567,52 @@ async function updateRecipientStatuses(
 	rows: RecipientRow[],
 	now: number
 ): Promise< void > {
+	if ( rows.length === 0 ) {
+		return;
+	}
+	if ( ! isPostgres( trx ) ) {
+		// SQLite: one JSON text instead of twelve bound values per row (no query-builder nodes per value, and one
+		// statement text for every batch, so it is prepared once); rows found by primary key.
+		const json = JSON.stringify(
+			rows.map( ( r ) => [
+				r.id,
+				r.wamid,
+				r.message_status,
+				r.status_sent_at,
+				r.delivered_at,
+				r.read_at,
+				r.failed_at,
+				r.error_code,
+				r.error_reason,
+				r.error_message,
+				r.retryable,
+				r.retry_not_before,
+			] )
+		);
+		await sql`
+			WITH v (id, wamid, message_status, status_sent_at, delivered_at, read_at, failed_at,
+				error_code, error_reason, error_message, retryable, retry_not_before) AS (
+				SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6,
+					value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11
+				FROM json_each(${ json })
+			)
+			UPDATE recipients SET
+				wamid = v.wamid,
+				message_status = v.message_status,
+				status_sent_at = v.status_sent_at,
+				delivered_at = v.delivered_at,
+				read_at = v.read_at,
+				failed_at = v.failed_at,
+				error_code = v.error_code,
+				error_reason = v.error_reason,
+				error_message = v.error_message,
+				retryable = v.retryable,
+				retry_not_before = v.retry_not_before,
+				updated_at = ${ now }
+			FROM v WHERE recipients.id = v.id
+		`.execute( trx );
+		return;
+	}
 	for ( const part of chunks( rows, 400 ) ) {
 		const values = sql.join(
 			part.map(

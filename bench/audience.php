@@ -72,7 +72,7 @@ $rondine_segments['3 filters: registered, last order in 90 days, bought category
 );
 
 $rondine_customers = (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->prefix}wc_customer_lookup" );
-$rondine_orders    = (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->prefix}wc_order_stats" );
+$rondine_orders    = (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->prefix}wc_order_stats WHERE parent_id = 0" );
 $rondine_opted_in  = (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->prefix}rondine_contacts WHERE consent = 'granted' AND phone IS NOT NULL" );
 printf( "audience: %d customers, %d orders, %d opted-in contacts\n", $rondine_customers, $rondine_orders, $rondine_opted_in );
 

@@ -25,7 +25,7 @@ final class GeneratedShopTest extends TestCase {
 		$this->assertSame( 500, $summary['customers'] );
 		$this->assertSame( 1500, $summary['orders'] );
 		$this->assertSame( 'hpos', $summary['mode'] );
-		$this->assertSame( '1500', $this->value( 'SELECT COUNT(*) FROM wp_wc_orders' ) );
+		$this->assertSame( '1500', $this->value( "SELECT COUNT(*) FROM wp_wc_orders WHERE type = 'shop_order'" ) );
 	}
 
 	public function test_woocommerce_options_say_hpos_italy_and_euro(): void {
@@ -43,7 +43,8 @@ final class GeneratedShopTest extends TestCase {
 	}
 
 	public function test_hpos_order_ids_are_reserved_by_placeholder_posts_and_no_legacy_order_exists(): void {
-		$this->assertSame( '1500', $this->value( "SELECT COUNT(*) FROM wp_wc_orders o JOIN wp_posts p ON p.ID = o.id AND p.post_type = 'shop_order_placehold'" ) );
+		$this->assertSame( '0', $this->value( "SELECT COUNT(*) FROM wp_wc_orders o LEFT JOIN wp_posts p ON p.ID = o.id AND p.post_type = 'shop_order_placehold' WHERE p.ID IS NULL" ) );
+		$this->assertSame( '0', $this->value( "SELECT COUNT(*) FROM wp_posts WHERE post_type = 'shop_order_refund'" ) );
 		$this->assertSame( '0', $this->value( "SELECT COUNT(*) FROM wp_posts WHERE post_type = 'shop_order'" ) );
 		$this->assertSame( '0', $this->value( "SELECT COUNT(*) FROM wp_postmeta WHERE meta_key = '_billing_phone'" ) );
 	}
@@ -68,6 +69,26 @@ final class GeneratedShopTest extends TestCase {
 		);
 		$this->assertSame( '0', $this->value( "SELECT COUNT(*) FROM wp_wc_order_product_lookup l LEFT JOIN wp_posts p ON p.ID = l.product_id AND p.post_type = 'product' WHERE p.ID IS NULL" ) );
 		$this->assertSame( '39', $this->value( 'SELECT COUNT(*) FROM wp_wc_product_meta_lookup' ) );
+	}
+
+	public function test_refunds_are_recorded_as_woocommerce_does(): void {
+		// Every refunded order has one full refund: its stats row nets the order to zero, for the order's customer.
+		$refunded = (int) $this->value( "SELECT COUNT(*) FROM wp_wc_orders WHERE type = 'shop_order' AND status = 'wc-refunded'" );
+		$this->assertGreaterThan( 0, $refunded );
+		$this->assertSame(
+			(string) $refunded,
+			$this->value( "SELECT COUNT(*) FROM wp_wc_orders o JOIN wp_wc_order_stats s ON s.order_id = o.id JOIN wp_wc_order_stats r ON r.parent_id = o.id WHERE o.status = 'wc-refunded' AND ABS(s.total_sales + r.total_sales) < 0.005 AND r.customer_id = s.customer_id AND r.num_items_sold = -s.num_items_sold" )
+		);
+		// Some completed orders have a partial refund of one line.
+		$partial = (int) $this->value( "SELECT COUNT(*) FROM wp_wc_order_stats r JOIN wp_wc_order_stats s ON s.order_id = r.parent_id WHERE s.status = 'wc-completed' AND -r.total_sales < s.total_sales" );
+		$this->assertGreaterThan( 0, $partial );
+		// A refund is a wc_orders row of type shop_order_refund under its order, in the refund's own status.
+		$this->assertSame( '0', $this->value( "SELECT COUNT(*) FROM wp_wc_orders r LEFT JOIN wp_wc_orders o ON o.id = r.parent_order_id AND o.type = 'shop_order' WHERE r.type = 'shop_order_refund' AND (o.id IS NULL OR r.status <> 'wc-completed' OR r.total_amount >= 0 OR r.customer_id IS NOT NULL)" ) );
+		$this->assertSame( (string) ( $refunded + $partial ), $this->value( "SELECT COUNT(*) FROM wp_wc_orders WHERE type = 'shop_order_refund'" ) );
+		$this->assertSame( (string) ( $refunded + $partial ), $this->value( "SELECT COUNT(*) FROM wp_wc_orders_meta m JOIN wp_wc_orders r ON r.id = m.order_id AND r.type = 'shop_order_refund' WHERE m.meta_key = '_refund_amount' AND ABS(m.meta_value + r.total_amount) < 0.005" ) );
+		// Its line items point at the refunded ones, with negative quantities.
+		$this->assertSame( '0', $this->value( "SELECT COUNT(*) FROM wp_woocommerce_order_items i JOIN wp_wc_orders r ON r.id = i.order_id AND r.type = 'shop_order_refund' LEFT JOIN wp_woocommerce_order_itemmeta m ON m.order_item_id = i.order_item_id AND m.meta_key = '_refunded_item_id' LEFT JOIN wp_woocommerce_order_items o ON o.order_item_id = m.meta_value AND o.order_id = r.parent_order_id WHERE o.order_item_id IS NULL" ) );
+		$this->assertSame( '0', $this->value( "SELECT COUNT(*) FROM wp_wc_order_product_lookup l JOIN wp_wc_orders r ON r.id = l.order_id AND r.type = 'shop_order_refund' WHERE l.product_qty >= 0" ) );
 	}
 
 	public function test_registered_customers_are_users_with_billing_meta_and_guests_have_orders(): void {
@@ -125,7 +146,7 @@ final class GeneratedShopTest extends TestCase {
 	}
 
 	public function test_two_years_of_orders_in_six_statuses(): void {
-		$statuses = $this->column( 'SELECT DISTINCT status FROM wp_wc_orders' );
+		$statuses = $this->column( "SELECT DISTINCT status FROM wp_wc_orders WHERE type = 'shop_order'" );
 		$this->assertEqualsCanonicalizing( array( 'wc-completed', 'wc-processing', 'wc-refunded', 'wc-cancelled', 'wc-on-hold', 'wc-pending' ), $statuses );
 		$days = (int) $this->value( 'SELECT DATEDIFF(MAX(date_created_gmt), MIN(date_created_gmt)) FROM wp_wc_orders' );
 		$this->assertGreaterThan( 700, $days );

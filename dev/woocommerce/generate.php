@@ -572,14 +572,15 @@ final class Rondine_Dev_Shop_Generator {
 				$index = 10 * mt_rand( 0, intdiv( max( 1, $assigned ) - 1, 10 ) );
 			}
 			$created = $start + (int) floor( $span * ( $i + mt_rand( 0, 99 ) / 100 ) / $count );
-			$this->write_order( $next_post++, $created, $created > $recent, $index, $next_item );
+			$this->write_order( $next_post, $created, $created > $recent, $index, $next_item );
 			if ( 0 === ( $i + 1 ) % 100000 ) {
 				fwrite( STDERR, sprintf( "  %d of %d orders\n", $i + 1, $count ) );
 			}
 		}
 	}
 
-	private function write_order( int $id, int $created, bool $is_recent, int $index, int &$next_item ): void {
+	private function write_order( int &$next_post, int $created, bool $is_recent, int $index, int &$next_item ): void {
+		$id       = $next_post++;
 		$p        = $this->wpdb->prefix;
 		$c        = &$this->customers[ $index ];
 		$status   = self::weighted( array_map( static fn( $w ) => $w[ $is_recent ? 1 : 0 ], self::STATUSES ) );
@@ -690,8 +691,10 @@ final class Rondine_Dev_Shop_Generator {
 		}
 
 		// Items, the same in both storages.
+		$item_ids = array();
 		foreach ( $lines as list( $product, $q, $line_total, $line_tax ) ) {
-			$item = $next_item++;
+			$item       = $next_item++;
+			$item_ids[] = $item;
 			$this->out->add( "{$p}woocommerce_order_items", array( 'order_item_id', 'order_item_name', 'order_item_type', 'order_id' ), array( $item, $product['name'], 'line_item', $id ) );
 			$item_meta = array(
 				'_product_id'        => (string) $product['id'],
@@ -723,8 +726,10 @@ final class Rondine_Dev_Shop_Generator {
 				unset( $known );
 			}
 		}
+		$shipping_item = null;
 		if ( $shipping > 0 ) {
-			$item = $next_item++;
+			$item          = $next_item++;
+			$shipping_item = $item;
 			$this->out->add( "{$p}woocommerce_order_items", array( 'order_item_id', 'order_item_name', 'order_item_type', 'order_id' ), array( $item, 'Corriere espresso', 'shipping', $id ) );
 			foreach ( array( 'method_id' => 'flat_rate', 'instance_id' => '1', 'cost' => number_format( $shipping, 2, '.', '' ), 'total_tax' => '0' ) as $meta_key => $value ) {
 				$this->out->add( "{$p}woocommerce_order_itemmeta", array( 'order_item_id', 'meta_key', 'meta_value' ), array( $item, $meta_key, $value ) );
@@ -737,21 +742,146 @@ final class Rondine_Dev_Shop_Generator {
 			array( $id, 0, $local, $gmt, $paid ? self::local( $paid ) : null, $done ? self::local( $done ) : null, $qty, $total, $tax, $shipping, round( $total - $tax - $shipping, 2 ), $returning, $status_key, $c['customer_id'] )
 		);
 
+		// Refunds, as WooCommerce records them: a refunded order has one full refund (lines and shipping); about one
+		// completed order in thirty has a partial refund of one line.
+		if ( 'refunded' === $status ) {
+			$at = min( $this->until - HOUR_IN_SECONDS, ( $done ?? $created ) + mt_rand( 1, 10 ) * DAY_IN_SECONDS );
+			$this->write_refund( $next_post++, $id, $index, array_keys( $lines ), $lines, $item_ids, $shipping, $shipping_item, max( $created + HOUR_IN_SECONDS, $at ), $returning, $next_item );
+		} elseif ( 'completed' === $status && count( $lines ) > 1 && self::chance( 1 / 30 ) ) {
+			$line = mt_rand( 0, count( $lines ) - 1 );
+			$at   = min( $this->until - HOUR_IN_SECONDS, ( $done ?? $created ) + mt_rand( 1, 20 ) * DAY_IN_SECONDS );
+			$this->write_refund( $next_post++, $id, $index, array( $line ), $lines, $item_ids, 0.0, null, max( $created + HOUR_IN_SECONDS, $at ), $returning, $next_item );
+		}
+
 		++$c['orders'];
 		$c['first_order'] = $c['first_order'] ?? $created;
 		$c['last_order']  = $created;
 	}
 
 	/**
+	 * A refund (`shop_order_refund`) of some lines of an order, and of its shipping when $shipping > 0, in every table
+	 * WooCommerce writes one to: the order tables (HPOS: a `wc_orders` row of type shop_order_refund whose parent is the
+	 * order, with a placeholder post; posts: a `shop_order_refund` post under the order), its own line items pointing
+	 * at the refunded ones (`_refunded_item_id`, negative quantities and totals), and the analytics tables: a
+	 * `wc_order_stats` row with the order as `parent_id`, negative totals, the refund's own status (`wc-completed`) and
+	 * the order's customer, and `wc_order_product_lookup` rows with negative quantities. The order keeps its own rows.
+	 *
+	 * @param int[]    $refunded Indexes in $lines of the refunded lines.
+	 * @param array    $lines    The order's lines: [product, quantity, total, tax].
+	 * @param int[]    $item_ids The order's line item ids, by line index.
+	 * @param float    $shipping Shipping refunded.
+	 * @param int|null $shipping_item The order's shipping item id.
+	 * @param int      $at       When (UTC timestamp).
+	 */
+	private function write_refund( int $id, int $order_id, int $index, array $refunded, array $lines, array $item_ids, float $shipping, ?int $shipping_item, int $at, int $returning, int &$next_item ): void {
+		$p      = $this->wpdb->prefix;
+		$c      = $this->customers[ $index ];
+		$hpos   = 'legacy' !== $this->mode;
+		$posts  = 'hpos' !== $this->mode;
+		$gmt    = gmdate( 'Y-m-d H:i:s', $at );
+		$local  = self::local( $at );
+		$net    = 0.0;
+		$tax    = 0.0;
+		$qty    = 0;
+		foreach ( $refunded as $line ) {
+			$net += $lines[ $line ][2];
+			$tax += $lines[ $line ][3];
+			$qty += $lines[ $line ][1];
+		}
+		$tax    = round( $tax, 2 );
+		$amount = round( $net + $tax + $shipping, 2 );
+		$reason = $shipping > 0 ? 'Ordine annullato dal cliente' : 'Articolo danneggiato';
+		$money  = static fn( float $value ): string => number_format( $value, 2, '.', '' );
+
+		$this->write_order_post( $id, $hpos && ! $posts ? 'shop_order_placehold' : 'shop_order_refund', $hpos && ! $posts ? 'draft' : 'wc-completed', $local, $gmt, '', $order_id );
+		$meta = array(
+			'_refund_amount'    => $money( $amount ),
+			'_refunded_by'      => '1',
+			'_refunded_payment' => '1',
+			'_refund_reason'    => $reason,
+		);
+		if ( $hpos ) {
+			$this->out->add(
+				"{$p}wc_orders",
+				array( 'id', 'status', 'currency', 'type', 'tax_amount', 'total_amount', 'customer_id', 'billing_email', 'date_created_gmt', 'date_updated_gmt', 'parent_order_id', 'payment_method', 'payment_method_title', 'transaction_id', 'ip_address', 'user_agent', 'customer_note' ),
+				array( $id, 'wc-completed', 'EUR', 'shop_order_refund', -$tax, -$amount, null, null, $gmt, $gmt, $order_id, null, null, null, null, null, null )
+			);
+			$this->out->add(
+				"{$p}wc_order_operational_data",
+				array( 'order_id', 'created_via', 'woocommerce_version', 'prices_include_tax', 'coupon_usages_are_counted', 'download_permission_granted', 'cart_hash', 'new_order_email_sent', 'order_key', 'order_stock_reduced', 'date_paid_gmt', 'date_completed_gmt', 'shipping_tax_amount', 'shipping_total_amount', 'discount_tax_amount', 'discount_total_amount', 'recorded_sales' ),
+				array( $id, null, '9.4.0', 0, null, null, null, null, null, null, null, null, 0, -$shipping, 0, 0, null )
+			);
+			foreach ( $meta as $meta_key => $value ) {
+				$this->out->add( "{$p}wc_orders_meta", array( 'order_id', 'meta_key', 'meta_value' ), array( $id, $meta_key, $value ) );
+			}
+		}
+		if ( $posts ) {
+			$meta += array(
+				'_order_currency'     => 'EUR',
+				'_cart_discount'      => '0',
+				'_cart_discount_tax'  => '0',
+				'_order_shipping'     => $money( -$shipping ),
+				'_order_shipping_tax' => '0',
+				'_order_tax'          => $money( -$tax ),
+				'_order_total'        => $money( -$amount ),
+				'_order_version'      => '9.4.0',
+				'_prices_include_tax' => 'no',
+			);
+			foreach ( $meta as $meta_key => $value ) {
+				$this->out->add( $this->wpdb->postmeta, array( 'post_id', 'meta_key', 'meta_value' ), array( $id, $meta_key, $value ) );
+			}
+		}
+
+		foreach ( $refunded as $line ) {
+			list( $product, $q, $line_total, $line_tax ) = $lines[ $line ];
+			$item = $next_item++;
+			$this->out->add( "{$p}woocommerce_order_items", array( 'order_item_id', 'order_item_name', 'order_item_type', 'order_id' ), array( $item, $product['name'], 'line_item', $id ) );
+			$item_meta = array(
+				'_product_id'        => (string) $product['id'],
+				'_variation_id'      => '0',
+				'_qty'               => (string) -$q,
+				'_tax_class'         => '',
+				'_line_subtotal'     => $money( -$line_total ),
+				'_line_subtotal_tax' => $money( -$line_tax ),
+				'_line_total'        => $money( -$line_total ),
+				'_line_tax'          => $money( -$line_tax ),
+				'_refunded_item_id'  => (string) $item_ids[ $line ],
+			);
+			foreach ( $item_meta as $meta_key => $value ) {
+				$this->out->add( "{$p}woocommerce_order_itemmeta", array( 'order_item_id', 'meta_key', 'meta_value' ), array( $item, $meta_key, $value ) );
+			}
+			$share = $net > 0 ? $line_total / $net : 0;
+			$this->out->add(
+				"{$p}wc_order_product_lookup",
+				array( 'order_item_id', 'order_id', 'product_id', 'variation_id', 'customer_id', 'date_created', 'product_qty', 'product_net_revenue', 'product_gross_revenue', 'coupon_amount', 'tax_amount', 'shipping_amount', 'shipping_tax_amount' ),
+				array( $item, $id, $product['id'], 0, $c['customer_id'], $local, -$q, -$line_total, -round( $line_total + $line_tax + $shipping * $share, 2 ), 0, -$line_tax, -round( $shipping * $share, 2 ), 0 )
+			);
+		}
+		if ( $shipping > 0 && null !== $shipping_item ) {
+			$item = $next_item++;
+			$this->out->add( "{$p}woocommerce_order_items", array( 'order_item_id', 'order_item_name', 'order_item_type', 'order_id' ), array( $item, 'Corriere espresso', 'shipping', $id ) );
+			foreach ( array( 'method_id' => 'flat_rate', 'instance_id' => '1', 'cost' => $money( -$shipping ), 'total_tax' => '0', '_refunded_item_id' => (string) $shipping_item ) as $meta_key => $value ) {
+				$this->out->add( "{$p}woocommerce_order_itemmeta", array( 'order_item_id', 'meta_key', 'meta_value' ), array( $item, $meta_key, $value ) );
+			}
+		}
+
+		$this->out->add(
+			"{$p}wc_order_stats",
+			array( 'order_id', 'parent_id', 'date_created', 'date_created_gmt', 'date_paid', 'date_completed', 'num_items_sold', 'total_sales', 'tax_total', 'shipping_total', 'net_total', 'returning_customer', 'status', 'customer_id' ),
+			array( $id, $order_id, $local, $gmt, null, null, -$qty, -$amount, -$tax, -$shipping, -round( $amount - $tax - $shipping, 2 ), $returning, 'wc-completed', $c['customer_id'] )
+		);
+	}
+
+	/**
 	 * The order's post: a `shop_order` (legacy and synced storage) or the `shop_order_placehold` that reserves the id
 	 * of an HPOS order, as WooCommerce makes them.
 	 */
-	private function write_order_post( int $id, string $type, string $status, string $local, string $gmt, string $key ): void {
-		$title = 'Order &ndash; ' . $local;
+	private function write_order_post( int $id, string $type, string $status, string $local, string $gmt, string $key, int $parent = 0 ): void {
+		$title = ( 'shop_order_refund' === $type ? 'Refund &ndash; ' : 'Order &ndash; ' ) . $local;
 		$this->out->add(
 			$this->wpdb->posts,
 			array( 'ID', 'post_author', 'post_date', 'post_date_gmt', 'post_content', 'post_title', 'post_excerpt', 'post_status', 'comment_status', 'ping_status', 'post_password', 'post_name', 'to_ping', 'pinged', 'post_modified', 'post_modified_gmt', 'post_content_filtered', 'post_parent', 'guid', 'menu_order', 'post_type', 'post_mime_type', 'comment_count' ),
-			array( $id, 1, $local, $gmt, '', $title, '', $status, 'closed', 'closed', $key, 'order-' . $id, '', '', $local, $gmt, '', 0, '', 0, $type, '', 0 )
+			array( $id, 1, $local, $gmt, '', $title, '', $status, 'closed', 'closed', $key, ( 'shop_order_refund' === $type ? 'refund-' : 'order-' ) . $id, '', '', $local, $gmt, '', $parent, '', 0, $type, '', 0 )
 		);
 	}
 
@@ -834,9 +964,9 @@ function rondine_dev_reset_shop(): void {
 	foreach ( array( 'wc_orders', 'wc_order_addresses', 'wc_order_operational_data', 'wc_orders_meta', 'wc_order_stats', 'wc_order_product_lookup', 'wc_customer_lookup', 'wc_product_meta_lookup', 'wc_category_lookup', 'woocommerce_order_items', 'woocommerce_order_itemmeta' ) as $table ) {
 		$wpdb->query( "TRUNCATE TABLE {$p}{$table}" );
 	}
-	$wpdb->query( "DELETE pm FROM {$wpdb->postmeta} pm JOIN {$wpdb->posts} po ON po.ID = pm.post_id WHERE po.post_type IN ('shop_order','shop_order_placehold','product')" );
+	$wpdb->query( "DELETE pm FROM {$wpdb->postmeta} pm JOIN {$wpdb->posts} po ON po.ID = pm.post_id WHERE po.post_type IN ('shop_order','shop_order_refund','shop_order_placehold','product')" );
 	$wpdb->query( "DELETE tr FROM {$wpdb->term_relationships} tr JOIN {$wpdb->posts} po ON po.ID = tr.object_id WHERE po.post_type = 'product'" );
-	$wpdb->query( "DELETE FROM {$wpdb->posts} WHERE post_type IN ('shop_order','shop_order_placehold','product')" );
+	$wpdb->query( "DELETE FROM {$wpdb->posts} WHERE post_type IN ('shop_order','shop_order_refund','shop_order_placehold','product')" );
 	$wpdb->query( "DELETE t, tt FROM {$wpdb->terms} t JOIN {$wpdb->term_taxonomy} tt ON tt.term_id = t.term_id WHERE tt.taxonomy IN ('product_cat','product_type')" );
 	$wpdb->query( "DELETE um FROM {$wpdb->usermeta} um JOIN {$wpdb->usermeta} g ON g.user_id = um.user_id AND g.meta_key = '_rondine_dev' WHERE 1 = 1" );
 	$wpdb->query( "DELETE u FROM {$wpdb->users} u LEFT JOIN {$wpdb->usermeta} m ON m.user_id = u.ID WHERE m.umeta_id IS NULL AND u.user_login LIKE 'cliente%'" );

@@ -52,7 +52,8 @@ final class SegmentQueryTest extends TestCase {
 			'big_de'     => array( 'DE', array( array( 300, 15, 'wc-completed', array( 12 ) ), array( 10, 2, 'wc-completed', array( 13 ) ) ), true ),
 			'nobuy_fr'   => array( 'FR', array(), false ),
 		);
-		$phone = 3331000000;
+		$phone     = 3331000000;
+		$order_ids = array();
 		foreach ( $people as $name => [ $country, $orders, $registered ] ) {
 			$user_id          = $registered ? $this->user( 'customer' ) : null;
 			$this->c[ $name ] = Shop::customer(
@@ -74,7 +75,7 @@ final class SegmentQueryTest extends TestCase {
 				$wpdb->update( Contacts::table(), array( 'customer_id' => $this->c[ $name ], 'country' => $country, 'city' => $this->city ), array( 'phone' => '+39' . $phone ) );
 			}
 			foreach ( $orders as [ $total, $days, $status, $products ] ) {
-				Shop::order(
+				$order_ids[ $name ][] = Shop::order(
 					$this->c[ $name ],
 					array(
 						'total'    => $total,
@@ -87,6 +88,10 @@ final class SegmentQueryTest extends TestCase {
 				);
 			}
 		}
+		// Refunds, as WooCommerce records them (their own rows, status wc-completed): the refunded order's full
+		// refund, and a partial refund of 40 on big_de's order of 300.
+		Shop::refund( $order_ids['refund_it'][0], 150, 18 );
+		Shop::refund( $order_ids['big_de'][0], 40, 12 );
 		CustomerSync::sync_customers( array_values( $this->c ) );
 		global $wpdb;
 		$ids = $wpdb->get_col( "SELECT id FROM {$wpdb->prefix}rondine_contacts WHERE customer_id IN (" . implode( ',', $this->c ) . ')' );
@@ -177,7 +182,8 @@ final class SegmentQueryTest extends TestCase {
 			JOIN {$wpdb->prefix}wc_customer_lookup l ON l.customer_id = c.customer_id
 			WHERE c.phone IS NOT NULL AND c.consent = 'granted' AND l.country = 'IT'
 			AND ( SELECT SUM(s.total_sales) FROM {$wpdb->prefix}wc_order_stats s
-				WHERE s.customer_id = c.customer_id AND s.status IN ('wc-completed','wc-processing','wc-on-hold')
+				LEFT JOIN {$wpdb->prefix}wc_order_stats o ON o.order_id = s.parent_id
+				WHERE s.customer_id = c.customer_id AND IFNULL(o.status, s.status) IN ('wc-completed','wc-processing','wc-on-hold')
 				AND s.date_created_gmt >= UTC_TIMESTAMP() - INTERVAL 365 DAY ) > 100"
 		);
 		$count = Audience::count(
@@ -217,9 +223,13 @@ final class SegmentQueryTest extends TestCase {
 	public function test_filters_select_the_right_customers(): void {
 		$this->assertSame( array( 'big_de', 'big_it', 'old_it' ), $this->names( array( array( 'field' => 'total_spent', 'op' => 'gte', 'value' => 150 ) ) ) );
 		$this->assertSame( array( 'big_de', 'big_it' ), $this->names( array( array( 'field' => 'order_count', 'op' => 'eq', 'value' => 2 ) ) ) );
+		// Net of refunds: big_de spent 300 + 10 - 40; the refund of a refunded order is not counted without the order.
+		$this->assertSame( array( 'big_de' ), $this->names( array( array( 'field' => 'total_spent', 'op' => 'between', 'value' => array( 265, 275 ) ) ) ) );
+		$this->assertSame( array(), $this->names( array( array( 'field' => 'total_spent', 'op' => 'lt', 'value' => 0 ) ) ), 'nobody spent less than nothing' );
+		$this->assertSame( array(), $this->names( array( array( 'field' => 'total_spent', 'op' => 'lt', 'value' => 0, 'within_days' => 30 ) ) ), 'nor in a period' );
 		$this->assertSame( array( 'nobuy_fr', 'refund_it' ), $this->names( array( array( 'field' => 'order_count', 'op' => 'eq', 'value' => 0 ) ) ), 'refunded orders are not counted by default' );
 		$this->assertSame( array( 'refund_it' ), $this->names( array( array( 'field' => 'order_count', 'op' => 'eq', 'value' => 1 ) ), 'all', array( 'statuses' => array( 'wc-refunded' ) ) ) );
-		$this->assertSame( array( 'big_de', 'old_it' ), $this->names( array( array( 'field' => 'avg_order_value', 'op' => 'between', 'value' => array( 150, 1000 ) ) ) ) );
+		$this->assertSame( array( 'big_de', 'old_it' ), $this->names( array( array( 'field' => 'avg_order_value', 'op' => 'between', 'value' => array( 130, 1000 ) ) ) ), 'big_de: (300 + 10 - 40) / 2 = 135' );
 		$this->assertSame( array( 'old_it' ), $this->names( array( array( 'field' => 'last_order_date', 'op' => 'not_in_last_days', 'value' => 365 ) ) ) );
 		$this->assertSame( array( 'big_de', 'small_it' ), $this->names( array( array( 'field' => 'last_order_date', 'op' => 'in_last_days', 'value' => 12 ) ) ) );
 		$old = ( new \DateTimeImmutable( 'now', wp_timezone() ) )->modify( '-200 days' )->format( 'Y-m-d' );

@@ -43,6 +43,8 @@ final class CustomerSync {
 		add_action( 'init', array( self::class, 'schedule' ) );
 		add_action( 'woocommerce_order_status_changed', array( self::class, 'soon' ) );
 		add_action( 'woocommerce_new_order', array( self::class, 'soon' ) );
+		add_action( 'woocommerce_order_refunded', array( self::class, 'soon' ) );
+		add_action( 'woocommerce_refund_deleted', array( self::class, 'soon' ) );
 	}
 
 	/**
@@ -105,8 +107,13 @@ final class CustomerSync {
 			$sql = "SELECT customer_id, user_id, first_name, last_name, email, country, city FROM {$wpdb->prefix}wc_customer_lookup WHERE customer_id > %d";
 			$arg = array( $last_id );
 			if ( null !== $active_since ) {
-				$sql  .= ' AND (date_last_active >= %s OR date_last_active IS NULL)';
+				// A refund changes the customer's figures without making them "active" for WooCommerce: its own
+				// wc_order_stats row (dated when it was made) brings the customer in.
+				$sql  .= ' AND (date_last_active >= %s OR date_last_active IS NULL' . ( WooData::has( 'wc_order_stats' ) ? " OR customer_id IN (SELECT customer_id FROM {$wpdb->prefix}wc_order_stats WHERE parent_id > 0 AND date_created >= %s)" : '' ) . ')';
 				$arg[] = $active_since;
+				if ( WooData::has( 'wc_order_stats' ) ) {
+					$arg[] = get_date_from_gmt( $active_since ); // date_created (indexed) is shop time.
+				}
 			}
 			$sql      .= ' ORDER BY customer_id LIMIT %d';
 			$arg[]     = $batch;
@@ -322,14 +329,14 @@ final class CustomerSync {
 			return;
 		}
 		$in       = implode( ',', array_map( 'intval', $customer_ids ) );
-		$statuses = $wpdb->prepare( implode( ',', array_fill( 0, count( SegmentQuery::DEFAULT_STATUSES ), '%s' ) ), SegmentQuery::DEFAULT_STATUSES );
+		$counted = SegmentQuery::counted( SegmentQuery::DEFAULT_STATUSES );
 		$wpdb->query( "DELETE FROM {$wpdb->prefix}rondine_order_facts WHERE customer_id IN ($in)" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-		$wpdb->query( "INSERT IGNORE INTO {$wpdb->prefix}rondine_order_facts (customer_id, date_created_gmt, order_id, total, is_order) SELECT customer_id, date_created_gmt, order_id, total_sales, parent_id = 0 FROM {$wpdb->prefix}wc_order_stats WHERE customer_id IN ($in) AND status IN ($statuses)" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$wpdb->query( "INSERT IGNORE INTO {$wpdb->prefix}rondine_order_facts (customer_id, date_created_gmt, order_id, total, is_order) SELECT s.customer_id, s.date_created_gmt, s.order_id, s.total_sales, s.parent_id = 0 FROM {$wpdb->prefix}wc_order_stats s WHERE s.customer_id IN ($in) AND $counted" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 		$wpdb->query( "DELETE FROM {$wpdb->prefix}rondine_product_facts WHERE customer_id IN ($in)" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 		if ( WooData::has( 'wc_order_product_lookup' ) ) {
 			// Products and variations, so "bought product" matches either id as the live query does.
 			foreach ( array( 'pl.product_id', 'pl.variation_id' ) as $column ) {
-				$wpdb->query( "INSERT IGNORE INTO {$wpdb->prefix}rondine_product_facts (customer_id, product_id) SELECT DISTINCT pl.customer_id, $column FROM {$wpdb->prefix}wc_order_product_lookup pl JOIN {$wpdb->prefix}wc_order_stats s ON s.order_id = pl.order_id WHERE pl.customer_id IN ($in) AND $column > 0 AND " . str_replace( 'status IN', 's.status IN', "status IN ($statuses)" ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+				$wpdb->query( "INSERT IGNORE INTO {$wpdb->prefix}rondine_product_facts (customer_id, product_id) SELECT DISTINCT pl.customer_id, $column FROM {$wpdb->prefix}wc_order_product_lookup pl JOIN {$wpdb->prefix}wc_order_stats s ON s.order_id = pl.order_id WHERE pl.customer_id IN ($in) AND $column > 0 AND $counted" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 			}
 		}
 	}
@@ -377,9 +384,9 @@ final class CustomerSync {
 		if ( ! $customer_ids || ! WooData::has( 'wc_order_stats' ) ) {
 			return array();
 		}
-		$statuses = $wpdb->prepare( implode( ',', array_fill( 0, count( SegmentQuery::DEFAULT_STATUSES ), '%s' ) ), SegmentQuery::DEFAULT_STATUSES );
-		$rows     = $wpdb->get_results( "SELECT customer_id, SUM(parent_id = 0) AS orders_count, SUM(total_sales) AS total_spent, MIN(CASE WHEN parent_id = 0 THEN date_created END) AS first_order_at, MAX(CASE WHEN parent_id = 0 THEN date_created END) AS last_order_at, MAX(CASE WHEN parent_id = 0 THEN order_id END) AS last_order_id FROM {$wpdb->prefix}wc_order_stats WHERE status IN ($statuses) AND customer_id IN (" . implode( ',', array_map( 'intval', $customer_ids ) ) . ') GROUP BY customer_id', ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-		$out      = array();
+		$counted = SegmentQuery::counted( SegmentQuery::DEFAULT_STATUSES );
+		$rows    = $wpdb->get_results( "SELECT s.customer_id, SUM(s.parent_id = 0) AS orders_count, SUM(s.total_sales) AS total_spent, MIN(CASE WHEN s.parent_id = 0 THEN s.date_created END) AS first_order_at, MAX(CASE WHEN s.parent_id = 0 THEN s.date_created END) AS last_order_at, MAX(CASE WHEN s.parent_id = 0 THEN s.order_id END) AS last_order_id FROM {$wpdb->prefix}wc_order_stats s WHERE $counted AND s.customer_id IN (" . implode( ',', array_map( 'intval', $customer_ids ) ) . ') GROUP BY s.customer_id', ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$out     = array();
 		foreach ( $rows ?: array() as $row ) {
 			$out[ (int) $row['customer_id'] ] = array(
 				'orders_count'   => (int) $row['orders_count'],

@@ -17,7 +17,7 @@ namespace Rondine\Audience;
  * customers' `wc_order_stats` rows clustered by customer and date; other statuses read `wc_order_stats` per contact
  * (index `customer_id`). Refunds are
  * rows of their own with negative totals, so "total spent" is net of refunds, and "number of orders" counts parent
- * orders only. Every value reaches SQL through `$wpdb->prepare()` or an integer cast.
+ * orders only; a refund row is counted when its order's status is (see counted()). Every value reaches SQL through `$wpdb->prepare()` or an integer cast.
  */
 final class SegmentQuery {
 
@@ -249,6 +249,21 @@ final class SegmentQuery {
 	}
 
 	/**
+	 * Whether a `wc_order_stats` row (alias $alias) is counted: an order by its own status, a refund (parent_id > 0) by
+	 * its order's. WooCommerce gives a refund row the refund's own status (always `wc-completed`), so filtering refund
+	 * rows by their own status would subtract the refund of an order whose status is not counted (a refunded order:
+	 * the order is left out, its refund counted, and the customer's total spent would go below zero).
+	 *
+	 * @param string[] $statuses Counted statuses.
+	 * @param string   $alias    Alias of wc_order_stats in the query.
+	 */
+	public static function counted( array $statuses, string $alias = 's' ): string {
+		global $wpdb;
+		$in = $wpdb->prepare( implode( ',', array_fill( 0, count( $statuses ), '%s' ) ), $statuses ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+		return "(CASE WHEN $alias.parent_id = 0 THEN $alias.status ELSE COALESCE((SELECT po.status FROM {$wpdb->prefix}wc_order_stats po WHERE po.order_id = $alias.parent_id), $alias.status) END) IN ($in)";
+	}
+
+	/**
 	 * `status IN (…)`, prepared.
 	 *
 	 * @param string[] $statuses Statuses.
@@ -305,7 +320,7 @@ final class SegmentQuery {
 			}
 			return $sql . ')';
 		}
-		$sql = "(SELECT $select FROM {$wpdb->prefix}wc_order_stats s WHERE s.customer_id = c.customer_id AND " . self::status_in( $statuses, 's.status' );
+		$sql = "(SELECT $select FROM {$wpdb->prefix}wc_order_stats s WHERE s.customer_id = c.customer_id AND " . self::counted( $statuses );
 		if ( null !== $days ) {
 			$sql .= $wpdb->prepare( ' AND s.date_created_gmt >= %s', self::utc_days_ago( $days ) );
 		}
@@ -394,7 +409,7 @@ final class SegmentQuery {
 					$exists = "EXISTS (SELECT 1 FROM {$wpdb->prefix}rondine_product_facts pf WHERE pf.customer_id = c.customer_id AND pf.product_id IN ($in))";
 				} else {
 					$match  = 'bought_product' === $filter['field'] ? "(pl.product_id IN ($in) OR pl.variation_id IN ($in))" : "pl.product_id IN ($in)";
-					$exists = "EXISTS (SELECT 1 FROM {$wpdb->prefix}wc_order_product_lookup pl JOIN {$wpdb->prefix}wc_order_stats s ON s.order_id = pl.order_id WHERE pl.customer_id = c.customer_id AND $match AND " . self::status_in( $statuses, 's.status' ) . ')';
+					$exists = "EXISTS (SELECT 1 FROM {$wpdb->prefix}wc_order_product_lookup pl JOIN {$wpdb->prefix}wc_order_stats s ON s.order_id = pl.order_id WHERE pl.customer_id = c.customer_id AND $match AND " . self::counted( $statuses ) . ')';
 				}
 				return array( 1, 'any_of' === $op ? $exists : "NOT $exists" );
 			case 'billing_country':

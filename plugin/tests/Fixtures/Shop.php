@@ -179,4 +179,50 @@ final class Shop {
 		}
 		return $id;
 	}
+
+	/**
+	 * A refund of an order, as WooCommerce records one: a `wc_order_stats` row with the order as parent, a negative
+	 * total, the refund's own status (`wc-completed`) and the order's customer, and a `wc_orders` row of type
+	 * shop_order_refund (no address).
+	 *
+	 * @param int   $order_id Refunded order.
+	 * @param float $amount   Amount refunded (positive).
+	 * @param int   $days_ago When.
+	 * @return int Refund id.
+	 */
+	public static function refund( int $order_id, float $amount, int $days_ago ): int {
+		global $wpdb;
+		$order   = $wpdb->get_row( $wpdb->prepare( "SELECT customer_id FROM {$wpdb->prefix}wc_order_stats WHERE order_id = %d", $order_id ), ARRAY_A );
+		$id      = self::$next_order++;
+		$local   = ( new \DateTimeImmutable( 'now', wp_timezone() ) )->modify( '-' . $days_ago . ' days' );
+		$gmt     = $local->setTimezone( new \DateTimeZone( 'UTC' ) )->format( 'Y-m-d H:i:s' );
+		$wpdb->insert(
+			$wpdb->prefix . 'wc_order_stats',
+			array(
+				'order_id'         => $id,
+				'parent_id'        => $order_id,
+				'date_created'     => $local->format( 'Y-m-d H:i:s' ),
+				'date_created_gmt' => $gmt,
+				'num_items_sold'   => -1,
+				'total_sales'      => -$amount,
+				'tax_total'        => 0,
+				'shipping_total'   => 0,
+				'net_total'        => -$amount,
+				'status'           => 'wc-completed',
+				'customer_id'      => (int) $order['customer_id'],
+			)
+		);
+		$wpdb->insert(
+			$wpdb->prefix . 'wc_orders',
+			array(
+				'id'               => $id,
+				'status'           => 'wc-completed',
+				'type'             => 'shop_order_refund',
+				'total_amount'     => -$amount,
+				'parent_order_id'  => $order_id,
+				'date_created_gmt' => $gmt,
+			)
+		);
+		return $id;
+	}
 }

@@ -148,14 +148,16 @@ test.describe( 'the shop owner journey', () => {
 		} );
 
 		// The segment, counted independently: distinct valid phones with marketing consent whose customer spent over
-		// 100 (orders completed, processing or on hold, refunds net) in the last 365 days, billing country Italy.
+		// 100 (orders completed, processing or on hold, refunds net, a refund counted with its order's status) in the
+		// last 365 days, billing country Italy.
 		const segmentSql = `
 			FROM wp_rondine_contacts c
 			JOIN wp_wc_customer_lookup l ON l.customer_id = c.customer_id
 			WHERE c.phone IS NOT NULL AND c.consent = 'granted' AND l.country = 'IT'
 			AND ( SELECT SUM( s.total_sales ) FROM wp_wc_order_stats s
+				LEFT JOIN wp_wc_order_stats o ON o.order_id = s.parent_id
 				WHERE s.customer_id = c.customer_id
-				AND s.status IN ( 'wc-completed', 'wc-processing', 'wc-on-hold' )
+				AND IFNULL( o.status, s.status ) IN ( 'wc-completed', 'wc-processing', 'wc-on-hold' )
 				AND s.date_created_gmt >= UTC_TIMESTAMP() - INTERVAL 365 DAY ) > 100`;
 		const segmentCount = Number(
 			sql(
@@ -713,5 +715,163 @@ test.describe( 'hostile input', () => {
 		await expect( page.getByTestId( 'rondine-bridge-state' ) ).toHaveText(
 			'Connected to the bridge'
 		);
+	} );
+} );
+
+test.describe( 'audience by name', () => {
+	test( 'a segment picks a product and a category by name, counts what SQL counts, and shows the names again', async ( {
+		page,
+	} ) => {
+		// The product most customers bought, and its category, straight from the shop's tables.
+		const [ productId, productName, sku ] = sql(
+			`SELECT p.ID, p.post_title, sku.meta_value FROM wp_posts p
+			 JOIN wp_postmeta sku ON sku.post_id = p.ID AND sku.meta_key = '_sku'
+			 JOIN wp_wc_order_product_lookup pl ON pl.product_id = p.ID
+			 WHERE p.post_type = 'product' GROUP BY p.ID ORDER BY COUNT( DISTINCT pl.customer_id ) DESC, p.ID LIMIT 1`
+		)[ 0 ]!;
+		const [ categoryName ] = sql(
+			`SELECT t.name FROM wp_terms t
+			 JOIN wp_term_taxonomy tt ON tt.term_id = t.term_id AND tt.taxonomy = 'product_cat'
+			 JOIN wp_term_relationships tr ON tr.term_taxonomy_id = tt.term_taxonomy_id
+			 WHERE tr.object_id = ${ Number( productId ) } LIMIT 1`
+		)[ 0 ]!;
+		// Distinct valid opted-in phones whose customer bought it in a counted order status.
+		const expected = Number(
+			sql(
+				`SELECT COUNT( DISTINCT c.phone ) FROM wp_rondine_contacts c
+				 WHERE c.phone IS NOT NULL AND c.consent = 'granted' AND EXISTS (
+				   SELECT 1 FROM wp_wc_order_product_lookup pl JOIN wp_wc_order_stats s ON s.order_id = pl.order_id
+				   LEFT JOIN wp_wc_order_stats o ON o.order_id = s.parent_id
+				   WHERE pl.customer_id = c.customer_id AND ( pl.product_id = ${ Number( productId ) } OR pl.variation_id = ${ Number( productId ) } )
+				   AND IFNULL( o.status, s.status ) IN ( 'wc-completed', 'wc-processing', 'wc-on-hold' ) )`
+			)[ 0 ]?.[ 0 ]
+		);
+		expect( expected ).toBeGreaterThan( 0 );
+		const name = `Bought ${ productName } ${ Date.now().toString( 36 ) }`;
+
+		await login( page );
+		await page.goto( rondine( 'audience/segments/new' ) );
+		await page.getByLabel( 'Segment name' ).fill( name );
+		await page.getByRole( 'button', { name: 'Add filter' } ).click();
+		const filter = page.getByTestId( 'rondine-segment-filter' ).first();
+		await filter.getByLabel( 'Field' ).selectOption( 'bought_product' );
+		const products = filter.getByLabel( 'Products (type a name or SKU)' );
+		await products.fill( productName!.slice( 0, 6 ) );
+		await page
+			.getByRole( 'option', { name: `${ productName } (SKU ${ sku })` } )
+			.click();
+		await expect( page.getByTestId( 'rondine-segment-count' ) ).toHaveText(
+			`${ expected } ${
+				expected === 1 ? 'contact matches' : 'contacts match'
+			} (valid phone, opted in)`
+		);
+		// By SKU too, in a second filter, for the category.
+		await page.getByRole( 'button', { name: 'Add filter' } ).click();
+		const second = page.getByTestId( 'rondine-segment-filter' ).nth( 1 );
+		await second.getByLabel( 'Field' ).selectOption( 'bought_category' );
+		await second
+			.getByLabel( 'Categories (type a name)' )
+			.fill( categoryName!.slice( 0, 4 ) );
+		await page
+			.getByRole( 'option', { name: categoryName, exact: true } )
+			.click();
+		// The product is in the category: the AND changes nothing.
+		await expect(
+			page.getByTestId( 'rondine-segment-count' )
+		).toContainText( `${ expected } ` );
+		await page.getByRole( 'button', { name: 'Save segment' } ).click();
+		await expect( page ).toHaveURL( /#\/audience\/segments\/\d+$/ );
+
+		// Stored as ids; named again when the editor opens.
+		const definition = JSON.parse(
+			sql(
+				`SELECT definition FROM wp_rondine_segments WHERE name = '${ name.replace( /'/g, "''" ) }'`
+			)[ 0 ]![ 0 ]!
+		);
+		expect( definition.groups[ 0 ].filters[ 0 ].value ).toEqual( [
+			Number( productId ),
+		] );
+		await page.reload();
+		await expect(
+			page
+				.getByTestId( 'rondine-segment-filter' )
+				.nth( 0 )
+				.locator( '.components-form-token-field__token-text' )
+		).toContainText( `${ productName } (SKU ${ sku })` );
+		await expect(
+			page
+				.getByTestId( 'rondine-segment-filter' )
+				.nth( 1 )
+				.locator( '.components-form-token-field__token-text' )
+		).toContainText( categoryName! );
+	} );
+
+	test( 'tags: created, counted, renamed, and deleted off their contacts after a confirmation', async ( {
+		page,
+	} ) => {
+		const stamp = Date.now().toString( 36 );
+		await login( page );
+		await page.goto( rondine( 'audience/tags' ) );
+		await page.getByLabel( 'New tag' ).fill( `Fair ${ stamp }` );
+		await page.getByRole( 'button', { name: 'Add tag' } ).click();
+		const row = page
+			.getByTestId( 'rondine-tag-row' )
+			.filter( { hasText: `Fair ${ stamp }` } );
+		await expect( row ).toContainText( '0' );
+
+		// Two contacts get the tag (as an import would give it).
+		const [ tagId ] = sql(
+			`SELECT id FROM wp_rondine_tags WHERE name = 'Fair ${ stamp }'`
+		)[ 0 ]!;
+		sql(
+			`INSERT INTO wp_rondine_contact_tags ( contact_id, tag_id ) SELECT id, ${ Number( tagId ) } FROM wp_rondine_contacts ORDER BY id LIMIT 2`
+		);
+		await page.reload();
+		await expect(
+			page
+				.getByTestId( 'rondine-tag-row' )
+				.filter( { hasText: `Fair ${ stamp }` } )
+				.locator( 'td' )
+				.nth( 1 )
+		).toHaveText( '2' );
+
+		await page
+			.getByRole( 'button', { name: `Rename “Fair ${ stamp }”` } )
+			.click();
+		await page
+			.getByLabel( `New name for “Fair ${ stamp }”` )
+			.fill( `Fiera ${ stamp }` );
+		await page.getByRole( 'button', { name: 'Save', exact: true } ).click();
+		await expect(
+			page
+				.getByTestId( 'rondine-tag-row' )
+				.filter( { hasText: `Fiera ${ stamp }` } )
+		).toBeVisible();
+		expect(
+			sql(
+				`SELECT name FROM wp_rondine_tags WHERE id = ${ Number( tagId ) }`
+			)
+		).toEqual( [ [ `Fiera ${ stamp }` ] ] );
+
+		// Dismissing the confirmation keeps the tag; accepting deletes it and takes it off both contacts.
+		const remove = page.getByRole( 'button', {
+			name: `Delete “Fiera ${ stamp }”`,
+		} );
+		page.once( 'dialog', ( dialog ) => dialog.dismiss() );
+		await remove.click();
+		await expect( remove ).toBeVisible();
+		let question = '';
+		page.once( 'dialog', ( dialog ) => {
+			question = dialog.message();
+			return dialog.accept();
+		} );
+		await remove.click();
+		await expect( remove ).toHaveCount( 0 );
+		expect( question ).toContain( 'taken off 2 contacts' );
+		expect(
+			sql(
+				`SELECT COUNT(*) FROM wp_rondine_contact_tags WHERE tag_id = ${ Number( tagId ) }`
+			)
+		).toEqual( [ [ '0' ] ] );
 	} );
 } );

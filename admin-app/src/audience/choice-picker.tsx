@@ -153,6 +153,8 @@ export function ChoicePicker( {
 			value={ value.map( ( id ) => names.byId[ id ] ?? `#${ id }` ) }
 			suggestions={ suggestions }
 			maxSuggestions={ 20 }
+			// "Separate with commas" does not apply: items are picked from the suggestions.
+			__experimentalShowHowTo={ false }
 			onInputChange={ search }
 			// Only items the plugin found can be chosen: free text has no id.
 			__experimentalValidateInput={ ( token ) => token in names.byLabel }

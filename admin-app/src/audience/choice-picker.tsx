@@ -153,8 +153,8 @@ export function ChoicePicker( {
 			value={ value.map( ( id ) => names.byId[ id ] ?? `#${ id }` ) }
 			suggestions={ suggestions }
 			maxSuggestions={ 20 }
-			// "Separate with commas" does not apply: items are picked from the suggestions.
-			__experimentalShowHowTo={ false }
+			// Not "Separate with commas": items are picked from the suggestions.
+			help={ __( 'Type to search, then pick from the list.', 'rondine' ) }
 			onInputChange={ search }
 			// Only items the plugin found can be chosen: free text has no id.
 			__experimentalValidateInput={ ( token ) => token in names.byLabel }

@@ -531,8 +531,20 @@ async function applyStatuses(
 	}
 
 	const changed: RecipientRow[] = [];
+	// Rows whose wamid and error columns stay as they were (a status moving forward, Meta's usual case).
+	const milestonesOnly = new Set< number >();
 	for ( const [ id, next ] of current ) {
 		const first = original.get( id ) as RecipientRow;
+		if (
+			next.wamid === first.wamid &&
+			next.error_code === first.error_code &&
+			next.error_reason === first.error_reason &&
+			next.error_message === first.error_message &&
+			next.retryable === first.retryable &&
+			next.retry_not_before === first.retry_not_before
+		) {
+			milestonesOnly.add( id );
+		}
 		const delta = counterDelta(
 			mergedStatus( first ),
 			next.message_status
@@ -544,7 +556,7 @@ async function applyStatuses(
 		counter.failed += delta.failed;
 		changed.push( next );
 	}
-	await updateRecipientStatuses( trx, changed, now );
+	await updateRecipientStatuses( trx, changed, now, milestonesOnly );
 }
 
 function bigint( value: number | null ): RawBuilder< unknown > {
@@ -565,12 +577,48 @@ function text( value: string | null ): RawBuilder< unknown > {
 async function updateRecipientStatuses(
 	trx: Trx,
 	rows: RecipientRow[],
-	now: number
+	now: number,
+	milestonesOnly: ReadonlySet< number >
 ): Promise< void > {
 	if ( rows.length === 0 ) {
 		return;
 	}
 	if ( ! isPostgres( trx ) ) {
+		/*
+		 * SQLite rewrites the entry of every index that holds a column named in SET, even when the value is the same:
+		 * rows whose wamid and error columns do not change (nearly all) are updated without naming them, which spares
+		 * the wamid and error-reason index entries.
+		 */
+		const narrow = rows.filter( ( r ) => milestonesOnly.has( r.id ) );
+		if ( narrow.length > 0 ) {
+			await sql`
+				WITH v (id, message_status, status_sent_at, delivered_at, read_at, failed_at) AS (
+					SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5
+					FROM json_each(${ JSON.stringify(
+						narrow.map( ( r ) => [
+							r.id,
+							r.message_status,
+							r.status_sent_at,
+							r.delivered_at,
+							r.read_at,
+							r.failed_at,
+						] )
+					) })
+				)
+				UPDATE recipients SET
+					message_status = v.message_status,
+					status_sent_at = v.status_sent_at,
+					delivered_at = v.delivered_at,
+					read_at = v.read_at,
+					failed_at = v.failed_at,
+					updated_at = ${ now }
+				FROM v WHERE recipients.id = v.id
+			`.execute( trx );
+			if ( narrow.length === rows.length ) {
+				return;
+			}
+			rows = rows.filter( ( r ) => ! milestonesOnly.has( r.id ) );
+		}
 		// SQLite: one JSON text instead of twelve bound values per row (no query-builder nodes per value, and one
 		// statement text for every batch, so it is prepared once); rows found by primary key.
 		const json = JSON.stringify(

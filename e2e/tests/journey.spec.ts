@@ -875,3 +875,102 @@ test.describe( 'audience by name', () => {
 		).toEqual( [ [ '0' ] ] );
 	} );
 } );
+
+test.describe( 'daily-limit forecast', () => {
+	test( 'counts and names another campaign scheduled in the 24 h before the start', async ( {
+		page,
+	} ) => {
+		const timeZone =
+			sql(
+				"SELECT option_value FROM wp_options WHERE option_name = 'timezone_string'"
+			)[ 0 ]?.[ 0 ] || 'UTC';
+		await login( page );
+		await page.goto( rondine( 'dashboard' ) );
+		await expect( page.getByTestId( 'rondine-bridge-state' ) ).toHaveText(
+			'Connected to the bridge'
+		);
+		const api = ( path: string, method = 'GET', data?: unknown ) =>
+			page.evaluate(
+				async ( [ p, m, d ] ) => {
+					try {
+						return {
+							ok: true,
+							body: await (
+								window as unknown as {
+									wp: {
+										apiFetch: (
+											o: object
+										) => Promise< unknown >;
+									};
+								}
+							 ).wp.apiFetch( { path: p, method: m, data: d } ),
+						};
+					} catch ( error ) {
+						return { ok: false, body: error };
+					}
+				},
+				[ path, method, data ] as const
+			) as Promise< { ok: boolean; body: Record< string, unknown > } >;
+		const stamp = Date.now().toString( 36 );
+		const segment = await api( '/rondine/v1/segments', 'POST', {
+			name: `Everyone ${ stamp }`,
+			definition: { match: 'all', groups: [] },
+		} );
+		expect( segment.ok, JSON.stringify( segment.body ) ).toBe( true );
+		const audience = { segments: [ segment.body.id ], lists: [] };
+		const taken = Number(
+			( await api( '/rondine/v1/audience/count', 'POST', audience ) ).body
+				.count
+		);
+		expect( taken ).toBeGreaterThan( 0 );
+		const other = `Black Friday ${ stamp }`;
+		const created = await api( '/rondine/v1/campaigns', 'POST', {
+			name: other,
+			audience,
+			template: {
+				name: 'hello_world',
+				language: 'en_US',
+				components: [],
+			},
+			start_at: shopClock( 'UTC', 120 ).at.toISOString(),
+			options: { continue_when_limited: false },
+		} );
+		expect( created.ok, JSON.stringify( created.body ) ).toBe( true );
+		const id = String( created.body.id );
+		try {
+			expect(
+				(
+					await api(
+						`/rondine/v1/campaigns/${ id }/schedule`,
+						'POST',
+						{}
+					)
+				).ok
+			).toBe( true );
+
+			await page.goto( rondine( 'campaigns/new' ) );
+			await page
+				.getByLabel( `Everyone ${ stamp }`, { exact: true } )
+				.check();
+			await page
+				.getByLabel( /^Start \(shop time/ )
+				.fill( shopClock( timeZone, 180 ).local );
+			await expect(
+				page.getByTestId( 'rondine-forecast' )
+			).toContainText(
+				`, of which ${ taken.toLocaleString( 'en-US' ) } ${
+					taken === 1 ? 'is' : 'are'
+				} taken by “${ other }” scheduled at `
+			);
+			// Two days later the other campaign's sends have left the window.
+			await page
+				.getByLabel( /^Start \(shop time/ )
+				.fill( shopClock( timeZone, 48 * 60 ).local );
+			await expect(
+				page.getByTestId( 'rondine-forecast' )
+			).not.toContainText( other );
+		} finally {
+			await api( `/rondine/v1/campaigns/${ id }`, 'DELETE' );
+		}
+	} );
+} );

@@ -141,14 +141,12 @@ function problems(
 }
 
 export function CampaignEditor( { id }: { id?: string } ) {
-	const { campaign, campaigns, templates, status, isLoaded } = useSelect(
+	const { campaign, templates, status, isLoaded } = useSelect(
 		( select ) => {
 			const selectors = select( store );
 			const approved = selectors.getApprovedTemplates();
 			return {
 				campaign: id ? selectors.getCampaign( id ) : null,
-				// The others share the daily limit (forecast below).
-				campaigns: selectors.getCampaigns(),
 				templates: approved,
 				status: selectors.getStatus(),
 				isLoaded:
@@ -161,7 +159,16 @@ export function CampaignEditor( { id }: { id?: string } ) {
 		},
 		[ id ]
 	);
-	const { saveCampaign, countAudience } = useDispatch( store );
+	const { saveCampaign, countAudience, fetchCampaignsInStates } =
+		useDispatch( store );
+	/** Scheduled and running campaigns: they share the daily limit (forecast below). */
+	const [ campaigns, setCampaigns ] = useState< Campaign[] | null >( null );
+	useEffect( () => {
+		fetchCampaignsInStates( [ 'scheduled', 'running' ] ).then(
+			setCampaigns,
+			() => setCampaigns( [] )
+		);
+	}, [ fetchCampaignsInStates ] );
 	const [ draft, setDraft ] = useState< Draft | null >(
 		id ? null : emptyDraft
 	);

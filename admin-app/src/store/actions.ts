@@ -601,3 +601,28 @@ export const resolveAudienceChoices =
 					} ),
 				} )
 			: [];
+
+/** The bridge answers at most this many campaigns per request. */
+const CAMPAIGNS_PER_STATE = 200;
+
+/**
+ * The campaigns in these states, read fresh from the bridge (one request
+ * per state) and not kept in the store: the campaign editor's forecast
+ * needs what is scheduled or running now, whoever scheduled it.
+ */
+export const fetchCampaignsInStates =
+	( states: Campaign[ 'state' ][] ) => async ( args: ThunkArgs ) => {
+		const pages = await Promise.all(
+			states.map( ( state ) =>
+				request< { campaigns?: Campaign[] } >( args, {
+					path: addQueryArgs( PATHS.campaigns, {
+						state,
+						limit: CAMPAIGNS_PER_STATE,
+					} ),
+				} )
+			)
+		);
+		return pages.flatMap( ( page ) =>
+			( page.campaigns ?? [] ).map( normalizeCampaign )
+		);
+	};

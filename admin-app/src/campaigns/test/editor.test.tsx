@@ -164,7 +164,7 @@ describe( 'campaign editor', () => {
 		server.on( 'GET', '/rondine/v1/campaigns', ( request ) => ( {
 			body: {
 				campaigns:
-					request.query.get( 'offset' ) === '0'
+					request.query.get( 'state' ) === 'scheduled'
 						? [
 								other(
 									'black-friday',
@@ -202,5 +202,12 @@ describe( 'campaign editor', () => {
 		expect(
 			screen.getByTestId( 'rondine-forecast' ).textContent
 		).not.toContain( 'New Year' );
+		// Read fresh from the bridge, scheduled and running ones.
+		expect(
+			server.requests
+				.filter( ( r ) => r.path === '/rondine/v1/campaigns' )
+				.map( ( r ) => r.query.get( 'state' ) )
+				.sort()
+		).toEqual( [ 'running', 'scheduled' ] );
 	} );
 } );

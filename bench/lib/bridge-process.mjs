@@ -25,7 +25,9 @@ export const root = join(
 	'..',
 	'..'
 );
-export const dist = join( root, 'bridge-server', 'dist' );
+// RONDINE_BENCH_DIST: another build of the bridge (e.g. a copy of dist/ before a change, for an A/B comparison).
+export const dist =
+	process.env.RONDINE_BENCH_DIST ?? join( root, 'bridge-server', 'dist' );
 
 const { openStorage, migrate, sqliteFileIn } = await import(
 	join( dist, 'storage', 'database.js' )

@@ -22,13 +22,15 @@ import { subscribe } from 'node:diagnostics_channel';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const dist = join(
-	dirname( fileURLToPath( import.meta.url ) ),
-	'..',
-	'..',
-	'bridge-server',
-	'dist'
-);
+const dist =
+	process.env.RONDINE_BENCH_DIST ??
+	join(
+		dirname( fileURLToPath( import.meta.url ) ),
+		'..',
+		'..',
+		'bridge-server',
+		'dist'
+	);
 const { applyDeliveries, DEFAULT_OPT_OUT_PAYLOADS } = await import(
 	join( dist, 'webhooks', 'apply.js' )
 );

@@ -143,6 +143,7 @@ final class CatalogTest extends TestCase {
 		$this->assertSame( array( $mug ), array_column( $this->get( '/rondine/v1/audience/products', array( 'search' => 'MUG-1' ) ), 'id' ) );
 		$this->assertContains( $big, array_column( $this->get( '/rondine/v1/audience/products', array( 'search' => (string) $big ) ), 'id' ) );
 		$this->assertCount( 2, $this->get( '/rondine/v1/audience/products', array( 'search' => $this->mark, 'per_page' => 2 ) ) );
+		$this->assertCount( 3, $this->get( '/rondine/v1/audience/products', array( 'include' => array( $mug, $big, $variation ), 'per_page' => 1 ) ), 'include names every id asked' );
 	}
 
 	/**
@@ -252,6 +253,8 @@ final class CatalogTest extends TestCase {
 		$this->assertSame( array( $vip, $other ), array_column( $found, 'id' ) );
 		$this->assertSame( 1, $found[0]['count'] );
 		$this->assertSame( array( $other ), array_column( $this->get( '/rondine/v1/tags', array( 'include' => array( $other ) ) ), 'id' ) );
+		$this->assertSame( array( $vip ), array_column( $this->get( '/rondine/v1/tags', array( 'search' => $this->mark, 'per_page' => 1 ) ), 'id' ) );
+		$this->assertCount( 2, $this->get( '/rondine/v1/tags', array( 'include' => array( $vip, $other ), 'per_page' => 1 ) ), 'include names every id asked' );
 
 		$renamed = $this->rest( 'PUT', "/rondine/v1/tags/$vip", array( 'name' => "{$this->mark} Gold" ) );
 		$this->assertSame( 200, $renamed->get_status() );

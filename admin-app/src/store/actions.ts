@@ -595,9 +595,9 @@ export const resolveAudienceChoices =
 	( kind: AudienceChoiceKind, ids: number[] ) => async ( args: ThunkArgs ) =>
 		ids.length
 			? request< AudienceChoice[] >( args, {
+					// `include` answers every id asked (a filter holds at most 500); no paging.
 					path: addQueryArgs( CHOICE_PATHS[ kind ], {
 						include: ids.join( ',' ),
-						per_page: Math.min( 50, ids.length ),
 					} ),
 				} )
 			: [];

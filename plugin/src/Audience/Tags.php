@@ -35,7 +35,7 @@ final class Tags {
 	 *
 	 * @param string $search  What the owner typed ('' for every tag).
 	 * @param int[]  $include Ids to resolve instead of searching.
-	 * @param int    $limit   At most this many (0: no limit).
+	 * @param int    $limit   At most this many (0: no limit; not applied to `$include`).
 	 * @return array<int,array{id:int,name:string,slug:string,count:int}>
 	 */
 	public static function find( string $search, array $include = array(), int $limit = 0 ): array {
@@ -75,7 +75,7 @@ final class Tags {
 			$params[] = $wpdb->esc_like( trim( $search ) ) . '%';
 		}
 		$sql = 'SELECT t.id, t.name, t.slug, (SELECT COUNT(*) FROM ' . $wpdb->prefix . 'rondine_contact_tags ct WHERE ct.tag_id = t.id) AS count FROM ' . self::table() . ' t WHERE ' . implode( ' AND ', $where ) . ' ORDER BY ' . $order;
-		if ( $limit > 0 ) {
+		if ( $limit > 0 && ! $include ) {
 			$sql     .= ' LIMIT %d';
 			$params[] = $limit;
 		}

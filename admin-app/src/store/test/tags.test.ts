@@ -144,7 +144,7 @@ describe( 'rondine/admin tags', () => {
 			)
 		).toEqual( [
 			'/rondine/v1/audience/products?search=mug&per_page=20',
-			'/rondine/v1/audience/products?include=12%2C99&per_page=2',
+			'/rondine/v1/audience/products?include=12%2C99',
 			'/rondine/v1/audience/categories?search=kit&per_page=20',
 			'/rondine/v1/tags?search=v&per_page=20',
 		] );

@@ -124,7 +124,7 @@ export function ChoicePicker( {
 	const search = ( text: string ) => {
 		latest.current = text;
 		clearTimeout( timer.current );
-		if ( ! text.trim() ) {
+		if ( text.trim().length < 2 ) {
 			setSuggestions( [] );
 			return;
 		}
@@ -158,6 +158,11 @@ export function ChoicePicker( {
 			onInputChange={ search }
 			// Only items the plugin found can be chosen: free text has no id.
 			__experimentalValidateInput={ ( token ) => token in names.byLabel }
+			// Typed text is not a token, so it does not filter the suggestions either: the plugin already matched
+			// them, also where the text differs from the label (“caffe” finds “Tazza da caffè”, an id finds its product).
+			saveTransform={ ( token ) =>
+				token.trim() in names.byLabel ? token.trim() : ''
+			}
 			onChange={ ( tokens ) => {
 				const ids: number[] = [];
 				for ( const token of tokens ) {

@@ -38,7 +38,15 @@ const products = [
 	{ id: 12, name: 'Tazza', sku: 'MUG-1', type: 'product' },
 	{ id: 13, name: 'Tazza', sku: '', type: 'product' },
 	{ id: 14, name: 'Tazza grande', sku: 'MUG-2', type: 'product' },
+	{ id: 15, name: 'Tazzina da caffè', sku: '', type: 'product' },
 ];
+
+/** As MariaDB's collation compares: case and accents ignored. */
+const fold = ( text: string ) =>
+	text
+		.normalize( 'NFD' )
+		.replace( /[\u0300-\u036f]/g, '' )
+		.toLowerCase();
 
 beforeEach( () => {
 	server = fakeServer();
@@ -74,10 +82,10 @@ beforeEach( () => {
 			const ids = include.split( ',' ).map( Number );
 			return { body: products.filter( ( p ) => ids.includes( p.id ) ) };
 		}
-		const search = ( request.query.get( 'search' ) ?? '' ).toLowerCase();
+		const search = fold( request.query.get( 'search' ) ?? '' );
 		return {
 			body: products.filter( ( p ) =>
-				( p.name + p.sku ).toLowerCase().includes( search )
+				fold( `${ p.name } ${ p.sku } ${ p.id }` ).includes( search )
 			),
 		};
 	} );
@@ -155,6 +163,30 @@ describe( 'segment editor: products by name', () => {
 					],
 				},
 			} )
+		);
+	} );
+
+	it( 'shows what the plugin found even where the label differs from the text typed (accents, ids)', async () => {
+		renderWithStore( <SegmentEditor id={ 5 } /> );
+		await waitFor( () => expect( tokens() ).toHaveLength( 2 ) );
+
+		const input = screen.getByLabelText( 'Products (type a name or SKU)' );
+		fireEvent.focus( input );
+		fireEvent.change( input, { target: { value: 'caffe' } } );
+		expect(
+			await within( await screen.findByRole( 'listbox' ) ).findByRole(
+				'option',
+				{ name: 'Tazzina da caffè' }
+			)
+		).toBeTruthy();
+
+		fireEvent.change( input, { target: { value: '15' } } );
+		await waitFor( () =>
+			expect(
+				within( screen.getByRole( 'listbox' ) )
+					.getAllByRole( 'option' )
+					.map( ( option ) => option.textContent )
+			).toEqual( [ 'Tazzina da caffè' ] )
 		);
 	} );
 

@@ -144,6 +144,9 @@ final class CatalogTest extends TestCase {
 		$this->assertContains( $big, array_column( $this->get( '/rondine/v1/audience/products', array( 'search' => (string) $big ) ), 'id' ) );
 		$this->assertCount( 2, $this->get( '/rondine/v1/audience/products', array( 'search' => $this->mark, 'per_page' => 2 ) ) );
 		$this->assertCount( 3, $this->get( '/rondine/v1/audience/products', array( 'include' => array( $mug, $big, $variation ), 'per_page' => 1 ) ), 'include names every id asked' );
+		// WordPress's collation (utf8mb4_unicode_520_ci) ignores case and accents: owners type without them.
+		$cafe = $this->product( "Tazzina da caffè {$this->mark}" );
+		$this->assertSame( array( $cafe ), array_column( $this->get( '/rondine/v1/audience/products', array( 'search' => "CAFFE {$this->mark}" ) ), 'id' ) );
 	}
 
 	/**

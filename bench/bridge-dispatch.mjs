@@ -9,7 +9,11 @@
  *   node bench/bridge-dispatch.mjs --recipients 100000 --pg postgres://postgres@127.0.0.1:55432/postgres
  *   node bench/bridge-dispatch.mjs --recipients 1000000                # memory must not grow with the audience
  *
- * Options: --throughput 1000 --latency 150, --node-flags "--max-semi-space-size=2" (flags for the bridge's node), --profile (V8 CPU profile of the bridge in /tmp/rondine-bridge-profile), --webhooks (the emulator posts signed single-status webhooks to the bridge during the campaign).
+ * The bridge is started through bridge-server/bin/rondine-bridge, as `npm start -w bridge-server` and dev/lib/stack.sh
+ * start it (its V8 memory settings included).
+ *
+ * Options: --throughput 1000 --latency 150, --node-flags "--max-semi-space-size=8" (more flags for the bridge's node,
+ * after the launcher's: the last one given wins), --profile (V8 CPU profile of the bridge in /tmp/rondine-bridge-profile), --webhooks (the emulator posts signed single-status webhooks to the bridge during the campaign).
  */
 
 /**
@@ -57,11 +61,18 @@ function freePort() {
 	} );
 }
 
+// A script run by this node, or (`script` ending without .js) a launcher that takes node flags as arguments and this
+// node in NODE (bin/rondine-bridge: the bridge as users start it, with its memory settings).
 function spawnNode( script, env, ready, flags = [] ) {
-	const child = spawn( process.execPath, [ ...flags, script ], {
-		env: { ...process.env, ...env },
-		stdio: [ 'ignore', 'pipe', 'inherit' ],
-	} );
+	const launcher = ! script.endsWith( '.js' );
+	const child = spawn(
+		launcher ? script : process.execPath,
+		launcher ? flags : [ ...flags, script ],
+		{
+			env: { ...process.env, NODE: process.execPath, ...env },
+			stdio: [ 'ignore', 'pipe', 'inherit' ],
+		}
+	);
 	const lines = createInterface( { input: child.stdout } );
 	const listeners = new Set();
 	lines.on( 'line', ( line ) => listeners.forEach( ( l ) => l( line ) ) );
@@ -195,11 +206,11 @@ const emulator = spawnNode(
 );
 const emulatorUrl = JSON.parse( await emulator.started ).url;
 
-// The bridge, its own process.
+// The bridge, its own process, started as `npm start` does (bin/rondine-bridge: node with the bridge's V8 settings).
 const port = await freePort();
 const bridgeUrl = `http://127.0.0.1:${ port }`;
 const bridge = spawnNode(
-	join( dist, 'main.js' ),
+	join( root, 'bridge-server', 'bin', 'rondine-bridge' ),
 	{
 		...env,
 		RONDINE_BRIDGE_PORT: String( port ),
@@ -332,6 +343,22 @@ const result = {
 	bridge_cpu_ms_per_message: Number(
 		( cpuMs / account.accepted ).toFixed( 3 )
 	),
+	bridge_cpu_split_ms_per_message: {
+		user: Number(
+			(
+				( after.cpuUserUs - before.cpuUserUs ) /
+				1000 /
+				account.accepted
+			).toFixed( 3 )
+		),
+		system: Number(
+			(
+				( after.cpuSystemUs - before.cpuSystemUs ) /
+				1000 /
+				account.accepted
+			).toFixed( 3 )
+		),
+	},
 	bridge_peak_rss_mb: Number(
 		( Math.max( peakRss, after.maxRssKb * 1024 ) / 1048576 ).toFixed( 1 )
 	),

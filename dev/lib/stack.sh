@@ -258,7 +258,7 @@ bridge_start() {
 	if [ -n "$database_url" ]; then
 		vars+=( "DATABASE_URL=$database_url" )
 	fi
-	start_group "$env" bridge env "${vars[@]}" node "$RONDINE_ROOT/bridge-server/dist/main.js"
+	start_group "$env" bridge env "${vars[@]}" "$RONDINE_ROOT/bridge-server/bin/rondine-bridge"
 	wait_for 30 bridge curl_ok "http://127.0.0.1:$port/healthz" \
 		|| stack_die_log "the bridge did not start" "$env/logs/bridge.log"
 }

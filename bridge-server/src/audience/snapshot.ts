@@ -5,7 +5,7 @@ import {
 	parsePhoneNumberFromString,
 	type CountryCode,
 } from 'libphonenumber-js/max';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 
 /**
  * Internal dependencies
@@ -17,6 +17,7 @@ import {
 } from '../campaigns/template-mapping.js';
 import type { Clock } from '../clock.js';
 import type { SecretBox } from '../crypto/secret-box.js';
+import { isPostgres } from '../storage/dialect.js';
 import type { Campaign, Database, Tenant } from '../storage/schema.js';
 import type { SiteClient, SiteContact } from './site-client.js';
 import { retryableRecipients } from '../stats/retry-failed.js';
@@ -240,35 +241,18 @@ export class AudienceSnapshot {
 		for ( const valid of [ true, false ] ) {
 			const batch = keep.filter( ( r ) => r.valid === valid );
 			// SQLite allows 32766 bound values; 200 rows x 13 columns stays far below.
-			for ( let i = 0; i < batch.length; i += 200 ) {
-				const chunk = batch.slice( i, i + 200 );
-				const result = await trx
-					.insertInto( 'recipients' )
-					.values(
-						chunk.map( ( r ) => ( {
-							tenant_id: tenant.id,
-							campaign_id: campaign.id,
-							contact_id: r.contact_id,
-							phone: r.phone,
-							variables: r.variables,
-							state: valid
-								? ( 'pending' as const )
-								: ( 'failed' as const ),
-							attempts: 0,
-							next_attempt_at: 0,
-							error_code: null,
-							error_reason: valid ? null : 'invalid_phone',
-							retryable: valid ? null : 0,
-							updated_at: now,
-						} ) )
-					)
-					.onConflict( ( oc ) =>
-						oc
-							.columns( [ 'tenant_id', 'campaign_id', 'phone' ] )
-							.doNothing()
-					)
-					.executeTakeFirst();
-				const inserted = Number( result.numInsertedOrUpdatedRows ?? 0 );
+			// One statement per 500 rows whose SQL text does not depend on the row count (rows bound as one JSON text on
+			// SQLite, as arrays on PostgreSQL); ids follow the page order.
+			for ( let i = 0; i < batch.length; i += 500 ) {
+				const inserted = await insertRecipients(
+					trx,
+					isPostgres( trx ),
+					tenant.id,
+					campaign.id,
+					valid,
+					now,
+					batch.slice( i, i + 500 )
+				);
 				if ( valid ) {
 					insertedValid += inserted;
 				} else {
@@ -302,4 +286,41 @@ export class AudienceSnapshot {
 			this.clock.now() + Math.round( delay * ( 1 + Math.random() / 4 ) )
 		);
 	}
+}
+
+/** Inserts recipients of one campaign, all valid (`pending`) or all invalid (`failed invalid_phone`); duplicates skipped. */
+async function insertRecipients(
+	trx: Transaction< Database >,
+	postgres: boolean,
+	tenantId: string,
+	campaignId: string,
+	valid: boolean,
+	now: number,
+	rows: Row[]
+): Promise< number > {
+	const state = valid ? 'pending' : 'failed';
+	const reason = valid ? null : 'invalid_phone';
+	const retryable = valid ? null : 0;
+	const columns = sql`insert into recipients (tenant_id, campaign_id, contact_id, phone, variables, state, attempts,
+		next_attempt_at, error_code, error_reason, retryable, updated_at)`;
+	const constant = sql`cast(${ tenantId } as text), cast(${ campaignId } as text)`;
+	const rest = sql`cast(${ state } as text), 0, 0, null, cast(${ reason } as text), cast(${ retryable } as integer),
+		cast(${ now } as bigint)`;
+	const result = postgres
+		? await sql`${ columns }
+			select ${ constant }, v.contact_id, v.phone, v.variables, ${ rest }
+			from unnest(cast(${ rows.map( ( r ) => r.contact_id ) } as text[]), cast(${ rows.map(
+				( r ) => r.phone
+			) } as text[]),
+				cast(${ rows.map( ( r ) => r.variables ) } as text[])) with ordinality as v(contact_id, phone, variables, n)
+			order by v.n
+			on conflict (tenant_id, campaign_id, phone) do nothing`.execute( trx )
+		: await sql`${ columns }
+			select ${ constant }, value ->> 0, value ->> 1, value ->> 2, ${ rest }
+			from json_each(${ JSON.stringify(
+				rows.map( ( r ) => [ r.contact_id, r.phone, r.variables ] )
+			) })
+			where true
+			on conflict (tenant_id, campaign_id, phone) do nothing`.execute( trx );
+	return Number( result.numAffectedRows ?? 0 );
 }

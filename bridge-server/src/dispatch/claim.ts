@@ -8,6 +8,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
  */
 import type { Clock } from '../clock.js';
 import type { DialectName } from '../storage/dialect.js';
+import { idIn, textIn, unindexed } from '../storage/lists.js';
 import type { Database, RecipientState, Tenant } from '../storage/schema.js';
 import { TIER_LIMITS } from '../tenants/tenants.js';
 
@@ -99,9 +100,11 @@ export async function claimRecipients(
 					.select( [ 'phone', 'last_sent_at' ] )
 					.where( 'tenant_id', '=', tenant.id )
 					.where(
-						'phone',
-						'in',
-						due.map( ( d ) => d.phone )
+						textIn(
+							dialect,
+							'phone',
+							due.map( ( d ) => d.phone )
+						)
 					)
 					.execute()
 			).map( ( row ) => [ row.phone, row ] )
@@ -129,7 +132,7 @@ export async function claimRecipients(
 		const deferrals = new Map< number, number[] >();
 		const defer = ( at: number, id: number ) =>
 			deferrals.set( at, [ ...( deferrals.get( at ) ?? [] ), id ] );
-		const logRows: Array< { phone: string; last_sent_at: number } > = [];
+		const logPhones: string[] = [];
 		const seen = new Set< string >();
 		for ( const row of due ) {
 			const entry = log.get( row.phone );
@@ -161,7 +164,7 @@ export async function claimRecipients(
 				remaining -= 1;
 			}
 			seen.add( row.phone );
-			logRows.push( { phone: row.phone, last_sent_at: now } );
+			logPhones.push( row.phone );
 			claimed.push( {
 				id: row.id,
 				campaignId,
@@ -182,13 +185,16 @@ export async function claimRecipients(
 					claimed_at: now,
 					updated_at: now,
 				} ) )
+				.where( unindexed( dialect, 'tenant_id' ), '=', tenant.id )
 				.where(
-					'id',
-					'in',
-					claimed.map( ( c ) => c.id )
+					idIn(
+						dialect,
+						'id',
+						claimed.map( ( c ) => c.id )
+					)
 				)
 				.execute();
-			await upsertSendLog( trx, tenant.id, logRows );
+			await upsertSendLog( trx, dialect, tenant.id, now, logPhones );
 		}
 		if ( limitedIds.length > 0 ) {
 			await trx
@@ -200,7 +206,8 @@ export async function claimRecipients(
 					retryable: 1,
 					updated_at: now,
 				} )
-				.where( 'id', 'in', limitedIds )
+				.where( unindexed( dialect, 'tenant_id' ), '=', tenant.id )
+				.where( idIn( dialect, 'id', limitedIds ) )
 				.execute();
 		}
 		let deferred = 0;
@@ -209,7 +216,8 @@ export async function claimRecipients(
 			await trx
 				.updateTable( 'recipients' )
 				.set( { next_attempt_at: at, updated_at: now } )
-				.where( 'id', 'in', ids )
+				.where( unindexed( dialect, 'tenant_id' ), '=', tenant.id )
+				.where( idIn( dialect, 'id', ids ) )
 				.execute();
 		}
 		if ( claimed.length + limitedIds.length > 0 ) {
@@ -232,28 +240,23 @@ export async function claimRecipients(
 	} );
 }
 
+/** `send_log` rows of these phones set to `now` (one statement, the phones as one parameter). */
 async function upsertSendLog(
 	trx: Transaction< Database >,
+	dialect: DialectName,
 	tenantId: string,
-	rows: Array< { phone: string; last_sent_at: number } >
+	now: number,
+	phones: string[]
 ): Promise< void > {
-	for ( let i = 0; i < rows.length; i += 500 ) {
-		await trx
-			.insertInto( 'send_log' )
-			.values(
-				rows
-					.slice( i, i + 500 )
-					.map( ( row ) => ( { tenant_id: tenantId, ...row } ) )
-			)
-			.onConflict( ( oc ) =>
-				oc
-					.columns( [ 'tenant_id', 'phone' ] )
-					.doUpdateSet( ( eb ) => ( {
-						last_sent_at: eb.ref( 'excluded.last_sent_at' ),
-					} ) )
-			)
-			.execute();
-	}
+	const source =
+		dialect === 'postgres'
+			? sql`select ${ tenantId }, unnest(cast(${ phones } as text[])), cast(${ now } as bigint)`
+			: // "where true": SQLite's parser needs it between a SELECT and ON CONFLICT.
+				sql`select ${ tenantId }, value, ${ now } from json_each(${ JSON.stringify( phones ) }) where true`;
+	await sql`insert into send_log (tenant_id, phone, last_sent_at) ${ source }
+		on conflict (tenant_id, phone) do update set last_sent_at = excluded.last_sent_at`.execute(
+		trx
+	);
 }
 
 /** Contacts reached more than 24 h ago no longer hold a unit of the daily limit: forget them. */

@@ -50,16 +50,22 @@ export interface DispatcherOptions {
 	refreshMs: number;
 	/** Several processes share one database (PostgreSQL): divide each number's throughput among live workers. */
 	shareThroughput: boolean;
+	/**
+	 * Shortest wait between two sending rounds: the pace's tokens accumulate meanwhile (its burst is 50 ms) and go out
+	 * together, instead of one timer per message (1,000 a second at 1,000 mps).
+	 */
+	sendTickMs: number;
 }
 
 export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
 	rateFactor: 0.985,
 	claimSeconds: 0.25,
 	failuresToPause: 50,
-	flushMs: 20,
+	flushMs: 100,
 	flushSize: 250,
 	refreshMs: 250,
 	shareThroughput: false,
+	sendTickMs: 5,
 };
 
 interface CampaignPlan {
@@ -82,6 +88,8 @@ interface Lane {
 	order: string[];
 	next: number;
 	queue: ClaimedRecipient[];
+	/** Campaigns were removed since the queue was last checked for recipients of campaigns no longer sending. */
+	campaignsChanged: boolean;
 	inFlight: number;
 	claiming: boolean;
 	settled: Settled[];
@@ -263,6 +271,7 @@ export class Dispatcher {
 					order: [],
 					next: 0,
 					queue: [],
+					campaignsChanged: false,
 					inFlight: 0,
 					claiming: false,
 					settled: [],
@@ -294,6 +303,7 @@ export class Dispatcher {
 				);
 			}
 			lane.campaigns = keep;
+			lane.campaignsChanged = true;
 			lane.order = [ ...keep.keys() ];
 			if (
 				keep.size === 0 &&
@@ -309,27 +319,26 @@ export class Dispatcher {
 
 	/** Sends what the pace allows, claims more when the queue runs low; answers ms until it wants to run again. */
 	private pump( lane: Lane ): number {
-		// Recipients of a campaign paused or cancelled meanwhile go back unsent.
-		if (
-			lane.queue.some(
-				( item ) => ! lane.campaigns.has( item.campaignId )
-			)
-		) {
+		// Recipients of a campaign paused or cancelled meanwhile go back unsent (checked when the campaigns changed).
+		if ( lane.campaignsChanged ) {
+			lane.campaignsChanged = false;
 			const unsent = lane.queue.filter(
 				( item ) => ! lane.campaigns.has( item.campaignId )
 			);
-			lane.queue = lane.queue.filter( ( item ) =>
-				lane.campaigns.has( item.campaignId )
-			);
-			void releaseClaimed(
-				this.db,
-				this.clock,
-				lane.tenant.id,
-				this.workerId,
-				unsent
-			).catch( ( error ) =>
-				this.log.error( { err: error }, 'release failed' )
-			);
+			if ( unsent.length > 0 ) {
+				lane.queue = lane.queue.filter( ( item ) =>
+					lane.campaigns.has( item.campaignId )
+				);
+				void releaseClaimed(
+					this.db,
+					this.clock,
+					lane.tenant.id,
+					this.workerId,
+					unsent
+				).catch( ( error ) =>
+					this.log.error( { err: error }, 'release failed' )
+				);
+			}
 		}
 		const rate = lane.rate.currentRate;
 		const maxInFlight = Math.min(
@@ -355,7 +364,9 @@ export class Dispatcher {
 		) {
 			void this.claim( lane, batch - lane.queue.length );
 		}
-		return lane.queue.length > 0 ? Math.max( 1, lane.rate.waitMs() ) : 10;
+		return lane.queue.length > 0
+			? Math.max( this.options.sendTickMs, lane.rate.waitMs() )
+			: 10;
 	}
 
 	private async claim( lane: Lane, wanted: number ): Promise< void > {
@@ -506,6 +517,7 @@ export class Dispatcher {
 				}
 			} );
 			lane.campaigns.clear();
+			lane.campaignsChanged = true;
 			this.log.error( { tenant: tenantId, reason }, 'tenant halted' );
 		}
 		for ( const [ campaignId, effect ] of effects.fail ) {
@@ -533,6 +545,7 @@ export class Dispatcher {
 				}
 			} );
 			lane.campaigns.delete( campaignId );
+			lane.campaignsChanged = true;
 		}
 		for ( const [ campaignId, effect ] of effects.pause ) {
 			await this.pause(
@@ -583,6 +596,7 @@ export class Dispatcher {
 			);
 		}
 		lane.campaigns.delete( campaignId );
+		lane.campaignsChanged = true;
 	}
 
 	/** For tests and benchmarks. */

@@ -1,12 +1,14 @@
 /**
  * External dependencies
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 
 /**
  * Internal dependencies
  */
 import type { Clock } from '../clock.js';
+import { isPostgres } from '../storage/dialect.js';
+import { idIn, unindexed } from '../storage/lists.js';
 import type { Database, RecipientState } from '../storage/schema.js';
 import {
 	backoffDelayMs,
@@ -274,23 +276,16 @@ export async function applyOutcomes(
 		}
 	}
 
+	const postgres = isPostgres( db );
 	await db.transaction().execute( async ( trx ) => {
 		for ( let i = 0; i < updates.length; i += 500 ) {
-			const rows = updates
-				.slice( i, i + 500 )
-				.map(
-					( u ) =>
-						sql`(cast(${ u.id } as bigint), cast(${ u.state } as text), cast(${ u.wamid } as text), cast(${ u.messageStatus } as text), cast(${ u.errorCode } as integer), cast(${ u.errorReason } as text), cast(${ u.retryable } as integer), cast(${ u.nextAttemptAt } as bigint), cast(${ u.sentAt } as bigint))`
-				);
-			await sql`with v(id, state, wamid, message_status, error_code, error_reason, retryable, next_attempt_at, sent_at) as (values ${ sql.join(
-				rows
-			) })
-				update recipients set state = v.state, wamid = v.wamid, message_status = coalesce(recipients.message_status, v.message_status),
-					error_code = v.error_code, error_reason = v.error_reason, retryable = v.retryable,
-					next_attempt_at = v.next_attempt_at, sent_at = v.sent_at, updated_at = ${ now }
-				from v
-				where recipients.id = v.id and recipients.id in (${ sql.join( updates.slice( i, i + 500 ).map( ( u ) => u.id ) ) }) and recipients.state = 'sending' and recipients.claimed_by = ${ workerId }`.execute(
-				trx
+			await updateRecipients(
+				trx,
+				postgres,
+				tenantId,
+				workerId,
+				now,
+				updates.slice( i, i + 500 )
 			);
 		}
 		for ( const [ campaignId, d ] of deltas ) {
@@ -328,6 +323,61 @@ export async function applyOutcomes(
 	return effects;
 }
 
+/**
+ * One UPDATE for a batch of outcomes, only of rows still `sending` and held by this worker. The batch is bound as one
+ * parameter per column (PostgreSQL arrays through unnest) or one JSON text (SQLite json_each), so the SQL text is the
+ * same for every batch and SQLite reuses its prepared statement.
+ */
+async function updateRecipients(
+	trx: Transaction< Database >,
+	postgres: boolean,
+	tenantId: string,
+	workerId: string,
+	now: number,
+	batch: Update[]
+): Promise< void > {
+	// A status webhook of an accepted message can arrive before its outcome is written (statuses come within
+	// milliseconds; outcomes are batched): then the row already has a message_status, and a failed status's error
+	// (131026, 131050...) must stay rather than be cleared by the "accepted" outcome.
+	const webhookFirst = sql`v.state = 'completed' and recipients.message_status is not null`;
+	const set = sql`state = v.state, wamid = coalesce(v.wamid, recipients.wamid),
+		message_status = coalesce(recipients.message_status, v.message_status),
+		error_code = case when ${ webhookFirst } then recipients.error_code else v.error_code end,
+		error_reason = case when ${ webhookFirst } then recipients.error_reason else v.error_reason end,
+		retryable = case when ${ webhookFirst } then recipients.retryable else v.retryable end,
+		next_attempt_at = v.next_attempt_at, sent_at = v.sent_at, updated_at = ${ now }`;
+	// SQLite: "+" keeps the planner on the rowid lookup (the tenant or claimed_by index would scan many rows per id).
+	const mine = postgres
+		? sql`recipients.id = v.id and recipients.tenant_id = ${ tenantId } and recipients.state = 'sending' and recipients.claimed_by = ${ workerId }`
+		: sql`recipients.id = v.id and +recipients.tenant_id = ${ tenantId } and +recipients.state = 'sending' and +recipients.claimed_by = ${ workerId }`;
+	if ( postgres ) {
+		const column = < T >( pick: ( u: Update ) => T ) => batch.map( pick );
+		await sql`update recipients set ${ set }
+			from unnest(cast(${ column( ( u ) => u.id ) } as bigint[]), cast(${ column( ( u ) => u.state ) } as text[]),
+				cast(${ column( ( u ) => u.wamid ) } as text[]), cast(${ column( ( u ) => u.messageStatus ) } as text[]),
+				cast(${ column( ( u ) => u.errorCode ) } as integer[]), cast(${ column( ( u ) => u.errorReason ) } as text[]),
+				cast(${ column( ( u ) => u.retryable ) } as integer[]), cast(${ column( ( u ) => u.nextAttemptAt ) } as bigint[]),
+				cast(${ column( ( u ) => u.sentAt ) } as bigint[]))
+				as v(id, state, wamid, message_status, error_code, error_reason, retryable, next_attempt_at, sent_at)
+			where ${ mine }`.execute( trx );
+		return;
+	}
+	// One JSON array per row, in the column order below.
+	let json = '[';
+	for ( let i = 0; i < batch.length; i++ ) {
+		const u = batch[ i ] as Update;
+		json += `${ i === 0 ? '' : ',' }[${ u.id },${ JSON.stringify( u.state ) },${ JSON.stringify( u.wamid ) },${ JSON.stringify( u.messageStatus ) },${ JSON.stringify( u.errorCode ) },${ JSON.stringify( u.errorReason ) },${ JSON.stringify( u.retryable ) },${ u.nextAttemptAt },${ JSON.stringify( u.sentAt ) }]`;
+	}
+	json += ']';
+	await sql`with v(id, state, wamid, message_status, error_code, error_reason, retryable, next_attempt_at, sent_at) as (
+			select value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8
+			from json_each(${ json })
+		)
+		update recipients set ${ set }
+		from v
+		where ${ mine }`.execute( trx );
+}
+
 /** Claimed but never sent (campaign paused, shutdown): back to where they were, as if never claimed. */
 export async function releaseClaimed(
 	db: Kysely< Database >,
@@ -340,6 +390,7 @@ export async function releaseClaimed(
 		return;
 	}
 	const now = clock.now();
+	const dialect = isPostgres( db ) ? 'postgres' : 'sqlite';
 	await db.transaction().execute( async ( trx ) => {
 		const byCampaign = new Map< string, ClaimedRecipient[] >();
 		for ( const item of items ) {
@@ -365,9 +416,10 @@ export async function releaseClaimed(
 						claimed_by: null,
 						updated_at: now,
 					} ) )
-					.where( 'id', 'in', ids )
-					.where( 'state', '=', 'sending' )
-					.where( 'claimed_by', '=', workerId )
+					.where( unindexed( dialect, 'tenant_id' ), '=', tenantId )
+					.where( idIn( dialect, 'id', ids ) )
+					.where( unindexed( dialect, 'state' ), '=', 'sending' )
+					.where( unindexed( dialect, 'claimed_by' ), '=', workerId )
 					.executeTakeFirst();
 				released += Number( result.numUpdatedRows );
 			}

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { DialectName } from './dialect.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { StatementCache } from './statement-cache.js';
 
 // int8 (bigint: our millisecond times, count(*)) as a JS number: every value we store is < 2^53.
 pg.types.setTypeParser( 20, ( value: string ) => Number( value ) );
@@ -56,7 +57,10 @@ export function openStorage( options: StorageOptions ): Storage {
 	database.pragma( 'busy_timeout = 5000' );
 	database.pragma( 'foreign_keys = ON' );
 	const db = new Kysely< Database >( {
-		dialect: new SqliteDialect( { database } ),
+		// Kysely prepares every query anew; the cache reuses the prepared statement of the same SQL text.
+		dialect: new SqliteDialect( {
+			database: new StatementCache( database ),
+		} ),
 	} );
 	return { db, dialect: 'sqlite', close: () => db.destroy() };
 }

@@ -15,6 +15,7 @@ import { store } from '../store';
 import { PATHS } from '../store/constants';
 import type { ContactsQuery } from '../store/types';
 import { formatNumber } from '../components/format';
+import { buildHash } from '../router';
 
 function consentLabel( consent: boolean | string | undefined ): string {
 	if ( consent === true || consent === 'granted' ) {
@@ -26,13 +27,29 @@ function consentLabel( consent: boolean | string | undefined ): string {
 	return __( 'Not asked', 'rondine' );
 }
 
-export function ContactsScreen( { list }: { list?: number } ) {
+export function ContactsScreen( {
+	list,
+	tag,
+}: {
+	list?: number;
+	tag?: number;
+} ) {
 	const [ search, setSearch ] = useState( '' );
 	const [ query, setQuery ] = useState< ContactsQuery >( {
 		page: 1,
 		per_page: 50,
 		list,
+		tag,
 	} );
+	const tagName = useSelect(
+		( select ) =>
+			tag
+				? select( store )
+						.getTags()
+						?.find( ( item ) => item.id === tag )?.name
+				: undefined,
+		[ tag ]
+	);
 	const page = useSelect(
 		( select ) => select( store ).getContacts( query ),
 		[ query ]
@@ -56,7 +73,10 @@ export function ContactsScreen( { list }: { list?: number } ) {
 	const exportCsv = async () => {
 		try {
 			const response = await apiFetch< Response, false >( {
-				path: addQueryArgs( `${ PATHS.contacts }/export`, { list } ),
+				path: addQueryArgs( `${ PATHS.contacts }/export`, {
+					list,
+					tag,
+				} ),
 				parse: false,
 			} );
 			const url = URL.createObjectURL( await response.blob() );
@@ -90,11 +110,34 @@ export function ContactsScreen( { list }: { list?: number } ) {
 			) : (
 				<>
 					<p>
-						{ sprintf(
-							/* translators: %s: number of contacts. */
-							__( '%s contacts', 'rondine' ),
-							formatNumber( total )
-						) }
+						{ tag
+							? sprintf(
+									/* translators: 1: number of contacts, 2: tag name. */
+									__(
+										'%1$s contacts tagged “%2$s”',
+										'rondine'
+									),
+									formatNumber( total ),
+									tagName ?? `#${ tag }`
+								)
+							: sprintf(
+									/* translators: %s: number of contacts. */
+									__( '%s contacts', 'rondine' ),
+									formatNumber( total )
+								) }
+						{ tag ? (
+							<>
+								{ ' ' }
+								<a
+									href={ buildHash( [
+										'audience',
+										'contacts',
+									] ) }
+								>
+									{ __( 'Show all contacts', 'rondine' ) }
+								</a>
+							</>
+						) : null }
 					</p>
 					<table className="widefat striped">
 						<thead>

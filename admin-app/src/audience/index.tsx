@@ -23,7 +23,7 @@ const TABS = [
 
 /**
  * `#/audience/segments[/new|/<id>]`, `#/audience/lists[/<id>/import]`,
- * `#/audience/contacts[?list=<id>]`, `#/audience/tags`.
+ * `#/audience/contacts[?list=<id>][&tag=<id>]`, `#/audience/tags`.
  */
 export function AudienceScreen( { route }: { route: Route } ) {
 	const [ tab = 'segments', id, action ] = route.path;
@@ -36,7 +36,14 @@ export function AudienceScreen( { route }: { route: Route } ) {
 		);
 	} else if ( tab === 'contacts' ) {
 		const list = route.query.list ? Number( route.query.list ) : undefined;
-		body = <ContactsScreen key={ list ?? 'all' } list={ list } />;
+		const tag = route.query.tag ? Number( route.query.tag ) : undefined;
+		body = (
+			<ContactsScreen
+				key={ `${ list ?? 'all' }-${ tag ?? 'all' }` }
+				list={ list }
+				tag={ tag }
+			/>
+		);
 	} else if ( tab === 'tags' ) {
 		body = <TagsScreen />;
 	} else if ( id === 'new' ) {

@@ -12,6 +12,7 @@ import { __, _n, sprintf } from '@wordpress/i18n';
 import { store } from '../store';
 import type { Tag } from '../store/types';
 import { formatNumber } from '../components/format';
+import { buildHash } from '../router';
 
 function RenameForm( { tag, onDone }: { tag: Tag; onDone: () => void } ) {
 	const { renameTag } = useDispatch( store );
@@ -170,7 +171,25 @@ export function TagsScreen() {
 										tag.name
 									) }
 								</td>
-								<td>{ formatNumber( tag.count ) }</td>
+								<td>
+									<a
+										href={ buildHash(
+											[ 'audience', 'contacts' ],
+											{ tag: tag.id }
+										) }
+										aria-label={ sprintf(
+											/* translators: 1: number of contacts, 2: tag name. */
+											__(
+												'%1$s contacts tagged “%2$s”',
+												'rondine'
+											),
+											formatNumber( tag.count ),
+											tag.name
+										) }
+									>
+										{ formatNumber( tag.count ) }
+									</a>
+								</td>
 								<td>
 									<Button
 										variant="link"

@@ -412,6 +412,7 @@ export interface ContactsQuery {
 	page?: number;
 	per_page?: number;
 	list?: number;
+	tag?: number;
 }
 
 export interface ContactsPage {

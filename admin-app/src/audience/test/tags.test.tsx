@@ -14,6 +14,7 @@ import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 /**
  * Internal dependencies
  */
+import { ContactsScreen } from '../contacts';
 import { TagsScreen } from '../tags';
 import { fakeServer } from '../../test-utils/fake-server';
 import type { FakeServer } from '../../test-utils/fake-server';
@@ -53,6 +54,36 @@ describe( 'tags screen', () => {
 			[ '<b>VIP</b>', '1,200' ],
 		] );
 		expect( document.querySelector( 'b' ) ).toBeNull();
+	} );
+
+	it( 'links each count to the contacts carrying the tag', async () => {
+		renderWithStore( <TagsScreen /> );
+
+		const link = await screen.findByRole( 'link', {
+			name: '1,200 contacts tagged “<b>VIP</b>”',
+		} );
+		expect( link.getAttribute( 'href' ) ).toBe(
+			'#/audience/contacts?tag=1'
+		);
+	} );
+
+	it( 'shows the contacts of one tag, named, with a way back to all', async () => {
+		server.on( 'GET', '/rondine/v1/contacts', () => ( {
+			body: [],
+			headers: { 'X-WP-Total': '0', 'X-WP-TotalPages': '1' },
+		} ) );
+		renderWithStore( <ContactsScreen tag={ 1 } /> );
+
+		await screen.findByText( /0 contacts tagged “<b>VIP<\/b>”/ );
+		const request = server.requests.find(
+			( item ) => item.path === '/rondine/v1/contacts'
+		);
+		expect( request?.query.get( 'tag' ) ).toBe( '1' );
+		expect(
+			screen
+				.getByRole( 'link', { name: 'Show all contacts' } )
+				.getAttribute( 'href' )
+		).toBe( '#/audience/contacts' );
 	} );
 
 	it( 'creates a tag', async () => {

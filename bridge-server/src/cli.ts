@@ -1,6 +1,7 @@
 /**
  * `npm run bridge -- tenant add "Shop" [--json]`, `tenant list [--json]`, `tenant rotate-secret <id> [--json]`,
- * `tenant set-limits <id> [--tier TIER_250] [--throughput 80]` (sandbox tenants; live ones read them from Meta).
+ * `tenant set-limits <id> [--tier TIER_250] [--throughput 80]` (sandbox tenants; live ones read them from Meta),
+ * `webhooks replay [--site <id>] [--json]` (apply again the webhook events stored but not applied).
  */
 
 /**
@@ -17,12 +18,18 @@ import {
 	rotateTenantSecret,
 	usesSandbox,
 } from './tenants/tenants.js';
+import { DEFAULT_OPT_OUT_PAYLOADS } from './webhooks/apply.js';
+import { replayUnappliedWebhooks } from './webhooks/replay.js';
+import { TenantDirectory } from './webhooks/tenant-directory.js';
 
 const USAGE = `Usage:
   tenant add "<shop name>" [--json]      create a tenant and print its one-time connection code
   tenant list [--json]                    list tenants
   tenant rotate-secret <site id> [--json] new secret (the old connection stops working) and a new connection code
   tenant set-limits <site id> [--tier TIER_250] [--throughput 80]
+  webhooks replay [--site <site id>] [--json]
+                                          apply again the webhook events that were stored but could not be applied
+                                          (after fixing the cause); events already applied are never applied twice
 `;
 
 class UsageError extends Error {}
@@ -36,7 +43,13 @@ async function run( argv: string[] ): Promise< string > {
 	const json = argv.includes( '--json' );
 	const args = argv.filter( ( a ) => a !== '--json' );
 	const [ group, command, ...rest ] = args;
-	if ( group !== 'tenant' || ! command ) {
+	if (
+		! command ||
+		! (
+			group === 'tenant' ||
+			( group === 'webhooks' && command === 'replay' )
+		)
+	) {
 		throw new UsageError( USAGE );
 	}
 	const config = loadConfig();
@@ -48,6 +61,21 @@ async function run( argv: string[] ): Promise< string > {
 		await migrate( storage.db );
 		const box = new SecretBox( config.secretKey );
 		const now = Date.now();
+		if ( group === 'webhooks' ) {
+			const site = option( rest, '--site' );
+			if ( rest.includes( '--site' ) && ! site ) {
+				throw new UsageError( USAGE );
+			}
+			const result = await replayUnappliedWebhooks( {
+				db: storage.db,
+				directory: new TenantDirectory( { db: storage.db, box } ),
+				defaultOptOutPayloads: DEFAULT_OPT_OUT_PAYLOADS,
+				...( site ? { tenantId: site } : {} ),
+			} );
+			return json
+				? JSON.stringify( result )
+				: `Replayed webhook events: ${ result.applied } applied, ${ result.failed } failed again (still unapplied, with the new error in webhook_events.apply_error).\n`;
+		}
 		switch ( command ) {
 			case 'add': {
 				const name = rest[ 0 ]?.trim();

@@ -144,13 +144,17 @@ function normalLanguage( language: string ): string {
 export async function applyDeliveries(
 	trx: Trx,
 	deliveries: WebhookDelivery[],
-	options: ApplyOptions
+	options: ApplyOptions,
+	/** False when the raw bodies are already stored (a replay of unapplied events). */
+	store = true
 ): Promise< void > {
 	const now = deliveries.reduce(
 		( max, d ) => Math.max( max, d.receivedAt ),
 		0
 	);
-	await storeRaw( trx, deliveries );
+	if ( store ) {
+		await storeRaw( trx, deliveries );
+	}
 
 	const statuses: Array< { tenantId: string; event: StatusEvent } > = [];
 	const inbound: Array< { tenantId: string; event: InboundMessageEvent } > =

@@ -19,15 +19,15 @@ import {
 	SIGNATURE_HEADER,
 	verifyWebhookSignature,
 } from '../whatsapp/webhook-signature.js';
-import {
-	parseWebhook,
-	webhookAccounts,
-	type WebhookEvent,
-} from '../whatsapp/webhook-types.js';
-import { DEFAULT_OPT_OUT_PAYLOADS, type WebhookDelivery } from './apply.js';
+import { parseWebhook, webhookAccounts } from '../whatsapp/webhook-types.js';
+import { DEFAULT_OPT_OUT_PAYLOADS } from './apply.js';
 import { OptOutReporter } from './opt-out-reporter.js';
 import { DEFAULT_RETENTION_DAYS, pruneWebhookEvents } from './retention.js';
-import { TenantDirectory, type WebhookTenant } from './tenant-directory.js';
+import {
+	attributeEvents,
+	TenantDirectory,
+	type WebhookTenant,
+} from './tenant-directory.js';
 import { createWebhookWriter } from './writer.js';
 
 /** Meta sends batches of up to 1,000 updates and 3 MB. */
@@ -81,49 +81,6 @@ function sameToken( expected: string | null, given: string ): boolean {
 }
 
 const errorResponse = { $ref: 'Error#' };
-
-/**
- * The tenant each event belongs to: by the business phone number id of its change, or by the WhatsApp Business
- * Account id for changes that carry no phone number (template and quality updates).
- * @param directory
- * @param events
- */
-async function attribute(
-	directory: TenantDirectory,
-	events: WebhookEvent[]
-): Promise< {
-	tenants: Map< string, WebhookTenant >;
-	attributed: WebhookDelivery[ 'events' ];
-} > {
-	const tenants = new Map< string, WebhookTenant >();
-	const attributed: WebhookDelivery[ 'events' ] = [];
-	for ( const event of events ) {
-		const phoneNumberId =
-			'phoneNumberId' in event ? event.phoneNumberId : '';
-		let owners: WebhookTenant[] = [];
-		if ( phoneNumberId ) {
-			const tenant = await directory.byPhoneNumber( phoneNumberId );
-			owners = tenant ? [ tenant ] : [];
-		} else if ( event.wabaId ) {
-			owners = await directory.byWaba( event.wabaId );
-			if (
-				event.kind === 'phone_number_quality_update' &&
-				owners.length > 1
-			) {
-				const digits = event.displayPhoneNumber.replace( /\D/g, '' );
-				owners = owners.filter(
-					( t ) =>
-						t.displayPhoneNumber.replace( /\D/g, '' ) === digits
-				);
-			}
-		}
-		for ( const tenant of owners ) {
-			tenants.set( tenant.id, tenant );
-			attributed.push( { tenantId: tenant.id, event } );
-		}
-	}
-	return { tenants, attributed };
-}
 
 /**
  * `/v1/webhooks/whatsapp`: Meta's verification handshake (GET) and signed event deliveries (POST).
@@ -314,7 +271,7 @@ export const webhooksPlugin: FastifyPluginAsync<
 			);
 		}
 		const parsed = parseWebhook( body );
-		const { tenants, attributed } = await attribute(
+		const { tenants, attributed } = await attributeEvents(
 			directory,
 			parsed.events
 		);

@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
  */
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { Database } from '../storage/schema.js';
+import type { WebhookEvent } from '../whatsapp/webhook-types.js';
 
 /** What the webhook endpoint needs to know about a tenant to accept its webhooks. */
 export interface WebhookTenant {
@@ -177,4 +178,47 @@ export class TenantDirectory {
 		this.byId = byId;
 		this.loadedAt = performance.now();
 	}
+}
+
+/**
+ * The tenant each event belongs to: by the business phone number id of its change, or by the WhatsApp Business
+ * Account id for changes that carry no phone number (template and quality updates).
+ * @param directory
+ * @param events
+ */
+export async function attributeEvents(
+	directory: TenantDirectory,
+	events: WebhookEvent[]
+): Promise< {
+	tenants: Map< string, WebhookTenant >;
+	attributed: Array< { tenantId: string; event: WebhookEvent } >;
+} > {
+	const tenants = new Map< string, WebhookTenant >();
+	const attributed: Array< { tenantId: string; event: WebhookEvent } > = [];
+	for ( const event of events ) {
+		const phoneNumberId =
+			'phoneNumberId' in event ? event.phoneNumberId : '';
+		let owners: WebhookTenant[] = [];
+		if ( phoneNumberId ) {
+			const tenant = await directory.byPhoneNumber( phoneNumberId );
+			owners = tenant ? [ tenant ] : [];
+		} else if ( event.wabaId ) {
+			owners = await directory.byWaba( event.wabaId );
+			if (
+				event.kind === 'phone_number_quality_update' &&
+				owners.length > 1
+			) {
+				const digits = event.displayPhoneNumber.replace( /\D/g, '' );
+				owners = owners.filter(
+					( t ) =>
+						t.displayPhoneNumber.replace( /\D/g, '' ) === digits
+				);
+			}
+		}
+		for ( const tenant of owners ) {
+			tenants.set( tenant.id, tenant );
+			attributed.push( { tenantId: tenant.id, event } );
+		}
+	}
+	return { tenants, attributed };
 }

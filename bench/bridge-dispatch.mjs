@@ -19,27 +19,23 @@
 /**
  * External dependencies
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
 
-const root = join( dirname( fileURLToPath( import.meta.url ) ), '..' );
-const dist = join( root, 'bridge-server', 'dist' );
-const { openStorage, migrate, sqliteFileIn } = await import(
-	join( dist, 'storage', 'database.js' )
-);
-const { SecretBox } = await import( join( dist, 'crypto', 'secret-box.js' ) );
-const { computeSignature, signRequest } = await import(
-	join( dist, 'crypto', 'signing.js' )
-);
-const { createTenant } = await import( join( dist, 'tenants', 'tenants.js' ) );
-const pg = ( await import( 'pg' ) ).default;
+/**
+ * Internal dependencies
+ */
+import {
+	BENCH_CAMPAIGN,
+	createSandboxTenant,
+	openScratchStorage,
+	root,
+	siteClient,
+	startBridge,
+	startEmulator,
+	startSiteServer,
+} from './lib/bridge-process.mjs';
 
 function arg( name, fallback ) {
 	const i = process.argv.indexOf( `--${ name }` );
@@ -51,226 +47,46 @@ const THROUGHPUT = Number( arg( 'throughput', '1000' ) );
 const LATENCY = Number( arg( 'latency', '150' ) );
 const PG_URL = arg( 'pg', undefined );
 
-function freePort() {
-	return new Promise( ( resolve ) => {
-		const s = createNetServer();
-		s.listen( 0, '127.0.0.1', () => {
-			const { port } = s.address();
-			s.close( () => resolve( port ) );
-		} );
-	} );
-}
-
-// A script run by this node, or (`script` ending without .js) a launcher that takes node flags as arguments and this
-// node in NODE (bin/rondine-bridge: the bridge as users start it, with its memory settings).
-function spawnNode( script, env, ready, flags = [] ) {
-	const launcher = ! script.endsWith( '.js' );
-	const child = spawn(
-		launcher ? script : process.execPath,
-		launcher ? flags : [ ...flags, script ],
-		{
-			env: { ...process.env, NODE: process.execPath, ...env },
-			stdio: [ 'ignore', 'pipe', 'inherit' ],
-		}
-	);
-	const lines = createInterface( { input: child.stdout } );
-	const listeners = new Set();
-	lines.on( 'line', ( line ) => listeners.forEach( ( l ) => l( line ) ) );
-	const started = new Promise( ( resolve, reject ) => {
-		const l = ( line ) => {
-			if ( ready( line ) ) {
-				listeners.delete( l );
-				resolve( line );
-			}
-		};
-		listeners.add( l );
-		child.once( 'exit', ( code ) =>
-			reject( new Error( `${ script } exited ${ code }` ) )
-		);
-	} );
-	return {
-		child,
-		started,
-		next: ( match ) =>
-			new Promise( ( resolve ) => {
-				const l = ( line ) => {
-					if ( match( line ) ) {
-						listeners.delete( l );
-						resolve( line );
-					}
-				};
-				listeners.add( l );
-			} ),
-	};
-}
-
-// Storage.
-let storage;
-let env;
-let dropPg = async () => {};
-const dataDir = mkdtempSync( join( tmpdir(), 'rondine-bench-' ) );
-if ( PG_URL ) {
-	const name = `rondine_bench_${ randomBytes( 4 ).toString( 'hex' ) }`;
-	const admin = new pg.Client( { connectionString: PG_URL } );
-	await admin.connect();
-	await admin.query( `CREATE DATABASE ${ name }` );
-	await admin.end();
-	const url = new URL( PG_URL );
-	url.pathname = `/${ name }`;
-	storage = openStorage( { databaseUrl: url.toString(), poolSize: 2 } );
-	env = { DATABASE_URL: url.toString(), RONDINE_BRIDGE_DATA_DIR: dataDir };
-	dropPg = async () => {
-		const c = new pg.Client( { connectionString: PG_URL } );
-		await c.connect();
-		await c.query( `DROP DATABASE IF EXISTS ${ name } WITH (FORCE)` );
-		await c.end();
-	};
-} else {
-	storage = openStorage( { sqliteFile: sqliteFileIn( dataDir ) } );
-	env = { RONDINE_BRIDGE_DATA_DIR: dataDir };
-}
-await migrate( storage.db );
+// Storage, the tenant (a sandbox one: it sends to the emulator) and the site serving its audience.
+const scratch = await openScratchStorage( PG_URL );
+const { storage } = scratch;
 const key = randomBytes( 32 );
-const { tenant, secret } = await createTenant(
+const { tenant, secret } = await createSandboxTenant(
 	storage.db,
-	new SecretBox( key ),
-	'Bench shop',
-	Date.now()
+	key,
+	THROUGHPUT
 );
-
-// The site: pages of generated contacts, signature checked as the plugin does.
-const site = createServer( ( req, res ) => {
-	const chunks = [];
-	req.on( 'data', ( c ) => chunks.push( c ) );
-	req.on( 'end', () => {
-		const body = Buffer.concat( chunks );
-		const expected = computeSignature(
-			secret,
-			'POST',
-			req.url.replace( /^\/wp-json/, '' ),
-			String( req.headers[ 'x-rondine-timestamp' ] ),
-			body
-		);
-		if ( expected !== req.headers[ 'x-rondine-signature' ] ) {
-			res.writeHead( 401 ).end();
-			return;
-		}
-		const { cursor, limit } = JSON.parse( body.toString() );
-		const start = cursor ? Number( cursor ) : 0;
-		const end = Math.min( RECIPIENTS, start + limit );
-		const recipients = [];
-		for ( let i = start; i < end; i++ ) {
-			recipients.push( {
-				contact_id: String( i ),
-				phone: `+39 3${ String( 100_000_000 + i ).slice( -9 ) }`,
-				country: 'IT',
-				first_name: `Cliente ${ i }`,
-			} );
-		}
-		res.writeHead( 200, { 'content-type': 'application/json' } );
-		res.end(
-			JSON.stringify( {
-				recipients,
-				next_cursor: end < RECIPIENTS ? String( end ) : null,
-			} )
-		);
-	} );
-} );
-await new Promise( ( r ) => site.listen( 0, '127.0.0.1', r ) );
-await storage.db
-	.updateTable( 'tenants' )
-	.set( {
-		site_rest_url: `http://127.0.0.1:${ site.address().port }/wp-json/`,
-		default_country: 'IT',
-		throughput_mps: THROUGHPUT,
-		messaging_limit_tier: 'TIER_UNLIMITED',
-	} )
-	.where( 'id', '=', tenant.id )
-	.execute();
+const site = await startSiteServer( storage.db, tenant.id, secret, RECIPIENTS );
 
 // The emulator, its own process.
-const emulator = spawnNode(
-	join( dist, 'sandbox', 'main.js' ),
-	{
-		SANDBOX_PORT: '0',
-		SANDBOX_CONFIG: JSON.stringify( {
-			latencyMs: LATENCY,
-			// --webhooks: the emulator posts signed status webhooks (sent, delivered, read) to the real bridge while it
-			// dispatches, one status per request (Meta's usual case), so the dispatch rate is measured under that load.
-			statuses: WEBHOOKS
-				? { enabled: true, batchSize: 1, concurrency: 64 }
-				: { enabled: false },
-		} ),
-	},
-	( l ) => l.startsWith( '{"url"' )
-);
-const emulatorUrl = JSON.parse( await emulator.started ).url;
+const emulator = await startEmulator( {
+	latencyMs: LATENCY,
+	// --webhooks: the emulator posts signed status webhooks (sent, delivered, read) to the real bridge while it
+	// dispatches, one status per request (Meta's usual case), so the dispatch rate is measured under that load.
+	statuses: WEBHOOKS
+		? { enabled: true, batchSize: 1, concurrency: 64 }
+		: { enabled: false },
+} );
+const emulatorUrl = emulator.url;
 
 // The bridge, its own process, started as `npm start` does (bin/rondine-bridge: node with the bridge's V8 settings).
-const port = await freePort();
-const bridgeUrl = `http://127.0.0.1:${ port }`;
-const bridge = spawnNode(
-	join( root, 'bridge-server', 'bin', 'rondine-bridge' ),
-	{
-		...env,
-		RONDINE_BRIDGE_PORT: String( port ),
-		RONDINE_BRIDGE_SECRET_KEY: key.toString( 'base64' ),
-		RONDINE_SANDBOX_URL: emulatorUrl,
-		RONDINE_LOG_LEVEL: 'info',
-	},
-	( l ) => l.includes( '"bridge listening"' ),
-	[
+const bridge = await startBridge( {
+	env: scratch.env,
+	key,
+	emulatorUrl,
+	script: join( root, 'bridge-server', 'bin', 'rondine-bridge' ),
+	flags: [
 		...arg( 'node-flags', '' ).split( ' ' ).filter( Boolean ),
 		...( process.argv.includes( '--profile' )
 			? [ '--cpu-prof', '--cpu-prof-dir=/tmp/rondine-bridge-profile' ]
 			: [] ),
-	]
-);
-await bridge.started;
-async function usage() {
-	const line = bridge.next( ( l ) => l.startsWith( '{"usage"' ) );
-	bridge.child.kill( 'SIGUSR2' );
-	return JSON.parse( await line ).usage;
-}
-
-async function signed( method, path, body ) {
-	const payload = body === undefined ? '' : JSON.stringify( body );
-	const res = await fetch( `${ bridgeUrl }${ path }`, {
-		method,
-		headers: {
-			...signRequest(
-				tenant.id,
-				secret,
-				method,
-				path,
-				payload,
-				Date.now() / 1000
-			),
-			...( payload ? { 'content-type': 'application/json' } : {} ),
-		},
-		...( payload ? { body: payload } : {} ),
-	} );
-	return res.json();
-}
-
-await signed( 'PUT', '/v1/campaigns/bench', {
-	name: 'Bench',
-	audience: {},
-	template: {
-		name: 'autumn_sale',
-		language: 'en',
-		components: [
-			{
-				type: 'body',
-				parameters: [
-					{ type: 'text', field: 'first_name' },
-					{ type: 'text', text: '20%' },
-					{ type: 'text', text: 'AUTUMN20' },
-				],
-			},
-		],
-	},
+	],
 } );
+const bridgeUrl = bridge.url;
+const usage = () => bridge.usage();
+const signed = siteClient( bridgeUrl, tenant.id, secret );
+
+await signed( 'PUT', '/v1/campaigns/bench', BENCH_CAMPAIGN );
 const before = await usage();
 const t0 = Date.now();
 await signed( 'POST', '/v1/campaigns/bench/schedule' );
@@ -390,7 +206,5 @@ bridge.child.kill( 'SIGTERM' );
 emulator.child.kill( 'SIGTERM' );
 await new Promise( ( r ) => bridge.child.once( 'exit', r ) );
 site.close();
-await storage.close();
-await dropPg();
-rmSync( dataDir, { recursive: true, force: true } );
+await scratch.cleanup();
 process.exit( 0 );

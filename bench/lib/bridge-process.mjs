@@ -57,10 +57,17 @@ export function freePort() {
  * @param flags  node flags
  */
 export function spawnNode( script, env, ready, flags = [] ) {
-	const child = spawn( process.execPath, [ ...flags, script ], {
-		env: { ...process.env, ...env },
-		stdio: [ 'ignore', 'pipe', 'inherit' ],
-	} );
+	// A script run by this node, or (`script` not ending in .js) a launcher that takes node flags as arguments and this
+	// node in NODE (bin/rondine-bridge: the bridge as users start it, with its memory settings).
+	const launcher = ! script.endsWith( '.js' );
+	const child = spawn(
+		launcher ? script : process.execPath,
+		launcher ? flags : [ ...flags, script ],
+		{
+			env: { ...process.env, NODE: process.execPath, ...env },
+			stdio: [ 'ignore', 'pipe', 'inherit' ],
+		}
+	);
 	const lines = createInterface( { input: child.stdout } );
 	const listeners = new Set();
 	lines.on( 'line', ( line ) => listeners.forEach( ( l ) => l( line ) ) );
@@ -257,6 +264,7 @@ export async function startEmulator( config ) {
  * @param options.emulatorUrl
  * @param options.flags       node flags (e.g. --cpu-prof, --import <preload>)
  * @param options.extraEnv
+ * @param options.script      what to start: dist/main.js (default) or the launcher bin/rondine-bridge
  */
 export async function startBridge( {
 	env,
@@ -264,11 +272,12 @@ export async function startBridge( {
 	emulatorUrl,
 	flags = [],
 	extraEnv = {},
+	script = join( dist, 'main.js' ),
 } ) {
 	const port = await freePort();
 	const url = `http://127.0.0.1:${ port }`;
 	const bridge = spawnNode(
-		join( dist, 'main.js' ),
+		script,
 		{
 			...env,
 			RONDINE_BRIDGE_PORT: String( port ),

@@ -10,6 +10,7 @@ import { __, sprintf } from '@wordpress/i18n';
  * Internal dependencies
  */
 import { store } from '../store';
+import { ContactGroupsTable } from './contact-groups-table';
 import { formatNumber } from '../components/format';
 import { buildHash, navigate } from '../router';
 import { ListImport } from './import';
@@ -65,85 +66,64 @@ export function ListsScreen( { importInto }: { importInto?: number } ) {
 					{ __( 'Create and import a CSV', 'rondine' ) }
 				</Button>
 			</div>
-			{ lists.length === 0 ? (
-				<div className="rondine-empty">
-					<p>
-						{ __(
-							'No lists yet. A list is a fixed group of contacts, for example imported from a CSV file of a fair or a newsletter.',
-							'rondine'
-						) }
-					</p>
-				</div>
-			) : (
-				<table className="widefat striped">
-					<thead>
-						<tr>
-							<th>{ __( 'Name', 'rondine' ) }</th>
-							<th>{ __( 'Contacts', 'rondine' ) }</th>
-							<th>
-								<span className="screen-reader-text">
-									{ __( 'Actions', 'rondine' ) }
-								</span>
-							</th>
-						</tr>
-					</thead>
-					<tbody>
-						{ lists.map( ( list ) => (
-							<tr key={ list.id }>
-								<td>
-									<a
-										href={ buildHash(
-											[ 'audience', 'contacts' ],
-											{ list: list.id }
-										) }
-									>
-										{ list.name }
-									</a>
-								</td>
-								<td>{ formatNumber( list.members ) }</td>
-								<td>
-									<Button
-										variant="link"
-										href={ buildHash( [
-											'audience',
-											'lists',
-											list.id,
-											'import',
-										] ) }
-									>
-										{ __( 'Import CSV', 'rondine' ) }
-									</Button>{ ' ' }
-									<Button
-										variant="link"
-										isDestructive
-										onClick={ () => {
-											if (
-												// eslint-disable-next-line no-alert -- a plain confirmation is enough for a delete.
-												window.confirm(
-													sprintf(
-														/* translators: %s: list name. */
-														__(
-															'Delete the list “%s”? Its contacts stay in the audience.',
-															'rondine'
-														),
-														list.name
-													)
-												)
-											) {
-												deleteList( list.id ).catch(
-													() => {}
-												);
-											}
-										} }
-									>
-										{ __( 'Delete', 'rondine' ) }
-									</Button>
-								</td>
-							</tr>
-						) ) }
-					</tbody>
-				</table>
-			) }
+			<ContactGroupsTable
+				isEmpty={ lists.length === 0 }
+				empty={ __(
+					'No lists yet. A list is a fixed group of contacts, for example imported from a CSV file of a fair or a newsletter.',
+					'rondine'
+				) }
+			>
+				{ lists.map( ( list ) => (
+					<tr key={ list.id }>
+						<td>
+							<a
+								href={ buildHash( [ 'audience', 'contacts' ], {
+									list: list.id,
+								} ) }
+							>
+								{ list.name }
+							</a>
+						</td>
+						<td>{ formatNumber( list.members ) }</td>
+						<td>
+							<Button
+								variant="link"
+								href={ buildHash( [
+									'audience',
+									'lists',
+									list.id,
+									'import',
+								] ) }
+							>
+								{ __( 'Import CSV', 'rondine' ) }
+							</Button>{ ' ' }
+							<Button
+								variant="link"
+								isDestructive
+								onClick={ () => {
+									if (
+										// eslint-disable-next-line no-alert -- a plain confirmation is enough for a delete.
+										window.confirm(
+											sprintf(
+												/* translators: %s: list name. */
+												__(
+													'Delete the list “%s”? Its contacts stay in the audience.',
+													'rondine'
+												),
+												list.name
+											)
+										)
+									) {
+										deleteList( list.id ).catch( () => {} );
+									}
+								} }
+							>
+								{ __( 'Delete', 'rondine' ) }
+							</Button>
+						</td>
+					</tr>
+				) ) }
+			</ContactGroupsTable>
 		</div>
 	);
 }

@@ -9,6 +9,7 @@ import { __, sprintf } from '@wordpress/i18n';
  * Internal dependencies
  */
 import { store } from '../store';
+import { ContactGroupsTable } from './contact-groups-table';
 import { formatNumber } from '../components/format';
 import { buildHash } from '../router';
 
@@ -31,75 +32,57 @@ export function SegmentsList() {
 					{ __( 'New segment', 'rondine' ) }
 				</Button>
 			</p>
-			{ segments.length === 0 ? (
-				<div className="rondine-empty">
-					<p>
-						{ __(
-							'No segments yet. A segment picks customers by what they bought and where they live (for example: spent over 100 in the last year, in Italy) and stays up to date: it is computed again when a campaign starts.',
-							'rondine'
-						) }
-					</p>
-				</div>
-			) : (
-				<table className="widefat striped">
-					<thead>
-						<tr>
-							<th>{ __( 'Name', 'rondine' ) }</th>
-							<th>{ __( 'Contacts', 'rondine' ) }</th>
-							<th>
-								<span className="screen-reader-text">
-									{ __( 'Actions', 'rondine' ) }
-								</span>
-							</th>
-						</tr>
-					</thead>
-					<tbody>
-						{ segments.map( ( segment ) => (
-							<tr key={ segment.id }>
-								<td>
-									<a
-										href={ buildHash( [
-											'audience',
-											'segments',
-											segment.id,
-										] ) }
-									>
-										{ segment.name }
-									</a>
-								</td>
-								<td>{ formatNumber( segment.count ) }</td>
-								<td>
-									<Button
-										variant="link"
-										isDestructive
-										onClick={ () => {
-											if (
-												// eslint-disable-next-line no-alert -- a plain confirmation is enough for a delete.
-												window.confirm(
-													sprintf(
-														/* translators: %s: segment name. */
-														__(
-															'Delete the segment “%s”?',
-															'rondine'
-														),
-														segment.name
-													)
-												)
-											) {
-												deleteSegment(
-													segment.id
-												).catch( () => {} );
-											}
-										} }
-									>
-										{ __( 'Delete', 'rondine' ) }
-									</Button>
-								</td>
-							</tr>
-						) ) }
-					</tbody>
-				</table>
-			) }
+			<ContactGroupsTable
+				isEmpty={ segments.length === 0 }
+				empty={ __(
+					'No segments yet. A segment picks customers by what they bought and where they live (for example: spent over 100 in the last year, in Italy) and stays up to date: it is computed again when a campaign starts.',
+					'rondine'
+				) }
+			>
+				{ segments.map( ( segment ) => (
+					<tr key={ segment.id }>
+						<td>
+							<a
+								href={ buildHash( [
+									'audience',
+									'segments',
+									segment.id,
+								] ) }
+							>
+								{ segment.name }
+							</a>
+						</td>
+						<td>{ formatNumber( segment.count ) }</td>
+						<td>
+							<Button
+								variant="link"
+								isDestructive
+								onClick={ () => {
+									if (
+										// eslint-disable-next-line no-alert -- a plain confirmation is enough for a delete.
+										window.confirm(
+											sprintf(
+												/* translators: %s: segment name. */
+												__(
+													'Delete the segment “%s”?',
+													'rondine'
+												),
+												segment.name
+											)
+										)
+									) {
+										deleteSegment( segment.id ).catch(
+											() => {}
+										);
+									}
+								} }
+							>
+								{ __( 'Delete', 'rondine' ) }
+							</Button>
+						</td>
+					</tr>
+				) ) }
+			</ContactGroupsTable>
 		</div>
 	);
 }

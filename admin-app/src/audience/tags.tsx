@@ -10,6 +10,7 @@ import { __, _n, sprintf } from '@wordpress/i18n';
  * Internal dependencies
  */
 import { store } from '../store';
+import { ContactGroupsTable } from './contact-groups-table';
 import type { Tag } from '../store/types';
 import { formatNumber } from '../components/format';
 import { buildHash } from '../router';
@@ -136,91 +137,72 @@ export function TagsScreen() {
 					{ __( 'Add tag', 'rondine' ) }
 				</Button>
 			</form>
-			{ tags.length === 0 ? (
-				<div className="rondine-empty">
-					<p>
-						{ __(
-							'No tags yet. Tags mark contacts (for example “fair 2025” or “wholesale”) so that segments can pick them; they are given by a CSV import or on a contact.',
-							'rondine'
-						) }
-					</p>
-				</div>
-			) : (
-				<table className="widefat striped">
-					<thead>
-						<tr>
-							<th>{ __( 'Name', 'rondine' ) }</th>
-							<th>{ __( 'Contacts', 'rondine' ) }</th>
-							<th>
-								<span className="screen-reader-text">
-									{ __( 'Actions', 'rondine' ) }
-								</span>
-							</th>
-						</tr>
-					</thead>
-					<tbody>
-						{ tags.map( ( tag ) => (
-							<tr key={ tag.id } data-testid="rondine-tag-row">
-								<td>
-									{ renaming === tag.id ? (
-										<RenameForm
-											tag={ tag }
-											onDone={ () => setRenaming( null ) }
-										/>
-									) : (
-										tag.name
-									) }
-								</td>
-								<td>
-									<a
-										href={ buildHash(
-											[ 'audience', 'contacts' ],
-											{ tag: tag.id }
-										) }
-										aria-label={ sprintf(
-											/* translators: 1: number of contacts, 2: tag name. */
-											__(
-												'%1$s contacts tagged “%2$s”',
-												'rondine'
-											),
-											formatNumber( tag.count ),
-											tag.name
-										) }
-									>
-										{ formatNumber( tag.count ) }
-									</a>
-								</td>
-								<td>
-									<Button
-										variant="link"
-										onClick={ () => setRenaming( tag.id ) }
-										disabled={ renaming === tag.id }
-										label={ sprintf(
-											/* translators: %s: tag name. */
-											__( 'Rename “%s”', 'rondine' ),
-											tag.name
-										) }
-									>
-										{ __( 'Rename', 'rondine' ) }
-									</Button>{ ' ' }
-									<Button
-										variant="link"
-										isDestructive
-										onClick={ () => remove( tag ) }
-										label={ sprintf(
-											/* translators: %s: tag name. */
-											__( 'Delete “%s”', 'rondine' ),
-											tag.name
-										) }
-									>
-										{ __( 'Delete', 'rondine' ) }
-									</Button>
-								</td>
-							</tr>
-						) ) }
-					</tbody>
-				</table>
-			) }
+			<ContactGroupsTable
+				isEmpty={ tags.length === 0 }
+				empty={ __(
+					'No tags yet. Tags mark contacts (for example “fair 2025” or “wholesale”) so that segments can pick them; they are given by a CSV import or on a contact.',
+					'rondine'
+				) }
+			>
+				{ tags.map( ( tag ) => (
+					<tr key={ tag.id } data-testid="rondine-tag-row">
+						<td>
+							{ renaming === tag.id ? (
+								<RenameForm
+									tag={ tag }
+									onDone={ () => setRenaming( null ) }
+								/>
+							) : (
+								tag.name
+							) }
+						</td>
+						<td>
+							<a
+								href={ buildHash( [ 'audience', 'contacts' ], {
+									tag: tag.id,
+								} ) }
+								aria-label={ sprintf(
+									/* translators: 1: number of contacts, 2: tag name. */
+									__(
+										'%1$s contacts tagged “%2$s”',
+										'rondine'
+									),
+									formatNumber( tag.count ),
+									tag.name
+								) }
+							>
+								{ formatNumber( tag.count ) }
+							</a>
+						</td>
+						<td>
+							<Button
+								variant="link"
+								onClick={ () => setRenaming( tag.id ) }
+								disabled={ renaming === tag.id }
+								label={ sprintf(
+									/* translators: %s: tag name. */
+									__( 'Rename “%s”', 'rondine' ),
+									tag.name
+								) }
+							>
+								{ __( 'Rename', 'rondine' ) }
+							</Button>{ ' ' }
+							<Button
+								variant="link"
+								isDestructive
+								onClick={ () => remove( tag ) }
+								label={ sprintf(
+									/* translators: %s: tag name. */
+									__( 'Delete “%s”', 'rondine' ),
+									tag.name
+								) }
+							>
+								{ __( 'Delete', 'rondine' ) }
+							</Button>
+						</td>
+					</tr>
+				) ) }
+			</ContactGroupsTable>
 		</div>
 	);
 }

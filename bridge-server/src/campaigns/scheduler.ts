@@ -274,24 +274,29 @@ export class Scheduler {
 			live.push( this.workerId );
 		}
 		return this.db.transaction().execute( async ( trx ) => {
-			const orphans = await trx
+			// Only the rows being sent, through the partial index of migration 0101: `state = 'sending'` is a literal
+			// (SQLite uses a partial index only then), and the campaigns are grouped here, not by a GROUP BY that SQLite
+			// would answer by scanning a whole (tenant, campaign) index in order.
+			const claimed = await trx
 				.selectFrom( 'recipients' )
-				.select( [
-					'tenant_id',
-					'campaign_id',
-					sql< number >`count(*)`.as( 'n' ),
-				] )
-				.where( 'state', '=', 'sending' )
+				.select( [ 'tenant_id', 'campaign_id' ] )
+				.where( sql< boolean >`state = 'sending'` )
 				.where( ( eb ) =>
 					eb.or( [
 						eb( 'claimed_by', 'is', null ),
 						eb( 'claimed_by', 'not in', live ),
 					] )
 				)
-				.groupBy( [ 'tenant_id', 'campaign_id' ] )
 				.execute();
+			const orphans = new Map<
+				string,
+				{ tenant_id: string; campaign_id: string }
+			>();
+			for ( const row of claimed ) {
+				orphans.set( `${ row.tenant_id }\n${ row.campaign_id }`, row );
+			}
 			let total = 0;
-			for ( const group of orphans ) {
+			for ( const group of orphans.values() ) {
 				const result = await trx
 					.updateTable( 'recipients' )
 					.set( {
@@ -302,7 +307,7 @@ export class Scheduler {
 					} )
 					.where( 'tenant_id', '=', group.tenant_id )
 					.where( 'campaign_id', '=', group.campaign_id )
-					.where( 'state', '=', 'sending' )
+					.where( sql< boolean >`state = 'sending'` )
 					.where( ( eb ) =>
 						eb.or( [
 							eb( 'claimed_by', 'is', null ),

@@ -51,6 +51,36 @@ function sql( query: string ): string[][] {
 		.map( ( line ) => line.split( '\t' ) );
 }
 
+/**
+ * `wp.apiFetch` inside the logged-in page (cookie and nonce as the admin app sends them): what the app's own
+ * requests would get, without going through its screens. A failed request resolves with `ok: false`.
+ * @param page
+ */
+function apiIn( page: Page ) {
+	return ( path: string, method = 'GET', data?: unknown ) =>
+		page.evaluate(
+			async ( [ p, m, d ] ) => {
+				try {
+					return {
+						ok: true,
+						body: await (
+							window as unknown as {
+								wp: {
+									apiFetch: (
+										o: object
+									) => Promise< unknown >;
+								};
+							}
+						 ).wp.apiFetch( { path: p, method: m, data: d } ),
+					};
+				} catch ( error ) {
+					return { ok: false, body: error };
+				}
+			},
+			[ path, method, data ] as const
+		) as Promise< { ok: boolean; body: Record< string, unknown > } >;
+}
+
 const emulator = ( path: string, init?: RequestInit ) =>
 	fetch( `${ env.emulatorUrl }/_control${ path }`, {
 		...init,
@@ -489,28 +519,7 @@ test.describe( 'a running campaign', () => {
 			method: 'POST',
 			body: JSON.stringify( { latencyMs: 8_000 } ),
 		} );
-		const api = ( path: string, method = 'GET', data?: unknown ) =>
-			page.evaluate(
-				async ( [ p, m, d ] ) => {
-					try {
-						return {
-							ok: true,
-							body: await (
-								window as unknown as {
-									wp: {
-										apiFetch: (
-											o: object
-										) => Promise< unknown >;
-									};
-								}
-							 ).wp.apiFetch( { path: p, method: m, data: d } ),
-						};
-					} catch ( error ) {
-						return { ok: false, body: error };
-					}
-				},
-				[ path, method, data ] as const
-			) as Promise< { ok: boolean; body: Record< string, unknown > } >;
+		const api = apiIn( page );
 		const name = `Everyone ${ Date.now().toString( 36 ) }`;
 		const segment = await api( '/rondine/v1/segments', 'POST', {
 			name,
@@ -889,28 +898,7 @@ test.describe( 'daily-limit forecast', () => {
 		await expect( page.getByTestId( 'rondine-bridge-state' ) ).toHaveText(
 			'Connected to the bridge'
 		);
-		const api = ( path: string, method = 'GET', data?: unknown ) =>
-			page.evaluate(
-				async ( [ p, m, d ] ) => {
-					try {
-						return {
-							ok: true,
-							body: await (
-								window as unknown as {
-									wp: {
-										apiFetch: (
-											o: object
-										) => Promise< unknown >;
-									};
-								}
-							 ).wp.apiFetch( { path: p, method: m, data: d } ),
-						};
-					} catch ( error ) {
-						return { ok: false, body: error };
-					}
-				},
-				[ path, method, data ] as const
-			) as Promise< { ok: boolean; body: Record< string, unknown > } >;
+		const api = apiIn( page );
 		const stamp = Date.now().toString( 36 );
 		const segment = await api( '/rondine/v1/segments', 'POST', {
 			name: `Everyone ${ stamp }`,

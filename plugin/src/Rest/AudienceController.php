@@ -105,16 +105,7 @@ final class AudienceController extends Controller {
 				'maxLength'   => 100,
 				'default'     => '',
 			),
-			'include'  => array(
-				'description' => __( 'Only these ids (to show saved choices by name).', 'rondine' ),
-				'type'        => 'array',
-				'items'       => array(
-					'type'    => 'integer',
-					'minimum' => 1,
-				),
-				'maxItems'    => 500,
-				'default'     => array(),
-			),
+			'include'  => self::include_arg(),
 			'per_page' => array(
 				'description' => __( 'Items per page.', 'rondine' ),
 				'type'        => 'integer',

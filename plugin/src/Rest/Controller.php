@@ -75,6 +75,24 @@ abstract class Controller extends \WP_REST_Controller {
 	}
 
 	/**
+	 * `include`: only these ids, so that a picker can show saved choices (segment filters) by name.
+	 *
+	 * @return array<string,mixed>
+	 */
+	protected static function include_arg(): array {
+		return array(
+			'description' => __( 'Only these ids (to show saved choices by name).', 'rondine' ),
+			'type'        => 'array',
+			'items'       => array(
+				'type'    => 'integer',
+				'minimum' => 1,
+			),
+			'maxItems'    => 500,
+			'default'     => array(),
+		);
+	}
+
+	/**
 	 * Paging arguments.
 	 *
 	 * @return array<string,mixed>

@@ -41,16 +41,7 @@ final class TagsController extends Controller {
 							'maxLength'   => 100,
 							'default'     => '',
 						),
-						'include'  => array(
-							'description' => __( 'Only these ids (to show saved choices by name).', 'rondine' ),
-							'type'        => 'array',
-							'items'       => array(
-								'type'    => 'integer',
-								'minimum' => 1,
-							),
-							'maxItems'    => 500,
-							'default'     => array(),
-						),
+						'include'  => self::include_arg(),
 						'per_page' => array(
 							'description' => __( 'At most this many tags (0: all).', 'rondine' ),
 							'type'        => 'integer',

@@ -60,13 +60,17 @@ export class CloudMessenger implements Messenger, WhatsAppDirectory {
 			bizOpaqueCallbackData: message.bizOpaqueCallbackData,
 		} );
 		if ( 'ok' in result ) {
-			return result.messageStatus
-				? {
-						kind: 'accepted',
-						wamid: result.wamid,
-						messageStatus: result.messageStatus,
-					}
-				: { kind: 'accepted', wamid: result.wamid };
+			const accepted: SendOutcome = {
+				kind: 'accepted',
+				wamid: result.wamid,
+			};
+			if ( result.messageStatus ) {
+				accepted.messageStatus = result.messageStatus;
+			}
+			if ( result.waId ) {
+				accepted.waId = result.waId;
+			}
+			return accepted;
 		}
 		if ( 'error' in result ) {
 			const outcome: SendOutcome = {

@@ -39,7 +39,13 @@ export interface OutgoingMessage {
 
 export type SendOutcome =
 	/** Meta accepted the message (not yet delivered). */
-	| { kind: 'accepted'; wamid: string; messageStatus?: string }
+	| {
+			kind: 'accepted';
+			wamid: string;
+			messageStatus?: string;
+			/** The WhatsApp id Meta resolved `to` into (digits), when it said. */
+			waId?: string;
+	  }
 	/** Meta answered with an error: nothing was sent. */
 	| {
 			kind: 'error';

@@ -91,6 +91,7 @@ export async function applyOutcomes(
 	};
 	const updates: Update[] = [];
 	const optOuts: string[] = [];
+	const aliases: Array< { wa_id: string; phone: string } > = [];
 	const deltas = new Map< string, Delta >();
 	const delta = ( campaignId: string ) => {
 		let d = deltas.get( campaignId );
@@ -157,6 +158,9 @@ export async function applyOutcomes(
 		};
 
 		if ( outcome.kind === 'accepted' ) {
+			if ( outcome.waId && `+${ outcome.waId }` !== item.phone ) {
+				aliases.push( { wa_id: outcome.waId, phone: item.phone } );
+			}
 			d.completed += 1;
 			run( item.campaignId, false );
 			updates.push( {
@@ -300,6 +304,21 @@ export async function applyOutcomes(
 				} ) )
 				.where( 'tenant_id', '=', tenantId )
 				.where( 'campaign_id', '=', campaignId )
+				.execute();
+		}
+		if ( aliases.length > 0 ) {
+			await trx
+				.insertInto( 'wa_id_aliases' )
+				.values(
+					aliases.map( ( alias ) => ( {
+						tenant_id: tenantId,
+						...alias,
+						created_at: now,
+					} ) )
+				)
+				.onConflict( ( oc ) =>
+					oc.columns( [ 'tenant_id', 'wa_id', 'phone' ] ).doNothing()
+				)
 				.execute();
 		}
 		if ( optOuts.length > 0 ) {

@@ -186,6 +186,19 @@ export interface TemplatesCacheTable {
 	fetched_at: number;
 }
 
+/**
+ * The WhatsApp id Meta answered for a number when it is not the number's own digits (some Brazilian and Mexican
+ * numbers): replies come from that id and are matched to their message through this (src/webhooks/apply.ts).
+ */
+export interface WaIdAliasesTable {
+	tenant_id: string;
+	/** Digits, as in webhooks' `from` and `wa_id`. */
+	wa_id: string;
+	/** E.164 with "+", as in recipients.phone. */
+	phone: string;
+	created_at: number;
+}
+
 export interface Database {
 	tenants: TenantsTable;
 	campaigns: CampaignsTable;
@@ -197,6 +210,7 @@ export interface Database {
 	leases: LeasesTable;
 	workers: WorkersTable;
 	templates_cache: TemplatesCacheTable;
+	wa_id_aliases: WaIdAliasesTable;
 }
 
 export type Tenant = Selectable< TenantsTable >;

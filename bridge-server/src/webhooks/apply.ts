@@ -318,64 +318,126 @@ const RECIPIENT_COLUMNS = [
 	'interacted_at',
 ] as const;
 
+/** A message the business sent, as webhooks name it: the customer's WhatsApp id (digits) and the message's wamid. */
+interface MessageKey {
+	tenantId: string;
+	waId: string;
+	wamid: string;
+}
+
 /**
- * The recipients these statuses are about, locked on PostgreSQL (several bridge processes may apply webhooks at once).
- * Found by the recipient id the dispatcher put in biz_opaque_callback_data (which works even when a status overtakes
- * the send answer that stores the wamid), else by wamid; always within the webhook's tenant.
+ * The recipients these statuses or replies are about, locked on PostgreSQL (several bridge processes may apply
+ * webhooks at once), always within each webhook's tenant:
+ * - by the recipient id the dispatcher put in biz_opaque_callback_data (which works even when a status overtakes the
+ *   send answer that stores the wamid);
+ * - else (replies and button taps, which carry no callback data) by the customer's number and the wamid: the number is
+ *   `+` and the WhatsApp id, or the number Meta resolved into that id (`wa_id_aliases`), and the unique index on
+ *   (tenant, phone, campaign) finds its few recipients. No index on wamid: see migration 0102.
  * @param trx
  * @param ids
- * @param wamids
+ * @param messages
  */
 async function lockRecipients(
 	trx: Trx,
 	ids: number[],
-	wamids: string[]
+	messages: MessageKey[]
 ): Promise< RecipientRow[] > {
 	const rows: RecipientRow[] = [];
 	const pg = isPostgres( trx );
+	const triples = await messagePhones( trx, messages );
 	if ( ! pg ) {
 		// SQLite: the keys bound as one JSON text, so the statement text is the same for every batch.
-		for ( const [ column, keys ] of [
-			[ 'id', ids ],
-			[ 'wamid', wamids ],
-		] as const ) {
-			if ( keys.length > 0 ) {
-				const { rows: found } =
-					await sql< RecipientRow >`SELECT ${ sql.join(
-						RECIPIENT_COLUMNS.map( ( c ) => sql.ref( c ) )
-					) } FROM recipients WHERE ${ sql.ref(
-						column
-					) } IN (SELECT value FROM json_each(${ JSON.stringify(
-						keys
-					) })) ORDER BY id`.execute( trx );
-				rows.push( ...found );
-			}
+		if ( ids.length > 0 ) {
+			const { rows: found } =
+				await sql< RecipientRow >`SELECT ${ sql.join(
+					RECIPIENT_COLUMNS.map( ( c ) => sql.ref( c ) )
+				) } FROM recipients WHERE id IN (SELECT value FROM json_each(${ JSON.stringify(
+					ids
+				) })) ORDER BY id`.execute( trx );
+			rows.push( ...found );
+		}
+		if ( triples.length > 0 ) {
+			// CROSS JOIN: SQLite keeps the keys as the outer loop and probes the unique index for each.
+			const { rows: found } =
+				await sql< RecipientRow >`SELECT ${ sql.join(
+					RECIPIENT_COLUMNS.map( ( c ) => sql.ref( `r.${ c }` ) )
+				) } FROM json_each(${ JSON.stringify(
+					triples
+				) }) AS k CROSS JOIN recipients AS r
+				ON r.tenant_id = k.value ->> 0 AND r.phone = k.value ->> 1 AND r.wamid = k.value ->> 2
+				ORDER BY r.id`.execute( trx );
+			rows.push( ...found );
 		}
 		return rows;
 	}
 	for ( const part of chunks( ids ) ) {
-		let query = trx
+		const query = trx
 			.selectFrom( 'recipients' )
 			.select( RECIPIENT_COLUMNS )
 			.where( 'id', 'in', part )
-			.orderBy( 'id' );
-		if ( pg ) {
-			query = query.forUpdate();
-		}
+			.orderBy( 'id' )
+			.forUpdate();
 		rows.push( ...( ( await query.execute() ) as RecipientRow[] ) );
 	}
-	for ( const part of chunks( wamids ) ) {
-		let query = trx
-			.selectFrom( 'recipients' )
-			.select( RECIPIENT_COLUMNS )
-			.where( 'wamid', 'in', part )
-			.orderBy( 'id' );
-		if ( pg ) {
-			query = query.forUpdate();
-		}
-		rows.push( ...( ( await query.execute() ) as RecipientRow[] ) );
+	for ( const part of chunks( triples ) ) {
+		const column = ( i: number ) => part.map( ( t ) => t[ i ] as string );
+		const { rows: found } = await sql< RecipientRow >`SELECT ${ sql.join(
+			RECIPIENT_COLUMNS.map( ( c ) => sql.ref( `r.${ c }` ) )
+		) } FROM recipients AS r
+			JOIN unnest(cast(${ column( 0 ) } as text[]), cast(${ column(
+				1
+			) } as text[]), cast(${ column( 2 ) } as text[])) AS k(tenant_id, phone, wamid)
+			ON r.tenant_id = k.tenant_id AND r.phone = k.phone AND r.wamid = k.wamid
+			ORDER BY r.id FOR UPDATE OF r`.execute( trx );
+		rows.push( ...found );
 	}
 	return rows;
+}
+
+/**
+ * [tenant, phone, wamid] for each message: the number the WhatsApp id is, and any number Meta resolved into it.
+ * @param trx
+ * @param messages
+ */
+async function messagePhones(
+	trx: Trx,
+	messages: MessageKey[]
+): Promise< Array< [ string, string, string ] > > {
+	const usable = messages.filter( ( m ) => m.waId !== '' && m.wamid !== '' );
+	if ( usable.length === 0 ) {
+		return [];
+	}
+	const aliases = new Map< string, string[] >();
+	for ( const part of chunks( [
+		...new Set( usable.map( ( m ) => m.waId ) ),
+	] ) ) {
+		const found = await trx
+			.selectFrom( 'wa_id_aliases' )
+			.select( [ 'tenant_id', 'wa_id', 'phone' ] )
+			.where( 'wa_id', 'in', part )
+			.execute();
+		for ( const alias of found ) {
+			const key = `${ alias.tenant_id }\u0000${ alias.wa_id }`;
+			aliases.set( key, [
+				...( aliases.get( key ) ?? [] ),
+				alias.phone,
+			] );
+		}
+	}
+	const triples = new Map< string, [ string, string, string ] >();
+	for ( const m of usable ) {
+		for ( const phone of [
+			`+${ m.waId }`,
+			...( aliases.get( `${ m.tenantId }\u0000${ m.waId }` ) ?? [] ),
+		] ) {
+			triples.set( `${ m.tenantId }\u0000${ phone }\u0000${ m.wamid }`, [
+				m.tenantId,
+				phone,
+				m.wamid,
+			] );
+		}
+	}
+	return [ ...triples.values() ];
 }
 
 /**
@@ -414,16 +476,20 @@ async function applyStatuses(
 		( { event } ) => event.wamid !== '' && isMessageStatus( event.status )
 	);
 	const ids = new Set< number >();
-	const wamids = new Set< string >();
-	for ( const { event } of usable ) {
+	const messages: MessageKey[] = [];
+	for ( const { tenantId, event } of usable ) {
 		const callback = parseCallback( event.bizOpaqueCallbackData );
 		if ( callback ) {
 			ids.add( callback.recipientId );
 		} else {
-			wamids.add( event.wamid );
+			messages.push( {
+				tenantId,
+				waId: event.recipientId,
+				wamid: event.wamid,
+			} );
 		}
 	}
-	const rows = await lockRecipients( trx, [ ...ids ], [ ...wamids ] );
+	const rows = await lockRecipients( trx, [ ...ids ], messages );
 	const byId = new Map< number, RecipientRow >();
 	const byWamid = new Map< string, RecipientRow >();
 	for ( const row of rows ) {
@@ -748,17 +814,18 @@ async function applyInbound(
 	now: number
 ): Promise< void > {
 	const usable = inbound.filter( ( { event } ) => event.id !== '' );
-	const contextIds = [
-		...new Set(
-			usable
-				.map( ( { event } ) => event.contextId )
-				.filter( ( id ): id is string => !! id )
-		),
-	];
+	const replies: MessageKey[] = [];
+	for ( const { tenantId, event } of usable ) {
+		if ( event.contextId ) {
+			replies.push( {
+				tenantId,
+				waId: event.from,
+				wamid: event.contextId,
+			} );
+		}
+	}
 	const recipients =
-		contextIds.length > 0
-			? await lockRecipients( trx, [], contextIds )
-			: [];
+		replies.length > 0 ? await lockRecipients( trx, [], replies ) : [];
 	const byWamid = new Map(
 		recipients.map( ( r ) => [ `${ r.tenant_id }\u0000${ r.wamid }`, r ] )
 	);

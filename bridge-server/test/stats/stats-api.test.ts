@@ -78,6 +78,8 @@ describe.each( dialects() )(
 			expect( response.statusCode ).toBe( 200 );
 		}
 
+		/** The number each wamid was sent to: Meta names the customer (recipient_id) in every status. */
+		const sentTo = new Map< string, string >();
 		const status = (
 			wamid: string,
 			name: string,
@@ -87,7 +89,7 @@ describe.each( dialects() )(
 			id: wamid,
 			status: name,
 			timestamp: String( Math.floor( at / 1000 ) ),
-			recipient_id: '',
+			recipient_id: ( sentTo.get( wamid ) ?? '' ).replace( '+', '' ),
 			...( code
 				? { errors: [ { code, title: `error ${ code }` } ] }
 				: {} ),
@@ -125,6 +127,11 @@ describe.each( dialects() )(
 				retryable?: number;
 			} >
 		) {
+			for ( const row of rows ) {
+				if ( row.wamid ) {
+					sentTo.set( row.wamid, row.phone );
+				}
+			}
 			await db
 				.insertInto( 'recipients' )
 				.values(

@@ -32,11 +32,17 @@ describe.each( dialects() )( 'webhooks replay (%s)', ( dialect ) => {
 	let a: SeededTenant;
 	let b: SeededTenant;
 
-	const status = ( wamid: string, name: string, at: number ) => ( {
+	// Meta names the customer in every status (recipient_id: the WhatsApp id, the number's digits).
+	const status = (
+		wamid: string,
+		name: string,
+		at: number,
+		to: string
+	) => ( {
 		id: wamid,
 		status: name,
 		timestamp: String( at ),
-		recipient_id: '393330000000',
+		recipient_id: to,
 	} );
 
 	async function storeUnapplied(
@@ -106,13 +112,18 @@ describe.each( dialects() )( 'webhooks replay (%s)', ( dialect ) => {
 		await storeUnapplied(
 			a.id,
 			statusPayload( a.phoneNumberId, [
-				status( 'wamid.a.1', 'delivered', 1_750_000_010 ),
+				status(
+					'wamid.a.1',
+					'delivered',
+					1_750_000_010,
+					'393330000001'
+				),
 			] )
 		);
 		await storeUnapplied(
 			a.id,
 			statusPayload( a.phoneNumberId, [
-				status( 'wamid.a.2', 'read', 1_750_000_020 ),
+				status( 'wamid.a.2', 'read', 1_750_000_020, '393330000002' ),
 			] )
 		);
 		// Stored, but it can never be applied (here: cut short).
@@ -120,7 +131,12 @@ describe.each( dialects() )( 'webhooks replay (%s)', ( dialect ) => {
 		await storeUnapplied(
 			b.id,
 			statusPayload( b.phoneNumberId, [
-				status( 'wamid.b.1', 'delivered', 1_750_000_030 ),
+				status(
+					'wamid.b.1',
+					'delivered',
+					1_750_000_030,
+					'393330000003'
+				),
 			] )
 		);
 	} );

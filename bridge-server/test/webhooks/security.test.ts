@@ -37,6 +37,7 @@ describe.each( dialects() )(
 					id: 'wamid.A1',
 					status: 'delivered',
 					timestamp: '1750030073',
+					recipient_id: '390000000001',
 				},
 			] );
 
@@ -181,6 +182,7 @@ describe.each( dialects() )(
 					id: 'wamid.A1',
 					status: 'delivered',
 					timestamp: '1750030073',
+					recipient_id: '390000000001',
 					padding: 'x'.repeat( 3 * 1024 * 1024 ),
 				},
 			];

@@ -48,17 +48,12 @@ export class CloudMessenger implements Messenger, WhatsAppDirectory {
 		account: WhatsAppAccount,
 		message: OutgoingMessage
 	): Promise< SendOutcome > {
-		const result = await this.client( account ).sendTemplate( {
-			phoneNumberId: account.phoneNumberId,
-			token: account.accessToken,
-			to: message.to,
-			template: {
-				name: message.templateName,
-				language: message.languageCode,
-				components: message.components,
-			},
-			bizOpaqueCallbackData: message.bizOpaqueCallbackData,
-		} );
+		const result = await this.client( account ).sendTemplateJson(
+			account.phoneNumberId,
+			account.accessToken,
+			message.to,
+			message.body
+		);
 		if ( 'ok' in result ) {
 			const accepted: SendOutcome = {
 				kind: 'accepted',

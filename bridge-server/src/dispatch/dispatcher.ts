@@ -8,10 +8,6 @@ import type { Logger } from 'pino';
  * Internal dependencies
  */
 import type { CampaignService } from '../campaigns/campaign-service.js';
-import {
-	buildComponents,
-	type MappedComponent,
-} from '../campaigns/template-mapping.js';
 import type { Clock } from '../clock.js';
 import type { DialectName } from '../storage/dialect.js';
 import {
@@ -27,6 +23,7 @@ import {
 	pruneSendLog,
 	type ClaimedRecipient,
 } from './claim.js';
+import { compileTemplateBody, type BodyWriter } from './message-body.js';
 import type { Messenger, WhatsAppAccount } from './messenger.js';
 import {
 	applyOutcomes,
@@ -70,9 +67,8 @@ export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
 
 interface CampaignPlan {
 	id: string;
-	templateName: string;
-	languageCode: string;
-	components: MappedComponent[];
+	/** The send request's JSON for one recipient (template and mapping compiled once). */
+	body: BodyWriter;
 	continueWhenLimited: boolean;
 	/** No due work found: do not ask again before this (performance.now ms). */
 	idleUntil: number;
@@ -291,9 +287,11 @@ export class Dispatcher {
 					row.id,
 					existing ?? {
 						id: row.id,
-						templateName: row.template_name,
-						languageCode: row.template_language,
-						components: JSON.parse( row.template_components ),
+						body: compileTemplateBody(
+							row.template_name,
+							row.template_language,
+							JSON.parse( row.template_components )
+						),
 						continueWhenLimited: Boolean(
 							JSON.parse( row.options ).continue_when_limited
 						),
@@ -425,16 +423,16 @@ export class Dispatcher {
 		const plan = lane.campaigns.get( item.campaignId ) as CampaignPlan;
 		lane.inFlight += 1;
 		const started = performance.now();
+		const callback = `${ item.campaignId }:${ item.id }`;
 		this.messenger
 			.send( lane.account, {
 				to: item.phone,
-				templateName: plan.templateName,
-				languageCode: plan.languageCode,
-				components: buildComponents(
-					plan.components,
-					JSON.parse( item.variables )
+				bizOpaqueCallbackData: callback,
+				body: plan.body(
+					item.phone,
+					JSON.parse( item.variables ),
+					callback
 				),
-				bizOpaqueCallbackData: `${ item.campaignId }:${ item.id }`,
 			} )
 			.catch( ( error: unknown ) => ( {
 				kind: 'unknown' as const,

@@ -30,11 +30,13 @@ export interface TemplateComponent {
 export interface OutgoingMessage {
 	/** E.164 with "+". */
 	to: string;
-	templateName: string;
-	languageCode: string;
-	components: TemplateComponent[];
 	/** "<campaign id>:<recipient id>", echoed back in status webhooks. */
 	bizOpaqueCallbackData: string;
+	/**
+	 * The request's JSON body for this recipient (template, parameters, `to` and the callback data included), as
+	 * src/dispatch/message-body.ts writes it.
+	 */
+	body: string;
 }
 
 export type SendOutcome =

@@ -256,16 +256,39 @@ export class CloudApiClient {
 	 * @param request The send; `to` must be E.164 with `+` (a programming error otherwise: nothing is sent).
 	 */
 	async sendTemplate( request: SendTemplateRequest ): Promise< SendResult > {
-		if ( ! E164.test( request.to ) ) {
+		return this.sendTemplateJson(
+			request.phoneNumberId,
+			request.token,
+			request.to,
+			JSON.stringify( templateMessageBody( request ) )
+		);
+	}
+
+	/**
+	 * Send one template message whose body is already serialized (by src/dispatch/message-body.ts, the same JSON as
+	 * `templateMessageBody`).
+	 *
+	 * @param phoneNumberId The business number's id.
+	 * @param token         Access token.
+	 * @param to            The body's `to`: E.164 with `+` (a programming error otherwise: nothing is sent).
+	 * @param json          The request body.
+	 */
+	async sendTemplateJson(
+		phoneNumberId: string,
+		token: string,
+		to: string,
+		json: string
+	): Promise< SendResult > {
+		if ( ! E164.test( to ) ) {
 			throw new RangeError(
 				'Recipient must be an E.164 number with a leading +.'
 			);
 		}
 		const answer = await this.call(
 			'POST',
-			`/${ encodeURIComponent( request.phoneNumberId ) }/messages`,
-			request.token,
-			templateMessageBody( request )
+			`/${ encodeURIComponent( phoneNumberId ) }/messages`,
+			token,
+			json
 		);
 		if ( ! ( 'ok' in answer ) ) {
 			return answer;
@@ -364,13 +387,13 @@ export class CloudApiClient {
 		method: 'GET' | 'POST',
 		path: string,
 		token: string,
-		body?: unknown
+		body?: string
 	): Promise< ApiResult< unknown > > {
 		const answer = await this.exchange(
 			method,
 			`${ this.basePath }/${ this.version }${ path }`,
 			this.headers( token, body !== undefined ),
-			body === undefined ? null : JSON.stringify( body )
+			body ?? null
 		);
 		if ( 'failure' in answer ) {
 			return failureOf( answer.failure );

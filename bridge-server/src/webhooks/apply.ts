@@ -408,12 +408,15 @@ async function messagePhones(
 		return [];
 	}
 	const aliases = new Map< string, string[] >();
+	const tenantIds = [ ...new Set( usable.map( ( m ) => m.tenantId ) ) ];
 	for ( const part of chunks( [
 		...new Set( usable.map( ( m ) => m.waId ) ),
 	] ) ) {
+		// Tenant first: the primary key (tenant_id, wa_id, phone) answers it.
 		const found = await trx
 			.selectFrom( 'wa_id_aliases' )
 			.select( [ 'tenant_id', 'wa_id', 'phone' ] )
+			.where( 'tenant_id', 'in', tenantIds )
 			.where( 'wa_id', 'in', part )
 			.execute();
 		for ( const alias of found ) {

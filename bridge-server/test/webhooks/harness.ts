@@ -250,15 +250,23 @@ export async function countRows(
 	return Number( row.n );
 }
 
-export function statusPayload(
+/**
+ * A `messages` webhook as Meta posts it: one entry, one change, the given value fields beside the metadata naming the
+ * business number.
+ * @param phoneNumberId The business number's id (the tenant is found by it).
+ * @param value         `statuses`, `messages`, `contacts`...
+ * @param wabaId        The entry id.
+ */
+export function messagesPayload(
 	phoneNumberId: string,
-	statuses: Array< Record< string, unknown > >
+	value: Record< string, unknown >,
+	wabaId = 'waba'
 ): string {
 	return JSON.stringify( {
 		object: 'whatsapp_business_account',
 		entry: [
 			{
-				id: 'waba',
+				id: wabaId,
 				changes: [
 					{
 						field: 'messages',
@@ -268,13 +276,20 @@ export function statusPayload(
 								display_phone_number: '15550783881',
 								phone_number_id: phoneNumberId,
 							},
-							statuses,
+							...value,
 						},
 					},
 				],
 			},
 		],
 	} );
+}
+
+export function statusPayload(
+	phoneNumberId: string,
+	statuses: Array< Record< string, unknown > >
+): string {
+	return messagesPayload( phoneNumberId, { statuses } );
 }
 
 export { ManualClock };

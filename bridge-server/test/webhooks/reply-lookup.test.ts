@@ -12,6 +12,7 @@ import {
 	buildWebhookApp,
 	dialects,
 	ManualClock,
+	messagesPayload,
 	openTestDatabase,
 	seedCampaign,
 	seedSentRecipients,
@@ -35,51 +36,42 @@ describe.each( dialects() )(
 		let other: SeededTenant;
 		const clock = new ManualClock( 1_750_000_000_000 );
 
-		function reply(
+		/** Posts, signed, a text reply from `from` to the message `context`; answers the status code. */
+		async function reply(
 			tenant: SeededTenant,
 			id: string,
 			from: string,
 			context: string
 		) {
-			return JSON.stringify( {
-				object: 'whatsapp_business_account',
-				entry: [
-					{
-						id: tenant.wabaId,
-						changes: [
-							{
-								field: 'messages',
-								value: {
-									messaging_product: 'whatsapp',
-									metadata: {
-										display_phone_number: '15550783881',
-										phone_number_id: tenant.phoneNumberId,
-									},
-									contacts: [
-										{
-											profile: { name: 'Cliente' },
-											wa_id: from,
-										},
-									],
-									messages: [
-										{
-											context: {
-												from: '15550783881',
-												id: context,
-											},
-											from,
-											id,
-											timestamp: '1750000100',
-											text: { body: 'Grazie!' },
-											type: 'text',
-										},
-									],
-								},
-							},
-						],
-					},
-				],
-			} );
+			const body = messagesPayload(
+				tenant.phoneNumberId,
+				{
+					contacts: [ { profile: { name: 'Cliente' }, wa_id: from } ],
+					messages: [
+						{
+							context: { from: '15550783881', id: context },
+							from,
+							id,
+							timestamp: '1750000100',
+							text: { body: 'Grazie!' },
+							type: 'text',
+						},
+					],
+				},
+				tenant.wabaId
+			);
+			return ( await signedPost( app, body, tenant.appSecret ) )
+				.statusCode;
+		}
+
+		/** The campaign an inbound message was matched to. */
+		async function matchedCampaign( messageId: string ) {
+			const row = await database.db
+				.selectFrom( 'inbound_messages' )
+				.select( 'campaign_id' )
+				.where( 'message_id', '=', messageId )
+				.executeTakeFirstOrThrow();
+			return row.campaign_id;
 		}
 
 		async function interacted( campaignId: string, phone: string ) {
@@ -116,12 +108,9 @@ describe.each( dialects() )(
 		} );
 
 		it( 'a reply to one of two campaigns that reached the customer counts for that campaign only, in its tenant', async () => {
-			const response = await signedPost(
-				app,
-				reply( shop, 'wamid.in.1', '393331234567', 'wamid.april' ),
-				shop.appSecret
-			);
-			expect( response.statusCode ).toBe( 200 );
+			expect(
+				await reply( shop, 'wamid.in.1', '393331234567', 'wamid.april' )
+			).toBe( 200 );
 			expect(
 				await interacted( 'april', '+393331234567' )
 			).not.toBeNull();
@@ -132,29 +121,16 @@ describe.each( dialects() )(
 				.where( 'tenant_id', '=', other.id )
 				.executeTakeFirstOrThrow();
 			expect( others.interacted_at ).toBeNull();
-			const inbound = await database.db
-				.selectFrom( 'inbound_messages' )
-				.select( [ 'campaign_id', 'recipient_id' ] )
-				.where( 'message_id', '=', 'wamid.in.1' )
-				.executeTakeFirstOrThrow();
-			expect( inbound.campaign_id ).toBe( 'april' );
+			expect( await matchedCampaign( 'wamid.in.1' ) ).toBe( 'april' );
 		} );
 
 		it( 'a reply naming a message the customer was not sent matches nothing', async () => {
-			const response = await signedPost(
-				app,
-				// Right wamid, another customer: not a reply to that message.
-				reply( shop, 'wamid.in.2', '393339999999', 'wamid.march' ),
-				shop.appSecret
-			);
-			expect( response.statusCode ).toBe( 200 );
+			// Right wamid, another customer: not a reply to that message.
+			expect(
+				await reply( shop, 'wamid.in.2', '393339999999', 'wamid.march' )
+			).toBe( 200 );
 			expect( await interacted( 'march', '+393331234567' ) ).toBeNull();
-			const inbound = await database.db
-				.selectFrom( 'inbound_messages' )
-				.select( 'campaign_id' )
-				.where( 'message_id', '=', 'wamid.in.2' )
-				.executeTakeFirstOrThrow();
-			expect( inbound.campaign_id ).toBeNull();
+			expect( await matchedCampaign( 'wamid.in.2' ) ).toBeNull();
 		} );
 
 		/** A recipient claimed by a worker, then the send's outcome as Meta answered it (wamid and WhatsApp id). */
@@ -216,12 +192,9 @@ describe.each( dialects() )(
 				{ wa_id: '551187654321', phone: '+5511987654321' },
 			] );
 
-			const response = await signedPost(
-				app,
-				reply( shop, 'wamid.in.3', '551187654321', 'wamid.br.1' ),
-				shop.appSecret
-			);
-			expect( response.statusCode ).toBe( 200 );
+			expect(
+				await reply( shop, 'wamid.in.3', '551187654321', 'wamid.br.1' )
+			).toBe( 200 );
 			expect(
 				await interacted( 'brasil', '+5511987654321' )
 			).not.toBeNull();

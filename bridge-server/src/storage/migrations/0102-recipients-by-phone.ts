@@ -7,7 +7,7 @@ import { sql, type Kysely } from 'kysely';
  * Finding the campaign message a reply or a button tap answers by the customer's phone instead of by wamid.
  *
  * - `recipients_wamid` goes. Meta's wamids carry the customer's number near their start, so every sent message put its
- *   entry on a random page of that index: one more page written per message, about a tenth of the bridge's CPU at
+ *   entry on a random page of that index: one more page written per message, 7 to 10 % of the bridge's CPU at
  *   1,000 messages a second on SQLite (docs/BENCHMARKS.md). Status webhooks never needed it (they carry the recipient id
  *   in biz_opaque_callback_data); replies and button taps do, and they also carry the customer's WhatsApp id.
  * - The unique index on (tenant, campaign, phone), which the snapshot's dedupe uses, becomes (tenant, phone, campaign):

@@ -179,6 +179,12 @@ describe.each( dialects() )( 'a 10k-recipient campaign on %s', ( dialect ) => {
 			.where( 'campaign_id', '=', 'big' )
 			.executeTakeFirstOrThrow();
 		expect( Number( withWamid.n ) ).toBe( VALID );
+		// Meta answered each number's own digits as its WhatsApp id: no alias is written on the send path.
+		const aliases = await store.storage.db
+			.selectFrom( 'wa_id_aliases' )
+			.select( sql< number >`count(*)`.as( 'n' ) )
+			.executeTakeFirstOrThrow();
+		expect( Number( aliases.n ) ).toBe( 0 );
 
 		// What WhatsApp (the emulator) saw: each phone once, nobody twice, callback data names campaign and recipient.
 		const received = t.sandbox.receivedSummary( 'big:' );

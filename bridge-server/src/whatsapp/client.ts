@@ -9,9 +9,9 @@
  */
 
 /**
- * External dependencies
+ * Internal dependencies
  */
-import { Pool, errors as undiciErrors } from 'undici';
+import { Http1Pool, type Http1Failure } from './http1-pool.js';
 
 export const DEFAULT_BASE_URL = 'https://graph.facebook.com';
 export const DEFAULT_VERSION = 'v23.0';
@@ -29,6 +29,8 @@ export interface CloudApiClientOptions {
 	bodyTimeoutMs?: number;
 	/** Keep-alive connections per origin; enough to cover throughput × latency. */
 	connections?: number;
+	/** TLS: certificate authorities to trust instead of Node's default ones (tests). */
+	ca?: string | Buffer;
 }
 
 /** A Meta error as answered by the Graph API (`{error:{...}}`). */
@@ -124,44 +126,15 @@ export const PHONE_NUMBER_FIELDS = [
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 
-// Errors that undici raises before a single byte of the request could be written.
-const NEVER_LEFT_CODES = new Set( [
-	'ECONNREFUSED',
-	'ENOTFOUND',
-	'EAI_AGAIN',
-	'EHOSTUNREACH',
-	'ENETUNREACH',
-	'EADDRNOTAVAIL',
-	'UND_ERR_CONNECT_TIMEOUT',
-	// The pool was already closed when the request came; a pool destroyed mid-request (UND_ERR_DESTROYED) may have sent.
-	'UND_ERR_CLOSED',
-] );
-
-function errorCode( error: unknown ): string {
-	if ( typeof error !== 'object' || error === null ) {
-		return '';
-	}
-	const { code, cause } = error as { code?: unknown; cause?: unknown };
-	if ( typeof code === 'string' && code !== 'UND_ERR_SOCKET' ) {
-		return code;
-	}
-	// undici wraps socket failures; the system code, when there is one, is on the cause.
-	return errorCode( cause ) || ( typeof code === 'string' ? code : '' );
+/** A transport failure: "not sent" only when nothing of the request can have left this process. */
+function failureOf( failure: Http1Failure ): CloudApiFailure {
+	return failure.written
+		? { unknown: failure.code }
+		: { notSent: failure.code };
 }
 
-function failureOf( error: unknown ): CloudApiFailure {
-	const code = errorCode( error ) || 'network_error';
-	if ( NEVER_LEFT_CODES.has( code ) ) {
-		return { notSent: code };
-	}
-	if ( error instanceof undiciErrors.HeadersTimeoutError ) {
-		return { unknown: 'headers_timeout' };
-	}
-	if ( error instanceof undiciErrors.BodyTimeoutError ) {
-		return { unknown: 'body_timeout' };
-	}
-	return { unknown: code };
-}
+/** Header values are written as they are: a token with a control character (CR, LF...) could forge headers. */
+const HEADER_VALUE = /^[\x20-\x7e]*$/;
 
 /**
  * The `{error:{...}}` object of a Graph API answer, or null when the body is not one.
@@ -228,25 +201,23 @@ export class CloudApiClient {
 
 	private readonly basePath: string;
 
-	private readonly pool: Pool;
+	private readonly pool: Http1Pool;
 
-	private readonly headerCache = new Map<
-		string,
-		Record< string, string >
-	>();
+	private readonly headerCache = new Map< string, string >();
 
 	constructor( options: CloudApiClientOptions = {} ) {
 		const base = new URL( options.baseUrl ?? DEFAULT_BASE_URL );
 		this.origin = base.origin;
 		this.basePath = base.pathname.replace( /\/+$/, '' );
 		this.version = options.version ?? DEFAULT_VERSION;
-		this.pool = new Pool( this.origin, {
-			// HTTP/1.1 carries one request per connection: 1,000 mps at 250 ms needs 250 of them.
+		this.pool = new Http1Pool( this.origin, {
+			// One request per connection at a time: 1,000 mps at 250 ms needs 250 of them.
 			connections: options.connections ?? 256,
-			connect: { timeout: options.connectTimeoutMs ?? 5_000 },
-			headersTimeout: options.headersTimeoutMs ?? 30_000,
-			bodyTimeout: options.bodyTimeoutMs ?? 30_000,
-			keepAliveTimeout: 30_000,
+			connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
+			headersTimeoutMs: options.headersTimeoutMs ?? 30_000,
+			bodyTimeoutMs: options.bodyTimeoutMs ?? 30_000,
+			keepAliveTimeoutMs: 30_000,
+			...( options.ca !== undefined ? { ca: options.ca } : {} ),
 		} );
 	}
 
@@ -389,11 +360,17 @@ export class CloudApiClient {
 		token: string,
 		body?: string
 	): Promise< ApiResult< unknown > > {
-		const answer = await this.exchange(
-			method,
-			`${ this.basePath }/${ this.version }${ path }`,
-			this.headers( token, body !== undefined ),
-			body ?? null
+		const headers = this.headers( token, body !== undefined );
+		if ( headers === null ) {
+			return { notSent: 'invalid_token' };
+		}
+		const answer = await this.pool.request(
+			this.pool.requestBytes(
+				method,
+				`${ this.basePath }/${ this.version }${ path }`,
+				headers,
+				body ?? null
+			)
 		);
 		if ( 'failure' in answer ) {
 			return failureOf( answer.failure );
@@ -416,19 +393,23 @@ export class CloudApiClient {
 		return { ok: true, value: json };
 	}
 
-	/** The same headers object for every call with this token (and body or not): nothing to rebuild per send. */
-	private headers(
-		token: string,
-		withBody: boolean
-	): Record< string, string > {
+	/**
+	 * The header lines of every call with this token (and body or not), built once; null when the token cannot be
+	 * written in a header.
+	 *
+	 * @param token    Access token.
+	 * @param withBody Whether the request has a JSON body.
+	 */
+	private headers( token: string, withBody: boolean ): string | null {
 		const key = withBody ? `b ${ token }` : `- ${ token }`;
 		let headers = this.headerCache.get( key );
-		if ( ! headers ) {
-			headers = {
-				authorization: `Bearer ${ token }`,
-				accept: 'application/json',
-				...( withBody ? { 'content-type': 'application/json' } : {} ),
-			};
+		if ( headers === undefined ) {
+			if ( ! HEADER_VALUE.test( token ) ) {
+				return null;
+			}
+			headers = `authorization: Bearer ${ token }\r\naccept: application/json\r\n${
+				withBody ? 'content-type: application/json\r\n' : ''
+			}`;
 			// Tokens change rarely (rotation): a small cache, cleared when it grows.
 			if ( this.headerCache.size >= 64 ) {
 				this.headerCache.clear();
@@ -436,58 +417,5 @@ export class CloudApiClient {
 			this.headerCache.set( key, headers );
 		}
 		return headers;
-	}
-
-	/**
-	 * One request through undici's `dispatch()` with a handler that collects the body: the same pool, timeouts and
-	 * errors as `request()`, without building a response stream per call (most of the allocation per send).
-	 *
-	 * @param method  HTTP method.
-	 * @param path    Path with query.
-	 * @param headers Request headers.
-	 * @param body    Request body.
-	 */
-	private exchange(
-		method: 'GET' | 'POST',
-		path: string,
-		headers: Record< string, string >,
-		body: string | null
-	): Promise< { status: number; text: string } | { failure: unknown } > {
-		return new Promise( ( resolve ) => {
-			let status = 0;
-			let first: Buffer | null = null;
-			let rest: Buffer[] | null = null;
-			this.pool.dispatch(
-				{ method, path, headers, body },
-				{
-					// Its presence selects undici's current handler API (the onConnect/onHeaders one is deprecated).
-					onRequestStart() {},
-					onResponseStart( _controller, statusCode ) {
-						status = statusCode;
-					},
-					onResponseData( _controller, chunk ) {
-						if ( first === null ) {
-							first = chunk;
-						} else {
-							( rest ??= [] ).push( chunk );
-						}
-					},
-					onResponseEnd() {
-						const bytes: Buffer | null =
-							rest === null
-								? first
-								: Buffer.concat( [ first as Buffer, ...rest ] );
-						resolve( {
-							status,
-							text:
-								bytes === null ? '' : bytes.toString( 'utf8' ),
-						} );
-					},
-					onResponseError( _controller, error ) {
-						resolve( { failure: error } );
-					},
-				}
-			);
-		} );
 	}
 }

@@ -251,4 +251,20 @@ describe( 'CloudApiClient', () => {
 			'display_phone_number,verified_name,quality_rating,throughput,whatsapp_business_manager_messaging_limit'
 		);
 	} );
+
+	it( 'refuses a token that would forge headers, sending nothing', async () => {
+		const before = seen.length;
+		const client = new CloudApiClient( { baseUrl: base } );
+		try {
+			expect(
+				await client.sendTemplate( {
+					...send,
+					token: 'EAAG\r\nx-forged: 1',
+				} )
+			).toEqual( { notSent: 'invalid_token' } );
+		} finally {
+			await client.close();
+		}
+		expect( seen.length ).toBe( before );
+	} );
 } );

@@ -16,11 +16,7 @@ import pino from 'pino';
 import { createBridge } from './bridge.js';
 import { loadConfig } from './config.js';
 import { CloudMessenger } from './dispatch/cloud-messenger.js';
-import {
-	ensureSandboxAccount,
-	sandboxPlugin,
-	type SandboxAccountInput,
-} from './sandbox/index.js';
+import type { SandboxAccountInput } from './sandbox/index.js';
 import { migrate, openStorage, sqliteFileIn } from './storage/database.js';
 
 /** src/webhooks registers itself when present (built by the webhooks work); the bridge runs without it. */
@@ -65,8 +61,9 @@ async function registerExternalSandboxAccount(
 /**
  * V8 grows the old generation by a factor it picks from the GC's speed (up to 4x) before collecting it again. Sending
  * 1,000 messages a second, most of what reaches the old generation is short-lived (requests in flight), so the heap
- * grew to two or three times what is live before each major GC: a 100k campaign peaked at 210 to 240 MB RSS. A 15 %
- * growth step keeps it near what is live (docs/BENCHMARKS.md, "Bridge dispatch"). Not a limit: the heap still grows
+ * grew to two or three times what is live before each major GC: a 100k campaign peaked at 210 to 240 MB RSS. A 10 %
+ * growth step keeps it near what is live (docs/BENCHMARKS.md, "Bridge dispatch"; 15 % until the fourth session, when
+ * collecting on one thread, bin/rondine-bridge, made each major GC cheaper and the peak higher). Not a limit: the heap still grows
  * as far as it needs, only collected sooner. Set at run time because this flag is read at each GC, so it holds however
  * the process was started; the young generation's size can only be set at start (bin/rondine-bridge). A
  * `--heap-growing-percent` given to node wins.
@@ -77,7 +74,7 @@ function tuneHeapGrowth(): void {
 			/^--heap[-_]growing[-_]percent/.test( flag )
 		)
 	) {
-		setFlagsFromString( '--heap-growing-percent=15' );
+		setFlagsFromString( '--heap-growing-percent=10' );
 	}
 }
 
@@ -100,6 +97,11 @@ async function main(): Promise< void > {
 		bodyTimeoutMs: 30_000,
 	} );
 	const webhooksPlugin = await loadWebhooksPlugin();
+	// The emulator's code (and its own phone metadata) is loaded only when this process serves it.
+	const sandbox =
+		config.sandbox && ! config.sandboxUrl
+			? await import( './sandbox/index.js' )
+			: null;
 	const bridge = await createBridge( {
 		storage,
 		secretKey: config.secretKey,
@@ -132,9 +134,9 @@ async function main(): Promise< void > {
 						),
 				}
 			: {} ),
-		...( config.sandbox && ! config.sandboxUrl
+		...( sandbox
 			? {
-					sandboxPlugin,
+					sandboxPlugin: sandbox.sandboxPlugin,
 					sandboxOptions: process.env.RONDINE_SANDBOX_CONTROL_TOKEN
 						? {
 								controlToken:
@@ -142,7 +144,7 @@ async function main(): Promise< void > {
 							}
 						: {},
 					onSandboxTenant: ( tenant, account, appSecret ) =>
-						ensureSandboxAccount( {
+						sandbox.ensureSandboxAccount( {
 							tenantId: tenant.id,
 							phoneNumberId: account.phoneNumberId,
 							wabaId: account.wabaId,

@@ -4,6 +4,7 @@
 import {
 	CloudApiClient,
 	type CloudApiClientOptions,
+	type SendResult,
 } from '../whatsapp/client.js';
 import {
 	WhatsAppApiError,
@@ -44,47 +45,18 @@ export class CloudMessenger implements Messenger, WhatsAppDirectory {
 		return client;
 	}
 
-	async send(
+	send(
 		account: WhatsAppAccount,
 		message: OutgoingMessage
 	): Promise< SendOutcome > {
-		const result = await this.client( account ).sendTemplateJson(
-			account.phoneNumberId,
-			account.accessToken,
-			message.to,
-			message.body
-		);
-		if ( 'ok' in result ) {
-			const accepted: SendOutcome = {
-				kind: 'accepted',
-				wamid: result.wamid,
-			};
-			if ( result.messageStatus ) {
-				accepted.messageStatus = result.messageStatus;
-			}
-			if ( result.waId ) {
-				accepted.waId = result.waId;
-			}
-			return accepted;
-		}
-		if ( 'error' in result ) {
-			const outcome: SendOutcome = {
-				kind: 'error',
-				code: result.error.code,
-				message: result.error.message,
-			};
-			if ( result.error.subcode !== null ) {
-				outcome.subcode = result.error.subcode;
-			}
-			if ( result.error.details ) {
-				outcome.details = result.error.details;
-			}
-			return outcome;
-		}
-		if ( 'notSent' in result ) {
-			return { kind: 'not_sent', reason: result.notSent };
-		}
-		return { kind: 'unknown', reason: result.unknown };
+		return this.client( account )
+			.sendTemplateJson(
+				account.phoneNumberId,
+				account.accessToken,
+				message.to,
+				message.body
+			)
+			.then( outcomeOf );
 	}
 
 	async listTemplates(
@@ -142,6 +114,45 @@ export class CloudMessenger implements Messenger, WhatsAppDirectory {
 		);
 		this.clients.clear();
 	}
+}
+
+/**
+ * The engine's outcome of a send's result.
+ *
+ * @param result The client's result.
+ */
+function outcomeOf( result: SendResult ): SendOutcome {
+	if ( 'ok' in result ) {
+		const accepted: SendOutcome = {
+			kind: 'accepted',
+			wamid: result.wamid,
+		};
+		if ( result.messageStatus ) {
+			accepted.messageStatus = result.messageStatus;
+		}
+		if ( result.waId ) {
+			accepted.waId = result.waId;
+		}
+		return accepted;
+	}
+	if ( 'error' in result ) {
+		const outcome: SendOutcome = {
+			kind: 'error',
+			code: result.error.code,
+			message: result.error.message,
+		};
+		if ( result.error.subcode !== null ) {
+			outcome.subcode = result.error.subcode;
+		}
+		if ( result.error.details ) {
+			outcome.details = result.error.details;
+		}
+		return outcome;
+	}
+	if ( 'notSent' in result ) {
+		return { kind: 'not_sent', reason: result.notSent };
+	}
+	return { kind: 'unknown', reason: result.unknown };
 }
 
 function failure(

@@ -58,6 +58,11 @@ interface Update {
 	retryable: number | null;
 	nextAttemptAt: number;
 	sentAt: number | null;
+	/**
+	 * Accepted at the first attempt (the usual case): no earlier attempt left an error to clear, so the UPDATE does not
+	 * name the error columns (see `updateRecipients`).
+	 */
+	firstAccepted?: boolean;
 }
 
 type Delta = {
@@ -169,6 +174,7 @@ export async function applyOutcomes(
 				wamid: outcome.wamid,
 				messageStatus: 'accepted',
 				sentAt: now,
+				firstAccepted: item.attempts === 1,
 			} );
 			continue;
 		}
@@ -282,15 +288,26 @@ export async function applyOutcomes(
 
 	const postgres = isPostgres( db );
 	await db.transaction().execute( async ( trx ) => {
-		for ( let i = 0; i < updates.length; i += 500 ) {
-			await updateRecipients(
-				trx,
-				postgres,
-				tenantId,
-				workerId,
-				now,
-				updates.slice( i, i + 500 )
-			);
+		const first = updates.filter( ( u ) => u.firstAccepted );
+		const others =
+			first.length === updates.length
+				? []
+				: updates.filter( ( u ) => ! u.firstAccepted );
+		for ( const [ list, firstAccepted ] of [
+			[ first, true ],
+			[ others, false ],
+		] as const ) {
+			for ( let i = 0; i < list.length; i += 500 ) {
+				await updateRecipients(
+					trx,
+					postgres,
+					tenantId,
+					workerId,
+					now,
+					list.slice( i, i + 500 ),
+					firstAccepted
+				);
+			}
 		}
 		for ( const [ campaignId, d ] of deltas ) {
 			await trx
@@ -346,6 +363,11 @@ export async function applyOutcomes(
  * One UPDATE for a batch of outcomes, only of rows still `sending` and held by this worker. The batch is bound as one
  * parameter per column (PostgreSQL arrays through unnest) or one JSON text (SQLite json_each), so the SQL text is the
  * same for every batch and SQLite reuses its prepared statement.
+ *
+ * `firstAccepted`: every row of the batch was accepted at its first attempt. Its error columns are then either empty
+ * (no earlier attempt wrote them) or an early failed status webhook's, which must stay (below): the UPDATE leaves them
+ * out, and SQLite, which rewrites the entries of every index whose columns a SET names, keeps its error index as it is
+ * (about a quarter of the statement's cost per row, docs/BENCHMARKS.md "Fourth session").
  */
 async function updateRecipients(
 	trx: Transaction< Database >,
@@ -353,17 +375,20 @@ async function updateRecipients(
 	tenantId: string,
 	workerId: string,
 	now: number,
-	batch: Update[]
+	batch: Update[],
+	firstAccepted: boolean
 ): Promise< void > {
 	// A status webhook of an accepted message can arrive before its outcome is written (statuses come within
 	// milliseconds; outcomes are batched): then the row already has a message_status, and a failed status's error
 	// (131026, 131050...) must stay rather than be cleared by the "accepted" outcome.
 	const webhookFirst = sql`v.state = 'completed' and recipients.message_status is not null`;
-	const set = sql`state = v.state, wamid = coalesce(v.wamid, recipients.wamid),
-		message_status = coalesce(recipients.message_status, v.message_status),
-		error_code = case when ${ webhookFirst } then recipients.error_code else v.error_code end,
+	const errors = firstAccepted
+		? sql``
+		: sql`error_code = case when ${ webhookFirst } then recipients.error_code else v.error_code end,
 		error_reason = case when ${ webhookFirst } then recipients.error_reason else v.error_reason end,
-		retryable = case when ${ webhookFirst } then recipients.retryable else v.retryable end,
+		retryable = case when ${ webhookFirst } then recipients.retryable else v.retryable end,`;
+	const set = sql`state = v.state, wamid = coalesce(v.wamid, recipients.wamid),
+		message_status = coalesce(recipients.message_status, v.message_status), ${ errors }
 		next_attempt_at = v.next_attempt_at, sent_at = v.sent_at, updated_at = ${ now }`;
 	// SQLite: "+" keeps the planner on the rowid lookup (the tenant or claimed_by index would scan many rows per id).
 	const mine = postgres

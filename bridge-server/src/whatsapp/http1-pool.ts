@@ -301,16 +301,24 @@ class Connection {
 		let close = head.charCodeAt( 7 ) === 48; // HTTP/1.0 closes unless it says keep-alive
 		let start = head.indexOf( '\r\n' );
 		while ( start >= 0 ) {
-			const end = head.indexOf( '\r\n', start + 2 );
-			const line = head.slice( start + 2, end < 0 ? head.length : end );
+			const from = start + 2;
+			const end = head.indexOf( '\r\n', from );
+			const to = end < 0 ? head.length : end;
 			start = end;
-			const colon = line.indexOf( ':' );
-			if ( colon <= 0 ) {
+			const colon = head.indexOf( ':', from );
+			// Only four names matter here, 10, 14 and 17 characters long (no space may precede the colon, RFC 9112
+			// 5.1): other lines are skipped without building a string.
+			const nameLength = colon - from;
+			if (
+				colon < 0 ||
+				colon >= to ||
+				( nameLength !== 10 && nameLength !== 14 && nameLength !== 17 )
+			) {
 				continue;
 			}
-			const name = line.slice( 0, colon ).trim().toLowerCase();
-			const value = line
-				.slice( colon + 1 )
+			const name = head.slice( from, colon ).toLowerCase();
+			const value = head
+				.slice( colon + 1, to )
 				.trim()
 				.toLowerCase();
 			if ( name === 'content-length' ) {

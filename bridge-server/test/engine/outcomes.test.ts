@@ -185,4 +185,79 @@ describe.each( dialects() )( 'applyOutcomes (%s)', ( dialect ) => {
 			},
 		] );
 	} );
+
+	it( 'clears the error an earlier attempt left when a later attempt is accepted, in the same batch as a first attempt', async () => {
+		const db = store.storage.db;
+		const insert = async ( phone: string, attempts: number ) =>
+			Number(
+				(
+					await db
+						.insertInto( 'recipients' )
+						.values( {
+							tenant_id: tenantId,
+							campaign_id: 'c1',
+							contact_id: null,
+							phone,
+							variables: '{}',
+							state: 'sending',
+							attempts,
+							next_attempt_at: 0,
+							claimed_by: 'w1',
+							updated_at: 0,
+							...( attempts > 1
+								? {
+										error_code: 131000,
+										error_reason: 'server_error',
+										retryable: 1,
+									}
+								: {} ),
+						} as never )
+						.returning( 'id' )
+						.executeTakeFirstOrThrow()
+				).id
+			);
+		const retried = await insert( '+395', 2 );
+		const first = await insert( '+396', 1 );
+		const item = ( id: number, phone: string, attempts: number ) => ( {
+			id,
+			campaignId: 'c1',
+			phone,
+			variables: '{}',
+			attempts,
+			from: 'retry' as const,
+		} );
+		await applyOutcomes( db, clock, tenantId, 'w1', [
+			{
+				item: item( retried, '+395', 2 ),
+				outcome: { kind: 'accepted', wamid: 'wamid.5' },
+			},
+			{
+				item: item( first, '+396', 1 ),
+				outcome: { kind: 'accepted', wamid: 'wamid.6' },
+			},
+		] );
+		const rows = await db
+			.selectFrom( 'recipients' )
+			.select( [
+				'state',
+				'wamid',
+				'message_status',
+				'error_code',
+				'error_reason',
+				'retryable',
+			] )
+			.where( 'id', 'in', [ retried, first ] )
+			.orderBy( 'id' )
+			.execute();
+		expect( rows ).toEqual(
+			[ 'wamid.5', 'wamid.6' ].map( ( wamid ) => ( {
+				state: 'completed',
+				wamid,
+				message_status: 'accepted',
+				error_code: null,
+				error_reason: null,
+				retryable: null,
+			} ) )
+		);
+	} );
 } );

@@ -191,7 +191,8 @@ class Connection {
 					}
 					break;
 				}
-				case Phase.Length: {
+				case Phase.Length:
+				case Phase.ChunkData: {
 					const take = Math.min( this.left, buf.length - at );
 					if ( ! this.keep( buf, at, take ) ) {
 						return;
@@ -199,8 +200,12 @@ class Connection {
 					at += take;
 					this.left -= take;
 					if ( this.left === 0 ) {
-						this.complete( buf.length - at );
-						return;
+						if ( this.phase === Phase.ChunkData ) {
+							this.phase = Phase.ChunkDataEnd;
+						} else {
+							this.complete( buf.length - at );
+							return;
+						}
 					}
 					break;
 				}
@@ -235,18 +240,6 @@ class Connection {
 					} else {
 						this.left = size;
 						this.phase = Phase.ChunkData;
-					}
-					break;
-				}
-				case Phase.ChunkData: {
-					const take = Math.min( this.left, buf.length - at );
-					if ( ! this.keep( buf, at, take ) ) {
-						return;
-					}
-					at += take;
-					this.left -= take;
-					if ( this.left === 0 ) {
-						this.phase = Phase.ChunkDataEnd;
 					}
 					break;
 				}

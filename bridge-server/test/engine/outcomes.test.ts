@@ -19,6 +19,34 @@ describe.each( dialects() )( 'applyOutcomes (%s)', ( dialect ) => {
 	let tenantId = '';
 	const ids: number[] = [];
 
+	/** A recipient being sent by worker w1 at its `attempts`-th attempt; `earlier` is what a previous attempt left. */
+	const insertSending = async (
+		phone: string,
+		attempts: number,
+		earlier: Record< string, unknown > = {}
+	) =>
+		Number(
+			(
+				await store.storage.db
+					.insertInto( 'recipients' )
+					.values( {
+						tenant_id: tenantId,
+						campaign_id: 'c1',
+						contact_id: null,
+						phone,
+						variables: '{}',
+						state: 'sending',
+						attempts,
+						next_attempt_at: 0,
+						claimed_by: 'w1',
+						updated_at: 0,
+						...earlier,
+					} as never )
+					.returning( 'id' )
+					.executeTakeFirstOrThrow()
+			).id
+		);
+
 	beforeAll( async () => {
 		store = await openTestStore( dialect );
 		const db = store.storage.db;
@@ -51,23 +79,7 @@ describe.each( dialects() )( 'applyOutcomes (%s)', ( dialect ) => {
 			.values( { tenant_id: tenantId, campaign_id: 'c1' } as never )
 			.execute();
 		for ( const phone of [ '+391', '+392', '+393', '+394' ] ) {
-			const row = await db
-				.insertInto( 'recipients' )
-				.values( {
-					tenant_id: tenantId,
-					campaign_id: 'c1',
-					contact_id: null,
-					phone,
-					variables: '{}',
-					state: 'sending',
-					attempts: 1,
-					next_attempt_at: 0,
-					claimed_by: 'w1',
-					updated_at: 0,
-				} as never )
-				.returning( 'id' )
-				.executeTakeFirstOrThrow();
-			ids.push( Number( row.id ) );
+			ids.push( await insertSending( phone, 1 ) );
 		}
 		// A failed status webhook landed before the outcome of the send (recipient 0).
 		await db
@@ -188,36 +200,12 @@ describe.each( dialects() )( 'applyOutcomes (%s)', ( dialect ) => {
 
 	it( 'clears the error an earlier attempt left when a later attempt is accepted, in the same batch as a first attempt', async () => {
 		const db = store.storage.db;
-		const insert = async ( phone: string, attempts: number ) =>
-			Number(
-				(
-					await db
-						.insertInto( 'recipients' )
-						.values( {
-							tenant_id: tenantId,
-							campaign_id: 'c1',
-							contact_id: null,
-							phone,
-							variables: '{}',
-							state: 'sending',
-							attempts,
-							next_attempt_at: 0,
-							claimed_by: 'w1',
-							updated_at: 0,
-							...( attempts > 1
-								? {
-										error_code: 131000,
-										error_reason: 'server_error',
-										retryable: 1,
-									}
-								: {} ),
-						} as never )
-						.returning( 'id' )
-						.executeTakeFirstOrThrow()
-				).id
-			);
-		const retried = await insert( '+395', 2 );
-		const first = await insert( '+396', 1 );
+		const retried = await insertSending( '+395', 2, {
+			error_code: 131000,
+			error_reason: 'server_error',
+			retryable: 1,
+		} );
+		const first = await insertSending( '+396', 1 );
 		const item = ( id: number, phone: string, attempts: number ) => ( {
 			id,
 			campaignId: 'c1',

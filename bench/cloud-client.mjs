@@ -92,10 +92,7 @@ async function client( kind, port ) {
 			join( root, 'bridge-server', 'dist', 'whatsapp', 'http1-pool.js' )
 		);
 		const pool = new Http1Pool( origin, { connections: 256 } );
-		send = ( i ) =>
-			pool.request(
-				pool.requestBytes( 'POST', path, headerLines, body( i ) )
-			);
+		send = ( i ) => pool.request( 'POST', path, headerLines, body( i ) );
 		close = () => pool.close();
 	} else {
 		const { Pool } = await import( 'undici' );

@@ -63,8 +63,8 @@ async function registerExternalSandboxAccount(
  * 1,000 messages a second, most of what reaches the old generation is short-lived (requests in flight), so the heap
  * grew to two or three times what is live before each major GC: a 100k campaign peaked at 210 to 240 MB RSS. A 10 %
  * growth step keeps it near what is live (docs/BENCHMARKS.md, "Bridge dispatch"; 15 % until the fourth session, when
- * collecting on one thread, bin/rondine-bridge, made each major GC cheaper and the peak higher). Not a limit: the heap still grows
- * as far as it needs, only collected sooner. Set at run time because this flag is read at each GC, so it holds however
+ * collecting on one thread, bin/rondine-bridge, made each major GC cheaper and the peak higher). Not a limit: the heap
+ * still grows as far as it needs, only collected sooner. Set at run time because this flag is read at each GC, so it holds however
  * the process was started; the young generation's size can only be set at start (bin/rondine-bridge). A
  * `--heap-growing-percent` given to node wins.
  */

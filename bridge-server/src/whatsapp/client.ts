@@ -263,7 +263,11 @@ export class CloudApiClient {
 
 	private readonly pool: Http1Pool;
 
-	private readonly headerCache = new Map< string, string >();
+	/** Header lines by token, for requests with a JSON body and without. */
+	private readonly headerCache = {
+		body: new Map< string, string >(),
+		none: new Map< string, string >(),
+	};
 
 	constructor( options: CloudApiClientOptions = {} ) {
 		const base = new URL( options.baseUrl ?? DEFAULT_BASE_URL );
@@ -409,12 +413,10 @@ export class CloudApiClient {
 		}
 		return this.pool
 			.request(
-				this.pool.requestBytes(
-					method,
-					`${ this.basePath }/${ this.version }${ path }`,
-					headers,
-					body ?? null
-				)
+				method,
+				`${ this.basePath }/${ this.version }${ path }`,
+				headers,
+				body ?? null
 			)
 			.then( apiResultOf );
 	}
@@ -427,8 +429,8 @@ export class CloudApiClient {
 	 * @param withBody Whether the request has a JSON body.
 	 */
 	private headers( token: string, withBody: boolean ): string | null {
-		const key = withBody ? `b ${ token }` : `- ${ token }`;
-		let headers = this.headerCache.get( key );
+		const cache = withBody ? this.headerCache.body : this.headerCache.none;
+		let headers = cache.get( token );
 		if ( headers === undefined ) {
 			if ( ! HEADER_VALUE.test( token ) ) {
 				return null;
@@ -437,10 +439,10 @@ export class CloudApiClient {
 				withBody ? 'content-type: application/json\r\n' : ''
 			}`;
 			// Tokens change rarely (rotation): a small cache, cleared when it grows.
-			if ( this.headerCache.size >= 64 ) {
-				this.headerCache.clear();
+			if ( cache.size >= 64 ) {
+				cache.clear();
 			}
-			this.headerCache.set( key, headers );
+			cache.set( token, headers );
 		}
 		return headers;
 	}

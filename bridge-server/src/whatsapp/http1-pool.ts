@@ -471,6 +471,8 @@ export class Http1Pool {
 	private queue: Job[] = [];
 	private queueHead = 0;
 	private sweeper: NodeJS.Timeout | undefined;
+	/** How often deadlines are checked: a quarter of the shortest timeout, 10 ms to 1 s. */
+	private readonly sweepMs: number;
 	private closed = false;
 	private drained: ( () => void ) | null = null;
 
@@ -496,26 +498,43 @@ export class Http1Pool {
 			body: options.bodyTimeoutMs ?? 30_000,
 			keepAlive: options.keepAliveTimeoutMs ?? 30_000,
 		};
-	}
-
-	/** The `Host` header's value. */
-	get authority(): string {
-		return this.hostHeader;
+		this.sweepMs = Math.max(
+			10,
+			Math.min(
+				1_000,
+				Math.floor( Math.min( ...Object.values( this.timeouts ) ) / 4 )
+			)
+		);
 	}
 
 	/**
 	 * Sends one request and reads its response. Never rejects: a failure is an answer, with whether the request may
-	 * have reached the server.
+	 * have reached the server. The request is written as one string: request line, `Host`, the given header lines,
+	 * the body's length and the body.
 	 *
-	 * @param bytes The whole request, head and body (see `requestBytes`).
+	 * @param method      `GET` or `POST`.
+	 * @param path        Path and query, already encoded.
+	 * @param headerLines Header lines, each `name: value\r\n`.
+	 * @param body        The body, or null.
 	 */
-	request( bytes: string ): Promise< Http1Answer > {
+	request(
+		method: string,
+		path: string,
+		headerLines: string,
+		body: string | null
+	): Promise< Http1Answer > {
 		return new Promise( ( resolve ) => {
 			if ( this.closed ) {
 				resolve( { failure: { code: 'closed', written: false } } );
 				return;
 			}
-			const job = { bytes, resolve };
+			const job = {
+				bytes:
+					body === null
+						? `${ method } ${ path } HTTP/1.1\r\nhost: ${ this.hostHeader }\r\n${ headerLines }\r\n`
+						: `${ method } ${ path } HTTP/1.1\r\nhost: ${ this.hostHeader }\r\n${ headerLines }content-length: ${ Buffer.byteLength( body ) }\r\n\r\n${ body }`,
+				resolve,
+			};
 			const now = Date.now();
 			const connection = this.idle.pop();
 			if ( connection !== undefined ) {
@@ -525,27 +544,11 @@ export class Http1Pool {
 			} else {
 				this.queue.push( job );
 			}
-			this.sweep( true );
+			if ( this.sweeper === undefined ) {
+				this.sweeper = setInterval( () => this.sweep(), this.sweepMs );
+				this.sweeper.unref();
+			}
 		} );
-	}
-
-	/**
-	 * The bytes of one request: request line, `Host`, the given header lines (each ending in CRLF), the body's length.
-	 *
-	 * @param method      `GET` or `POST`.
-	 * @param path        Path and query, already encoded.
-	 * @param headerLines Header lines, each `name: value\r\n`.
-	 * @param body        The body, or null.
-	 */
-	requestBytes(
-		method: string,
-		path: string,
-		headerLines: string,
-		body: string | null
-	): string {
-		return body === null
-			? `${ method } ${ path } HTTP/1.1\r\nhost: ${ this.hostHeader }\r\n${ headerLines }\r\n`
-			: `${ method } ${ path } HTTP/1.1\r\nhost: ${ this.hostHeader }\r\n${ headerLines }content-length: ${ Buffer.byteLength( body ) }\r\n\r\n${ body }`;
 	}
 
 	/** Connections open now (for tests). */
@@ -602,9 +605,6 @@ export class Http1Pool {
 		if ( at >= 0 ) {
 			this.idle.splice( at, 1 );
 		}
-		if ( connection.job !== null ) {
-			connection.fail( 'socket_closed' );
-		}
 		if ( ! this.closed ) {
 			const job = this.nextQueued();
 			if ( job !== undefined ) {
@@ -658,29 +658,10 @@ export class Http1Pool {
 	}
 
 	/**
-	 * Ends requests and idle connections past their deadline. Runs on a timer while connections exist, at a quarter
-	 * of the shortest timeout (10 ms to 1 s): one pass over at most `connections` objects, not a timer per request.
-	 *
-	 * @param ensureOnly Only start the timer if it is not running.
+	 * Ends requests and idle connections past their deadline. Runs on a timer (`sweepMs`) while connections exist: one
+	 * pass over at most `connections` objects, not a timer per request.
 	 */
-	private sweep( ensureOnly = false ): void {
-		if ( ensureOnly ) {
-			if ( this.sweeper === undefined ) {
-				const { connect, headers, body, keepAlive } = this.timeouts;
-				const every = Math.max(
-					10,
-					Math.min(
-						1_000,
-						Math.floor(
-							Math.min( connect, headers, body, keepAlive ) / 4
-						)
-					)
-				);
-				this.sweeper = setInterval( () => this.sweep(), every );
-				this.sweeper.unref();
-			}
-			return;
-		}
+	private sweep(): void {
 		const now = Date.now();
 		for ( const connection of this.all ) {
 			if ( connection.deadline === 0 || connection.deadline > now ) {

@@ -101,12 +101,10 @@ function poolFor( origin: string, options = {} ) {
 
 function post( pool: Http1Pool, body: string ): Promise< Http1Answer > {
 	return pool.request(
-		pool.requestBytes(
-			'POST',
-			'/v23.0/1/messages',
-			'authorization: Bearer t\r\ncontent-type: application/json\r\n',
-			body
-		)
+		'POST',
+		'/v23.0/1/messages',
+		'authorization: Bearer t\r\ncontent-type: application/json\r\n',
+		body
 	);
 }
 
@@ -154,12 +152,10 @@ describe( 'Http1Pool', () => {
 		);
 		const pool = poolFor( server.origin );
 		const answer = await pool.request(
-			pool.requestBytes(
-				'GET',
-				'/v23.0/9/message_templates?limit=100',
-				'',
-				null
-			)
+			'GET',
+			'/v23.0/9/message_templates?limit=100',
+			'',
+			null
 		);
 		expect( answer ).toEqual( { status: 200, text: '{"data":[]}' } );
 		expect( server.requests[ 0 ]?.head ).toBe(
@@ -290,6 +286,32 @@ describe( 'Http1Pool', () => {
 		} );
 	} );
 
+	it( 'times the body by its silences, not by its whole length', async () => {
+		const server = await scriptedServer( ( socket ) => {
+			socket.write( 'HTTP/1.1 200 OK\r\ncontent-length: 31\r\n\r\n' );
+			// Four pieces 80 ms apart: 240 ms in all, never 150 ms without a byte.
+			[ '{"messages"', ':[{"id":', '"wamid.A"', '}]}' ].forEach(
+				( piece, i ) =>
+					setTimeout( () => socket.write( piece ), 80 * ( i + 1 ) )
+			);
+		} );
+		const pool = poolFor( server.origin, { bodyTimeoutMs: 150 } );
+		expect( await post( pool, '{}' ) ).toEqual( { status: 200, text: OK } );
+	} );
+
+	it( 'answers a connection that never finishes opening as never written', async () => {
+		// TCP accepts, the TLS handshake never comes: the request is still in this process when the time is up.
+		const server = await scriptedServer( () => {} );
+		const pool = poolFor(
+			`https://localhost:${ new URL( server.origin ).port }`,
+			{ connectTimeoutMs: 100 }
+		);
+		expect( await post( pool, '{}' ) ).toEqual( {
+			failure: { code: 'connect_timeout', written: false },
+		} );
+		expect( server.requests ).toHaveLength( 0 );
+	} );
+
 	it( 'answers a connection cut after the request as written', async () => {
 		const server = await scriptedServer( ( socket, _request, index ) => {
 			if ( index === 0 ) {
@@ -318,6 +340,11 @@ describe( 'Http1Pool', () => {
 	it( 'refuses what is not HTTP/1.x, a bad length, a bad chunk and a response over the size limit', async () => {
 		const cases: Array< [ string, string, object? ] > = [
 			[ 'SSH-2.0-OpenSSH_9.2\r\n\r\n', 'protocol_error' ],
+			// A head that never ends within 64 KiB.
+			[
+				`HTTP/1.1 200 OK\r\nx-padding: ${ 'a'.repeat( 70_000 ) }`,
+				'protocol_error',
+			],
 			[
 				'HTTP/1.1 200 OK\r\ncontent-length: 12x\r\n\r\n{}',
 				'protocol_error',

@@ -10,6 +10,9 @@
 #   php         plugin/'s phpunit suites against the real WordPress of the test environment
 #   e2e         Playwright in Debian's Chromium against the test environment (RONDINE_ENV_FILE)
 #   shop        dev/tests: the generated WooCommerce shop and its generator (last: it regenerates the shop)
+#   security    only when named (`npm test -- security`): the security tests alone, for a reviewer: the bridge's
+#               test/security on SQLite and PostgreSQL, plugin/tests/Security on the real WordPress, and the e2e tests
+#               tagged @security in Chromium. They are also part of bridge, php and e2e, so a plain `npm test` runs them.
 #
 # The test environment, .rondine/test, is recreated on every run (MariaDB, WordPress, generated shop, bridge on free
 # ports). A suite's failure does not stop the next one; the exit status is non-zero if anything failed. Skipped tests
@@ -110,7 +113,7 @@ workspace_has_script() {
 
 cleanup() {
 	shop_down "$ENV_DIR" 2> /dev/null || true
-	bash "$RONDINE_ROOT/dev/postgres.sh" stop "$ENV_DIR/pg" > /dev/null 2>&1 || true
+	bash "$RONDINE_ROOT/dev/postgres.sh" remove "$ENV_DIR/pg" > /dev/null 2>&1 || true
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -133,14 +136,14 @@ npm_dependencies
 # A fresh test environment: stop what an interrupted run left, then start from nothing.
 if [ -d "$ENV_DIR" ]; then
 	shop_down "$ENV_DIR" 2> /dev/null || true
-	bash "$RONDINE_ROOT/dev/postgres.sh" stop "$ENV_DIR/pg" > /dev/null 2>&1 || true
+	bash "$RONDINE_ROOT/dev/postgres.sh" remove "$ENV_DIR/pg" > /dev/null 2>&1 || true
 	rm -rf "$ENV_DIR"
 fi
 mkdir -p "$REPORTS"
 
 # --- build -------------------------------------------------------------------------------------------------------------
 
-if wants build || wants e2e; then
+if wants build || wants e2e || wants security; then
 	passed=0 failed=0
 	for workspace in "${BUILD_WORKSPACES[@]}"; do
 		if build_workspace "$workspace" 2>> "$REPORTS/build.log"; then
@@ -197,16 +200,28 @@ fi
 
 # --- unit and integration suites ---------------------------------------------------------------------------------------
 
-if wants bridge; then
-	pg_url="$( bash "$RONDINE_ROOT/dev/postgres.sh" start "$ENV_DIR/pg" "$( free_port )" 2>> "$REPORTS/bridge.log" )"
+# run_bridge <suite> [vitest args...]: vitest in bridge-server with a private PostgreSQL.
+run_bridge() {
+	local suite="$1"
+	shift
+	local pg_url
+	pg_url="$( bash "$RONDINE_ROOT/dev/postgres.sh" start "$ENV_DIR/pg" "$( free_port )" 2>> "$REPORTS/$suite.log" )"
 	if [ -z "$pg_url" ]; then
-		echo "PostgreSQL did not start" >> "$REPORTS/bridge.log"
-		report bridge 0 1
+		echo "PostgreSQL did not start" >> "$REPORTS/$suite.log"
+		report "$suite" 0 1
 	else
-		RONDINE_TEST_PG_URL="$pg_url" run_counted bridge vitest "$REPORTS/bridge.json" \
-			npm test -w bridge-server -- --reporter=default --reporter=json --outputFile.json="$REPORTS/bridge.json"
+		RONDINE_TEST_PG_URL="$pg_url" run_counted "$suite" vitest "$REPORTS/$suite.json" \
+			npm test -w bridge-server -- "$@" --reporter=default --reporter=json --outputFile.json="$REPORTS/$suite.json"
 	fi
-	bash "$RONDINE_ROOT/dev/postgres.sh" stop "$ENV_DIR/pg" > /dev/null 2>&1
+	bash "$RONDINE_ROOT/dev/postgres.sh" remove "$ENV_DIR/pg" > /dev/null 2>&1
+}
+
+if wants bridge; then
+	run_bridge bridge
+fi
+
+if wants security; then
+	run_bridge security-bridge test/security
 fi
 
 if wants widget; then
@@ -222,7 +237,7 @@ fi
 # --- the real stack: PHP and end-to-end --------------------------------------------------------------------------------
 
 stack_ready=0
-if wants php || wants e2e || wants shop; then
+if wants php || wants e2e || wants shop || wants security; then
 	if ( shop_up "$ENV_DIR" "$( free_port )" "$( free_port )" ) >> "$REPORTS/stack.log" 2>&1; then
 		stack_ready=1
 	else
@@ -247,6 +262,19 @@ if wants e2e; then
 			run_counted e2e playwright "$REPORTS/e2e.json" npm test -w e2e
 	else
 		report e2e 0 1
+	fi
+fi
+
+if wants security; then
+	if [ "$stack_ready" -eq 1 ]; then
+		RONDINE_WP_DIR="$ENV_DIR/wordpress" RONDINE_ENV_FILE="$ENV_DIR/env.json" \
+			run_counted security-php junit "$REPORTS/security-php.xml" \
+			phpunit -c plugin/phpunit.xml.dist --log-junit "$REPORTS/security-php.xml" plugin/tests/Security
+		RONDINE_ENV_FILE="$ENV_DIR/env.json" PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/security-e2e.json" \
+			run_counted security-e2e playwright "$REPORTS/security-e2e.json" npm test -w e2e -- --grep @security
+	else
+		report security-php 0 1
+		report security-e2e 0 1
 	fi
 fi
 

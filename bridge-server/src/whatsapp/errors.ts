@@ -1,7 +1,7 @@
 /**
  * Meta's error codes as data: what the dispatcher does with each one.
  *
- * The table follows docs in ../shared/WHATSAPP.md ("Error codes and what the dispatcher does"). Decisions are made on
+ * The table follows the WhatsApp facts (bridge-server/test/vectors/meta/WHATSAPP.md) ("Error codes and what the dispatcher does"). Decisions are made on
  * `error.code` (and, rarely, its details), never on the HTTP status or the message text, because Meta words and wraps
  * the same condition differently over time.
  */
@@ -100,7 +100,7 @@ function entry(
 		: { action, reason, retryable };
 }
 
-/** Every code of ../shared/WHATSAPP.md, with what it means for one recipient and for the campaign. */
+/** Every code of the WhatsApp facts' error table, with what it means for one recipient and for the campaign. */
 export const ERROR_TABLE: ReadonlyMap< number, ErrorClass > = new Map( [
 	[ 130429, entry( 'retry_later', 'throughput_exceeded', true, THROUGHPUT ) ],
 	[ 4, entry( 'retry_later', 'app_rate_limit', true, API_RATE ) ],

@@ -57,7 +57,7 @@ function expected( code: number ): Expected {
 	}
 }
 
-// Every code of ../shared/WHATSAPP.md's table (ERROR_TABLE holds them all) and one of the 200-299 permission range.
+// Every code of the WhatsApp facts' table (test/vectors/meta/WHATSAPP.md) (ERROR_TABLE holds them all) and one of the 200-299 permission range.
 const CODES = [ ...ERROR_TABLE.keys(), 250 ];
 const RECIPIENTS = 3;
 

@@ -1,5 +1,5 @@
 /**
- * Meta's OpenAPI description (../shared/whatsapp-openapi-v23.yaml), compiled once for the tests.
+ * Meta's OpenAPI description (test/vectors/meta/whatsapp-openapi-v23.yaml), compiled once for the tests.
  */
 
 /**

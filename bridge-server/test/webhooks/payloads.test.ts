@@ -23,7 +23,7 @@ import {
 	type TestDatabase,
 } from './harness';
 
-const PAYLOADS = join( __dirname, '../../../../shared/whatsapp-payloads' );
+const PAYLOADS = join( __dirname, '../vectors/meta/whatsapp-payloads' );
 const read = ( name: string ) => readFileSync( join( PAYLOADS, name ) );
 
 /** The wamids Meta's examples talk about, each given to one recipient of a running campaign. */
@@ -172,7 +172,7 @@ describe.each( dialects() )(
 			await database?.drop();
 		} );
 
-		it( 'covers every webhook example in ../shared/whatsapp-payloads', () => {
+		it( 'covers every webhook example of Meta's payloads', () => {
 			expect( WEBHOOK_FILES.sort() ).toEqual( [
 				'inbound_interactive_button_reply.openapi.json',
 				'inbound_template_quick_reply_button.button_reference.json',

@@ -15,7 +15,7 @@ import {
 	type ErrorAction,
 } from '../../src/whatsapp/errors';
 
-// What ../shared/WHATSAPP.md says the dispatcher does with each code, written out independently of the table.
+// What the WhatsApp facts (test/vectors/meta/WHATSAPP.md) say the dispatcher does with each code, written out independently of the table.
 const EXPECTED: Array< [ number, ErrorAction, boolean ] > = [
 	[ 130429, 'retry_later', true ],
 	[ 4, 'retry_later', true ],
@@ -80,7 +80,7 @@ describe( 'classifyError', () => {
 	it( 'covers every code listed in the WhatsApp facts table', () => {
 		const facts = readFileSync(
 			fileURLToPath(
-				new URL( '../../../../shared/WHATSAPP.md', import.meta.url )
+				new URL( '../vectors/meta/WHATSAPP.md', import.meta.url )
 			),
 			'utf8'
 		);

@@ -4,13 +4,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** Meta's example payloads, at `../shared/whatsapp-payloads` beside the repository (as in CI). */
+/** Meta's example payloads, copied verbatim into test/vectors/meta (see its SOURCES.md). */
 export const PAYLOADS_DIR = fileURLToPath(
-	new URL( '../../../../shared/whatsapp-payloads/', import.meta.url )
+	new URL( '../vectors/meta/whatsapp-payloads/', import.meta.url )
 );
 
 export const OPENAPI_FILE = fileURLToPath(
-	new URL( '../../../../shared/whatsapp-openapi-v23.yaml', import.meta.url )
+	new URL( '../vectors/meta/whatsapp-openapi-v23.yaml', import.meta.url )
 );
 
 /** The exact bytes of one payload file. */

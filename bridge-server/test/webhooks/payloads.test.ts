@@ -172,7 +172,7 @@ describe.each( dialects() )(
 			await database?.drop();
 		} );
 
-		it( 'covers every webhook example of Meta's payloads', () => {
+		it( 'covers every webhook example among Meta payloads', () => {
 			expect( WEBHOOK_FILES.sort() ).toEqual( [
 				'inbound_interactive_button_reply.openapi.json',
 				'inbound_template_quick_reply_button.button_reference.json',

@@ -35,28 +35,23 @@ final class Catalog {
 	 */
 	public static function products( string $search, array $include = array(), int $limit = 20 ): array {
 		global $wpdb;
-		$limit  = max( 1, min( self::MAX_RESULTS, $limit ) );
-		$select = "SELECT p.ID AS id, p.post_title AS name, p.post_type AS type, p.post_parent AS parent_id, COALESCE(sku.meta_value, '') AS sku
-			FROM {$wpdb->posts} p
-			LEFT JOIN {$wpdb->postmeta} sku ON sku.post_id = p.ID AND sku.meta_key = '_sku'
-			WHERE p.post_type IN ('product', 'product_variation')";
+		$limit = max( 1, min( self::MAX_RESULTS, $limit ) );
+		// WP_Query cannot match the title or the `_sku` meta in one condition nor put names starting with the search
+		// first; and a search as the owner types should show products as they are now: nothing is cached.
 		if ( $include ) {
-			$ids  = self::ids( $include );
-			$rows = $wpdb->get_results( $select . ' AND p.ID IN (' . implode( ',', $ids ) . ')', ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- integers.
+			$ids = self::ids( $include );
+			// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- names of a saved segment's products (one query for all, see above).
+			$rows = $wpdb->get_results( $wpdb->prepare( "SELECT p.ID AS id, p.post_title AS name, p.post_type AS type, p.post_parent AS parent_id, COALESCE(sku.meta_value, '') AS sku FROM %i p LEFT JOIN %i sku ON sku.post_id = p.ID AND sku.meta_key = '_sku' WHERE p.post_type IN ('product', 'product_variation') AND p.ID IN (" . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ')', array_merge( array( $wpdb->posts, $wpdb->postmeta ), $ids ) ), ARRAY_A );
 			return self::in_order( array_map( array( self::class, 'product' ), $rows ?: array() ), $ids );
 		}
 		$search = trim( $search );
-		$hidden = "'" . implode( "','", self::HIDDEN_STATUSES ) . "'";
 		$like   = '%' . $wpdb->esc_like( $search ) . '%';
 		$prefix = $wpdb->esc_like( $search ) . '%';
-		$rows   = $wpdb->get_results(
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- a search as the owner types (see above).
+		$rows = $wpdb->get_results(
 			$wpdb->prepare(
-				$select . " AND p.post_status NOT IN ($hidden) AND ( p.post_title LIKE %s OR sku.meta_value LIKE %s OR p.ID = %d ) ORDER BY p.post_title LIKE %s DESC, p.post_title, p.ID LIMIT %d", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared,WordPress.DB.PreparedSQL.NotPrepared -- constants.
-				$like,
-				$like,
-				ctype_digit( $search ) ? (int) $search : 0,
-				$prefix,
-				$limit
+				"SELECT p.ID AS id, p.post_title AS name, p.post_type AS type, p.post_parent AS parent_id, COALESCE(sku.meta_value, '') AS sku FROM %i p LEFT JOIN %i sku ON sku.post_id = p.ID AND sku.meta_key = '_sku' WHERE p.post_type IN ('product', 'product_variation') AND p.post_status NOT IN (" . implode( ',', array_fill( 0, count( self::HIDDEN_STATUSES ), '%s' ) ) . ') AND ( p.post_title LIKE %s OR sku.meta_value LIKE %s OR p.ID = %d ) ORDER BY p.post_title LIKE %s DESC, p.post_title, p.ID LIMIT %d',
+				array_merge( array( $wpdb->posts, $wpdb->postmeta ), self::HIDDEN_STATUSES, array( $like, $like, ctype_digit( $search ) ? (int) $search : 0, $prefix, $limit ) )
 			),
 			ARRAY_A
 		);
@@ -74,21 +69,23 @@ final class Catalog {
 	 */
 	public static function categories( string $search, array $include = array(), int $limit = 20 ): array {
 		global $wpdb;
-		$limit  = max( 1, min( self::MAX_RESULTS, $limit ) );
-		$select = "SELECT t.term_id AS id, t.name, t.slug, COALESCE(pt.name, '') AS parent_name, tt.count
-			FROM {$wpdb->terms} t
-			JOIN {$wpdb->term_taxonomy} tt ON tt.term_id = t.term_id AND tt.taxonomy = 'product_cat'
-			LEFT JOIN {$wpdb->terms} pt ON pt.term_id = tt.parent
-			WHERE 1 = 1";
+		$limit = max( 1, min( self::MAX_RESULTS, $limit ) );
+		// get_terms() cannot put names starting with the search first, nor give the parent's name in the same query; a
+		// search as the owner types should show categories as they are now: nothing is cached.
 		if ( $include ) {
-			$ids  = self::ids( $include );
-			$rows = $wpdb->get_results( $select . ' AND t.term_id IN (' . implode( ',', $ids ) . ')', ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- integers.
+			$ids = self::ids( $include );
+			// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- names of a saved segment's categories (one query for all, see above).
+			$rows = $wpdb->get_results( $wpdb->prepare( "SELECT t.term_id AS id, t.name, t.slug, COALESCE(pt.name, '') AS parent_name, tt.count FROM %i t JOIN %i tt ON tt.term_id = t.term_id AND tt.taxonomy = 'product_cat' LEFT JOIN %i pt ON pt.term_id = tt.parent WHERE 1 = 1 AND t.term_id IN (" . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ')', array_merge( array( $wpdb->terms, $wpdb->term_taxonomy, $wpdb->terms ), $ids ) ), ARRAY_A );
 			return self::in_order( array_map( array( self::class, 'category' ), $rows ?: array() ), $ids );
 		}
 		$search = trim( $search );
-		$rows   = $wpdb->get_results(
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- a search as the owner types (see above).
+		$rows = $wpdb->get_results(
 			$wpdb->prepare(
-				$select . ' AND t.name LIKE %s ORDER BY t.name LIKE %s DESC, t.name, t.term_id LIMIT %d', // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- constants.
+				"SELECT t.term_id AS id, t.name, t.slug, COALESCE(pt.name, '') AS parent_name, tt.count FROM %i t JOIN %i tt ON tt.term_id = t.term_id AND tt.taxonomy = 'product_cat' LEFT JOIN %i pt ON pt.term_id = tt.parent WHERE 1 = 1 AND t.name LIKE %s ORDER BY t.name LIKE %s DESC, t.name, t.term_id LIMIT %d",
+				$wpdb->terms,
+				$wpdb->term_taxonomy,
+				$wpdb->terms,
 				// Names are stored HTML-escaped (`&amp;`): the search is escaped the same way.
 				'%' . $wpdb->esc_like( _wp_specialchars( $search ) ) . '%',
 				$wpdb->esc_like( _wp_specialchars( $search ) ) . '%',

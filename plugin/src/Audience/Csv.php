@@ -27,7 +27,7 @@ final class Csv {
 			$text = mb_convert_encoding( $text, 'UTF-8', 'Windows-1252' );
 		}
 		if ( '' === trim( (string) $text ) ) {
-			throw new \InvalidArgumentException( __( 'The CSV file is empty.', 'rondine' ) );
+			throw new \InvalidArgumentException( esc_html__( 'The CSV file is empty.', 'rondine' ) );
 		}
 		$first_line = strtok( (string) $text, "\r\n" );
 		$delimiter  = ',';
@@ -39,26 +39,27 @@ final class Csv {
 				$delimiter = $candidate;
 			}
 		}
-		$handle = fopen( 'php://temp', 'r+' );
-		fwrite( $handle, (string) $text );
+		// The text is read with fgetcsv(), which needs a stream: php://temp holds it in memory.
+		$handle = fopen( 'php://temp', 'r+' ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_system_operations_fopen -- php://temp is PHP's in-memory stream, not a file: WP_Filesystem does not apply (fgetcsv() needs a stream).
+		fwrite( $handle, (string) $text ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_system_operations_fwrite -- php://temp is PHP's in-memory stream, not a file: WP_Filesystem does not apply (fgetcsv() needs a stream).
 		rewind( $handle );
 		$headers = fgetcsv( $handle, 0, $delimiter, '"', '' );
 		if ( ! is_array( $headers ) || array( null ) === $headers ) {
-			fclose( $handle );
-			throw new \InvalidArgumentException( __( 'The CSV file has no header row.', 'rondine' ) );
+			fclose( $handle ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_system_operations_fclose -- the php://temp stream above, not a file.
+			throw new \InvalidArgumentException( esc_html__( 'The CSV file has no header row.', 'rondine' ) );
 		}
 		$headers = array_map( static fn( $h ) => trim( (string) $h ), $headers );
 		$rows    = array();
 		$line    = 1;
-		while ( false !== ( $cells = fgetcsv( $handle, 0, $delimiter, '"', '' ) ) ) { // phpcs:ignore Generic.CodeAnalysis.AssignmentInCondition
+		while ( false !== ( $cells = fgetcsv( $handle, 0, $delimiter, '"', '' ) ) ) { // phpcs:ignore Generic.CodeAnalysis.AssignmentInCondition -- the usual fgetcsv() loop.
 			++$line;
 			if ( array( null ) === $cells ) {
 				continue; // Blank line.
 			}
 			if ( count( $rows ) >= $max_rows ) {
-				fclose( $handle );
+				fclose( $handle ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_system_operations_fclose -- the php://temp stream above, not a file.
 				/* translators: %d: maximum rows. */
-				throw new \InvalidArgumentException( sprintf( __( 'The CSV file has more than %d rows: split it into smaller files.', 'rondine' ), $max_rows ) );
+				throw new \InvalidArgumentException( esc_html( sprintf( __( 'The CSV file has more than %d rows: split it into smaller files.', 'rondine' ), $max_rows ) ) );
 			}
 			$row = array();
 			foreach ( $headers as $i => $header ) {
@@ -66,7 +67,7 @@ final class Csv {
 			}
 			$rows[ $line ] = $row;
 		}
-		fclose( $handle );
+		fclose( $handle ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_system_operations_fclose -- the php://temp stream above, not a file.
 		return array(
 			'headers' => $headers,
 			'rows'    => $rows,

@@ -42,25 +42,25 @@ final class SegmentQuery {
 	 */
 	public static function validate( $definition ): array {
 		if ( ! is_array( $definition ) ) {
-			throw new \InvalidArgumentException( __( 'The segment definition must be an object with "groups".', 'rondine' ) );
+			throw new \InvalidArgumentException( esc_html__( 'The segment definition must be an object with “groups”.', 'rondine' ) );
 		}
 		$match = $definition['match'] ?? 'all';
 		if ( ! in_array( $match, array( 'all', 'any' ), true ) ) {
-			throw new \InvalidArgumentException( __( 'The segment\'s "match" must be "all" or "any".', 'rondine' ) );
+			throw new \InvalidArgumentException( esc_html__( 'The segment’s “match” must be “all” or “any”.', 'rondine' ) );
 		}
 		$statuses = $definition['statuses'] ?? self::DEFAULT_STATUSES;
 		if ( ! is_array( $statuses ) || ! $statuses ) {
-			throw new \InvalidArgumentException( __( 'Choose at least one order status to count.', 'rondine' ) );
+			throw new \InvalidArgumentException( esc_html__( 'Choose at least one order status to count.', 'rondine' ) );
 		}
 		foreach ( $statuses as $status ) {
 			if ( ! is_string( $status ) || ! preg_match( '/^wc-[a-z0-9_-]{1,40}$/', $status ) ) {
-				throw new \InvalidArgumentException( __( 'Order statuses must look like "wc-completed".', 'rondine' ) );
+				throw new \InvalidArgumentException( esc_html__( 'Order statuses must look like “wc-completed”.', 'rondine' ) );
 			}
 		}
 		$groups = $definition['groups'] ?? array();
 		if ( ! is_array( $groups ) || count( $groups ) > self::MAX_GROUPS ) {
 			/* translators: %d: maximum number of groups. */
-			throw new \InvalidArgumentException( sprintf( __( 'A segment has a list of at most %d groups.', 'rondine' ), self::MAX_GROUPS ) );
+			throw new \InvalidArgumentException( esc_html( sprintf( __( 'A segment has a list of at most %d groups.', 'rondine' ), self::MAX_GROUPS ) ) );
 		}
 		$clean = array();
 		foreach ( array_values( $groups ) as $g => $group ) {
@@ -68,7 +68,7 @@ final class SegmentQuery {
 			$filters     = is_array( $group ) ? ( $group['filters'] ?? null ) : null;
 			if ( ! in_array( $group_match, array( 'all', 'any' ), true ) || ! is_array( $filters ) || count( $filters ) > self::MAX_FILTERS ) {
 				/* translators: 1: group number, 2: maximum filters. */
-				throw new \InvalidArgumentException( sprintf( __( 'Group %1$d must have "match" (all or any) and at most %2$d filters.', 'rondine' ), $g + 1, self::MAX_FILTERS ) );
+				throw new \InvalidArgumentException( esc_html( sprintf( __( 'Group %1$d must have “match” (all or any) and at most %2$d filters.', 'rondine' ), $g + 1, self::MAX_FILTERS ) ) );
 			}
 			$clean_filters = array();
 			foreach ( array_values( $filters ) as $f => $filter ) {
@@ -97,15 +97,15 @@ final class SegmentQuery {
 	 */
 	private static function validate_filter( $filter, int $group, int $number ): array {
 		/* translators: 1: group number, 2: filter number, 3: what is wrong. */
-		$fail  = static fn( string $why ) => new \InvalidArgumentException( sprintf( __( 'Group %1$d, filter %2$d: %3$s', 'rondine' ), $group, $number, $why ) );
+		$fail  = static fn( string $why ) => new \InvalidArgumentException( esc_html( sprintf( __( 'Group %1$d, filter %2$d: %3$s', 'rondine' ), $group, $number, $why ) ) );
 		$field = is_array( $filter ) ? ( $filter['field'] ?? '' ) : '';
 		if ( ! is_string( $field ) || ! isset( Fields::DEFINITIONS[ $field ] ) ) {
-			throw $fail( __( 'unknown field.', 'rondine' ) );
+			throw $fail( esc_html__( 'unknown field.', 'rondine' ) );
 		}
 		[ $type, $operators, $window ] = Fields::DEFINITIONS[ $field ];
 		$op                            = $filter['op'] ?? '';
 		if ( ! in_array( $op, $operators, true ) ) {
-			throw $fail( __( 'this comparison is not available for this field.', 'rondine' ) );
+			throw $fail( esc_html__( 'this comparison is not available for this field.', 'rondine' ) );
 		}
 		$value = $filter['value'] ?? null;
 		$clean = array(
@@ -117,11 +117,11 @@ final class SegmentQuery {
 			case 'integer':
 				$values = 'between' === $op ? ( is_array( $value ) && 2 === count( $value ) ? array_values( $value ) : null ) : array( $value );
 				if ( null === $values ) {
-					throw $fail( __( '"between" needs two numbers.', 'rondine' ) );
+					throw $fail( esc_html__( '“between” needs two numbers.', 'rondine' ) );
 				}
 				foreach ( $values as $v ) {
 					if ( ! is_numeric( $v ) || ! is_finite( (float) $v ) || (float) $v < 0 || (float) $v > 1e12 ) {
-						throw $fail( __( 'the value must be a number of zero or more.', 'rondine' ) );
+						throw $fail( esc_html__( 'the value must be a number of zero or more.', 'rondine' ) );
 					}
 				}
 				$values         = array_map( 'floatval', $values );
@@ -129,21 +129,21 @@ final class SegmentQuery {
 				if ( isset( $filter['within_days'] ) && null !== $filter['within_days'] ) {
 					$days = $filter['within_days'];
 					if ( ! $window || ! is_numeric( $days ) || (int) $days != $days || (int) $days < 1 || (int) $days > 3660 ) { // phpcs:ignore Universal.Operators.StrictComparisons.LooseNotEqual -- "365" and 365 are both fine.
-						throw $fail( __( 'the period must be a whole number of days between 1 and 3660.', 'rondine' ) );
+						throw $fail( esc_html__( 'the period must be a whole number of days between 1 and 3660.', 'rondine' ) );
 					}
 					$clean['within_days'] = (int) $days;
 				}
 				break;
 			case 'date':
 				if ( in_array( $op, array( 'in_last_days', 'not_in_last_days' ), true ) ) {
-					if ( ! is_numeric( $value ) || (int) $value != $value || (int) $value < 1 || (int) $value > 3660 ) { // phpcs:ignore Universal.Operators.StrictComparisons.LooseNotEqual
-						throw $fail( __( 'the number of days must be a whole number between 1 and 3660.', 'rondine' ) );
+					if ( ! is_numeric( $value ) || (int) $value != $value || (int) $value < 1 || (int) $value > 3660 ) { // phpcs:ignore Universal.Operators.StrictComparisons.LooseNotEqual -- "12" and 12 are both whole numbers; 1.5 is not.
+						throw $fail( esc_html__( 'the number of days must be a whole number between 1 and 3660.', 'rondine' ) );
 					}
 					$clean['value'] = (int) $value;
 				} else {
 					$date = is_string( $value ) ? \DateTimeImmutable::createFromFormat( '!Y-m-d', $value ) : false;
 					if ( ! $date || $date->format( 'Y-m-d' ) !== $value ) {
-						throw $fail( __( 'the date must be written YYYY-MM-DD.', 'rondine' ) );
+						throw $fail( esc_html__( 'the date must be written YYYY-MM-DD.', 'rondine' ) );
 					}
 					$clean['value'] = $value;
 				}
@@ -152,36 +152,36 @@ final class SegmentQuery {
 			case 'categories':
 			case 'tags':
 				if ( ! is_array( $value ) || ! $value || count( $value ) > 500 ) {
-					throw $fail( __( 'choose at least one item (at most 500).', 'rondine' ) );
+					throw $fail( esc_html__( 'choose at least one item (at most 500).', 'rondine' ) );
 				}
 				foreach ( $value as $id ) {
-					if ( ! is_numeric( $id ) || (int) $id != $id || (int) $id < 1 ) { // phpcs:ignore Universal.Operators.StrictComparisons.LooseNotEqual
-						throw $fail( __( 'items are given by their numeric ids.', 'rondine' ) );
+					if ( ! is_numeric( $id ) || (int) $id != $id || (int) $id < 1 ) { // phpcs:ignore Universal.Operators.StrictComparisons.LooseNotEqual -- "12" and 12 are both whole numbers; 1.5 is not.
+						throw $fail( esc_html__( 'items are given by their numeric ids.', 'rondine' ) );
 					}
 				}
 				$clean['value'] = array_values( array_unique( array_map( 'intval', $value ) ) );
 				break;
 			case 'countries':
 				if ( ! is_array( $value ) || ! $value ) {
-					throw $fail( __( 'choose at least one country.', 'rondine' ) );
+					throw $fail( esc_html__( 'choose at least one country.', 'rondine' ) );
 				}
 				foreach ( $value as $country ) {
 					if ( ! is_string( $country ) || ! preg_match( '/^[A-Za-z]{2}$/', $country ) ) {
-						throw $fail( __( 'countries are two-letter codes such as IT.', 'rondine' ) );
+						throw $fail( esc_html__( 'countries are two-letter codes such as IT.', 'rondine' ) );
 					}
 				}
 				$clean['value'] = array_values( array_unique( array_map( 'strtoupper', $value ) ) );
 				break;
 			case 'text':
 				if ( ! is_string( $value ) || '' === trim( $value ) || mb_strlen( $value ) > 100 ) {
-					throw $fail( __( 'type a text of 1 to 100 characters.', 'rondine' ) );
+					throw $fail( esc_html__( 'type a text of 1 to 100 characters.', 'rondine' ) );
 				}
 				$clean['value'] = trim( $value );
 				break;
 			case 'choice':
 				$allowed = 'customer_type' === $field ? array( 'registered', 'guest' ) : array( 'granted', 'revoked', 'none' );
 				if ( ! in_array( $value, $allowed, true ) ) {
-					throw $fail( __( 'choose one of the proposed values.', 'rondine' ) );
+					throw $fail( esc_html__( 'choose one of the proposed values.', 'rondine' ) );
 				}
 				$clean['value'] = $value;
 				break;
@@ -259,19 +259,8 @@ final class SegmentQuery {
 	 */
 	public static function counted( array $statuses, string $alias = 's' ): string {
 		global $wpdb;
-		$in = $wpdb->prepare( implode( ',', array_fill( 0, count( $statuses ), '%s' ) ), $statuses ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+		$in = $wpdb->prepare( implode( ',', array_fill( 0, count( $statuses ), '%s' ) ), $statuses );
 		return "(CASE WHEN $alias.parent_id = 0 THEN $alias.status ELSE COALESCE((SELECT po.status FROM {$wpdb->prefix}wc_order_stats po WHERE po.order_id = $alias.parent_id), $alias.status) END) IN ($in)";
-	}
-
-	/**
-	 * `status IN (…)`, prepared.
-	 *
-	 * @param string[] $statuses Statuses.
-	 * @param string   $column   Column.
-	 */
-	private static function status_in( array $statuses, string $column = 'status' ): string {
-		global $wpdb;
-		return $wpdb->prepare( "$column IN (" . implode( ',', array_fill( 0, count( $statuses ), '%s' ) ) . ')', $statuses ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 	}
 
 	/**
@@ -368,7 +357,7 @@ final class SegmentQuery {
 					$floor = 'between' === $op ? $value[0] : $value;
 					if ( $floor > 0 ) {
 						$column = 'total_spent' === $filter['field'] ? 'c.total_spent' : 'c.orders_count';
-						$sql    = $wpdb->prepare( "$column >= %f AND ", $floor ) . $sql; // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+						$sql    = $column . $wpdb->prepare( ' >= %f AND ', $floor ) . $sql;
 						if ( null !== $days ) {
 							// No order since the period began: nothing to add up.
 							// last_order_at is shop time; a day of margin keeps the bound safe across daylight saving.
@@ -389,13 +378,13 @@ final class SegmentQuery {
 				}
 				switch ( $op ) {
 					case 'before':
-						return array( $cost, $wpdb->prepare( "$column < %s", $value . ' 00:00:00' ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+						return array( $cost, $column . $wpdb->prepare( ' < %s', $value . ' 00:00:00' ) );
 					case 'after':
-						return array( $cost, $wpdb->prepare( "$column > %s", $value . ' 23:59:59' ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+						return array( $cost, $column . $wpdb->prepare( ' > %s', $value . ' 23:59:59' ) );
 					case 'in_last_days':
-						return array( $cost, $wpdb->prepare( "$column >= %s", self::local_days_ago( (int) $value ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+						return array( $cost, $column . $wpdb->prepare( ' >= %s', self::local_days_ago( (int) $value ) ) );
 					default: // not_in_last_days: has ordered, but not lately.
-						return array( $cost, $wpdb->prepare( "$column < %s", self::local_days_ago( (int) $value ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+						return array( $cost, $column . $wpdb->prepare( ' < %s', self::local_days_ago( (int) $value ) ) );
 				}
 			case 'bought_product':
 			case 'bought_category':
@@ -413,7 +402,7 @@ final class SegmentQuery {
 				}
 				return array( 1, 'any_of' === $op ? $exists : "NOT $exists" );
 			case 'billing_country':
-				$in = $wpdb->prepare( 'c.country IN (' . implode( ',', array_fill( 0, count( $value ), '%s' ) ) . ')', $value ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+				$in = $wpdb->prepare( 'c.country IN (' . implode( ',', array_fill( 0, count( $value ), '%s' ) ) . ')', $value );
 				return array( 0, 'in' === $op ? $in : "NOT $in" );
 			case 'billing_city':
 				if ( 'is' === $op ) {
@@ -439,8 +428,9 @@ final class SegmentQuery {
 	 */
 	private static function products_in_categories( array $term_ids ): array {
 		global $wpdb;
-		$terms = implode( ',', self::with_subcategories( $term_ids ) );
-		return array_map( 'intval', $wpdb->get_col( "SELECT DISTINCT tr.object_id FROM {$wpdb->term_relationships} tr JOIN {$wpdb->term_taxonomy} tt ON tt.term_taxonomy_id = tr.term_taxonomy_id WHERE tt.taxonomy = 'product_cat' AND tt.term_id IN ($terms)" ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$terms = self::with_subcategories( $term_ids );
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- read once per segment query (not per contact); products are recategorised at any time, a cache would serve stale audiences.
+		return array_map( 'intval', $wpdb->get_col( $wpdb->prepare( "SELECT DISTINCT tr.object_id FROM %i tr JOIN %i tt ON tt.term_taxonomy_id = tr.term_taxonomy_id WHERE tt.taxonomy = 'product_cat' AND tt.term_id IN (" . implode( ',', array_fill( 0, count( $terms ), '%d' ) ) . ')', array_merge( array( $wpdb->term_relationships, $wpdb->term_taxonomy ), $terms ) ) ) );
 	}
 
 	/**
@@ -452,17 +442,21 @@ final class SegmentQuery {
 	 */
 	private static function compare( string $metric, string $op, $value ): string {
 		global $wpdb;
-		if ( 'between' === $op ) {
-			return $wpdb->prepare( "$metric BETWEEN %f AND %f", $value[0], $value[1] ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		// The metric is SQL built here (a column of the contact row or an aggregate subquery); only the values are data.
+		switch ( $op ) {
+			case 'between':
+				return $metric . $wpdb->prepare( ' BETWEEN %f AND %f', $value[0], $value[1] );
+			case 'gt':
+				return $metric . $wpdb->prepare( ' > %f', $value );
+			case 'gte':
+				return $metric . $wpdb->prepare( ' >= %f', $value );
+			case 'lt':
+				return $metric . $wpdb->prepare( ' < %f', $value );
+			case 'lte':
+				return $metric . $wpdb->prepare( ' <= %f', $value );
+			default: // eq.
+				return $metric . $wpdb->prepare( ' = %f', $value );
 		}
-		$sql_op = array(
-			'gt'  => '>',
-			'gte' => '>=',
-			'lt'  => '<',
-			'lte' => '<=',
-			'eq'  => '=',
-		)[ $op ];
-		return $wpdb->prepare( "$metric $sql_op %f", $value ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 	}
 
 	/**
@@ -475,13 +469,15 @@ final class SegmentQuery {
 		global $wpdb;
 		$ids = array_map( 'intval', $term_ids );
 		if ( WooData::has( 'wc_category_lookup' ) ) {
-			$found = $wpdb->get_col( "SELECT category_id FROM {$wpdb->prefix}wc_category_lookup WHERE category_tree_id IN (" . implode( ',', $ids ) . ')' ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- WooCommerce's lookup table has no API; read once per segment query, a cache would keep a category tree the owner just changed.
+			$found = $wpdb->get_col( $wpdb->prepare( 'SELECT category_id FROM %i WHERE category_tree_id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ')', array_merge( array( $wpdb->prefix . 'wc_category_lookup' ), $ids ) ) );
 			return array_values( array_unique( array_merge( $ids, array_map( 'intval', $found ) ) ) );
 		}
 		$all      = $ids;
 		$frontier = $ids;
 		for ( $depth = 0; $frontier && $depth < 20; $depth++ ) {
-			$frontier = array_map( 'intval', $wpdb->get_col( "SELECT term_id FROM {$wpdb->term_taxonomy} WHERE taxonomy = 'product_cat' AND parent IN (" . implode( ',', $frontier ) . ')' ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- one level of the tree per query, whole levels at once (get_term_children() would read every product category); read once per segment query.
+			$frontier = array_map( 'intval', $wpdb->get_col( $wpdb->prepare( "SELECT term_id FROM %i WHERE taxonomy = 'product_cat' AND parent IN (" . implode( ',', array_fill( 0, count( $frontier ), '%d' ) ) . ')', array_merge( array( $wpdb->term_taxonomy ), $frontier ) ) ) );
 			$frontier = array_values( array_diff( $frontier, $all ) );
 			$all      = array_merge( $all, $frontier );
 		}

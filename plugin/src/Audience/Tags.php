@@ -62,24 +62,23 @@ final class Tags {
 	 */
 	private static function query( string $search, array $include, int $limit = 0 ): array {
 		global $wpdb;
-		$where  = array( '1 = 1' );
-		$params = array();
-		$order  = 't.name, t.id';
+		$tables = array( $wpdb->prefix . 'rondine_contact_tags', self::table() );
+		$search = trim( $search );
+		// One literal query per case, so that each is visible whole to $wpdb->prepare(). The tables are the plugin's own
+		// (no WordPress API); counts change with every import and tag change, so nothing is cached.
 		if ( $include ) {
-			$ids     = array_filter( array_map( 'intval', $include ), static fn( $id ) => $id > 0 );
-			$where[] = 't.id IN (' . implode( ',', $ids ? $ids : array( 0 ) ) . ')';
-		} elseif ( '' !== trim( $search ) ) {
-			$where[]  = 't.name LIKE %s';
-			$params[] = '%' . $wpdb->esc_like( trim( $search ) ) . '%';
-			$order    = 't.name LIKE %s DESC, ' . $order;
-			$params[] = $wpdb->esc_like( trim( $search ) ) . '%';
+			$ids  = array_values( array_filter( array_map( 'intval', $include ), static fn( $id ) => $id > 0 ) );
+			$ids  = $ids ? $ids : array( 0 );
+			$rows = $wpdb->get_results( $wpdb->prepare( 'SELECT t.id, t.name, t.slug, (SELECT COUNT(*) FROM %i ct WHERE ct.tag_id = t.id) AS count FROM %i t WHERE t.id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ') ORDER BY t.name, t.id', array_merge( $tables, $ids ) ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own tables, counts change with every import (see above).
+		} elseif ( '' !== $search && $limit > 0 ) {
+			$rows = $wpdb->get_results( $wpdb->prepare( 'SELECT t.id, t.name, t.slug, (SELECT COUNT(*) FROM %i ct WHERE ct.tag_id = t.id) AS count FROM %i t WHERE t.name LIKE %s ORDER BY t.name LIKE %s DESC, t.name, t.id LIMIT %d', $tables[0], $tables[1], '%' . $wpdb->esc_like( $search ) . '%', $wpdb->esc_like( $search ) . '%', $limit ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own tables, counts change with every import (see above).
+		} elseif ( '' !== $search ) {
+			$rows = $wpdb->get_results( $wpdb->prepare( 'SELECT t.id, t.name, t.slug, (SELECT COUNT(*) FROM %i ct WHERE ct.tag_id = t.id) AS count FROM %i t WHERE t.name LIKE %s ORDER BY t.name LIKE %s DESC, t.name, t.id', $tables[0], $tables[1], '%' . $wpdb->esc_like( $search ) . '%', $wpdb->esc_like( $search ) . '%' ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own tables, counts change with every import (see above).
+		} elseif ( $limit > 0 ) {
+			$rows = $wpdb->get_results( $wpdb->prepare( 'SELECT t.id, t.name, t.slug, (SELECT COUNT(*) FROM %i ct WHERE ct.tag_id = t.id) AS count FROM %i t ORDER BY t.name, t.id LIMIT %d', $tables[0], $tables[1], $limit ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own tables, counts change with every import (see above).
+		} else {
+			$rows = $wpdb->get_results( $wpdb->prepare( 'SELECT t.id, t.name, t.slug, (SELECT COUNT(*) FROM %i ct WHERE ct.tag_id = t.id) AS count FROM %i t ORDER BY t.name, t.id', $tables[0], $tables[1] ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own tables, counts change with every import (see above).
 		}
-		$sql = 'SELECT t.id, t.name, t.slug, (SELECT COUNT(*) FROM ' . $wpdb->prefix . 'rondine_contact_tags ct WHERE ct.tag_id = t.id) AS count FROM ' . self::table() . ' t WHERE ' . implode( ' AND ', $where ) . ' ORDER BY ' . $order;
-		if ( $limit > 0 && ! $include ) {
-			$sql     .= ' LIMIT %d';
-			$params[] = $limit;
-		}
-		$rows = $wpdb->get_results( $params ? $wpdb->prepare( $sql, $params ) : $sql, ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- placeholders and integers built above.
 		return array_map(
 			static fn( $r ) => array(
 				'id'    => (int) $r['id'],
@@ -102,7 +101,7 @@ final class Tags {
 		$name = mb_substr( trim( sanitize_text_field( $name ) ), 0, 100 );
 		$slug = mb_substr( sanitize_title( $name ), 0, 100 );
 		if ( '' === $name || '' === $slug ) {
-			throw new \InvalidArgumentException( __( 'A tag needs a name.', 'rondine' ) );
+			throw new \InvalidArgumentException( esc_html__( 'A tag needs a name.', 'rondine' ) );
 		}
 		return array( $name, $slug );
 	}
@@ -118,10 +117,11 @@ final class Tags {
 	public static function rename( int $id, string $name ): void {
 		global $wpdb;
 		[ $name, $slug ] = self::clean( $name );
-		$other           = (int) $wpdb->get_var( $wpdb->prepare( 'SELECT id FROM ' . self::table() . ' WHERE slug = %s AND id <> %d', $slug, $id ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+		$other           = (int) $wpdb->get_var( $wpdb->prepare( 'SELECT id FROM %i WHERE slug = %s AND id <> %d', self::table(), $slug, $id ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own tables, no WordPress API; nothing of it is cached.
 		if ( $other ) {
-			throw new \DomainException( __( 'Another tag already has this name.', 'rondine' ) );
+			throw new \DomainException( esc_html__( 'Another tag already has this name.', 'rondine' ) );
 		}
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own tables, no WordPress API; nothing of it is cached.
 		$wpdb->update(
 			self::table(),
 			array(
@@ -142,12 +142,13 @@ final class Tags {
 	public static function ensure( string $name ): int {
 		global $wpdb;
 		[ $name, $slug ] = self::clean( $name );
-		$id              = $wpdb->get_var( $wpdb->prepare( 'SELECT id FROM ' . self::table() . ' WHERE slug = %s', $slug ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+		$id              = $wpdb->get_var( $wpdb->prepare( 'SELECT id FROM %i WHERE slug = %s', self::table(), $slug ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own tables, no WordPress API; nothing of it is cached.
 		if ( $id ) {
 			return (int) $id;
 		}
-		$wpdb->query( $wpdb->prepare( 'INSERT IGNORE INTO ' . self::table() . ' (name, slug) VALUES (%s, %s)', $name, $slug ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
-		return (int) $wpdb->get_var( $wpdb->prepare( 'SELECT id FROM ' . self::table() . ' WHERE slug = %s', $slug ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+		// INSERT IGNORE on the unique slug: two imports creating the same tag at once both get its id.
+		$wpdb->query( $wpdb->prepare( 'INSERT IGNORE INTO %i (name, slug) VALUES (%s, %s)', self::table(), $name, $slug ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own tables, no WordPress API; nothing of it is cached.
+		return (int) $wpdb->get_var( $wpdb->prepare( 'SELECT id FROM %i WHERE slug = %s', self::table(), $slug ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own tables, no WordPress API; nothing of it is cached.
 	}
 
 	/**
@@ -157,7 +158,7 @@ final class Tags {
 	 */
 	public static function exists( int $id ): bool {
 		global $wpdb;
-		return (bool) $wpdb->get_var( $wpdb->prepare( 'SELECT 1 FROM ' . self::table() . ' WHERE id = %d', $id ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+		return (bool) $wpdb->get_var( $wpdb->prepare( 'SELECT 1 FROM %i WHERE id = %d', self::table(), $id ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own tables, no WordPress API; nothing of it is cached.
 	}
 
 	/**
@@ -167,7 +168,7 @@ final class Tags {
 	 */
 	public static function delete( int $id ): bool {
 		global $wpdb;
-		$wpdb->delete( $wpdb->prefix . 'rondine_contact_tags', array( 'tag_id' => $id ) );
-		return (bool) $wpdb->delete( self::table(), array( 'id' => $id ) );
+		$wpdb->delete( $wpdb->prefix . 'rondine_contact_tags', array( 'tag_id' => $id ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own tables, no WordPress API; nothing of it is cached.
+		return (bool) $wpdb->delete( self::table(), array( 'id' => $id ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own tables, no WordPress API; nothing of it is cached.
 	}
 }

@@ -33,19 +33,24 @@ final class SignatureLedger {
 		if ( 0 === wp_rand( 0, 49 ) ) {
 			self::prune( $kind );
 		}
-		$inserted = (int) $wpdb->query( $wpdb->prepare( "INSERT IGNORE INTO {$wpdb->options} (option_name, option_value, autoload) VALUES (%s, %s, 'off')", '_transient_' . $name, (string) $now ) );
+		// Straight SQL on the options table, not set_transient(): only an INSERT IGNORE on the unique option name tells
+		// atomically whether another process added the signature first (get then set would let both through), and the
+		// answer must come from the database, never from an object cache that another process has not seen.
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- see above.
+		$inserted = (int) $wpdb->query( $wpdb->prepare( "INSERT IGNORE INTO %i (option_name, option_value, autoload) VALUES (%s, %s, 'off')", $wpdb->options, '_transient_' . $name, (string) $now ) );
 		if ( 1 !== $inserted ) {
-			$since = (int) $wpdb->get_var( $wpdb->prepare( "SELECT option_value FROM {$wpdb->options} WHERE option_name = %s", '_transient_' . $name ) );
+			$since = (int) $wpdb->get_var( $wpdb->prepare( 'SELECT option_value FROM %i WHERE option_name = %s', $wpdb->options, '_transient_' . $name ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- see above.
 			if ( $since > $now - self::TTL ) {
 				return false;
 			}
 			// An old entry: the timestamp window makes it harmless, take it over atomically.
-			$taken = (int) $wpdb->query( $wpdb->prepare( "UPDATE {$wpdb->options} SET option_value = %s WHERE option_name = %s AND option_value = %s", (string) $now, '_transient_' . $name, (string) $since ) );
+			$taken = (int) $wpdb->query( $wpdb->prepare( 'UPDATE %i SET option_value = %s WHERE option_name = %s AND option_value = %s', $wpdb->options, (string) $now, '_transient_' . $name, (string) $since ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- see above (compare-and-set).
 			if ( 1 !== $taken ) {
 				return false;
 			}
 		}
-		$wpdb->query( $wpdb->prepare( "INSERT INTO {$wpdb->options} (option_name, option_value, autoload) VALUES (%s, %s, 'off') ON DUPLICATE KEY UPDATE option_value = VALUES(option_value)", '_transient_timeout_' . $name, (string) ( $now + self::TTL ) ) );
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- see above.
+		$wpdb->query( $wpdb->prepare( "INSERT INTO %i (option_name, option_value, autoload) VALUES (%s, %s, 'off') ON DUPLICATE KEY UPDATE option_value = VALUES(option_value)", $wpdb->options, '_transient_timeout_' . $name, (string) ( $now + self::TTL ) ) );
 		return true;
 	}
 
@@ -56,9 +61,12 @@ final class SignatureLedger {
 	 */
 	public static function prune( string $kind ): void {
 		global $wpdb;
+		// Straight SQL for the same reason as add(): these entries are written by SQL and never go through an object cache.
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- see above.
 		$names = $wpdb->get_col(
 			$wpdb->prepare(
-				"SELECT SUBSTRING(option_name, 20) FROM {$wpdb->options} WHERE option_name LIKE %s AND option_value < %d LIMIT 1000",
+				'SELECT SUBSTRING(option_name, 20) FROM %i WHERE option_name LIKE %s AND option_value < %d LIMIT 1000',
+				$wpdb->options,
 				$wpdb->esc_like( '_transient_timeout_rondine_' . $kind . '_' ) . '%',
 				time()
 			)
@@ -69,7 +77,7 @@ final class SignatureLedger {
 				$list[] = '_transient_' . $name;
 				$list[] = '_transient_timeout_' . $name;
 			}
-			$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->options} WHERE option_name IN (" . implode( ',', array_fill( 0, count( $list ), '%s' ) ) . ')', $list ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			$wpdb->query( $wpdb->prepare( 'DELETE FROM %i WHERE option_name IN (' . implode( ',', array_fill( 0, count( $list ), '%s' ) ) . ')', array_merge( array( $wpdb->options ), $list ) ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- see above.
 		}
 	}
 }

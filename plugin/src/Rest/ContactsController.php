@@ -211,7 +211,8 @@ final class ContactsController extends Controller {
 	public function sync( $request ) {
 		if ( $request['full'] ) {
 			global $wpdb;
-			$customers = \Rondine\Audience\WooData::has( 'wc_customer_lookup' ) ? (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->prefix}wc_customer_lookup" ) : 0;
+			// WooCommerce Analytics' customer table has no WordPress API; counted now to choose between syncing inline and WP-Cron.
+			$customers = \Rondine\Audience\WooData::has( 'wc_customer_lookup' ) ? (int) $wpdb->get_var( $wpdb->prepare( 'SELECT COUNT(*) FROM %i', $wpdb->prefix . 'wc_customer_lookup' ) ) : 0; // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- see above.
 			if ( $customers > self::INLINE_FULL_SYNC ) {
 				// About a minute per 100,000 customers: too long for a request, so WP-Cron does it.
 				delete_option( CustomerSync::STATE_OPTION );

@@ -36,7 +36,7 @@ PACKAGES=(
 	mariadb-server mariadb-client
 	chromium
 	phpunit
-	gettext
+	gettext rsync zip
 	postgresql-15
 	ca-certificates
 	# better-sqlite3 has no prebuilt binary reachable here: npm compiles it.

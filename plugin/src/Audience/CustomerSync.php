@@ -195,6 +195,8 @@ final class CustomerSync {
 			$result = '' === $raw ? null : Normalizer::normalize( $raw, '' !== $customer['country'] ? (string) $customer['country'] : ( $phones[ $id ]['country'] ?? $default ) );
 			$normalised[ $id ] = $result && $result['ok'] ? $result['e164'] : null;
 		}
+		// People erased through WordPress's privacy tools stay erased (Consent\Erased): not re-created, linked or updated.
+		$erased   = \Rondine\Consent\Erased::which( array_filter( $normalised ), array_map( static fn( $c ) => (string) $c['email'], $customers ) );
 		$wanted   = array_values( array_filter( array_unique( $normalised ) ) );
 		$by_phone = array();
 		if ( $wanted ) {
@@ -209,6 +211,9 @@ final class CustomerSync {
 		foreach ( $customers as $customer ) {
 			$id     = (int) $customer['customer_id'];
 			$phone  = $normalised[ $id ];
+			if ( ( null !== $phone && isset( $erased[ 'phone:' . $phone ] ) ) || ( '' !== (string) $customer['email'] && isset( $erased[ 'email:' . strtolower( trim( (string) $customer['email'] ) ) ] ) ) ) {
+				continue;
+			}
 			$fields = array(
 				'phone_raw'  => mb_substr( (string) ( $phones[ $id ]['phone'] ?? '' ), 0, 64 ),
 				'email'      => mb_substr( (string) $customer['email'], 0, 100 ),

@@ -30,13 +30,6 @@ final class Outbox {
 	private const RETRYABLE = array( 401, 408, 429 );
 
 	/**
-	 * Whether a delivery at shutdown is already planned for this request.
-	 *
-	 * @var bool
-	 */
-	private static bool $at_shutdown = false;
-
-	/**
 	 * Hooks.
 	 */
 	public static function register(): void {
@@ -131,11 +124,9 @@ final class Outbox {
 	 * Plans a delivery at the end of this request, and a WP-Cron (and Action Scheduler) run in case it fails.
 	 */
 	private static function soon(): void {
-		if ( self::$at_shutdown ) {
-			return;
+		if ( false === has_action( 'shutdown', array( self::class, 'deliver_at_shutdown' ) ) ) {
+			add_action( 'shutdown', array( self::class, 'deliver_at_shutdown' ) );
 		}
-		self::$at_shutdown = true;
-		add_action( 'shutdown', array( self::class, 'deliver_at_shutdown' ) );
 		if ( ! wp_next_scheduled( self::HOOK, array( 'retry' ) ) ) {
 			wp_schedule_single_event( time() + 60, self::HOOK, array( 'retry' ) );
 		}
@@ -148,7 +139,7 @@ final class Outbox {
 	 * Delivery at shutdown: short timeout, errors only reschedule.
 	 */
 	public static function deliver_at_shutdown(): void {
-		self::$at_shutdown = false;
+		remove_action( 'shutdown', array( self::class, 'deliver_at_shutdown' ) );
 		try {
 			self::deliver( null, 5.0 );
 		} catch ( \Throwable $error ) {

@@ -227,7 +227,7 @@ final class Installer {
 		global $wpdb;
 		wp_clear_scheduled_hook( 'rondine_sync_contacts' );
 		wp_clear_scheduled_hook( 'rondine_sync_contacts', array( 'soon' ) );
-		wp_clear_scheduled_hook( 'rondine_outbox_deliver' );
+		Bridge\Outbox::unschedule();
 		foreach ( self::TABLES as $table ) {
 			$wpdb->query( "DROP TABLE IF EXISTS {$wpdb->prefix}{$table}" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- fixed table names.
 		}

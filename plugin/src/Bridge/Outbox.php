@@ -38,6 +38,17 @@ final class Outbox {
 	}
 
 	/**
+	 * Removes the scheduled runs (deactivation, uninstall).
+	 */
+	public static function unschedule(): void {
+		wp_clear_scheduled_hook( self::HOOK );
+		wp_clear_scheduled_hook( self::HOOK, array( 'retry' ) );
+		if ( function_exists( 'as_unschedule_all_actions' ) ) {
+			as_unschedule_all_actions( self::HOOK, array( 'retry' ), 'rondine' );
+		}
+	}
+
+	/**
 	 * Table name.
 	 */
 	public static function table(): string {
@@ -208,7 +219,7 @@ final class Outbox {
 				$ids = array_map( static fn( $r ) => (int) $r['id'], $batch );
 				try {
 					$client->request( 'POST', $path, $body );
-					$wpdb->query( "DELETE FROM $table WHERE id IN (" . implode( ',', $ids ) . ')' ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- integers.
+					$wpdb->query( "DELETE FROM $table WHERE id IN (" . implode( ',', $ids ) . ')' ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- integers.
 					$out['sent'] += count( $ids );
 				} catch ( BridgeError $error ) {
 					$permanent = self::is_permanent( $error );
@@ -239,7 +250,7 @@ final class Outbox {
 	 */
 	public static function pending_count(): int {
 		global $wpdb;
-		return (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . self::table() . " WHERE state = 'pending'" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		return (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . self::table() . " WHERE state = 'pending'" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- table name.
 	}
 
 	/**

@@ -48,7 +48,7 @@ final class MyAccount {
 			return $contact;
 		}
 		if ( WooData::has( 'wc_customer_lookup' ) ) {
-			$id = (int) $wpdb->get_var( $wpdb->prepare( 'SELECT c.id FROM ' . Contacts::table() . " c JOIN {$wpdb->prefix}wc_customer_lookup l ON l.customer_id = c.customer_id WHERE l.user_id = %d ORDER BY c.id LIMIT 1", $user_id ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			$id = (int) $wpdb->get_var( $wpdb->prepare( 'SELECT c.id FROM ' . Contacts::table() . " c JOIN {$wpdb->prefix}wc_customer_lookup l ON l.customer_id = c.customer_id WHERE l.user_id = %d ORDER BY c.id LIMIT 1", $user_id ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- table names.
 			if ( $id > 0 ) {
 				return Contacts::find( $id );
 			}

@@ -89,7 +89,7 @@ final class Privacy {
 				$customer_ids = array_map( 'intval', $wpdb->get_col( $wpdb->prepare( "SELECT customer_id FROM {$wpdb->prefix}wc_customer_lookup WHERE email = %s", $identifier ) ) ?: array() );
 				if ( $customer_ids ) {
 					$in = implode( ',', $customer_ids );
-					foreach ( $wpdb->get_col( 'SELECT id FROM ' . Contacts::table() . " WHERE customer_id IN ($in)" ) ?: array() as $id ) { // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- integers.
+					foreach ( $wpdb->get_col( 'SELECT id FROM ' . Contacts::table() . " WHERE customer_id IN ($in)" ) ?: array() as $id ) { // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- integers.
 						$contacts[ (int) $id ] = Contacts::find( (int) $id );
 					}
 					if ( WooData::has( 'wc_order_stats' ) && WooData::has( 'wc_order_addresses' ) ) {
@@ -337,7 +337,7 @@ final class Privacy {
 				array( 'phone' => $phone )
 			);
 			// Consent events not sent yet: the erasure below supersedes them and they name the person.
-			$wpdb->query( $wpdb->prepare( 'DELETE FROM ' . Outbox::table() . " WHERE kind = 'consent' AND state IN ('pending', 'failed') AND payload LIKE %s", '%' . $wpdb->esc_like( '"phone":"' . $phone . '"' ) . '%' ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			$wpdb->query( $wpdb->prepare( 'DELETE FROM ' . Outbox::table() . " WHERE kind = 'consent' AND state IN ('pending', 'failed') AND payload LIKE %s", '%' . $wpdb->esc_like( '"phone":"' . $phone . '"' ) . '%' ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- table name.
 		}
 		foreach ( $person['emails'] as $address ) {
 			$wpdb->update(
@@ -377,6 +377,7 @@ final class Privacy {
 			'Rondine',
 			wp_kses_post(
 				'<p>' . __( 'If you agree to receive our offers on WhatsApp (at checkout or in your account), we keep your phone number, name, email address, country and the record of your consent (when, where and the wording you agreed to). To send messages we pass your phone number, name and the details used in the message to our messaging server and to Meta\'s WhatsApp Business Platform. You can stop at any time by replying STOP, with the button in our messages, or in your account.', 'rondine' ) . '</p>'
+				. '<p>' . __( 'If you ask us to erase your data, we delete your WhatsApp contact and ask our messaging server to delete the messages sent to you and received from you. We keep only what is needed to honour the request: your phone number on the messaging server\'s list of numbers never to contact, and on our site a one-way code computed from your phone number and e-mail address, so that your contact is not created again from your orders or from an imported file. If you later agree again to receive our messages, that code is deleted.', 'rondine' ) . '</p>'
 			)
 		);
 	}

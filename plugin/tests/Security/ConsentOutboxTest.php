@@ -177,9 +177,9 @@ final class ConsentOutboxTest extends TestCase {
 
 		$this->bridge->down = false;
 		$wpdb->query( "UPDATE $table SET next_attempt_at = '2000-01-01 00:00:00'" );
-		$last = Outbox::deliver();
-		$this->assertSame( 2, $last['sent'] );
+		do_action( Outbox::HOOK, 'retry' ); // What WP-Cron runs.
 		$this->assertSame( 0, Outbox::pending_count() );
+		$this->assertCount( 2, $this->bridge->received[0][1]['events'], 'both events delivered in one call' );
 		$this->assertSame( 'revoked', $this->bridge->opt_outs['+393473330021']['state'], 'latest at wins on the bridge' );
 	}
 

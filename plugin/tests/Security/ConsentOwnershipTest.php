@@ -8,10 +8,12 @@
 namespace Rondine\Tests\Security;
 
 use Rondine\Audience\Contacts;
+use Rondine\Audience\CustomerSync;
 use Rondine\Consent\Checkout;
 use Rondine\Consent\Consent;
 use Rondine\Consent\MyAccount;
 use Rondine\Tests\Fixtures\Order;
+use Rondine\Tests\Fixtures\Shop;
 use Rondine\Tests\TestCase;
 
 /**
@@ -113,5 +115,43 @@ final class ConsentOwnershipTest extends TestCase {
 		do_action( 'woocommerce_save_account_details', $b );
 		$this->assertSame( 'revoked', Contacts::find( $id )['consent'], "B's ticked box does not grant A's contact" );
 		$this->assertSame( $a, Contacts::find( $id )['user_id'] );
+	}
+
+	/**
+	 * User B types the phone of A's imported, opted-in contact in their account: the contacts sync does not link that
+	 * contact to B, so B's My Account still neither sees nor changes it.
+	 */
+	public function test_sync_does_not_hand_a_contact_to_whoever_types_its_phone(): void {
+		$id = Contacts::upsert_by_phone(
+			'+393472220004',
+			array(
+				'email'      => 'alice@example.test',
+				'first_name' => 'Alice',
+				'source'     => 'import',
+			)
+		)['id'];
+		Consent::record( $id, Consent::GRANTED, 'import', 'signed the form at the fair' );
+
+		$b = $this->user( 'customer' );
+		update_user_meta( $b, 'billing_phone', '347 222 0004' );
+		update_user_meta( $b, 'billing_country', 'IT' );
+		$customer = Shop::customer(
+			array(
+				'user_id'    => $b,
+				'first_name' => 'Bob',
+				'email'      => 'bob@example.test',
+			)
+		);
+		CustomerSync::sync_customers( array( $customer ) );
+
+		$contact = Contacts::find( $id );
+		$this->assertNull( $contact['customer_id'] );
+		$this->assertNull( $contact['user_id'] );
+		$this->assertSame( 'Alice', $contact['first_name'] );
+		wp_set_current_user( $b );
+		$this->assertNull( MyAccount::contact_for( $b, false ) );
+		$_POST = array();
+		do_action( 'woocommerce_save_account_details', $b );
+		$this->assertSame( 'granted', Contacts::find( $id )['consent'] );
 	}
 }

@@ -134,7 +134,7 @@ final class Checkout {
 	 * - a contact not linked to any user, with consent `none`, whose WooCommerce customer (if any) has the order's
 	 *   e-mail address: granted;
 	 * - a contact already granted and not linked to the customer: nothing is recorded (meta `yes`);
- * - anything else (revoked, or linked to another customer): nothing changes, the order meta says `not_recorded`.
+	 * - anything else (revoked, or linked to another customer): nothing changes, the order meta says `not_recorded`.
 	 * An existing contact's name, e-mail and other identity fields are never changed from checkout input.
 	 *
 	 * @param string              $order_id    Order number.

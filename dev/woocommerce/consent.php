@@ -35,5 +35,10 @@ function rondine_dev_record_marketing_consent( array $customers, int $at ): stri
 		? \Rondine\Settings::consent_text()
 		: 'I agree to receive offers and news on WhatsApp.';
 	$granted = \Rondine\Consent\Consent::record_bulk( $ids, \Rondine\Consent\Consent::GRANTED, 'bulk', $wording );
+	if ( class_exists( '\Rondine\Bridge\Outbox' ) ) {
+		// The generated consents are the shop's starting state, not changes the bridge must hear of (a grant only
+		// lifts a revocation the bridge does not have): the outbox is left empty instead of sending every contact.
+		$wpdb->query( 'DELETE FROM ' . \Rondine\Bridge\Outbox::table() . " WHERE kind = 'consent'" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+	}
 	return sprintf( '%d contacts synced from %d customers, consent granted to %d', $synced['created'] + $synced['updated'], $synced['customers'], $granted );
 }

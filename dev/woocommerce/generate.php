@@ -971,7 +971,7 @@ function rondine_dev_reset_shop(): void {
 	$wpdb->query( "DELETE um FROM {$wpdb->usermeta} um JOIN {$wpdb->usermeta} g ON g.user_id = um.user_id AND g.meta_key = '_rondine_dev' WHERE 1 = 1" );
 	$wpdb->query( "DELETE u FROM {$wpdb->users} u LEFT JOIN {$wpdb->usermeta} m ON m.user_id = u.ID WHERE m.umeta_id IS NULL AND u.user_login LIKE 'cliente%'" );
 	// The plugin's contacts were made from the generated customers; lists and tags keep no member that is gone.
-	foreach ( array( 'rondine_contacts', 'rondine_consent_log', 'rondine_contact_tags', 'rondine_list_members' ) as $table ) {
+	foreach ( array( 'rondine_contacts', 'rondine_consent_log', 'rondine_contact_tags', 'rondine_list_members', 'rondine_outbox', 'rondine_erased' ) as $table ) {
 		if ( $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', $p . $table ) ) ) {
 			$wpdb->query( "TRUNCATE TABLE {$p}{$table}" );
 		}

@@ -13,7 +13,7 @@ namespace Rondine;
  */
 final class Installer {
 
-	public const DB_VERSION = '5';
+	public const DB_VERSION = '6';
 
 	/**
 	 * Table names without the WordPress prefix.
@@ -29,6 +29,8 @@ final class Installer {
 		'rondine_click_counts',
 		'rondine_order_facts',
 		'rondine_product_facts',
+		'rondine_outbox',
+		'rondine_erased',
 	);
 
 	/**
@@ -136,6 +138,7 @@ final class Installer {
   source varchar(30) NOT NULL,
   wording text NOT NULL,
   actor_id bigint(20) unsigned NOT NULL DEFAULT 0,
+  order_id bigint(20) unsigned DEFAULT NULL,
   created_at datetime NOT NULL,
   PRIMARY KEY  (id),
   KEY contact_id (contact_id),
@@ -191,6 +194,23 @@ final class Installer {
   product_id bigint(20) unsigned NOT NULL,
   PRIMARY KEY  (customer_id,product_id)
 ) $collate;",
+			"CREATE TABLE {$prefix}rondine_outbox (
+  id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+  kind varchar(20) NOT NULL,
+  payload longtext NOT NULL,
+  state varchar(10) NOT NULL DEFAULT 'pending',
+  attempts int(10) unsigned NOT NULL DEFAULT 0,
+  next_attempt_at datetime NOT NULL,
+  last_error text NOT NULL,
+  created_at datetime NOT NULL,
+  PRIMARY KEY  (id),
+  KEY state_next (state,next_attempt_at)
+) $collate;",
+			"CREATE TABLE {$prefix}rondine_erased (
+  hash char(64) NOT NULL,
+  erased_at datetime NOT NULL,
+  PRIMARY KEY  (hash)
+) $collate;",
 			"CREATE TABLE {$prefix}rondine_click_counts (
   day date NOT NULL,
   source varchar(40) NOT NULL,
@@ -207,6 +227,7 @@ final class Installer {
 		global $wpdb;
 		wp_clear_scheduled_hook( 'rondine_sync_contacts' );
 		wp_clear_scheduled_hook( 'rondine_sync_contacts', array( 'soon' ) );
+		Bridge\Outbox::unschedule();
 		foreach ( self::TABLES as $table ) {
 			$wpdb->query( "DROP TABLE IF EXISTS {$wpdb->prefix}{$table}" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- fixed table names.
 		}

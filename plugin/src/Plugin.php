@@ -36,6 +36,7 @@ final class Plugin {
 			Consent\MyAccount::class,
 			Consent\Privacy::class,
 			Audience\CustomerSync::class,
+			Bridge\Outbox::class,
 		);
 		if ( class_exists( Widget\Feature::class ) ) {
 			$features[] = Widget\Feature::class;

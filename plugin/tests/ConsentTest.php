@@ -171,6 +171,8 @@ final class ConsentTest extends TestCase {
 	 * WordPress's personal-data exporter and eraser know Rondine's contacts.
 	 */
 	public function test_privacy_export_and_erase(): void {
+		// Not connected to a bridge: only the site's data (Security\PrivacyToolsTest covers the bridge's part).
+		delete_option( \Rondine\Bridge\Connection::OPTION );
 		$id = Contacts::upsert_by_phone( '+393475550303', array( 'email' => 'privacy@example.test', 'first_name' => 'Pia', 'source' => 'import' ) )['id'];
 		Consent::record( $id, Consent::GRANTED, 'import', 'test wording' );
 		$exporters = apply_filters( 'wp_privacy_personal_data_exporters', array() );

@@ -353,8 +353,57 @@ export function ListImport( {
 							</tbody>
 						</table>
 					) }
+					{ ( report.consent_refused ?? [] ).length > 0 && (
+						<table
+							className="widefat striped"
+							data-testid="rondine-import-consent-refused"
+						>
+							<caption>
+								{ __(
+									'Imported without consent: these people withdrew their consent before, and a file cannot give it back.',
+									'rondine'
+								) }
+							</caption>
+							<thead>
+								<tr>
+									<th>{ __( 'Row', 'rondine' ) }</th>
+									<th>{ __( 'Value', 'rondine' ) }</th>
+									<th>{ __( 'Reason', 'rondine' ) }</th>
+								</tr>
+							</thead>
+							<tbody>
+								{ ( report.consent_refused ?? [] ).map(
+									( refused ) => (
+										<tr key={ refused.row }>
+											<td>{ refused.row }</td>
+											<td>{ refused.value ?? '' }</td>
+											<td>
+												{ consentRefusedLabel(
+													refused.reason
+												) }
+											</td>
+										</tr>
+									)
+								) }
+							</tbody>
+						</table>
+					) }
 				</div>
 			) }
 		</div>
 	);
+}
+
+/**
+ * The label of a reason why an imported row did not get the consent the file gave.
+ *
+ * @param reason Reason code from the import report.
+ */
+function consentRefusedLabel( reason: string ): string {
+	switch ( reason ) {
+		case 'previously_revoked':
+			return __( 'Previously revoked', 'rondine' );
+		default:
+			return reason;
+	}
 }

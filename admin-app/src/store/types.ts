@@ -442,6 +442,14 @@ export interface ImportReport {
 		message?: string;
 		value?: string;
 	} >;
+	/** Rows imported without the consent the file gave (e.g. `previously_revoked`). */
+	consent_refused?: Array< {
+		row: number;
+		reason: string;
+		message?: string;
+		value?: string;
+	} >;
+	consent_refused_count?: number;
 }
 
 export interface ApiError {

@@ -195,10 +195,12 @@ final class CustomerSync {
 			$result = '' === $raw ? null : Normalizer::normalize( $raw, '' !== $customer['country'] ? (string) $customer['country'] : ( $phones[ $id ]['country'] ?? $default ) );
 			$normalised[ $id ] = $result && $result['ok'] ? $result['e164'] : null;
 		}
+		// People erased through WordPress's privacy tools stay erased (Consent\Erased): not re-created, linked or updated.
+		$erased   = \Rondine\Consent\Erased::which( array_filter( $normalised ), array_map( static fn( $c ) => (string) $c['email'], $customers ) );
 		$wanted   = array_values( array_filter( array_unique( $normalised ) ) );
 		$by_phone = array();
 		if ( $wanted ) {
-			$rows = $wpdb->get_results( $wpdb->prepare( "SELECT id, customer_id, phone FROM $table WHERE phone IN (" . implode( ',', array_fill( 0, count( $wanted ), '%s' ) ) . ')', $wanted ), ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			$rows = $wpdb->get_results( $wpdb->prepare( "SELECT id, customer_id, user_id, phone, email, consent FROM $table WHERE phone IN (" . implode( ',', array_fill( 0, count( $wanted ), '%s' ) ) . ')', $wanted ), ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 			foreach ( $rows ?: array() as $row ) {
 				$by_phone[ $row['phone'] ] = $row;
 			}
@@ -209,6 +211,9 @@ final class CustomerSync {
 		foreach ( $customers as $customer ) {
 			$id     = (int) $customer['customer_id'];
 			$phone  = $normalised[ $id ];
+			if ( ( null !== $phone && isset( $erased[ 'phone:' . $phone ] ) ) || ( '' !== (string) $customer['email'] && isset( $erased[ 'email:' . strtolower( trim( (string) $customer['email'] ) ) ] ) ) ) {
+				continue;
+			}
 			$fields = array(
 				'phone_raw'  => mb_substr( (string) ( $phones[ $id ]['phone'] ?? '' ), 0, 64 ),
 				'email'      => mb_substr( (string) $customer['email'], 0, 100 ),
@@ -225,7 +230,7 @@ final class CustomerSync {
 			$mine  = $by_customer[ $id ] ?? null;
 			$owner = null === $phone ? null : ( $by_phone[ $phone ] ?? null );
 			if ( $owner && ( ! $mine || (int) $owner['id'] !== (int) $mine['id'] ) ) {
-				if ( empty( $owner['customer_id'] ) && ! $mine ) {
+				if ( empty( $owner['customer_id'] ) && ! $mine && self::may_link( $owner, $customer ) ) {
 					// An imported contact turns out to be this customer: link them.
 					$wpdb->update( $table, $fields + array( 'customer_id' => $id, 'updated_at' => $now ), array( 'id' => (int) $owner['id'] ) );
 					$by_phone[ $phone ]['customer_id'] = $id;
@@ -296,6 +301,24 @@ final class CustomerSync {
 			$counts['created'] += (int) $wpdb->rows_affected;
 		}
 		return $counts;
+	}
+
+	/**
+	 * Whether a contact that no customer has yet may be linked to this customer because the customer's billing phone
+	 * is the contact's. The billing phone is typed by the customer (in an order or in My Account), so it does not prove
+	 * the contact is theirs: a contact linked to another user, or whose consent was already given or withdrawn, is
+	 * linked only to a customer with the contact's e-mail address. Linking gives the customer's My Account the
+	 * contact's consent checkbox.
+	 *
+	 * @param array<string,mixed> $contact  Contact row (user_id, email, consent).
+	 * @param array<string,mixed> $customer wc_customer_lookup row.
+	 */
+	private static function may_link( array $contact, array $customer ): bool {
+		$same_email = '' !== trim( (string) ( $contact['email'] ?? '' ) ) && strtolower( trim( (string) $contact['email'] ) ) === strtolower( trim( (string) $customer['email'] ) );
+		if ( ! empty( $contact['user_id'] ) && (int) $contact['user_id'] !== (int) $customer['user_id'] ) {
+			return false;
+		}
+		return $same_email || ! empty( $contact['user_id'] ) || 'none' === ( $contact['consent'] ?? 'none' );
 	}
 
 	/**

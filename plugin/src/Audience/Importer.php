@@ -8,6 +8,7 @@
 namespace Rondine\Audience;
 
 use Rondine\Consent\Consent;
+use Rondine\Consent\Erased;
 use Rondine\Phone\Normalizer;
 
 /**
@@ -73,6 +74,7 @@ final class Importer {
 			'consent_granted' => 0,
 			'rejected_count'  => 0,
 			'rejected'        => array(),
+			'consent_refused' => array(),
 			'dry_run'         => $dry_run,
 		);
 		$seen     = array();
@@ -115,7 +117,34 @@ final class Importer {
 				'email'   => $email,
 			);
 		}
-		$report['imported'] = count( $accepted );
+		// An erased person is not brought back by a file; a revoked consent is not granted again by one.
+		$erased  = Erased::which( array_column( $accepted, 'phone' ), array_filter( array_column( $accepted, 'email' ) ) );
+		$revoked = self::revoked( array_column( $accepted, 'phone' ) );
+		$kept    = array();
+		$refused = 0;
+		foreach ( $accepted as $item ) {
+			$line = $seen[ $item['phone'] ];
+			if ( isset( $erased[ 'phone:' . $item['phone'] ] ) || ( '' !== $item['email'] && isset( $erased[ 'email:' . strtolower( $item['email'] ) ] ) ) ) {
+				self::reject( $report, $line, 'previously_erased', __( 'This person asked to have their data erased: they are not imported again.', 'rondine' ), (string) ( $item['row'][ $mapping['phone'] ] ?? '' ) );
+				continue;
+			}
+			if ( $item['granted'] && isset( $revoked[ $item['phone'] ] ) ) {
+				$item['granted'] = false;
+				++$refused;
+				if ( count( $report['consent_refused'] ) < 1000 ) {
+					$report['consent_refused'][] = array(
+						'row'     => $line,
+						'reason'  => 'previously_revoked',
+						'message' => __( 'This person withdrew their consent before: the file cannot grant it again. The contact was imported without consent.', 'rondine' ),
+						'value'   => (string) ( $item['row'][ $mapping['phone'] ] ?? '' ),
+					);
+				}
+			}
+			$kept[] = $item;
+		}
+		$accepted                        = $kept;
+		$report['consent_refused_count'] = $refused;
+		$report['imported']              = count( $accepted );
 		if ( $dry_run ) {
 			$report['consent_granted'] = count( array_filter( $accepted, static fn( $a ) => $a['granted'] ) );
 			return $report;
@@ -182,6 +211,24 @@ final class Importer {
 		}
 		$report['added_to_list'] = Lists::add( $list_id, $contact_ids );
 		return $report;
+	}
+
+	/**
+	 * The phones among these whose contact's consent is revoked.
+	 *
+	 * @param string[] $phones E.164 phones.
+	 * @return array<string,true>
+	 */
+	private static function revoked( array $phones ): array {
+		global $wpdb;
+		$out = array();
+		foreach ( array_chunk( array_values( array_unique( $phones ) ), 500 ) as $chunk ) {
+			$found = $wpdb->get_col( $wpdb->prepare( 'SELECT phone FROM ' . Contacts::table() . " WHERE consent = 'revoked' AND phone IN (" . implode( ',', array_fill( 0, count( $chunk ), '%s' ) ) . ')', $chunk ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+			foreach ( $found ?: array() as $phone ) {
+				$out[ (string) $phone ] = true;
+			}
+		}
+		return $out;
 	}
 
 	/**

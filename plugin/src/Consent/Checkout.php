@@ -126,51 +126,101 @@ final class Checkout {
 	}
 
 	/**
-	 * Records consent for an order's billing phone.
+	 * Records consent for an order's billing phone, with the order id in the log.
+	 *
+	 * Whose consent a tick may change (the billing phone is typed by whoever checks out, so it proves nothing):
+	 * - a phone without a contact (or erased before): a contact is created from the order and consent granted;
+	 * - a contact linked to the order's customer (user id): granted, also after a revocation (their own choice);
+	 * - a contact not linked to any user, with consent `none`, whose WooCommerce customer (if any) has the order's
+	 *   e-mail address: granted;
+	 * - a contact already granted and not linked to the customer: nothing is recorded (meta `yes`);
+	 * - anything else (revoked, or linked to another customer): nothing changes, the order meta says `not_recorded`.
+	 * An existing contact's name, e-mail and other identity fields are never changed from checkout input.
 	 *
 	 * @param string              $order_id    Order number.
-	 * @param array<string,mixed> $posted_data billing_* fields when there is no order object.
+	 * @param array<string,mixed> $posted_data Unused (the order is the source of truth).
 	 * @param object|null         $order       WC_Order.
 	 */
 	private static function record_for_order( string $order_id, array $posted_data, $order ): void {
-		$get         = static function ( string $field ) use ( $order, $posted_data ): string {
+		unset( $posted_data );
+		if ( ! is_object( $order ) && function_exists( 'wc_get_order' ) ) {
+			$order = wc_get_order( (int) $order_id );
+		}
+		if ( ! is_object( $order ) || ! method_exists( $order, 'get_billing_phone' ) ) {
+			return;
+		}
+		$get     = static function ( string $field ) use ( $order ): string {
 			$getter = 'get_' . $field;
-			if ( is_object( $order ) && method_exists( $order, $getter ) ) {
-				return (string) $order->$getter();
-			}
-			return (string) ( $posted_data[ $field ] ?? '' );
+			return method_exists( $order, $getter ) ? (string) $order->$getter() : '';
 		};
 		$text    = Settings::consent_text();
 		$country = $get( 'billing_country' );
 		$result  = Normalizer::normalize( $get( 'billing_phone' ), '' !== $country ? $country : Settings::default_country() );
-		if ( is_object( $order ) && method_exists( $order, 'update_meta_data' ) ) {
-			$order->update_meta_data( self::ORDER_META, $result['ok'] ? 'yes' : 'invalid_phone' );
-			$order->save();
+		$user_id = method_exists( $order, 'get_customer_id' ) ? (int) $order->get_customer_id() : 0;
+		$id      = method_exists( $order, 'get_id' ) && (int) $order->get_id() > 0 ? (int) $order->get_id() : (int) $order_id;
+		$outcome = 'invalid_phone';
+		if ( $result['ok'] ) {
+			$phone   = (string) $result['e164'];
+			$contact = Contacts::find_by_phone( $phone );
+			$email   = $get( 'billing_email' );
+			if ( null === $contact ) {
+				Erased::lift( $phone, $email );
+				$contact = Contacts::find(
+					Contacts::upsert_by_phone(
+						$phone,
+						array(
+							'phone_raw'  => $get( 'billing_phone' ),
+							'email'      => $email,
+							'first_name' => $get( 'billing_first_name' ),
+							'last_name'  => $get( 'billing_last_name' ),
+							'country'    => (string) $result['country'],
+							'city'       => $get( 'billing_city' ),
+							'language'   => determine_locale(),
+							'user_id'    => $user_id,
+							'source'     => 'checkout',
+						)
+					)['id']
+				);
+			}
+			if ( $contact && self::may_grant( $contact, $user_id, $email ) ) {
+				Consent::record(
+					(int) $contact['id'],
+					Consent::GRANTED,
+					'checkout',
+					/* translators: 1: the opt-in wording, 2: order number. */
+					sprintf( __( '"%1$s" ticked at checkout, order #%2$s.', 'rondine' ), $text, $order_id ),
+					'',
+					$id
+				);
+				$outcome = 'yes';
+			} else {
+				// Already granted (nothing to change: a renewal by an unverified tick would also move the time that
+				// orders late WhatsApp reports) or not this customer's to change.
+				$outcome = $contact && Consent::GRANTED === $contact['consent'] ? 'yes' : 'not_recorded';
+			}
 		}
-		if ( ! $result['ok'] ) {
-			return;
+		if ( method_exists( $order, 'update_meta_data' ) ) {
+			$order->update_meta_data( self::ORDER_META, $outcome );
+			if ( method_exists( $order, 'save' ) ) {
+				$order->save();
+			}
 		}
-		$user_id = is_object( $order ) && method_exists( $order, 'get_customer_id' ) ? (int) $order->get_customer_id() : get_current_user_id();
-		$contact = Contacts::upsert_by_phone(
-			(string) $result['e164'],
-			array(
-				'phone_raw'  => $get( 'billing_phone' ),
-				'email'      => $get( 'billing_email' ),
-				'first_name' => $get( 'billing_first_name' ),
-				'last_name'  => $get( 'billing_last_name' ),
-				'country'    => (string) $result['country'],
-				'city'       => $get( 'billing_city' ),
-				'language'   => determine_locale(),
-				'user_id'    => $user_id,
-				'source'     => 'checkout',
-			)
-		);
-		Consent::record(
-			$contact['id'],
-			Consent::GRANTED,
-			'checkout',
-			/* translators: 1: the opt-in wording, 2: order number. */
-			sprintf( __( '"%1$s" ticked at checkout, order #%2$s.', 'rondine' ), $text, $order_id )
-		);
+	}
+
+	/**
+	 * Whether an order's tick may grant consent for an existing contact (see record_for_order).
+	 *
+	 * @param array<string,mixed> $contact Contact.
+	 * @param int                 $user_id The order's customer (user id), 0 for a guest.
+	 * @param string              $email   The order's billing e-mail.
+	 */
+	public static function may_grant( array $contact, int $user_id, string $email ): bool {
+		if ( ! empty( $contact['user_id'] ) ) {
+			return $user_id > 0 && (int) $contact['user_id'] === $user_id;
+		}
+		if ( Consent::NONE !== $contact['consent'] ) {
+			return false;
+		}
+		return empty( $contact['customer_id'] ) || ( '' !== $email && strtolower( $email ) === strtolower( (string) $contact['email'] ) );
 	}
 }

@@ -8,6 +8,7 @@
 namespace Rondine\Consent;
 
 use Rondine\Audience\Contacts;
+use Rondine\Bridge\Outbox;
 
 /**
  * Every consent change goes through here: the contact's current state is updated and the change is appended to
@@ -24,7 +25,7 @@ final class Consent {
 	/**
 	 * Sources written to the log.
 	 */
-	public const SOURCES = array( 'checkout', 'my_account', 'import', 'admin', 'whatsapp_stop', 'whatsapp_resume', 'bulk' );
+	public const SOURCES = array( 'checkout', 'my_account', 'import', 'admin', 'whatsapp_stop', 'whatsapp_resume', 'bulk', 'erasure' );
 
 	/**
 	 * Records a change for a contact. Recording the state the contact already has is still logged (a renewed
@@ -35,9 +36,10 @@ final class Consent {
 	 * @param string $source     One of SOURCES.
 	 * @param string $wording    What the person agreed to or how they withdrew.
 	 * @param string $at         UTC time 'Y-m-d H:i:s'; now when empty.
+	 * @param int    $order_id   The WooCommerce order the consent came with (checkout), 0 for none.
 	 * @return bool Whether the contact exists.
 	 */
-	public static function record( int $contact_id, string $status, string $source, string $wording, string $at = '' ): bool {
+	public static function record( int $contact_id, string $status, string $source, string $wording, string $at = '', int $order_id = 0 ): bool {
 		global $wpdb;
 		if ( ! in_array( $status, array( self::GRANTED, self::REVOKED ), true ) ) {
 			throw new \InvalidArgumentException( 'Consent status must be granted or revoked.' );
@@ -66,9 +68,22 @@ final class Consent {
 				'source'     => $source,
 				'wording'    => $wording,
 				'actor_id'   => get_current_user_id(),
+				'order_id'   => $order_id > 0 ? $order_id : null,
 				'created_at' => $at,
 			)
 		);
+		if ( ! empty( $contact['phone'] ) ) {
+			Outbox::push_consent(
+				array(
+					array(
+						'phone'  => (string) $contact['phone'],
+						'state'  => $status,
+						'at'     => $at,
+						'source' => $source,
+					),
+				)
+			);
+		}
 		/**
 		 * Fires after a contact's marketing consent was recorded.
 		 *
@@ -121,6 +136,17 @@ final class Consent {
 				$values[] = $wpdb->prepare( '(%d, %s, %s, %s, %s, %s, %d, %s)', (int) $row['id'], (string) $row['phone'], (string) $row['email'], $status, $source, $wording, get_current_user_id(), $now );
 			}
 			$wpdb->query( 'INSERT INTO ' . $wpdb->prefix . 'rondine_consent_log (contact_id, phone, email, status, source, wording, actor_id, created_at) VALUES ' . implode( ',', $values ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+			Outbox::push_consent(
+				array_map(
+					static fn( $row ) => array(
+						'phone'  => (string) $row['phone'],
+						'state'  => $status,
+						'at'     => $now,
+						'source' => $source,
+					),
+					array_filter( $rows, static fn( $row ) => ! empty( $row['phone'] ) )
+				)
+			);
 			$updated += count( $rows );
 		}
 		return $updated;
@@ -134,7 +160,7 @@ final class Consent {
 	 */
 	public static function log( int $contact_id ): array {
 		global $wpdb;
-		$rows = $wpdb->get_results( $wpdb->prepare( 'SELECT id, status, source, wording, actor_id, created_at FROM ' . $wpdb->prefix . 'rondine_consent_log WHERE contact_id = %d ORDER BY id DESC', $contact_id ), ARRAY_A );
+		$rows = $wpdb->get_results( $wpdb->prepare( 'SELECT id, status, source, wording, actor_id, order_id, created_at FROM ' . $wpdb->prefix . 'rondine_consent_log WHERE contact_id = %d ORDER BY id DESC', $contact_id ), ARRAY_A );
 		return array_map(
 			static function ( $row ) {
 				return array(
@@ -143,6 +169,7 @@ final class Consent {
 					'source'     => $row['source'],
 					'wording'    => $row['wording'],
 					'actor_id'   => (int) $row['actor_id'],
+					'order_id'   => null === $row['order_id'] ? null : (int) $row['order_id'],
 					'created_at' => gmdate( 'Y-m-d\TH:i:s\Z', (int) strtotime( $row['created_at'] . ' UTC' ) ),
 				);
 			},
@@ -151,9 +178,22 @@ final class Consent {
 	}
 
 	/**
+	 * The source of a contact's last revocation, '' when it has none.
+	 *
+	 * @param int $contact_id Contact.
+	 */
+	public static function last_revocation_source( int $contact_id ): string {
+		global $wpdb;
+		return (string) $wpdb->get_var( $wpdb->prepare( 'SELECT source FROM ' . $wpdb->prefix . "rondine_consent_log WHERE contact_id = %d AND status = 'revoked' ORDER BY id DESC LIMIT 1", $contact_id ) );
+	}
+
+	/**
 	 * Applies opt-out and resume events reported by the bridge (a WhatsApp "stop" button, user preferences,
-	 * error 131050). Unknown phones are recorded as a contact so a later import cannot opt them back in silently. An
-	 * event older than the contact's last consent change is skipped: the bridge retries, so reports can arrive late.
+	 * error 131050). An unknown phone that stops is recorded as a contact (consent revoked) so a later import cannot
+	 * opt it in silently, unless that phone was erased (the bridge keeps it suppressed). A "resume" only undoes a
+	 * revocation whose last source was `whatsapp_stop`: it never grants a contact that was never asked, revoked in My
+	 * Account or by the shop, nor creates a contact for an unknown phone. An event older than the contact's last
+	 * consent change is skipped: the bridge retries, so reports can arrive late.
 	 *
 	 * @param array<int,array{phone:string,action:string,source?:string,at?:string}> $events Events.
 	 * @return int Events applied.
@@ -175,23 +215,32 @@ final class Consent {
 				// A newer choice was recorded here (e.g. a checkout opt-in after the stop): a late report does not undo it.
 				continue;
 			}
-			$id      = $contact ? (int) $contact['id'] : Contacts::upsert_by_phone(
+			$source = (string) ( $event['source'] ?? 'whatsapp' );
+			if ( 'resume' === $action ) {
+				if ( ! $contact || self::REVOKED !== $contact['consent'] || 'whatsapp_stop' !== self::last_revocation_source( (int) $contact['id'] ) ) {
+					continue;
+				}
+				/* translators: %s: where the resume came from, e.g. user_preferences. */
+				$wording = sprintf( __( 'Asked to receive marketing messages on WhatsApp again (%s).', 'rondine' ), $source );
+				self::record( (int) $contact['id'], self::GRANTED, 'whatsapp_resume', $wording, $at );
+				++$applied;
+				continue;
+			}
+			if ( ( ! $contact && Erased::phone( $phone ) ) || ( $contact && self::REVOKED === $contact['consent'] ) ) {
+				// Erased: the bridge keeps it suppressed. Already revoked: the revocation keeps its own source, so a
+				// later WhatsApp "resume" cannot undo a revocation made in My Account or by the shop.
+				continue;
+			}
+			$id = $contact ? (int) $contact['id'] : Contacts::upsert_by_phone(
 				$phone,
 				array(
 					'phone_raw' => $phone,
 					'source'    => 'whatsapp',
 				)
 			)['id'];
-			$source  = (string) ( $event['source'] ?? 'whatsapp' );
-			if ( 'stop' === $action ) {
-				/* translators: %s: where the opt-out came from, e.g. user_preferences. */
-				$wording = sprintf( __( 'Stopped marketing messages on WhatsApp (%s).', 'rondine' ), $source );
-				self::record( $id, self::REVOKED, 'whatsapp_stop', $wording, $at );
-			} else {
-				/* translators: %s: where the resume came from, e.g. user_preferences. */
-				$wording = sprintf( __( 'Asked to receive marketing messages on WhatsApp again (%s).', 'rondine' ), $source );
-				self::record( $id, self::GRANTED, 'whatsapp_resume', $wording, $at );
-			}
+			/* translators: %s: where the opt-out came from, e.g. user_preferences. */
+			$wording = sprintf( __( 'Stopped marketing messages on WhatsApp (%s).', 'rondine' ), $source );
+			self::record( $id, self::REVOKED, 'whatsapp_stop', $wording, $at );
 			++$applied;
 		}
 		return $applied;

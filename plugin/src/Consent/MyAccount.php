@@ -8,6 +8,7 @@
 namespace Rondine\Consent;
 
 use Rondine\Audience\Contacts;
+use Rondine\Audience\WooData;
 use Rondine\Phone\Normalizer;
 use Rondine\Settings;
 
@@ -29,28 +30,40 @@ final class MyAccount {
 	}
 
 	/**
-	 * The contact of a user: linked by user id, else found by the user's billing phone.
+	 * The contact of a user: only one linked to that user (by user id, or by a WooCommerce customer of that user).
+	 * The billing phone typed in the account is used only to create a contact for a phone no contact has yet: a
+	 * phone that belongs to another contact is never shown or changed from someone else's account.
 	 *
 	 * @param int  $user_id User.
 	 * @param bool $create  Create it from the billing phone when missing.
 	 * @return array<string,mixed>|null
 	 */
 	public static function contact_for( int $user_id, bool $create ): ?array {
+		global $wpdb;
+		if ( $user_id <= 0 ) {
+			return null;
+		}
 		$contact = Contacts::find_by_user( $user_id );
 		if ( $contact ) {
 			return $contact;
 		}
-		$country = (string) get_user_meta( $user_id, 'billing_country', true );
-		$result  = Normalizer::normalize( (string) get_user_meta( $user_id, 'billing_phone', true ), '' !== $country ? $country : Settings::default_country() );
-		if ( ! $result['ok'] ) {
+		if ( WooData::has( 'wc_customer_lookup' ) ) {
+			$id = (int) $wpdb->get_var( $wpdb->prepare( 'SELECT c.id FROM ' . Contacts::table() . " c JOIN {$wpdb->prefix}wc_customer_lookup l ON l.customer_id = c.customer_id WHERE l.user_id = %d ORDER BY c.id LIMIT 1", $user_id ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- table names.
+			if ( $id > 0 ) {
+				return Contacts::find( $id );
+			}
+		}
+		if ( ! $create ) {
 			return null;
 		}
-		$contact = Contacts::find_by_phone( (string) $result['e164'] );
-		if ( $contact || ! $create ) {
-			return $contact;
+		$country = (string) get_user_meta( $user_id, 'billing_country', true );
+		$result  = Normalizer::normalize( (string) get_user_meta( $user_id, 'billing_phone', true ), '' !== $country ? $country : Settings::default_country() );
+		if ( ! $result['ok'] || null !== Contacts::find_by_phone( (string) $result['e164'] ) ) {
+			return null;
 		}
 		$user = get_userdata( $user_id );
-		$id   = Contacts::upsert_by_phone(
+		Erased::lift( (string) $result['e164'], $user ? $user->user_email : '' );
+		$id = Contacts::upsert_by_phone(
 			(string) $result['e164'],
 			array(
 				'phone_raw'  => (string) get_user_meta( $user_id, 'billing_phone', true ),

@@ -83,7 +83,8 @@ final class BridgeController extends Controller {
 	}
 
 	/**
-	 * Opt-outs (and resumes) reported by the bridge.
+	 * Opt-outs (and resumes) reported by the bridge. A resume only undoes a revocation whose last source was a
+	 * WhatsApp stop, and never creates a contact (Consent::apply_bridge_events).
 	 *
 	 * @param \WP_REST_Request $request Request.
 	 * @return \WP_REST_Response

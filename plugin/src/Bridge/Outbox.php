@@ -1,0 +1,307 @@
+<?php
+/**
+ * Durable, retried calls to the bridge for consent changes and erasures.
+ *
+ * @package Rondine
+ */
+
+namespace Rondine\Bridge;
+
+/**
+ * Every consent change and every erasure made on the site must reach the bridge, which keeps the tenant's opt-out
+ * list and the message history. They are written to `rondine_outbox` in the same request as the change, sent at
+ * `shutdown` of that request when possible, and otherwise retried by the WP-Cron event `rondine_outbox_deliver` (and
+ * an Action Scheduler action of the same name when WooCommerce's Action Scheduler is loaded) with exponential backoff
+ * (1 min, 2, 4, … capped at 6 h) until the bridge answers 2xx. A row is deleted only after a 2xx; a 4xx other than
+ * 401, 408 and 429 is a permanent failure: the row is kept with state `failed` and its error, and logged.
+ *
+ * Kinds and calls (docs/ARCHITECTURE.md, "Consent and privacy"):
+ * - `consent`: one event `{phone, state, at, source}`; due events are sent together, up to 500 per
+ *   `POST /v1/consent`. The bridge keeps the latest `at` per phone, so a retry or a late delivery is harmless.
+ * - `erase`: `{phones: [...]}` (up to 20) for `POST /v1/privacy/erase`.
+ */
+final class Outbox {
+
+	public const HOOK       = 'rondine_outbox_deliver';
+	public const BATCH      = 500;
+	public const ERASE_MAX  = 20;
+	public const MAX_DELAY  = 21600;
+	public const SOURCES    = array( 'checkout', 'my_account', 'admin', 'import', 'whatsapp_stop', 'whatsapp_resume', 'erasure', 'bulk' );
+	private const RETRYABLE = array( 401, 408, 429 );
+
+	/**
+	 * Hooks.
+	 */
+	public static function register(): void {
+		add_action( self::HOOK, array( self::class, 'deliver_scheduled' ) );
+		add_action( 'init', array( self::class, 'schedule' ) );
+	}
+
+	/**
+	 * Removes the scheduled runs (deactivation, uninstall).
+	 */
+	public static function unschedule(): void {
+		wp_clear_scheduled_hook( self::HOOK );
+		wp_clear_scheduled_hook( self::HOOK, array( 'retry' ) );
+		if ( function_exists( 'as_unschedule_all_actions' ) ) {
+			as_unschedule_all_actions( self::HOOK, array( 'retry' ), 'rondine' );
+		}
+	}
+
+	/**
+	 * Table name.
+	 */
+	public static function table(): string {
+		global $wpdb;
+		return $wpdb->prefix . 'rondine_outbox';
+	}
+
+	/**
+	 * Keeps an hourly safety run scheduled (the retries schedule their own earlier runs).
+	 */
+	public static function schedule(): void {
+		if ( ! wp_next_scheduled( self::HOOK ) ) {
+			wp_schedule_event( time() + 600, 'hourly', self::HOOK );
+		}
+	}
+
+	/**
+	 * Queues consent events.
+	 *
+	 * @param array<int,array{phone:string,state:string,at:string,source:string}> $events `at` is UTC 'Y-m-d H:i:s' or ISO.
+	 * @return int Rows written.
+	 */
+	public static function push_consent( array $events ): int {
+		global $wpdb;
+		$now    = current_time( 'mysql', true );
+		$values = array();
+		foreach ( $events as $event ) {
+			$phone = (string) ( $event['phone'] ?? '' );
+			if ( ! preg_match( '/^\+[1-9]\d{6,14}$/', $phone ) || ! in_array( $event['state'] ?? '', array( 'granted', 'revoked' ), true ) ) {
+				continue;
+			}
+			$source   = in_array( $event['source'] ?? '', self::SOURCES, true ) ? (string) $event['source'] : 'admin';
+			$at       = strtotime( ( (string) ( $event['at'] ?? '' ) ) . ( preg_match( '/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/', (string) ( $event['at'] ?? '' ) ) ? ' UTC' : '' ) );
+			$payload  = array(
+				'phone'  => $phone,
+				'state'  => (string) $event['state'],
+				'at'     => gmdate( 'Y-m-d\TH:i:s\Z', false === $at ? time() : $at ),
+				'source' => $source,
+			);
+			$values[] = $wpdb->prepare( "('consent', %s, 'pending', 0, %s, '', %s)", (string) wp_json_encode( $payload, JSON_UNESCAPED_SLASHES ), $now, $now );
+		}
+		foreach ( array_chunk( $values, 500 ) as $chunk ) {
+			$wpdb->query( 'INSERT INTO ' . self::table() . ' (kind, payload, state, attempts, next_attempt_at, last_error, created_at) VALUES ' . implode( ',', $chunk ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- each row prepared above.
+		}
+		if ( $values ) {
+			self::soon();
+		}
+		return count( $values );
+	}
+
+	/**
+	 * Queues the erasure of phones on the bridge (in calls of up to 20 phones).
+	 *
+	 * @param string[] $phones E.164 phones.
+	 * @return int Rows written.
+	 */
+	public static function push_erase( array $phones ): int {
+		global $wpdb;
+		$phones = array_values( array_unique( array_filter( array_map( 'strval', $phones ), static fn( $p ) => (bool) preg_match( '/^\+[1-9]\d{6,14}$/', $p ) ) ) );
+		$now    = current_time( 'mysql', true );
+		$rows   = 0;
+		foreach ( array_chunk( $phones, self::ERASE_MAX ) as $chunk ) {
+			$wpdb->insert(
+				self::table(),
+				array(
+					'kind'            => 'erase',
+					'payload'         => (string) wp_json_encode( array( 'phones' => $chunk ), JSON_UNESCAPED_SLASHES ),
+					'state'           => 'pending',
+					'attempts'        => 0,
+					'next_attempt_at' => $now,
+					'last_error'      => '',
+					'created_at'      => $now,
+				)
+			);
+			++$rows;
+		}
+		if ( $rows ) {
+			self::soon();
+		}
+		return $rows;
+	}
+
+	/**
+	 * Plans a delivery at the end of this request, and a WP-Cron (and Action Scheduler) run in case it fails.
+	 */
+	private static function soon(): void {
+		if ( false === has_action( 'shutdown', array( self::class, 'deliver_at_shutdown' ) ) ) {
+			add_action( 'shutdown', array( self::class, 'deliver_at_shutdown' ) );
+		}
+		if ( ! wp_next_scheduled( self::HOOK, array( 'retry' ) ) ) {
+			wp_schedule_single_event( time() + 60, self::HOOK, array( 'retry' ) );
+		}
+		if ( function_exists( 'as_schedule_single_action' ) && function_exists( 'as_has_scheduled_action' ) && ! as_has_scheduled_action( self::HOOK, array( 'retry' ), 'rondine' ) ) {
+			as_schedule_single_action( time() + 60, self::HOOK, array( 'retry' ), 'rondine' );
+		}
+	}
+
+	/**
+	 * Delivery at shutdown: short timeout, errors only reschedule.
+	 */
+	public static function deliver_at_shutdown(): void {
+		remove_action( 'shutdown', array( self::class, 'deliver_at_shutdown' ) );
+		try {
+			self::deliver( null, 5.0 );
+		} catch ( \Throwable $error ) {
+			// The rows stay pending: the cron run retries them.
+			unset( $error );
+		}
+	}
+
+	/**
+	 * WP-Cron / Action Scheduler callback.
+	 */
+	public static function deliver_scheduled(): void {
+		self::deliver();
+	}
+
+	/**
+	 * Sends the due rows.
+	 *
+	 * @param Client|null $client  Client; the stored connection's when null.
+	 * @param float       $timeout Seconds per call when $client is null.
+	 * @return array{sent:int,failed:int,retry:int,pending:int} Rows delivered, failed for good, to retry, still pending.
+	 */
+	public static function deliver( ?Client $client = null, float $timeout = 15.0 ): array {
+		global $wpdb;
+		$out = array(
+			'sent'    => 0,
+			'failed'  => 0,
+			'retry'   => 0,
+			'pending' => 0,
+		);
+		if ( null === $client ) {
+			$connection = Connection::stored();
+			if ( null === $connection ) {
+				// Not connected: nothing can be sent; the rows wait for a connection.
+				$out['pending'] = self::pending_count();
+				return $out;
+			}
+			$client = new Client( $connection['url'], $connection['site'], $connection['secret_bytes'], $timeout );
+		}
+		$now   = current_time( 'mysql', true );
+		$table = self::table();
+		for ( $round = 0; $round < 20; $round++ ) {
+			$rows = $wpdb->get_results( $wpdb->prepare( "SELECT id, kind, payload, attempts FROM $table WHERE state = 'pending' AND next_attempt_at <= %s ORDER BY id LIMIT %d", $now, self::BATCH ), ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			if ( ! $rows ) {
+				break;
+			}
+			$consent = array_values( array_filter( $rows, static fn( $r ) => 'consent' === $r['kind'] ) );
+			$calls   = array();
+			if ( $consent ) {
+				$calls[] = array(
+					'/v1/consent',
+					array( 'events' => array_map( static fn( $r ) => json_decode( (string) $r['payload'], true ), $consent ) ),
+					$consent,
+				);
+			}
+			foreach ( $rows as $row ) {
+				if ( 'erase' === $row['kind'] ) {
+					$calls[] = array( '/v1/privacy/erase', json_decode( (string) $row['payload'], true ), array( $row ) );
+				} elseif ( 'consent' !== $row['kind'] ) {
+					self::fail( array( $row ), 'Unknown outbox kind.', true );
+					++$out['failed'];
+				}
+			}
+			$stop = false;
+			foreach ( $calls as [ $path, $body, $batch ] ) {
+				$ids = array_map( static fn( $r ) => (int) $r['id'], $batch );
+				try {
+					$client->request( 'POST', $path, $body );
+					$wpdb->query( "DELETE FROM $table WHERE id IN (" . implode( ',', $ids ) . ')' ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- integers.
+					$out['sent'] += count( $ids );
+				} catch ( BridgeError $error ) {
+					$permanent = self::is_permanent( $error );
+					self::fail( $batch, $error->status() . ' ' . $error->error_code() . ': ' . $error->getMessage(), $permanent );
+					$out[ $permanent ? 'failed' : 'retry' ] += count( $ids );
+					if ( ! $permanent ) {
+						$stop = true; // The bridge is down or refusing us: the other calls would fail the same way.
+						break;
+					}
+				}
+			}
+			if ( $stop || count( $rows ) < self::BATCH ) {
+				break;
+			}
+		}
+		$out['pending'] = self::pending_count();
+		$next           = $wpdb->get_var( "SELECT MIN(next_attempt_at) FROM $table WHERE state = 'pending'" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		if ( $next ) {
+			$when = max( time() + 30, (int) strtotime( $next . ' UTC' ) );
+			wp_clear_scheduled_hook( self::HOOK, array( 'retry' ) );
+			wp_schedule_single_event( $when, self::HOOK, array( 'retry' ) );
+		}
+		return $out;
+	}
+
+	/**
+	 * Pending rows.
+	 */
+	public static function pending_count(): int {
+		global $wpdb;
+		return (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . self::table() . " WHERE state = 'pending'" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- table name.
+	}
+
+	/**
+	 * Seconds before the next attempt after a number of failed attempts: 60 s doubled each time, at most 6 h.
+	 *
+	 * @param int $attempts Failed attempts so far (1 after the first failure).
+	 */
+	public static function backoff( int $attempts ): int {
+		return (int) min( self::MAX_DELAY, 60 * ( 2 ** max( 0, min( 20, $attempts - 1 ) ) ) );
+	}
+
+	/**
+	 * Whether a failed call must not be retried: a 4xx other than 401, 408, 429 (the bridge refuses this body).
+	 * Client reports the bridge's 401 as 502 (so the admin app does not take it for a login problem): retried.
+	 *
+	 * @param BridgeError $error Error.
+	 */
+	private static function is_permanent( BridgeError $error ): bool {
+		$status = $error->status();
+		if ( 'rondine_not_connected' === $error->error_code() ) {
+			return false;
+		}
+		return $status >= 400 && $status < 500 && ! in_array( $status, self::RETRYABLE, true );
+	}
+
+	/**
+	 * Records a failed attempt.
+	 *
+	 * @param array<int,array<string,mixed>> $rows      Rows of the call.
+	 * @param string                         $message   Error.
+	 * @param bool                           $permanent Whether to give up.
+	 */
+	private static function fail( array $rows, string $message, bool $permanent ): void {
+		global $wpdb;
+		$table = self::table();
+		foreach ( $rows as $row ) {
+			$attempts = (int) $row['attempts'] + 1;
+			$wpdb->update(
+				$table,
+				array(
+					'attempts'        => $attempts,
+					'state'           => $permanent ? 'failed' : 'pending',
+					'next_attempt_at' => gmdate( 'Y-m-d H:i:s', time() + self::backoff( $attempts ) ),
+					'last_error'      => mb_substr( $message, 0, 1000 ),
+				),
+				array( 'id' => (int) $row['id'] )
+			);
+		}
+		if ( $permanent ) {
+			// phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log -- a refused call must be visible to the site's owner.
+			error_log( sprintf( 'Rondine: the bridge refused %d outbox row(s) for good: %s', count( $rows ), $message ) );
+		}
+	}
+}

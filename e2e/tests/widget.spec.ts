@@ -439,9 +439,7 @@ test( 'with consent required WhatsApp does not open before consent; the click is
 			)
 		)
 	).toBe(
-		JSON.stringify( [
-			{ event: 'rondine_chat_click', rondine_agent: 'Giulia' },
-		] )
+		JSON.stringify( [ { event: 'rondine_chat_click', rondine_agent: 0 } ] )
 	);
 	await expect.poll( () => Number( fixture( 'clicks' ) ) ).toBe( before + 1 );
 } );

@@ -19,6 +19,7 @@ import { __, sprintf } from '@wordpress/i18n';
 /**
  * Internal dependencies
  */
+import { getBootData } from '../boot';
 import { store } from '../store';
 import type { WhatsAppCredentials } from '../store/types';
 import { formatDateTime } from '../components/format';
@@ -28,22 +29,7 @@ function ConnectionCard() {
 		( select ) => select( store ).getSettings(),
 		[]
 	);
-	const { saveSettings, disconnectBridge } = useDispatch( store );
-	const [ code, setCode ] = useState( '' );
-	const [ isSaving, setSaving ] = useState( false );
 	const connection = settings?.connection;
-
-	const connect = async () => {
-		setSaving( true );
-		try {
-			await saveSettings( { connection_code: code.trim() } );
-			setCode( '' );
-		} catch {
-			// The notice says what is wrong with the code; it stays in the box to be fixed.
-		} finally {
-			setSaving( false );
-		}
-	};
 
 	return (
 		<Card>
@@ -66,10 +52,44 @@ function ConnectionCard() {
 							)
 						: __( 'Not connected.', 'rondine' ) }
 				</p>
+				{ ! getBootData().canManageConnection ? (
+					<Notice status="info" isDismissible={ false }>
+						{ __(
+							'Only an administrator can connect or disconnect the bridge and change the WhatsApp credentials: they decide where customer data goes.',
+							'rondine'
+						) }
+					</Notice>
+				) : (
+					<ConnectionForm connected={ !! connection?.connected } />
+				) }
+			</CardBody>
+		</Card>
+	);
+}
+
+function ConnectionForm( { connected }: { connected: boolean } ) {
+	const { saveSettings, disconnectBridge } = useDispatch( store );
+	const [ code, setCode ] = useState( '' );
+	const [ isSaving, setSaving ] = useState( false );
+
+	const connect = async () => {
+		setSaving( true );
+		try {
+			await saveSettings( { connection_code: code.trim() } );
+			setCode( '' );
+		} catch {
+			// The notice says what is wrong with the code; it stays in the box to be fixed.
+		} finally {
+			setSaving( false );
+		}
+	};
+
+	return (
+		<>
 				<TextareaControl
 					__nextHasNoMarginBottom
 					label={
-						connection?.connected
+						connected
 							? __( 'New connection code', 'rondine' )
 							: __( 'Connection code', 'rondine' )
 					}
@@ -89,7 +109,7 @@ function ConnectionCard() {
 				>
 					{ __( 'Connect', 'rondine' ) }
 				</Button>
-				{ connection?.connected && (
+				{ connected && (
 					<Button
 						variant="tertiary"
 						isDestructive
@@ -110,8 +130,7 @@ function ConnectionCard() {
 						{ __( 'Disconnect', 'rondine' ) }
 					</Button>
 				) }
-			</CardBody>
-		</Card>
+		</>
 	);
 }
 
@@ -337,7 +356,9 @@ export function SettingsScreen() {
 	return (
 		<div className="rondine-settings" data-testid="rondine-settings">
 			<ConnectionCard />
-			<WhatsAppCard connected={ settings.connection.connected } />
+			{ getBootData().canManageConnection && (
+				<WhatsAppCard connected={ settings.connection.connected } />
+			) }
 			<ShopCard />
 		</div>
 	);

@@ -14,6 +14,11 @@ export interface BootData {
 	defaultCountry?: string;
 	adminUrl?: string;
 	locale?: string;
+	/**
+	 * Whether the user may change where customer data goes: the bridge connection, the WhatsApp credentials and full
+	 * contact exports (administrators, `manage_options`). Shop managers use everything else.
+	 */
+	canManageConnection?: boolean;
 }
 
 /** The bridge's `GET /v1/status`, as the plugin passes it on. */

@@ -48,8 +48,12 @@ final class Connection {
 			throw new \InvalidArgumentException( __( 'This connection code was made by a different version of the bridge. Update the plugin or the bridge so that they match.', 'rondine' ) );
 		}
 		$url = is_string( $data['url'] ?? null ) ? rtrim( $data['url'], '/' ) : '';
-		if ( ! preg_match( '~^https?://[^/\s?#]+(/[^\s?#]*)?$~i', $url ) || false === wp_parse_url( $url ) ) {
+		if ( ! preg_match( '~^https?://[^/\s?#@]+(/[^\s?#]*)?$~i', $url ) || false === wp_parse_url( $url ) ) {
 			throw new \InvalidArgumentException( __( 'The connection code does not contain a valid bridge address (an http or https URL).', 'rondine' ) );
+		}
+		$refusal = self::url_refusal( $url );
+		if ( null !== $refusal ) {
+			throw new \InvalidArgumentException( $refusal );
 		}
 		$site = is_string( $data['site'] ?? null ) ? strtolower( $data['site'] ) : '';
 		if ( ! preg_match( '/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/', $site ) ) {
@@ -152,6 +156,72 @@ final class Connection {
 	 */
 	public static function disconnect(): void {
 		delete_option( self::OPTION );
+	}
+
+	/**
+	 * Whether bridge addresses on this machine or a private network are allowed: only when wp-config.php defines
+	 * RONDINE_ALLOW_PRIVATE_BRIDGE_URL as true (local development and the test stack). Never by default.
+	 */
+	public static function private_urls_allowed(): bool {
+		$allowed = defined( 'RONDINE_ALLOW_PRIVATE_BRIDGE_URL' ) && true === constant( 'RONDINE_ALLOW_PRIVATE_BRIDGE_URL' );
+		/**
+		 * Filters whether the bridge may be on a loopback or private address (and then on http://). Default: the
+		 * RONDINE_ALLOW_PRIVATE_BRIDGE_URL constant, false when it is not defined.
+		 *
+		 * @param bool $allowed Whether private bridge addresses are allowed.
+		 */
+		return true === apply_filters( 'rondine_allow_private_bridge_url', $allowed );
+	}
+
+	/**
+	 * Why a bridge address is refused, or null when it is fine: https on a public address; http and loopback,
+	 * private, link-local (cloud metadata, 169.254.169.254) or reserved addresses only with private_urls_allowed(),
+	 * and http then only on this machine. A host name is resolved and each of its IPv4 addresses checked.
+	 *
+	 * @param string $url Bridge base URL.
+	 */
+	public static function url_refusal( string $url ): ?string {
+		$parts  = wp_parse_url( $url );
+		$scheme = strtolower( (string) ( $parts['scheme'] ?? '' ) );
+		$host   = strtolower( trim( (string) ( $parts['host'] ?? '' ), '[]' ) );
+		if ( '' === $host || ! in_array( $scheme, array( 'http', 'https' ), true ) || isset( $parts['user'] ) || isset( $parts['pass'] ) ) {
+			return __( 'The connection code does not contain a valid bridge address (an http or https URL).', 'rondine' );
+		}
+		if ( filter_var( $host, FILTER_VALIDATE_IP ) ) {
+			$addresses = array( $host );
+		} elseif ( 'localhost' === $host || '.localhost' === substr( $host, -10 ) ) {
+			$addresses = array( '127.0.0.1' );
+		} else {
+			// Unresolvable now: the request will say the bridge cannot be reached.
+			$addresses = gethostbynamel( $host ) ?: array(); // phpcs:ignore Universal.Operators.DisallowShortTernary.Found -- false when unresolvable.
+		}
+		$private  = array_filter(
+			$addresses,
+			static fn( $ip ) => false === filter_var( $ip, FILTER_VALIDATE_IP, FILTER_FLAG_NO_PRIV_RANGE | FILTER_FLAG_NO_RES_RANGE )
+		);
+		$loopback = $addresses && count( $addresses ) === count(
+			array_filter(
+				$addresses,
+				static fn( $ip ) => '::1' === $ip || 0 === strpos( (string) $ip, '127.' )
+			)
+		);
+		$allowed  = self::private_urls_allowed();
+		if ( $private && ! $allowed ) {
+			return sprintf(
+				/* translators: 1: bridge address, 2: IP address. */
+				__( 'The bridge address %1$s points to a local or private network address (%2$s), which Rondine does not call. Use the bridge\'s public https address. For a bridge on this machine during development, define RONDINE_ALLOW_PRIVATE_BRIDGE_URL as true in wp-config.php.', 'rondine' ),
+				$url,
+				(string) reset( $private )
+			);
+		}
+		if ( 'https' !== $scheme && ! ( $allowed && $loopback ) ) {
+			return sprintf(
+				/* translators: %s: bridge address. */
+				__( 'The bridge address %s does not use https: customer data and signed requests would travel unencrypted. Use the bridge\'s https address (http is accepted only for a bridge on this machine, with RONDINE_ALLOW_PRIVATE_BRIDGE_URL defined as true in wp-config.php).', 'rondine' ),
+				$url
+			);
+		}
+		return null;
 	}
 
 	/**

@@ -288,6 +288,10 @@ final class ChatButtonController extends Controller {
 				'include_pages'    => $text( __( 'Only these pages (one path per line, * as wildcard); empty for all.', 'rondine' ) ),
 				'exclude_pages'    => $text( __( 'Never these pages (one path per line, * as wildcard).', 'rondine' ) ),
 				'product_only'     => array( 'type' => 'boolean' ),
+				'full_url'         => array(
+					'description' => __( 'Whether {URL} keeps the query string and fragment of the page address (they can carry order keys or reset tokens).', 'rondine' ),
+					'type'        => 'boolean',
+				),
 				'device'           => array(
 					'type' => 'string',
 					'enum' => array( 'all', 'mobile', 'desktop' ),

@@ -37,6 +37,7 @@ final class Config {
 			'greeting'    => $settings['greeting'],
 			'cta'         => $settings['cta'],
 			'message'     => $settings['message'],
+			'fullUrl'     => (bool) ( $settings['full_url'] ?? false ),
 			'keyword'     => $settings['keyword'],
 			'position'    => $settings['position'],
 			'color'       => $settings['color'],

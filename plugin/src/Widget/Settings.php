@@ -55,6 +55,7 @@ final class Settings {
 			'include_pages'    => '',
 			'exclude_pages'    => '',
 			'product_only'     => false,
+			'full_url'         => false,
 			'device'           => 'all',
 			'off_hours'        => 'note',
 			'later_note'       => __( "We are away right now: write to us and we'll reply as soon as we are back.", 'rondine' ),
@@ -99,6 +100,7 @@ final class Settings {
 		$clean  = array(
 			'enabled'          => (bool) $input['enabled'],
 			'product_only'     => (bool) $input['product_only'],
+			'full_url'         => (bool) ( $input['full_url'] ?? false ),
 			'consent_required' => (bool) $input['consent_required'],
 		);
 

@@ -7,6 +7,8 @@
 
 namespace Rondine;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * Registers every feature once. Each feature class has a static `register()` that adds its own hooks; nothing
  * else in the plugin hooks at file scope.

@@ -52,6 +52,14 @@ function ConnectionCard() {
 							)
 						: __( 'Not connected.', 'rondine' ) }
 				</p>
+				{ connection?.needs_new_code && (
+					<Notice status="warning" isDismissible={ false }>
+						{ __(
+							'The stored connection can no longer be read (the site’s security keys in wp-config.php changed). Paste a new connection code from the bridge.',
+							'rondine'
+						) }
+					</Notice>
+				) }
 				{ ! getBootData().canManageConnection ? (
 					<Notice status="info" isDismissible={ false }>
 						{ __(

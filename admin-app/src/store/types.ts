@@ -80,6 +80,8 @@ export interface Settings {
 		bridge_url?: string | null;
 		site_id?: string | null;
 		connected_at?: string | null;
+		/** A connection is stored but its secret cannot be read (the site's salts changed): paste a new code. */
+		needs_new_code?: boolean;
 	};
 	default_country: string;
 	effective_country?: string;

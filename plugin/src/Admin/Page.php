@@ -7,6 +7,8 @@
 
 namespace Rondine\Admin;
 
+defined( 'ABSPATH' ) || exit;
+
 use Rondine\Bridge\Connection;
 use Rondine\Plugin;
 use Rondine\Settings;

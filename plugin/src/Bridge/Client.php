@@ -7,6 +7,8 @@
 
 namespace Rondine\Bridge;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * Sends signed requests to the bridge through the WordPress HTTP API and turns every failure into a BridgeError
  * carrying the bridge's status, code and message, so the admin app can show what the bridge said.

@@ -7,11 +7,17 @@
 
 namespace Rondine\Bridge;
 
+defined( 'ABSPATH' ) || exit;
+
 use Rondine\Settings;
 
 /**
  * Decodes the one-time connection code, connects (signed `PUT /v1/site`), and keeps the connection in the
- * `rondine_bridge` option (not autoloaded; never sent to a browser).
+ * `rondine_bridge` option (not autoloaded; never sent to a browser). The site secret is stored encrypted
+ * (`secret_box`: libsodium secretbox, key derived with HKDF from the site's AUTH_KEY/AUTH_SALT through wp_salt()),
+ * so a copy of the database alone does not give it away. A secret stored in clear by an older version is encrypted on
+ * first read. When the salts change the secret cannot be read any more: the site shows as needing a new connection
+ * code (unreadable()), nothing fails.
  *
  * Code: `rondine_<base64url(JSON {"v":1,"url":...,"site":<uuid>,"secret":<base64url 32 bytes>})>`.
  */
@@ -90,7 +96,7 @@ final class Connection {
 			array(
 				'url'          => $parsed['url'],
 				'site'         => $parsed['site'],
-				'secret'       => $parsed['secret'],
+				'secret_box'   => self::seal( $parsed['secret'] ),
 				'connected_at' => gmdate( 'c' ),
 			),
 			false
@@ -135,20 +141,74 @@ final class Connection {
 	 */
 	public static function stored(): ?array {
 		$stored = get_option( self::OPTION );
-		if ( ! is_array( $stored ) || empty( $stored['url'] ) || empty( $stored['site'] ) || empty( $stored['secret'] ) ) {
+		if ( ! is_array( $stored ) || empty( $stored['url'] ) || empty( $stored['site'] ) ) {
 			return null;
 		}
-		$bytes = self::base64url_decode( (string) $stored['secret'] );
-		if ( null === $bytes ) {
+		if ( ! empty( $stored['secret'] ) && is_string( $stored['secret'] ) ) {
+			// Stored in clear by an older version: encrypt it now.
+			$secret = $stored['secret'];
+			unset( $stored['secret'] );
+			$stored['secret_box'] = self::seal( $secret );
+			update_option( self::OPTION, $stored, false );
+		} else {
+			$secret = self::open( (string) ( $stored['secret_box'] ?? '' ) );
+		}
+		$bytes = null === $secret ? null : self::base64url_decode( $secret );
+		if ( null === $secret || null === $bytes ) {
 			return null;
 		}
 		return array(
 			'url'          => (string) $stored['url'],
 			'site'         => (string) $stored['site'],
-			'secret'       => (string) $stored['secret'],
+			'secret'       => $secret,
 			'secret_bytes' => $bytes,
 			'connected_at' => (string) ( $stored['connected_at'] ?? '' ),
 		);
+	}
+
+	/**
+	 * Whether a connection is stored but its secret cannot be decrypted (the site's salts changed since it was
+	 * stored): the shop must paste a new connection code.
+	 */
+	public static function unreadable(): bool {
+		$stored = get_option( self::OPTION );
+		return is_array( $stored ) && ! empty( $stored['url'] ) && ! empty( $stored['secret_box'] ) && null === self::stored();
+	}
+
+	/**
+	 * Encrypts the site secret for the option: `v1.` and base64url of nonce + secretbox.
+	 *
+	 * @param string $secret The secret (base64url text).
+	 */
+	private static function seal( string $secret ): string {
+		$nonce = random_bytes( SODIUM_CRYPTO_SECRETBOX_NONCEBYTES );
+		return 'v1.' . self::base64url_encode( $nonce . sodium_crypto_secretbox( $secret, $nonce, self::key() ) );
+	}
+
+	/**
+	 * Decrypts what seal() wrote.
+	 *
+	 * @param string $sealed Stored value.
+	 * @return string|null The secret, or null when it cannot be decrypted (other salts, damaged value).
+	 */
+	private static function open( string $sealed ): ?string {
+		$raw = 0 === strpos( $sealed, 'v1.' ) ? self::base64url_decode( substr( $sealed, 3 ) ) : null;
+		if ( null === $raw || strlen( $raw ) <= SODIUM_CRYPTO_SECRETBOX_NONCEBYTES + SODIUM_CRYPTO_SECRETBOX_MACBYTES ) {
+			return null;
+		}
+		try {
+			$plain = sodium_crypto_secretbox_open( substr( $raw, SODIUM_CRYPTO_SECRETBOX_NONCEBYTES ), substr( $raw, 0, SODIUM_CRYPTO_SECRETBOX_NONCEBYTES ), self::key() );
+		} catch ( \SodiumException $error ) {
+			return null;
+		}
+		return false === $plain ? null : $plain;
+	}
+
+	/**
+	 * The encryption key: HKDF-SHA256 of wp_salt( 'auth' ) (AUTH_KEY and AUTH_SALT from wp-config.php).
+	 */
+	private static function key(): string {
+		return hash_hkdf( 'sha256', wp_salt( 'auth' ), SODIUM_CRYPTO_SECRETBOX_KEYBYTES, 'rondine:bridge-site-secret:v1' );
 	}
 
 	/**

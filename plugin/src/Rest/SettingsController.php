@@ -8,6 +8,8 @@
 
 namespace Rondine\Rest;
 
+defined( 'ABSPATH' ) || exit;
+
 use Rondine\Bridge\BridgeError;
 use Rondine\Bridge\Client;
 use Rondine\Bridge\Connection;
@@ -261,6 +263,8 @@ final class SettingsController extends Controller {
 				'bridge_url'   => $connection['url'] ?? null,
 				'site_id'      => $connection['site'] ?? null,
 				'connected_at' => $connection['connected_at'] ?? null,
+				// The stored secret cannot be decrypted (the site's salts changed): a new connection code is needed.
+				'needs_new_code' => null === $connection && Connection::unreadable(),
 			),
 			'default_country'         => $settings['default_country'],
 			'effective_country'       => Settings::default_country(),
@@ -300,6 +304,7 @@ final class SettingsController extends Controller {
 						'bridge_url'   => array( 'type' => array( 'string', 'null' ) ),
 						'site_id'      => array( 'type' => array( 'string', 'null' ) ),
 						'connected_at' => array( 'type' => array( 'string', 'null' ) ),
+						'needs_new_code' => array( 'type' => 'boolean' ),
 					),
 				),
 				'default_country'           => array( 'type' => 'string' ),

@@ -7,6 +7,8 @@
 
 namespace Rondine\Widget;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * Include/exclude lists: one pattern per line, a path of the site (`/shop/`, `/contact`) where `*` matches anything
  * (`/product/*`); a full URL of the site is reduced to its path. The trailing slash does not matter. Decided on the

@@ -7,6 +7,8 @@
 
 namespace Rondine\Widget;
 
+defined( 'ABSPATH' ) || exit;
+
 use Rondine\Phone\Normalizer;
 use Rondine\Settings as PluginSettings;
 

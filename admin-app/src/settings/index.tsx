@@ -94,50 +94,50 @@ function ConnectionForm( { connected }: { connected: boolean } ) {
 
 	return (
 		<>
-				<TextareaControl
-					__nextHasNoMarginBottom
-					label={
-						connected
-							? __( 'New connection code', 'rondine' )
-							: __( 'Connection code', 'rondine' )
-					}
-					help={ __(
-						'The code starting with "rondine_" that the bridge printed when this shop was added to it.',
-						'rondine'
-					) }
-					value={ code }
-					onChange={ setCode }
-					rows={ 3 }
-				/>
-				<Button
-					variant="primary"
-					onClick={ connect }
-					isBusy={ isSaving }
-					disabled={ isSaving || ! code.trim() }
-				>
-					{ __( 'Connect', 'rondine' ) }
-				</Button>
-				{ connected && (
-					<Button
-						variant="tertiary"
-						isDestructive
-						onClick={ () => {
-							if (
-								// eslint-disable-next-line no-alert -- a plain confirmation is enough here.
-								window.confirm(
-									__(
-										'Disconnect from the bridge? Campaigns cannot be sent until a connection code is pasted again.',
-										'rondine'
-									)
-								)
-							) {
-								disconnectBridge().catch( () => {} );
-							}
-						} }
-					>
-						{ __( 'Disconnect', 'rondine' ) }
-					</Button>
+			<TextareaControl
+				__nextHasNoMarginBottom
+				label={
+					connected
+						? __( 'New connection code', 'rondine' )
+						: __( 'Connection code', 'rondine' )
+				}
+				help={ __(
+					'The code starting with "rondine_" that the bridge printed when this shop was added to it.',
+					'rondine'
 				) }
+				value={ code }
+				onChange={ setCode }
+				rows={ 3 }
+			/>
+			<Button
+				variant="primary"
+				onClick={ connect }
+				isBusy={ isSaving }
+				disabled={ isSaving || ! code.trim() }
+			>
+				{ __( 'Connect', 'rondine' ) }
+			</Button>
+			{ connected && (
+				<Button
+					variant="tertiary"
+					isDestructive
+					onClick={ () => {
+						if (
+							// eslint-disable-next-line no-alert -- a plain confirmation is enough here.
+							window.confirm(
+								__(
+									'Disconnect from the bridge? Campaigns cannot be sent until a connection code is pasted again.',
+									'rondine'
+								)
+							)
+						) {
+							disconnectBridge().catch( () => {} );
+						}
+					} }
+				>
+					{ __( 'Disconnect', 'rondine' ) }
+				</Button>
+			) }
 		</>
 	);
 }

@@ -63,8 +63,12 @@ final class FileAccessTest extends TestCase {
 				continue;
 			}
 			$path   = self::root() . '/' . $file;
-			$before = 'return [ get_declared_classes(), get_defined_functions()["user"], array_keys( get_defined_constants( true )["user"] ?? [] ) ];';
-			$code   = '$before = (function () { ' . $before . ' })(); register_shutdown_function( function () use ( $before ) { $after = (function () { ' . $before . ' })(); if ( $after != $before ) { echo "DEFINED"; } } ); include ' . var_export( $path, true ) . '; echo "RAN ON";';
+			// Functions and constants, not classes: PHP declares a class without a parent when it compiles the file,
+			// before the guard runs (declaring runs nothing).
+			$before = 'return [ get_defined_functions()["user"], array_keys( get_defined_constants( true )["user"] ?? [] ) ];';
+			// Built files (build/*/index.asset.php) only return an array: they may run on, printing and defining nothing.
+			$ran_on = 0 === strpos( $file, 'build/' ) ? '' : 'echo "RAN ON";';
+			$code   = '$before = (function () { ' . $before . ' })(); register_shutdown_function( function () use ( $before ) { $after = (function () { ' . $before . ' })(); if ( $after != $before ) { echo "DEFINED"; } } ); include ' . var_export( $path, true ) . '; ' . $ran_on;
 			$this->assertSame( '', self::php( $code ), "$file runs without WordPress" );
 			++$checked;
 		}

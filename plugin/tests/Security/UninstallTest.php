@@ -72,7 +72,7 @@ final class UninstallTest extends TestCase {
 	 * @param string $column Key column.
 	 * @param string $like   LIKE pattern.
 	 */
-	private static function count( string $table, string $column, string $like ): int {
+	private static function rows( string $table, string $column, string $like ): int {
 		global $wpdb;
 		return (int) $wpdb->get_var( $wpdb->prepare( "SELECT COUNT(*) FROM {$table} WHERE {$column} LIKE %s", $like ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 	}
@@ -105,18 +105,18 @@ final class UninstallTest extends TestCase {
 		foreach ( Installer::TABLES as $table ) {
 			$this->assertNull( $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', $wpdb->esc_like( self::PREFIX . $table ) ) ), "$table dropped" );
 		}
-		$this->assertSame( 0, self::count( $wpdb->options, 'option_name', '%rondine%' ), 'options and transients' );
+		$this->assertSame( 0, self::rows( $wpdb->options, 'option_name', '%rondine%' ), 'options and transients' );
 		$this->assertSame( 'Scratch shop', get_option( 'blogname' ) );
-		$this->assertSame( 1, get_transient( 'someone_else' ) );
+		$this->assertSame( '1', (string) get_transient( 'someone_else' ) );
 		$this->assertFalse( wp_next_scheduled( 'rondine_sync_contacts', array( 'soon' ) ) );
 		$this->assertFalse( wp_next_scheduled( 'rondine_sync_contacts' ) );
 		$this->assertFalse( wp_next_scheduled( 'rondine_outbox_flush', array( 7 ) ) );
 		$this->assertNotFalse( wp_next_scheduled( 'someone_elses_event' ) );
-		$this->assertSame( 0, self::count( $wpdb->usermeta, 'meta_key', '%rondine%' ) );
-		$this->assertSame( 1, self::count( $wpdb->usermeta, 'meta_key', 'nickname' ) );
-		$this->assertSame( 0, self::count( $wpdb->postmeta, 'meta_key', '%rondine%' ) );
-		$this->assertSame( 1, self::count( $wpdb->postmeta, 'meta_key', '_billing_phone' ) );
-		$this->assertSame( 0, self::count( $orders_meta, 'meta_key', '%rondine%' ) );
-		$this->assertSame( 1, self::count( $orders_meta, 'meta_key', '_billing_phone' ) );
+		$this->assertSame( 0, self::rows( $wpdb->usermeta, 'meta_key', '%rondine%' ) );
+		$this->assertSame( 1, self::rows( $wpdb->usermeta, 'meta_key', 'nickname' ) );
+		$this->assertSame( 0, self::rows( $wpdb->postmeta, 'meta_key', '%rondine%' ) );
+		$this->assertSame( 1, self::rows( $wpdb->postmeta, 'meta_key', '_billing_phone' ) );
+		$this->assertSame( 0, self::rows( $orders_meta, 'meta_key', '%rondine%' ) );
+		$this->assertSame( 1, self::rows( $orders_meta, 'meta_key', '_billing_phone' ) );
 	}
 }

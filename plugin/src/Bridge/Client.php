@@ -151,7 +151,7 @@ final class Client {
 	private function safe_request( string $url, array $args ) {
 		$refusal = Connection::url_refusal( $this->base_url );
 		if ( null !== $refusal ) {
-			throw new BridgeError( 'rondine_bridge_url_not_allowed', $refusal, 400 );
+			throw new BridgeError( 'rondine_bridge_url_not_allowed', $refusal, 400 ); // phpcs:ignore WordPress.Security.EscapeOutput.ExceptionNotEscaped -- a message for the REST API's JSON, escaped where shown.
 		}
 		$host     = strtolower( (string) wp_parse_url( $this->base_url, PHP_URL_HOST ) );
 		$port     = (int) wp_parse_url( $this->base_url, PHP_URL_PORT );

@@ -59,7 +59,7 @@ final class Connection {
 		}
 		$refusal = self::url_refusal( $url );
 		if ( null !== $refusal ) {
-			throw new \InvalidArgumentException( $refusal );
+			throw new \InvalidArgumentException( $refusal ); // phpcs:ignore WordPress.Security.EscapeOutput.ExceptionNotEscaped -- a message for the REST API's JSON, escaped where shown.
 		}
 		$site = is_string( $data['site'] ?? null ) ? strtolower( $data['site'] ) : '';
 		if ( ! preg_match( '/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/', $site ) ) {

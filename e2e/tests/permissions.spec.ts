@@ -343,7 +343,9 @@ test.describe( 'rondine/v1 permissions', () => {
 				page.getByRole( 'button', { name: 'Save credentials' } )
 			).toHaveCount( admin ? 1 : 0 );
 			await expect(
-				page.getByText( 'Only an administrator can connect' )
+				page
+					.locator( '.components-notice' )
+					.filter( { hasText: 'Only an administrator can connect' } )
 			).toHaveCount( admin ? 0 : 1 );
 			await page.goto(
 				'/wp-admin/admin.php?page=rondine#/audience/contacts'

@@ -1,6 +1,7 @@
 <?php
 /**
- * Removes Rondine's tables and options when the plugin is deleted from wp-admin.
+ * Removes Rondine's tables, options, transients, cron events, user meta and order meta when the plugin is deleted
+ * from wp-admin, on every site of a multisite network.
  *
  * @package Rondine
  */
@@ -9,5 +10,6 @@ defined( 'WP_UNINSTALL_PLUGIN' ) || exit;
 
 require_once __DIR__ . '/src/Settings.php';
 require_once __DIR__ . '/src/Installer.php';
+require_once __DIR__ . '/src/Uninstaller.php';
 
-\Rondine\Installer::uninstall();
+\Rondine\Uninstaller::run();

@@ -33,6 +33,8 @@ $rondine_wanted = array(
 	'admin'    => array( 'administrator', 'admin@bottega.test', 'Giulia', 'Ferri' ),
 	'manager'  => array( 'shop_manager', 'manager@bottega.test', 'Marco', 'Bellini' ),
 	'editor'   => array( 'editor', 'editor@bottega.test', 'Sofia', 'Conti' ),
+	// Writes posts without unfiltered_html (kses applies): the security tests post hostile markup as this user.
+	'author'   => array( 'author', 'autore@bottega.test', 'Elena', 'Greco' ),
 	'customer' => array( 'customer', 'cliente@bottega.test', 'Luca', 'Esposito' ),
 );
 

@@ -42,6 +42,8 @@ define( 'WP_HTTP_BLOCK_EXTERNAL', true );
 define( 'AUTOMATIC_UPDATER_DISABLED', true );
 define( 'WP_AUTO_UPDATE_CORE', false );
 define( 'FS_METHOD', 'direct' );
+// Development only: the local bridge is on 127.0.0.1 over http, which the plugin refuses otherwise.
+define( 'RONDINE_ALLOW_PRIVATE_BRIDGE_URL', true );
 
 if ( ! defined( 'ABSPATH' ) ) {
 	define( 'ABSPATH', __DIR__ . '/' );

@@ -21,7 +21,10 @@ export interface RondineEnv {
 	restUrl: string;
 	adminUser: string;
 	adminPassword: string;
-	users: Record< 'admin' | 'manager' | 'editor' | 'customer', EnvUser >;
+	users: Record<
+		'admin' | 'manager' | 'editor' | 'author' | 'customer',
+		EnvUser
+	>;
 	bridgeUrl: string | null;
 	emulatorUrl: string | null;
 	siteId: string | null;

@@ -1,6 +1,8 @@
 /**
- * Every route of rondine/v1, for every role: a shop manager and an administrator get through; an editor, a customer and
- * a visitor get 403 and change nothing. The route list comes from the REST index, so a new route cannot be forgotten.
+ * Every route of rondine/v1, for every role: an administrator gets through everywhere; a shop manager everywhere but
+ * where customer data goes (the bridge connection, the WhatsApp credentials, the full contact export: 403); an
+ * editor, a customer and a visitor get 403 and change nothing. The route list comes from the REST index, so a new
+ * route cannot be forgotten. The screens follow: a shop manager does not see what the API refuses.
  */
 
 /**
@@ -49,6 +51,31 @@ const NOT_FOR_USERS: Record< string, string > = {
 	// The storefront's click beacon: visitors call it (counted, rate-limited, no data returned).
 	'/rondine/v1/chat-button/click': 'public beacon',
 };
+
+/** Administrators only (`manage_options`): where customer data goes. Method and route. */
+const ADMIN_ONLY = [
+	[ 'GET', '/rondine/v1/contacts/export' ],
+	[ 'DELETE', '/rondine/v1/settings/connection' ],
+	[ 'PUT', '/rondine/v1/whatsapp' ],
+] as const;
+
+/** A request that changes where data goes, and is harmless for an administrator (refused by validation: 400). */
+const ADMIN_WRITES = [
+	[ 'POST', '/rondine/v1/settings', { connection_code: 'rondine_x' } ],
+	[
+		'PUT',
+		'/rondine/v1/whatsapp',
+		{
+			phone_number_id: 'not-digits',
+			waba_id: '1',
+			access_token: 'EAAG-test-token-0000',
+			app_secret: 'secret-0000',
+		},
+	],
+] as const;
+
+const isAdminOnly = ( method: string, route: string ) =>
+	ADMIN_ONLY.some( ( [ m, r ] ) => m === method && r === route );
 
 /** A concrete path for a route pattern: a uuid or 1 for ids, the first alternative for an enumerated part. */
 function concrete( route: string ): string {
@@ -192,9 +219,13 @@ test.describe( 'rondine/v1 permissions', () => {
 			);
 			for ( const [ route ] of readable ) {
 				const response = await call( 'GET', concrete( route ) );
+				// Refused (401/403) exactly where a shop manager may not go.
 				expect
-					.soft( [ 401, 403 ], `${ role } GET ${ route }` )
-					.not.toContain( response.status() );
+					.soft(
+						[ 401, 403 ].includes( response.status() ),
+						`${ role } GET ${ route }: ${ response.status() }`
+					)
+					.toBe( role === 'manager' && isAdminOnly( 'GET', route ) );
 				checked.push( route );
 			}
 			expect( checked.length ).toBeGreaterThan( 10 );
@@ -209,6 +240,143 @@ test.describe( 'rondine/v1 permissions', () => {
 			await context.close();
 		} );
 	}
+
+	test( 'only an administrator changes where customer data goes @security', async ( {
+		browser,
+	} ) => {
+		const connection = () =>
+			query(
+				"SELECT HEX(option_value) FROM wp_options WHERE option_name = 'rondine_bridge'"
+			);
+		const before = connection();
+		const autoload = query(
+			"SELECT autoload FROM wp_options WHERE option_name = 'rondine_bridge'"
+		);
+		expect( before, 'the test site is connected' ).not.toBe( '' );
+		const manager = await as( browser, env.users.manager );
+		for ( const [ method, route, data ] of [
+			...ADMIN_WRITES,
+			[ 'DELETE', '/rondine/v1/settings/connection', undefined ] as const,
+			[ 'GET', '/rondine/v1/contacts/export', undefined ] as const,
+		] ) {
+			const response = await manager.call( method, route, data );
+			expect
+				.soft(
+					response.status(),
+					`manager ${ method } ${ route }: ${ await response.text() }`
+				)
+				.toBe( 403 );
+		}
+		// A shop manager still saves the shop's own settings.
+		const settings = await (
+			await manager.call( 'GET', '/rondine/v1/settings' )
+		).json();
+		expect(
+			(
+				await manager.call( 'POST', '/rondine/v1/settings', {
+					consent_text: settings.consent_text,
+				} )
+			).status()
+		).toBe( 200 );
+		await manager.context.close();
+		expect( connection() ).toBe( before );
+
+		const admin = await as( browser, env.users.admin );
+		for ( const [ method, route, data ] of ADMIN_WRITES ) {
+			const response = await admin.call( method, route, data );
+			expect
+				.soft( response.status(), `admin ${ method } ${ route }` )
+				.toBe( 400 );
+		}
+		const exported = await admin.call(
+			'GET',
+			'/rondine/v1/contacts/export'
+		);
+		expect( exported.status() ).toBe( 200 );
+		expect( exported.headers()[ 'content-type' ] ).toContain( 'text/csv' );
+		expect( connection() ).toBe( before );
+		// Disconnecting really disconnects; the connection is then put back as it was.
+		try {
+			const disconnected = await admin.call(
+				'DELETE',
+				'/rondine/v1/settings/connection'
+			);
+			expect( disconnected.status() ).toBe( 200 );
+			expect( ( await disconnected.json() ).connection.connected ).toBe(
+				false
+			);
+		} finally {
+			query(
+				"DELETE FROM wp_options WHERE option_name = 'rondine_bridge'; " +
+					`INSERT INTO wp_options (option_name, option_value, autoload) VALUES ('rondine_bridge', UNHEX('${ before }'), '${ autoload }')`
+			);
+		}
+		expect(
+			(
+				await (
+					await admin.call( 'GET', '/rondine/v1/settings' )
+				).json()
+			).connection.connected
+		).toBe( true );
+		await admin.context.close();
+	} );
+
+	test( 'screens: a shop manager does not see the connection, credentials or export; an administrator does @security', async ( {
+		browser,
+	} ) => {
+		for ( const role of [ 'admin', 'manager' ] as const ) {
+			const context = await browser.newContext( { baseURL: env.wpUrl } );
+			const page = await context.newPage();
+			await login( page, env.users[ role ] );
+			await page.goto( '/wp-admin/admin.php?page=rondine#/settings' );
+			await expect(
+				page.getByTestId( 'rondine-settings' )
+			).toBeVisible();
+			await expect(
+				page.getByTestId( 'rondine-connection-state' )
+			).toBeVisible();
+			const admin = role === 'admin';
+			await expect(
+				page.getByRole( 'button', { name: 'Connect', exact: true } )
+			).toHaveCount( admin ? 1 : 0 );
+			await expect(
+				page.getByRole( 'button', { name: 'Save credentials' } )
+			).toHaveCount( admin ? 1 : 0 );
+			await expect(
+				page
+					.locator( '.components-notice' )
+					.filter( { hasText: 'Only an administrator can connect' } )
+			).toHaveCount( admin ? 0 : 1 );
+			await page.goto(
+				'/wp-admin/admin.php?page=rondine#/audience/contacts'
+			);
+			await expect(
+				page.getByTestId( 'rondine-contacts' )
+			).toBeVisible();
+			await expect(
+				page.getByRole( 'button', { name: 'Export CSV' } )
+			).toHaveCount( admin ? 1 : 0 );
+			await context.close();
+		}
+		for ( const role of [ 'editor', 'customer' ] as const ) {
+			const context = await browser.newContext( { baseURL: env.wpUrl } );
+			const page = await context.newPage();
+			await login( page, env.users[ role ] );
+			const response = await page.goto(
+				'/wp-admin/admin.php?page=rondine#/settings'
+			);
+			expect( response?.status(), role ).toBe( 403 );
+			await expect( page.getByTestId( 'rondine-settings' ) ).toHaveCount(
+				0
+			);
+			await context.close();
+		}
+		const visitor = await browser.newContext( { baseURL: env.wpUrl } );
+		const page = await visitor.newPage();
+		await page.goto( '/wp-admin/admin.php?page=rondine#/settings' );
+		await expect( page ).toHaveURL( /wp-login\.php/ );
+		await visitor.close();
+	} );
 
 	for ( const role of [ 'editor', 'customer', null ] as const ) {
 		test( `${ role ?? 'a visitor' } gets 403 on every route and method, and nothing changes`, async ( {

@@ -439,9 +439,7 @@ test( 'with consent required WhatsApp does not open before consent; the click is
 			)
 		)
 	).toBe(
-		JSON.stringify( [
-			{ event: 'rondine_chat_click', rondine_agent: 'Giulia' },
-		] )
+		JSON.stringify( [ { event: 'rondine_chat_click', rondine_agent: 0 } ] )
 	);
 	await expect.poll( () => Number( fixture( 'clicks' ) ) ).toBe( before + 1 );
 } );
@@ -564,4 +562,96 @@ test( 'the preview says when visitors do not see the button right now', async ( 
 			.frameLocator( '[data-testid="rondine-chat-button-preview"]' )
 			.locator( '.rondine-chat-button' )
 	).toBeVisible();
+} );
+
+test( "an Author's post cannot give the button a configuration or a panel to run (DOM clobbering) @security", async ( {
+	browser,
+} ) => {
+	settings( {} );
+	const EVIL = 'https://evil.test/rondine-panel.js';
+	// The author writes through WordPress's own REST API, logged in: kses applies as for any author (no
+	// unfiltered_html), and it keeps an id on a <code> element.
+	const author = await browser.newContext( { baseURL: env.wpUrl } );
+	const writer = await author.newPage();
+	await login( writer, env.users.author );
+	const nonce = (
+		await (
+			await author.request.get(
+				'/wp-admin/admin-ajax.php?action=rest-nonce'
+			)
+		).text()
+	).trim();
+	const home = await ( await author.request.get( '/' ) ).text();
+	const real = JSON.parse(
+		/<script type="application\/json" id="rondine-chat-config">(.*?)<\/script>/s.exec(
+			home
+		)![ 1 ]!
+	);
+	const injected = JSON.stringify( {
+		...real,
+		panel: EVIL,
+		cta: 'Injected',
+	} ).replace( /</g, '\\u003c' );
+	const created = await author.request.post( '/wp-json/wp/v2/posts', {
+		headers: { 'X-WP-Nonce': nonce },
+		data: {
+			title: 'Novità della settimana',
+			status: 'publish',
+			content: `<p>Ciao a tutti!</p><code id="rondine-chat-config">${ injected }</code>`,
+		},
+	} );
+	expect( created.status(), await created.text() ).toBe( 201 );
+	const post = ( await created.json() ) as { id: number; link: string };
+	try {
+		for ( const who of [ 'visitor', 'administrator' ] as const ) {
+			const context = await browser.newContext( { baseURL: env.wpUrl } );
+			const page = await context.newPage();
+			if ( who === 'administrator' ) {
+				await login( page );
+			}
+			const evilRequests: string[] = [];
+			page.on( 'request', ( request ) => {
+				if ( request.url().startsWith( 'https://evil.test/' ) ) {
+					evilRequests.push( request.url() );
+				}
+			} );
+			// Were it imported, this is what it would run.
+			await context.route( 'https://evil.test/**', ( route ) =>
+				route.fulfill( {
+					status: 200,
+					contentType: 'text/javascript',
+					headers: { 'Access-Control-Allow-Origin': '*' },
+					body: 'window.rondineInjected = true; export function mount() { return { toggle() {} }; }',
+				} )
+			);
+			await page.goto( post.link );
+			// The author's element is on the page, before the plugin's own configuration.
+			await expect(
+				page.locator( 'code#rondine-chat-config' )
+			).toHaveCount( 1 );
+			await expect( chatButton( page ) ).toHaveAccessibleName(
+				'Scrivici'
+			);
+			await chatButton( page ).hover();
+			await chatButton( page ).click();
+			// The plugin's panel opened: the import happened, and it was the plugin's.
+			await expect( dialog( page ) ).toBeVisible();
+			expect(
+				await page.evaluate(
+					() =>
+						( window as unknown as { rondineInjected?: boolean } )
+							.rondineInjected
+				),
+				who
+			).toBeUndefined();
+			expect( evilRequests, who ).toEqual( [] );
+			await context.close();
+		}
+	} finally {
+		await author.request.delete( `/wp-json/wp/v2/posts/${ post.id }`, {
+			headers: { 'X-WP-Nonce': nonce },
+			params: { force: 'true' },
+		} );
+		await author.close();
+	}
 } );

@@ -10,6 +10,11 @@
  * @package Rondine
  */
 
+// A development tool: it writes files, so it runs only from the command line, never through a web server.
+if ( 'cli' !== PHP_SAPI ) {
+	exit;
+}
+
 $rondine_languages = dirname( __DIR__ ) . '/languages';
 $rondine_script    = 'build/admin/index.js';
 

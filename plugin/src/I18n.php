@@ -7,6 +7,8 @@
 
 namespace Rondine;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * Loads the plugin's own translations from languages/ (those from translate.wordpress.org take precedence).
  */

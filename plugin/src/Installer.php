@@ -7,6 +7,8 @@
 
 namespace Rondine;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * Creates and upgrades the plugin's own tables with dbDelta. The schema version is kept in `rondine_db_version`;
  * an upgrade runs on activation and, after an update without re-activation, on the next admin or REST request.

@@ -7,6 +7,8 @@
 
 namespace Rondine;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * Registers every feature once. Each feature class has a static `register()` that adds its own hooks; nothing
  * else in the plugin hooks at file scope.
@@ -73,6 +75,21 @@ final class Plugin {
 		 * @param string $capability Default `manage_woocommerce` with WooCommerce, `manage_options` without.
 		 */
 		return (string) apply_filters( 'rondine_capability', $default );
+	}
+
+	/**
+	 * The capability needed, on top of capability(), to decide where customer data goes: connecting or disconnecting
+	 * the bridge, the WhatsApp credentials, full contact exports. `manage_options` (administrators): a shop manager
+	 * could otherwise point the bridge at any server and receive the shop's customers.
+	 */
+	public static function admin_capability(): string {
+		/**
+		 * Filters the capability that allows changing the bridge connection, the WhatsApp credentials and exporting
+		 * all contacts.
+		 *
+		 * @param string $capability Default `manage_options`.
+		 */
+		return (string) apply_filters( 'rondine_admin_capability', 'manage_options' );
 	}
 
 	/**

@@ -7,6 +7,8 @@
 
 namespace Rondine;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * The `rondine_settings` option: default country and the consent wording. The bridge connection lives apart, in
  * `rondine_bridge` (Bridge\Connection), because it holds the site secret.

@@ -8,8 +8,9 @@
 namespace Rondine\Tests;
 
 /**
- * Every route and method of rondine/v1 (read from the REST server, so a new route cannot be forgotten): a shop
- * manager and an administrator get through; an editor, a customer and a visitor get 403. The bridge routes answer
+ * Every route and method of rondine/v1 (read from the REST server, so a new route cannot be forgotten): an
+ * administrator gets through, a shop manager too except where customer data goes (connection, WhatsApp credentials,
+ * full export: 403); an editor, a customer and a visitor get 403. The bridge routes answer
  * 401 to all of them (they need the bridge's signature).
  */
 final class PermissionsTest extends TestCase {
@@ -115,7 +116,18 @@ final class PermissionsTest extends TestCase {
 	}
 
 	/**
-	 * Shop managers and administrators pass every admin route (bridge routes still want a signature).
+	 * Where customer data goes: administrators only (the connection code, sent to POST /settings, in
+	 * Security/AdminOnlyRoutesTest).
+	 */
+	private const ADMIN_ONLY = array(
+		'DELETE /rondine/v1/settings/connection',
+		'PUT /rondine/v1/whatsapp',
+		'GET /rondine/v1/contacts/export',
+	);
+
+	/**
+	 * Shop managers and administrators pass every admin route (bridge routes still want a signature), except that shop
+	 * managers get 403 where customer data goes.
 	 *
 	 * @dataProvider allowed
 	 * @param string $role Role.
@@ -126,6 +138,8 @@ final class PermissionsTest extends TestCase {
 		foreach ( $this->statuses() as $key => $status ) {
 			if ( self::is_bridge( $key ) ) {
 				$this->assertSame( 401, $status, $key );
+			} elseif ( 'shop_manager' === $role && in_array( $key, self::ADMIN_ONLY, true ) ) {
+				$this->assertSame( 403, $status, $key );
 			} else {
 				$this->assertNotContains( $status, array( 401, 403 ), $key );
 			}

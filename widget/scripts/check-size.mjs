@@ -17,7 +17,8 @@ const dir = fileURLToPath(
 	new URL( '../../plugin/build/widget/', import.meta.url )
 );
 const KB = 1024;
-export const BUDGET = { initial: 1.5 * KB, total: 9 * KB };
+// 1,600 B: 1.5 KB plus the check that the panel imported is the plugin's own (same origin, its build path), about 85 B.
+export const BUDGET = { initial: 1600, total: 9 * KB };
 
 export function gzipSize( file ) {
 	return gzipSync( readFileSync( dir + file ), { level: 9 } ).length;

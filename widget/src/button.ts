@@ -8,6 +8,7 @@
  * Internal dependencies
  */
 import css from './button.css?inline';
+import { panelUrl } from './panel-url';
 import type { Config, DayHours, PanelApi } from './types';
 
 /**
@@ -44,6 +45,11 @@ function working(
 function start( config: Config ) {
 	const win = window;
 	const doc = document;
+	// A panel that is not the plugin's own is never imported: then there is no button at all.
+	const url = panelUrl( config.panel, import.meta.url );
+	if ( ! url ) {
+		return;
+	}
 	const mobile = win.matchMedia( '(max-width: 767px)' ).matches;
 	if ( config.device === ( mobile ? 'desktop' : 'mobile' ) ) {
 		return;
@@ -84,8 +90,7 @@ function start( config: Config ) {
 	let failures = 0;
 	const load = () =>
 		( panel ||= import(
-			/* @vite-ignore */ config.panel +
-				( failures ? '&retry=' + failures : '' )
+			/* @vite-ignore */ url + ( failures ? '&retry=' + failures : '' )
 		).then(
 			( module ) => module.mount( { config, online, root, button } ),
 			() => {
@@ -122,7 +127,10 @@ function start( config: Config ) {
 	show();
 }
 
-const data = document.getElementById( 'rondine-chat-config' );
+// Only the plugin's own element: a post's markup can carry any element with this id (kses keeps ids), but no script.
+const data = document.querySelector(
+	'script[type="application/json"]#rondine-chat-config'
+);
 if ( data ) {
 	start( JSON.parse( data.textContent! ) );
 }

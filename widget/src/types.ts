@@ -42,6 +42,11 @@ export interface Config {
 	cta: string;
 	/** Prefilled message with {SITE} {TITLE} {URL} {PRODUCT} {PRICE} {SKU}. */
 	message: string;
+	/**
+	 * Whether {URL} keeps the page's query string and fragment (which can carry order keys or reset tokens); by
+	 * default it is the page's origin and path only.
+	 */
+	fullUrl?: boolean;
 	/** Put before the message, so the shop's automatic replies can recognise where it came from. */
 	keyword: string;
 	position: 'left' | 'right';

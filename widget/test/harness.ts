@@ -80,7 +80,7 @@ export async function visit(
 	document.body.innerHTML =
 		( page.html ?? '<main>Shop</main>' ) +
 		'<script type="application/json" id="rondine-chat-config"></script>';
-	document.getElementById( 'rondine-chat-config' )!.textContent =
+	document.querySelector( 'script#rondine-chat-config' )!.textContent =
 		JSON.stringify( settings );
 	// A new module instance per visit, as each page load runs the script again.
 	await import( /* @vite-ignore */ `${ INITIAL }?visit=${ ++visits }` );

@@ -298,17 +298,22 @@ describe( 'chat panel', () => {
 		link.dispatchEvent( allowed );
 		expect( allowed.defaultPrevented ).toBe( false );
 		expect( dataLayer ).toEqual( [
-			{ event: 'rondine_chat_click', rondine_agent: 'Giulia' },
+			{ event: 'rondine_chat_click', rondine_agent: 0 },
 		] );
 		expect( fbq ).toHaveBeenCalledWith( 'track', 'Contact', {
 			content_name: 'rondine_chat',
 		} );
 		expect( gtag ).toHaveBeenCalledWith( 'event', 'rondine_chat_click', {
-			rondine_agent: 'Giulia',
+			rondine_agent: 0,
 		} );
-		expect(
-			JSON.stringify( [ dataLayer, fbq.mock.calls, gtag.mock.calls ] )
-		).not.toContain( '3331234567' );
+		// Neither the phone number nor the agent's name goes to analytics.
+		const sent = JSON.stringify( [
+			dataLayer,
+			fbq.mock.calls,
+			gtag.mock.calls,
+		] );
+		expect( sent ).not.toContain( '3331234567' );
+		expect( sent ).not.toContain( 'Giulia' );
 		expect( beacon ).toHaveBeenCalledTimes( 1 );
 		const [ url, body ] = beacon.mock.calls[ 0 ] as unknown as [
 			string,

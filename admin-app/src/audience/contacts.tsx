@@ -11,6 +11,7 @@ import { addQueryArgs } from '@wordpress/url';
 /**
  * Internal dependencies
  */
+import { getBootData } from '../boot';
 import { store } from '../store';
 import { PATHS } from '../store/constants';
 import type { ContactsQuery } from '../store/types';
@@ -101,9 +102,11 @@ export function ContactsScreen( {
 					value={ search }
 					onChange={ setSearch }
 				/>
-				<Button variant="secondary" onClick={ exportCsv }>
-					{ __( 'Export CSV', 'rondine' ) }
-				</Button>
+				{ getBootData().canManageConnection && (
+					<Button variant="secondary" onClick={ exportCsv }>
+						{ __( 'Export CSV', 'rondine' ) }
+					</Button>
+				) }
 			</div>
 			{ page === null ? (
 				<Spinner />

@@ -222,6 +222,21 @@ export function ChatButtonScreen() {
 									)
 								) }
 							/>
+							<ToggleControl
+								__nextHasNoMarginBottom
+								label={ __(
+									'{URL} keeps the query string',
+									'rondine'
+								) }
+								checked={ settings.full_url }
+								onChange={ ( full ) =>
+									change( 'full_url', full )
+								}
+								help={ __(
+									'Off by default: page addresses can carry order keys, password reset links or session ids, which should not be sent in a WhatsApp message.',
+									'rondine'
+								) }
+							/>
 							<TextControl
 								__nextHasNoMarginBottom
 								__next40pxDefaultSize

@@ -28,6 +28,8 @@ export interface ChatButtonSettings {
 	include_pages: string;
 	exclude_pages: string;
 	product_only: boolean;
+	/** Whether {URL} keeps the page's query string and fragment. */
+	full_url: boolean;
 	device: 'all' | 'mobile' | 'desktop';
 	off_hours: 'note' | 'hide';
 	later_note: string;

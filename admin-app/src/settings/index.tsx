@@ -19,6 +19,7 @@ import { __, sprintf } from '@wordpress/i18n';
 /**
  * Internal dependencies
  */
+import { getBootData } from '../boot';
 import { store } from '../store';
 import type { WhatsAppCredentials } from '../store/types';
 import { formatDateTime } from '../components/format';
@@ -28,22 +29,7 @@ function ConnectionCard() {
 		( select ) => select( store ).getSettings(),
 		[]
 	);
-	const { saveSettings, disconnectBridge } = useDispatch( store );
-	const [ code, setCode ] = useState( '' );
-	const [ isSaving, setSaving ] = useState( false );
 	const connection = settings?.connection;
-
-	const connect = async () => {
-		setSaving( true );
-		try {
-			await saveSettings( { connection_code: code.trim() } );
-			setCode( '' );
-		} catch {
-			// The notice says what is wrong with the code; it stays in the box to be fixed.
-		} finally {
-			setSaving( false );
-		}
-	};
 
 	return (
 		<Card>
@@ -66,52 +52,93 @@ function ConnectionCard() {
 							)
 						: __( 'Not connected.', 'rondine' ) }
 				</p>
-				<TextareaControl
-					__nextHasNoMarginBottom
-					label={
-						connection?.connected
-							? __( 'New connection code', 'rondine' )
-							: __( 'Connection code', 'rondine' )
-					}
-					help={ __(
-						'The code starting with "rondine_" that the bridge printed when this shop was added to it.',
-						'rondine'
-					) }
-					value={ code }
-					onChange={ setCode }
-					rows={ 3 }
-				/>
-				<Button
-					variant="primary"
-					onClick={ connect }
-					isBusy={ isSaving }
-					disabled={ isSaving || ! code.trim() }
-				>
-					{ __( 'Connect', 'rondine' ) }
-				</Button>
-				{ connection?.connected && (
-					<Button
-						variant="tertiary"
-						isDestructive
-						onClick={ () => {
-							if (
-								// eslint-disable-next-line no-alert -- a plain confirmation is enough here.
-								window.confirm(
-									__(
-										'Disconnect from the bridge? Campaigns cannot be sent until a connection code is pasted again.',
-										'rondine'
-									)
-								)
-							) {
-								disconnectBridge().catch( () => {} );
-							}
-						} }
-					>
-						{ __( 'Disconnect', 'rondine' ) }
-					</Button>
+				{ connection?.needs_new_code && (
+					<Notice status="warning" isDismissible={ false }>
+						{ __(
+							'The stored connection can no longer be read (the site’s security keys in wp-config.php changed). Paste a new connection code from the bridge.',
+							'rondine'
+						) }
+					</Notice>
+				) }
+				{ ! getBootData().canManageConnection ? (
+					<Notice status="info" isDismissible={ false }>
+						{ __(
+							'Only an administrator can connect or disconnect the bridge and change the WhatsApp credentials: they decide where customer data goes.',
+							'rondine'
+						) }
+					</Notice>
+				) : (
+					<ConnectionForm connected={ !! connection?.connected } />
 				) }
 			</CardBody>
 		</Card>
+	);
+}
+
+function ConnectionForm( { connected }: { connected: boolean } ) {
+	const { saveSettings, disconnectBridge } = useDispatch( store );
+	const [ code, setCode ] = useState( '' );
+	const [ isSaving, setSaving ] = useState( false );
+
+	const connect = async () => {
+		setSaving( true );
+		try {
+			await saveSettings( { connection_code: code.trim() } );
+			setCode( '' );
+		} catch {
+			// The notice says what is wrong with the code; it stays in the box to be fixed.
+		} finally {
+			setSaving( false );
+		}
+	};
+
+	return (
+		<>
+			<TextareaControl
+				__nextHasNoMarginBottom
+				label={
+					connected
+						? __( 'New connection code', 'rondine' )
+						: __( 'Connection code', 'rondine' )
+				}
+				help={ __(
+					'The code starting with "rondine_" that the bridge printed when this shop was added to it.',
+					'rondine'
+				) }
+				value={ code }
+				onChange={ setCode }
+				rows={ 3 }
+			/>
+			<Button
+				variant="primary"
+				onClick={ connect }
+				isBusy={ isSaving }
+				disabled={ isSaving || ! code.trim() }
+			>
+				{ __( 'Connect', 'rondine' ) }
+			</Button>
+			{ connected && (
+				<Button
+					variant="tertiary"
+					isDestructive
+					onClick={ () => {
+						if (
+							// eslint-disable-next-line no-alert -- a plain confirmation is enough here.
+							window.confirm(
+								__(
+									'Disconnect from the bridge? Campaigns cannot be sent until a connection code is pasted again.',
+									'rondine'
+								)
+							)
+						) {
+							disconnectBridge().catch( () => {} );
+						}
+					} }
+				>
+					{ __( 'Disconnect', 'rondine' ) }
+				</Button>
+			) }
+		</>
 	);
 }
 
@@ -337,7 +364,9 @@ export function SettingsScreen() {
 	return (
 		<div className="rondine-settings" data-testid="rondine-settings">
 			<ConnectionCard />
-			<WhatsAppCard connected={ settings.connection.connected } />
+			{ getBootData().canManageConnection && (
+				<WhatsAppCard connected={ settings.connection.connected } />
+			) }
 			<ShopCard />
 		</div>
 	);

@@ -14,6 +14,11 @@ export interface BootData {
 	defaultCountry?: string;
 	adminUrl?: string;
 	locale?: string;
+	/**
+	 * Whether the user may change where customer data goes: the bridge connection, the WhatsApp credentials and full
+	 * contact exports (administrators, `manage_options`). Shop managers use everything else.
+	 */
+	canManageConnection?: boolean;
 }
 
 /** The bridge's `GET /v1/status`, as the plugin passes it on. */
@@ -75,6 +80,8 @@ export interface Settings {
 		bridge_url?: string | null;
 		site_id?: string | null;
 		connected_at?: string | null;
+		/** A connection is stored but its secret cannot be read (the site's salts changed): paste a new code. */
+		needs_new_code?: boolean;
 	};
 	default_country: string;
 	effective_country?: string;

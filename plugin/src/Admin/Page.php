@@ -7,6 +7,8 @@
 
 namespace Rondine\Admin;
 
+defined( 'ABSPATH' ) || exit;
+
 use Rondine\Bridge\Connection;
 use Rondine\Plugin;
 use Rondine\Settings;
@@ -123,6 +125,8 @@ final class Page {
 			'dateFormat'     => (string) get_option( 'date_format' ),
 			'timeFormat'     => (string) get_option( 'time_format' ),
 			'userDisplayName' => $user ? $user->display_name : '',
+			// Connection, WhatsApp credentials and full contact exports: administrators only (the REST API enforces it).
+			'canManageConnection' => current_user_can( Plugin::admin_capability() ),
 		);
 	}
 

@@ -7,6 +7,8 @@
 
 namespace Rondine\Audience;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * Resolves an audience (`{segments:[ids], lists:[ids]}` or an unsaved `{definition}`) to contacts: the union of the
  * lists' members and the segments' matches, keeping only contacts with a valid phone and `granted` consent. As the

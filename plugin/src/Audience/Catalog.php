@@ -7,6 +7,8 @@
 
 namespace Rondine\Audience;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * Finds products (and variations) and product categories by what the owner types, so the segment builder can show
  * names where segments store ids. Read from WordPress's tables as WooCommerce writes them (`product` and

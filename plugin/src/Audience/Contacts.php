@@ -7,6 +7,8 @@
 
 namespace Rondine\Audience;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * Reads and writes `rondine_contacts`: one row per normalised phone (or per WooCommerce customer whose phone is not
  * valid, with phone NULL so the owner can see and fix it).

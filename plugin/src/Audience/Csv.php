@@ -7,6 +7,8 @@
 
 namespace Rondine\Audience;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * Small CSV helpers: read with delimiter detection (comma, semicolon — what Excel writes in Italy, Germany, France
  * and Spain — or tab) and a byte-order mark tolerated; write with cells that a spreadsheet will not run as formulas.

@@ -7,6 +7,8 @@
 
 namespace Rondine\Audience;
 
+defined( 'ABSPATH' ) || exit;
+
 use Rondine\Phone\Normalizer;
 use Rondine\Settings;
 

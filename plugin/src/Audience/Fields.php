@@ -7,6 +7,8 @@
 
 namespace Rondine\Audience;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * The filter definitions (GET /audience/fields) that both the segment builder and SegmentQuery's validation use.
  */

@@ -7,6 +7,8 @@
 
 namespace Rondine\Audience;
 
+defined( 'ABSPATH' ) || exit;
+
 use Rondine\Consent\Consent;
 use Rondine\Consent\Erased;
 use Rondine\Phone\Normalizer;

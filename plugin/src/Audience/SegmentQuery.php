@@ -7,6 +7,8 @@
 
 namespace Rondine\Audience;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * Validates a segment definition and compiles it to one SQL query over `rondine_contacts` and WooCommerce's
  * analytics tables (`wc_order_stats`, `wc_order_product_lookup`, `wc_category_lookup`), which WooCommerce keeps in

@@ -7,6 +7,8 @@
 
 namespace Rondine\Audience;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * `rondine_segments`: a name and a validated definition (JSON).
  */

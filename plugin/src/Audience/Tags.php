@@ -7,6 +7,8 @@
 
 namespace Rondine\Audience;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * `rondine_tags`: names with a unique slug; contacts get them through `rondine_contact_tags`.
  */

@@ -7,6 +7,8 @@
 
 namespace Rondine\Bridge;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * A failed bridge call, with the HTTP status to pass on to the admin app and the bridge's own code and message.
  */

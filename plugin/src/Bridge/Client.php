@@ -7,6 +7,8 @@
 
 namespace Rondine\Bridge;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * Sends signed requests to the bridge through the WordPress HTTP API and turns every failure into a BridgeError
  * carrying the bridge's status, code and message, so the admin app can show what the bridge said.
@@ -95,7 +97,7 @@ final class Client {
 		if ( '' !== $payload ) {
 			$headers['Content-Type'] = 'application/json';
 		}
-		$response = wp_remote_request(
+		$response = $this->safe_request(
 			$this->base_url . $path,
 			array(
 				'method'      => $method,
@@ -134,6 +136,43 @@ final class Client {
 			'raw'          => $raw,
 			'content_type' => $content_type,
 		);
+	}
+
+	/**
+	 * wp_safe_remote_request() to the bridge: WordPress refuses local and private addresses (and Connection refuses
+	 * link-local and reserved ones, and http off this machine) unless RONDINE_ALLOW_PRIVATE_BRIDGE_URL is set; then
+	 * the bridge's own host alone is let through WordPress's check. The bridge's port is allowed for its host.
+	 *
+	 * @param string              $url  URL.
+	 * @param array<string,mixed> $args wp_remote_request() arguments.
+	 * @return array<string,mixed>|\WP_Error
+	 * @throws BridgeError When the bridge address is not allowed.
+	 */
+	private function safe_request( string $url, array $args ) {
+		$refusal = Connection::url_refusal( $this->base_url );
+		if ( null !== $refusal ) {
+			throw new BridgeError( 'rondine_bridge_url_not_allowed', $refusal, 400 ); // phpcs:ignore WordPress.Security.EscapeOutput.ExceptionNotEscaped -- a message for the REST API's JSON, escaped where shown.
+		}
+		$host     = strtolower( (string) wp_parse_url( $this->base_url, PHP_URL_HOST ) );
+		$port     = (int) wp_parse_url( $this->base_url, PHP_URL_PORT );
+		$private  = Connection::private_urls_allowed();
+		$external = static function ( $is_external, $checked ) use ( $host, $private ) {
+			return $is_external || ( $private && strtolower( (string) $checked ) === $host );
+		};
+		$ports    = static function ( $allowed, $checked ) use ( $host, $port ) {
+			if ( $port && is_array( $allowed ) && strtolower( (string) $checked ) === $host ) {
+				$allowed[] = $port;
+			}
+			return $allowed;
+		};
+		add_filter( 'http_request_host_is_external', $external, 10, 2 );
+		add_filter( 'http_allowed_safe_ports', $ports, 10, 2 );
+		try {
+			return wp_safe_remote_request( $url, $args );
+		} finally {
+			remove_filter( 'http_request_host_is_external', $external, 10 );
+			remove_filter( 'http_allowed_safe_ports', $ports, 10 );
+		}
 	}
 
 	/**

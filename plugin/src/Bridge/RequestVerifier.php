@@ -7,6 +7,8 @@
 
 namespace Rondine\Bridge;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * Verifies the signature of a bridge → site request (docs/ARCHITECTURE.md, "Signing"): known site id, timestamp
  * within 300 s of our clock, HMAC over METHOD, REST route, timestamp and body hash, compared in constant time, and

@@ -7,6 +7,8 @@
 
 namespace Rondine\Bridge;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * A set of signatures kept for ten minutes, shared by every PHP process of the site through the options table
  * (transient naming, so WordPress's expired-transient cleanup also removes them). Adding is an INSERT IGNORE on the

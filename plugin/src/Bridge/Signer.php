@@ -7,6 +7,8 @@
 
 namespace Rondine\Bridge;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * Signs and verifies requests between a site and its bridge (docs/ARCHITECTURE.md, "Signing").
  *

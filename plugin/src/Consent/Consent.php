@@ -7,6 +7,8 @@
 
 namespace Rondine\Consent;
 
+defined( 'ABSPATH' ) || exit;
+
 use Rondine\Audience\Contacts;
 use Rondine\Bridge\Outbox;
 

@@ -7,6 +7,8 @@
 
 namespace Rondine\Phone;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * Turns phone numbers as shoppers type them into E.164 (+393331234567).
  *

@@ -7,6 +7,8 @@
 
 namespace Rondine\Rest;
 
+defined( 'ABSPATH' ) || exit;
+
 use Rondine\Audience\Audience;
 use Rondine\Audience\Catalog;
 use Rondine\Audience\Fields;

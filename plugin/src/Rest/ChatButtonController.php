@@ -7,6 +7,8 @@
 
 namespace Rondine\Rest;
 
+defined( 'ABSPATH' ) || exit;
+
 use Rondine\Widget\Clicks;
 use Rondine\Widget\Config;
 use Rondine\Widget\Settings;
@@ -183,6 +185,13 @@ final class ChatButtonController extends Controller {
 	 * @return \WP_REST_Response|\WP_Error
 	 */
 	public function click( $request ) {
+		if ( strlen( (string) $request->get_body() ) > Clicks::MAX_BODY ) {
+			return new \WP_Error( 'rondine_click_too_large', __( 'This request is too large.', 'rondine' ), array( 'status' => 413 ) );
+		}
+		if ( ! Clicks::allow( Clicks::client_ip() ) ) {
+			$error = new \WP_Error( 'rondine_click_throttled', __( 'Too many clicks from this address: try again in a minute.', 'rondine' ), array( 'status' => 429 ) );
+			return $error;
+		}
 		$settings = Settings::get();
 		$agent    = (int) $request['agent'];
 		if ( ! $settings['enabled'] || ! isset( $settings['agents'][ $agent ] ) ) {
@@ -288,6 +297,10 @@ final class ChatButtonController extends Controller {
 				'include_pages'    => $text( __( 'Only these pages (one path per line, * as wildcard); empty for all.', 'rondine' ) ),
 				'exclude_pages'    => $text( __( 'Never these pages (one path per line, * as wildcard).', 'rondine' ) ),
 				'product_only'     => array( 'type' => 'boolean' ),
+				'full_url'         => array(
+					'description' => __( 'Whether {URL} keeps the query string and fragment of the page address (they can carry order keys or reset tokens).', 'rondine' ),
+					'type'        => 'boolean',
+				),
 				'device'           => array(
 					'type' => 'string',
 					'enum' => array( 'all', 'mobile', 'desktop' ),

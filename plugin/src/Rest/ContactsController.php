@@ -7,6 +7,8 @@
 
 namespace Rondine\Rest;
 
+defined( 'ABSPATH' ) || exit;
+
 use Rondine\Audience\Contacts;
 use Rondine\Audience\Csv;
 use Rondine\Audience\CustomerSync;
@@ -89,7 +91,8 @@ final class ContactsController extends Controller {
 				array(
 					'methods'             => \WP_REST_Server::READABLE,
 					'callback'            => array( $this, 'export' ),
-					'permission_callback' => $permission,
+					// Every contact's phone, email and address: for administrators only.
+					'permission_callback' => array( $this, 'check_admin_permission' ),
 					'args'                => $filters,
 				),
 			)

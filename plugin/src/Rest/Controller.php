@@ -7,6 +7,8 @@
 
 namespace Rondine\Rest;
 
+defined( 'ABSPATH' ) || exit;
+
 use Rondine\Bridge\BridgeError;
 use Rondine\Bridge\Client;
 use Rondine\Plugin;
@@ -37,6 +39,24 @@ abstract class Controller extends \WP_REST_Controller {
 		return new \WP_Error(
 			'rondine_forbidden',
 			__( 'Sorry, you are not allowed to manage Rondine.', 'rondine' ),
+			array( 'status' => 403 )
+		);
+	}
+
+	/**
+	 * Permission for the routes that decide where customer data goes (the bridge connection, the WhatsApp
+	 * credentials, full contact exports): Rondine's capability and Plugin::admin_capability() (administrators).
+	 *
+	 * @return true|\WP_Error
+	 */
+	public function check_admin_permission() {
+		$allowed = $this->check_permission();
+		if ( is_wp_error( $allowed ) || current_user_can( Plugin::admin_capability() ) ) {
+			return $allowed;
+		}
+		return new \WP_Error(
+			'rondine_forbidden',
+			__( 'Sorry, only an administrator can change the bridge connection, the WhatsApp credentials or export all contacts.', 'rondine' ),
 			array( 'status' => 403 )
 		);
 	}

@@ -7,6 +7,8 @@
 
 namespace Rondine\Rest;
 
+defined( 'ABSPATH' ) || exit;
+
 use Rondine\Audience\Contacts;
 use Rondine\Audience\Importer;
 use Rondine\Audience\Lists;

@@ -7,6 +7,8 @@
 
 namespace Rondine\Rest;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * Registers every controller of `rondine/v1` and serves CSV answers as raw text.
  */

@@ -1,11 +1,14 @@
 <?php
 /**
- * GET/POST /settings, PUT /whatsapp, DELETE /settings/connection.
+ * GET/POST /settings, PUT /whatsapp, DELETE /settings/connection. The connection and the WhatsApp credentials are
+ * for administrators only (Controller::check_admin_permission()).
  *
  * @package Rondine
  */
 
 namespace Rondine\Rest;
+
+defined( 'ABSPATH' ) || exit;
 
 use Rondine\Bridge\BridgeError;
 use Rondine\Bridge\Client;
@@ -42,7 +45,7 @@ final class SettingsController extends Controller {
 				array(
 					'methods'             => \WP_REST_Server::EDITABLE,
 					'callback'            => array( $this, 'update_item' ),
-					'permission_callback' => array( $this, 'check_permission' ),
+					'permission_callback' => array( $this, 'check_update_permission' ),
 					'args'                => array(
 						'connection_code' => array(
 							'description' => __( 'Connection code printed by the bridge when the shop was added.', 'rondine' ),
@@ -70,7 +73,7 @@ final class SettingsController extends Controller {
 				array(
 					'methods'             => \WP_REST_Server::DELETABLE,
 					'callback'            => array( $this, 'disconnect' ),
-					'permission_callback' => array( $this, 'check_permission' ),
+					'permission_callback' => array( $this, 'check_admin_permission' ),
 				),
 			)
 		);
@@ -81,7 +84,7 @@ final class SettingsController extends Controller {
 				array(
 					'methods'             => 'PUT',
 					'callback'            => array( $this, 'update_whatsapp' ),
-					'permission_callback' => array( $this, 'check_permission' ),
+					'permission_callback' => array( $this, 'check_admin_permission' ),
 					'args'                => array(
 						'phone_number_id' => array(
 							'description' => __( 'WhatsApp phone number id, from Meta\'s WhatsApp Manager.', 'rondine' ),
@@ -117,6 +120,17 @@ final class SettingsController extends Controller {
 				),
 			)
 		);
+	}
+
+	/**
+	 * Saving settings: a connection code (where the bridge is) needs an administrator; the shop's own settings
+	 * (default country, consent wording) Rondine's capability.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return true|\WP_Error
+	 */
+	public function check_update_permission( $request ) {
+		return null === $request->get_param( 'connection_code' ) ? $this->check_permission() : $this->check_admin_permission();
 	}
 
 	/**
@@ -249,6 +263,8 @@ final class SettingsController extends Controller {
 				'bridge_url'   => $connection['url'] ?? null,
 				'site_id'      => $connection['site'] ?? null,
 				'connected_at' => $connection['connected_at'] ?? null,
+				// The stored secret cannot be decrypted (the site's salts changed): a new connection code is needed.
+				'needs_new_code' => null === $connection && Connection::unreadable(),
 			),
 			'default_country'         => $settings['default_country'],
 			'effective_country'       => Settings::default_country(),
@@ -288,6 +304,7 @@ final class SettingsController extends Controller {
 						'bridge_url'   => array( 'type' => array( 'string', 'null' ) ),
 						'site_id'      => array( 'type' => array( 'string', 'null' ) ),
 						'connected_at' => array( 'type' => array( 'string', 'null' ) ),
+						'needs_new_code' => array( 'type' => 'boolean' ),
 					),
 				),
 				'default_country'           => array( 'type' => 'string' ),

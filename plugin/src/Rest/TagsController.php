@@ -7,6 +7,8 @@
 
 namespace Rondine\Rest;
 
+defined( 'ABSPATH' ) || exit;
+
 use Rondine\Audience\Tags;
 
 /**

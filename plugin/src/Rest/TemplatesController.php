@@ -7,6 +7,8 @@
 
 namespace Rondine\Rest;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * The WhatsApp message templates, as the bridge synced them (APPROVED ones are marked sendable by the bridge).
  */

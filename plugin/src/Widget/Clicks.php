@@ -7,6 +7,8 @@
 
 namespace Rondine\Widget;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * Clicks per day (shop time) and agent, in the plugin's `rondine_click_counts` table (source `chat_button:<agent>`).
  * One atomic upsert per click: no read-modify-write race between simultaneous visitors.
@@ -14,6 +16,54 @@ namespace Rondine\Widget;
 final class Clicks {
 
 	private const SOURCE = 'chat_button:';
+
+	/**
+	 * Largest beacon body accepted, in bytes (the widget sends `agent=<n>`).
+	 */
+	public const MAX_BODY = 256;
+
+	/**
+	 * Clicks counted per address and window; more are refused with 429 until the window ends.
+	 */
+	public const LIMIT = 20;
+
+	/**
+	 * Length of the throttle window, in seconds.
+	 */
+	public const WINDOW = 60;
+
+	/**
+	 * Whether one more click from this address may be counted now: at most LIMIT per WINDOW seconds, kept in a
+	 * transient named after a hash of the address (no address is stored).
+	 *
+	 * @param string $ip Client address.
+	 */
+	public static function allow( string $ip ): bool {
+		$key   = 'rondine_click_' . substr( hash_hmac( 'sha256', $ip, wp_salt( 'nonce' ) ), 0, 24 );
+		$state = get_transient( $key );
+		$now   = time();
+		if ( ! is_array( $state ) || ! isset( $state['since'], $state['count'] ) || $now - (int) $state['since'] >= self::WINDOW ) {
+			$state = array(
+				'since' => $now,
+				'count' => 0,
+			);
+		}
+		if ( $state['count'] >= self::LIMIT ) {
+			return false;
+		}
+		++$state['count'];
+		set_transient( $key, $state, max( 1, self::WINDOW - ( $now - (int) $state['since'] ) ) );
+		return true;
+	}
+
+	/**
+	 * The client's address as the web server saw it (REMOTE_ADDR; forwarded headers are not trusted here, so behind a
+	 * proxy all visitors share one budget unless the proxy sets REMOTE_ADDR).
+	 */
+	public static function client_ip(): string {
+		$ip = isset( $_SERVER['REMOTE_ADDR'] ) ? sanitize_text_field( wp_unslash( $_SERVER['REMOTE_ADDR'] ) ) : '';
+		return (string) filter_var( $ip, FILTER_VALIDATE_IP );
+	}
 
 	/**
 	 * Counts one click on an agent.

@@ -7,6 +7,8 @@
 
 namespace Rondine\Widget;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * Turns the settings into the widget's JSON configuration (widget/src/types.ts `Config`). It depends only on the
  * settings and the page, never on the visitor, so a page cache can serve it to everyone.
@@ -37,6 +39,7 @@ final class Config {
 			'greeting'    => $settings['greeting'],
 			'cta'         => $settings['cta'],
 			'message'     => $settings['message'],
+			'fullUrl'     => (bool) ( $settings['full_url'] ?? false ),
 			'keyword'     => $settings['keyword'],
 			'position'    => $settings['position'],
 			'color'       => $settings['color'],

@@ -7,6 +7,8 @@
 
 namespace Rondine\Widget;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * Registers everything of the chat button: the storefront output. Its REST routes (settings, preview, stats and
  * the public click beacon) are in Rest\ChatButtonController, registered with the other controllers.

@@ -7,6 +7,8 @@
 
 namespace Rondine\Widget;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * Include/exclude lists: one pattern per line, a path of the site (`/shop/`, `/contact`) where `*` matches anything
  * (`/product/*`); a full URL of the site is reduced to its path. The trailing slash does not matter. Decided on the
@@ -14,6 +16,16 @@ namespace Rondine\Widget;
  * gets the same HTML.
  */
 final class PageRules {
+
+	/**
+	 * Longest pattern, in bytes.
+	 */
+	public const MAX_LENGTH = 200;
+
+	/**
+	 * Most `*` in one pattern.
+	 */
+	public const MAX_WILDCARDS = 10;
 
 	/**
 	 * Checks and normalises a pattern list.
@@ -39,6 +51,18 @@ final class PageRules {
 					sprintf( __( '"%s" is not a page path: start it with / (for example /shop/ or /product/*).', 'rondine' ), $line )
 				);
 			}
+			if ( strlen( $line ) > self::MAX_LENGTH || substr_count( $line, '*' ) > self::MAX_WILDCARDS ) {
+				return new \WP_Error(
+					'rondine_invalid_page_rule',
+					sprintf(
+						/* translators: 1: the pattern as typed, 2: maximum characters, 3: maximum number of *. */
+						__( '"%1$s" is too complex: keep a page pattern under %2$d characters with at most %3$d *.', 'rondine' ),
+						$line,
+						self::MAX_LENGTH,
+						self::MAX_WILDCARDS
+					)
+				);
+			}
 			$patterns[] = $line;
 		}
 		return array_values( array_unique( $patterns ) );
@@ -53,12 +77,48 @@ final class PageRules {
 	public static function matches( string $path, array $patterns ): bool {
 		$path = '/' . trim( $path, '/' );
 		foreach ( $patterns as $pattern ) {
-			$regex = '#^' . str_replace( '\*', '.*', preg_quote( '/' . trim( $pattern, '/' ), '#' ) ) . '$#u';
-			if ( preg_match( $regex, $path ) ) {
+			if ( self::glob( '/' . trim( (string) $pattern, '/' ), $path ) ) {
 				return true;
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Whether a whole path matches a pattern where `*` stands for any run of characters and everything else for
+	 * itself. No regular expression: one pass that goes back only to the last `*`, so the time is at most the
+	 * product of the two lengths, whatever the pattern (a regex of several `.*` can backtrack for seconds, or give up
+	 * and answer wrongly).
+	 *
+	 * @param string $pattern Pattern.
+	 * @param string $path    Path.
+	 */
+	public static function glob( string $pattern, string $path ): bool {
+		$pattern_length = strlen( $pattern );
+		$path_length    = strlen( $path );
+		$p              = 0;
+		$s              = 0;
+		$star           = -1;
+		$resume         = 0;
+		while ( $s < $path_length ) {
+			if ( $p < $pattern_length && '*' === $pattern[ $p ] ) {
+				$star   = $p++;
+				$resume = $s;
+			} elseif ( $p < $pattern_length && $pattern[ $p ] === $path[ $s ] ) {
+				++$p;
+				++$s;
+			} elseif ( -1 !== $star ) {
+				// Let the last `*` take one more character and try the rest of the pattern from there.
+				$p = $star + 1;
+				$s = ++$resume;
+			} else {
+				return false;
+			}
+		}
+		while ( $p < $pattern_length && '*' === $pattern[ $p ] ) {
+			++$p;
+		}
+		return $p === $pattern_length;
 	}
 
 	/**

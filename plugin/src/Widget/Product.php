@@ -7,6 +7,8 @@
 
 namespace Rondine\Widget;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * Name, price and SKU of the product shown, from WooCommerce itself. Without WooCommerce (or away from a single
  * product page) there is none, and the widget reads the page's Product structured data instead.

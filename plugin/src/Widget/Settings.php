@@ -7,6 +7,8 @@
 
 namespace Rondine\Widget;
 
+defined( 'ABSPATH' ) || exit;
+
 use Rondine\Phone\Normalizer;
 use Rondine\Settings as PluginSettings;
 
@@ -55,6 +57,7 @@ final class Settings {
 			'include_pages'    => '',
 			'exclude_pages'    => '',
 			'product_only'     => false,
+			'full_url'         => false,
 			'device'           => 'all',
 			'off_hours'        => 'note',
 			'later_note'       => __( "We are away right now: write to us and we'll reply as soon as we are back.", 'rondine' ),
@@ -99,6 +102,7 @@ final class Settings {
 		$clean  = array(
 			'enabled'          => (bool) $input['enabled'],
 			'product_only'     => (bool) $input['product_only'],
+			'full_url'         => (bool) ( $input['full_url'] ?? false ),
 			'consent_required' => (bool) $input['consent_required'],
 		);
 

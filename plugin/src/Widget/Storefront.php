@@ -7,6 +7,8 @@
 
 namespace Rondine\Widget;
 
+defined( 'ABSPATH' ) || exit;
+
 use Rondine\Plugin;
 
 /**

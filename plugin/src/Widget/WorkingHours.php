@@ -7,6 +7,8 @@
 
 namespace Rondine\Widget;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * Seven days, Sunday first (as JavaScript's Date#getDay), each a list of `{from: "HH:MM", to: "HH:MM"}` ranges in the
  * shop's time zone; `to` may be "24:00". An empty day is a day off. A range cannot cross midnight: write 22:00-24:00

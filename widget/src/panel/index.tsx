@@ -184,7 +184,7 @@ class Panel extends Component< { context: PanelContext }, State > {
 													.focus();
 												return;
 											}
-											trackClick( config, agent, index );
+											trackClick( config, index );
 										} }
 									>
 										{ agent.photo ? (

@@ -17,7 +17,11 @@ export function buildMessage( config: Config, product: Product | null ) {
 	const values: Record< string, string > = {
 		SITE: config.site,
 		TITLE: document.title,
-		URL: location.href,
+		// Without its query string and fragment, which can carry order keys, reset tokens or session ids, unless
+		// the shop allows the full address.
+		URL: config.fullUrl
+			? location.href
+			: location.origin + location.pathname,
 		PRODUCT: product?.name ?? '',
 		PRICE: product?.price ?? '',
 		SKU: product?.sku ?? '',

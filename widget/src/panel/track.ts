@@ -1,7 +1,7 @@
 /**
  * Internal dependencies
  */
-import type { Agent, Config } from '../types';
+import type { Config } from '../types';
 
 type Tracker = ( ...args: unknown[] ) => void;
 interface AnalyticsWindow {
@@ -12,23 +12,23 @@ interface AnalyticsWindow {
 
 /**
  * Reports a click on an agent: to Google Tag Manager / GA4 and the Facebook Pixel when the page has them, and to the
- * plugin's click counter. The phone number and the message are never sent anywhere but to WhatsApp.
+ * plugin's click counter. Only the agent's position is sent: never the agent's name, the phone number or the message
+ * (those go nowhere but to WhatsApp).
  *
  * @param config The widget configuration.
- * @param agent  The agent clicked.
  * @param index  The agent's position in the settings.
  */
-export function trackClick( config: Config, agent: Agent, index: number ) {
+export function trackClick( config: Config, index: number ) {
 	const win = window as unknown as AnalyticsWindow;
 	if ( Array.isArray( win.dataLayer ) ) {
 		win.dataLayer.push( {
 			event: 'rondine_chat_click',
-			rondine_agent: agent.name,
+			rondine_agent: index,
 		} );
 	}
 	if ( typeof win.gtag === 'function' ) {
 		win.gtag( 'event', 'rondine_chat_click', {
-			rondine_agent: agent.name,
+			rondine_agent: index,
 		} );
 	}
 	if ( typeof win.fbq === 'function' ) {

@@ -36,6 +36,7 @@ const settings: ChatButtonSettings = {
 	include_pages: '',
 	exclude_pages: '',
 	product_only: false,
+	full_url: false,
 	device: 'all',
 	off_hours: 'note',
 	later_note: 'Back soon.',

@@ -36,7 +36,7 @@ spl_autoload_register(
 );
 
 register_activation_hook( __FILE__, array( \Rondine\Installer::class, 'activate' ) );
-register_deactivation_hook( __FILE__, array( \Rondine\Audience\CustomerSync::class, 'unschedule' ) );
+register_deactivation_hook( __FILE__, array( \Rondine\Installer::class, 'deactivate' ) );
 
 add_action(
 	'before_woocommerce_init',

@@ -51,6 +51,15 @@ final class Installer {
 	}
 
 	/**
+	 * On deactivation: no scheduled work keeps running for a plugin that is off (the contacts sync, the outbox's
+	 * retries). Pending outbox rows stay and are delivered when the plugin is active again.
+	 */
+	public static function deactivate(): void {
+		\Rondine\Audience\CustomerSync::unschedule();
+		\Rondine\Bridge\Outbox::unschedule();
+	}
+
+	/**
 	 * Runs the migrations when the stored schema version is older than the code's.
 	 */
 	public static function maybe_upgrade(): void {

@@ -7,6 +7,8 @@
 
 namespace Rondine\Bridge;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * Every consent change and every erasure made on the site must reach the bridge, which keeps the tenant's opt-out
  * list and the message history. They are written to `rondine_outbox` in the same request as the change, sent at

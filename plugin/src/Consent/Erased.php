@@ -7,6 +7,8 @@
 
 namespace Rondine\Consent;
 
+defined( 'ABSPATH' ) || exit;
+
 /**
  * After WordPress's eraser removed a person, the contacts sync and CSV imports must not bring them back. The table
  * `rondine_erased` keeps, for each erased E.164 phone and e-mail address, only a keyed hash: HMAC-SHA256 of

@@ -194,12 +194,19 @@ export class AudienceSnapshot {
 			this.options.pageSize,
 			true
 		);
-		const contacts: SiteContact[] = failed.map( ( r ) => ( {
-			contact_id: r.contact_id,
-			phone: r.phone,
-			fields: JSON.parse( r.variables ),
-			...JSON.parse( r.variables ),
-		} ) );
+		const contacts: SiteContact[] = failed.map( ( r ) => {
+			const variables = JSON.parse( r.variables ) as Record<
+				string,
+				unknown
+			>;
+			// The stored values first: a variable can never replace the recipient's own phone or contact id.
+			return {
+				...variables,
+				contact_id: r.contact_id,
+				phone: r.phone,
+				fields: variables,
+			};
+		} );
 		const last = failed.at( -1 );
 		return {
 			contacts,

@@ -110,7 +110,8 @@ export class OptOutReporter {
 				tenantId = queue.shift()
 			) {
 				this.lastTenant = tenantId;
-				delivered += await this.reportTenant( tenantId, now ).catch(
+				// Awaited before adding: `delivered += await ...` would read the sum before other workers add to it.
+				const sent = await this.reportTenant( tenantId, now ).catch(
 					( error: unknown ) => {
 						this.options.log?.warn(
 							{ err: error, tenantId },
@@ -119,6 +120,7 @@ export class OptOutReporter {
 						return 0;
 					}
 				);
+				delivered += sent;
 			}
 		};
 		await Promise.all(

@@ -32,9 +32,7 @@ export const dist =
 const { openStorage, migrate, sqliteFileIn } = await import(
 	join( dist, 'storage', 'database.js' )
 );
-const secretBoxModule = await import(
-	join( dist, 'crypto', 'secret-box.js' )
-);
+const secretBoxModule = await import( join( dist, 'crypto', 'secret-box.js' ) );
 const { SecretBox } = secretBoxModule;
 /** The key the bridge derives the sandbox credentials with (the bridge key itself before the HKDF split). */
 const sandboxKey = ( key ) =>

@@ -228,8 +228,8 @@ export class AudienceSnapshot {
 			.executeTakeFirst();
 		const received = counters
 			? Number( counters.total ) +
-			  Number( counters.opted_out ) +
-			  Number( counters.duplicates )
+				Number( counters.opted_out ) +
+				Number( counters.duplicates )
 			: 0;
 		if ( received >= this.options.maxRecipients ) {
 			throw new AudienceRejected(

@@ -7,7 +7,10 @@ import type { Logger } from 'pino';
 /**
  * Internal dependencies
  */
-import { AudienceRejected, type AudienceSnapshot } from '../audience/snapshot.js';
+import {
+	AudienceRejected,
+	type AudienceSnapshot,
+} from '../audience/snapshot.js';
 import type { Clock } from '../clock.js';
 import { acquireLease, liveWorkers, releaseLease } from '../storage/leases.js';
 import type { Campaign, Database } from '../storage/schema.js';

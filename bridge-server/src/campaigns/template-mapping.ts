@@ -101,8 +101,7 @@ export function buildComponents(
 			parameters: component.parameters.map( ( parameter ) => {
 				const value = parameter.field
 					? ( ( ownValue( variables, parameter.field ) as
-							| string
-							| undefined ) ??
+							string | undefined ) ??
 						parameter.fallback ??
 						'' )
 					: ( parameter.text ?? '' );

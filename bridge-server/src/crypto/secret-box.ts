@@ -68,13 +68,12 @@ export class SecretBox {
 	open( sealed: string ): Buffer {
 		const parts = sealed.split( '.' );
 		const [ version, iv, tag, data ] = parts;
-		const key =
-			// eslint-disable-next-line no-nested-ternary
-			version === VERSION
-				? this.key
-				: version === LEGACY_VERSION
-					? this.legacyKey
-					: null;
+		let key: Buffer | null = null;
+		if ( version === VERSION ) {
+			key = this.key;
+		} else if ( version === LEGACY_VERSION ) {
+			key = this.legacyKey;
+		}
 		if (
 			parts.length !== 4 ||
 			! key ||

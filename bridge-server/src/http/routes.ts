@@ -11,10 +11,14 @@ import type { CampaignInput } from '../campaigns/campaign-service.js';
 import { TemplateCatalog } from '../campaigns/templates.js';
 import { WhatsAppApiError } from '../dispatch/messenger.js';
 import type { CampaignState } from '../storage/schema.js';
-import { isTier, TIER_LIMITS, usesSandbox } from '../tenants/tenants.js';
+import {
+	isTier,
+	TIER_LIMITS,
+	usesSandbox,
+	phoneNumberIdTaken,
+} from '../tenants/tenants.js';
 import { statsRoutes } from '../stats/index.js';
 import { privacyRoutes } from '../privacy/routes.js';
-import { phoneNumberIdTaken } from '../tenants/tenants.js';
 import { ApiError } from './errors.js';
 import {
 	campaignInputSchema,

@@ -9,7 +9,10 @@ import { sql, type Kysely } from 'kysely';
 import { isPostgres } from '../storage/dialect.js';
 import { textIn } from '../storage/lists.js';
 import type { Database } from '../storage/schema.js';
-import { withWebhookTables, type WebhooksDatabase } from '../webhooks/schema.js';
+import {
+	withWebhookTables,
+	type WebhooksDatabase,
+} from '../webhooks/schema.js';
 
 /*
  * Consent and privacy, bridge side (docs/ARCHITECTURE.md, "Consent and privacy"): the site pushes every consent change
@@ -55,10 +58,9 @@ export async function applyConsentEvents(
 ): Promise< number > {
 	const db = withWebhookTables( database );
 	// Oldest first, revocations after grants at the same instant: within one request, the latest also wins.
+	const rank = ( state: ConsentState ) => ( state === 'revoked' ? 1 : 0 );
 	const ordered = [ ...events ].sort(
-		( a, b ) =>
-			a.at - b.at ||
-			( a.state === b.state ? 0 : a.state === 'revoked' ? 1 : -1 )
+		( a, b ) => a.at - b.at || rank( a.state ) - rank( b.state )
 	);
 	return db.transaction().execute( async ( trx ) => {
 		if ( isPostgres( trx ) ) {
@@ -166,7 +168,9 @@ async function upsertPreference(
 }
 
 const iso = ( ms: number | string | null | undefined ) =>
-	ms === null || ms === undefined ? null : new Date( Number( ms ) ).toISOString();
+	ms === null || ms === undefined
+		? null
+		: new Date( Number( ms ) ).toISOString();
 
 export interface PrivacyExport {
 	messages: Array< {
@@ -480,7 +484,7 @@ async function scrubWebhookBodies(
 	}
 	let changed = 0;
 	let after = 0;
-	for ( ;; ) {
+	for (;;) {
 		const rows = await trx
 			.selectFrom( 'webhook_events' )
 			.select( [ 'id', 'body' ] )
@@ -516,7 +520,13 @@ async function scrubWebhookBodies(
 }
 
 /** Fields that identify the person an object of a WhatsApp webhook is about. */
-const IDENTITY_FIELDS = [ 'wa_id', 'from', 'recipient_id', 'user_id', 'from_user_id' ];
+const IDENTITY_FIELDS = [
+	'wa_id',
+	'from',
+	'recipient_id',
+	'user_id',
+	'from_user_id',
+];
 
 /**
  * A webhook body without the person: an object naming them (a contact, a message from them, a status to them) loses

@@ -101,7 +101,9 @@ export class OptOutReporter {
 			.sort();
 		const start = due.findIndex( ( id ) => id > this.lastTenant );
 		const queue =
-			start <= 0 ? due : [ ...due.slice( start ), ...due.slice( 0, start ) ];
+			start <= 0
+				? due
+				: [ ...due.slice( start ), ...due.slice( 0, start ) ];
 		let delivered = 0;
 		const worker = async () => {
 			for (

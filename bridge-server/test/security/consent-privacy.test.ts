@@ -30,7 +30,11 @@ import {
 
 /** The E.164 form the bridge stores for contact number `index`. */
 function e164( index: number ): string {
-	const check = normalisePhone( contactAt( index ).phone as string, 'IT', 'IT' );
+	const check = normalisePhone(
+		contactAt( index ).phone as string,
+		'IT',
+		'IT'
+	);
 	if ( ! check.ok ) {
 		throw new Error( 'test contact has an invalid phone' );
 	}
@@ -111,7 +115,9 @@ describe.each( dialects() )( 'consent and privacy (%s)', ( dialect ) => {
 		let view: Record< string, any > = {};
 		await waitFor(
 			async () => {
-				view = ( await t.call( shop, 'GET', `/v1/campaigns/${ id }` ) ).json();
+				view = (
+					await t.call( shop, 'GET', `/v1/campaigns/${ id }` )
+				).json();
 				return view.state === 'completed' || view.state === 'failed';
 			},
 			60_000,
@@ -147,14 +153,15 @@ describe.each( dialects() )( 'consent and privacy (%s)', ( dialect ) => {
 		let shop: TestTenant;
 		const first = 7_000;
 		// Contact 0 is not on WhatsApp at the first attempt (a retryable failure); the others are accepted.
-		const messenger = new ScriptedMessenger( ( _account, message, attempt ) =>
-			message.to === e164( first ) && attempt === 1
-				? {
-						kind: 'error',
-						code: 131026,
-						message: 'Message undeliverable',
-					}
-				: null
+		const messenger = new ScriptedMessenger(
+			( _account, message, attempt ) =>
+				message.to === e164( first ) && attempt === 1
+					? {
+							kind: 'error',
+							code: 131026,
+							message: 'Message undeliverable',
+						}
+					: null
 		);
 
 		beforeAll( async () => {
@@ -489,7 +496,7 @@ describe.each( dialects() )( 'consent and privacy (%s)', ( dialect ) => {
 				.execute();
 		}
 
-		it( 'export answers exactly this tenant\'s data for that phone @security', async () => {
+		it( "export answers exactly this tenant's data for that phone @security", async () => {
 			const phone = '+393330003333';
 			const bystander = '+393330004444';
 			await seedPhone( shop, 'export-a', phone );
@@ -599,7 +606,9 @@ describe.each( dialects() )( 'consent and privacy (%s)', ( dialect ) => {
 											id: 'wamid.in.1',
 											timestamp: '1765100000',
 											type: 'text',
-											text: { body: 'My address is Via Roma 1' },
+											text: {
+												body: 'My address is Via Roma 1',
+											},
 										},
 										{
 											from: bystander,
@@ -672,20 +681,36 @@ describe.each( dialects() )( 'consent and privacy (%s)', ( dialect ) => {
 				(
 					await db
 						.selectFrom( table )
-						.select( ( eb ) => eb.fn.countAll< number >().as( 'n' ) )
+						.select( ( eb ) =>
+							eb.fn.countAll< number >().as( 'n' )
+						)
 						.where( 'tenant_id', '=', tenantId )
 						.where( column as never, '=', phone )
 						.executeTakeFirstOrThrow()
 				).n;
-			expect( Number( await count( 'recipients', 'phone', shop.id ) ) ).toBe( 0 );
 			expect(
-				Number( await count( 'inbound_messages', 'from_phone', shop.id ) )
+				Number( await count( 'recipients', 'phone', shop.id ) )
 			).toBe( 0 );
-			expect( Number( await count( 'wa_id_aliases', 'phone', shop.id ) ) ).toBe( 0 );
-			expect( Number( await count( 'send_log', 'phone', shop.id ) ) ).toBe( 0 );
+			expect(
+				Number(
+					await count( 'inbound_messages', 'from_phone', shop.id )
+				)
+			).toBe( 0 );
+			expect(
+				Number( await count( 'wa_id_aliases', 'phone', shop.id ) )
+			).toBe( 0 );
+			expect(
+				Number( await count( 'send_log', 'phone', shop.id ) )
+			).toBe( 0 );
 			const rows = await db
 				.selectFrom( 'recipients' )
-				.select( [ 'phone', 'variables', 'contact_id', 'wamid', 'state' ] )
+				.select( [
+					'phone',
+					'variables',
+					'contact_id',
+					'wamid',
+					'state',
+				] )
 				.where( 'tenant_id', '=', shop.id )
 				.where( 'campaign_id', 'in', [ 'erase-a', 'erase-pending' ] )
 				.orderBy( 'campaign_id' )
@@ -712,7 +737,11 @@ describe.each( dialects() )( 'consent and privacy (%s)', ( dialect ) => {
 				.where( 'tenant_id', '=', shop.id )
 				.where( 'campaign_id', '=', 'erase-pending' )
 				.executeTakeFirstOrThrow();
-			expect( pending ).toEqual( { total: 0, to_start: 0, opted_out: 1 } );
+			expect( pending ).toEqual( {
+				total: 0,
+				to_start: 0,
+				opted_out: 1,
+			} );
 			const stored = await db
 				.selectFrom( 'webhook_events' )
 				.select( [ 'tenant_id', 'body' ] )
@@ -725,7 +754,9 @@ describe.each( dialects() )( 'consent and privacy (%s)', ( dialect ) => {
 			// The other person in the same delivery is untouched.
 			expect( mine?.body ).toContain( 'Luca Verdi' );
 			expect( mine?.body ).toContain( bystander );
-			expect( JSON.parse( mine?.body as string ).entry ).toHaveLength( 1 );
+			expect( JSON.parse( mine?.body as string ).entry ).toHaveLength(
+				1
+			);
 			expect( await listed( shop.id, phone ) ).toEqual( {
 				source: 'erasure',
 			} );
@@ -742,11 +773,17 @@ describe.each( dialects() )( 'consent and privacy (%s)', ( dialect ) => {
 				source: 'erasure',
 			} );
 			// The other tenant's data about the same phone is not touched.
-			expect( Number( await count( 'recipients', 'phone', other.id ) ) ).toBe( 1 );
 			expect(
-				Number( await count( 'inbound_messages', 'from_phone', other.id ) )
+				Number( await count( 'recipients', 'phone', other.id ) )
 			).toBe( 1 );
-			expect( Number( await count( 'wa_id_aliases', 'phone', other.id ) ) ).toBe( 1 );
+			expect(
+				Number(
+					await count( 'inbound_messages', 'from_phone', other.id )
+				)
+			).toBe( 1 );
+			expect(
+				Number( await count( 'wa_id_aliases', 'phone', other.id ) )
+			).toBe( 1 );
 			expect(
 				stored.find( ( r ) => r.tenant_id === other.id )?.body
 			).toBe( webhookBody );
@@ -760,7 +797,10 @@ describe.each( dialects() )( 'consent and privacy (%s)', ( dialect ) => {
 			expect( exported.messages ).toEqual( [] );
 			expect( exported.inbound ).toEqual( [] );
 			expect( exported.opt_out ).toEqual( [
-				expect.objectContaining( { state: 'revoked', source: 'erasure' } ),
+				expect.objectContaining( {
+					state: 'revoked',
+					source: 'erasure',
+				} ),
 			] );
 		} );
 	} );

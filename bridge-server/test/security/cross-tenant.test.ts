@@ -22,7 +22,7 @@ import {
 const B_PHONE = '+393339990001';
 
 describe.each( dialects() )(
-	'tenant A cannot read, change or receive tenant B\'s data (%s)',
+	"tenant A cannot read, change or receive tenant B's data (%s)",
 	( dialect ) => {
 		let store: TestStore;
 		let db: Kysely< WebhooksDatabase >;
@@ -50,7 +50,11 @@ describe.each( dialects() )(
 			} );
 			await db
 				.updateTable( 'campaigns' )
-				.set( { state: 'paused', started_at: Date.now(), audience_done: 1 } )
+				.set( {
+					state: 'paused',
+					started_at: Date.now(),
+					audience_done: 1,
+				} )
 				.where( 'tenant_id', '=', b.id )
 				.where( 'id', '=', 'b-paused' )
 				.execute();
@@ -169,12 +173,13 @@ describe.each( dialects() )(
 			return rows;
 		}
 
-		it( 'every signed /v1 route called with A\'s credentials on B\'s ids answers 404 or A\'s own data, and nothing of B\'s changes @security', async () => {
+		it( "every signed /v1 route called with A's credentials on B's ids answers 404 or A's own data, and nothing of B's changes @security", async () => {
 			const before = await bState();
 			expect( before.recipients ).toHaveLength( 2 );
 			const ids = [ 'b-draft', 'b-sched', 'b-paused', 'b-done' ];
-			const notFound: Array< [ 'GET' | 'POST' | 'DELETE', string, unknown? ] > =
-				[];
+			const notFound: Array<
+				[ 'GET' | 'POST' | 'DELETE', string, unknown? ]
+			> = [];
 			for ( const id of ids ) {
 				notFound.push(
 					[ 'GET', `/v1/campaigns/${ id }` ],
@@ -196,7 +201,10 @@ describe.each( dialects() )(
 			}
 			for ( const [ method, path, body ] of notFound ) {
 				const response = await t.call( a, method, path, body );
-				expect( [ path, response.statusCode ] ).toEqual( [ path, 404 ] );
+				expect( [ path, response.statusCode ] ).toEqual( [
+					path,
+					404,
+				] );
 				expect( response.body ).not.toContain( B_PHONE );
 				expect( response.body ).not.toContain( 'Bea' );
 			}
@@ -207,12 +215,18 @@ describe.each( dialects() )(
 			expect( list.json().campaigns ).toEqual( [] );
 			const status = await t.call( a, 'GET', '/v1/status' );
 			expect( status.json().tenant.id ).toBe( a.id );
-			const settings = await t.call( a, 'GET', '/v1/settings/interactions' );
+			const settings = await t.call(
+				a,
+				'GET',
+				'/v1/settings/interactions'
+			);
 			expect( settings.body ).not.toContain( 'B STOP' );
 			expect(
-				( await t.call( a, 'PUT', '/v1/settings/interactions', {
-					opt_out_payloads: [ 'A STOP' ],
-				} ) ).statusCode
+				(
+					await t.call( a, 'PUT', '/v1/settings/interactions', {
+						opt_out_payloads: [ 'A STOP' ],
+					} )
+				).statusCode
 			).toBe( 200 );
 			const exported = await t.call( a, 'POST', '/v1/privacy/export', {
 				phones: [ B_PHONE, '+393339990003' ],
@@ -236,7 +250,9 @@ describe.each( dialects() )(
 							{
 								phone: '+393339990003',
 								state: 'granted',
-								at: new Date( Date.now() + 60_000 ).toISOString(),
+								at: new Date(
+									Date.now() + 60_000
+								).toISOString(),
 								source: 'admin',
 							},
 						],
@@ -257,7 +273,8 @@ describe.each( dialects() )(
 			expect( after ).toEqual( before );
 			// And B still sees its own data.
 			expect(
-				( await t.call( b, 'GET', '/v1/campaigns/b-draft' ) ).json().name
+				( await t.call( b, 'GET', '/v1/campaigns/b-draft' ) ).json()
+					.name
 			).toBe( 'B b-draft' );
 		} );
 	}

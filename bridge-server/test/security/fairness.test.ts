@@ -98,9 +98,8 @@ describe.each( dialects() )( 'fairness between tenants (%s)', ( dialect ) => {
 			).statusCode
 		).toBe( 201 );
 		expect(
-			(
-				await t.call( tenant, 'POST', `/v1/campaigns/${ id }/schedule` )
-			).statusCode
+			( await t.call( tenant, 'POST', `/v1/campaigns/${ id }/schedule` ) )
+				.statusCode
 		).toBe( 200 );
 	}
 
@@ -118,7 +117,7 @@ describe.each( dialects() )( 'fairness between tenants (%s)', ( dialect ) => {
 			.where( 'id', '=', id )
 			.executeTakeFirstOrThrow();
 
-	it( 'one tenant\'s huge audiences do not hold back another tenant\'s snapshot @security', async () => {
+	it( "one tenant's huge audiences do not hold back another tenant's snapshot @security", async () => {
 		const big = await shop( {
 			size: 5_000,
 			contact: ( i ) => contactAt( 100_000 + i ),
@@ -136,7 +135,9 @@ describe.each( dialects() )( 'fairness between tenants (%s)', ( dialect ) => {
 		await waitFor(
 			async () => {
 				await t.bridge.scheduler.tick();
-				return ( await campaign( small.id, 'small' ) ).audience_done === 1;
+				return (
+					( await campaign( small.id, 'small' ) ).audience_done === 1
+				);
 			},
 			30_000,
 			"the small shop's snapshot"
@@ -145,7 +146,9 @@ describe.each( dialects() )( 'fairness between tenants (%s)', ( dialect ) => {
 		const bigRows = await Promise.all(
 			bigIds.map( ( id ) => campaign( big.id, id ) )
 		);
-		expect( bigRows.filter( ( row ) => row.audience_done === 1 ) ).toEqual( [] );
+		expect( bigRows.filter( ( row ) => row.audience_done === 1 ) ).toEqual(
+			[]
+		);
 		expect(
 			bigRows.filter( ( row ) => row.audience_pages > 0 ).length
 		).toBeLessThanOrEqual( 1 );
@@ -213,102 +216,107 @@ describe.each( dialects() )( 'fairness between tenants (%s)', ( dialect ) => {
 	} );
 } );
 
-describe.each( dialects() )( 'opt-out reports between tenants (%s)', ( dialect ) => {
-	let database: TestDatabase;
-	const servers: Server[] = [];
-	let release: () => void = () => undefined;
+describe.each( dialects() )(
+	'opt-out reports between tenants (%s)',
+	( dialect ) => {
+		let database: TestDatabase;
+		const servers: Server[] = [];
+		let release: () => void = () => undefined;
 
-	beforeAll( async () => {
-		database = await openTestDatabase( dialect );
-	} );
-
-	afterAll( async () => {
-		release();
-		for ( const server of servers ) {
-			server.closeAllConnections();
-			await new Promise( ( resolve ) => server.close( resolve ) );
-		}
-		await database?.drop();
-	} );
-
-	/** A site taking opt-out reports; a slow one answers only once released (or after 10 s). */
-	async function site( slow: boolean ): Promise< string > {
-		const held = new Promise< void >( ( resolve ) => {
-			const previous = release;
-			release = () => {
-				previous();
-				resolve();
-			};
-			setTimeout( resolve, 10_000 ).unref();
+		beforeAll( async () => {
+			database = await openTestDatabase( dialect );
 		} );
-		const server = createServer( ( request, response ) => {
-			request.resume();
-			request.on( 'end', async () => {
-				if ( slow ) {
-					await held;
-				}
-				response
-					.writeHead( 200, { 'content-type': 'application/json' } )
-					.end( '{"applied":1}' );
+
+		afterAll( async () => {
+			release();
+			for ( const server of servers ) {
+				server.closeAllConnections();
+				await new Promise( ( resolve ) => server.close( resolve ) );
+			}
+			await database?.drop();
+		} );
+
+		/** A site taking opt-out reports; a slow one answers only once released (or after 10 s). */
+		async function site( slow: boolean ): Promise< string > {
+			const held = new Promise< void >( ( resolve ) => {
+				const previous = release;
+				release = () => {
+					previous();
+					resolve();
+				};
+				setTimeout( resolve, 10_000 ).unref();
 			} );
-		} );
-		servers.push( server );
-		await new Promise< void >( ( resolve ) =>
-			server.listen( 0, '127.0.0.1', resolve )
-		);
-		return `http://127.0.0.1:${ ( server.address() as AddressInfo ).port }/wp-json/`;
-	}
-
-	it( 'one sweep serves every tenant: a slow site does not hold back the others @security', async () => {
-		const clock = new ManualClock( Date.UTC( 2026, 11, 7, 9 ) );
-		// Sorted before the fast one: a one-tenant-at-a-time sweep would wait for it first.
-		const tenants = [
-			{ id: 'a-slow-1', slow: true },
-			{ id: 'a-slow-2', slow: true },
-			{ id: 'b-fast', slow: false },
-		];
-		for ( const tenant of tenants ) {
-			await seedTenant( database.db, { id: tenant.id } );
-			await database.db
-				.updateTable( 'tenants' )
-				.set( { site_rest_url: await site( tenant.slow ) } )
-				.where( 'id', '=', tenant.id )
-				.execute();
-			await database.db
-				.insertInto( 'opt_out_outbox' )
-				.values( {
-					tenant_id: tenant.id,
-					phone: '+393330009999',
-					action: 'stop',
-					source: 'user_preferences',
-					at: clock.now(),
-					delivered_at: null,
-					last_error: null,
-				} )
-				.execute();
+			const server = createServer( ( request, response ) => {
+				request.resume();
+				request.on( 'end', async () => {
+					if ( slow ) {
+						await held;
+					}
+					response
+						.writeHead( 200, {
+							'content-type': 'application/json',
+						} )
+						.end( '{"applied":1}' );
+				} );
+			} );
+			servers.push( server );
+			await new Promise< void >( ( resolve ) =>
+				server.listen( 0, '127.0.0.1', resolve )
+			);
+			return `http://127.0.0.1:${ ( server.address() as AddressInfo ).port }/wp-json/`;
 		}
-		const reporter = new OptOutReporter( {
-			storage: database.storage,
-			box,
-			clock,
-		} );
-		const sweep = reporter.runOnce();
-		const delivered = async ( id: string ) =>
-			(
+
+		it( 'one sweep serves every tenant: a slow site does not hold back the others @security', async () => {
+			const clock = new ManualClock( Date.UTC( 2026, 11, 7, 9 ) );
+			// Sorted before the fast one: a one-tenant-at-a-time sweep would wait for it first.
+			const tenants = [
+				{ id: 'a-slow-1', slow: true },
+				{ id: 'a-slow-2', slow: true },
+				{ id: 'b-fast', slow: false },
+			];
+			for ( const tenant of tenants ) {
+				await seedTenant( database.db, { id: tenant.id } );
 				await database.db
-					.selectFrom( 'opt_out_outbox' )
-					.select( 'delivered_at' )
-					.where( 'tenant_id', '=', id )
-					.executeTakeFirstOrThrow()
-			).delivered_at !== null;
-		await waitFor(
-			() => delivered( 'b-fast' ),
-			5_000,
-			"the fast site's report"
-		);
-		expect( await delivered( 'a-slow-1' ) ).toBe( false );
-		release();
-		expect( await sweep ).toBe( 3 );
-		expect( await delivered( 'a-slow-2' ) ).toBe( true );
-	} );
-} );
+					.updateTable( 'tenants' )
+					.set( { site_rest_url: await site( tenant.slow ) } )
+					.where( 'id', '=', tenant.id )
+					.execute();
+				await database.db
+					.insertInto( 'opt_out_outbox' )
+					.values( {
+						tenant_id: tenant.id,
+						phone: '+393330009999',
+						action: 'stop',
+						source: 'user_preferences',
+						at: clock.now(),
+						delivered_at: null,
+						last_error: null,
+					} )
+					.execute();
+			}
+			const reporter = new OptOutReporter( {
+				storage: database.storage,
+				box,
+				clock,
+			} );
+			const sweep = reporter.runOnce();
+			const delivered = async ( id: string ) =>
+				(
+					await database.db
+						.selectFrom( 'opt_out_outbox' )
+						.select( 'delivered_at' )
+						.where( 'tenant_id', '=', id )
+						.executeTakeFirstOrThrow()
+				).delivered_at !== null;
+			await waitFor(
+				() => delivered( 'b-fast' ),
+				5_000,
+				"the fast site's report"
+			);
+			expect( await delivered( 'a-slow-1' ) ).toBe( false );
+			release();
+			expect( await sweep ).toBe( 3 );
+			expect( await delivered( 'a-slow-2' ) ).toBe( true );
+		} );
+	}
+);

@@ -59,7 +59,10 @@ describe( 'keys derived from the bridge key', () => {
 
 	it( 'refuses a GCM tag shorter than 16 bytes, even one that would verify truncated @security', () => {
 		const box = new SecretBox( key );
-		for ( const sealed of [ box.seal( 'secret' ), sealV1( key, 'secret' ) ] ) {
+		for ( const sealed of [
+			box.seal( 'secret' ),
+			sealV1( key, 'secret' ),
+		] ) {
 			const [ version, iv, tag, data ] = sealed.split( '.' ) as [
 				string,
 				string,
@@ -115,11 +118,7 @@ describe.each( dialects() )(
 				.execute();
 			t = await startTestBridge( { store, key } );
 			// The signed API still recognises the site (its secret is opened to check the signature).
-			const status = await t.call(
-				{ id, secret },
-				'GET',
-				'/v1/status'
-			);
+			const status = await t.call( { id, secret }, 'GET', '/v1/status' );
 			expect( status.statusCode ).toBe( 200 );
 			expect( status.json().whatsapp.mode ).toBe( 'live' );
 			const row = await findTenant( store.storage.db, id );
@@ -150,7 +149,12 @@ describe.each( dialects() )(
 );
 
 describe( 'template variables are own properties only', () => {
-	const inherited = [ '__proto__', 'constructor', 'toString', 'hasOwnProperty' ];
+	const inherited = [
+		'__proto__',
+		'constructor',
+		'toString',
+		'hasOwnProperty',
+	];
 
 	it( 'inherited names as variable fields give no value: the fallback is sent @security', () => {
 		const components = [
@@ -173,12 +177,18 @@ describe( 'template variables are own properties only', () => {
 		expect( JSON.stringify( variables ) ).toBe( '{}' );
 		const built = buildComponents( components, variables );
 		expect(
-			built[ 0 ]?.parameters.map( ( p ) => ( p as { text: string } ).text )
+			built[ 0 ]?.parameters.map(
+				( p ) => ( p as { text: string } ).text
+			)
 		).toEqual( [ 'friend', 'friend', 'friend', 'friend' ] );
 		// The dispatcher's compiled body, reading the stored JSON back.
 		const body = compileTemplateBody( 'promo', 'it', components );
 		const sent = JSON.parse(
-			body( '+393331234567', JSON.parse( JSON.stringify( variables ) ), 'c:1' )
+			body(
+				'+393331234567',
+				JSON.parse( JSON.stringify( variables ) ),
+				'c:1'
+			)
 		);
 		expect(
 			sent.template.components[ 0 ].parameters.map(

@@ -10,11 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * Internal dependencies
  */
 import { SecretBox } from '../../src/crypto/secret-box';
-import {
-	migrate,
-	openStorage,
-	type Storage,
-} from '../../src/storage/database';
+import { migrate, openStorage, type Storage } from '../../src/storage/database';
 import type { DialectName } from '../../src/storage/dialect';
 import { migrationProvider } from '../../src/storage/migrations/index';
 import { webhooksPlugin } from '../../src/webhooks/index';
@@ -50,7 +46,9 @@ async function storageAt(
 			await storage.close();
 			const cleanup = new pg.Client( { connectionString: adminUrl } );
 			await cleanup.connect();
-			await cleanup.query( `DROP DATABASE IF EXISTS ${ name } WITH (FORCE)` );
+			await cleanup.query(
+				`DROP DATABASE IF EXISTS ${ name } WITH (FORCE)`
+			);
 			await cleanup.end();
 		};
 	}
@@ -138,7 +136,7 @@ describe.each( dialects() )( 'tenants trust their number (%s)', ( dialect ) => {
 		).rejects.toThrow();
 	} );
 
-	it( 'webhooks are unverified until a delivery signed with the tenant\'s app secret arrives @security', async () => {
+	it( "webhooks are unverified until a delivery signed with the tenant's app secret arrives @security", async () => {
 		const status = async () =>
 			( await t.call( shop, 'GET', '/v1/status' ) ).json().whatsapp;
 		expect( ( await status() ).webhooks_verified ).toBe( false );
@@ -170,7 +168,9 @@ describe.each( dialects() )( 'tenants trust their number (%s)', ( dialect ) => {
 				payload: body,
 			} );
 		// Signed with another secret (say, the intruder's): refused, and the tenant stays unverified.
-		expect( ( await post( 'intruder-secret-0123' ) ).statusCode ).toBe( 401 );
+		expect( ( await post( 'intruder-secret-0123' ) ).statusCode ).toBe(
+			401
+		);
 		expect( ( await status() ).webhooks_verified ).toBe( false );
 		expect( ( await post( appSecret ) ).statusCode ).toBe( 200 );
 		expect( ( await status() ).webhooks_verified ).toBe( true );

@@ -1,7 +1,7 @@
 /**
  * External dependencies
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -685,7 +685,9 @@ describe.each( dialects() )( 'consent and privacy (%s)', ( dialect ) => {
 							eb.fn.countAll< number >().as( 'n' )
 						)
 						.where( 'tenant_id', '=', tenantId )
-						.where( column as never, '=', phone )
+						.where(
+							sql< boolean >`${ sql.ref( column ) } = ${ phone }`
+						)
 						.executeTakeFirstOrThrow()
 				).n;
 			expect(

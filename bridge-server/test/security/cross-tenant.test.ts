@@ -1,7 +1,7 @@
 /**
  * External dependencies
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -164,7 +164,7 @@ describe.each( dialects() )(
 				rows[ table ] = await db
 					.selectFrom( table )
 					.selectAll()
-					.where( column as never, '=', b.id )
+					.where( sql< boolean >`${ sql.ref( column ) } = ${ b.id }` )
 					.execute();
 				rows[ table ]?.sort( ( x, y ) =>
 					JSON.stringify( x ).localeCompare( JSON.stringify( y ) )

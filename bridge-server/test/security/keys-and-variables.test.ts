@@ -178,7 +178,7 @@ describe( 'template variables are own properties only', () => {
 		const built = buildComponents( components, variables );
 		expect(
 			built[ 0 ]?.parameters.map(
-				( p ) => ( p as { text: string } ).text
+				( p ) => ( p as unknown as { text: string } ).text
 			)
 		).toEqual( [ 'friend', 'friend', 'friend', 'friend' ] );
 		// The dispatcher's compiled body, reading the stored JSON back.

@@ -56,6 +56,8 @@ export class Scheduler {
 	private snapshotting = new Set< string >();
 	/** The tenant served last: the next turn starts after it (round-robin). */
 	private lastSnapshotTenant = '';
+	/** At the last tick, some tenant with an audience to take found no free slot. */
+	private tenantsWaiting = false;
 	private recoveredAtBoot = false;
 	private lastRecovery = 0;
 
@@ -155,9 +157,6 @@ export class Scheduler {
 	 */
 	private async snapshotRunning(): Promise< void > {
 		const free = this.options.maxSnapshots - this.snapshotting.size;
-		if ( free <= 0 ) {
-			return;
-		}
 		const now = this.clock.now();
 		// Small rows (no audience or template): the oldest waiting campaign of each tenant is picked below.
 		const waiting = await this.db
@@ -190,7 +189,9 @@ export class Scheduler {
 			start <= 0
 				? tenants
 				: [ ...tenants.slice( start ), ...tenants.slice( 0, start ) ];
-		for ( const tenantId of turn.slice( 0, free ) ) {
+		// Snapshots in progress give their slot back after their turn only when another tenant is waiting for one.
+		this.tenantsWaiting = turn.length > Math.max( 0, free );
+		for ( const tenantId of turn.slice( 0, Math.max( 0, free ) ) ) {
 			const campaign = await this.db
 				.selectFrom( 'campaigns' )
 				.selectAll()
@@ -218,9 +219,10 @@ export class Scheduler {
 			while (
 				! this.stopped &&
 				( await this.snapshot.step( tenant, campaign ) ) === 'more' &&
-				++pages < this.options.pagesPerTurn
+				( ++pages < this.options.pagesPerTurn || ! this.tenantsWaiting )
 			) {
-				// Page after page; each one is committed with its cursor. After its turn, the slot goes back.
+				// Page after page; each one is committed with its cursor. After its turn, the slot goes back if another
+				// tenant waits for one.
 			}
 		} catch ( error ) {
 			if ( error instanceof AudienceRejected ) {

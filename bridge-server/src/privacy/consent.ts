@@ -478,7 +478,11 @@ async function scrubWebhookBodies(
 	digits: string[],
 	userIds: string[]
 ): Promise< number > {
-	const needles = [ ...digits, ...userIds ].filter( ( n ) => n.length > 0 );
+	// Phone digits are 7 or more; a WhatsApp user id shorter than 6 characters would match unrelated text.
+	const needles = [
+		...digits.filter( ( n ) => n.length >= 7 ),
+		...userIds.filter( ( n ) => n.length >= 6 ),
+	];
 	if ( needles.length === 0 ) {
 		return 0;
 	}

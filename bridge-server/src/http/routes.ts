@@ -10,7 +10,8 @@ import type { AppDeps } from '../app.js';
 import type { CampaignInput } from '../campaigns/campaign-service.js';
 import { TemplateCatalog } from '../campaigns/templates.js';
 import { WhatsAppApiError } from '../dispatch/messenger.js';
-import type { CampaignState } from '../storage/schema.js';
+import type { CampaignState, Tenant } from '../storage/schema.js';
+import type { SecretBox } from '../crypto/secret-box.js';
 import {
 	isTier,
 	TIER_LIMITS,
@@ -36,6 +37,23 @@ const CAMPAIGN_STATES = [
 	'cancelled',
 	'failed',
 ];
+
+/** Whether new credentials keep the number and app secret whose webhooks were verified (a stored secret that cannot be opened does not). */
+function sameWebhookCredentials(
+	tenant: Tenant,
+	phoneNumberId: string,
+	appSecret: string,
+	box: SecretBox
+): boolean {
+	if ( tenant.phone_number_id !== phoneNumberId || ! tenant.app_secret ) {
+		return false;
+	}
+	try {
+		return box.openString( tenant.app_secret ) === appSecret;
+	} catch {
+		return false;
+	}
+}
 
 function phoneNumberConflict( phoneNumberId: string ): ApiError {
 	return new ApiError(
@@ -336,14 +354,14 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 				throughput_mps: info.throughputMps ?? 80,
 				halted_reason: null,
 				// New credentials: unverified until a webhook signed with this app secret arrives.
-				webhooks_verified_at:
-					body.phone_number_id === request.tenant.phone_number_id &&
-					body.app_secret ===
-						( request.tenant.app_secret
-							? box.openString( request.tenant.app_secret )
-							: null )
-						? request.tenant.webhooks_verified_at
-						: null,
+				webhooks_verified_at: sameWebhookCredentials(
+					request.tenant,
+					body.phone_number_id,
+					body.app_secret,
+					box
+				)
+					? request.tenant.webhooks_verified_at
+					: null,
 				updated_at: clock.now(),
 			};
 			try {

@@ -32,7 +32,13 @@ export const dist =
 const { openStorage, migrate, sqliteFileIn } = await import(
 	join( dist, 'storage', 'database.js' )
 );
-const { SecretBox } = await import( join( dist, 'crypto', 'secret-box.js' ) );
+const secretBoxModule = await import( join( dist, 'crypto', 'secret-box.js' ) );
+const { SecretBox } = secretBoxModule;
+/** The key the bridge derives the sandbox credentials with (the bridge key itself before the HKDF split). */
+const sandboxKey = ( key ) =>
+	secretBoxModule.deriveKey
+		? secretBoxModule.deriveKey( key, secretBoxModule.KEY_LABELS.sandbox )
+		: key;
 const { computeSignature, signRequest } = await import(
 	join( dist, 'crypto', 'signing.js' )
 );
@@ -175,7 +181,7 @@ export async function createSandboxTenant( db, key, throughput ) {
 		secret,
 		phoneNumberId: `sandbox-${ tenant.id }`,
 		wabaId: `sandbox-waba-${ tenant.id }`,
-		appSecret: createHmac( 'sha256', key )
+		appSecret: createHmac( 'sha256', sandboxKey( key ) )
 			.update( `sandbox-app-secret:${ tenant.id }` )
 			.digest( 'hex' ),
 	};

@@ -23,7 +23,7 @@ import {
 } from './campaigns/scheduler.js';
 import { TemplateCatalog } from './campaigns/templates.js';
 import { systemClock, type Clock } from './clock.js';
-import { SecretBox } from './crypto/secret-box.js';
+import { deriveKey, KEY_LABELS, SecretBox } from './crypto/secret-box.js';
 import {
 	DEFAULT_DISPATCHER_OPTIONS,
 	Dispatcher,
@@ -37,6 +37,7 @@ import type {
 import type { Storage } from './storage/database.js';
 import type { Tenant } from './storage/schema.js';
 import { AccountResolver } from './tenants/accounts.js';
+import { resealLegacySecrets } from './tenants/tenants.js';
 
 export interface BridgeOptions {
 	storage: Storage;
@@ -97,7 +98,7 @@ export async function createBridge(
 		graphVersion: options.graphVersion,
 		sandboxGraphUrl:
 			options.sandboxGraphUrl ?? `${ options.publicUrl }/sandbox`,
-		sandboxKey: options.secretKey,
+		sandboxKey: deriveKey( options.secretKey, KEY_LABELS.sandbox ),
 		...( options.onSandboxTenant
 			? { onSandboxTenant: options.onSandboxTenant }
 			: {} ),
@@ -177,6 +178,8 @@ export async function createBridge(
 		workerId,
 		async startEngine() {
 			engineStarted = true;
+			// Secrets an earlier version sealed with the bridge key itself go under the derived key.
+			await resealLegacySecrets( db, box, clock.now() );
 			await dispatcher.start();
 			scheduler.start();
 		},

@@ -115,6 +115,8 @@ async function run( argv: string[] ): Promise< string > {
 					tier: t.messaging_limit_tier,
 					throughput_mps: t.throughput_mps,
 					halted_reason: t.halted_reason,
+					phone_number_id: t.phone_number_id,
+					webhooks_verified: t.webhooks_verified_at !== null,
 				} ) );
 				return json
 					? JSON.stringify( rows )

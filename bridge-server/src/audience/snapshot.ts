@@ -28,13 +28,32 @@ export interface SnapshotOptions {
 	maxAttempts: number;
 	/** First retry delay; doubles each time. */
 	retryBaseMs: number;
+	/** Contacts one campaign's audience may have (read from the site, duplicates and opt-outs included). */
+	maxRecipients: number;
+	/** Audience pages one campaign may read from the site (a site that keeps answering a next cursor is stopped). */
+	maxPages: number;
 }
 
 export const DEFAULT_SNAPSHOT_OPTIONS: SnapshotOptions = {
 	pageSize: 500,
 	maxAttempts: 6,
 	retryBaseMs: 2_000,
+	maxRecipients: 1_000_000,
+	maxPages: 10_000,
 };
+
+/**
+ * The audience cannot be taken, and trying again would not help: the campaign fails at once with this reason
+ * (`state_reason`) and message (`state_message`).
+ */
+export class AudienceRejected extends Error {
+	constructor(
+		readonly reason: 'audience_too_large' | 'audience_cursor_stuck',
+		message: string
+	) {
+		super( message );
+	}
+}
 
 export type PhoneCheck = { ok: true; e164: string } | { ok: false };
 
@@ -99,6 +118,7 @@ export class AudienceSnapshot {
 				campaign
 			) );
 		} else {
+			await this.checkLimits( tenant, campaign );
 			if ( ! tenant.site_rest_url ) {
 				throw new Error(
 					'the site has not told the bridge its REST URL yet (PUT /v1/site)'
@@ -120,7 +140,10 @@ export class AudienceSnapshot {
 			contacts = page.recipients;
 			next = page.next_cursor;
 			if ( next !== null && next === campaign.audience_cursor ) {
-				throw new Error( 'the site answered the same cursor again' );
+				throw new AudienceRejected(
+					'audience_cursor_stuck',
+					`The site answered the same audience cursor again ("${ next.slice( 0, 100 ) }") after ${ campaign.audience_pages } pages: its paging does not advance, so the audience was not taken.`
+				);
 			}
 		}
 		const rows = contacts.map( ( contact ): Row => {
@@ -166,20 +189,54 @@ export class AudienceSnapshot {
 			await this.storePage( trx, tenant, campaign, rows );
 			await trx
 				.updateTable( 'campaigns' )
-				.set( {
+				.set( ( eb ) => ( {
+					audience_pages: eb( 'audience_pages', '+', 1 ),
 					audience_cursor: next,
 					audience_done: next === null ? 1 : 0,
 					snapshot_attempts: 0,
 					next_snapshot_at: null,
 					updated_at: this.clock.now(),
-				} )
+				} ) )
 				.where( 'tenant_id', '=', tenant.id )
 				.where( 'id', '=', campaign.id )
 				.execute();
 			return true;
 		} );
 		campaign.audience_cursor = next;
+		if ( stored ) {
+			campaign.audience_pages += 1;
+		}
 		return stored && next !== null ? 'more' : 'done';
+	}
+
+	/** Before another page from the site: the audience is still within the caps (pages read, contacts received). */
+	private async checkLimits(
+		tenant: Tenant,
+		campaign: Campaign
+	): Promise< void > {
+		if ( campaign.audience_pages >= this.options.maxPages ) {
+			throw new AudienceRejected(
+				'audience_too_large',
+				`The site kept sending audience pages: ${ campaign.audience_pages } pages were read, the most one campaign may have. The audience was not taken.`
+			);
+		}
+		const counters = await this.db
+			.selectFrom( 'campaign_counters' )
+			.select( [ 'total', 'opted_out', 'duplicates' ] )
+			.where( 'tenant_id', '=', tenant.id )
+			.where( 'campaign_id', '=', campaign.id )
+			.executeTakeFirst();
+		const received = counters
+			? Number( counters.total ) +
+				Number( counters.opted_out ) +
+				Number( counters.duplicates )
+			: 0;
+		if ( received >= this.options.maxRecipients ) {
+			throw new AudienceRejected(
+				'audience_too_large',
+				`The audience has more than ${ this.options.maxRecipients.toLocaleString( 'en' ) } contacts, the most one campaign may have. Split it into smaller audiences.`
+			);
+		}
 	}
 
 	private async pageFromSource( tenant: Tenant, campaign: Campaign ) {
@@ -194,12 +251,19 @@ export class AudienceSnapshot {
 			this.options.pageSize,
 			true
 		);
-		const contacts: SiteContact[] = failed.map( ( r ) => ( {
-			contact_id: r.contact_id,
-			phone: r.phone,
-			fields: JSON.parse( r.variables ),
-			...JSON.parse( r.variables ),
-		} ) );
+		const contacts: SiteContact[] = failed.map( ( r ) => {
+			const variables = JSON.parse( r.variables ) as Record<
+				string,
+				unknown
+			>;
+			// The stored values first: a variable can never replace the recipient's own phone or contact id.
+			return {
+				...variables,
+				contact_id: r.contact_id,
+				phone: r.phone,
+				fields: variables,
+			};
+		} );
 		const last = failed.at( -1 );
 		return {
 			contacts,

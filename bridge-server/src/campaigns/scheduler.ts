@@ -7,7 +7,10 @@ import type { Logger } from 'pino';
 /**
  * Internal dependencies
  */
-import type { AudienceSnapshot } from '../audience/snapshot.js';
+import {
+	AudienceRejected,
+	type AudienceSnapshot,
+} from '../audience/snapshot.js';
 import type { Clock } from '../clock.js';
 import { acquireLease, liveWorkers, releaseLease } from '../storage/leases.js';
 import type { Campaign, Database } from '../storage/schema.js';
@@ -23,12 +26,18 @@ export interface SchedulerOptions {
 	 * On PostgreSQL, only after its worker stopped its heartbeat.
 	 */
 	singleProcess: boolean;
+	/** Audience snapshots in progress at once, over all tenants (at most one per tenant). */
+	maxSnapshots: number;
+	/** Pages one snapshot reads before it gives its slot back (the next tenant in turn may take it). */
+	pagesPerTurn: number;
 }
 
 export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
 	tickMs: 200,
 	leaseTtlMs: 5_000,
 	singleProcess: true,
+	maxSnapshots: 4,
+	pagesPerTurn: 20,
 };
 
 const LEASE = 'scheduler';
@@ -43,7 +52,12 @@ export class Scheduler {
 	private timer: NodeJS.Timeout | undefined;
 	private running = false;
 	private stopped = false;
+	/** Tenants whose snapshot is in progress (one each). */
 	private snapshotting = new Set< string >();
+	/** The tenant served last: the next turn starts after it (round-robin). */
+	private lastSnapshotTenant = '';
+	/** At the last tick, some tenant with an audience to take found no free slot. */
+	private tenantsWaiting = false;
 	private recoveredAtBoot = false;
 	private lastRecovery = 0;
 
@@ -136,11 +150,18 @@ export class Scheduler {
 		}
 	}
 
+	/**
+	 * Audience snapshots, fairly between tenants: at most one in progress per tenant (its other campaigns wait their
+	 * turn), at most `maxSnapshots` in all, and free slots go round-robin to the tenants after the one served last. A
+	 * snapshot reads `pagesPerTurn` pages and gives its slot back, so one tenant's huge audience never blocks another's.
+	 */
 	private async snapshotRunning(): Promise< void > {
+		const free = this.options.maxSnapshots - this.snapshotting.size;
 		const now = this.clock.now();
-		const pending = await this.db
+		// Small rows (no audience or template): the oldest waiting campaign of each tenant is picked below.
+		const waiting = await this.db
 			.selectFrom( 'campaigns' )
-			.selectAll()
+			.select( [ 'tenant_id', 'id' ] )
 			.where( 'state', '=', 'running' )
 			.where( 'audience_done', '=', 0 )
 			.where( ( eb ) =>
@@ -149,16 +170,42 @@ export class Scheduler {
 					eb( 'next_snapshot_at', '<=', now ),
 				] )
 			)
-			.limit( 20 )
+			.orderBy( 'started_at' )
+			.orderBy( 'id' )
+			.limit( 10_000 )
 			.execute();
-		for ( const campaign of pending ) {
-			const key = `${ campaign.tenant_id }/${ campaign.id }`;
-			if ( ! this.snapshotting.has( key ) ) {
-				this.snapshotting.add( key );
-				void this.runSnapshot( campaign ).finally( () =>
-					this.snapshotting.delete( key )
-				);
+		const firstByTenant = new Map< string, string >();
+		for ( const row of waiting ) {
+			if (
+				! this.snapshotting.has( row.tenant_id ) &&
+				! firstByTenant.has( row.tenant_id )
+			) {
+				firstByTenant.set( row.tenant_id, row.id );
 			}
+		}
+		const tenants = [ ...firstByTenant.keys() ].sort();
+		const start = tenants.findIndex( ( t ) => t > this.lastSnapshotTenant );
+		const turn =
+			start <= 0
+				? tenants
+				: [ ...tenants.slice( start ), ...tenants.slice( 0, start ) ];
+		// Snapshots in progress give their slot back after their turn only when another tenant is waiting for one.
+		this.tenantsWaiting = turn.length > Math.max( 0, free );
+		for ( const tenantId of turn.slice( 0, Math.max( 0, free ) ) ) {
+			const campaign = await this.db
+				.selectFrom( 'campaigns' )
+				.selectAll()
+				.where( 'tenant_id', '=', tenantId )
+				.where( 'id', '=', firstByTenant.get( tenantId ) as string )
+				.executeTakeFirst();
+			if ( ! campaign ) {
+				continue;
+			}
+			this.lastSnapshotTenant = tenantId;
+			this.snapshotting.add( tenantId );
+			void this.runSnapshot( campaign ).finally( () =>
+				this.snapshotting.delete( tenantId )
+			);
 		}
 	}
 
@@ -168,13 +215,43 @@ export class Scheduler {
 			return;
 		}
 		try {
+			let pages = 0;
 			while (
 				! this.stopped &&
-				( await this.snapshot.step( tenant, campaign ) ) === 'more'
+				( await this.snapshot.step( tenant, campaign ) ) === 'more' &&
+				( ++pages < this.options.pagesPerTurn || ! this.tenantsWaiting )
 			) {
-				// Page after page; each one is committed with its cursor.
+				// Page after page; each one is committed with its cursor. After its turn, the slot goes back if another
+				// tenant waits for one.
 			}
 		} catch ( error ) {
+			if ( error instanceof AudienceRejected ) {
+				this.log.warn(
+					{ campaign: campaign.id, reason: error.reason },
+					'audience rejected'
+				);
+				await this.db.transaction().execute( async ( trx ) => {
+					if (
+						await this.campaigns.transition(
+							campaign.tenant_id,
+							campaign.id,
+							'failed',
+							{ reason: error.reason, message: error.message },
+							trx
+						)
+					) {
+						await this.campaigns.failWaiting(
+							trx,
+							campaign.tenant_id,
+							campaign.id,
+							'campaign_failed',
+							null,
+							true
+						);
+					}
+				} );
+				return;
+			}
 			const reason =
 				error instanceof Error ? error.message : String( error );
 			const attempts = campaign.snapshot_attempts + 1;

@@ -28,6 +28,21 @@ export interface MappedComponent {
 
 export type Variables = Record< string, string >;
 
+/**
+ * The own value of `name` in `record`, never one inherited from Object.prototype: field names come from the template
+ * mapping and the site (input), so `__proto__`, `constructor` or `toString` must read as "no value".
+ */
+export function ownValue(
+	record: Record< string, unknown > | null | undefined,
+	name: string
+): unknown {
+	return record !== null &&
+		typeof record === 'object' &&
+		Object.hasOwn( record, name )
+		? record[ name ]
+		: undefined;
+}
+
 /** Fields a contact row from the site may carry at top level; anything else is read from `fields`. */
 const CONTACT_FIELDS = new Set( [
 	'first_name',
@@ -54,13 +69,21 @@ export function pickVariables(
 	fields: string[],
 	contact: Record< string, unknown >
 ): Variables {
-	const extra = ( contact.fields ?? {} ) as Record< string, unknown >;
-	const variables: Variables = {};
+	const extra = ownValue( contact, 'fields' ) as
+		Record< string, unknown > | undefined;
+	// No prototype: a field named "__proto__" is stored as an own property like any other, never as the prototype.
+	const variables: Variables = Object.create( null );
 	for ( const field of fields ) {
 		const value = CONTACT_FIELDS.has( field )
-			? contact[ field ]
-			: extra[ field ];
-		if ( value !== undefined && value !== null && value !== '' ) {
+			? ownValue( contact, field )
+			: ownValue( extra, field );
+		if (
+			value !== undefined &&
+			value !== null &&
+			value !== '' &&
+			typeof value !== 'object' &&
+			typeof value !== 'function'
+		) {
 			variables[ field ] = String( value );
 		}
 	}
@@ -77,7 +100,8 @@ export function buildComponents(
 			type: component.type,
 			parameters: component.parameters.map( ( parameter ) => {
 				const value = parameter.field
-					? ( variables[ parameter.field ] ??
+					? ( ( ownValue( variables, parameter.field ) as
+							string | undefined ) ??
 						parameter.fallback ??
 						'' )
 					: ( parameter.text ?? '' );

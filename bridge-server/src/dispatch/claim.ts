@@ -29,6 +29,8 @@ export interface ClaimedRecipient {
 
 export interface ClaimResult {
 	claimed: ClaimedRecipient[];
+	/** Set to `opted_out`: their phone is on the tenant's opt-out list (consent revoked after the snapshot). */
+	optedOut: number;
 	/** Failed with `daily_limit` (campaign does not wait for the window). */
 	limited: number;
 	/** Left waiting: pair rate, or the daily window for campaigns that continue when limited. */
@@ -88,8 +90,9 @@ export async function claimRecipients(
 			due.push( ...( await query.execute() ) );
 		}
 		if ( due.length === 0 ) {
-			return { claimed: [], limited: 0, deferred: 0 };
+			return { claimed: [], optedOut: 0, limited: 0, deferred: 0 };
 		}
+		const duePhones = due.map( ( d ) => d.phone );
 		const dayLimit = TIER_LIMITS[ tenant.messaging_limit_tier ];
 		const limited = Number.isFinite( dayLimit );
 
@@ -99,15 +102,22 @@ export async function claimRecipients(
 					.selectFrom( 'send_log' )
 					.select( [ 'phone', 'last_sent_at' ] )
 					.where( 'tenant_id', '=', tenant.id )
-					.where(
-						textIn(
-							dialect,
-							'phone',
-							due.map( ( d ) => d.phone )
-						)
-					)
+					.where( textIn( dialect, 'phone', duePhones ) )
 					.execute()
 			).map( ( row ) => [ row.phone, row ] )
+		);
+		// Consent is checked when a recipient is claimed, not only at snapshot: a revocation (POST /v1/consent, a STOP)
+		// that arrives after the audience was taken still stops the send, for every campaign and "Retry failed".
+		// One primary-key lookup for the whole batch, in the same transaction as the claim.
+		const optedOutPhones = new Set(
+			(
+				await trx
+					.selectFrom( 'opt_outs' )
+					.select( 'phone' )
+					.where( 'tenant_id', '=', tenant.id )
+					.where( textIn( dialect, 'phone', duePhones ) )
+					.execute()
+			).map( ( row ) => row.phone )
 		);
 		let remaining = Number.POSITIVE_INFINITY;
 		let windowFreesAt = now + DAY_MS;
@@ -128,6 +138,7 @@ export async function claimRecipients(
 		}
 
 		const claimed: ClaimedRecipient[] = [];
+		const optedOutIds: number[] = [];
 		const limitedIds: number[] = [];
 		const deferrals = new Map< number, number[] >();
 		const defer = ( at: number, id: number ) =>
@@ -135,6 +146,10 @@ export async function claimRecipients(
 		const logPhones: string[] = [];
 		const seen = new Set< string >();
 		for ( const row of due ) {
+			if ( optedOutPhones.size > 0 && optedOutPhones.has( row.phone ) ) {
+				optedOutIds.push( row.id );
+				continue;
+			}
 			const entry = log.get( row.phone );
 			const inWindow =
 				entry !== undefined && entry.last_sent_at > now - DAY_MS;
@@ -210,6 +225,20 @@ export async function claimRecipients(
 				.where( idIn( dialect, 'id', limitedIds ) )
 				.execute();
 		}
+		if ( optedOutIds.length > 0 ) {
+			await trx
+				.updateTable( 'recipients' )
+				.set( {
+					state: 'opted_out',
+					error_code: null,
+					error_reason: 'opted_out',
+					retryable: 0,
+					updated_at: now,
+				} )
+				.where( unindexed( dialect, 'tenant_id' ), '=', tenant.id )
+				.where( idIn( dialect, 'id', optedOutIds ) )
+				.execute();
+		}
 		let deferred = 0;
 		for ( const [ at, ids ] of deferrals ) {
 			deferred += ids.length;
@@ -220,23 +249,28 @@ export async function claimRecipients(
 				.where( idIn( dialect, 'id', ids ) )
 				.execute();
 		}
-		if ( claimed.length + limitedIds.length > 0 ) {
+		const optedOut = optedOutIds.length;
+		if ( claimed.length + limitedIds.length + optedOut > 0 ) {
+			// An opted-out recipient leaves `total` and `to_start` for `opted_out` (skipped), as if the snapshot had
+			// dropped it: it is neither failed nor retryable, and the automation counters still add up to `total`.
 			await trx
 				.updateTable( 'campaign_counters' )
 				.set( ( eb ) => ( {
+					total: eb( 'total', '-', optedOut ),
 					to_start: eb(
 						'to_start',
 						'-',
-						claimed.length + limitedIds.length
+						claimed.length + limitedIds.length + optedOut
 					),
 					in_progress: eb( 'in_progress', '+', claimed.length ),
 					failed: eb( 'failed', '+', limitedIds.length ),
+					opted_out: eb( 'opted_out', '+', optedOut ),
 				} ) )
 				.where( 'tenant_id', '=', tenant.id )
 				.where( 'campaign_id', '=', campaignId )
 				.execute();
 		}
-		return { claimed, limited: limitedIds.length, deferred };
+		return { claimed, optedOut, limited: limitedIds.length, deferred };
 	} );
 }
 

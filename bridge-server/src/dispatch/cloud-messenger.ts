@@ -102,7 +102,7 @@ export class CloudMessenger implements Messenger, WhatsAppDirectory {
 				value.whatsapp_business_manager_messaging_limit;
 		}
 		const level = value.throughput?.level;
-		if ( level && THROUGHPUT_BY_LEVEL[ level ] ) {
+		if ( level && Object.hasOwn( THROUGHPUT_BY_LEVEL, level ) ) {
 			info.throughputMps = THROUGHPUT_BY_LEVEL[ level ];
 		}
 		return info;

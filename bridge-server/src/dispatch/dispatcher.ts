@@ -393,7 +393,8 @@ export class Dispatcher {
 					wanted,
 					this.workerId
 				);
-				if ( result.claimed.length === 0 ) {
+				// A batch that was all opted out: there may be more due right behind it.
+				if ( result.claimed.length === 0 && result.optedOut === 0 ) {
 					plan.idleUntil = now + 200;
 				}
 				if ( this.stopped || ! lane.campaigns.has( id ) ) {

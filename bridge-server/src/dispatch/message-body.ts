@@ -104,7 +104,11 @@ export function compileTemplateBody(
 					field: string;
 					fallback: string;
 				};
-				value = variables[ field ] ?? fallback;
+				// Own properties only: an inherited name (constructor, toString...) is no value.
+				value =
+					( Object.hasOwn( variables, field )
+						? variables[ field ]
+						: undefined ) ?? fallback;
 			}
 			body += JSON.stringify( value ) + ( pieces[ i + 1 ] as string );
 		}

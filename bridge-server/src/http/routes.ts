@@ -10,9 +10,16 @@ import type { AppDeps } from '../app.js';
 import type { CampaignInput } from '../campaigns/campaign-service.js';
 import { TemplateCatalog } from '../campaigns/templates.js';
 import { WhatsAppApiError } from '../dispatch/messenger.js';
-import type { CampaignState } from '../storage/schema.js';
-import { isTier, TIER_LIMITS, usesSandbox } from '../tenants/tenants.js';
+import type { CampaignState, Tenant } from '../storage/schema.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import {
+	isTier,
+	TIER_LIMITS,
+	usesSandbox,
+	phoneNumberIdTaken,
+} from '../tenants/tenants.js';
 import { statsRoutes } from '../stats/index.js';
+import { privacyRoutes } from '../privacy/routes.js';
 import { ApiError } from './errors.js';
 import {
 	campaignInputSchema,
@@ -30,6 +37,31 @@ const CAMPAIGN_STATES = [
 	'cancelled',
 	'failed',
 ];
+
+/** Whether new credentials keep the number and app secret whose webhooks were verified (a stored secret that cannot be opened does not). */
+function sameWebhookCredentials(
+	tenant: Tenant,
+	phoneNumberId: string,
+	appSecret: string,
+	box: SecretBox
+): boolean {
+	if ( tenant.phone_number_id !== phoneNumberId || ! tenant.app_secret ) {
+		return false;
+	}
+	try {
+		return box.openString( tenant.app_secret ) === appSecret;
+	} catch {
+		return false;
+	}
+}
+
+function phoneNumberConflict( phoneNumberId: string ): ApiError {
+	return new ApiError(
+		409,
+		'phone_number_id_taken',
+		`The WhatsApp number ${ phoneNumberId } is already connected to another shop on this bridge; one number can serve one shop only. Nothing was saved.`
+	);
+}
 
 export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 	api,
@@ -82,6 +114,7 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 									halted_reason: {
 										type: [ 'string', 'null' ],
 									},
+									webhooks_verified: { type: 'boolean' },
 								},
 							},
 							daily_limit: {
@@ -120,6 +153,8 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 					messaging_limit_tier: tenant.messaging_limit_tier,
 					throughput_mps: tenant.throughput_mps,
 					halted_reason: tenant.halted_reason,
+					// False until a webhook signed with this tenant's app secret arrived (since its last credentials).
+					webhooks_verified: tenant.webhooks_verified_at !== null,
 				},
 				daily_limit: {
 					limit: finite ? limit : null,
@@ -274,6 +309,16 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 		},
 		async ( request ) => {
 			const body = request.body;
+			// Webhooks are routed by phone number id: one number belongs to one tenant (checked before calling Meta).
+			if (
+				await phoneNumberIdTaken(
+					db,
+					body.phone_number_id,
+					request.tenant.id
+				)
+			) {
+				throw phoneNumberConflict( body.phone_number_id );
+			}
 			const account = accounts.candidate( {
 				phoneNumberId: body.phone_number_id,
 				wabaId: body.waba_id,
@@ -308,13 +353,36 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 				messaging_limit_tier: tier,
 				throughput_mps: info.throughputMps ?? 80,
 				halted_reason: null,
+				// New credentials: unverified until a webhook signed with this app secret arrives.
+				webhooks_verified_at: sameWebhookCredentials(
+					request.tenant,
+					body.phone_number_id,
+					body.app_secret,
+					box
+				)
+					? request.tenant.webhooks_verified_at
+					: null,
 				updated_at: clock.now(),
 			};
-			await db
-				.updateTable( 'tenants' )
-				.set( values )
-				.where( 'id', '=', request.tenant.id )
-				.execute();
+			try {
+				await db
+					.updateTable( 'tenants' )
+					.set( values )
+					.where( 'id', '=', request.tenant.id )
+					.execute();
+			} catch ( error ) {
+				// Another tenant saved the same number meanwhile: the unique index decides.
+				if (
+					await phoneNumberIdTaken(
+						db,
+						body.phone_number_id,
+						request.tenant.id
+					)
+				) {
+					throw phoneNumberConflict( body.phone_number_id );
+				}
+				throw error;
+			}
 			await catalog.forget( request.tenant.id );
 			return {
 				phone_number_id: values.phone_number_id,
@@ -573,4 +641,6 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 
 	// Stats, drill-down, CSV export and interaction settings (src/stats).
 	await api.register( statsRoutes, { deps } );
+	// Consent changes, privacy export and erasure (src/privacy).
+	await api.register( privacyRoutes, { deps } );
 };

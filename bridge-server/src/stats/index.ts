@@ -29,6 +29,7 @@ const RECIPIENT_STATES = [
 	'retry',
 	'failed',
 	'unknown',
+	'opted_out',
 ];
 const MESSAGE_STATUSES = [
 	'accepted',

@@ -39,6 +39,8 @@ export interface TenantsTable {
 	quality: string;
 	/** Set when an auth/account error stopped all sending; cleared by new credentials. */
 	halted_reason: string | null;
+	/** When the first webhook signed with this tenant's app secret arrived; null until then and after new credentials. */
+	webhooks_verified_at: number | null;
 	created_at: number;
 	updated_at: number;
 }
@@ -73,6 +75,8 @@ export interface CampaignsTable {
 	/** Audience snapshot progress: 0 not started/in progress, 1 every page stored. */
 	audience_done: number;
 	audience_cursor: string | null;
+	/** Audience pages read from the site so far (a site that pages forever is stopped). */
+	audience_pages: Generated< number >;
 	snapshot_attempts: number;
 	next_snapshot_at: number | null;
 	/** Set on "retry failed" drafts: the campaign whose failed recipients make the audience. */
@@ -85,10 +89,17 @@ export interface CampaignsTable {
 
 /**
  * A recipient is one run of the campaign's automation (today a one-step automation: send the template).
- * pending -> sending -> completed | retry | failed | unknown.
+ * pending -> sending -> completed | retry | failed | unknown; pending | retry -> opted_out (claim-time opt-out check).
  */
 export type RecipientState =
-	'pending' | 'sending' | 'completed' | 'retry' | 'failed' | 'unknown';
+	| 'pending'
+	| 'sending'
+	| 'completed'
+	| 'retry'
+	| 'failed'
+	| 'unknown'
+	/** Final: the phone was on the tenant's opt-out list when the recipient was claimed; never sent, never retried. */
+	| 'opted_out';
 export type MessageStatus =
 	'accepted' | 'sent' | 'delivered' | 'read' | 'failed';
 
@@ -131,7 +142,10 @@ export interface CampaignCountersTable {
 	failed: Generated< number >;
 	/** Outcome unknowable (crash or timeout after the request left); reported, never re-sent. */
 	unknown: Generated< number >;
-	/** Dropped at snapshot. */
+	/**
+	 * Opted out: dropped at snapshot (never stored), or found on the opt-out list when claimed (state `opted_out`, then
+	 * also taken out of `total` and `to_start`, so total = to_start + in_progress + completed + failed + unknown holds).
+	 */
 	opted_out: Generated< number >;
 	duplicates: Generated< number >;
 	invalid: Generated< number >;

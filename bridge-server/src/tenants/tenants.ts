@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 /**
  * Internal dependencies
  */
-import type { SecretBox } from '../crypto/secret-box.js';
+import { SecretBox } from '../crypto/secret-box.js';
 import type { Database, Tenant, Tier } from '../storage/schema.js';
 
 export const TIER_LIMITS: Record< Tier, number > = {
@@ -54,6 +54,7 @@ export async function createTenant(
 		messaging_limit_tier: 'TIER_250',
 		quality: 'GREEN',
 		halted_reason: null,
+		webhooks_verified_at: null,
 		created_at: now,
 		updated_at: now,
 	};
@@ -113,4 +114,72 @@ export function connectionCode(
 /** Whether this tenant sends through the emulator: no Meta credentials configured. */
 export function usesSandbox( tenant: Tenant ): boolean {
 	return tenant.access_token === null || tenant.phone_number_id === null;
+}
+
+/**
+ * Secrets sealed by an earlier version with the bridge key itself ("v1.") sealed again under the derived key ("v2.",
+ * crypto/secret-box.ts). Each value is rewritten only if it is still the one read, so two processes doing this at once
+ * do not undo each other. Answers how many tenants were rewritten.
+ */
+export async function resealLegacySecrets(
+	db: Kysely< Database >,
+	box: SecretBox,
+	now: number
+): Promise< number > {
+	const rows = await db
+		.selectFrom( 'tenants' )
+		.select( [ 'id', 'secret', 'access_token', 'app_secret' ] )
+		.where( ( eb ) =>
+			eb.or( [
+				eb( 'secret', 'like', 'v1.%' ),
+				eb( 'access_token', 'like', 'v1.%' ),
+				eb( 'app_secret', 'like', 'v1.%' ),
+			] )
+		)
+		.execute();
+	let rewritten = 0;
+	for ( const row of rows ) {
+		const reseal = ( value: string | null ) =>
+			value !== null && SecretBox.isLegacy( value )
+				? box.reseal( value )
+				: value;
+		const result = await db
+			.updateTable( 'tenants' )
+			.set( {
+				secret: reseal( row.secret ) as string,
+				access_token: reseal( row.access_token ),
+				app_secret: reseal( row.app_secret ),
+				updated_at: now,
+			} )
+			.where( 'id', '=', row.id )
+			.where( 'secret', '=', row.secret )
+			.where( ( eb ) =>
+				row.access_token === null
+					? eb( 'access_token', 'is', null )
+					: eb( 'access_token', '=', row.access_token )
+			)
+			.where( ( eb ) =>
+				row.app_secret === null
+					? eb( 'app_secret', 'is', null )
+					: eb( 'app_secret', '=', row.app_secret )
+			)
+			.executeTakeFirst();
+		rewritten += Number( result.numUpdatedRows );
+	}
+	return rewritten;
+}
+
+/** Whether another tenant already uses this WhatsApp phone number id (unique: webhooks are routed by it). */
+export async function phoneNumberIdTaken(
+	db: Kysely< Database >,
+	phoneNumberId: string,
+	exceptTenantId: string
+): Promise< boolean > {
+	const row = await db
+		.selectFrom( 'tenants' )
+		.select( 'id' )
+		.where( 'phone_number_id', '=', phoneNumberId )
+		.where( 'id', '!=', exceptTenantId )
+		.executeTakeFirst();
+	return row !== undefined;
 }

@@ -285,6 +285,7 @@ export async function storeRaw(
 			apply_error: applyError ?? null,
 		} ) )
 	);
+	await markWebhooksVerified( trx, deliveries );
 	if ( ! isPostgres( trx ) ) {
 		// SQLite: one statement whose text never changes (prepared once), the rows bound as one JSON text.
 		await sql`INSERT INTO webhook_events (tenant_id, received_at, body, applied, apply_error)
@@ -297,6 +298,35 @@ export async function storeRaw(
 	for ( const part of chunks( rows, 400 ) ) {
 		await trx.insertInto( 'webhook_events' ).values( part ).execute();
 	}
+}
+
+/**
+ * Every delivery stored here passed the signature check with the app secret of each tenant it names: the first one
+ * marks those tenants' webhooks verified (status `webhooks_verified`). Tenants already verified are not written.
+ * @param trx
+ * @param deliveries
+ */
+async function markWebhooksVerified(
+	trx: Trx,
+	deliveries: WebhookDelivery[]
+): Promise< void > {
+	const tenantIds = new Set< string >();
+	let at = 0;
+	for ( const delivery of deliveries ) {
+		for ( const id of delivery.tenantIds ) {
+			tenantIds.add( id );
+		}
+		at = Math.max( at, delivery.receivedAt );
+	}
+	if ( tenantIds.size === 0 ) {
+		return;
+	}
+	await trx
+		.updateTable( 'tenants' )
+		.set( { webhooks_verified_at: at } )
+		.where( 'id', 'in', [ ...tenantIds ] )
+		.where( 'webhooks_verified_at', 'is', null )
+		.execute();
 }
 
 const RECIPIENT_COLUMNS = [

@@ -24,6 +24,8 @@ export interface OptOutReporterOptions {
 	intervalMs?: number;
 	/** Events per request to a site. */
 	batchSize?: number;
+	/** Sites called at once in one sweep (each tenant's own events stay in order, one request at a time). */
+	concurrency?: number;
 }
 
 /** Delay before retry n (1-based): 10 s, 20 s, 40 s ... capped at one hour; retried for as long as it takes. */
@@ -40,6 +42,8 @@ export function outboxRetryDelayMs( attempts: number ): number {
 export class OptOutReporter {
 	private timer: NodeJS.Timeout | null = null;
 	private running: Promise< number > | null = null;
+	/** The tenant served last (round-robin between sweeps). */
+	private lastTenant = '';
 	private readonly site: SiteClient;
 
 	constructor( private readonly options: OptOutReporterOptions ) {
@@ -76,21 +80,62 @@ export class OptOutReporter {
 		return this.running;
 	}
 
+	/**
+	 * One sweep serves every tenant with due events, several sites at once: a slow or failing site holds only its own
+	 * tenant back. Tenants are taken in turn from the one after the last served, so with more tenants than one sweep
+	 * reaches, none is always last.
+	 */
 	private async pass(): Promise< number > {
 		const db = withWebhookTables( this.options.storage.db );
 		const now = this.options.clock.now();
-		const due = await db
-			.selectFrom( 'opt_out_outbox' )
-			.select( 'tenant_id' )
-			.distinct()
-			.where( 'delivered_at', 'is', null )
-			.where( 'next_attempt_at', '<=', now )
-			.limit( 100 )
-			.execute();
+		const due = (
+			await db
+				.selectFrom( 'opt_out_outbox' )
+				.select( 'tenant_id' )
+				.distinct()
+				.where( 'delivered_at', 'is', null )
+				.where( 'next_attempt_at', '<=', now )
+				.execute()
+		)
+			.map( ( row ) => row.tenant_id )
+			.sort();
+		const start = due.findIndex( ( id ) => id > this.lastTenant );
+		const queue =
+			start <= 0
+				? due
+				: [ ...due.slice( start ), ...due.slice( 0, start ) ];
 		let delivered = 0;
-		for ( const { tenant_id: tenantId } of due ) {
-			delivered += await this.reportTenant( tenantId, now );
-		}
+		const worker = async () => {
+			for (
+				let tenantId = queue.shift();
+				tenantId !== undefined;
+				tenantId = queue.shift()
+			) {
+				this.lastTenant = tenantId;
+				// Awaited before adding: `delivered += await ...` would read the sum before other workers add to it.
+				const sent = await this.reportTenant( tenantId, now ).catch(
+					( error: unknown ) => {
+						this.options.log?.warn(
+							{ err: error, tenantId },
+							'opt-out report failed'
+						);
+						return 0;
+					}
+				);
+				delivered += sent;
+			}
+		};
+		await Promise.all(
+			Array.from(
+				{
+					length: Math.max(
+						1,
+						Math.min( this.options.concurrency ?? 8, queue.length )
+					),
+				},
+				worker
+			)
+		);
 		return delivered;
 	}
 

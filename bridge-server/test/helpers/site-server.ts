@@ -18,6 +18,11 @@ export interface SiteServerOptions {
 	size: number;
 	/** Answer HTTP 503 to this many audience requests first. */
 	failFirst?: number;
+	/** Answers the audience page itself instead of `contact`/`size` (a site that misbehaves). */
+	page?: (
+		cursor: string | null,
+		limit: number
+	) => { recipients: SiteContact[]; next_cursor: string | null };
 }
 
 export interface SiteServer {
@@ -85,6 +90,13 @@ export async function startSiteServer(
 			cursor: string | null;
 			limit: number;
 		};
+		if ( options.page ) {
+			response.writeHead( 200, { 'content-type': 'application/json' } );
+			response.end(
+				JSON.stringify( options.page( payload.cursor, payload.limit ) )
+			);
+			return;
+		}
 		const start = payload.cursor === null ? 0 : Number( payload.cursor );
 		const end = Math.min( options.size, start + payload.limit );
 		const recipients: SiteContact[] = [];

@@ -10,10 +10,11 @@ import * as initial from './0001-initial.js';
 import * as webhooksStats from './0100-webhooks-stats.js';
 import * as sendingIndex from './0101-sending-index.js';
 import * as recipientsByPhone from './0102-recipients-by-phone.js';
+import * as trust from './0103-trust.js';
 
 /*
  * Migrations live in code (no file scanning, so the built dist and vitest see the same list).
- * To add one: create NNNN-what.ts exporting up(db), and add it here; names sort in order. The next one is 0103 or
+ * To add one: create NNNN-what.ts exporting up(db), and add it here; names sort in order. The next one is 0104 or
  * above: Kysely refuses to run a migration that sorts before one a database has already applied.
  */
 export const migrations: Record< string, Migration > = {
@@ -21,6 +22,7 @@ export const migrations: Record< string, Migration > = {
 	'0100-webhooks-stats': webhooksStats,
 	'0101-sending-index': sendingIndex,
 	'0102-recipients-by-phone': recipientsByPhone,
+	'0103-trust': trust,
 };
 
 export const migrationProvider: MigrationProvider = {

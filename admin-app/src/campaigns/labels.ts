@@ -48,6 +48,8 @@ export function recipientStatusLabel( status: string ): string {
 			return __( 'Unknown outcome', 'rondine' );
 		case 'skipped':
 			return __( 'Skipped', 'rondine' );
+		case 'opted_out':
+			return __( 'Opted out before sending', 'rondine' );
 	}
 	return status;
 }

@@ -160,6 +160,11 @@ const RECIPIENT_FILTERS: Array< {
 		query: { state: 'unknown' },
 		label: () => __( 'Unknown outcome', 'rondine' ),
 	},
+	{
+		value: 'opted_out',
+		query: { state: 'opted_out' },
+		label: () => __( 'Opted out before sending', 'rondine' ),
+	},
 ];
 
 /** Failure reasons the bridge records (`error_reason`). */

@@ -148,7 +148,7 @@ final class CustomerSync {
 		if ( ! $ids || ! WooData::has( 'wc_customer_lookup' ) ) {
 			return array( 'customers' => 0, 'created' => 0, 'updated' => 0, 'invalid_phone' => 0, 'shared_phone' => 0 );
 		}
-		$rows = $wpdb->get_results( "SELECT customer_id, user_id, first_name, last_name, email, country, city FROM {$wpdb->prefix}wc_customer_lookup WHERE customer_id IN (" . implode( ',', $ids ) . ') ORDER BY customer_id', ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$rows = $wpdb->get_results( $wpdb->prepare( 'SELECT customer_id, user_id, first_name, last_name, email, country, city FROM %i WHERE customer_id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ') ORDER BY customer_id', array_merge( array( $wpdb->prefix . 'wc_customer_lookup' ), $ids ) ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- WooCommerce's lookup tables and the customers' meta, read in bulk once per batch of the sync (no API reads a batch); a cache would go stale with the next order.
 		return $rows ? self::sync_batch( $rows ) : array( 'customers' => 0, 'created' => 0, 'updated' => 0, 'invalid_phone' => 0, 'shared_phone' => 0 );
 	}
 
@@ -177,7 +177,7 @@ final class CustomerSync {
 		// What already exists, by customer and by phone.
 		$table       = Contacts::table();
 		$by_customer = array();
-		foreach ( $wpdb->get_results( "SELECT id, customer_id, phone, phone_raw, email, first_name, last_name, country, city, language, user_id, orders_count, total_spent, first_order_at, last_order_at, last_order_id FROM $table WHERE customer_id IN (" . implode( ',', $customer_ids ) . ')', ARRAY_A ) ?: array() as $row ) { // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- integers.
+		foreach ( $wpdb->get_results( $wpdb->prepare( 'SELECT id, customer_id, phone, phone_raw, email, first_name, last_name, country, city, language, user_id, orders_count, total_spent, first_order_at, last_order_at, last_order_id FROM %i WHERE customer_id IN (' . implode( ',', array_fill( 0, count( $customer_ids ), '%d' ) ) . ')', array_merge( array( $table ), $customer_ids ) ), ARRAY_A ) ?: array() as $row ) { // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, read once per batch of the sync; contacts change with every sync, nothing is cached.
 			$by_customer[ (int) $row['customer_id'] ] = $row;
 		}
 		// Order facts are rewritten for customers whose figures moved (or all of them until a full sync completed).
@@ -202,7 +202,7 @@ final class CustomerSync {
 		$wanted   = array_values( array_filter( array_unique( $normalised ) ) );
 		$by_phone = array();
 		if ( $wanted ) {
-			$rows = $wpdb->get_results( $wpdb->prepare( "SELECT id, customer_id, user_id, phone, email, consent FROM $table WHERE phone IN (" . implode( ',', array_fill( 0, count( $wanted ), '%s' ) ) . ')', $wanted ), ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			$rows = $wpdb->get_results( $wpdb->prepare( 'SELECT id, customer_id, user_id, phone, email, consent FROM %i WHERE phone IN (' . implode( ',', array_fill( 0, count( $wanted ), '%s' ) ) . ')', array_merge( array( $table ), $wanted ) ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, read once per batch of the sync; contacts change with every sync, nothing is cached.
 			foreach ( $rows ?: array() as $row ) {
 				$by_phone[ $row['phone'] ] = $row;
 			}
@@ -268,38 +268,33 @@ final class CustomerSync {
 					'phone'       => $phone,
 				);
 			}
+			// One literal format for every row: a missing phone, user, first or last order goes in as '' or 0, which
+			// NULLIF() turns into NULL (no phone, user or order is ever '' or 0).
 			$insert[] = $wpdb->prepare(
-				'(' . ( null === $phone ? 'NULL' : '%s' ) . ', %s, %s, %s, %s, %s, %s, %s, %d, ' . ( null === $fields['user_id'] ? 'NULL' : '%d' ) . ", 'woocommerce', 'none', %d, %f, "
-					. ( null === $fields['first_order_at'] ? 'NULL' : '%s' ) . ', ' . ( null === $fields['last_order_at'] ? 'NULL' : '%s' ) . ', ' . ( null === $fields['last_order_id'] ? 'NULL' : '%d' ) . ', %s, %s)',
-				array_values(
-					array_filter(
-						array(
-							$phone,
-							$fields['phone_raw'],
-							$fields['email'],
-							$fields['first_name'],
-							$fields['last_name'],
-							$fields['country'],
-							$fields['city'],
-							$fields['language'],
-							$id,
-							$fields['user_id'],
-							$fields['orders_count'],
-							$fields['total_spent'],
-							$fields['first_order_at'],
-							$fields['last_order_at'],
-							$fields['last_order_id'],
-							$now,
-							$now,
-						),
-						static fn( $value ) => null !== $value
-					)
-				)
+				"(NULLIF(%s, ''), %s, %s, %s, %s, %s, %s, %s, %d, NULLIF(%d, 0), 'woocommerce', 'none', %d, %f, NULLIF(%s, ''), NULLIF(%s, ''), NULLIF(%d, 0), %s, %s)",
+				(string) $phone,
+				$fields['phone_raw'],
+				$fields['email'],
+				$fields['first_name'],
+				$fields['last_name'],
+				$fields['country'],
+				$fields['city'],
+				$fields['language'],
+				$id,
+				(int) $fields['user_id'],
+				$fields['orders_count'],
+				$fields['total_spent'],
+				(string) $fields['first_order_at'],
+				(string) $fields['last_order_at'],
+				(int) $fields['last_order_id'],
+				$now,
+				$now
 			);
 		}
 		if ( $insert ) {
-			// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- each row prepared above.
-			$wpdb->query( "INSERT IGNORE INTO $table (phone, phone_raw, email, first_name, last_name, country, city, language, customer_id, user_id, source, consent, orders_count, total_spent, first_order_at, last_order_at, last_order_id, created_at, updated_at) VALUES " . implode( ',', $insert ) );
+			// Each row is prepared above; the statement's head is prepared here and they are appended as they are.
+			// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, one multi-row insert per batch of the sync; nothing of it is cached.
+			$wpdb->query( $wpdb->prepare( 'INSERT IGNORE INTO %i (phone, phone_raw, email, first_name, last_name, country, city, language, customer_id, user_id, source, consent, orders_count, total_spent, first_order_at, last_order_at, last_order_id, created_at, updated_at) VALUES ', $table ) . implode( ',', $insert ) );
 			$counts['created'] += (int) $wpdb->rows_affected;
 		}
 		return $counts;
@@ -378,7 +373,7 @@ final class CustomerSync {
 		if ( ! $users ) {
 			return array();
 		}
-		$rows = $wpdb->get_results( "SELECT user_id, meta_value FROM {$wpdb->usermeta} WHERE meta_key = 'locale' AND meta_value <> '' AND user_id IN (" . implode( ',', $users ) . ')', ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$rows = $wpdb->get_results( $wpdb->prepare( "SELECT user_id, meta_value FROM %i WHERE meta_key = 'locale' AND meta_value <> '' AND user_id IN (" . implode( ',', array_fill( 0, count( $users ), '%d' ) ) . ')', array_merge( array( $wpdb->usermeta ), array_values( $users ) ) ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- WooCommerce's lookup tables and the customers' meta, read in bulk once per batch of the sync (no API reads a batch); a cache would go stale with the next order.
 		$out  = array();
 		foreach ( $rows ?: array() as $row ) {
 			$out[ (int) $row['user_id'] ] = substr( (string) $row['meta_value'], 0, 20 );
@@ -410,7 +405,9 @@ final class CustomerSync {
 			return array();
 		}
 		$counted = SegmentQuery::counted( SegmentQuery::DEFAULT_STATUSES );
-		$rows    = $wpdb->get_results( "SELECT s.customer_id, SUM(s.parent_id = 0) AS orders_count, SUM(s.total_sales) AS total_spent, MIN(CASE WHEN s.parent_id = 0 THEN s.date_created END) AS first_order_at, MAX(CASE WHEN s.parent_id = 0 THEN s.date_created END) AS last_order_at, MAX(CASE WHEN s.parent_id = 0 THEN s.order_id END) AS last_order_id FROM {$wpdb->prefix}wc_order_stats s WHERE $counted AND s.customer_id IN (" . implode( ',', array_map( 'intval', $customer_ids ) ) . ') GROUP BY s.customer_id', ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$ids     = array_map( 'intval', $customer_ids );
+		// $counted is prepared SQL (SegmentQuery::counted()), appended as it is between the two prepared parts.
+		$rows    = $wpdb->get_results( $wpdb->prepare( 'SELECT s.customer_id, SUM(s.parent_id = 0) AS orders_count, SUM(s.total_sales) AS total_spent, MIN(CASE WHEN s.parent_id = 0 THEN s.date_created END) AS first_order_at, MAX(CASE WHEN s.parent_id = 0 THEN s.date_created END) AS last_order_at, MAX(CASE WHEN s.parent_id = 0 THEN s.order_id END) AS last_order_id FROM %i s WHERE ', $wpdb->prefix . 'wc_order_stats' ) . $counted . $wpdb->prepare( ' AND s.customer_id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ') GROUP BY s.customer_id', $ids ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- WooCommerce's lookup tables and the customers' meta, read in bulk once per batch of the sync (no API reads a batch); a cache would go stale with the next order.
 		$out     = array();
 		foreach ( $rows ?: array() as $row ) {
 			$out[ (int) $row['customer_id'] ] = array(
@@ -436,15 +433,14 @@ final class CustomerSync {
 		$ids    = array_map( static fn( $c ) => (int) $c['customer_id'], $customers );
 		$phones = array();
 		if ( WooData::has( 'wc_order_stats' ) ) {
-			$latest = $wpdb->get_results( "SELECT customer_id, MAX(order_id) AS order_id FROM {$wpdb->prefix}wc_order_stats WHERE parent_id = 0 AND customer_id IN (" . implode( ',', $ids ) . ') GROUP BY customer_id', ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- integers.
+			$latest = $wpdb->get_results( $wpdb->prepare( 'SELECT customer_id, MAX(order_id) AS order_id FROM %i WHERE parent_id = 0 AND customer_id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ') GROUP BY customer_id', array_merge( array( $wpdb->prefix . 'wc_order_stats' ), $ids ) ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- WooCommerce's lookup tables and the customers' meta, read in bulk once per batch of the sync (no API reads a batch); a cache would go stale with the next order.
 			$orders = array();
 			foreach ( $latest ?: array() as $row ) {
 				$orders[ (int) $row['order_id'] ] = (int) $row['customer_id'];
 			}
 			if ( $orders ) {
-				$in = implode( ',', array_keys( $orders ) );
 				if ( WooData::has( 'wc_order_addresses' ) ) {
-					$rows = $wpdb->get_results( "SELECT order_id, phone, country, city FROM {$wpdb->prefix}wc_order_addresses WHERE address_type = 'billing' AND order_id IN ($in)", ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					$rows = $wpdb->get_results( $wpdb->prepare( "SELECT order_id, phone, country, city FROM %i WHERE address_type = 'billing' AND order_id IN (" . implode( ',', array_fill( 0, count( $orders ), '%d' ) ) . ')', array_merge( array( $wpdb->prefix . 'wc_order_addresses' ), array_keys( $orders ) ) ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- WooCommerce's lookup tables and the customers' meta, read in bulk once per batch of the sync (no API reads a batch); a cache would go stale with the next order.
 					foreach ( $rows ?: array() as $row ) {
 						if ( '' !== trim( (string) $row['phone'] ) ) {
 							$phones[ $orders[ (int) $row['order_id'] ] ] = array(
@@ -457,7 +453,7 @@ final class CustomerSync {
 				}
 				$missing = array_filter( $orders, static fn( $customer_id ) => ! isset( $phones[ $customer_id ] ) );
 				if ( $missing ) {
-					$rows = $wpdb->get_results( "SELECT post_id, meta_key, meta_value FROM {$wpdb->postmeta} WHERE meta_key IN ('_billing_phone', '_billing_country', '_billing_city') AND post_id IN (" . implode( ',', array_keys( $missing ) ) . ')', ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					$rows = $wpdb->get_results( $wpdb->prepare( "SELECT post_id, meta_key, meta_value FROM %i WHERE meta_key IN ('_billing_phone', '_billing_country', '_billing_city') AND post_id IN (" . implode( ',', array_fill( 0, count( $missing ), '%d' ) ) . ')', array_merge( array( $wpdb->postmeta ), array_keys( $missing ) ) ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- WooCommerce's lookup tables and the customers' meta, read in bulk once per batch of the sync (no API reads a batch); a cache would go stale with the next order.
 					$meta = array();
 					foreach ( $rows ?: array() as $row ) {
 						$meta[ (int) $row['post_id'] ][ substr( $row['meta_key'], 9 ) ] = (string) $row['meta_value'];
@@ -481,7 +477,7 @@ final class CustomerSync {
 			}
 		}
 		if ( $users ) {
-			$rows = $wpdb->get_results( "SELECT user_id, meta_key, meta_value FROM {$wpdb->usermeta} WHERE meta_key IN ('billing_phone', 'billing_country', 'billing_city') AND user_id IN (" . implode( ',', array_keys( $users ) ) . ')', ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			$rows = $wpdb->get_results( $wpdb->prepare( "SELECT user_id, meta_key, meta_value FROM %i WHERE meta_key IN ('billing_phone', 'billing_country', 'billing_city') AND user_id IN (" . implode( ',', array_fill( 0, count( $users ), '%d' ) ) . ')', array_merge( array( $wpdb->usermeta ), array_keys( $users ) ) ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- WooCommerce's lookup tables and the customers' meta, read in bulk once per batch of the sync (no API reads a batch); a cache would go stale with the next order.
 			$meta = array();
 			foreach ( $rows ?: array() as $row ) {
 				$meta[ (int) $row['user_id'] ][ substr( $row['meta_key'], 8 ) ] = (string) $row['meta_value'];

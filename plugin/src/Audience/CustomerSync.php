@@ -106,20 +106,16 @@ final class CustomerSync {
 		$started = time();
 		$last_id = 0;
 		do {
-			$sql = "SELECT customer_id, user_id, first_name, last_name, email, country, city FROM {$wpdb->prefix}wc_customer_lookup WHERE customer_id > %d";
-			$arg = array( $last_id );
-			if ( null !== $active_since ) {
-				// A refund changes the customer's figures without making them "active" for WooCommerce: its own
-				// wc_order_stats row (dated when it was made) brings the customer in.
-				$sql  .= ' AND (date_last_active >= %s OR date_last_active IS NULL' . ( WooData::has( 'wc_order_stats' ) ? " OR customer_id IN (SELECT customer_id FROM {$wpdb->prefix}wc_order_stats WHERE parent_id > 0 AND date_created >= %s)" : '' ) . ')';
-				$arg[] = $active_since;
-				if ( WooData::has( 'wc_order_stats' ) ) {
-					$arg[] = get_date_from_gmt( $active_since ); // date_created (indexed) is shop time.
-				}
+			// One literal query per case. A refund changes the customer's figures without making them "active" for
+			// WooCommerce: its own wc_order_stats row (dated when it was made, date_created is shop time and indexed)
+			// brings the customer in.
+			if ( null === $active_since ) {
+				$customers = $wpdb->get_results( $wpdb->prepare( 'SELECT customer_id, user_id, first_name, last_name, email, country, city FROM %i WHERE customer_id > %d ORDER BY customer_id LIMIT %d', $wpdb->prefix . 'wc_customer_lookup', $last_id, $batch ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- WooCommerce's lookup tables, read in bulk once per batch of the sync (no API reads a batch); a cache would go stale with the next order.
+			} elseif ( WooData::has( 'wc_order_stats' ) ) {
+				$customers = $wpdb->get_results( $wpdb->prepare( 'SELECT customer_id, user_id, first_name, last_name, email, country, city FROM %i WHERE customer_id > %d AND (date_last_active >= %s OR date_last_active IS NULL OR customer_id IN (SELECT customer_id FROM %i WHERE parent_id > 0 AND date_created >= %s)) ORDER BY customer_id LIMIT %d', $wpdb->prefix . 'wc_customer_lookup', $last_id, $active_since, $wpdb->prefix . 'wc_order_stats', get_date_from_gmt( $active_since ), $batch ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- WooCommerce's lookup tables, read in bulk once per batch of the sync (no API reads a batch); a cache would go stale with the next order.
+			} else {
+				$customers = $wpdb->get_results( $wpdb->prepare( 'SELECT customer_id, user_id, first_name, last_name, email, country, city FROM %i WHERE customer_id > %d AND (date_last_active >= %s OR date_last_active IS NULL) ORDER BY customer_id LIMIT %d', $wpdb->prefix . 'wc_customer_lookup', $last_id, $active_since, $batch ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- WooCommerce's lookup tables, read in bulk once per batch of the sync (no API reads a batch); a cache would go stale with the next order.
 			}
-			$sql      .= ' ORDER BY customer_id LIMIT %d';
-			$arg[]     = $batch;
-			$customers = $wpdb->get_results( $wpdb->prepare( $sql, $arg ), ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
 			if ( ! $customers ) {
 				break;
 			}
@@ -348,15 +344,16 @@ final class CustomerSync {
 		if ( ! $customer_ids || ! WooData::has( 'wc_order_stats' ) ) {
 			return;
 		}
-		$in       = implode( ',', array_map( 'intval', $customer_ids ) );
+		$ids     = array_map( 'intval', $customer_ids );
 		$counted = SegmentQuery::counted( SegmentQuery::DEFAULT_STATUSES );
-		$wpdb->query( "DELETE FROM {$wpdb->prefix}rondine_order_facts WHERE customer_id IN ($in)" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-		$wpdb->query( "INSERT IGNORE INTO {$wpdb->prefix}rondine_order_facts (customer_id, date_created_gmt, order_id, total, is_order) SELECT s.customer_id, s.date_created_gmt, s.order_id, s.total_sales, s.parent_id = 0 FROM {$wpdb->prefix}wc_order_stats s WHERE s.customer_id IN ($in) AND $counted" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-		$wpdb->query( "DELETE FROM {$wpdb->prefix}rondine_product_facts WHERE customer_id IN ($in)" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		// $counted is prepared SQL (SegmentQuery::counted()), appended as it is after the prepared part.
+		$wpdb->query( $wpdb->prepare( 'DELETE FROM %i WHERE customer_id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ')', array_merge( array( $wpdb->prefix . 'rondine_order_facts' ), $ids ) ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own fact tables, rewritten from WooCommerce's lookup tables for the customers whose orders changed; nothing of it is cached.
+		$wpdb->query( $wpdb->prepare( 'INSERT IGNORE INTO %i (customer_id, date_created_gmt, order_id, total, is_order) SELECT s.customer_id, s.date_created_gmt, s.order_id, s.total_sales, s.parent_id = 0 FROM %i s WHERE s.customer_id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ') AND ', array_merge( array( $wpdb->prefix . 'rondine_order_facts', $wpdb->prefix . 'wc_order_stats' ), $ids ) ) . $counted ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own fact tables, rewritten from WooCommerce's lookup tables for the customers whose orders changed; nothing of it is cached.
+		$wpdb->query( $wpdb->prepare( 'DELETE FROM %i WHERE customer_id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ')', array_merge( array( $wpdb->prefix . 'rondine_product_facts' ), $ids ) ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own fact tables, rewritten from WooCommerce's lookup tables for the customers whose orders changed; nothing of it is cached.
 		if ( WooData::has( 'wc_order_product_lookup' ) ) {
 			// Products and variations, so "bought product" matches either id as the live query does.
-			foreach ( array( 'pl.product_id', 'pl.variation_id' ) as $column ) {
-				$wpdb->query( "INSERT IGNORE INTO {$wpdb->prefix}rondine_product_facts (customer_id, product_id) SELECT DISTINCT pl.customer_id, $column FROM {$wpdb->prefix}wc_order_product_lookup pl JOIN {$wpdb->prefix}wc_order_stats s ON s.order_id = pl.order_id WHERE pl.customer_id IN ($in) AND $column > 0 AND $counted" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			foreach ( array( 'product_id', 'variation_id' ) as $column ) {
+				$wpdb->query( $wpdb->prepare( 'INSERT IGNORE INTO %i (customer_id, product_id) SELECT DISTINCT pl.customer_id, pl.%i FROM %i pl JOIN %i s ON s.order_id = pl.order_id WHERE pl.customer_id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ') AND pl.%i > 0 AND ', array_merge( array( $wpdb->prefix . 'rondine_product_facts', $column, $wpdb->prefix . 'wc_order_product_lookup', $wpdb->prefix . 'wc_order_stats' ), $ids, array( $column ) ) ) . $counted ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own fact tables, rewritten from WooCommerce's lookup tables for the customers whose orders changed; nothing of it is cached.
 			}
 		}
 	}

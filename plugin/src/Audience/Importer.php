@@ -225,7 +225,7 @@ final class Importer {
 		global $wpdb;
 		$out = array();
 		foreach ( array_chunk( array_values( array_unique( $phones ) ), 500 ) as $chunk ) {
-			$found = $wpdb->get_col( $wpdb->prepare( 'SELECT phone FROM ' . Contacts::table() . " WHERE consent = 'revoked' AND phone IN (" . implode( ',', array_fill( 0, count( $chunk ), '%s' ) ) . ')', $chunk ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+			$found = $wpdb->get_col( $wpdb->prepare( "SELECT phone FROM %i WHERE consent = 'revoked' AND phone IN (" . implode( ',', array_fill( 0, count( $chunk ), '%s' ) ) . ')', array_merge( array( Contacts::table() ), $chunk ) ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, read once per import; consent changes with every opt-out, a cache would be wrong.
 			foreach ( $found ?: array() as $phone ) {
 				$out[ (string) $phone ] = true;
 			}

@@ -46,7 +46,7 @@ final class Consent {
 		if ( ! in_array( $status, array( self::GRANTED, self::REVOKED ), true ) ) {
 			throw new \InvalidArgumentException( 'Consent status must be granted or revoked.' );
 		}
-		$contact = $wpdb->get_row( $wpdb->prepare( 'SELECT id, phone, email FROM ' . Contacts::table() . ' WHERE id = %d', $contact_id ), ARRAY_A );
+		$contact = $wpdb->get_row( $wpdb->prepare( 'SELECT id, phone, email FROM %i WHERE id = %d', Contacts::table(), $contact_id ), ARRAY_A );
 		if ( ! $contact ) {
 			return false;
 		}

@@ -112,7 +112,7 @@ final class Contacts {
 				unset( $update['user_id'] );
 			}
 			$update['updated_at'] = $now;
-			$wpdb->update( self::table(), $update, array( 'id' => (int) $existing['id'] ) );
+			$wpdb->update( self::table(), $update, array( 'id' => (int) $existing['id'] ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
 			return array(
 				'id'      => (int) $existing['id'],
 				'created' => false,
@@ -128,7 +128,7 @@ final class Contacts {
 		if ( empty( $values['user_id'] ) ) {
 			$values['user_id'] = null;
 		}
-		$wpdb->insert( self::table(), $values );
+		$wpdb->insert( self::table(), $values ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery -- the plugin's own table, no WordPress API.
 		return array(
 			'id'      => (int) $wpdb->insert_id,
 			'created' => true,
@@ -169,7 +169,7 @@ final class Contacts {
 					}
 					$update = array_filter( $update, static fn( $value, $key ) => (string) $value !== (string) ( $row[ $key ] ?? '' ), ARRAY_FILTER_USE_BOTH );
 					if ( $update ) {
-						$wpdb->update( $table, $update + array( 'updated_at' => $now ), array( 'id' => (int) $row['id'] ) );
+						$wpdb->update( $table, $update + array( 'updated_at' => $now ), array( 'id' => (int) $row['id'] ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
 					}
 					$out[ $phone ] = array(
 						'id'      => (int) $row['id'],
@@ -308,7 +308,7 @@ final class Contacts {
 	public static function set_tags( int $contact_id, array $tag_ids ): void {
 		global $wpdb;
 		$table = $wpdb->prefix . 'rondine_contact_tags';
-		$wpdb->delete( $table, array( 'contact_id' => $contact_id ) );
+		$wpdb->delete( $table, array( 'contact_id' => $contact_id ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
 		foreach ( array_unique( array_map( 'intval', $tag_ids ) ) as $tag_id ) {
 			if ( $tag_id > 0 ) {
 				$wpdb->query( $wpdb->prepare( 'INSERT IGNORE INTO %i (contact_id, tag_id) VALUES (%d, %d)', $table, $contact_id, $tag_id ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; nothing of it is cached.
@@ -337,8 +337,9 @@ final class Contacts {
 	 */
 	public static function delete( int $id ): void {
 		global $wpdb;
-		$wpdb->delete( $wpdb->prefix . 'rondine_list_members', array( 'contact_id' => $id ) );
-		$wpdb->delete( $wpdb->prefix . 'rondine_contact_tags', array( 'contact_id' => $id ) );
+		$wpdb->delete( $wpdb->prefix . 'rondine_list_members', array( 'contact_id' => $id ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
+		$wpdb->delete( $wpdb->prefix . 'rondine_contact_tags', array( 'contact_id' => $id ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
 		$wpdb->update(
 			$wpdb->prefix . 'rondine_consent_log',
 			array(
@@ -347,7 +348,7 @@ final class Contacts {
 			),
 			array( 'contact_id' => $id )
 		);
-		$wpdb->delete( self::table(), array( 'id' => $id ) );
+		$wpdb->delete( self::table(), array( 'id' => $id ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
 	}
 
 	/**

@@ -230,14 +230,14 @@ final class CustomerSync {
 			if ( $owner && ( ! $mine || (int) $owner['id'] !== (int) $mine['id'] ) ) {
 				if ( empty( $owner['customer_id'] ) && ! $mine && self::may_link( $owner, $customer ) ) {
 					// An imported contact turns out to be this customer: link them.
-					$wpdb->update( $table, $fields + array( 'customer_id' => $id, 'updated_at' => $now ), array( 'id' => (int) $owner['id'] ) );
+					$wpdb->update( $table, $fields + array( 'customer_id' => $id, 'updated_at' => $now ), array( 'id' => (int) $owner['id'] ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
 					$by_phone[ $phone ]['customer_id'] = $id;
 					++$counts['updated'];
 				} else {
 					// The phone belongs to another contact: keep this customer's row (if any) without taking it.
 					++$counts['shared_phone'];
 					if ( $mine ) {
-						$wpdb->update( $table, $fields + array( 'updated_at' => $now ), array( 'id' => (int) $mine['id'] ) );
+						$wpdb->update( $table, $fields + array( 'updated_at' => $now ), array( 'id' => (int) $mine['id'] ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
 					}
 				}
 				continue;
@@ -253,7 +253,7 @@ final class CustomerSync {
 				if ( self::unchanged( $mine, $changes ) ) {
 					continue; // Most customers of an incremental run: no write at all.
 				}
-				$wpdb->update( $table, $changes + array( 'updated_at' => $now ), array( 'id' => (int) $mine['id'] ) );
+				$wpdb->update( $table, $changes + array( 'updated_at' => $now ), array( 'id' => (int) $mine['id'] ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
 				++$counts['updated'];
 				continue;
 			}

@@ -3,7 +3,8 @@
 #
 #   build       npm run build per workspace
 #   typecheck   npm run typecheck per workspace
-#   lint        npm run lint per workspace that has one, and php -l over every PHP file of plugin/ and dev/
+#   lint        npm run lint per workspace that has one, php -l over every PHP file of plugin/ and dev/, and
+#               WordPress.org's Plugin Check on the plugin (dev/plugin-check.sh; "not run" where the tool is missing)
 #   bridge      bridge-server's vitest suites, with a private PostgreSQL 15 (RONDINE_TEST_PG_URL)
 #   widget      widget's vitest suites
 #   admin-app   admin-app's jest suites
@@ -195,6 +196,19 @@ if wants lint; then
 		fi
 	done < <( find "$RONDINE_ROOT/plugin" "$RONDINE_ROOT/dev" \( -name node_modules -o -name vendor -o -name build \) -prune \
 		-o -name '*.php' -type f -print0 )
+	# WordPress.org's Plugin Check on the plugin as it ships: errors fail the step; where the tool is not installed
+	# (exit 3) the suite says so and counts the step neither passed nor failed.
+	output="$( cd "$RONDINE_ROOT" && bash "$RONDINE_ROOT/dev/plugin-check.sh" 2>&1 )"
+	status=$?
+	printf '### plugin-check\n%s\n' "$output" >> "$REPORTS/lint.log"
+	case "$status" in
+		0) passed=$(( passed + 1 )) ;;
+		3) echo "lint: Plugin Check not run (the tool is not installed here)" ;;
+		*)
+			printf '### plugin-check\n%s\n' "$output" >> "$REPORTS/lint.failed.log"
+			failed=$(( failed + 1 ))
+			;;
+	esac
 	report lint "$passed" "$failed"
 fi
 

@@ -77,7 +77,7 @@ final class Installer {
 		$previous = get_option( 'rondine_db_version' );
 		if ( false !== $previous && version_compare( (string) $previous, '4', '<' ) ) {
 			// Derived data whose key changed (dbDelta cannot change a primary key): rebuilt by the full sync below.
-			$wpdb->query( "DROP TABLE IF EXISTS {$wpdb->prefix}rondine_order_facts" );
+			$wpdb->query( $wpdb->prepare( 'DROP TABLE IF EXISTS %i', $wpdb->prefix . 'rondine_order_facts' ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching, WordPress.DB.DirectDatabaseQuery.SchemaChange -- the plugin's own derived table, dropped once on upgrade so that dbDelta() recreates it with its new key.
 		}
 		dbDelta( self::schema( $wpdb->prefix, $wpdb->get_charset_collate() ) );
 		update_option( 'rondine_db_version', self::DB_VERSION, true );
@@ -240,13 +240,14 @@ final class Installer {
 		wp_clear_scheduled_hook( 'rondine_sync_contacts', array( 'soon' ) );
 		Bridge\Outbox::unschedule();
 		foreach ( self::TABLES as $table ) {
-			$wpdb->query( "DROP TABLE IF EXISTS {$wpdb->prefix}{$table}" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- fixed table names.
+			$wpdb->query( $wpdb->prepare( 'DROP TABLE IF EXISTS %i', $wpdb->prefix . $table ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching, WordPress.DB.DirectDatabaseQuery.SchemaChange -- uninstalling: the plugin's own tables are dropped once.
 		}
 		// Every option of the plugin and its features (settings, connection, chat button, sync state) is prefixed.
-		foreach ( $wpdb->get_col( "SELECT option_name FROM {$wpdb->options} WHERE option_name LIKE 'rondine\\_%'" ) as $option ) {
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- uninstalling: the plugin's option names, read once to delete them through delete_option().
+		foreach ( $wpdb->get_col( $wpdb->prepare( 'SELECT option_name FROM %i WHERE option_name LIKE %s', $wpdb->options, $wpdb->esc_like( 'rondine_' ) . '%' ) ) as $option ) {
 			delete_option( $option );
 		}
-		$wpdb->query( "DELETE FROM {$wpdb->options} WHERE option_name LIKE '\\_transient\\_rondine\\_%' OR option_name LIKE '\\_transient\\_timeout\\_rondine\\_%'" );
-		$wpdb->query( "DELETE FROM {$wpdb->usermeta} WHERE meta_key LIKE 'rondine\\_%'" );
+		$wpdb->query( $wpdb->prepare( 'DELETE FROM %i WHERE option_name LIKE %s OR option_name LIKE %s', $wpdb->options, $wpdb->esc_like( '_transient_rondine_' ) . '%', $wpdb->esc_like( '_transient_timeout_rondine_' ) . '%' ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- uninstalling: rows removed once, nothing to cache.
+		$wpdb->query( $wpdb->prepare( 'DELETE FROM %i WHERE meta_key LIKE %s', $wpdb->usermeta, $wpdb->esc_like( 'rondine_' ) . '%' ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- uninstalling: rows removed once, nothing to cache.
 	}
 }

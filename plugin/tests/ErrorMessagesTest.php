@@ -1,6 +1,6 @@
 <?php
 /**
- * Error messages of the audience API, escaped and still read as written.
+ * Error messages of the audience API, the CSV import and the connection code, escaped and still read as written.
  *
  * @package Rondine\Tests
  */
@@ -8,7 +8,9 @@
 namespace Rondine\Tests;
 
 use Rondine\Audience\Audience;
+use Rondine\Audience\Importer;
 use Rondine\Audience\Tags;
+use Rondine\Bridge\Connection;
 
 /**
  * Exception messages are escaped with esc_html() where they are thrown (WordPress.org's Plugin Check asks for it), and
@@ -71,7 +73,7 @@ final class ErrorMessagesTest extends TestCase {
 			array(
 				'name'       => 'Bad match',
 				'definition' => array(
-					'match'  => 'both',
+					'match'         => 'both',
 					'groups' => array(),
 				),
 			)
@@ -87,7 +89,7 @@ final class ErrorMessagesTest extends TestCase {
 				'definition' => array(
 					'groups' => array(
 						array(
-							'match'   => 'all',
+							'match'         => 'all',
 							'filters' => array(
 								array(
 									'field' => 'total_spent',
@@ -108,7 +110,7 @@ final class ErrorMessagesTest extends TestCase {
 			'/rondine/v1/audience/count',
 			array(
 				'definition' => array(
-					'statuses' => array( 'completed' ),
+					'statuses'      => array( 'completed' ),
 					'groups'   => array(),
 				),
 			)
@@ -132,6 +134,27 @@ final class ErrorMessagesTest extends TestCase {
 		} catch ( \InvalidArgumentException $invalid ) {
 			$out['ids'] = $invalid->getMessage();
 		}
+
+		try {
+			Connection::parse( 'hello' );
+			$this->fail( 'a code without the prefix was accepted' );
+		} catch ( \InvalidArgumentException $invalid ) {
+			$out['code_prefix'] = $invalid->getMessage();
+		}
+
+		$csv = "phone,name\n+39 333 1234567,Ada\n";
+		try {
+			Importer::run( 0, $csv, array( 'shoe_size' => 'phone' ), 'IT', 'none', '', true );
+			$this->fail( 'an unknown contact field was accepted' );
+		} catch ( \InvalidArgumentException $invalid ) {
+			$out['import_field'] = $invalid->getMessage();
+		}
+		try {
+			Importer::run( 0, $csv, array( 'phone' => 'Telefono' ), 'IT', 'none', '', true );
+			$this->fail( 'a missing column was accepted' );
+		} catch ( \InvalidArgumentException $invalid ) {
+			$out['import_column'] = $invalid->getMessage();
+		}
 		return $out;
 	}
 
@@ -141,12 +164,15 @@ final class ErrorMessagesTest extends TestCase {
 	public function test_english_messages_read_as_written(): void {
 		$this->assertSame(
 			array(
-				'match'     => 'The segment’s “match” must be “all” or “any”.',
-				'between'   => 'Group 1, filter 1: “between” needs two numbers.',
-				'statuses'  => 'Order statuses must look like “wc-completed”.',
-				'tag_name'  => 'A tag needs a name.',
-				'tag_taken' => 'Another tag already has this name.',
-				'ids'       => '“segments” must be a list of ids.',
+				'match'         => 'The segment’s “match” must be “all” or “any”.',
+				'between'       => 'Group 1, filter 1: “between” needs two numbers.',
+				'statuses'      => 'Order statuses must look like “wc-completed”.',
+				'tag_name'      => 'A tag needs a name.',
+				'tag_taken'     => 'Another tag already has this name.',
+				'ids'           => '“segments” must be a list of ids.',
+				'code_prefix'   => 'This is not a Rondine connection code: it should start with “rondine_”.',
+				'import_field'  => '“shoe_size” is not a contact field that can be imported.',
+				'import_column' => 'The file has no column “Telefono”. Its columns are: phone, name.',
 			),
 			$this->messages( 'en_US' )
 		);
@@ -158,12 +184,15 @@ final class ErrorMessagesTest extends TestCase {
 	public function test_italian_messages_read_as_written(): void {
 		$this->assertSame(
 			array(
-				'match'     => 'Il “match” del segmento deve essere “all” o “any”.',
-				'between'   => 'Gruppo 1, filtro 1: “tra” richiede due numeri.',
-				'statuses'  => 'Gli stati d’ordine devono avere la forma “wc-completed”.',
-				'tag_name'  => 'Un’etichetta deve avere un nome.',
-				'tag_taken' => 'Un’altra etichetta ha già questo nome.',
-				'ids'       => '“segments” deve essere un elenco di id.',
+				'match'         => 'Il “match” del segmento deve essere “all” o “any”.',
+				'between'       => 'Gruppo 1, filtro 1: “tra” richiede due numeri.',
+				'statuses'      => 'Gli stati d’ordine devono avere la forma “wc-completed”.',
+				'tag_name'      => 'Un’etichetta deve avere un nome.',
+				'tag_taken'     => 'Un’altra etichetta ha già questo nome.',
+				'ids'           => '“segments” deve essere un elenco di id.',
+				'code_prefix'   => 'Questo non è un codice di collegamento di Rondine: dovrebbe iniziare con “rondine_”.',
+				'import_field'  => '“shoe_size” non è un campo del contatto che si può importare.',
+				'import_column' => 'Il file non ha la colonna “Telefono”. Le sue colonne sono: phone, name.',
 			),
 			$this->messages( 'it_IT' )
 		);

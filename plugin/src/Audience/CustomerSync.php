@@ -106,20 +106,16 @@ final class CustomerSync {
 		$started = time();
 		$last_id = 0;
 		do {
-			$sql = "SELECT customer_id, user_id, first_name, last_name, email, country, city FROM {$wpdb->prefix}wc_customer_lookup WHERE customer_id > %d";
-			$arg = array( $last_id );
-			if ( null !== $active_since ) {
-				// A refund changes the customer's figures without making them "active" for WooCommerce: its own
-				// wc_order_stats row (dated when it was made) brings the customer in.
-				$sql  .= ' AND (date_last_active >= %s OR date_last_active IS NULL' . ( WooData::has( 'wc_order_stats' ) ? " OR customer_id IN (SELECT customer_id FROM {$wpdb->prefix}wc_order_stats WHERE parent_id > 0 AND date_created >= %s)" : '' ) . ')';
-				$arg[] = $active_since;
-				if ( WooData::has( 'wc_order_stats' ) ) {
-					$arg[] = get_date_from_gmt( $active_since ); // date_created (indexed) is shop time.
-				}
+			// One literal query per case. A refund changes the customer's figures without making them "active" for
+			// WooCommerce: its own wc_order_stats row (dated when it was made, date_created is shop time and indexed)
+			// brings the customer in.
+			if ( null === $active_since ) {
+				$customers = $wpdb->get_results( $wpdb->prepare( 'SELECT customer_id, user_id, first_name, last_name, email, country, city FROM %i WHERE customer_id > %d ORDER BY customer_id LIMIT %d', $wpdb->prefix . 'wc_customer_lookup', $last_id, $batch ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- WooCommerce's lookup tables, read in bulk once per batch of the sync (no API reads a batch); a cache would go stale with the next order.
+			} elseif ( WooData::has( 'wc_order_stats' ) ) {
+				$customers = $wpdb->get_results( $wpdb->prepare( 'SELECT customer_id, user_id, first_name, last_name, email, country, city FROM %i WHERE customer_id > %d AND (date_last_active >= %s OR date_last_active IS NULL OR customer_id IN (SELECT customer_id FROM %i WHERE parent_id > 0 AND date_created >= %s)) ORDER BY customer_id LIMIT %d', $wpdb->prefix . 'wc_customer_lookup', $last_id, $active_since, $wpdb->prefix . 'wc_order_stats', get_date_from_gmt( $active_since ), $batch ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- WooCommerce's lookup tables, read in bulk once per batch of the sync (no API reads a batch); a cache would go stale with the next order.
+			} else {
+				$customers = $wpdb->get_results( $wpdb->prepare( 'SELECT customer_id, user_id, first_name, last_name, email, country, city FROM %i WHERE customer_id > %d AND (date_last_active >= %s OR date_last_active IS NULL) ORDER BY customer_id LIMIT %d', $wpdb->prefix . 'wc_customer_lookup', $last_id, $active_since, $batch ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- WooCommerce's lookup tables, read in bulk once per batch of the sync (no API reads a batch); a cache would go stale with the next order.
 			}
-			$sql      .= ' ORDER BY customer_id LIMIT %d';
-			$arg[]     = $batch;
-			$customers = $wpdb->get_results( $wpdb->prepare( $sql, $arg ), ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
 			if ( ! $customers ) {
 				break;
 			}
@@ -148,7 +144,7 @@ final class CustomerSync {
 		if ( ! $ids || ! WooData::has( 'wc_customer_lookup' ) ) {
 			return array( 'customers' => 0, 'created' => 0, 'updated' => 0, 'invalid_phone' => 0, 'shared_phone' => 0 );
 		}
-		$rows = $wpdb->get_results( "SELECT customer_id, user_id, first_name, last_name, email, country, city FROM {$wpdb->prefix}wc_customer_lookup WHERE customer_id IN (" . implode( ',', $ids ) . ') ORDER BY customer_id', ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$rows = $wpdb->get_results( $wpdb->prepare( 'SELECT customer_id, user_id, first_name, last_name, email, country, city FROM %i WHERE customer_id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ') ORDER BY customer_id', array_merge( array( $wpdb->prefix . 'wc_customer_lookup' ), $ids ) ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- WooCommerce's lookup tables and the customers' meta, read in bulk once per batch of the sync (no API reads a batch); a cache would go stale with the next order.
 		return $rows ? self::sync_batch( $rows ) : array( 'customers' => 0, 'created' => 0, 'updated' => 0, 'invalid_phone' => 0, 'shared_phone' => 0 );
 	}
 
@@ -177,7 +173,7 @@ final class CustomerSync {
 		// What already exists, by customer and by phone.
 		$table       = Contacts::table();
 		$by_customer = array();
-		foreach ( $wpdb->get_results( "SELECT id, customer_id, phone, phone_raw, email, first_name, last_name, country, city, language, user_id, orders_count, total_spent, first_order_at, last_order_at, last_order_id FROM $table WHERE customer_id IN (" . implode( ',', $customer_ids ) . ')', ARRAY_A ) ?: array() as $row ) { // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- integers.
+		foreach ( $wpdb->get_results( $wpdb->prepare( 'SELECT id, customer_id, phone, phone_raw, email, first_name, last_name, country, city, language, user_id, orders_count, total_spent, first_order_at, last_order_at, last_order_id FROM %i WHERE customer_id IN (' . implode( ',', array_fill( 0, count( $customer_ids ), '%d' ) ) . ')', array_merge( array( $table ), $customer_ids ) ), ARRAY_A ) ?: array() as $row ) { // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, read once per batch of the sync; contacts change with every sync, nothing is cached.
 			$by_customer[ (int) $row['customer_id'] ] = $row;
 		}
 		// Order facts are rewritten for customers whose figures moved (or all of them until a full sync completed).
@@ -202,7 +198,7 @@ final class CustomerSync {
 		$wanted   = array_values( array_filter( array_unique( $normalised ) ) );
 		$by_phone = array();
 		if ( $wanted ) {
-			$rows = $wpdb->get_results( $wpdb->prepare( "SELECT id, customer_id, user_id, phone, email, consent FROM $table WHERE phone IN (" . implode( ',', array_fill( 0, count( $wanted ), '%s' ) ) . ')', $wanted ), ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			$rows = $wpdb->get_results( $wpdb->prepare( 'SELECT id, customer_id, user_id, phone, email, consent FROM %i WHERE phone IN (' . implode( ',', array_fill( 0, count( $wanted ), '%s' ) ) . ')', array_merge( array( $table ), $wanted ) ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, read once per batch of the sync; contacts change with every sync, nothing is cached.
 			foreach ( $rows ?: array() as $row ) {
 				$by_phone[ $row['phone'] ] = $row;
 			}
@@ -234,14 +230,14 @@ final class CustomerSync {
 			if ( $owner && ( ! $mine || (int) $owner['id'] !== (int) $mine['id'] ) ) {
 				if ( empty( $owner['customer_id'] ) && ! $mine && self::may_link( $owner, $customer ) ) {
 					// An imported contact turns out to be this customer: link them.
-					$wpdb->update( $table, $fields + array( 'customer_id' => $id, 'updated_at' => $now ), array( 'id' => (int) $owner['id'] ) );
+					$wpdb->update( $table, $fields + array( 'customer_id' => $id, 'updated_at' => $now ), array( 'id' => (int) $owner['id'] ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
 					$by_phone[ $phone ]['customer_id'] = $id;
 					++$counts['updated'];
 				} else {
 					// The phone belongs to another contact: keep this customer's row (if any) without taking it.
 					++$counts['shared_phone'];
 					if ( $mine ) {
-						$wpdb->update( $table, $fields + array( 'updated_at' => $now ), array( 'id' => (int) $mine['id'] ) );
+						$wpdb->update( $table, $fields + array( 'updated_at' => $now ), array( 'id' => (int) $mine['id'] ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
 					}
 				}
 				continue;
@@ -257,7 +253,7 @@ final class CustomerSync {
 				if ( self::unchanged( $mine, $changes ) ) {
 					continue; // Most customers of an incremental run: no write at all.
 				}
-				$wpdb->update( $table, $changes + array( 'updated_at' => $now ), array( 'id' => (int) $mine['id'] ) );
+				$wpdb->update( $table, $changes + array( 'updated_at' => $now ), array( 'id' => (int) $mine['id'] ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
 				++$counts['updated'];
 				continue;
 			}
@@ -268,38 +264,33 @@ final class CustomerSync {
 					'phone'       => $phone,
 				);
 			}
+			// One literal format for every row: a missing phone, user, first or last order goes in as '' or 0, which
+			// NULLIF() turns into NULL (no phone, user or order is ever '' or 0).
 			$insert[] = $wpdb->prepare(
-				'(' . ( null === $phone ? 'NULL' : '%s' ) . ', %s, %s, %s, %s, %s, %s, %s, %d, ' . ( null === $fields['user_id'] ? 'NULL' : '%d' ) . ", 'woocommerce', 'none', %d, %f, "
-					. ( null === $fields['first_order_at'] ? 'NULL' : '%s' ) . ', ' . ( null === $fields['last_order_at'] ? 'NULL' : '%s' ) . ', ' . ( null === $fields['last_order_id'] ? 'NULL' : '%d' ) . ', %s, %s)',
-				array_values(
-					array_filter(
-						array(
-							$phone,
-							$fields['phone_raw'],
-							$fields['email'],
-							$fields['first_name'],
-							$fields['last_name'],
-							$fields['country'],
-							$fields['city'],
-							$fields['language'],
-							$id,
-							$fields['user_id'],
-							$fields['orders_count'],
-							$fields['total_spent'],
-							$fields['first_order_at'],
-							$fields['last_order_at'],
-							$fields['last_order_id'],
-							$now,
-							$now,
-						),
-						static fn( $value ) => null !== $value
-					)
-				)
+				"(NULLIF(%s, ''), %s, %s, %s, %s, %s, %s, %s, %d, NULLIF(%d, 0), 'woocommerce', 'none', %d, %f, NULLIF(%s, ''), NULLIF(%s, ''), NULLIF(%d, 0), %s, %s)",
+				(string) $phone,
+				$fields['phone_raw'],
+				$fields['email'],
+				$fields['first_name'],
+				$fields['last_name'],
+				$fields['country'],
+				$fields['city'],
+				$fields['language'],
+				$id,
+				(int) $fields['user_id'],
+				$fields['orders_count'],
+				$fields['total_spent'],
+				(string) $fields['first_order_at'],
+				(string) $fields['last_order_at'],
+				(int) $fields['last_order_id'],
+				$now,
+				$now
 			);
 		}
 		if ( $insert ) {
-			// phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- each row prepared above.
-			$wpdb->query( "INSERT IGNORE INTO $table (phone, phone_raw, email, first_name, last_name, country, city, language, customer_id, user_id, source, consent, orders_count, total_spent, first_order_at, last_order_at, last_order_id, created_at, updated_at) VALUES " . implode( ',', $insert ) );
+			// Each row is prepared above; the statement's head is prepared here and they are appended as they are.
+			// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, one multi-row insert per batch of the sync; nothing of it is cached.
+			$wpdb->query( $wpdb->prepare( 'INSERT IGNORE INTO %i (phone, phone_raw, email, first_name, last_name, country, city, language, customer_id, user_id, source, consent, orders_count, total_spent, first_order_at, last_order_at, last_order_id, created_at, updated_at) VALUES ', $table ) . implode( ',', $insert ) );
 			$counts['created'] += (int) $wpdb->rows_affected;
 		}
 		return $counts;
@@ -353,15 +344,16 @@ final class CustomerSync {
 		if ( ! $customer_ids || ! WooData::has( 'wc_order_stats' ) ) {
 			return;
 		}
-		$in       = implode( ',', array_map( 'intval', $customer_ids ) );
+		$ids     = array_map( 'intval', $customer_ids );
 		$counted = SegmentQuery::counted( SegmentQuery::DEFAULT_STATUSES );
-		$wpdb->query( "DELETE FROM {$wpdb->prefix}rondine_order_facts WHERE customer_id IN ($in)" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-		$wpdb->query( "INSERT IGNORE INTO {$wpdb->prefix}rondine_order_facts (customer_id, date_created_gmt, order_id, total, is_order) SELECT s.customer_id, s.date_created_gmt, s.order_id, s.total_sales, s.parent_id = 0 FROM {$wpdb->prefix}wc_order_stats s WHERE s.customer_id IN ($in) AND $counted" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-		$wpdb->query( "DELETE FROM {$wpdb->prefix}rondine_product_facts WHERE customer_id IN ($in)" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		// $counted is prepared SQL (SegmentQuery::counted()), appended as it is after the prepared part.
+		$wpdb->query( $wpdb->prepare( 'DELETE FROM %i WHERE customer_id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ')', array_merge( array( $wpdb->prefix . 'rondine_order_facts' ), $ids ) ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own fact tables, rewritten from WooCommerce's lookup tables for the customers whose orders changed; nothing of it is cached.
+		$wpdb->query( $wpdb->prepare( 'INSERT IGNORE INTO %i (customer_id, date_created_gmt, order_id, total, is_order) SELECT s.customer_id, s.date_created_gmt, s.order_id, s.total_sales, s.parent_id = 0 FROM %i s WHERE s.customer_id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ') AND ', array_merge( array( $wpdb->prefix . 'rondine_order_facts', $wpdb->prefix . 'wc_order_stats' ), $ids ) ) . $counted ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own fact tables, rewritten from WooCommerce's lookup tables for the customers whose orders changed; nothing of it is cached.
+		$wpdb->query( $wpdb->prepare( 'DELETE FROM %i WHERE customer_id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ')', array_merge( array( $wpdb->prefix . 'rondine_product_facts' ), $ids ) ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own fact tables, rewritten from WooCommerce's lookup tables for the customers whose orders changed; nothing of it is cached.
 		if ( WooData::has( 'wc_order_product_lookup' ) ) {
 			// Products and variations, so "bought product" matches either id as the live query does.
-			foreach ( array( 'pl.product_id', 'pl.variation_id' ) as $column ) {
-				$wpdb->query( "INSERT IGNORE INTO {$wpdb->prefix}rondine_product_facts (customer_id, product_id) SELECT DISTINCT pl.customer_id, $column FROM {$wpdb->prefix}wc_order_product_lookup pl JOIN {$wpdb->prefix}wc_order_stats s ON s.order_id = pl.order_id WHERE pl.customer_id IN ($in) AND $column > 0 AND $counted" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			foreach ( array( 'product_id', 'variation_id' ) as $column ) {
+				$wpdb->query( $wpdb->prepare( 'INSERT IGNORE INTO %i (customer_id, product_id) SELECT DISTINCT pl.customer_id, pl.%i FROM %i pl JOIN %i s ON s.order_id = pl.order_id WHERE pl.customer_id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ') AND pl.%i > 0 AND ', array_merge( array( $wpdb->prefix . 'rondine_product_facts', $column, $wpdb->prefix . 'wc_order_product_lookup', $wpdb->prefix . 'wc_order_stats' ), $ids, array( $column ) ) ) . $counted ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own fact tables, rewritten from WooCommerce's lookup tables for the customers whose orders changed; nothing of it is cached.
 			}
 		}
 	}
@@ -378,7 +370,7 @@ final class CustomerSync {
 		if ( ! $users ) {
 			return array();
 		}
-		$rows = $wpdb->get_results( "SELECT user_id, meta_value FROM {$wpdb->usermeta} WHERE meta_key = 'locale' AND meta_value <> '' AND user_id IN (" . implode( ',', $users ) . ')', ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$rows = $wpdb->get_results( $wpdb->prepare( "SELECT user_id, meta_value FROM %i WHERE meta_key = 'locale' AND meta_value <> '' AND user_id IN (" . implode( ',', array_fill( 0, count( $users ), '%d' ) ) . ')', array_merge( array( $wpdb->usermeta ), array_values( $users ) ) ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- WooCommerce's lookup tables and the customers' meta, read in bulk once per batch of the sync (no API reads a batch); a cache would go stale with the next order.
 		$out  = array();
 		foreach ( $rows ?: array() as $row ) {
 			$out[ (int) $row['user_id'] ] = substr( (string) $row['meta_value'], 0, 20 );
@@ -410,7 +402,9 @@ final class CustomerSync {
 			return array();
 		}
 		$counted = SegmentQuery::counted( SegmentQuery::DEFAULT_STATUSES );
-		$rows    = $wpdb->get_results( "SELECT s.customer_id, SUM(s.parent_id = 0) AS orders_count, SUM(s.total_sales) AS total_spent, MIN(CASE WHEN s.parent_id = 0 THEN s.date_created END) AS first_order_at, MAX(CASE WHEN s.parent_id = 0 THEN s.date_created END) AS last_order_at, MAX(CASE WHEN s.parent_id = 0 THEN s.order_id END) AS last_order_id FROM {$wpdb->prefix}wc_order_stats s WHERE $counted AND s.customer_id IN (" . implode( ',', array_map( 'intval', $customer_ids ) ) . ') GROUP BY s.customer_id', ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$ids     = array_map( 'intval', $customer_ids );
+		// $counted is prepared SQL (SegmentQuery::counted()), appended as it is between the two prepared parts.
+		$rows    = $wpdb->get_results( $wpdb->prepare( 'SELECT s.customer_id, SUM(s.parent_id = 0) AS orders_count, SUM(s.total_sales) AS total_spent, MIN(CASE WHEN s.parent_id = 0 THEN s.date_created END) AS first_order_at, MAX(CASE WHEN s.parent_id = 0 THEN s.date_created END) AS last_order_at, MAX(CASE WHEN s.parent_id = 0 THEN s.order_id END) AS last_order_id FROM %i s WHERE ', $wpdb->prefix . 'wc_order_stats' ) . $counted . $wpdb->prepare( ' AND s.customer_id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ') GROUP BY s.customer_id', $ids ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- WooCommerce's lookup tables and the customers' meta, read in bulk once per batch of the sync (no API reads a batch); a cache would go stale with the next order.
 		$out     = array();
 		foreach ( $rows ?: array() as $row ) {
 			$out[ (int) $row['customer_id'] ] = array(
@@ -436,15 +430,14 @@ final class CustomerSync {
 		$ids    = array_map( static fn( $c ) => (int) $c['customer_id'], $customers );
 		$phones = array();
 		if ( WooData::has( 'wc_order_stats' ) ) {
-			$latest = $wpdb->get_results( "SELECT customer_id, MAX(order_id) AS order_id FROM {$wpdb->prefix}wc_order_stats WHERE parent_id = 0 AND customer_id IN (" . implode( ',', $ids ) . ') GROUP BY customer_id', ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- integers.
+			$latest = $wpdb->get_results( $wpdb->prepare( 'SELECT customer_id, MAX(order_id) AS order_id FROM %i WHERE parent_id = 0 AND customer_id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ') GROUP BY customer_id', array_merge( array( $wpdb->prefix . 'wc_order_stats' ), $ids ) ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- WooCommerce's lookup tables and the customers' meta, read in bulk once per batch of the sync (no API reads a batch); a cache would go stale with the next order.
 			$orders = array();
 			foreach ( $latest ?: array() as $row ) {
 				$orders[ (int) $row['order_id'] ] = (int) $row['customer_id'];
 			}
 			if ( $orders ) {
-				$in = implode( ',', array_keys( $orders ) );
 				if ( WooData::has( 'wc_order_addresses' ) ) {
-					$rows = $wpdb->get_results( "SELECT order_id, phone, country, city FROM {$wpdb->prefix}wc_order_addresses WHERE address_type = 'billing' AND order_id IN ($in)", ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					$rows = $wpdb->get_results( $wpdb->prepare( "SELECT order_id, phone, country, city FROM %i WHERE address_type = 'billing' AND order_id IN (" . implode( ',', array_fill( 0, count( $orders ), '%d' ) ) . ')', array_merge( array( $wpdb->prefix . 'wc_order_addresses' ), array_keys( $orders ) ) ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- WooCommerce's lookup tables and the customers' meta, read in bulk once per batch of the sync (no API reads a batch); a cache would go stale with the next order.
 					foreach ( $rows ?: array() as $row ) {
 						if ( '' !== trim( (string) $row['phone'] ) ) {
 							$phones[ $orders[ (int) $row['order_id'] ] ] = array(
@@ -457,7 +450,7 @@ final class CustomerSync {
 				}
 				$missing = array_filter( $orders, static fn( $customer_id ) => ! isset( $phones[ $customer_id ] ) );
 				if ( $missing ) {
-					$rows = $wpdb->get_results( "SELECT post_id, meta_key, meta_value FROM {$wpdb->postmeta} WHERE meta_key IN ('_billing_phone', '_billing_country', '_billing_city') AND post_id IN (" . implode( ',', array_keys( $missing ) ) . ')', ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					$rows = $wpdb->get_results( $wpdb->prepare( "SELECT post_id, meta_key, meta_value FROM %i WHERE meta_key IN ('_billing_phone', '_billing_country', '_billing_city') AND post_id IN (" . implode( ',', array_fill( 0, count( $missing ), '%d' ) ) . ')', array_merge( array( $wpdb->postmeta ), array_keys( $missing ) ) ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- WooCommerce's lookup tables and the customers' meta, read in bulk once per batch of the sync (no API reads a batch); a cache would go stale with the next order.
 					$meta = array();
 					foreach ( $rows ?: array() as $row ) {
 						$meta[ (int) $row['post_id'] ][ substr( $row['meta_key'], 9 ) ] = (string) $row['meta_value'];
@@ -481,7 +474,7 @@ final class CustomerSync {
 			}
 		}
 		if ( $users ) {
-			$rows = $wpdb->get_results( "SELECT user_id, meta_key, meta_value FROM {$wpdb->usermeta} WHERE meta_key IN ('billing_phone', 'billing_country', 'billing_city') AND user_id IN (" . implode( ',', array_keys( $users ) ) . ')', ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			$rows = $wpdb->get_results( $wpdb->prepare( "SELECT user_id, meta_key, meta_value FROM %i WHERE meta_key IN ('billing_phone', 'billing_country', 'billing_city') AND user_id IN (" . implode( ',', array_fill( 0, count( $users ), '%d' ) ) . ')', array_merge( array( $wpdb->usermeta ), array_keys( $users ) ) ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- WooCommerce's lookup tables and the customers' meta, read in bulk once per batch of the sync (no API reads a batch); a cache would go stale with the next order.
 			$meta = array();
 			foreach ( $rows ?: array() as $row ) {
 				$meta[ (int) $row['user_id'] ][ substr( $row['meta_key'], 8 ) ] = (string) $row['meta_value'];

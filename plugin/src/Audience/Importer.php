@@ -44,25 +44,25 @@ final class Importer {
 		foreach ( $mapping as $field => $header ) {
 			if ( ! in_array( $field, self::MAPPABLE, true ) ) {
 				/* translators: %s: field name. */
-				throw new \InvalidArgumentException( sprintf( __( '"%s" is not a contact field that can be imported.', 'rondine' ), $field ) );
+				throw new \InvalidArgumentException( esc_html( sprintf( __( '“%s” is not a contact field that can be imported.', 'rondine' ), $field ) ) );
 			}
 			if ( '' !== $header && ! in_array( $header, $headers, true ) ) {
 				/* translators: 1: column name, 2: the columns found. */
-				throw new \InvalidArgumentException( sprintf( __( 'The file has no column "%1$s". Its columns are: %2$s.', 'rondine' ), $header, implode( ', ', $headers ) ) );
+				throw new \InvalidArgumentException( esc_html( sprintf( __( 'The file has no column “%1$s”. Its columns are: %2$s.', 'rondine' ), $header, implode( ', ', $headers ) ) ) );
 			}
 		}
 		$mapping = array_filter( $mapping, static fn( $h ) => '' !== $h );
 		if ( empty( $mapping['phone'] ) ) {
-			throw new \InvalidArgumentException( __( 'Choose the column that holds the phone numbers.', 'rondine' ) );
+			throw new \InvalidArgumentException( esc_html__( 'Choose the column that holds the phone numbers.', 'rondine' ) );
 		}
 		if ( ! in_array( $consent_mode, array( 'column', 'attest', 'none' ), true ) ) {
-			throw new \InvalidArgumentException( __( 'Consent must come from a column, from your attestation, or not be recorded.', 'rondine' ) );
+			throw new \InvalidArgumentException( esc_html__( 'Consent must come from a column, from your attestation, or not be recorded.', 'rondine' ) );
 		}
 		if ( 'column' === $consent_mode && empty( $mapping['consent'] ) ) {
-			throw new \InvalidArgumentException( __( 'Choose the column that says whether each person agreed to receive WhatsApp messages.', 'rondine' ) );
+			throw new \InvalidArgumentException( esc_html__( 'Choose the column that says whether each person agreed to receive WhatsApp messages.', 'rondine' ) );
 		}
 		if ( 'attest' === $consent_mode && '' === trim( $attestation ) ) {
-			throw new \InvalidArgumentException( __( 'Confirm that everyone in this file agreed to receive WhatsApp messages from you.', 'rondine' ) );
+			throw new \InvalidArgumentException( esc_html__( 'Confirm that everyone in this file agreed to receive WhatsApp messages from you.', 'rondine' ) );
 		}
 		$default_country = strtoupper( $default_country );
 
@@ -225,7 +225,7 @@ final class Importer {
 		global $wpdb;
 		$out = array();
 		foreach ( array_chunk( array_values( array_unique( $phones ) ), 500 ) as $chunk ) {
-			$found = $wpdb->get_col( $wpdb->prepare( 'SELECT phone FROM ' . Contacts::table() . " WHERE consent = 'revoked' AND phone IN (" . implode( ',', array_fill( 0, count( $chunk ), '%s' ) ) . ')', $chunk ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+			$found = $wpdb->get_col( $wpdb->prepare( "SELECT phone FROM %i WHERE consent = 'revoked' AND phone IN (" . implode( ',', array_fill( 0, count( $chunk ), '%s' ) ) . ')', array_merge( array( Contacts::table() ), $chunk ) ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, read once per import; consent changes with every opt-out, a cache would be wrong.
 			foreach ( $found ?: array() as $phone ) {
 				$out[ (string) $phone ] = true;
 			}

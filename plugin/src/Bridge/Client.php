@@ -68,7 +68,7 @@ final class Client {
 		if ( null === $connection ) {
 			throw new BridgeError(
 				'rondine_not_connected',
-				__( 'Rondine is not connected to a bridge yet. Paste the connection code in Settings.', 'rondine' ),
+				esc_html__( 'Rondine is not connected to a bridge yet. Paste the connection code in Settings.', 'rondine' ),
 				409
 			);
 		}
@@ -111,11 +111,13 @@ final class Client {
 		if ( is_wp_error( $response ) ) {
 			throw new BridgeError(
 				'rondine_bridge_unreachable',
-				sprintf(
-					/* translators: 1: bridge URL, 2: the network error. */
-					__( 'The bridge at %1$s could not be reached: %2$s', 'rondine' ),
-					$this->base_url,
-					$response->get_error_message()
+				esc_html(
+					sprintf(
+						/* translators: 1: bridge URL, 2: the network error. */
+						__( 'The bridge at %1$s could not be reached: %2$s', 'rondine' ),
+						$this->base_url,
+						$response->get_error_message()
+					)
 				),
 				502
 			);
@@ -128,7 +130,7 @@ final class Client {
 			$decoded = json_decode( $raw, true );
 		}
 		if ( $status >= 400 ) {
-			throw self::error_from( $status, $decoded, $raw );
+			throw self::error_from( $status, $decoded, $raw ); // phpcs:ignore WordPress.Security.EscapeOutput.ExceptionNotEscaped -- the bridge's own message, passed as text to the REST API's JSON (never HTML); escaping here would show &quot; to the owner.
 		}
 		return array(
 			'status'       => $status,

@@ -36,26 +36,26 @@ final class Connection {
 	public static function parse( string $code ): array {
 		$code = trim( $code );
 		if ( '' === $code ) {
-			throw new \InvalidArgumentException( __( 'The connection code is empty. Paste the code printed by the bridge when the shop was added.', 'rondine' ) );
+			throw new \InvalidArgumentException( esc_html__( 'The connection code is empty. Paste the code printed by the bridge when the shop was added.', 'rondine' ) );
 		}
 		if ( 0 !== strpos( $code, self::PREFIX ) ) {
-			throw new \InvalidArgumentException( __( 'This is not a Rondine connection code: it should start with "rondine_".', 'rondine' ) );
+			throw new \InvalidArgumentException( esc_html__( 'This is not a Rondine connection code: it should start with “rondine_”.', 'rondine' ) );
 		}
 		$encoded = substr( $code, strlen( self::PREFIX ) );
 		$json    = self::base64url_decode( $encoded );
 		if ( null === $json ) {
-			throw new \InvalidArgumentException( __( 'The connection code is damaged: the part after "rondine_" is not valid base64url. Copy it again, in full.', 'rondine' ) );
+			throw new \InvalidArgumentException( esc_html__( 'The connection code is damaged: the part after “rondine_” is not valid base64url. Copy it again, in full.', 'rondine' ) );
 		}
 		$data = json_decode( $json, true );
 		if ( ! is_array( $data ) ) {
-			throw new \InvalidArgumentException( __( 'The connection code is damaged: its content is not readable. Copy it again, in full.', 'rondine' ) );
+			throw new \InvalidArgumentException( esc_html__( 'The connection code is damaged: its content is not readable. Copy it again, in full.', 'rondine' ) );
 		}
 		if ( 1 !== ( $data['v'] ?? null ) ) {
-			throw new \InvalidArgumentException( __( 'This connection code was made by a different version of the bridge. Update the plugin or the bridge so that they match.', 'rondine' ) );
+			throw new \InvalidArgumentException( esc_html__( 'This connection code was made by a different version of the bridge. Update the plugin or the bridge so that they match.', 'rondine' ) );
 		}
 		$url = is_string( $data['url'] ?? null ) ? rtrim( $data['url'], '/' ) : '';
 		if ( ! preg_match( '~^https?://[^/\s?#@]+(/[^\s?#]*)?$~i', $url ) || false === wp_parse_url( $url ) ) {
-			throw new \InvalidArgumentException( __( 'The connection code does not contain a valid bridge address (an http or https URL).', 'rondine' ) );
+			throw new \InvalidArgumentException( esc_html__( 'The connection code does not contain a valid bridge address (an http or https URL).', 'rondine' ) );
 		}
 		$refusal = self::url_refusal( $url );
 		if ( null !== $refusal ) {
@@ -63,12 +63,12 @@ final class Connection {
 		}
 		$site = is_string( $data['site'] ?? null ) ? strtolower( $data['site'] ) : '';
 		if ( ! preg_match( '/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/', $site ) ) {
-			throw new \InvalidArgumentException( __( 'The connection code does not contain a valid site id.', 'rondine' ) );
+			throw new \InvalidArgumentException( esc_html__( 'The connection code does not contain a valid site id.', 'rondine' ) );
 		}
 		$secret       = is_string( $data['secret'] ?? null ) ? $data['secret'] : '';
 		$secret_bytes = self::base64url_decode( $secret );
 		if ( null === $secret_bytes || 32 !== strlen( $secret_bytes ) ) {
-			throw new \InvalidArgumentException( __( 'The connection code does not contain a valid secret (32 bytes are expected).', 'rondine' ) );
+			throw new \InvalidArgumentException( esc_html__( 'The connection code does not contain a valid secret (32 bytes are expected).', 'rondine' ) );
 		}
 		return array(
 			'url'          => $url,

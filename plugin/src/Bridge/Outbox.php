@@ -93,7 +93,8 @@ final class Outbox {
 			$values[] = $wpdb->prepare( "('consent', %s, 'pending', 0, %s, '', %s)", (string) wp_json_encode( $payload, JSON_UNESCAPED_SLASHES ), $now, $now );
 		}
 		foreach ( array_chunk( $values, 500 ) as $chunk ) {
-			$wpdb->query( 'INSERT INTO ' . self::table() . ' (kind, payload, state, attempts, next_attempt_at, last_error, created_at) VALUES ' . implode( ',', $chunk ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared -- each row prepared above.
+			// Each row is prepared above; the statement's head is prepared here and they are appended as they are.
+			$wpdb->query( $wpdb->prepare( 'INSERT INTO %i (kind, payload, state, attempts, next_attempt_at, last_error, created_at) VALUES ', self::table() ) . implode( ',', $chunk ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own outbox table (no WordPress API); a queue read and emptied as it is sent, nothing to cache.
 		}
 		if ( $values ) {
 			self::soon();
@@ -113,6 +114,7 @@ final class Outbox {
 		$now    = current_time( 'mysql', true );
 		$rows   = 0;
 		foreach ( array_chunk( $phones, self::ERASE_MAX ) as $chunk ) {
+			// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery -- the plugin's own outbox table, no WordPress API.
 			$wpdb->insert(
 				self::table(),
 				array(
@@ -195,7 +197,7 @@ final class Outbox {
 		$now   = current_time( 'mysql', true );
 		$table = self::table();
 		for ( $round = 0; $round < 20; $round++ ) {
-			$rows = $wpdb->get_results( $wpdb->prepare( "SELECT id, kind, payload, attempts FROM $table WHERE state = 'pending' AND next_attempt_at <= %s ORDER BY id LIMIT %d", $now, self::BATCH ), ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			$rows = $wpdb->get_results( $wpdb->prepare( "SELECT id, kind, payload, attempts FROM %i WHERE state = 'pending' AND next_attempt_at <= %s ORDER BY id LIMIT %d", $table, $now, self::BATCH ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own outbox table (no WordPress API); a queue read and emptied as it is sent, nothing to cache.
 			if ( ! $rows ) {
 				break;
 			}
@@ -221,7 +223,7 @@ final class Outbox {
 				$ids = array_map( static fn( $r ) => (int) $r['id'], $batch );
 				try {
 					$client->request( 'POST', $path, $body );
-					$wpdb->query( "DELETE FROM $table WHERE id IN (" . implode( ',', $ids ) . ')' ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- integers.
+					$wpdb->query( $wpdb->prepare( 'DELETE FROM %i WHERE id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ')', array_merge( array( $table ), $ids ) ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own outbox table (no WordPress API); a queue read and emptied as it is sent, nothing to cache.
 					$out['sent'] += count( $ids );
 				} catch ( BridgeError $error ) {
 					$permanent = self::is_permanent( $error );
@@ -238,7 +240,7 @@ final class Outbox {
 			}
 		}
 		$out['pending'] = self::pending_count();
-		$next           = $wpdb->get_var( "SELECT MIN(next_attempt_at) FROM $table WHERE state = 'pending'" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$next           = $wpdb->get_var( $wpdb->prepare( "SELECT MIN(next_attempt_at) FROM %i WHERE state = 'pending'", $table ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own outbox table (no WordPress API); a queue read and emptied as it is sent, nothing to cache.
 		if ( $next ) {
 			$when = max( time() + 30, (int) strtotime( $next . ' UTC' ) );
 			wp_clear_scheduled_hook( self::HOOK, array( 'retry' ) );
@@ -252,7 +254,7 @@ final class Outbox {
 	 */
 	public static function pending_count(): int {
 		global $wpdb;
-		return (int) $wpdb->get_var( 'SELECT COUNT(*) FROM ' . self::table() . " WHERE state = 'pending'" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- table name.
+		return (int) $wpdb->get_var( $wpdb->prepare( "SELECT COUNT(*) FROM %i WHERE state = 'pending'", self::table() ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own outbox table (no WordPress API); a queue read and emptied as it is sent, nothing to cache.
 	}
 
 	/**
@@ -290,6 +292,7 @@ final class Outbox {
 		$table = self::table();
 		foreach ( $rows as $row ) {
 			$attempts = (int) $row['attempts'] + 1;
+			// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own outbox table (no WordPress API); a queue read and emptied as it is sent, nothing to cache.
 			$wpdb->update(
 				$table,
 				array(

@@ -120,7 +120,7 @@ final class Checkout {
 	 */
 	public static function order_processed( $order_id, $posted_data = array(), $order = null ): void {
 		// WooCommerce verified its checkout nonce before this action fires.
-		$ticked = ! empty( $_POST[ self::FIELD ] ) || ! empty( $posted_data[ self::FIELD ] ); // phpcs:ignore WordPress.Security.NonceVerification.Missing
+		$ticked = ! empty( $_POST[ self::FIELD ] ) || ! empty( $posted_data[ self::FIELD ] ); // phpcs:ignore WordPress.Security.NonceVerification.Missing -- WooCommerce verified its checkout nonce before this action fires; the box is only read as ticked or not.
 		if ( ! $ticked ) {
 			return;
 		}

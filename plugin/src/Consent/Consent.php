@@ -46,11 +46,12 @@ final class Consent {
 		if ( ! in_array( $status, array( self::GRANTED, self::REVOKED ), true ) ) {
 			throw new \InvalidArgumentException( 'Consent status must be granted or revoked.' );
 		}
-		$contact = $wpdb->get_row( $wpdb->prepare( 'SELECT id, phone, email FROM ' . Contacts::table() . ' WHERE id = %d', $contact_id ), ARRAY_A );
+		$contact = $wpdb->get_row( $wpdb->prepare( 'SELECT id, phone, email FROM %i WHERE id = %d', Contacts::table(), $contact_id ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own contacts and consent log (no WordPress API); consent is read as it is now and written as it changes, never cached.
 		if ( ! $contact ) {
 			return false;
 		}
 		$at = '' === $at ? current_time( 'mysql', true ) : $at;
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own contacts and consent log (no WordPress API); consent is read as it is now and written as it changes, never cached.
 		$wpdb->update(
 			Contacts::table(),
 			array(
@@ -60,6 +61,7 @@ final class Consent {
 			),
 			array( 'id' => $contact_id )
 		);
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery -- the plugin's own consent log, no WordPress API.
 		$wpdb->insert(
 			$wpdb->prefix . 'rondine_consent_log',
 			array(
@@ -119,25 +121,27 @@ final class Consent {
 			$phones = array_values( array_filter( $chunk, 'is_string' ) );
 			$where  = array();
 			if ( $ids ) {
-				$where[] = 'id IN (' . implode( ',', array_map( 'intval', $ids ) ) . ')';
+				$where[] = $wpdb->prepare( 'id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ')', $ids );
 			}
 			if ( $phones ) {
-				$where[] = $wpdb->prepare( 'phone IN (' . implode( ',', array_fill( 0, count( $phones ), '%s' ) ) . ')', $phones ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+				$where[] = $wpdb->prepare( 'phone IN (' . implode( ',', array_fill( 0, count( $phones ), '%s' ) ) . ')', $phones );
 			}
 			if ( ! $where ) {
 				continue;
 			}
-			$rows = $wpdb->get_results( 'SELECT id, phone, email FROM ' . Contacts::table() . ' WHERE ' . implode( ' OR ', $where ), ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+			// The conditions are prepared above, appended as they are.
+			$rows = $wpdb->get_results( $wpdb->prepare( 'SELECT id, phone, email FROM %i WHERE ', Contacts::table() ) . implode( ' OR ', $where ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own contacts and consent log (no WordPress API); consent is read as it is now and written as it changes, never cached.
 			if ( ! $rows ) {
 				continue;
 			}
 			$found = array_map( static fn( $r ) => (int) $r['id'], $rows );
-			$wpdb->query( $wpdb->prepare( 'UPDATE ' . Contacts::table() . ' SET consent = %s, consent_updated_at = %s, updated_at = %s WHERE id IN (' . implode( ',', $found ) . ')', $status, $now, $now ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+			$wpdb->query( $wpdb->prepare( 'UPDATE %i SET consent = %s, consent_updated_at = %s, updated_at = %s WHERE id IN (' . implode( ',', array_fill( 0, count( $found ), '%d' ) ) . ')', array_merge( array( Contacts::table(), $status, $now, $now ), $found ) ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own contacts and consent log (no WordPress API); consent is read as it is now and written as it changes, never cached.
 			$values = array();
 			foreach ( $rows as $row ) {
 				$values[] = $wpdb->prepare( '(%d, %s, %s, %s, %s, %s, %d, %s)', (int) $row['id'], (string) $row['phone'], (string) $row['email'], $status, $source, $wording, get_current_user_id(), $now );
 			}
-			$wpdb->query( 'INSERT INTO ' . $wpdb->prefix . 'rondine_consent_log (contact_id, phone, email, status, source, wording, actor_id, created_at) VALUES ' . implode( ',', $values ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+			// Each row is prepared above; the statement's head is prepared here and they are appended as they are.
+			$wpdb->query( $wpdb->prepare( 'INSERT INTO %i (contact_id, phone, email, status, source, wording, actor_id, created_at) VALUES ', $wpdb->prefix . 'rondine_consent_log' ) . implode( ',', $values ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own contacts and consent log (no WordPress API); consent is read as it is now and written as it changes, never cached.
 			Outbox::push_consent(
 				array_map(
 					static fn( $row ) => array(
@@ -162,7 +166,7 @@ final class Consent {
 	 */
 	public static function log( int $contact_id ): array {
 		global $wpdb;
-		$rows = $wpdb->get_results( $wpdb->prepare( 'SELECT id, status, source, wording, actor_id, order_id, created_at FROM ' . $wpdb->prefix . 'rondine_consent_log WHERE contact_id = %d ORDER BY id DESC', $contact_id ), ARRAY_A );
+		$rows = $wpdb->get_results( $wpdb->prepare( 'SELECT id, status, source, wording, actor_id, order_id, created_at FROM %i WHERE contact_id = %d ORDER BY id DESC', $wpdb->prefix . 'rondine_consent_log', $contact_id ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own contacts and consent log (no WordPress API); consent is read as it is now and written as it changes, never cached.
 		return array_map(
 			static function ( $row ) {
 				return array(
@@ -186,7 +190,7 @@ final class Consent {
 	 */
 	public static function last_revocation_source( int $contact_id ): string {
 		global $wpdb;
-		return (string) $wpdb->get_var( $wpdb->prepare( 'SELECT source FROM ' . $wpdb->prefix . "rondine_consent_log WHERE contact_id = %d AND status = 'revoked' ORDER BY id DESC LIMIT 1", $contact_id ) );
+		return (string) $wpdb->get_var( $wpdb->prepare( "SELECT source FROM %i WHERE contact_id = %d AND status = 'revoked' ORDER BY id DESC LIMIT 1", $wpdb->prefix . 'rondine_consent_log', $contact_id ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own contacts and consent log (no WordPress API); consent is read as it is now and written as it changes, never cached.
 	}
 
 	/**

@@ -50,7 +50,7 @@ final class MyAccount {
 			return $contact;
 		}
 		if ( WooData::has( 'wc_customer_lookup' ) ) {
-			$id = (int) $wpdb->get_var( $wpdb->prepare( 'SELECT c.id FROM ' . Contacts::table() . " c JOIN {$wpdb->prefix}wc_customer_lookup l ON l.customer_id = c.customer_id WHERE l.user_id = %d ORDER BY c.id LIMIT 1", $user_id ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- table names.
+			$id = (int) $wpdb->get_var( $wpdb->prepare( 'SELECT c.id FROM %i c JOIN %i l ON l.customer_id = c.customer_id WHERE l.user_id = %d ORDER BY c.id LIMIT 1', Contacts::table(), $wpdb->prefix . 'wc_customer_lookup', $user_id ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own contacts joined to WooCommerce's customer lookup (no API for either); read once when the customer opens the page, their consent must be current.
 			if ( $id > 0 ) {
 				return Contacts::find( $id );
 			}

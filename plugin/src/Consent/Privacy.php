@@ -88,26 +88,25 @@ final class Privacy {
 			}
 			$raw = array(); // [ phone, country ].
 			if ( WooData::has( 'wc_customer_lookup' ) ) {
-				$customer_ids = array_map( 'intval', $wpdb->get_col( $wpdb->prepare( "SELECT customer_id FROM {$wpdb->prefix}wc_customer_lookup WHERE email = %s", $identifier ) ) ?: array() );
+				$customer_ids = array_map( 'intval', $wpdb->get_col( $wpdb->prepare( 'SELECT customer_id FROM %i WHERE email = %s', $wpdb->prefix . 'wc_customer_lookup', $identifier ) ) ?: array() ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the privacy tools' export and erasure read WooCommerce's lookup tables and order meta by e-mail (no API finds orders by billing e-mail across both order storages); run once per request, never cached.
 				if ( $customer_ids ) {
-					$in = implode( ',', $customer_ids );
-					foreach ( $wpdb->get_col( 'SELECT id FROM ' . Contacts::table() . " WHERE customer_id IN ($in)" ) ?: array() as $id ) { // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- integers.
+					foreach ( $wpdb->get_col( $wpdb->prepare( 'SELECT id FROM %i WHERE customer_id IN (' . implode( ',', array_fill( 0, count( $customer_ids ), '%d' ) ) . ')', array_merge( array( Contacts::table() ), $customer_ids ) ) ) ?: array() as $id ) { // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the privacy tools' export and erasure read WooCommerce's lookup tables and order meta by e-mail (no API finds orders by billing e-mail across both order storages); run once per request, never cached.
 						$contacts[ (int) $id ] = Contacts::find( (int) $id );
 					}
 					if ( WooData::has( 'wc_order_stats' ) && WooData::has( 'wc_order_addresses' ) ) {
-						foreach ( $wpdb->get_results( "SELECT a.phone, a.country FROM {$wpdb->prefix}wc_order_addresses a JOIN {$wpdb->prefix}wc_order_stats s ON s.order_id = a.order_id WHERE a.address_type = 'billing' AND s.customer_id IN ($in)", ARRAY_A ) ?: array() as $row ) { // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- integers.
+						foreach ( $wpdb->get_results( $wpdb->prepare( "SELECT a.phone, a.country FROM %i a JOIN %i s ON s.order_id = a.order_id WHERE a.address_type = 'billing' AND s.customer_id IN (" . implode( ',', array_fill( 0, count( $customer_ids ), '%d' ) ) . ')', array_merge( array( $wpdb->prefix . 'wc_order_addresses', $wpdb->prefix . 'wc_order_stats' ), $customer_ids ) ), ARRAY_A ) ?: array() as $row ) { // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the privacy tools' export and erasure read WooCommerce's lookup tables and order meta by e-mail (no API finds orders by billing e-mail across both order storages); run once per request, never cached.
 							$raw[] = array( (string) $row['phone'], (string) $row['country'] );
 						}
 					}
 				}
 			}
 			if ( WooData::has( 'wc_order_addresses' ) ) {
-				foreach ( $wpdb->get_results( $wpdb->prepare( "SELECT phone, country FROM {$wpdb->prefix}wc_order_addresses WHERE address_type = 'billing' AND email = %s", $identifier ), ARRAY_A ) ?: array() as $row ) {
+				foreach ( $wpdb->get_results( $wpdb->prepare( "SELECT phone, country FROM %i WHERE address_type = 'billing' AND email = %s", $wpdb->prefix . 'wc_order_addresses', $identifier ), ARRAY_A ) ?: array() as $row ) { // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the privacy tools' export and erasure read WooCommerce's lookup tables and order meta by e-mail (no API finds orders by billing e-mail across both order storages); run once per request, never cached.
 					$raw[] = array( (string) $row['phone'], (string) $row['country'] );
 				}
 			}
 			// Legacy order storage: billing e-mail and phone in post meta.
-			foreach ( $wpdb->get_results( $wpdb->prepare( "SELECT p.meta_value AS phone, c.meta_value AS country FROM {$wpdb->postmeta} e JOIN {$wpdb->postmeta} p ON p.post_id = e.post_id AND p.meta_key = '_billing_phone' LEFT JOIN {$wpdb->postmeta} c ON c.post_id = e.post_id AND c.meta_key = '_billing_country' WHERE e.meta_key = '_billing_email' AND e.meta_value = %s", $identifier ), ARRAY_A ) ?: array() as $row ) {
+			foreach ( $wpdb->get_results( $wpdb->prepare( "SELECT p.meta_value AS phone, c.meta_value AS country FROM %i e JOIN %i p ON p.post_id = e.post_id AND p.meta_key = '_billing_phone' LEFT JOIN %i c ON c.post_id = e.post_id AND c.meta_key = '_billing_country' WHERE e.meta_key = '_billing_email' AND e.meta_value = %s", $wpdb->postmeta, $wpdb->postmeta, $wpdb->postmeta, $identifier ), ARRAY_A ) ?: array() as $row ) { // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the privacy tools' export and erasure read WooCommerce's lookup tables and order meta by e-mail (no API finds orders by billing e-mail across both order storages); run once per request, never cached.
 				$raw[] = array( (string) $row['phone'], (string) $row['country'] );
 			}
 			$user = get_user_by( 'email', $identifier );
@@ -330,6 +329,7 @@ final class Privacy {
 		}
 		$log = $wpdb->prefix . 'rondine_consent_log';
 		foreach ( $person['phones'] as $phone ) {
+			// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own tables (no WordPress API); an erasure writes once, nothing of it is cached.
 			$wpdb->update(
 				$log,
 				array(
@@ -339,9 +339,10 @@ final class Privacy {
 				array( 'phone' => $phone )
 			);
 			// Consent events not sent yet: the erasure below supersedes them and they name the person.
-			$wpdb->query( $wpdb->prepare( 'DELETE FROM ' . Outbox::table() . " WHERE kind = 'consent' AND state IN ('pending', 'failed') AND payload LIKE %s", '%' . $wpdb->esc_like( '"phone":"' . $phone . '"' ) . '%' ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- table name.
+			$wpdb->query( $wpdb->prepare( "DELETE FROM %i WHERE kind = 'consent' AND state IN ('pending', 'failed') AND payload LIKE %s", Outbox::table(), '%' . $wpdb->esc_like( '"phone":"' . $phone . '"' ) . '%' ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own tables (no WordPress API); an erasure writes once, nothing of it is cached.
 		}
 		foreach ( $person['emails'] as $address ) {
+			// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own tables (no WordPress API); an erasure writes once, nothing of it is cached.
 			$wpdb->update(
 				$log,
 				array(

@@ -40,7 +40,7 @@ final class Normalizer {
 		'SK' => '421', 'SM' => '378', 'SN' => '221', 'SV' => '503', 'TH' => '66', 'TN' => '216', 'TR' => '90', 'TW' => '886',
 		'TZ' => '255', 'UA' => '380', 'UG' => '256', 'US' => '1', 'UY' => '598', 'UZ' => '998', 'VA' => '39', 'VE' => '58',
 		'VN' => '84', 'ZA' => '27', 'ZW' => '263',
-	); // phpcs:ignore WordPress.Arrays.ArrayDeclarationSpacing.ArrayItemNoNewLine
+	); // phpcs:ignore WordPress.Arrays.ArrayDeclarationSpacing.ArrayItemNoNewLine -- a table of calling codes, eight to a line, reads better than one per line.
 
 	/**
 	 * Two-digit country codes (with 1 and 7, every code that is not three digits long).

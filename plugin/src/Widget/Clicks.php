@@ -72,9 +72,11 @@ final class Clicks {
 	 */
 	public static function record( int $agent ): bool {
 		global $wpdb;
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own click counters (no WordPress API); an atomic increment, and the summary is read live by the settings screen.
 		return false !== $wpdb->query(
 			$wpdb->prepare(
-				"INSERT INTO {$wpdb->prefix}rondine_click_counts (day, source, clicks) VALUES (%s, %s, 1) ON DUPLICATE KEY UPDATE clicks = clicks + 1",
+				'INSERT INTO %i (day, source, clicks) VALUES (%s, %s, 1) ON DUPLICATE KEY UPDATE clicks = clicks + 1',
+				$wpdb->prefix . 'rondine_click_counts',
 				current_time( 'Y-m-d' ),
 				self::SOURCE . $agent
 			)
@@ -90,9 +92,11 @@ final class Clicks {
 	public static function summary( int $days ): array {
 		global $wpdb;
 		$since = wp_date( 'Y-m-d', time() - ( $days - 1 ) * DAY_IN_SECONDS );
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own click counters (no WordPress API); an atomic increment, and the summary is read live by the settings screen.
 		$rows  = $wpdb->get_results(
 			$wpdb->prepare(
-				"SELECT day, source, clicks FROM {$wpdb->prefix}rondine_click_counts WHERE source LIKE %s AND day >= %s ORDER BY day",
+				'SELECT day, source, clicks FROM %i WHERE source LIKE %s AND day >= %s ORDER BY day',
+				$wpdb->prefix . 'rondine_click_counts',
 				$wpdb->esc_like( self::SOURCE ) . '%',
 				$since
 			),

@@ -42,7 +42,7 @@ async function registerExternalSandboxAccount(
 	url: string,
 	account: SandboxAccountInput
 ): Promise< void > {
-	const token = process.env.RONDINE_SANDBOX_CONTROL_TOKEN;
+	const token = loadConfig().edge.sandboxControlToken;
 	const response = await fetch( `${ url }/_control/accounts`, {
 		method: 'POST',
 		headers: {
@@ -112,6 +112,8 @@ async function main(): Promise< void > {
 		directory: messenger,
 		logger: log,
 		httpLogger: process.env.RONDINE_LOG_REQUESTS === '1',
+		edge: config.edge,
+		allowedHosts: config.edge.allowedHosts,
 		...( config.sandboxUrl
 			? {
 					sandboxGraphUrl: config.sandboxUrl,
@@ -137,12 +139,17 @@ async function main(): Promise< void > {
 		...( sandbox
 			? {
 					sandboxPlugin: sandbox.sandboxPlugin,
-					sandboxOptions: process.env.RONDINE_SANDBOX_CONTROL_TOKEN
+					// The control API only when an operator gives its token (never by default).
+					...( config.edge.sandboxControlToken
 						? {
-								controlToken:
-									process.env.RONDINE_SANDBOX_CONTROL_TOKEN,
+								sandboxControl: {
+									token: config.edge.sandboxControlToken,
+									withRealTenants:
+										config.edge
+											.sandboxControlWithRealTenants,
+								},
 							}
-						: {},
+						: {} ),
 					onSandboxTenant: ( tenant, account, appSecret ) =>
 						sandbox.ensureSandboxAccount( {
 							tenantId: tenant.id,

@@ -358,6 +358,14 @@ export const sandboxPlugin: FastifyPluginAsync< SandboxPluginOptions > = async (
 			controlRoutes( sandbox, options.controlToken, options ),
 			{ prefix: '/_control' }
 		);
+	} else {
+		// No control API: not even a Graph-like "unknown path" answer that would hint at one.
+		const absent = async (
+			_request: FastifyRequest,
+			reply: FastifyReply
+		) => reply.code( 404 ).send( { error: { message: 'Not found.' } } );
+		app.all( '/_control', absent );
+		app.all( '/_control/*', absent );
 	}
 
 	app.post( '/:version/:id/messages', async ( request, reply ) => {

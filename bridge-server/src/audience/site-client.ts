@@ -56,6 +56,12 @@ export interface SiteTarget {
  * Calls a site's signed endpoints (bridge -> site, docs/ARCHITECTURE.md): POST JSON, the signed path is the REST route
  * (/rondine/v1/...) whatever the URL looks like, because WordPress may be reached as /wp-json/ or ?rest_route=.
  */
+/** Drop an answer's body without reading it (its abort is not an error anyone waits for). */
+function discard( body: Dispatcher.ResponseData[ 'body' ] ): void {
+	body.on( 'error', () => undefined );
+	body.destroy();
+}
+
 export class SiteClient {
 	private readonly policy: SitePolicy;
 	private readonly maxBodyBytes: number;
@@ -142,7 +148,7 @@ export class SiteClient {
 		}
 		const status = response.statusCode;
 		if ( status >= 300 && status < 400 ) {
-			response.body.destroy();
+			discard( response.body );
 			throw new SiteError(
 				`the site answered HTTP ${ status } (a redirect; the bridge does not follow redirects: save the final URL)`
 			);
@@ -180,7 +186,7 @@ export class SiteClient {
 		for await ( const chunk of body ) {
 			size += ( chunk as Buffer ).length;
 			if ( size > this.maxBodyBytes ) {
-				body.destroy();
+				discard( body );
 				throw new SiteError(
 					`the site's answer is larger than ${ this.maxBodyBytes } bytes`
 				);

@@ -66,6 +66,8 @@ export interface AppEdgeOptions {
 	authFailureLimit: number;
 	authFailureWindowMs: number;
 	site: SitePolicy;
+	/** Fastify's trustProxy (hops or proxy addresses); undefined: client IP is the socket's. */
+	trustProxy?: number | string[] | undefined;
 }
 
 export const DEFAULT_EDGE: AppEdgeOptions = {
@@ -99,6 +101,9 @@ export async function buildApp( deps: AppDeps ): Promise< FastifyInstance > {
 		},
 		onProtoPoisoning: 'error',
 		onConstructorPoisoning: 'error',
+		...( edge.trustProxy !== undefined
+			? { trustProxy: edge.trustProxy }
+			: {} ),
 		ajv: {
 			customOptions: {
 				removeAdditional: false,

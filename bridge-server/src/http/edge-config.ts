@@ -33,6 +33,11 @@ export interface EdgeConfig {
 	authFailureLimit: number;
 	/** RONDINE_AUTH_FAILURE_WINDOW_MS (60,000). */
 	authFailureWindowMs: number;
+	/**
+	 * RONDINE_BRIDGE_TRUST_PROXY: behind a reverse proxy, its addresses (comma-separated IPs or CIDRs) or the number of
+	 * proxy hops, so client IPs (the failure limit) come from X-Forwarded-For. Unset: the socket's address.
+	 */
+	trustProxy: number | string[] | undefined;
 }
 
 export class EdgeConfigError extends Error {}
@@ -68,6 +73,21 @@ function flag( env: NodeJS.ProcessEnv, name: string ): boolean {
 }
 
 export const MIN_CONTROL_TOKEN_LENGTH = 24;
+
+function readTrustProxy(
+	value: string | undefined
+): number | string[] | undefined {
+	if ( value === undefined || value.trim() === '' ) {
+		return undefined;
+	}
+	if ( /^\d+$/.test( value.trim() ) ) {
+		return Number( value.trim() );
+	}
+	return value
+		.split( ',' )
+		.map( ( item ) => item.trim() )
+		.filter( ( item ) => item !== '' );
+}
 
 export function readEdgeConfig( env: NodeJS.ProcessEnv ): EdgeConfig {
 	const token = env.RONDINE_SANDBOX_CONTROL_TOKEN || undefined;
@@ -115,5 +135,6 @@ export function readEdgeConfig( env: NodeJS.ProcessEnv ): EdgeConfig {
 			60_000,
 			1
 		),
+		trustProxy: readTrustProxy( env.RONDINE_BRIDGE_TRUST_PROXY ),
 	};
 }

@@ -115,16 +115,12 @@ while ( state !== 'completed' && state !== 'failed' && state !== 'paused' ) {
 }
 const after = await usage();
 const elapsed = ( Date.now() - t0 ) / 1000;
-const hooksAtEnd = (
-	await emulator.stats()
-).webhooks;
+const hooksAtEnd = ( await emulator.stats() ).webhooks;
 if ( WEBHOOKS ) {
 	// Let the last statuses land (read comes 1.5 s after acceptance), then read what the bridge applied.
 	let last = -1;
 	for ( let i = 0; i < 30; i++ ) {
-		const now = (
-			await emulator.stats()
-		).webhooks.statusesDelivered;
+		const now = ( await emulator.stats() ).webhooks.statusesDelivered;
 		if ( now === last ) {
 			break;
 		}

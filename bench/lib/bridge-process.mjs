@@ -278,14 +278,14 @@ export async function startEmulator( config ) {
 /**
  * The bridge (dist/main.js) as its own process, sending sandbox tenants to the emulator at `emulatorUrl`.
  * @param options
- * @param options.env         storage environment (from openScratchStorage)
- * @param options.key         the bridge secret key
+ * @param options.env           storage environment (from openScratchStorage)
+ * @param options.key           the bridge secret key
  * @param options.emulatorUrl
  * @param options.emulatorToken the emulator's control token (the bridge registers its sandbox tenants there)
  * @param options.port          the port (the emulator's `bridgePort`); a free one by default
- * @param options.flags       node flags (e.g. --cpu-prof, --import <preload>)
+ * @param options.flags         node flags (e.g. --cpu-prof, --import <preload>)
  * @param options.extraEnv
- * @param options.script      what to start: dist/main.js (default) or the launcher bin/rondine-bridge
+ * @param options.script        what to start: dist/main.js (default) or the launcher bin/rondine-bridge
  */
 export async function startBridge( {
 	env,

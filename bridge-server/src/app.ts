@@ -101,7 +101,13 @@ export async function buildApp( deps: AppDeps ): Promise< FastifyInstance > {
 		},
 		onProtoPoisoning: 'error',
 		onConstructorPoisoning: 'error',
-		...( edge.trustProxy !== undefined
+		...( typeof edge.trustProxy === 'number'
+			? {
+					trustProxy: ( _address: string, hop: number ) =>
+						hop < ( edge.trustProxy as number ),
+				}
+			: {} ),
+		...( Array.isArray( edge.trustProxy )
 			? { trustProxy: edge.trustProxy }
 			: {} ),
 		ajv: {

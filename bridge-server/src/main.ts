@@ -40,9 +40,9 @@ async function loadWebhooksPlugin(): Promise<
 /** Tells an emulator running as its own process about a sandbox tenant (its control API). */
 async function registerExternalSandboxAccount(
 	url: string,
+	token: string | undefined,
 	account: SandboxAccountInput
 ): Promise< void > {
-	const token = loadConfig().edge.sandboxControlToken;
 	const response = await fetch( `${ url }/_control/accounts`, {
 		method: 'POST',
 		headers: {
@@ -120,6 +120,7 @@ async function main(): Promise< void > {
 					onSandboxTenant: ( tenant, account, appSecret ) =>
 						registerExternalSandboxAccount(
 							config.sandboxUrl as string,
+							config.edge.sandboxControlToken,
 							{
 								tenantId: tenant.id,
 								phoneNumberId: account.phoneNumberId,

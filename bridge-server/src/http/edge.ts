@@ -148,7 +148,9 @@ export class FailureLimiter {
 	}
 
 	/**
-	 * Hooks on an app: 429 for a blocked IP before anything else runs, and each 401/403 answer counted.
+	 * Hooks on an app: 429 for a blocked IP before anything else runs, and each 401/403 answer counted. Counted per IP
+	 * and per part of the API (the signed API, Meta's webhooks, the emulator), so failures against one part do not
+	 * block another for the same address (a proxy's, or this machine's own sends to its emulator).
 	 *
 	 * @param app The Fastify app (hooks apply to every route registered in it, encapsulated plugins included).
 	 */
@@ -156,8 +158,18 @@ export class FailureLimiter {
 		if ( this.options.limit <= 0 ) {
 			return;
 		}
+		const key = ( request: FastifyRequest ) => {
+			const url = request.url;
+			let part = 'api';
+			if ( url.startsWith( '/sandbox' ) ) {
+				part = 'sandbox';
+			} else if ( url.startsWith( '/v1/webhooks' ) ) {
+				part = 'webhooks';
+			}
+			return `${ request.ip } ${ part }`;
+		};
 		app.addHook( 'onRequest', async ( request, reply ) => {
-			const wait = this.blockedFor( request.ip );
+			const wait = this.blockedFor( key( request ) );
 			if ( wait > 0 ) {
 				return reply
 					.code( 429 )
@@ -173,7 +185,7 @@ export class FailureLimiter {
 		} );
 		app.addHook( 'onResponse', async ( request, reply ) => {
 			if ( reply.statusCode === 401 || reply.statusCode === 403 ) {
-				this.fail( request.ip );
+				this.fail( key( request ) );
 			}
 		} );
 	}

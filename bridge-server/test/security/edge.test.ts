@@ -284,7 +284,13 @@ describe.each( dialects() )( 'failed authentications (%s)', ( dialect ) => {
 			remoteAddress: '203.0.113.7',
 		} );
 		expect( signedFromLimited.statusCode ).toBe( 429 );
-		// Another address is not affected.
+		// Another address is not affected, nor another part of the bridge for this address (its emulator).
 		expect( ( await unsigned( '198.51.100.9' ) ).statusCode ).toBe( 401 );
+		const emulator = await b.bridge.app.inject( {
+			method: 'GET',
+			url: '/sandbox/v23.0/123',
+			remoteAddress: '203.0.113.7',
+		} );
+		expect( emulator.statusCode ).not.toBe( 429 );
 	} );
 } );

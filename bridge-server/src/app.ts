@@ -18,6 +18,7 @@ import { RequestAuthenticator } from './http/auth.js';
 import {
 	FailureLimiter,
 	isJsonContentType,
+	notAnAuthFailure,
 	requireJsonBodies,
 } from './http/edge.js';
 import { parseJson } from './http/json.js';
@@ -130,6 +131,9 @@ export async function buildApp( deps: AppDeps ): Promise< FastifyInstance > {
 
 	app.setErrorHandler( ( error, request, reply ) => {
 		if ( error instanceof ApiError ) {
+			if ( error.code === 'replayed_request' ) {
+				notAnAuthFailure( request );
+			}
 			return reply
 				.status( error.statusCode )
 				.send( toErrorBody( error.code, error.message ) );

@@ -79,6 +79,18 @@ export function hostOf( url: string ): string {
 	return new URL( url ).host.toLowerCase();
 }
 
+const forgiven = new WeakSet< object >();
+
+/**
+ * A 401/403 that is not a failed authentication (a replayed signature from a site that sent the same request twice in
+ * a second, a webhook about an account this bridge does not serve): not counted by the failure limit.
+ *
+ * @param request The request.
+ */
+export function notAnAuthFailure( request: FastifyRequest ): void {
+	forgiven.add( request );
+}
+
 export interface FailureLimitOptions {
 	/** Failed (401/403) answers allowed per IP and window; 0 turns the limit off. */
 	limit: number;
@@ -184,7 +196,10 @@ export class FailureLimiter {
 			}
 		} );
 		app.addHook( 'onResponse', async ( request, reply ) => {
-			if ( reply.statusCode === 401 || reply.statusCode === 403 ) {
+			if (
+				( reply.statusCode === 401 || reply.statusCode === 403 ) &&
+				! forgiven.has( request )
+			) {
 				this.fail( key( request ) );
 			}
 		} );

@@ -20,6 +20,7 @@ import {
 	verifyWebhookSignature,
 } from '../whatsapp/webhook-signature.js';
 import { SiteClient } from '../audience/site-client.js';
+import { notAnAuthFailure } from '../http/edge.js';
 import { parseJson } from '../http/json.js';
 import type { SitePolicy } from '../http/site-url.js';
 import { parseWebhook, webhookAccounts } from '../whatsapp/webhook-types.js';
@@ -173,6 +174,10 @@ export const webhooksPlugin: FastifyPluginAsync<
 
 	app.setErrorHandler( ( error, request, reply ) => {
 		if ( error instanceof WebhookError ) {
+			if ( error.statusCode === 403 ) {
+				// About an account this bridge does not serve (or another tenant's URL): not a guessed secret.
+				notAnAuthFailure( request );
+			}
 			return sendError(
 				reply,
 				error.statusCode,

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 /**
  * Internal dependencies
  */
+import { signRequest } from '../../src/crypto/signing';
 import { ForbiddenJsonError, parseJson } from '../../src/http/json';
 import { signWebhook } from '../../src/whatsapp/webhook-signature';
 import { webhooksPlugin } from '../../src/webhooks/index';
@@ -292,5 +293,30 @@ describe.each( dialects() )( 'failed authentications (%s)', ( dialect ) => {
 			remoteAddress: '203.0.113.7',
 		} );
 		expect( emulator.statusCode ).not.toBe( 429 );
+	} );
+
+	it( 'does not count replays of a signed request (a site sending the same request twice in a second)', async () => {
+		const headers = signRequest(
+			shop.id,
+			shop.secret,
+			'GET',
+			'/v1/campaigns/replayed',
+			'',
+			Math.floor( Date.now() / 1000 )
+		);
+		const send = () =>
+			b.bridge.app.inject( {
+				method: 'GET',
+				url: '/v1/campaigns/replayed',
+				remoteAddress: '192.0.2.44',
+				headers,
+			} );
+		// Authenticated (no such campaign), then the same bytes again and again.
+		expect( ( await send() ).statusCode ).toBe( 404 );
+		for ( let i = 0; i < 8; i++ ) {
+			const replay = await send();
+			expect( replay.statusCode ).toBe( 401 );
+			expect( replay.json().error.code ).toBe( 'replayed_request' );
+		}
 	} );
 } );

@@ -74,6 +74,8 @@ const bridge = await startBridge( {
 	env: scratch.env,
 	key,
 	emulatorUrl,
+	emulatorToken: emulator.token,
+	port: emulator.bridgePort,
 	script: join( root, 'bridge-server', 'bin', 'rondine-bridge' ),
 	flags: [
 		...arg( 'node-flags', '' ).split( ' ' ).filter( Boolean ),
@@ -113,16 +115,12 @@ while ( state !== 'completed' && state !== 'failed' && state !== 'paused' ) {
 }
 const after = await usage();
 const elapsed = ( Date.now() - t0 ) / 1000;
-const hooksAtEnd = (
-	await ( await fetch( `${ emulatorUrl }/_control/stats` ) ).json()
-).webhooks;
+const hooksAtEnd = ( await emulator.stats() ).webhooks;
 if ( WEBHOOKS ) {
 	// Let the last statuses land (read comes 1.5 s after acceptance), then read what the bridge applied.
 	let last = -1;
 	for ( let i = 0; i < 30; i++ ) {
-		const now = (
-			await ( await fetch( `${ emulatorUrl }/_control/stats` ) ).json()
-		).webhooks.statusesDelivered;
+		const now = ( await emulator.stats() ).webhooks.statusesDelivered;
 		if ( now === last ) {
 			break;
 		}
@@ -130,11 +128,9 @@ if ( WEBHOOKS ) {
 		await new Promise( ( r ) => setTimeout( r, 2_000 ) );
 	}
 }
-const stats = await ( await fetch( `${ emulatorUrl }/_control/stats` ) ).json();
+const stats = await emulator.stats();
 const account = stats.accounts[ `sandbox-${ tenant.id }` ];
-const received = await (
-	await fetch( `${ emulatorUrl }/_control/received?callbackPrefix=bench:` )
-).json();
+const received = await emulator.control( '/received?callbackPrefix=bench:' );
 const throttled = account.errors[ '130429' ] ?? 0;
 const cpuMs =
 	( after.cpuUserUs +

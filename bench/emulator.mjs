@@ -11,6 +11,7 @@
  * milliseconds per message and its peak RSS, and the status webhooks the sink received.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
@@ -63,6 +64,9 @@ function startSink() {
 	);
 }
 
+// The emulator's control API exists only with a token (src/sandbox/main.ts).
+const CONTROL_TOKEN = randomBytes( 24 ).toString( 'hex' );
+
 function startEmulator( webhookUrl ) {
 	return new Promise( ( resolve, reject ) => {
 		const child = spawn(
@@ -72,6 +76,7 @@ function startEmulator( webhookUrl ) {
 				env: {
 					...process.env,
 					SANDBOX_PORT: '0',
+					SANDBOX_CONTROL_TOKEN: CONTROL_TOKEN,
 					SANDBOX_CONFIG: JSON.stringify( {
 						latencyMs,
 						statuses: {
@@ -189,13 +194,20 @@ async function scenario( rate ) {
 			() => {
 				cpuBefore = cpuMs( child.pid );
 				statusesBefore = sink.counts.statuses;
-				void fetch( `${ url }/_control/reset`, { method: 'POST' } );
+				void fetch( `${ url }/_control/reset`, {
+					method: 'POST',
+					headers: { authorization: `Bearer ${ CONTROL_TOKEN }` },
+				} );
 			}
 		);
 		// Let the last statuses (read after 1.5 s) go out.
 		await new Promise( ( r ) => setTimeout( r, 2_500 ) );
 		const cpu = cpuMs( child.pid ) - cpuBefore;
-		const stats = await ( await fetch( `${ url }/_control/stats` ) ).json();
+		const stats = await (
+			await fetch( `${ url }/_control/stats`, {
+				headers: { authorization: `Bearer ${ CONTROL_TOKEN }` },
+			} )
+		).json();
 		const accepted = load.outcomes.ok ?? 0;
 		const account = stats.accounts[ PHONE_NUMBER_ID ];
 		const serverSeconds =

@@ -224,6 +224,8 @@ async function main() {
 		env: scratch.env,
 		key,
 		emulatorUrl: emulator.url,
+		emulatorToken: emulator.token,
+		port: emulator.bridgePort,
 		extraEnv: { BENCH_TENANT_ID: tenant.tenant.id },
 		flags: [
 			'--import',

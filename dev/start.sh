@@ -69,6 +69,7 @@ cat <<- EOF
 	  wp-admin      $( env_value rondineUrl )
 	  Login         $( env_value adminUser ) / $( env_value adminPassword )
 	  Bridge        $( env_value bridgeUrl )   (WhatsApp emulator under /sandbox)
+	  Emulator      control API token in $( env_value sandboxControlTokenFile ) (Authorization: Bearer <token>)
 	  Other users   manager (shop manager), editor, customer: passwords in .rondine/dev/env.json
 	  Logs          .rondine/dev/logs/
 

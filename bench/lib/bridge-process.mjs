@@ -245,42 +245,65 @@ export async function startSiteServer( db, tenantId, secret, total ) {
 }
 
 /**
- * The emulator as its own process.
+ * The emulator as its own process, its control API behind a fresh token. A bridge port is chosen here too, so the
+ * accounts the bridge registers may send their webhooks to that bridge (and nowhere else): pass `bridgePort` and
+ * `token` to startBridge.
  * @param config SANDBOX_CONFIG (latencyMs, statuses...)
  */
 export async function startEmulator( config ) {
+	const token = randomBytes( 24 ).toString( 'hex' );
+	const bridgePort = await freePort();
 	const emulator = spawnNode(
 		join( dist, 'sandbox', 'main.js' ),
-		{ SANDBOX_PORT: '0', SANDBOX_CONFIG: JSON.stringify( config ) },
+		{
+			SANDBOX_PORT: '0',
+			SANDBOX_CONFIG: JSON.stringify( config ),
+			SANDBOX_CONTROL_TOKEN: token,
+			SANDBOX_WEBHOOK_URL_PREFIXES: `http://127.0.0.1:${ bridgePort }/v1/webhooks/whatsapp`,
+		},
 		( l ) => l.startsWith( '{"url"' )
 	);
 	const url = JSON.parse( await emulator.started ).url;
+	const control = async ( path ) =>
+		(
+			await fetch( `${ url }/_control${ path }`, {
+				headers: { authorization: `Bearer ${ token }` },
+			} )
+		).json();
 	return {
 		...emulator,
 		url,
-		stats: async () => ( await fetch( `${ url }/_control/stats` ) ).json(),
+		token,
+		bridgePort,
+		/** GET a control route (`/stats`, `/received?...`) with the token. */
+		control,
+		stats: () => control( '/stats' ),
 	};
 }
 
 /**
  * The bridge (dist/main.js) as its own process, sending sandbox tenants to the emulator at `emulatorUrl`.
  * @param options
- * @param options.env         storage environment (from openScratchStorage)
- * @param options.key         the bridge secret key
+ * @param options.env           storage environment (from openScratchStorage)
+ * @param options.key           the bridge secret key
  * @param options.emulatorUrl
- * @param options.flags       node flags (e.g. --cpu-prof, --import <preload>)
+ * @param options.emulatorToken the emulator's control token (the bridge registers its sandbox tenants there)
+ * @param options.port          the port (the emulator's `bridgePort`); a free one by default
+ * @param options.flags         node flags (e.g. --cpu-prof, --import <preload>)
  * @param options.extraEnv
- * @param options.script      what to start: dist/main.js (default) or the launcher bin/rondine-bridge
+ * @param options.script        what to start: dist/main.js (default) or the launcher bin/rondine-bridge
  */
 export async function startBridge( {
 	env,
 	key,
 	emulatorUrl,
+	emulatorToken,
+	port: chosenPort,
 	flags = [],
 	extraEnv = {},
 	script = join( dist, 'main.js' ),
 } ) {
-	const port = await freePort();
+	const port = chosenPort ?? ( await freePort() );
 	const url = `http://127.0.0.1:${ port }`;
 	const bridge = spawnNode(
 		script,
@@ -290,6 +313,11 @@ export async function startBridge( {
 			RONDINE_BRIDGE_PUBLIC_URL: url,
 			RONDINE_BRIDGE_SECRET_KEY: key.toString( 'base64' ),
 			RONDINE_SANDBOX_URL: emulatorUrl,
+			...( emulatorToken
+				? { RONDINE_SANDBOX_CONTROL_TOKEN: emulatorToken }
+				: {} ),
+			// The benchmark's site listens on 127.0.0.1.
+			RONDINE_ALLOW_PRIVATE_SITE_URLS: '1',
 			RONDINE_LOG_LEVEL: 'info',
 			...extraEnv,
 		},

@@ -15,6 +15,14 @@ import type { Clock } from './clock.js';
 import type { SecretBox } from './crypto/secret-box.js';
 import type { WhatsAppDirectory } from './dispatch/messenger.js';
 import { RequestAuthenticator } from './http/auth.js';
+import {
+	FailureLimiter,
+	isJsonContentType,
+	notAnAuthFailure,
+	requireJsonBodies,
+} from './http/edge.js';
+import { parseJson } from './http/json.js';
+import { STRICT_SITE_POLICY, type SitePolicy } from './http/site-url.js';
 import { ApiError, errorSchema } from './http/errors.js';
 import { apiRoutes } from './http/routes.js';
 import type { Storage } from './storage/database.js';
@@ -48,16 +56,61 @@ export interface AppDeps {
 	/** Webhooks from the Cloud API (src/webhooks), registered at the root when given. */
 	webhooksPlugin?: FastifyPluginAsync< any > | undefined;
 	webhooksOptions?: Record< string, unknown >;
+	/** Timeouts, the per-IP failure limit and the site URL policy; strict defaults (src/http/edge-config.ts). */
+	edge?: Partial< AppEdgeOptions >;
 }
+
+export interface AppEdgeOptions {
+	requestTimeoutMs: number;
+	connectionTimeoutMs: number;
+	keepAliveTimeoutMs: number;
+	authFailureLimit: number;
+	authFailureWindowMs: number;
+	site: SitePolicy;
+	/** Fastify's trustProxy (hops or proxy addresses); undefined: client IP is the socket's. */
+	trustProxy?: number | string[] | undefined;
+}
+
+export const DEFAULT_EDGE: AppEdgeOptions = {
+	requestTimeoutMs: 30_000,
+	connectionTimeoutMs: 60_000,
+	keepAliveTimeoutMs: 10_000,
+	authFailureLimit: 30,
+	authFailureWindowMs: 60_000,
+	site: STRICT_SITE_POLICY,
+};
 
 function toErrorBody( code: string, message: string ) {
 	return { error: { code, message } };
 }
 
 export async function buildApp( deps: AppDeps ): Promise< FastifyInstance > {
+	const edge = { ...DEFAULT_EDGE, ...deps.edge };
 	const app = Fastify( {
 		logger: deps.logger ?? false,
 		bodyLimit: API_BODY_LIMIT,
+		// A slow body or a silent socket cannot hold a connection for long (docs/SECURITY.md, availability).
+		requestTimeout: edge.requestTimeoutMs,
+		connectionTimeout: edge.connectionTimeoutMs,
+		keepAliveTimeout: edge.keepAliveTimeoutMs,
+		http: {
+			headersTimeout: Math.min( edge.requestTimeoutMs, 30_000 ),
+			connectionsCheckingInterval: Math.max(
+				50,
+				Math.min( 1_000, Math.floor( edge.requestTimeoutMs / 4 ) )
+			),
+		},
+		onProtoPoisoning: 'error',
+		onConstructorPoisoning: 'error',
+		...( typeof edge.trustProxy === 'number'
+			? {
+					trustProxy: ( _address: string, hop: number ) =>
+						hop < ( edge.trustProxy as number ),
+				}
+			: {} ),
+		...( Array.isArray( edge.trustProxy )
+			? { trustProxy: edge.trustProxy }
+			: {} ),
 		ajv: {
 			customOptions: {
 				removeAdditional: false,
@@ -69,8 +122,18 @@ export async function buildApp( deps: AppDeps ): Promise< FastifyInstance > {
 
 	app.addSchema( errorSchema );
 
+	new FailureLimiter( {
+		limit: edge.authFailureLimit,
+		windowMs: edge.authFailureWindowMs,
+	} ).install( app );
+	// No route reads a body that is not JSON: a cross-site form or text/plain POST stops here (415).
+	app.addHook( 'onRequest', requireJsonBodies() );
+
 	app.setErrorHandler( ( error, request, reply ) => {
 		if ( error instanceof ApiError ) {
+			if ( error.code === 'replayed_request' ) {
+				notAnAuthFailure( request );
+			}
 			return reply
 				.status( error.statusCode )
 				.send( toErrorBody( error.code, error.message ) );
@@ -194,6 +257,16 @@ export async function buildApp( deps: AppDeps ): Promise< FastifyInstance > {
 					? request.body
 					: Buffer.alloc( 0 );
 				request.rawBody = raw;
+				if (
+					raw.length > 0 &&
+					! isJsonContentType( request.headers[ 'content-type' ] )
+				) {
+					throw new ApiError(
+						415,
+						'unsupported_media_type',
+						'Send the body as application/json.'
+					);
+				}
 				request.tenant = await authenticator.authenticate(
 					request,
 					raw
@@ -202,16 +275,8 @@ export async function buildApp( deps: AppDeps ): Promise< FastifyInstance > {
 					request.body = undefined;
 					return;
 				}
-				const type = String( request.headers[ 'content-type' ] ?? '' );
-				if ( ! /^application\/(.+\+)?json\b/i.test( type ) ) {
-					throw new ApiError(
-						415,
-						'unsupported_media_type',
-						'Send the body as application/json.'
-					);
-				}
 				try {
-					request.body = JSON.parse( raw.toString( 'utf8' ) );
+					request.body = parseJson( raw.toString( 'utf8' ) );
 				} catch {
 					throw new ApiError(
 						400,
@@ -240,6 +305,7 @@ export async function buildApp( deps: AppDeps ): Promise< FastifyInstance > {
 			clock: deps.clock,
 			sandboxAppSecret: ( tenantId: string ) =>
 				deps.accounts.sandboxAppSecret( tenantId ),
+			sitePolicy: edge.site,
 			...( deps.webhooksOptions ?? {} ),
 		} );
 	}

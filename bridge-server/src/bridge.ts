@@ -8,7 +8,7 @@ import pino, { type Logger } from 'pino';
 /**
  * Internal dependencies
  */
-import { buildApp } from './app.js';
+import { buildApp, DEFAULT_EDGE, type AppEdgeOptions } from './app.js';
 import {
 	AudienceSnapshot,
 	DEFAULT_SNAPSHOT_OPTIONS,
@@ -24,6 +24,7 @@ import {
 import { TemplateCatalog } from './campaigns/templates.js';
 import { systemClock, type Clock } from './clock.js';
 import { deriveKey, KEY_LABELS, SecretBox } from './crypto/secret-box.js';
+import { hostOf } from './http/edge.js';
 import {
 	DEFAULT_DISPATCHER_OPTIONS,
 	Dispatcher,
@@ -68,6 +69,15 @@ export interface BridgeOptions {
 	/** Run the scheduler and the dispatcher (false: API only). */
 	engine?: boolean;
 	siteTimeoutMs?: number;
+	/** Timeouts, per-IP failure limit, site URL policy (strict by default; main.ts reads them from the environment). */
+	edge?: Partial< AppEdgeOptions >;
+	/**
+	 * Serve the emulator's control API (under /sandbox/_control) behind this token. Refused (403) while a tenant has
+	 * real Meta credentials unless `withRealTenants`.
+	 */
+	sandboxControl?: { token: string; withRealTenants?: boolean };
+	/** Host values the emulator answers besides loopback ones and the public URL's. */
+	allowedHosts?: string[];
 }
 
 export interface Bridge {
@@ -110,6 +120,37 @@ export async function createBridge(
 		clock
 	);
 	const campaigns = new CampaignService( db, clock, templates );
+	const edge = { ...DEFAULT_EDGE, ...options.edge };
+	const control = options.sandboxControl;
+	const sandboxOptions = {
+		allowedHosts: [
+			hostOf( options.publicUrl ),
+			...( options.allowedHosts ?? [] ),
+		],
+		// Accounts made through the control API send webhooks to this bridge only.
+		webhookUrlPrefixes: [ `${ options.publicUrl }/v1/webhooks/whatsapp` ],
+		...options.sandboxOptions,
+		...( control
+			? {
+					controlToken: control.token,
+					controlGuard: async () => {
+						if ( control.withRealTenants ) {
+							return null;
+						}
+						const real = await db
+							.selectFrom( 'tenants' )
+							.select( 'id' )
+							.where( 'access_token', 'is not', null )
+							.where( 'phone_number_id', 'is not', null )
+							.limit( 1 )
+							.executeTakeFirst();
+						return real
+							? 'The emulator control API is off while a tenant has real WhatsApp credentials (RONDINE_SANDBOX_CONTROL_WITH_REAL_TENANTS=1 allows it).'
+							: null;
+					},
+				}
+			: { controlToken: undefined } ),
+	};
 	const app = await buildApp( {
 		storage: options.storage,
 		clock,
@@ -121,23 +162,20 @@ export async function createBridge(
 		logger: options.httpLogger ? log : false,
 		sandboxPlugin: options.sandboxPlugin,
 		webhooksPlugin: options.webhooksPlugin,
-		...( options.sandboxOptions
-			? { sandboxOptions: options.sandboxOptions }
-			: {} ),
+		sandboxOptions,
+		edge,
 		...( options.webhooksOptions
 			? { webhooksOptions: options.webhooksOptions }
 			: {} ),
 	} );
-	const snapshot = new AudienceSnapshot(
-		db,
-		new SiteClient( clock, options.siteTimeoutMs ),
-		box,
-		clock,
-		{
-			...DEFAULT_SNAPSHOT_OPTIONS,
-			...options.snapshot,
-		}
-	);
+	const siteClient = new SiteClient( clock, options.siteTimeoutMs, {
+		policy: edge.site,
+		log,
+	} );
+	const snapshot = new AudienceSnapshot( db, siteClient, box, clock, {
+		...DEFAULT_SNAPSHOT_OPTIONS,
+		...options.snapshot,
+	} );
 	const singleProcess = options.storage.dialect === 'sqlite';
 	const scheduler = new Scheduler(
 		db,
@@ -189,6 +227,7 @@ export async function createBridge(
 				await dispatcher.stop();
 			}
 			await app.close();
+			await siteClient.close();
 		},
 	};
 }

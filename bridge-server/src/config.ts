@@ -5,6 +5,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
+/**
+ * Internal dependencies
+ */
+import { readEdgeConfig, type EdgeConfig } from './http/edge-config.js';
+
 export interface Config {
 	port: number;
 	host: string;
@@ -21,6 +26,8 @@ export interface Config {
 	sandbox: boolean;
 	/** An emulator running as its own process (benchmarks, crash tests): sandbox tenants send there instead. */
 	sandboxUrl: string | undefined;
+	/** Control API token, site URL policy, timeouts, failure limits (src/http/edge-config.ts). */
+	edge: EdgeConfig;
 }
 
 export class ConfigError extends Error {}
@@ -100,5 +107,6 @@ export function loadConfig( env: NodeJS.ProcessEnv = process.env ): Config {
 		sandboxUrl: env.RONDINE_SANDBOX_URL
 			? env.RONDINE_SANDBOX_URL.replace( /\/+$/, '' )
 			: undefined,
+		edge: readEdgeConfig( env ),
 	};
 }

@@ -40,9 +40,9 @@ async function loadWebhooksPlugin(): Promise<
 /** Tells an emulator running as its own process about a sandbox tenant (its control API). */
 async function registerExternalSandboxAccount(
 	url: string,
+	token: string | undefined,
 	account: SandboxAccountInput
 ): Promise< void > {
-	const token = process.env.RONDINE_SANDBOX_CONTROL_TOKEN;
 	const response = await fetch( `${ url }/_control/accounts`, {
 		method: 'POST',
 		headers: {
@@ -112,12 +112,15 @@ async function main(): Promise< void > {
 		directory: messenger,
 		logger: log,
 		httpLogger: process.env.RONDINE_LOG_REQUESTS === '1',
+		edge: config.edge,
+		allowedHosts: config.edge.allowedHosts,
 		...( config.sandboxUrl
 			? {
 					sandboxGraphUrl: config.sandboxUrl,
 					onSandboxTenant: ( tenant, account, appSecret ) =>
 						registerExternalSandboxAccount(
 							config.sandboxUrl as string,
+							config.edge.sandboxControlToken,
 							{
 								tenantId: tenant.id,
 								phoneNumberId: account.phoneNumberId,
@@ -137,12 +140,17 @@ async function main(): Promise< void > {
 		...( sandbox
 			? {
 					sandboxPlugin: sandbox.sandboxPlugin,
-					sandboxOptions: process.env.RONDINE_SANDBOX_CONTROL_TOKEN
+					// The control API only when an operator gives its token (never by default).
+					...( config.edge.sandboxControlToken
 						? {
-								controlToken:
-									process.env.RONDINE_SANDBOX_CONTROL_TOKEN,
+								sandboxControl: {
+									token: config.edge.sandboxControlToken,
+									withRealTenants:
+										config.edge
+											.sandboxControlWithRealTenants,
+								},
 							}
-						: {},
+						: {} ),
 					onSandboxTenant: ( tenant, account, appSecret ) =>
 						sandbox.ensureSandboxAccount( {
 							tenantId: tenant.id,

@@ -244,6 +244,12 @@ bridge_start() {
 	if [ ! -f "$env/bridge-secret-key" ]; then
 		head -c 32 /dev/urandom | base64 | tr -d '\n' > "$env/bridge-secret-key"
 	fi
+	# The emulator's control API (tests, benchmarks, simulated replies) exists only with a token: generated here, kept
+	# mode 600 beside the other secrets and copied into env.json for the e2e tests.
+	if [ ! -s "$env/sandbox-control-token" ]; then
+		( umask 077 && head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$env/sandbox-control-token" )
+	fi
+	chmod 600 "$env/sandbox-control-token"
 	if group_alive "$env" bridge; then
 		stop_group "$env" bridge
 	fi
@@ -254,6 +260,9 @@ bridge_start() {
 		"RONDINE_BRIDGE_DATA_DIR=$env/bridge"
 		"RONDINE_BRIDGE_PUBLIC_URL=http://127.0.0.1:$port"
 		"RONDINE_BRIDGE_SECRET_KEY=$( cat "$env/bridge-secret-key" )"
+		"RONDINE_SANDBOX_CONTROL_TOKEN=$( cat "$env/sandbox-control-token" )"
+		# The development site is WordPress on 127.0.0.1 over http: allowed explicitly (refused by default).
+		"RONDINE_ALLOW_PRIVATE_SITE_URLS=1"
 	)
 	if [ -n "$database_url" ]; then
 		vars+=( "DATABASE_URL=$database_url" )
@@ -274,6 +283,7 @@ bridge_cli() {
 	env RONDINE_BRIDGE_PORT="$port" RONDINE_BRIDGE_HOST=127.0.0.1 RONDINE_BRIDGE_DATA_DIR="$env/bridge" \
 		RONDINE_BRIDGE_PUBLIC_URL="http://127.0.0.1:$port" \
 		RONDINE_BRIDGE_SECRET_KEY="$( cat "$env/bridge-secret-key" )" \
+		RONDINE_ALLOW_PRIVATE_SITE_URLS=1 \
 		${STACK_DATABASE_URL:+DATABASE_URL="$STACK_DATABASE_URL"} \
 		node "$RONDINE_ROOT/bridge-server/dist/cli.js" "$@"
 }
@@ -378,6 +388,9 @@ write_env_json() {
 				users,
 				bridgeUrl: e.BRIDGE_UP === "1" ? e.BRIDGE_URL : null,
 				emulatorUrl: e.BRIDGE_UP === "1" ? e.BRIDGE_URL + "/sandbox" : null,
+				sandboxControlToken: e.BRIDGE_UP === "1" && fs.existsSync( e.ENV_DIR + "/sandbox-control-token" )
+					? fs.readFileSync( e.ENV_DIR + "/sandbox-control-token", "utf8" ).trim() : null,
+				sandboxControlTokenFile: e.ENV_DIR + "/sandbox-control-token",
 				siteId: e.SITE_ID || null,
 				wordpressDir: e.ENV_DIR + "/wordpress",
 				mysqlSocket: e.SOCKET,

@@ -84,7 +84,10 @@ function apiIn( page: Page ) {
 const emulator = ( path: string, init?: RequestInit ) =>
 	fetch( `${ env.emulatorUrl }/_control${ path }`, {
 		...init,
-		headers: { 'content-type': 'application/json' },
+		headers: {
+			'content-type': 'application/json',
+			authorization: `Bearer ${ env.sandboxControlToken ?? '' }`,
+		},
 	} ).then( async ( response ) => {
 		expect( response.ok, await response.clone().text() ).toBe( true );
 		return response.json();

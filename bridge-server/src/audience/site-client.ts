@@ -1,8 +1,21 @@
 /**
+ * External dependencies
+ */
+import { Agent, request as httpRequest, type Dispatcher } from 'undici';
+
+/**
  * Internal dependencies
  */
 import type { Clock } from '../clock.js';
 import { signRequest } from '../crypto/signing.js';
+import { parseJson } from '../http/json.js';
+import {
+	checkedLookup,
+	checkIpLiteral,
+	STRICT_SITE_POLICY,
+	SiteUrlError,
+	type SitePolicy,
+} from '../http/site-url.js';
 
 export interface SiteContact {
 	contact_id?: string | number | null;
@@ -21,6 +34,17 @@ export interface AudiencePage {
 
 export class SiteError extends Error {}
 
+/** Largest answer read from a site (an audience page of 500 contacts is far smaller). */
+export const SITE_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+export interface SiteClientOptions {
+	/** Which addresses may be called (private ones only with RONDINE_ALLOW_PRIVATE_SITE_URLS=1). */
+	policy?: SitePolicy;
+	maxBodyBytes?: number;
+	/** Where what a failing site answered goes (never to the tenant). */
+	log?: { warn: ( object: object, message: string ) => void };
+}
+
 export interface SiteTarget {
 	siteId: string;
 	secret: Buffer;
@@ -32,11 +56,44 @@ export interface SiteTarget {
  * Calls a site's signed endpoints (bridge -> site, docs/ARCHITECTURE.md): POST JSON, the signed path is the REST route
  * (/rondine/v1/...) whatever the URL looks like, because WordPress may be reached as /wp-json/ or ?rest_route=.
  */
+/** Drop an answer's body without reading it (its abort is not an error anyone waits for). */
+function discard( body: Dispatcher.ResponseData[ 'body' ] ): void {
+	body.on( 'error', () => undefined );
+	body.destroy();
+}
+
 export class SiteClient {
+	private readonly policy: SitePolicy;
+	private readonly maxBodyBytes: number;
+	private agent: Agent | null = null;
+
 	constructor(
 		private readonly clock: Clock,
-		private readonly timeoutMs = 30_000
-	) {}
+		private readonly timeoutMs = 30_000,
+		private readonly options: SiteClientOptions = {}
+	) {
+		this.policy = options.policy ?? STRICT_SITE_POLICY;
+		this.maxBodyBytes = options.maxBodyBytes ?? SITE_MAX_BODY_BYTES;
+	}
+
+	/** Connections resolve the host themselves and connect only to checked addresses (DNS rebinding). */
+	private dispatcher(): Agent {
+		this.agent ??= new Agent( {
+			connections: 16,
+			keepAliveTimeout: 4_000,
+			connect: {
+				lookup: checkedLookup( this.policy ),
+				timeout: Math.min( this.timeoutMs, 10_000 ),
+			},
+		} );
+		return this.agent;
+	}
+
+	async close(): Promise< void > {
+		const agent = this.agent;
+		this.agent = null;
+		await agent?.close();
+	}
 
 	async post< T >(
 		target: SiteTarget,
@@ -52,9 +109,16 @@ export class SiteClient {
 			body,
 			this.clock.now() / 1000
 		);
-		let response: Response;
+		const url = `${ target.restUrl }${ route }`;
+		let response: Dispatcher.ResponseData;
 		try {
-			response = await fetch( `${ target.restUrl }${ route }`, {
+			const parsed = new URL( url );
+			if ( parsed.protocol !== 'https:' && parsed.protocol !== 'http:' ) {
+				throw new SiteUrlError( 'the site URL must be https://' );
+			}
+			// IP literals never reach the socket's lookup: check them here (host names are checked on connection).
+			checkIpLiteral( parsed.hostname, this.policy );
+			response = await httpRequest( url, {
 				method: 'POST',
 				headers: {
 					...headers,
@@ -62,28 +126,74 @@ export class SiteClient {
 					accept: 'application/json',
 				},
 				body,
+				dispatcher: this.dispatcher(),
+				headersTimeout: this.timeoutMs,
+				bodyTimeout: this.timeoutMs,
 				signal: AbortSignal.timeout( this.timeoutMs ),
 			} );
 		} catch ( error ) {
-			const cause = ( error as { cause?: { code?: string } } ).cause
-				?.code;
+			if ( error instanceof SiteUrlError ) {
+				throw new SiteError( error.message );
+			}
+			const code =
+				( error as { code?: string; cause?: { code?: string } } )
+					.code ??
+				( error as { cause?: { code?: string } } ).cause?.code;
+			if ( code === 'ESITEREFUSED' ) {
+				throw new SiteError( ( error as Error ).message );
+			}
 			throw new SiteError(
-				`the site could not be reached (${ cause ?? ( error as Error ).message })`
+				`the site could not be reached (${ code ?? ( error as Error ).name })`
 			);
 		}
-		const text = await response.text();
-		if ( ! response.ok ) {
+		const status = response.statusCode;
+		if ( status >= 300 && status < 400 ) {
+			discard( response.body );
 			throw new SiteError(
-				`the site answered HTTP ${ response.status }: ${ text.slice( 0, 200 ) }`
+				`the site answered HTTP ${ status } (a redirect; the bridge does not follow redirects: save the final URL)`
 			);
+		}
+		let text: string;
+		try {
+			text = await this.readCapped( response.body );
+		} catch ( error ) {
+			throw new SiteError(
+				error instanceof SiteError
+					? error.message
+					: 'the site did not send its whole answer'
+			);
+		}
+		if ( status < 200 || status >= 300 ) {
+			// The answer stays in the bridge's log: a site URL must not be a way to read the bridge's network.
+			this.options.log?.warn(
+				{ siteId: target.siteId, status, body: text.slice( 0, 500 ) },
+				'the site refused a request'
+			);
+			throw new SiteError( `the site answered HTTP ${ status }` );
 		}
 		try {
-			return JSON.parse( text ) as T;
+			return parseJson( text ) as T;
 		} catch {
 			throw new SiteError(
 				'the site answered with something that is not JSON'
 			);
 		}
+	}
+
+	private async readCapped( body: Dispatcher.ResponseData[ 'body' ] ) {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		for await ( const chunk of body ) {
+			size += ( chunk as Buffer ).length;
+			if ( size > this.maxBodyBytes ) {
+				discard( body );
+				throw new SiteError(
+					`the site's answer is larger than ${ this.maxBodyBytes } bytes`
+				);
+			}
+			chunks.push( chunk as Buffer );
+		}
+		return Buffer.concat( chunks ).toString( 'utf8' );
 	}
 
 	async audiencePage(

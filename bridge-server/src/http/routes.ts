@@ -21,6 +21,7 @@ import {
 import { statsRoutes } from '../stats/index.js';
 import { privacyRoutes } from '../privacy/routes.js';
 import { ApiError } from './errors.js';
+import { checkSiteUrl, SiteUrlError, STRICT_SITE_POLICY } from './site-url.js';
 import {
 	campaignInputSchema,
 	campaignSchema,
@@ -225,6 +226,21 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 					'invalid_timezone',
 					`"${ timezone }" is not a known time zone.`
 				);
+			}
+			try {
+				await checkSiteUrl(
+					restUrl,
+					deps.edge?.site ?? STRICT_SITE_POLICY
+				);
+			} catch ( error ) {
+				if ( error instanceof SiteUrlError ) {
+					throw new ApiError(
+						422,
+						'invalid_site_url',
+						error.message
+					);
+				}
+				throw error;
 			}
 			const normalised = restUrl.endsWith( '/' )
 				? restUrl

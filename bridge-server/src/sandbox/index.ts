@@ -8,7 +8,7 @@
 /**
  * External dependencies
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type {
 	FastifyInstance,
@@ -20,6 +20,8 @@ import type {
 /**
  * Internal dependencies
  */
+import { hostAllowed, requireJsonBodies } from '../http/edge.js';
+import { parseJson } from '../http/json.js';
 import { ConfigError } from './config.js';
 import { errors, metaError, type MetaErrorAnswer } from './meta-errors.js';
 import {
@@ -37,10 +39,26 @@ export interface SandboxPluginOptions {
 	/** The emulator's state; the process-wide default sandbox when absent. */
 	sandbox?: Sandbox;
 	/**
-	 * When set, every `/_control` route needs `Authorization: Bearer <controlToken>`. The control API shows which
-	 * phones received what, so a bridge reachable from outside must set it.
+	 * The control API (`/_control/*`) is served only when this is set, and every route of it needs
+	 * `Authorization: Bearer <controlToken>`: it shows which phones received what, creates accounts and injects signed
+	 * inbound events. Without it, `/_control` does not exist (404).
 	 */
 	controlToken?: string;
+	/**
+	 * Asked before each control request: a reason to refuse it (403), or null. The bridge refuses while a tenant has
+	 * real Meta credentials, unless told otherwise.
+	 */
+	controlGuard?: () => Promise< string | null >;
+	/**
+	 * Host header values answered besides loopback ones (`localhost`, `127.x.x.x`, `[::1]`, any port), lowercase
+	 * `host[:port]`. Anything else gets 421: a DNS-rebinding page names its own host.
+	 */
+	allowedHosts?: string[];
+	/**
+	 * Where accounts created through the control API may send their webhooks: URLs starting with one of these (the
+	 * bridge's own `/v1/webhooks/whatsapp`). None: only accounts without webhooks can be created that way.
+	 */
+	webhookUrlPrefixes?: string[];
 }
 
 let shared: Sandbox | null = null;
@@ -93,7 +111,7 @@ function jsonObject( body: unknown ): Record< string, unknown > {
 	}
 	let parsed: unknown;
 	try {
-		parsed = JSON.parse( body );
+		parsed = parseJson( body );
 	} catch {
 		throw new SandboxError( 'The request body is not valid JSON.' );
 	}
@@ -122,27 +140,73 @@ async function latency( sandbox: Sandbox ): Promise< void > {
 	}
 }
 
+/** Whether a webhook URL given through the control API points under one of the allowed prefixes (same origin, path). */
+export function webhookUrlAllowed(
+	value: unknown,
+	prefixes: readonly string[]
+): boolean {
+	if ( value === undefined || value === null ) {
+		return true;
+	}
+	if ( typeof value !== 'string' ) {
+		return false;
+	}
+	let url: URL;
+	try {
+		url = new URL( value );
+	} catch {
+		return false;
+	}
+	if ( url.username !== '' || url.password !== '' ) {
+		return false;
+	}
+	return prefixes.some( ( prefix ) => {
+		const base = new URL( prefix );
+		return (
+			url.origin === base.origin &&
+			url.pathname.startsWith( base.pathname )
+		);
+	} );
+}
+
+function sameSecret( a: string, b: unknown ): boolean {
+	if ( typeof b !== 'string' ) {
+		return false;
+	}
+	// Hash both sides so the comparison is constant-time whatever the lengths.
+	return timingSafeEqual(
+		createHash( 'sha256' ).update( a ).digest(),
+		createHash( 'sha256' ).update( b ).digest()
+	);
+}
+
 function controlRoutes(
 	sandbox: Sandbox,
-	controlToken: string | undefined
+	controlToken: string,
+	options: SandboxPluginOptions
 ): FastifyPluginAsync {
 	return async ( control: FastifyInstance ) => {
-		if ( controlToken ) {
-			const expected = Buffer.from( controlToken );
-			control.addHook( 'onRequest', async ( request, reply ) => {
-				const given = Buffer.from( bearer( request ) ?? '' );
-				if (
-					given.length !== expected.length ||
-					! timingSafeEqual( given, expected )
-				) {
-					return reply.code( 401 ).send( {
-						error: {
-							message: 'The sandbox control API needs its token.',
-						},
-					} );
-				}
-			} );
-		}
+		const expected = createHash( 'sha256' ).update( controlToken ).digest();
+		control.addHook( 'onRequest', async ( request, reply ) => {
+			const given = createHash( 'sha256' )
+				.update( bearer( request ) ?? '' )
+				.digest();
+			if ( ! timingSafeEqual( given, expected ) ) {
+				return reply.code( 401 ).send( {
+					error: {
+						message: 'The sandbox control API needs its token.',
+					},
+				} );
+			}
+			const refusal = options.controlGuard
+				? await options.controlGuard()
+				: null;
+			if ( refusal !== null ) {
+				return reply
+					.code( 403 )
+					.send( { error: { message: refusal } } );
+			}
+		} );
 
 		control.get( '/received', async ( request ) => {
 			const query = request.query as {
@@ -163,9 +227,39 @@ function controlRoutes(
 		);
 
 		control.post( '/accounts', async ( request, reply ) => {
-			sandbox.ensureAccount(
-				jsonObject( request.body ) as unknown as SandboxAccountInput
+			const input = jsonObject(
+				request.body
+			) as unknown as SandboxAccountInput;
+			if (
+				! webhookUrlAllowed(
+					input.webhookUrl,
+					options.webhookUrlPrefixes ?? []
+				)
+			) {
+				throw new SandboxError(
+					"webhookUrl must be the bridge's own webhook URL (or null)."
+				);
+			}
+			// An existing account is changed only by whoever knows its token and app secret (the bridge): the
+			// control API cannot take over a tenant's emulated number or where its webhooks go.
+			const existing = sandbox.accountCredentials(
+				String( input.phoneNumberId ?? '' )
 			);
+			if (
+				existing &&
+				! (
+					sameSecret( existing.token, input.token ) &&
+					sameSecret( existing.appSecret, input.appSecret )
+				)
+			) {
+				return reply.code( 409 ).send( {
+					error: {
+						message:
+							'This phone number id already has an account; it cannot be replaced through the control API.',
+					},
+				} );
+			}
+			sandbox.ensureAccount( input );
 			return reply.code( 204 ).send();
 		} );
 
@@ -198,6 +292,34 @@ export const sandboxPlugin: FastifyPluginAsync< SandboxPluginOptions > = async (
 	options
 ) => {
 	const sandbox = options.sandbox ?? defaultSandbox();
+	const allowedHosts = ( options.allowedHosts ?? [] ).map( ( host ) =>
+		host.toLowerCase()
+	);
+
+	// Only this machine's names or the configured ones: a page that rebinds its own name to the bridge is refused.
+	app.addHook( 'onRequest', async ( request, reply ) => {
+		if ( ! hostAllowed( request.headers.host, allowedHosts ) ) {
+			return reply.code( 421 ).send( {
+				error: {
+					message: 'This host name is not served here.',
+				},
+			} );
+		}
+	} );
+	// JSON bodies only: a web page can send text/plain across sites without asking, never application/json.
+	app.addHook(
+		'onRequest',
+		requireJsonBodies( ( reply ) =>
+			sendMeta(
+				reply,
+				metaError(
+					415,
+					100,
+					'(#100) The request body must be application/json'
+				)
+			)
+		)
+	);
 
 	// Bodies reach the handlers as text: Meta answers bad JSON with its own error shape, not Fastify's.
 	app.removeAllContentTypeParsers();
@@ -231,9 +353,20 @@ export const sandboxPlugin: FastifyPluginAsync< SandboxPluginOptions > = async (
 		return sendMeta( reply, errors.serverError( 0 ) );
 	} );
 
-	await app.register( controlRoutes( sandbox, options.controlToken ), {
-		prefix: '/_control',
-	} );
+	if ( options.controlToken ) {
+		await app.register(
+			controlRoutes( sandbox, options.controlToken, options ),
+			{ prefix: '/_control' }
+		);
+	} else {
+		// No control API: not even a Graph-like "unknown path" answer that would hint at one.
+		const absent = async (
+			_request: FastifyRequest,
+			reply: FastifyReply
+		) => reply.code( 404 ).send( { error: { message: 'Not found.' } } );
+		app.all( '/_control', absent );
+		app.all( '/_control/*', absent );
+	}
 
 	app.post( '/:version/:id/messages', async ( request, reply ) => {
 		const { version, id } = request.params as {

@@ -3,9 +3,12 @@
  *
  *   SANDBOX_PORT=8091 SANDBOX_CONFIG='{"latencyMs":150}' node dist/sandbox/main.js
  *
- * Environment: SANDBOX_HOST (127.0.0.1), SANDBOX_PORT (0 = any free port), SANDBOX_CONTROL_TOKEN (optional),
- * SANDBOX_CONFIG (a JSON configuration patch), SANDBOX_ACCOUNTS (a JSON array of accounts). Prints one JSON line
- * `{"url": "..."}` once listening; stops on SIGINT/SIGTERM.
+ * Environment: SANDBOX_HOST (127.0.0.1), SANDBOX_PORT (0 = any free port), SANDBOX_CONTROL_TOKEN (the control API
+ * exists only when it is set, at least 24 characters), SANDBOX_WEBHOOK_URL_PREFIXES (comma-separated: where accounts
+ * created through the control API may send webhooks, e.g. `http://127.0.0.1:8090/v1/webhooks/whatsapp`; none by
+ * default), SANDBOX_ALLOWED_HOSTS (comma-separated Host values answered besides loopback ones), SANDBOX_CONFIG (a JSON
+ * configuration patch), SANDBOX_ACCOUNTS (a JSON array of accounts). Prints one JSON line `{"url": "..."}` once
+ * listening; stops on SIGINT/SIGTERM.
  */
 
 /**
@@ -29,12 +32,30 @@ async function main(): Promise< void > {
 	for ( const account of accounts ) {
 		sandbox.ensureAccount( account );
 	}
-	const app = Fastify( { logger: false, keepAliveTimeout: 60_000 } );
+	const token = env.SANDBOX_CONTROL_TOKEN || undefined;
+	if ( token !== undefined && token.length < 24 ) {
+		throw new Error(
+			'SANDBOX_CONTROL_TOKEN must be at least 24 characters'
+		);
+	}
+	const list = ( value: string | undefined ) =>
+		( value ?? '' )
+			.split( ',' )
+			.map( ( item ) => item.trim() )
+			.filter( ( item ) => item !== '' );
+	const app = Fastify( {
+		logger: false,
+		keepAliveTimeout: 60_000,
+		requestTimeout: 30_000,
+		connectionTimeout: 120_000,
+		onProtoPoisoning: 'error',
+		onConstructorPoisoning: 'error',
+	} );
 	await app.register( sandboxPlugin, {
 		sandbox,
-		...( env.SANDBOX_CONTROL_TOKEN
-			? { controlToken: env.SANDBOX_CONTROL_TOKEN }
-			: {} ),
+		...( token ? { controlToken: token } : {} ),
+		allowedHosts: list( env.SANDBOX_ALLOWED_HOSTS ),
+		webhookUrlPrefixes: list( env.SANDBOX_WEBHOOK_URL_PREFIXES ),
 	} );
 	const url = await app.listen( {
 		host: env.SANDBOX_HOST ?? '127.0.0.1',

@@ -12,6 +12,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 /**
  * Internal dependencies
  */
+import { parseJson } from '../http/json.js';
 import type { MessageTemplate } from '../whatsapp/client.js';
 import {
 	applyConfigPatch,
@@ -242,6 +243,20 @@ export class Sandbox {
 	}
 
 	/**
+	 * The token and app secret of a number's account, if it has one (the control API checks them before an update).
+	 *
+	 * @param phoneNumberId The number.
+	 */
+	accountCredentials(
+		phoneNumberId: string
+	): { token: string; appSecret: string } | null {
+		const account = this.accounts.get( phoneNumberId );
+		return account
+			? { token: account.token, appSecret: account.appSecret }
+			: null;
+	}
+
+	/**
 	 * Create the account for a number, or update the given fields of an existing one (counts are kept).
 	 *
 	 * @param input The account.
@@ -421,7 +436,7 @@ export class Sandbox {
 		}
 		let body: Record< string, unknown >;
 		try {
-			const parsed: unknown = JSON.parse( rawBody );
+			const parsed: unknown = parseJson( rawBody );
 			if (
 				typeof parsed !== 'object' ||
 				parsed === null ||

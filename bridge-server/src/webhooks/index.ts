@@ -19,6 +19,10 @@ import {
 	SIGNATURE_HEADER,
 	verifyWebhookSignature,
 } from '../whatsapp/webhook-signature.js';
+import { SiteClient } from '../audience/site-client.js';
+import { notAnAuthFailure } from '../http/edge.js';
+import { parseJson } from '../http/json.js';
+import type { SitePolicy } from '../http/site-url.js';
 import { parseWebhook, webhookAccounts } from '../whatsapp/webhook-types.js';
 import { DEFAULT_OPT_OUT_PAYLOADS } from './apply.js';
 import { OptOutReporter } from './opt-out-reporter.js';
@@ -50,6 +54,8 @@ export interface WebhooksPluginOptions {
 	maxEvents?: number;
 	/** Shared with the rest of the app so credential changes can invalidate it. */
 	directory?: TenantDirectory;
+	/** Which site addresses the opt-out reporter may call (strict by default; the app passes its setting). */
+	sitePolicy?: SitePolicy;
 }
 
 class WebhookError extends Error {
@@ -115,10 +121,20 @@ export const webhooksPlugin: FastifyPluginAsync<
 		onApplyError: ( error ) =>
 			app.log.error( { err: error }, 'webhook stored but not applied' ),
 	} );
+	const reporterSite = new SiteClient( clock, 15_000, {
+		...( options.sitePolicy ? { policy: options.sitePolicy } : {} ),
+		log: app.log,
+	} );
 	const reporter =
 		options.reportOptOuts === false
 			? null
-			: new OptOutReporter( { storage, box, clock, log: app.log } );
+			: new OptOutReporter( {
+					storage,
+					box,
+					clock,
+					log: app.log,
+					site: reporterSite,
+				} );
 
 	const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
 	let pruner: NodeJS.Timeout | null = null;
@@ -145,6 +161,7 @@ export const webhooksPlugin: FastifyPluginAsync<
 		}
 		reporter?.stop();
 		await writer.close();
+		await reporterSite.close();
 	} );
 
 	// Raw bytes: the signature covers them exactly. Any content type, because the body is checked, not trusted.
@@ -157,6 +174,10 @@ export const webhooksPlugin: FastifyPluginAsync<
 
 	app.setErrorHandler( ( error, request, reply ) => {
 		if ( error instanceof WebhookError ) {
+			if ( error.statusCode === 403 ) {
+				// About an account this bridge does not serve (or another tenant's URL): not a guessed secret.
+				notAnAuthFailure( request );
+			}
 			return sendError(
 				reply,
 				error.statusCode,
@@ -244,6 +265,49 @@ export const webhooksPlugin: FastifyPluginAsync<
 			.send( challenge );
 	}
 
+	/**
+	 * The tenants that may have signed a body, found in its text without parsing it (so an unsigned body costs a scan
+	 * and one HMAC, never a JSON.parse): the first `phone_number_id`, else the first ids after `"entry"` (WABA ids),
+	 * else the tenant of a bound URL.
+	 *
+	 * @param text          The raw body as text.
+	 * @param boundTenantId The tenant of a bound URL, if any.
+	 */
+	async function signerCandidates(
+		text: string,
+		boundTenantId: string | undefined
+	): Promise< WebhookTenant[] > {
+		const phone = /"phone_number_id"\s*:\s*"([^"\\]{1,64})"/.exec( text );
+		if ( phone ) {
+			const tenant = await directory.byPhoneNumber(
+				phone[ 1 ] as string
+			);
+			if ( tenant ) {
+				return [ tenant ];
+			}
+		}
+		const entry = text.indexOf( '"entry"' );
+		if ( entry >= 0 ) {
+			const ids = /"id"\s*:\s*"([^"\\]{1,64})"/g;
+			ids.lastIndex = entry;
+			for ( let i = 0; i < 8; i++ ) {
+				const match = ids.exec( text );
+				if ( ! match ) {
+					break;
+				}
+				const tenants = await directory.byWaba( match[ 1 ] as string );
+				if ( tenants.length > 0 ) {
+					return tenants;
+				}
+			}
+		}
+		if ( boundTenantId !== undefined ) {
+			const tenant = await directory.byTenantId( boundTenantId );
+			return tenant ? [ tenant ] : [];
+		}
+		return [];
+	}
+
 	async function receive(
 		request: FastifyRequest,
 		reply: FastifyReply,
@@ -260,9 +324,40 @@ export const webhooksPlugin: FastifyPluginAsync<
 				'X-Hub-Signature-256 is required.'
 			);
 		}
+		// The signature is checked over the raw bytes before anything parses them.
+		const text = raw.toString( 'utf8' );
+		const checked = new Map< string, boolean >();
+		const verified = ( secret: string ): boolean => {
+			let ok = checked.get( secret );
+			if ( ok === undefined ) {
+				ok = verifyWebhookSignature( secret, raw, signature );
+				checked.set( secret, ok );
+			}
+			return ok;
+		};
+		const candidates = await signerCandidates( text, boundTenantId );
+		if ( candidates.length === 0 ) {
+			throw new WebhookError(
+				403,
+				'unknown_account',
+				'The webhook names no WhatsApp account known to this bridge.'
+			);
+		}
+		if (
+			! candidates.some(
+				( tenant ) =>
+					tenant.appSecret !== null && verified( tenant.appSecret )
+			)
+		) {
+			throw new WebhookError(
+				401,
+				'bad_signature',
+				'The signature does not match the app secret.'
+			);
+		}
 		let body: unknown;
 		try {
-			body = JSON.parse( raw.toString( 'utf8' ) );
+			body = parseJson( text );
 		} catch {
 			throw new WebhookError(
 				400,
@@ -303,22 +398,9 @@ export const webhooksPlugin: FastifyPluginAsync<
 			);
 		}
 		// Every tenant it speaks for must have signed it (they share one Meta app, so one secret, when this holds).
-		const checked = new Map< string, boolean >();
 		for ( const tenant of tenants.values() ) {
 			const secret = tenant.appSecret;
-			if ( secret === null ) {
-				throw new WebhookError(
-					401,
-					'bad_signature',
-					'The signature does not match the app secret.'
-				);
-			}
-			let ok = checked.get( secret );
-			if ( ok === undefined ) {
-				ok = verifyWebhookSignature( secret, raw, signature );
-				checked.set( secret, ok );
-			}
-			if ( ! ok ) {
+			if ( secret === null || ! verified( secret ) ) {
 				throw new WebhookError(
 					401,
 					'bad_signature',
@@ -328,7 +410,7 @@ export const webhooksPlugin: FastifyPluginAsync<
 		}
 		await writer.submit( {
 			tenantIds: [ ...tenants.keys() ],
-			body: raw.toString( 'utf8' ),
+			body: text,
 			events: attributed,
 			receivedAt: clock.now(),
 		} );

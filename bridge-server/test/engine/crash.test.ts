@@ -43,10 +43,15 @@ describe.each( dialects() )(
 
 		beforeAll( async () => {
 			store = await openTestStore( dialect );
-			emulator = await startEmulatorProcess( {
-				latencyMs: 20,
-				statuses: { enabled: false },
-			} );
+			const port = await freePort();
+			baseUrl = `http://127.0.0.1:${ port }`;
+			emulator = await startEmulatorProcess(
+				{
+					latencyMs: 20,
+					statuses: { enabled: false },
+				},
+				{ webhookUrlPrefixes: [ `${ baseUrl }/v1/webhooks/whatsapp` ] }
+			);
 			const created = await createTenant(
 				store.storage.db,
 				new SecretBox( key ),
@@ -70,13 +75,14 @@ describe.each( dialects() )(
 				} )
 				.where( 'id', '=', tenant.id )
 				.execute();
-			const port = await freePort();
-			baseUrl = `http://127.0.0.1:${ port }`;
 			env = {
 				...store.env,
 				RONDINE_BRIDGE_PORT: String( port ),
 				RONDINE_BRIDGE_SECRET_KEY: key.toString( 'base64' ),
 				RONDINE_SANDBOX_URL: emulator.url,
+				RONDINE_SANDBOX_CONTROL_TOKEN: emulator.token,
+				// The test's site listens on 127.0.0.1.
+				RONDINE_ALLOW_PRIVATE_SITE_URLS: '1',
 			};
 		} );
 

@@ -103,10 +103,19 @@ if ( dialects().includes( 'postgres' ) ) {
 		it( 'share a campaign: no duplicates, combined rate within the throughput', async () => {
 			const store = await openTestStore( 'postgres' );
 			cleanup.push( () => store.drop() );
-			const emulator = await startEmulatorProcess( {
-				latencyMs: 30,
-				statuses: { enabled: false },
-			} );
+			const ports = [ await freePort(), await freePort() ];
+			const emulator = await startEmulatorProcess(
+				{
+					latencyMs: 30,
+					statuses: { enabled: false },
+				},
+				{
+					webhookUrlPrefixes: ports.map(
+						( port ) =>
+							`http://127.0.0.1:${ port }/v1/webhooks/whatsapp`
+					),
+				}
+			);
 			cleanup.push( () => emulator.child.kill( 'SIGTERM' ) );
 			const key = randomBytes( 32 );
 			const created = await createTenant(
@@ -135,7 +144,6 @@ if ( dialects().includes( 'postgres' ) ) {
 				} )
 				.where( 'id', '=', shop.id )
 				.execute();
-			const ports = [ await freePort(), await freePort() ];
 			const bridges: Child[] = [];
 			for ( const port of ports ) {
 				bridges.push(
@@ -144,6 +152,9 @@ if ( dialects().includes( 'postgres' ) ) {
 						RONDINE_BRIDGE_PORT: String( port ),
 						RONDINE_BRIDGE_SECRET_KEY: key.toString( 'base64' ),
 						RONDINE_SANDBOX_URL: emulator.url,
+						RONDINE_SANDBOX_CONTROL_TOKEN: emulator.token,
+						// The test's site listens on 127.0.0.1.
+						RONDINE_ALLOW_PRIVATE_SITE_URLS: '1',
 					} )
 				);
 			}

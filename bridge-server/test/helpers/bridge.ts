@@ -111,6 +111,8 @@ export async function startTestBridge(
 		clock,
 		sandboxPlugin,
 		sandboxOptions: { sandbox },
+		// The test sites listen on 127.0.0.1: allowed explicitly, as RONDINE_ALLOW_PRIVATE_SITE_URLS=1 does.
+		edge: { site: { allowPrivate: true, allowHttp: false } },
 		onSandboxTenant: ( tenant, account, appSecret ) =>
 			sandbox.ensureAccount( {
 				tenantId: tenant.id,

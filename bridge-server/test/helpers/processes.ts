@@ -2,6 +2,7 @@
  * External dependencies
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -100,31 +101,54 @@ function spawnNode(
 
 export interface EmulatorProcess {
 	url: string;
+	/** The control API's token (SANDBOX_CONTROL_TOKEN; a bridge using this emulator needs it). */
+	token: string;
 	child: Child;
 	get: < T >( path: string ) => Promise< T >;
 	post: ( path: string, body: unknown ) => Promise< void >;
 }
 
-/** The WhatsApp emulator as its own process (src/sandbox/main.ts). */
+/**
+ * The WhatsApp emulator as its own process (src/sandbox/main.ts), with its control API behind a fresh token.
+ *
+ * @param config                     The emulator's configuration patch.
+ * @param options
+ * @param options.webhookUrlPrefixes Where accounts created through the control API may send webhooks (bridges' URLs).
+ */
 export async function startEmulatorProcess(
-	config: Record< string, unknown >
+	config: Record< string, unknown >,
+	options: { webhookUrlPrefixes?: string[] } = {}
 ): Promise< EmulatorProcess > {
+	const token = randomBytes( 24 ).toString( 'hex' );
 	const { child, line } = await spawnNode(
 		'sandbox/main.js',
-		{ SANDBOX_CONFIG: JSON.stringify( config ), SANDBOX_PORT: '0' },
+		{
+			SANDBOX_CONFIG: JSON.stringify( config ),
+			SANDBOX_PORT: '0',
+			SANDBOX_CONTROL_TOKEN: token,
+			SANDBOX_WEBHOOK_URL_PREFIXES: (
+				options.webhookUrlPrefixes ?? []
+			).join( ',' ),
+		},
 		( l ) => l.startsWith( '{"url"' )
 	);
 	const url = ( JSON.parse( line ) as { url: string } ).url;
+	const authorization = `Bearer ${ token }`;
 	return {
 		url,
+		token,
 		child,
 		async get< T >( path: string ) {
-			return ( await ( await fetch( `${ url }${ path }` ) ).json() ) as T;
+			return ( await (
+				await fetch( `${ url }${ path }`, {
+					headers: { authorization },
+				} )
+			).json() ) as T;
 		},
 		async post( path: string, body: unknown ) {
 			const response = await fetch( `${ url }${ path }`, {
 				method: 'POST',
-				headers: { 'content-type': 'application/json' },
+				headers: { 'content-type': 'application/json', authorization },
 				body: JSON.stringify( body ),
 			} );
 			if ( ! response.ok ) {

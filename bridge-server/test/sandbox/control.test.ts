@@ -17,7 +17,7 @@ import { CloudApiClient, type SendResult } from '../../src/whatsapp/client';
 import { classifyError } from '../../src/whatsapp/errors';
 import { APP_SECRET, WebhookReceiver } from './helpers';
 
-const CONTROL_TOKEN = 'control-token-for-tests';
+const CONTROL_TOKEN = 'control-token-for-tests-0123456789';
 
 let app: FastifyInstance;
 let sandbox: Sandbox;
@@ -57,6 +57,8 @@ beforeAll( async () => {
 	await app.register( sandboxPlugin, {
 		sandbox,
 		controlToken: CONTROL_TOKEN,
+		// Accounts made through the control API may send webhooks to the test's receiver only.
+		webhookUrlPrefixes: [ receiver.url ],
 		prefix: '/sandbox',
 	} );
 	base = ( await app.listen( { host: '127.0.0.1', port: 0 } ) ) + '/sandbox';
@@ -135,7 +137,7 @@ describe( 'control API', () => {
 		} );
 		expect( badUrl.status ).toBe( 400 );
 		expect( badUrl.body.error.message ).toBe(
-			'webhookUrl must be an http(s) URL or null.'
+			"webhookUrl must be the bridge's own webhook URL (or null)."
 		);
 	} );
 

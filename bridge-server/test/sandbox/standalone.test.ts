@@ -54,7 +54,7 @@ function start( env: Record< string, string > ) {
 describe( 'the emulator as its own process', () => {
 	it( 'starts with accounts and a control token from the environment, serves sends, and stops on SIGTERM', async () => {
 		const emulator = start( {
-			SANDBOX_CONTROL_TOKEN: 'ctl',
+			SANDBOX_CONTROL_TOKEN: 'ctl-0123456789abcdefghijklmn',
 			SANDBOX_CONFIG: JSON.stringify( { latencyMs: 5 } ),
 			SANDBOX_ACCOUNTS: JSON.stringify( [
 				{
@@ -81,7 +81,9 @@ describe( 'the emulator as its own process', () => {
 				( await request( `${ url }/_control/stats` ) ).statusCode
 			).toBe( 401 );
 			const stats = await request( `${ url }/_control/stats`, {
-				headers: { authorization: 'Bearer ctl' },
+				headers: {
+					authorization: 'Bearer ctl-0123456789abcdefghijklmn',
+				},
 			} );
 			expect(
 				( ( await stats.body.json() ) as any ).accounts[ 'pn-s' ]

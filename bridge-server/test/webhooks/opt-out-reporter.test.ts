@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * Internal dependencies
  */
 import { computeSignature, signaturesEqual } from '../../src/crypto/signing';
+import { SiteClient } from '../../src/audience/site-client';
 import {
 	OptOutReporter,
 	outboxRetryDelayMs,
@@ -160,6 +161,10 @@ describe.each( dialects() )(
 				storage: database.storage,
 				box,
 				clock,
+				// The test's site listens on 127.0.0.1: allowed explicitly (RONDINE_ALLOW_PRIVATE_SITE_URLS=1).
+				site: new SiteClient( clock, 15_000, {
+					policy: { allowPrivate: true, allowHttp: false },
+				} ),
 			} );
 		} );
 

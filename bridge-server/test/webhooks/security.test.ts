@@ -166,11 +166,26 @@ describe.each( dialects() )(
 			await expectNothingStored();
 		} );
 
-		it( 'malformed JSON (signed): 400, nothing stored', async () => {
-			for ( const junk of [ '{"object":', '', 'not json', '\u0000' ] ) {
+		it( 'malformed JSON signed by the tenant it names: 400, nothing stored', async () => {
+			const named = `{"entry":[{"changes":[{"value":{"metadata":{"phone_number_id":"${ alice.phoneNumberId }"}}`;
+			for ( const junk of [
+				named,
+				`${ named }}]}]}}`,
+				`${ named }\u0000`,
+			] ) {
 				const response = await signedPost( app, junk, alice.appSecret );
 				expect( response.statusCode, JSON.stringify( junk ) ).toBe(
 					400
+				);
+			}
+			await expectNothingStored();
+		} );
+
+		it( 'junk naming no account is refused (403) without being parsed, signed or not', async () => {
+			for ( const junk of [ '{"object":', '', 'not json', '\u0000' ] ) {
+				const response = await signedPost( app, junk, alice.appSecret );
+				expect( response.statusCode, JSON.stringify( junk ) ).toBe(
+					403
 				);
 			}
 			await expectNothingStored();

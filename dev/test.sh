@@ -4,7 +4,8 @@
 #   build       npm run build per workspace
 #   typecheck   npm run typecheck per workspace
 #   lint        npm run lint per workspace that has one, php -l over every PHP file of plugin/ and dev/, and
-#               WordPress.org's Plugin Check on the plugin (dev/plugin-check.sh; "not run" where the tool is missing)
+#               WordPress.org's Plugin Check on the plugin (dev/plugin-check.sh; "not run" where the tool is missing),
+#               and every string translated into Italian with current .mo and JSON files (dev/check-translations.sh)
 #   bridge      bridge-server's vitest suites, with a private PostgreSQL 15 (RONDINE_TEST_PG_URL)
 #   widget      widget's vitest suites
 #   admin-app   admin-app's jest suites
@@ -209,6 +210,11 @@ if wants lint; then
 			failed=$(( failed + 1 ))
 			;;
 	esac
+	if step lint "translations" bash "$RONDINE_ROOT/dev/check-translations.sh"; then
+		passed=$(( passed + 1 ))
+	else
+		failed=$(( failed + 1 ))
+	fi
 	report lint "$passed" "$failed"
 fi
 

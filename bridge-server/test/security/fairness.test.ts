@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 /**
  * Internal dependencies
  */
+import { SiteClient } from '../../src/audience/site-client';
 import { OptOutReporter } from '../../src/webhooks/opt-out-reporter';
 import {
 	withWebhookTables,
@@ -298,6 +299,10 @@ describe.each( dialects() )(
 				storage: database.storage,
 				box,
 				clock,
+				// The test's sites listen on 127.0.0.1: allowed explicitly (RONDINE_ALLOW_PRIVATE_SITE_URLS=1).
+				site: new SiteClient( clock, 15_000, {
+					policy: { allowPrivate: true, allowHttp: false },
+				} ),
 			} );
 			const sweep = reporter.runOnce();
 			const delivered = async ( id: string ) =>

@@ -97,6 +97,7 @@ export function ContactsScreen( {
 		<div data-testid="rondine-contacts">
 			<div className="rondine-contacts__toolbar">
 				<SearchControl
+					__next40pxDefaultSize
 					__nextHasNoMarginBottom
 					label={ __( 'Search contacts', 'rondine' ) }
 					value={ search }

@@ -268,6 +268,7 @@ export function ListImport( {
 					/>
 					{ consent === 'attest' && (
 						<CheckboxControl
+							__nextHasNoMarginBottom
 							label={ __(
 								'I confirm that every contact in this file gave consent to receive marketing messages on WhatsApp from this shop, and that I can prove it.',
 								'rondine'

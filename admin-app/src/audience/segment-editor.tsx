@@ -551,6 +551,7 @@ export function SegmentEditor( { id }: { id?: number } ) {
 				<legend>{ __( 'Orders counted', 'rondine' ) }</legend>
 				{ fields.statuses.map( ( status ) => (
 					<CheckboxControl
+						__nextHasNoMarginBottom
 						key={ status.value }
 						label={ status.label }
 						checked={ ( definition.statuses ?? [] ).includes(

@@ -103,6 +103,7 @@ export function AudiencePicker( {
 					) }
 					{ segments.map( ( segment ) => (
 						<CheckboxControl
+							__nextHasNoMarginBottom
 							key={ segment.id }
 							label={ segment.name }
 							checked={ value.segments.includes( segment.id ) }
@@ -130,6 +131,7 @@ export function AudiencePicker( {
 					) }
 					{ lists.map( ( list ) => (
 						<CheckboxControl
+							__nextHasNoMarginBottom
 							key={ list.id }
 							label={
 								typeof list.members === 'number'

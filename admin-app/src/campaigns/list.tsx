@@ -1,7 +1,7 @@
 /**
  * WordPress dependencies
  */
-import { Button, Modal } from '@wordpress/components';
+import { Button, Flex } from '@wordpress/components';
 import { useDispatch, useSelect } from '@wordpress/data';
 import { DataViews, filterSortAndPaginate } from '@wordpress/dataviews';
 import type { Action, Field, View } from '@wordpress/dataviews';
@@ -76,7 +76,18 @@ const DEFAULT_VIEW: View = {
 	layout: {},
 };
 
-function DeleteModal( {
+/**
+ * The body of the delete confirmation. DataViews already wraps an action's
+ * RenderModal in its own Modal (titled by the action's modalHeader), so this
+ * renders only the content: a second Modal inside it showed an empty box and
+ * a mouse click on its buttons counted as a click outside the outer one,
+ * which closed both before the click landed.
+ *
+ * @param {Object}   props          Props.
+ * @param {Campaign} props.campaign The campaign to delete.
+ * @param {Function} props.onClose  Closes the modal.
+ */
+function DeleteConfirmation( {
 	campaign,
 	onClose,
 }: {
@@ -86,10 +97,7 @@ function DeleteModal( {
 	const { deleteCampaign } = useDispatch( store );
 	const [ isBusy, setBusy ] = useState( false );
 	return (
-		<Modal
-			title={ __( 'Delete campaign', 'rondine' ) }
-			onRequestClose={ onClose }
-		>
+		<>
 			<p>
 				{ sprintf(
 					/* translators: %s: campaign name. */
@@ -97,27 +105,35 @@ function DeleteModal( {
 					campaign.name
 				) }
 			</p>
-			<Button
-				variant="primary"
-				isDestructive
-				isBusy={ isBusy }
-				disabled={ isBusy }
-				onClick={ async () => {
-					setBusy( true );
-					try {
-						await deleteCampaign( campaign.id );
-						onClose();
-					} catch {
-						setBusy( false );
-					}
-				} }
-			>
-				{ __( 'Delete', 'rondine' ) }
-			</Button>{ ' ' }
-			<Button variant="tertiary" onClick={ onClose }>
-				{ __( 'Keep it', 'rondine' ) }
-			</Button>
-		</Modal>
+			<Flex justify="flex-end">
+				<Button
+					__next40pxDefaultSize
+					variant="tertiary"
+					onClick={ onClose }
+					disabled={ isBusy }
+				>
+					{ __( 'Keep it', 'rondine' ) }
+				</Button>
+				<Button
+					__next40pxDefaultSize
+					variant="primary"
+					isDestructive
+					isBusy={ isBusy }
+					disabled={ isBusy }
+					onClick={ async () => {
+						setBusy( true );
+						try {
+							await deleteCampaign( campaign.id );
+							onClose();
+						} catch {
+							setBusy( false );
+						}
+					} }
+				>
+					{ __( 'Delete', 'rondine' ) }
+				</Button>
+			</Flex>
+		</>
 	);
 }
 
@@ -248,14 +264,14 @@ export function CampaignsList() {
 					item.state === 'draft' || item.state === 'scheduled',
 				RenderModal: ( { items, closeModal } ) =>
 					items[ 0 ] ? (
-						<DeleteModal
+						<DeleteConfirmation
 							campaign={ items[ 0 ] }
 							onClose={ () => closeModal?.() }
 						/>
 					) : (
 						<></>
 					),
-				hideModalHeader: true,
+				modalHeader: __( 'Delete campaign', 'rondine' ),
 			},
 		];
 	}, [ runCampaignAction ] );

@@ -269,6 +269,7 @@ export const syncTemplates = () => async ( args: ThunkArgs ) => {
 		__( 'Templates not synced', 'rondine' )
 	);
 	args.dispatch( receiveTemplates( templates ) );
+	args.dispatch( success( __( 'Templates synced.', 'rondine' ) ) );
 	return templates;
 };
 

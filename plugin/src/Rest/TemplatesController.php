@@ -52,6 +52,6 @@ final class TemplatesController extends Controller {
 	 * @return \WP_REST_Response|\WP_Error
 	 */
 	public function get_items( $request ) {
-		return $this->forward( 'GET', '/v1/templates' . ( $request['refresh'] ? '?refresh=1' : '' ) );
+		return $this->forward( 'GET', '/v1/templates' . ( $request['refresh'] ? '?refresh=true' : '' ) );
 	}
 }

@@ -15,6 +15,7 @@ import { execFileSync } from 'node:child_process';
  * Internal dependencies
  */
 import { loadEnv } from '../lib/env';
+import { apiIn } from '../lib/api';
 import { login } from '../lib/login';
 
 const env = loadEnv() as ReturnType< typeof loadEnv > & {
@@ -49,36 +50,6 @@ function sql( query: string ): string[][] {
 		.split( '\n' )
 		.filter( Boolean )
 		.map( ( line ) => line.split( '\t' ) );
-}
-
-/**
- * `wp.apiFetch` inside the logged-in page (cookie and nonce as the admin app sends them): what the app's own
- * requests would get, without going through its screens. A failed request resolves with `ok: false`.
- * @param page
- */
-function apiIn( page: Page ) {
-	return ( path: string, method = 'GET', data?: unknown ) =>
-		page.evaluate(
-			async ( [ p, m, d ] ) => {
-				try {
-					return {
-						ok: true,
-						body: await (
-							window as unknown as {
-								wp: {
-									apiFetch: (
-										o: object
-									) => Promise< unknown >;
-								};
-							}
-						 ).wp.apiFetch( { path: p, method: m, data: d } ),
-					};
-				} catch ( error ) {
-					return { ok: false, body: error };
-				}
-			},
-			[ path, method, data ] as const
-		) as Promise< { ok: boolean; body: Record< string, unknown > } >;
 }
 
 const emulator = ( path: string, init?: RequestInit ) =>

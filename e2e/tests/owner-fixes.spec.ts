@@ -6,45 +6,16 @@
 /**
  * External dependencies
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 
 /**
  * Internal dependencies
  */
+import { apiIn } from '../lib/api';
 import { login } from '../lib/login';
 
 const rondine = ( hash: string ) =>
 	`/wp-admin/admin.php?page=rondine#/${ hash }`;
-
-/**
- * `wp.apiFetch` inside the logged-in page (cookie and nonce as the admin app sends them). A failed request resolves
- * with `ok: false` and the error as its body.
- * @param page
- */
-function apiIn( page: Page ) {
-	return ( path: string, method = 'GET', data?: unknown ) =>
-		page.evaluate(
-			async ( [ p, m, d ] ) => {
-				try {
-					return {
-						ok: true,
-						body: await (
-							window as unknown as {
-								wp: {
-									apiFetch: (
-										o: object
-									) => Promise< unknown >;
-								};
-							}
-						 ).wp.apiFetch( { path: p, method: m, data: d } ),
-					};
-				} catch ( error ) {
-					return { ok: false, body: error };
-				}
-			},
-			[ path, method, data ] as const
-		) as Promise< { ok: boolean; body: Record< string, unknown > } >;
-}
 
 test.describe( 'the owner’s wp-admin, made right', () => {
 	test( 'Sync now on Templates syncs from the bridge and says so', async ( {

@@ -2,18 +2,11 @@
  * External dependencies
  */
 import swagger from '@fastify/swagger';
-import Fastify, {
-	type FastifyInstance,
-	type FastifyPluginAsync,
-	type FastifyServerOptions,
-} from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 
 /**
  * Internal dependencies
  */
-import type { Clock } from './clock.js';
-import type { SecretBox } from './crypto/secret-box.js';
-import type { WhatsAppDirectory } from './dispatch/messenger.js';
 import { RequestAuthenticator } from './http/auth.js';
 import {
 	FailureLimiter,
@@ -21,14 +14,11 @@ import {
 	notAnAuthFailure,
 	requireJsonBodies,
 } from './http/edge.js';
-import { parseJson } from './http/json.js';
-import { STRICT_SITE_POLICY, type SitePolicy } from './http/site-url.js';
-import { ApiError, errorSchema } from './http/errors.js';
+import { parseJson } from './net/json.js';
+import { DEFAULT_EDGE, type AppDeps } from './http/deps.js';
+import { ApiError, errorSchema, httpErrorOf } from './http/errors.js';
 import { apiRoutes } from './http/routes.js';
-import type { Storage } from './storage/database.js';
 import type { Tenant } from './storage/schema.js';
-import type { CampaignService } from './campaigns/campaign-service.js';
-import type { AccountResolver } from './tenants/accounts.js';
 
 export const API_BODY_LIMIT = 1024 * 1024;
 
@@ -41,48 +31,15 @@ declare module 'fastify' {
 	}
 }
 
-export interface AppDeps {
-	storage: Storage;
-	clock: Clock;
-	box: SecretBox;
-	publicUrl: string;
-	campaigns: CampaignService;
-	accounts: AccountResolver;
-	directory: WhatsAppDirectory;
-	logger?: FastifyServerOptions[ 'logger' ];
-	/** The emulator (src/sandbox), served under /sandbox when given. */
-	sandboxPlugin?: FastifyPluginAsync< any > | undefined;
-	sandboxOptions?: Record< string, unknown >;
-	/** Webhooks from the Cloud API (src/webhooks), registered at the root when given. */
-	webhooksPlugin?: FastifyPluginAsync< any > | undefined;
-	webhooksOptions?: Record< string, unknown >;
-	/** Timeouts, the per-IP failure limit and the site URL policy; strict defaults (src/http/edge-config.ts). */
-	edge?: Partial< AppEdgeOptions >;
-}
-
-export interface AppEdgeOptions {
-	requestTimeoutMs: number;
-	connectionTimeoutMs: number;
-	keepAliveTimeoutMs: number;
-	authFailureLimit: number;
-	authFailureWindowMs: number;
-	site: SitePolicy;
-	/** Fastify's trustProxy (hops or proxy addresses); undefined: client IP is the socket's. */
-	trustProxy?: number | string[] | undefined;
-}
-
-export const DEFAULT_EDGE: AppEdgeOptions = {
-	requestTimeoutMs: 30_000,
-	connectionTimeoutMs: 60_000,
-	keepAliveTimeoutMs: 10_000,
-	authFailureLimit: 30,
-	authFailureWindowMs: 60_000,
-	site: STRICT_SITE_POLICY,
-};
-
 function toErrorBody( code: string, message: string ) {
 	return { error: { code, message } };
 }
+
+export {
+	DEFAULT_EDGE,
+	type AppDeps,
+	type AppEdgeOptions,
+} from './http/deps.js';
 
 export async function buildApp( deps: AppDeps ): Promise< FastifyInstance > {
 	const edge = { ...DEFAULT_EDGE, ...deps.edge };
@@ -130,13 +87,14 @@ export async function buildApp( deps: AppDeps ): Promise< FastifyInstance > {
 	app.addHook( 'onRequest', requireJsonBodies() );
 
 	app.setErrorHandler( ( error, request, reply ) => {
-		if ( error instanceof ApiError ) {
-			if ( error.code === 'replayed_request' ) {
+		const known = httpErrorOf( error );
+		if ( known ) {
+			if ( known.code === 'replayed_request' ) {
 				notAnAuthFailure( request );
 			}
 			return reply
-				.status( error.statusCode )
-				.send( toErrorBody( error.code, error.message ) );
+				.status( known.statusCode )
+				.send( toErrorBody( known.code, known.message ) );
 		}
 		const err = error as {
 			validation?: unknown;

@@ -8,14 +8,14 @@ import { Agent, request as httpRequest, type Dispatcher } from 'undici';
  */
 import type { Clock } from '../clock.js';
 import { signRequest } from '../crypto/signing.js';
-import { parseJson } from '../http/json.js';
+import { parseJson } from '../net/json.js';
 import {
 	checkedLookup,
 	checkIpLiteral,
 	STRICT_SITE_POLICY,
 	SiteUrlError,
 	type SitePolicy,
-} from '../http/site-url.js';
+} from '../net/site-url.js';
 
 export interface SiteContact {
 	contact_id?: string | number | null;

@@ -7,7 +7,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
  * Internal dependencies
  */
 import type { Clock } from '../clock.js';
-import { ApiError, notFound } from '../http/errors.js';
+import { DomainError, notFound } from '../errors.js';
 import type {
 	Campaign,
 	CampaignCounters,
@@ -142,9 +142,9 @@ export function campaignView(
 }
 
 /** A campaign in a state where this action is not possible: 409 and a sentence the owner understands. */
-function conflict( campaign: Campaign, action: string ): ApiError {
-	return new ApiError(
-		409,
+function conflict( campaign: Campaign, action: string ): DomainError {
+	return new DomainError(
+		'conflict',
 		'invalid_state',
 		`This campaign is ${ campaign.state }; it cannot be ${ action }.`
 	);
@@ -268,22 +268,26 @@ export class CampaignService {
 			input.template.language
 		);
 		if ( ! template ) {
-			throw new ApiError(
-				422,
+			throw new DomainError(
+				'unprocessable',
 				'unknown_template',
 				`There is no template "${ input.template.name }" in language ${ input.template.language } on this WhatsApp account.`
 			);
 		}
 		if ( template.status !== 'APPROVED' ) {
-			throw new ApiError(
-				422,
+			throw new DomainError(
+				'unprocessable',
 				'template_not_approved',
 				`The template "${ template.name }" is ${ template.status }: only APPROVED templates can be sent.`
 			);
 		}
 		const problem = mappingProblem( template, input.template.components );
 		if ( problem ) {
-			throw new ApiError( 422, 'template_mapping', problem );
+			throw new DomainError(
+				'unprocessable',
+				'template_mapping',
+				problem
+			);
 		}
 	}
 
@@ -293,8 +297,8 @@ export class CampaignService {
 	): number | null {
 		if ( value === undefined || value === null ) {
 			if ( required ) {
-				throw new ApiError(
-					422,
+				throw new DomainError(
+					'unprocessable',
 					'start_required',
 					'A scheduled campaign needs a start time.'
 				);
@@ -303,8 +307,8 @@ export class CampaignService {
 		}
 		const ms = Date.parse( value );
 		if ( Number.isNaN( ms ) ) {
-			throw new ApiError(
-				422,
+			throw new DomainError(
+				'unprocessable',
 				'invalid_start',
 				`"${ value }" is not a date and time.`
 			);
@@ -315,8 +319,8 @@ export class CampaignService {
 	/** A start more than a minute ago is refused rather than silently sent now: the owner meant another time. */
 	private checkFuture( startAt: number ): void {
 		if ( startAt < this.clock.now() - 60_000 ) {
-			throw new ApiError(
-				422,
+			throw new DomainError(
+				'unprocessable',
 				'start_in_past',
 				`The start time ${ new Date( startAt ).toISOString() } is in the past; choose a time from now on.`
 			);
@@ -473,8 +477,8 @@ export class CampaignService {
 			.find( tenant, campaign.template_name, campaign.template_language )
 			.then( ( template ) => {
 				if ( ! template || template.status !== 'APPROVED' ) {
-					throw new ApiError(
-						422,
+					throw new DomainError(
+						'unprocessable',
 						template ? 'template_not_approved' : 'unknown_template',
 						template
 							? `The template "${ template.name }" is ${ template.status }: only APPROVED templates can be sent.`
@@ -524,8 +528,8 @@ export class CampaignService {
 	async resume( tenant: Tenant, id: string ): Promise< CampaignView > {
 		const campaign = await this.require( tenant.id, id );
 		if ( tenant.halted_reason ) {
-			throw new ApiError(
-				409,
+			throw new DomainError(
+				'conflict',
 				'tenant_halted',
 				`Sending is stopped for this WhatsApp account (${ tenant.halted_reason }); update the credentials first.`
 			);
@@ -631,8 +635,8 @@ export class CampaignService {
 			);
 		}
 		if ( await this.find( tenant.id, newId ) ) {
-			throw new ApiError(
-				409,
+			throw new DomainError(
+				'conflict',
 				'campaign_exists',
 				`A campaign with id ${ newId } already exists.`
 			);

@@ -13,7 +13,7 @@ import type {
 } from '../dispatch/messenger.js';
 import type { Database, Tenant } from '../storage/schema.js';
 import type { AccountResolver } from '../tenants/accounts.js';
-import { ApiError } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 
 /** Template management calls are limited (200/h per WABA): keep the list for a few minutes. */
 export const TEMPLATES_TTL_MS = 5 * 60_000;
@@ -47,8 +47,8 @@ export class TemplateCatalog {
 				await this.accounts.prepare( tenant )
 			);
 		} catch ( error ) {
-			throw new ApiError(
-				502,
+			throw new DomainError(
+				'upstream_unavailable',
 				'whatsapp_unavailable',
 				`Could not read the templates from the Cloud API: ${ error instanceof Error ? error.message : String( error ) }`
 			);

@@ -6,7 +6,7 @@
 /**
  * Internal dependencies
  */
-import type { SitePolicy } from './site-url.js';
+import type { SitePolicy } from '../net/site-url.js';
 
 export interface EdgeConfig {
 	/**

@@ -1,3 +1,5 @@
+import { DomainError, type DomainErrorKind } from '../errors.js';
+
 /** An error that reaches the client as `{ error: { code, message } }` with its HTTP status. */
 export class ApiError extends Error {
 	constructor(
@@ -9,8 +11,31 @@ export class ApiError extends Error {
 	}
 }
 
-export const notFound = ( what: string ) =>
-	new ApiError( 404, 'not_found', `${ what } not found.` );
+/** The one place where the domain's errors (src/errors.ts) become HTTP statuses. */
+export const STATUS_OF_KIND: Record< DomainErrorKind, number > = {
+	invalid: 400,
+	not_found: 404,
+	conflict: 409,
+	unprocessable: 422,
+	upstream_unavailable: 502,
+};
+
+/** An error a route may answer with: an ApiError as it is, a DomainError with its kind's status; null otherwise. */
+export function httpErrorOf(
+	error: unknown
+): { statusCode: number; code: string; message: string } | null {
+	if ( error instanceof ApiError ) {
+		return error;
+	}
+	if ( error instanceof DomainError ) {
+		return {
+			statusCode: STATUS_OF_KIND[ error.kind ],
+			code: error.code,
+			message: error.message,
+		};
+	}
+	return null;
+}
 
 export const errorSchema = {
 	$id: 'Error',

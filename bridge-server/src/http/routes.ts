@@ -6,7 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 /**
  * Internal dependencies
  */
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from './deps.js';
 import type { CampaignInput } from '../campaigns/campaign-service.js';
 import { TemplateCatalog } from '../campaigns/templates.js';
 import { WhatsAppApiError } from '../dispatch/messenger.js';
@@ -21,7 +21,11 @@ import {
 import { statsRoutes } from '../stats/index.js';
 import { privacyRoutes } from '../privacy/routes.js';
 import { ApiError } from './errors.js';
-import { checkSiteUrl, SiteUrlError, STRICT_SITE_POLICY } from './site-url.js';
+import {
+	checkSiteUrl,
+	SiteUrlError,
+	STRICT_SITE_POLICY,
+} from '../net/site-url.js';
 import {
 	campaignInputSchema,
 	campaignSchema,

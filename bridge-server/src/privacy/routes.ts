@@ -6,7 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 /**
  * Internal dependencies
  */
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../http/deps.js';
 import { ApiError } from '../http/errors.js';
 import { errorResponses } from '../http/schemas.js';
 import {

@@ -21,7 +21,7 @@ import type {
  * Internal dependencies
  */
 import { hostAllowed, requireJsonBodies } from '../http/edge.js';
-import { parseJson } from '../http/json.js';
+import { parseJson } from '../net/json.js';
 import { ConfigError } from './config.js';
 import { errors, metaError, type MetaErrorAnswer } from './meta-errors.js';
 import {

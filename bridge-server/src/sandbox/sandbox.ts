@@ -12,7 +12,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 /**
  * Internal dependencies
  */
-import { parseJson } from '../http/json.js';
+import { parseJson } from '../net/json.js';
 import type { MessageTemplate } from '../whatsapp/client.js';
 import {
 	applyConfigPatch,

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 /**
  * Internal dependencies
  */
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../http/deps.js';
 import { errorResponses, idParams, statsSchema } from '../http/schemas.js';
 import type { RecipientState } from '../storage/schema.js';
 import { DEFAULT_OPT_OUT_PAYLOADS } from '../webhooks/apply.js';

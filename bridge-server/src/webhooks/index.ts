@@ -21,8 +21,8 @@ import {
 } from '../whatsapp/webhook-signature.js';
 import { SiteClient } from '../audience/site-client.js';
 import { notAnAuthFailure } from '../http/edge.js';
-import { parseJson } from '../http/json.js';
-import type { SitePolicy } from '../http/site-url.js';
+import { parseJson } from '../net/json.js';
+import type { SitePolicy } from '../net/site-url.js';
 import { parseWebhook, webhookAccounts } from '../whatsapp/webhook-types.js';
 import { DEFAULT_OPT_OUT_PAYLOADS } from './apply.js';
 import { OptOutReporter } from './opt-out-reporter.js';

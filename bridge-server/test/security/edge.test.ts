@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * Internal dependencies
  */
 import { signRequest } from '../../src/crypto/signing';
-import { ForbiddenJsonError, parseJson } from '../../src/http/json';
+import { ForbiddenJsonError, parseJson } from '../../src/net/json';
 import { signWebhook } from '../../src/whatsapp/webhook-signature';
 import { webhooksPlugin } from '../../src/webhooks/index';
 import { dialects, openTestStore, type TestStore } from '../helpers/database';

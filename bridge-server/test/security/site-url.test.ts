@@ -20,7 +20,7 @@ import {
 	refusedAddress,
 	type Resolver,
 	type SitePolicy,
-} from '../../src/http/site-url';
+} from '../../src/net/site-url';
 import { dialects, openTestStore, type TestStore } from '../helpers/database';
 import {
 	startTestBridge,
@@ -250,7 +250,7 @@ describe( 'the site client refuses at connection time', () => {
 		const resolve = resolver();
 		const policy = { ...strict, allowHttp: true, resolve };
 		// Saved while it resolved to a public address ...
-		const { checkSiteUrl } = await import( '../../src/http/site-url' );
+		const { checkSiteUrl } = await import( '../../src/net/site-url' );
 		await expect(
 			checkSiteUrl(
 				`http://rebind.test:${ server.port }/wp-json/`,

@@ -16,7 +16,9 @@ function fixture( files: Record< string, string > ): string {
 	const root = fs.mkdtempSync( path.join( os.tmpdir(), 'rondine-layers-' ) );
 	made.push( root );
 	for ( const [ name, text ] of Object.entries( files ) ) {
-		fs.mkdirSync( path.dirname( path.join( root, name ) ), { recursive: true } );
+		fs.mkdirSync( path.dirname( path.join( root, name ) ), {
+			recursive: true,
+		} );
 		fs.writeFileSync( path.join( root, name ), text );
 	}
 	return root;
@@ -30,16 +32,21 @@ afterEach( () => {
 
 describe( 'the import rules of bridge-server/src', () => {
 	it( 'hold on the source as it is', () => {
-		const { modules, problems } = checkLayers( path.resolve( __dirname, '../../src' ) );
+		const { modules, problems } = checkLayers(
+			path.resolve( __dirname, '../../src' )
+		);
 		expect( problems ).toEqual( [] );
 		expect( modules ).toBeGreaterThan( 50 );
 	} );
 
 	it( 'catch a cycle, type-only imports included', () => {
 		const root = fixture( {
-			'campaigns/a.ts': "import type { B } from './b.js';\nexport type A = B;\n",
-			'campaigns/b.ts': "import { a } from '../dispatch/c.js';\nexport type B = string;\nexport const b = a;\n",
-			'dispatch/c.ts': "import type { A } from '../campaigns/a.js';\nexport const a: A | null = null;\n",
+			'campaigns/a.ts':
+				"import type { B } from './b.js';\nexport type A = B;\n",
+			'campaigns/b.ts':
+				"import { a } from '../dispatch/c.js';\nexport type B = string;\nexport const b = a;\n",
+			'dispatch/c.ts':
+				"import type { A } from '../campaigns/a.js';\nexport const a: A | null = null;\n",
 		} );
 		expect( checkLayers( root ).problems ).toEqual( [
 			'cycle: campaigns/a <-> campaigns/b <-> dispatch/c',
@@ -48,10 +55,13 @@ describe( 'the import rules of bridge-server/src', () => {
 
 	it( 'catch a lower layer importing a higher one', () => {
 		const root = fixture( {
-			'campaigns/service.ts': "import { ApiError } from '../http/errors.js';\nexport const e = ApiError;\n",
+			'campaigns/service.ts':
+				"import { ApiError } from '../http/errors.js';\nexport const e = ApiError;\n",
 			'http/errors.ts': 'export class ApiError extends Error {}\n',
-			'stats/index.ts': "import { e } from '../campaigns/service.js';\nexport const routes = e;\n",
-			'clock.ts': "import { routes } from './stats/index.js';\nexport const now = routes;\n",
+			'stats/index.ts':
+				"import { e } from '../campaigns/service.js';\nexport const routes = e;\n",
+			'clock.ts':
+				"import { routes } from './stats/index.js';\nexport const now = routes;\n",
 		} );
 		expect( checkLayers( root ).problems ).toEqual( [
 			'layer: campaigns/service (domain) imports http/errors (http)',

@@ -6,7 +6,6 @@
 /**
  * External dependencies
  */
-import type { FastifyPluginAsync } from 'fastify';
 import { setFlagsFromString } from 'node:v8';
 import pino from 'pino';
 
@@ -18,24 +17,7 @@ import { loadConfig } from './config.js';
 import { CloudMessenger } from './dispatch/cloud-messenger.js';
 import type { SandboxAccountInput } from './sandbox/index.js';
 import { migrate, openStorage, sqliteFileIn } from './storage/database.js';
-
-/** src/webhooks registers itself when present (built by the webhooks work); the bridge runs without it. */
-async function loadWebhooksPlugin(): Promise<
-	FastifyPluginAsync< any > | undefined
-> {
-	const path = './webhooks/index.js';
-	try {
-		const module = ( await import( path ) ) as {
-			webhooksPlugin?: FastifyPluginAsync< any >;
-		};
-		return module.webhooksPlugin;
-	} catch ( error ) {
-		if ( ( error as { code?: string } ).code === 'ERR_MODULE_NOT_FOUND' ) {
-			return undefined;
-		}
-		throw error;
-	}
-}
+import { webhooksPlugin } from './webhooks/index.js';
 
 /** Tells an emulator running as its own process about a sandbox tenant (its control API). */
 async function registerExternalSandboxAccount(
@@ -96,7 +78,6 @@ async function main(): Promise< void > {
 		headersTimeoutMs: 30_000,
 		bodyTimeoutMs: 30_000,
 	} );
-	const webhooksPlugin = await loadWebhooksPlugin();
 	// The emulator's code (and its own phone metadata) is loaded only when this process serves it.
 	const sandbox =
 		config.sandbox && ! config.sandboxUrl
@@ -127,9 +108,7 @@ async function main(): Promise< void > {
 								wabaId: account.wabaId,
 								token: account.accessToken,
 								appSecret,
-								webhookUrl: webhooksPlugin
-									? `${ config.publicUrl }/v1/webhooks/whatsapp`
-									: null,
+								webhookUrl: `${ config.publicUrl }/v1/webhooks/whatsapp`,
 								throughputMps: tenant.throughput_mps,
 								tier: tenant.messaging_limit_tier,
 								qualityRating: tenant.quality,
@@ -158,16 +137,14 @@ async function main(): Promise< void > {
 							wabaId: account.wabaId,
 							token: account.accessToken,
 							appSecret,
-							webhookUrl: webhooksPlugin
-								? `${ config.publicUrl }/v1/webhooks/whatsapp`
-								: null,
+							webhookUrl: `${ config.publicUrl }/v1/webhooks/whatsapp`,
 							throughputMps: tenant.throughput_mps,
 							tier: tenant.messaging_limit_tier,
 							qualityRating: tenant.quality,
 						} ),
 				}
 			: {} ),
-		...( webhooksPlugin ? { webhooksPlugin } : {} ),
+		webhooksPlugin,
 	} );
 	await bridge.app.listen( { host: config.host, port: config.port } );
 	await bridge.startEngine();

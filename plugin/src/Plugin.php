@@ -23,8 +23,7 @@ final class Plugin {
 	private static bool $booted = false;
 
 	/**
-	 * The features, in registration order. Optional ones (built by other parts of the project) are guarded by
-	 * class_exists so that the plugin runs without them.
+	 * The features, in registration order.
 	 *
 	 * @return string[] Class names with a static register().
 	 */
@@ -39,10 +38,8 @@ final class Plugin {
 			Consent\Privacy::class,
 			Audience\CustomerSync::class,
 			Bridge\Outbox::class,
+			Widget\Feature::class,
 		);
-		if ( class_exists( Widget\Feature::class ) ) {
-			$features[] = Widget\Feature::class;
-		}
 		return $features;
 	}
 

@@ -24,7 +24,7 @@ final class Routes {
 	}
 
 	/**
-	 * Controllers of the namespace. The widget's controller is added when present.
+	 * Controllers of the namespace.
 	 *
 	 * @return string[]
 	 */
@@ -40,10 +40,8 @@ final class Routes {
 			ContactsController::class,
 			TagsController::class,
 			BridgeController::class,
+			ChatButtonController::class,
 		);
-		if ( class_exists( ChatButtonController::class ) ) {
-			$controllers[] = ChatButtonController::class;
-		}
 		return $controllers;
 	}
 

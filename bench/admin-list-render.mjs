@@ -192,7 +192,7 @@ for ( let run = 0; run < RUNS; run++ ) {
 					.click();
 				await page.waitForFunction(
 					( [ selector, previous ] ) =>
-						document.querySelector( selector )?.innerText !==
+						/** @type {HTMLElement | null} */ ( document.querySelector( selector ) )?.innerText !==
 						previous,
 					[ rows, before ]
 				);

@@ -65,10 +65,10 @@ async function serve() {
 		} );
 	} );
 	await new Promise( ( resolve ) =>
-		server.listen( 0, '127.0.0.1', resolve )
+		server.listen( 0, '127.0.0.1', () => resolve( undefined ) )
 	);
 	process.stdout.write(
-		JSON.stringify( { port: server.address().port } ) + '\n'
+		JSON.stringify( { port: /** @type {import('node:net').AddressInfo} */ ( server.address() ).port } ) + '\n'
 	);
 }
 

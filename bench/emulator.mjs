@@ -58,7 +58,7 @@ function startSink() {
 			resolve( {
 				server,
 				counts,
-				url: `http://127.0.0.1:${ server.address().port }/hook`,
+				url: `http://127.0.0.1:${ /** @type {import('node:net').AddressInfo} */ ( server.address() ).port }/hook`,
 			} )
 		)
 	);

@@ -123,8 +123,8 @@ async function main() {
 			results.push( r );
 			console.log(
 				[
-					database.padEnd( 9 ),
-					mode.padEnd( 9 ),
+					String( database ).padEnd( 9 ),
+					String( mode ).padEnd( 9 ),
 					String( perRequest ).padStart( 12 ),
 					fmt( r.statusesPerSecond ).padStart( 12 ),
 					fmt( r.requestsPerSecond ).padStart( 12 ),

@@ -92,10 +92,10 @@ async function load( withWidget, instrumented = false ) {
 		await cdp.send( 'Emulation.setCPUThrottlingRate', { rate: throttle } );
 	}
 	await page.addInitScript( () => {
-		window.__longTasks = 0;
+		window[ '__longTasks' ] = 0;
 		new PerformanceObserver( ( list ) => {
 			for ( const entry of list.getEntries() ) {
-				window.__longTasks += entry.duration;
+				window[ '__longTasks' ] += entry.duration;
 			}
 		} ).observe( { type: 'longtask', buffered: true } );
 	} );
@@ -127,7 +127,9 @@ async function load( withWidget, instrumented = false ) {
 	const metric = ( name ) =>
 		metrics.find( ( m ) => m.name === name ).value * 1000;
 	const timing = await page.evaluate( () => {
-		const [ navigation ] = performance.getEntriesByType( 'navigation' );
+		const navigation = /** @type {PerformanceNavigationTiming} */ (
+			performance.getEntriesByType( 'navigation' )[ 0 ]
+		);
 		const [ firstStage ] = performance.getEntriesByName(
 			'rondine-first-stage'
 		);
@@ -135,7 +137,7 @@ async function load( withWidget, instrumented = false ) {
 			firstStage: firstStage ? firstStage.duration : null,
 			domContentLoaded: navigation.domContentLoadedEventEnd,
 			load: navigation.loadEventEnd,
-			longTasks: window.__longTasks,
+			longTasks: window[ '__longTasks' ],
 		};
 	} );
 	let open = null;
@@ -156,7 +158,7 @@ async function load( withWidget, instrumented = false ) {
 						childList: true,
 						subtree: true,
 					} );
-					document.querySelector( '.rondine-chat-button' ).click();
+					/** @type {HTMLElement} */ ( document.querySelector( '.rondine-chat-button' ) ).click();
 				} )
 		);
 	}

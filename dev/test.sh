@@ -2,7 +2,7 @@
 # `npm test`: every check of the project against the real stack, one summary line per suite, then the total.
 #
 #   build       npm run build per workspace
-#   typecheck   npm run typecheck per workspace
+#   typecheck   npm run typecheck per workspace, and bench/ (strict TypeScript, checkJs for its .mjs)
 #   lint        npm run lint per workspace that has one, php -l over every PHP file of plugin/ and dev/, and
 #               WordPress.org's Plugin Check on the plugin (dev/plugin-check.sh; "not run" where the tool is missing),
 #               and every string translated into Italian with current .mo and JSON files (dev/check-translations.sh)
@@ -175,6 +175,12 @@ if wants typecheck; then
 			failed=$(( failed + 1 ))
 		fi
 	done
+	# The benchmarks: their TypeScript strictly, their JavaScript with checkJs (bench/tsconfig*.json).
+	if step typecheck bench npx tsc -p bench/tsconfig.json && step typecheck bench-js npx tsc -p bench/tsconfig.mjs.json; then
+		passed=$(( passed + 1 ))
+	else
+		failed=$(( failed + 1 ))
+	fi
 	report typecheck "$passed" "$failed"
 fi
 

@@ -49,7 +49,9 @@ export function freePort() {
 	return new Promise( ( resolve ) => {
 		const s = createNetServer();
 		s.listen( 0, '127.0.0.1', () => {
-			const { port } = s.address();
+			const { port } = /** @type {import('node:net').AddressInfo} */ (
+				s.address()
+			);
 			s.close( () => resolve( port ) );
 		} );
 	} );
@@ -233,11 +235,11 @@ export async function startSiteServer( db, tenantId, secret, total ) {
 			);
 		} );
 	} );
-	await new Promise( ( r ) => site.listen( 0, '127.0.0.1', r ) );
+	await new Promise( ( r ) => site.listen( 0, '127.0.0.1', () => r( undefined ) ) );
 	await db
 		.updateTable( 'tenants' )
 		.set( {
-			site_rest_url: `http://127.0.0.1:${ site.address().port }/wp-json/`,
+			site_rest_url: `http://127.0.0.1:${ /** @type {import('node:net').AddressInfo} */ ( site.address() ).port }/wp-json/`,
 		} )
 		.where( 'id', '=', tenantId )
 		.execute();
@@ -283,15 +285,15 @@ export async function startEmulator( config ) {
 
 /**
  * The bridge (dist/main.js) as its own process, sending sandbox tenants to the emulator at `emulatorUrl`.
- * @param options
+ * @param {object} options
  * @param options.env           storage environment (from openScratchStorage)
  * @param options.key           the bridge secret key
  * @param options.emulatorUrl
  * @param options.emulatorToken the emulator's control token (the bridge registers its sandbox tenants there)
- * @param options.port          the port (the emulator's `bridgePort`); a free one by default
- * @param options.flags         node flags (e.g. --cpu-prof, --import <preload>)
- * @param options.extraEnv
- * @param options.script        what to start: dist/main.js (default) or the launcher bin/rondine-bridge
+ * @param [options.port]        the port (the emulator's `bridgePort`); a free one by default
+ * @param [options.flags]        node flags (e.g. --cpu-prof, --import <preload>)
+ * @param [options.extraEnv]     more environment variables
+ * @param [options.script]      what to start: dist/main.js (default) or the launcher bin/rondine-bridge
  */
 export async function startBridge( {
 	env,

@@ -47,7 +47,7 @@ const { withWebhookTables } = await import(
 const tenantId = process.env.BENCH_TENANT_ID ?? '';
 let attached = false;
 
-subscribe( 'fastify.initialization', ( { fastify } ) => {
+subscribe( 'fastify.initialization', ( /** @type {any} */ { fastify } ) => {
 	if ( attached ) {
 		return;
 	}

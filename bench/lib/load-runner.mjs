@@ -37,8 +37,8 @@ export async function bundle( name ) {
 /**
  * Runs the bundled load generator; resolves with its result (the last stdout line). `onPhase('measuring' | 'done')`
  * is called, and awaited before anything else is read, when the measured window starts and ends.
- * @param env
- * @param onPhase
+ * @param {NodeJS.ProcessEnv}                     env     The load generator's environment.
+ * @param {(phase: string) => Promise<unknown>} onPhase Called at each phase.
  */
 export function runLoad( env, onPhase = async () => {} ) {
 	return new Promise( ( resolve, reject ) => {
@@ -51,6 +51,7 @@ export function runLoad( env, onPhase = async () => {} ) {
 			}
 		);
 		let last = '';
+		/** @type {Promise<unknown>} */
 		let phases = Promise.resolve();
 		createInterface( { input: child.stdout } ).on( 'line', ( line ) => {
 			if ( line.startsWith( '{"phase"' ) ) {

@@ -590,7 +590,9 @@ final class Rondine_Dev_Shop_Generator {
 		$p        = $this->wpdb->prefix;
 		$c        = &$this->customers[ $index ];
 		$status   = self::weighted( array_map( static fn( $w ) => $w[ $is_recent ? 1 : 0 ], self::STATUSES ) );
-		$vat      = self::COUNTRIES[ $c['country'] ][1] / 100;
+		// The stack's WooCommerce does not calculate taxes (prices are entered VAT included, as many Italian shops do):
+		// with taxes on, WooCommerce would also write tax rate items and per-rate tax data, which this generator does not.
+		$vat      = 'yes' === get_option( 'woocommerce_calc_taxes' ) ? self::COUNTRIES[ $c['country'] ][1] / 100 : 0.0;
 		$gmt      = gmdate( 'Y-m-d H:i:s', $created );
 		$local    = self::local( $created );
 		$paid     = in_array( $status, array( 'completed', 'processing', 'refunded' ), true ) ? $created + mt_rand( 10, 600 ) : null;
@@ -967,13 +969,21 @@ final class Rondine_Dev_Shop_Generator {
 function rondine_dev_reset_shop(): void {
 	global $wpdb;
 	$p = $wpdb->prefix;
-	foreach ( array( 'wc_orders', 'wc_order_addresses', 'wc_order_operational_data', 'wc_orders_meta', 'wc_order_stats', 'wc_order_product_lookup', 'wc_customer_lookup', 'wc_product_meta_lookup', 'wc_category_lookup', 'woocommerce_order_items', 'woocommerce_order_itemmeta' ) as $table ) {
+	foreach ( array( 'wc_orders', 'wc_order_addresses', 'wc_order_operational_data', 'wc_orders_meta', 'wc_order_stats', 'wc_order_product_lookup', 'wc_customer_lookup', 'wc_product_meta_lookup', 'woocommerce_order_items', 'woocommerce_order_itemmeta' ) as $table ) {
 		$wpdb->query( "TRUNCATE TABLE {$p}{$table}" );
 	}
-	$wpdb->query( "DELETE pm FROM {$wpdb->postmeta} pm JOIN {$wpdb->posts} po ON po.ID = pm.post_id WHERE po.post_type IN ('shop_order','shop_order_refund','shop_order_placehold','product')" );
-	$wpdb->query( "DELETE tr FROM {$wpdb->term_relationships} tr JOIN {$wpdb->posts} po ON po.ID = tr.object_id WHERE po.post_type = 'product'" );
-	$wpdb->query( "DELETE FROM {$wpdb->posts} WHERE post_type IN ('shop_order','shop_order_refund','shop_order_placehold','product')" );
-	$wpdb->query( "DELETE t, tt FROM {$wpdb->terms} t JOIN {$wpdb->term_taxonomy} tt ON tt.term_id = t.term_id WHERE tt.taxonomy IN ('product_cat','product_type')" );
+	$wpdb->query( "DELETE pm FROM {$wpdb->postmeta} pm JOIN {$wpdb->posts} po ON po.ID = pm.post_id WHERE po.post_type IN ('shop_order','shop_order_refund','shop_order_placehold','product','product_variation')" );
+	$wpdb->query( "DELETE tr FROM {$wpdb->term_relationships} tr JOIN {$wpdb->posts} po ON po.ID = tr.object_id WHERE po.post_type IN ('product','product_variation')" );
+	$wpdb->query( "DELETE FROM {$wpdb->posts} WHERE post_type IN ('shop_order','shop_order_refund','shop_order_placehold','product','product_variation')" );
+	// Order notes are comments on the orders.
+	$wpdb->query( "DELETE cm FROM {$wpdb->commentmeta} cm JOIN {$wpdb->comments} c ON c.comment_ID = cm.comment_id WHERE c.comment_type = 'order_note'" );
+	$wpdb->query( "DELETE FROM {$wpdb->comments} WHERE comment_type = 'order_note'" );
+	// The categories; WooCommerce's product types (simple, variable, ...) stay when WooCommerce made them.
+	$wpdb->query( "DELETE t, tt FROM {$wpdb->terms} t JOIN {$wpdb->term_taxonomy} tt ON tt.term_id = t.term_id WHERE tt.taxonomy = 'product_cat' AND t.slug <> 'uncategorized'" );
+	if ( ! class_exists( 'WooCommerce' ) ) {
+		$wpdb->query( "DELETE t, tt FROM {$wpdb->terms} t JOIN {$wpdb->term_taxonomy} tt ON tt.term_id = t.term_id WHERE tt.taxonomy = 'product_type'" );
+	}
+	$wpdb->query( "DELETE FROM {$p}wc_category_lookup WHERE category_id NOT IN (SELECT term_id FROM {$wpdb->term_taxonomy} WHERE taxonomy = 'product_cat')" );
 	$wpdb->query( "DELETE um FROM {$wpdb->usermeta} um JOIN {$wpdb->usermeta} g ON g.user_id = um.user_id AND g.meta_key = '_rondine_dev' WHERE 1 = 1" );
 	$wpdb->query( "DELETE u FROM {$wpdb->users} u LEFT JOIN {$wpdb->usermeta} m ON m.user_id = u.ID WHERE m.umeta_id IS NULL AND u.user_login LIKE 'cliente%'" );
 	// The plugin's contacts were made from the generated customers; lists and tags keep no member that is gone.
@@ -1012,8 +1022,15 @@ if ( realpath( $_SERVER['SCRIPT_FILENAME'] ?? '' ) === __FILE__ ) {
 		$rondine_sync = 'yes' === get_option( 'woocommerce_custom_orders_table_data_sync_enabled' );
 		$rondine_uses = $rondine_hpos ? ( $rondine_sync ? 'both' : 'hpos' ) : 'legacy';
 		if ( $rondine_uses !== $rondine_mode ) {
-			fwrite( STDERR, "generate.php: --mode=$rondine_mode but WooCommerce stores orders as $rondine_uses\n" );
-			exit( 2 );
+			// The shop has no orders now (a new one, or --reset emptied it): WooCommerce's storage follows --mode,
+			// switched the way its settings page does it.
+			if ( (int) $GLOBALS['wpdb']->get_var( "SELECT COUNT(*) FROM {$GLOBALS['wpdb']->prefix}wc_orders" ) + (int) $GLOBALS['wpdb']->get_var( "SELECT COUNT(*) FROM {$GLOBALS['wpdb']->posts} WHERE post_type IN ('shop_order','shop_order_refund')" ) > 0 ) {
+				fwrite( STDERR, "generate.php: --mode=$rondine_mode but WooCommerce stores orders as $rondine_uses and the shop has orders; pass --reset\n" );
+				exit( 2 );
+			}
+			update_option( 'woocommerce_custom_orders_table_data_sync_enabled', 'both' === $rondine_mode ? 'yes' : 'no' );
+			wc_get_container()->get( \Automattic\WooCommerce\Internal\Features\FeaturesController::class )->change_feature_enable( 'custom_order_tables', 'legacy' !== $rondine_mode );
+			update_option( 'rondine_dev_order_storage', $rondine_mode, false );
 		}
 	} else {
 		rondine_dev_woocommerce_install( $rondine_mode );

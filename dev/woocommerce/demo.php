@@ -412,19 +412,39 @@ final class Rondine_Dev_Demo_Shop {
 }
 
 /**
- * Runs WooCommerce's due queued actions (Action Scheduler) until its analytics import has nothing pending: the order
- * imports are scheduled 5 seconds after each save, so this waits for the last ones to be due.
+ * Runs WooCommerce's due queued actions (Action Scheduler) until its analytics import has nothing pending. WooCommerce
+ * schedules an order's import 5 seconds after an update of the order, but not after the save that creates it (an order
+ * saved once, as an import or an API client makes it, waits for the historical import), so with $import_history the
+ * historical import runs too, as "Import historical data" in WooCommerce > Settings > Advanced > Analytics does it:
+ * ReportsSync::regenerate_report_data() for every day, skipping what is imported already.
  *
  * @return int How many actions ran.
  */
-function rondine_dev_run_woocommerce_queue( int $max_seconds = 120 ): int {
-	global $wpdb;
-	$runner  = ActionScheduler_QueueRunner::instance();
-	$ran     = 0;
+function rondine_dev_run_woocommerce_queue( int $max_seconds = 120, bool $import_history = true ): int {
 	$started = time();
+	$ran     = rondine_dev_run_due_actions( $started + $max_seconds );
+	if ( $import_history ) {
+		$result = \Automattic\WooCommerce\Admin\ReportsSync::regenerate_report_data( null, true );
+		if ( is_wp_error( $result ) ) {
+			fwrite( STDERR, "WooCommerce's analytics import did not start: " . $result->get_error_message() . "\n" );
+			exit( 1 );
+		}
+		$ran += rondine_dev_run_due_actions( $started + $max_seconds );
+	}
+	return $ran;
+}
+
+/**
+ * Runs due actions until WooCommerce's analytics group has none pending (waiting for those scheduled a few seconds
+ * ahead), each batch in a transaction.
+ */
+function rondine_dev_run_due_actions( int $deadline ): int {
+	global $wpdb;
+	$runner = ActionScheduler_QueueRunner::instance();
+	$ran    = 0;
 	add_filter( 'action_scheduler_queue_runner_time_limit', static fn() => 60 );
 	add_filter( 'action_scheduler_queue_runner_batch_size', static fn() => 200 );
-	while ( time() - $started < $max_seconds ) {
+	while ( time() < $deadline ) {
 		$wpdb->query( 'START TRANSACTION' );
 		$done = (int) $runner->run( 'WP CLI' );
 		$wpdb->query( 'COMMIT' );
@@ -437,14 +457,14 @@ function rondine_dev_run_woocommerce_queue( int $max_seconds = 120 ): int {
 			),
 			'ids'
 		);
-		if ( ! $left && 0 === $done ) {
+		if ( ! $left && 0 === $done && ! \Automattic\WooCommerce\Admin\ReportsSync::is_importing() ) {
 			return $ran;
 		}
 		if ( 0 === $done ) {
 			sleep( 1 ); // Scheduled a few seconds ahead: wait until they are due.
 		}
 	}
-	fwrite( STDERR, "WooCommerce's queued actions did not finish in $max_seconds s\n" );
+	fwrite( STDERR, "WooCommerce's queued actions did not finish in time\n" );
 	exit( 1 );
 }
 

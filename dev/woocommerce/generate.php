@@ -497,6 +497,7 @@ final class Rondine_Dev_Shop_Generator {
 				'nsn'         => $nsn,
 				'orders'      => 0,
 				'first_order' => null,
+				'counted_orders' => 0,
 				'last_order'  => null,
 			);
 			$this->customers[ $i ] = $customer;
@@ -599,7 +600,9 @@ final class Rondine_Dev_Shop_Generator {
 		$done     = in_array( $status, array( 'completed', 'refunded' ), true ) ? $created + mt_rand( 1, 5 ) * DAY_IN_SECONDS : null;
 		$payment  = self::pick( self::PAYMENT_METHODS );
 		$key      = 'wc_order_' . substr( md5( (string) $id . $c['email'] ), 0, 13 );
-		$returning = $c['orders'] > 0 ? 1 : 0;
+		// WooCommerce Analytics: a returning customer has an earlier order in a status its reports count (they leave out
+		// pending, failed and cancelled orders).
+		$returning = $c['counted_orders'] > 0 ? 1 : 0;
 		// One order in ten has the phone typed differently from the account's (same number, other format).
 		$phone = $c['phone'];
 		if ( '' !== $c['nsn'] && self::chance( 0.1 ) ) {
@@ -639,7 +642,8 @@ final class Rondine_Dev_Shop_Generator {
 				$this->out->add(
 					"{$p}wc_order_addresses",
 					array( 'order_id', 'address_type', 'first_name', 'last_name', 'company', 'address_1', 'address_2', 'city', 'state', 'postcode', 'country', 'email', 'phone' ),
-					array( $id, $type, $c['first_name'], $c['last_name'], '', $c['address'], '', $c['city'], $c['state'], $c['postcode'], $c['country'], 'billing' === $type ? $c['email'] : null, 'billing' === $type ? $phone : '' )
+					// WooCommerce stores NULL, not '', for an empty address field.
+					array_map( static fn( $v ) => '' === $v ? null : $v, array( $id, $type, $c['first_name'], $c['last_name'], '', $c['address'], '', $c['city'], $c['state'], $c['postcode'], $c['country'], 'billing' === $type ? $c['email'] : null, 'billing' === $type ? $phone : '' ) )
 				);
 			}
 			$this->out->add(
@@ -718,11 +722,12 @@ final class Rondine_Dev_Shop_Generator {
 			foreach ( $item_meta as $meta_key => $value ) {
 				$this->out->add( "{$p}woocommerce_order_itemmeta", array( 'order_item_id', 'meta_key', 'meta_value' ), array( $item, $meta_key, $value ) );
 			}
-			$share = $net > 0 ? $line_total / $net : 0;
+			// WooCommerce Analytics shares the shipping out by quantity, and stores amounts as wpdb's %f writes them.
+			$ship = round( $shipping / $qty * $q, 6 );
 			$this->out->add(
 				"{$p}wc_order_product_lookup",
 				array( 'order_item_id', 'order_id', 'product_id', 'variation_id', 'customer_id', 'date_created', 'product_qty', 'product_net_revenue', 'product_gross_revenue', 'coupon_amount', 'tax_amount', 'shipping_amount', 'shipping_tax_amount' ),
-				array( $item, $id, $product['id'], 0, $c['customer_id'], $local, $q, $line_total, round( $line_total + $line_tax + $shipping * $share, 2 ), 0, $line_tax, round( $shipping * $share, 2 ), 0 )
+				array( $item, $id, $product['id'], 0, $c['customer_id'], $local, $q, $line_total, round( $line_total + $line_tax + $ship, 6 ), 0, $line_tax, $ship, 0 )
 			);
 			if ( $paid ) {
 				foreach ( $this->products as &$known ) {
@@ -754,14 +759,17 @@ final class Rondine_Dev_Shop_Generator {
 		// completed order in thirty has a partial refund of one line.
 		if ( 'refunded' === $status ) {
 			$at = min( $this->until - HOUR_IN_SECONDS, ( $done ?? $created ) + mt_rand( 1, 10 ) * DAY_IN_SECONDS );
-			$this->write_refund( $next_post++, $id, $index, array_keys( $lines ), $lines, $item_ids, $shipping, $shipping_item, max( $created + HOUR_IN_SECONDS, $at ), $returning, $next_item );
+			$this->write_refund( $next_post++, $id, $index, array_keys( $lines ), $lines, $item_ids, $shipping, $shipping_item, max( $created + HOUR_IN_SECONDS, $at ), $status_key, $next_item );
 		} elseif ( 'completed' === $status && count( $lines ) > 1 && self::chance( 1 / 30 ) ) {
 			$line = mt_rand( 0, count( $lines ) - 1 );
 			$at   = min( $this->until - HOUR_IN_SECONDS, ( $done ?? $created ) + mt_rand( 1, 20 ) * DAY_IN_SECONDS );
-			$this->write_refund( $next_post++, $id, $index, array( $line ), $lines, $item_ids, 0.0, null, max( $created + HOUR_IN_SECONDS, $at ), $returning, $next_item );
+			$this->write_refund( $next_post++, $id, $index, array( $line ), $lines, $item_ids, 0.0, null, max( $created + HOUR_IN_SECONDS, $at ), $status_key, $next_item );
 		}
 
 		++$c['orders'];
+		if ( ! in_array( $status, array( 'pending', 'failed', 'cancelled' ), true ) ) {
+			++$c['counted_orders'];
+		}
 		$c['first_order'] = $c['first_order'] ?? $created;
 		$c['last_order']  = $created;
 	}
@@ -781,7 +789,7 @@ final class Rondine_Dev_Shop_Generator {
 	 * @param int|null $shipping_item The order's shipping item id.
 	 * @param int      $at       When (UTC timestamp).
 	 */
-	private function write_refund( int $id, int $order_id, int $index, array $refunded, array $lines, array $item_ids, float $shipping, ?int $shipping_item, int $at, int $returning, int &$next_item ): void {
+	private function write_refund( int $id, int $order_id, int $index, array $refunded, array $lines, array $item_ids, float $shipping, ?int $shipping_item, int $at, string $order_status, int &$next_item ): void {
 		$p      = $this->wpdb->prefix;
 		$c      = $this->customers[ $index ];
 		$hpos   = 'legacy' !== $this->mode;
@@ -858,11 +866,11 @@ final class Rondine_Dev_Shop_Generator {
 			foreach ( $item_meta as $meta_key => $value ) {
 				$this->out->add( "{$p}woocommerce_order_itemmeta", array( 'order_item_id', 'meta_key', 'meta_value' ), array( $item, $meta_key, $value ) );
 			}
-			$share = $net > 0 ? $line_total / $net : 0;
+			$ship = round( $shipping / $qty * $q, 6 );
 			$this->out->add(
 				"{$p}wc_order_product_lookup",
 				array( 'order_item_id', 'order_id', 'product_id', 'variation_id', 'customer_id', 'date_created', 'product_qty', 'product_net_revenue', 'product_gross_revenue', 'coupon_amount', 'tax_amount', 'shipping_amount', 'shipping_tax_amount' ),
-				array( $item, $id, $product['id'], 0, $c['customer_id'], $local, -$q, -$line_total, -round( $line_total + $line_tax + $shipping * $share, 2 ), 0, -$line_tax, -round( $shipping * $share, 2 ), 0 )
+				array( $item, $id, $product['id'], 0, $c['customer_id'], $local, -$q, -$line_total, -round( $line_total + $line_tax + $ship, 6 ), 0, -$line_tax, -$ship, 0 )
 			);
 		}
 		if ( $shipping > 0 && null !== $shipping_item ) {
@@ -876,7 +884,8 @@ final class Rondine_Dev_Shop_Generator {
 		$this->out->add(
 			"{$p}wc_order_stats",
 			array( 'order_id', 'parent_id', 'date_created', 'date_created_gmt', 'date_paid', 'date_completed', 'num_items_sold', 'total_sales', 'tax_total', 'shipping_total', 'net_total', 'returning_customer', 'status', 'customer_id' ),
-			array( $id, $order_id, $local, $gmt, null, null, -$qty, -$amount, -$tax, -$shipping, -round( $amount - $tax - $shipping, 2 ), $returning, 'wc-completed', $c['customer_id'] )
+			// WooCommerce Analytics records a refund under its order's status, paid and completed when it was made.
+			array( $id, $order_id, $local, $gmt, $local, $local, -$qty, -$amount, -$tax, -$shipping, -round( $amount - $tax - $shipping, 2 ), null, $order_status, $c['customer_id'] )
 		);
 	}
 

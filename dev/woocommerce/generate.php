@@ -354,6 +354,17 @@ final class Rondine_Dev_Shop_Generator {
 		}
 	}
 
+	/** The WooCommerce version orders are stamped with: the running one, or the one the schema copy follows. */
+	private static function wc_version(): string {
+		return defined( 'WC_VERSION' ) ? WC_VERSION : '9.4.0';
+	}
+
+	/** An amount as wc_format_decimal() stores it without a precision: no trailing zeros ("6.9", "0"). */
+	private static function decimal( float $value ): string {
+		$text = rtrim( rtrim( number_format( $value, 2, '.', '' ), '0' ), '.' );
+		return '-0' === $text ? '0' : $text;
+	}
+
 	// --- catalogue ---------------------------------------------------------------------------------------------------
 
 	private function generate_products(): void {
@@ -598,6 +609,10 @@ final class Rondine_Dev_Shop_Generator {
 		$local    = self::local( $created );
 		$paid     = in_array( $status, array( 'completed', 'processing', 'refunded' ), true ) ? $created + mt_rand( 10, 600 ) : null;
 		$done     = in_array( $status, array( 'completed', 'refunded' ), true ) ? $created + mt_rand( 1, 5 ) * DAY_IN_SECONDS : null;
+		// What WooCommerce's status hooks record: sales, coupon usage and stock on hold, processing and completed;
+		// download permissions on processing and completed.
+		$reduced  = in_array( $status, array( 'completed', 'processing', 'refunded', 'on-hold' ), true );
+		$granted  = in_array( $status, array( 'completed', 'processing', 'refunded' ), true );
 		$payment  = self::pick( self::PAYMENT_METHODS );
 		$key      = 'wc_order_' . substr( md5( (string) $id . $c['email'] ), 0, 13 );
 		// WooCommerce Analytics: a returning customer has an earlier order in a status its reports count (they leave out
@@ -649,7 +664,7 @@ final class Rondine_Dev_Shop_Generator {
 			$this->out->add(
 				"{$p}wc_order_operational_data",
 				array( 'order_id', 'created_via', 'woocommerce_version', 'prices_include_tax', 'coupon_usages_are_counted', 'download_permission_granted', 'cart_hash', 'new_order_email_sent', 'order_key', 'order_stock_reduced', 'date_paid_gmt', 'date_completed_gmt', 'shipping_tax_amount', 'shipping_total_amount', 'discount_tax_amount', 'discount_total_amount', 'recorded_sales' ),
-				array( $id, 'checkout', '9.4.0', 0, 1, 1, md5( $key ), 1, $key, $paid ? 1 : 0, $paid ? gmdate( 'Y-m-d H:i:s', $paid ) : null, $done ? gmdate( 'Y-m-d H:i:s', $done ) : null, 0, $shipping, 0, 0, $paid ? 1 : 0 )
+				array( $id, 'checkout', self::wc_version(), 0, $reduced ? 1 : 0, $granted ? 1 : 0, md5( $key ), 0, $key, $reduced ? 1 : 0, $paid ? gmdate( 'Y-m-d H:i:s', $paid ) : null, $done ? gmdate( 'Y-m-d H:i:s', $done ) : null, 0, $shipping, 0, 0, $reduced ? 1 : 0 )
 			);
 			$this->out->add( "{$p}wc_orders_meta", array( 'order_id', 'meta_key', 'meta_value' ), array( $id, 'is_vat_exempt', 'no' ) );
 		}
@@ -680,15 +695,22 @@ final class Rondine_Dev_Shop_Generator {
 				'_shipping_postcode'    => $c['postcode'],
 				'_shipping_country'     => $c['country'],
 				'_order_total'          => number_format( $total, 2, '.', '' ),
-				'_order_tax'            => number_format( $tax, 2, '.', '' ),
-				'_order_shipping'       => number_format( $shipping, 2, '.', '' ),
+				'_order_tax'            => self::decimal( $tax ),
+				'_order_shipping'       => self::decimal( $shipping ),
 				'_order_shipping_tax'   => '0',
 				'_cart_discount'        => '0',
 				'_cart_discount_tax'    => '0',
-				'_order_version'        => '9.4.0',
-				'_recorded_sales'       => $paid ? 'yes' : 'no',
-				'_billing_address_index' => implode( ' ', array( $c['first_name'], $c['last_name'], $c['address'], $c['city'], $c['postcode'], $c['country'], $c['email'], $phone ) ),
+				'_order_version'        => self::wc_version(),
+				'_recorded_sales'       => $reduced ? 'yes' : 'no',
+				'_recorded_coupon_usage_counts' => $reduced ? 'yes' : 'no',
+				'_order_stock_reduced'  => $reduced ? 'yes' : 'no',
+				'_download_permissions_granted' => $granted ? 'yes' : 'no',
+				'_new_order_email_sent' => 'false',
+				'_billing_address_index' => implode( ' ', array( $c['first_name'], $c['last_name'], '', $c['address'], '', $c['city'], $c['state'], $c['postcode'], $c['country'], $c['email'], $phone ) ),
+				'_shipping_address_index' => implode( ' ', array( $c['first_name'], $c['last_name'], '', $c['address'], '', $c['city'], $c['state'], $c['postcode'], $c['country'], '' ) ),
 			);
+			// WooCommerce saves no meta for an empty address field.
+			$meta = array_filter( $meta, static fn( $value, $name ) => '' !== $value || ! preg_match( '/^_(billing|shipping)_/', $name ), ARRAY_FILTER_USE_BOTH );
 			if ( $paid ) {
 				$meta['_date_paid'] = (string) $paid;
 				$meta['_paid_date'] = self::local( $paid );
@@ -729,7 +751,7 @@ final class Rondine_Dev_Shop_Generator {
 				array( 'order_item_id', 'order_id', 'product_id', 'variation_id', 'customer_id', 'date_created', 'product_qty', 'product_net_revenue', 'product_gross_revenue', 'coupon_amount', 'tax_amount', 'shipping_amount', 'shipping_tax_amount' ),
 				array( $item, $id, $product['id'], 0, $c['customer_id'], $local, $q, $line_total, round( $line_total + $line_tax + $ship, 6 ), 0, $line_tax, $ship, 0 )
 			);
-			if ( $paid ) {
+			if ( $reduced ) {
 				foreach ( $this->products as &$known ) {
 					if ( $known['id'] === $product['id'] ) {
 						$known['total_sales'] += $q;
@@ -813,7 +835,8 @@ final class Rondine_Dev_Shop_Generator {
 		$meta = array(
 			'_refund_amount'    => $money( $amount ),
 			'_refunded_by'      => '1',
-			'_refunded_payment' => '1',
+			// Refunded by hand (cash on delivery, bank transfer): no refund through a payment gateway.
+			'_refunded_payment' => '',
 			'_refund_reason'    => $reason,
 		);
 		if ( $hpos ) {
@@ -825,7 +848,7 @@ final class Rondine_Dev_Shop_Generator {
 			$this->out->add(
 				"{$p}wc_order_operational_data",
 				array( 'order_id', 'created_via', 'woocommerce_version', 'prices_include_tax', 'coupon_usages_are_counted', 'download_permission_granted', 'cart_hash', 'new_order_email_sent', 'order_key', 'order_stock_reduced', 'date_paid_gmt', 'date_completed_gmt', 'shipping_tax_amount', 'shipping_total_amount', 'discount_tax_amount', 'discount_total_amount', 'recorded_sales' ),
-				array( $id, null, '9.4.0', 0, null, null, null, null, null, null, null, null, 0, -$shipping, 0, 0, null )
+				array( $id, null, self::wc_version(), 0, null, null, null, null, null, null, null, null, 0, -$shipping, 0, 0, null )
 			);
 			foreach ( $meta as $meta_key => $value ) {
 				$this->out->add( "{$p}wc_orders_meta", array( 'order_id', 'meta_key', 'meta_value' ), array( $id, $meta_key, $value ) );
@@ -836,11 +859,11 @@ final class Rondine_Dev_Shop_Generator {
 				'_order_currency'     => 'EUR',
 				'_cart_discount'      => '0',
 				'_cart_discount_tax'  => '0',
-				'_order_shipping'     => $money( -$shipping ),
+				'_order_shipping'     => self::decimal( -$shipping ),
 				'_order_shipping_tax' => '0',
-				'_order_tax'          => $money( -$tax ),
+				'_order_tax'          => self::decimal( -$tax ),
 				'_order_total'        => $money( -$amount ),
-				'_order_version'      => '9.4.0',
+				'_order_version'      => self::wc_version(),
 				'_prices_include_tax' => 'no',
 			);
 			foreach ( $meta as $meta_key => $value ) {
@@ -894,11 +917,12 @@ final class Rondine_Dev_Shop_Generator {
 	 * of an HPOS order, as WooCommerce makes them.
 	 */
 	private function write_order_post( int $id, string $type, string $status, string $local, string $gmt, string $key, int $parent = 0 ): void {
-		$title = ( 'shop_order_refund' === $type ? 'Refund &ndash; ' : 'Order &ndash; ' ) . $local;
+		// As WooCommerce titles them: the order's local date, "July 13, 2024 @ 11:31 AM".
+		$title = ( 'shop_order_refund' === $type ? 'Refund &ndash; ' : 'Order &ndash; ' ) . gmdate( 'F j, Y @ h:i A', (int) strtotime( $local . ' UTC' ) );
 		$this->out->add(
 			$this->wpdb->posts,
 			array( 'ID', 'post_author', 'post_date', 'post_date_gmt', 'post_content', 'post_title', 'post_excerpt', 'post_status', 'comment_status', 'ping_status', 'post_password', 'post_name', 'to_ping', 'pinged', 'post_modified', 'post_modified_gmt', 'post_content_filtered', 'post_parent', 'guid', 'menu_order', 'post_type', 'post_mime_type', 'comment_count' ),
-			array( $id, 1, $local, $gmt, '', $title, '', $status, 'closed', 'closed', $key, ( 'shop_order_refund' === $type ? 'refund-' : 'order-' ) . $id, '', '', $local, $gmt, '', $parent, '', 0, $type, '', 0 )
+			array( $id, 1, $local, $gmt, '', $title, '', $status, 'shop_order' === $type ? 'open' : 'closed', 'closed', $key, ( 'shop_order_refund' === $type ? 'refund-' : 'order-' ) . $id, '', '', $local, $gmt, '', $parent, '', 0, $type, '', 0 )
 		);
 	}
 

@@ -31,11 +31,13 @@ test.describe( 'storefront: the real WooCommerce', () => {
 				level: 1,
 			} )
 		).toBeVisible();
-		await expect( page.locator( '.single_add_to_cart_button' ) ).toBeVisible();
+		await expect(
+			page.locator( '.single_add_to_cart_button' )
+		).toBeVisible();
 		await page.locator( '.single_add_to_cart_button' ).click();
-		await expect( page.locator( '.woocommerce-message' ) ).toContainText(
-			'has been added to your cart'
-		);
+		await expect(
+			page.getByText( /has been added to your cart/ ).first()
+		).toBeVisible();
 
 		// The variable product offers its sizes.
 		await page.goto( '/shop/' );
@@ -59,7 +61,7 @@ test.describe( 'storefront: the real WooCommerce', () => {
 		await expect( block ).toContainText( 'Pagamento alla consegna' );
 		await expect( block ).toContainText( 'Olio extravergine 0,75 l' );
 		await expect(
-			block.getByRole( 'button', { name: 'Place Order' } )
+			block.getByRole( 'button', { name: /place order/i } )
 		).toBeVisible();
 
 		// The second checkout page has the classic [woocommerce_checkout] form.

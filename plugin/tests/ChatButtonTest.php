@@ -308,11 +308,10 @@ final class ChatButtonTest extends TestCase {
 			$this->assertSame(
 				array(
 					'currency'          => 'EUR',
-					'symbol'            => '€',
 					'decimals'          => 2,
 					'decimalSeparator'  => ',',
 					'thousandSeparator' => '.',
-					'position'          => 'right_space',
+					'pattern'           => '%s €',
 				),
 				Config::build( Settings::get(), null )['price']
 			);

@@ -29,11 +29,11 @@ export interface Product {
 export interface PriceFormat {
 	/** ISO 4217 code of the shop's currency. */
 	currency: string;
-	symbol: string;
 	decimals: number;
 	decimalSeparator: string;
 	thousandSeparator: string;
-	position: 'left' | 'right' | 'left_space' | 'right_space';
+	/** Where the number goes, with the currency symbol around it: "%s €", "€%s". */
+	pattern: string;
 }
 
 export interface Strings {

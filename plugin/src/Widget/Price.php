@@ -20,21 +20,26 @@ final class Price {
 	 * The shop's price format for the widget (widget/src/types.ts `PriceFormat`), or null when the shop has no
 	 * currency set (no WooCommerce).
 	 *
-	 * @return array{currency:string,symbol:string,decimals:int,decimalSeparator:string,thousandSeparator:string,position:string}|null
+	 * @return array{currency:string,decimals:int,decimalSeparator:string,thousandSeparator:string,pattern:string}|null
 	 */
 	public static function format_settings(): ?array {
 		$currency = function_exists( 'get_woocommerce_currency' ) ? (string) get_woocommerce_currency() : (string) get_option( 'woocommerce_currency', '' );
 		if ( ! preg_match( '/^[A-Z]{3}$/', $currency ) ) {
 			return null;
 		}
-		$position = (string) get_option( 'woocommerce_currency_pos', 'left' );
+		$symbol   = self::symbol( $currency );
+		$patterns = array(
+			'left'        => $symbol . '%s',
+			'right'       => '%s' . $symbol,
+			'left_space'  => $symbol . ' %s',
+			'right_space' => '%s ' . $symbol,
+		);
 		return array(
 			'currency'          => $currency,
-			'symbol'            => self::symbol( $currency ),
 			'decimals'          => max( 0, min( 8, function_exists( 'wc_get_price_decimals' ) ? (int) wc_get_price_decimals() : (int) get_option( 'woocommerce_price_num_decimals', 2 ) ) ),
 			'decimalSeparator'  => function_exists( 'wc_get_price_decimal_separator' ) ? (string) wc_get_price_decimal_separator() : (string) get_option( 'woocommerce_price_decimal_sep', '.' ),
 			'thousandSeparator' => function_exists( 'wc_get_price_thousand_separator' ) ? (string) wc_get_price_thousand_separator() : (string) get_option( 'woocommerce_price_thousand_sep', ',' ),
-			'position'          => in_array( $position, array( 'left', 'right', 'left_space', 'right_space' ), true ) ? $position : 'left',
+			'pattern'           => $patterns[ (string) get_option( 'woocommerce_currency_pos', 'left' ) ] ?? $patterns['left'],
 		);
 	}
 
@@ -54,9 +59,7 @@ final class Price {
 			return (string) $amount;
 		}
 		$number = number_format( abs( $amount ), $format['decimals'], $format['decimalSeparator'], $format['thousandSeparator'] );
-		$space  = str_ends_with( $format['position'], '_space' ) ? ' ' : '';
-		$price  = str_starts_with( $format['position'], 'left' ) ? $format['symbol'] . $space . $number : $number . $space . $format['symbol'];
-		return ( $amount < 0 ? '-' : '' ) . $price;
+		return ( $amount < 0 ? '-' : '' ) . str_replace( '%s', $number, $format['pattern'] );
 	}
 
 	/**

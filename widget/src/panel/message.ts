@@ -6,8 +6,6 @@ import type { Config, Product } from '../types';
 const LONE_SURROGATE =
 	/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-const EMPTY = '\0';
-
 const VARIABLE = /\{(SITE|TITLE|URL|PRODUCT|PRICE|SKU)(?:\|([^{}[\]]*))?\}/g;
 
 /**
@@ -28,29 +26,27 @@ export function renderTemplate(
 	template: string,
 	values: Record< string, string >
 ) {
-	// An empty variable becomes EMPTY until the tidying below, so that only what it leaves behind is touched.
-	const fill = ( text: string, optional: boolean ) => {
-		let missing = false;
-		const out = text.replace(
-			VARIABLE,
-			( _, name: string, fallback?: string ) => {
-				const value = values[ name ] || fallback || '';
-				missing ||= ! value;
-				return value || EMPTY;
-			}
-		);
+	// An empty variable becomes NUL until the tidying below, so that only what it leaves behind is touched.
+	const fill = ( text: string, optional?: boolean ) => {
+		let missing;
+		const out = text.replace( VARIABLE, ( _, name: string, fallback ) => {
+			const value = values[ name ] || fallback;
+			missing ||= ! value;
+			return value || '\0';
+		} );
 		return optional && missing ? '' : out;
 	};
 	return fill(
 		template.replace( /\[([^[\]]*)\]/g, ( whole, inner: string ) =>
 			inner.search( VARIABLE ) < 0 ? whole : fill( inner, true )
-		),
-		false
+		)
 	)
 		.replace( /[(“«][ \t]*((?:\0[ \t]*)+)[)”»]/g, '$1' )
-		.replace( /[ \t]*(?:\0[ \t]*)+(?=[,.;:!?)\n]|$)/g, '' )
-		.replace( /(^|\n)[ \t]*(?:\0[ \t]*)+/g, '$1' )
-		.replace( /[ \t]*(?:\0[ \t]*)+/g, ' ' )
+		.replace(
+			/(^|\n)?[ \t]*(?:\0[ \t]*)+(?=([,.;:!?)\n]|$)?)/g,
+			( _, start?: string, end?: string ) =>
+				start ?? ( end === undefined ? ' ' : '' )
+		)
 		.replace( /[ \t]+/g, ' ' )
 		.trim();
 }

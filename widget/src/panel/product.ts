@@ -37,20 +37,11 @@ export function formatPrice(
 			.toFixed( format.decimals )
 			.split( '.' );
 		const number =
-			whole!.replace(
-				/\B(?=(\d{3})+(?!\d))/g,
-				format.thousandSeparator
-			) + ( fraction ? format.decimalSeparator + fraction : '' );
-		const space = format.position.endsWith( '_space' ) ? ' ' : '';
+			whole!.replace( /\B(?=(\d{3})+$)/g, format.thousandSeparator ) +
+			( fraction ? format.decimalSeparator + fraction : '' );
 		return (
-			( amount < 0 ? '-' : '' ) +
-			( format.position.startsWith( 'left' )
-				? format.symbol + space + number
-				: number + space + format.symbol )
+			( amount < 0 ? '-' : '' ) + format.pattern.replace( '%s', number )
 		);
-	}
-	if ( ! currency ) {
-		return String( amount );
 	}
 	try {
 		return new Intl.NumberFormat( lang || undefined, {
@@ -58,7 +49,7 @@ export function formatPrice(
 			currency,
 		} ).format( amount );
 	} catch {
-		return amount + ' ' + currency;
+		return ( amount + ' ' + currency ).trim();
 	}
 }
 

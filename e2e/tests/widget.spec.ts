@@ -193,11 +193,9 @@ test( 'on a product page the link carries the product name and price', async ( {
 	await expect( chatButton( page ) ).toHaveCount( 0 );
 
 	await page.goto( productUrl );
-	const lang = await page.evaluate( () => document.documentElement.lang );
-	const price = new Intl.NumberFormat( lang, {
-		style: 'currency',
-		currency: 'EUR',
-	} ).format( 189.9 );
+	// In the shop's WooCommerce price format (the test shop: euro after the number, decimal comma), whatever the
+	// page's language.
+	const price = '189,90 €';
 	await chatButton( page ).click();
 	const href = await dialog( page )
 		.getByRole( 'link', { name: /Giulia/ } )
@@ -207,6 +205,36 @@ test( 'on a product page the link carries the product name and price', async ( {
 	expect( url.searchParams.get( 'text' ) ).toBe(
 		`#shop Vorrei informazioni su Borsa in pelle “Firenze” a ${ price } (codice BRS-FI-001)`
 	);
+} );
+
+test( 'off a product page, product variables leave no trace in the message', async ( {
+	page,
+} ) => {
+	settings( {
+		message:
+			'Ciao {SITE}, vorrei informazioni[ su {PRODUCT} a {PRICE} (codice {SKU})] su {PRODUCT|i vostri prodotti} ({PRICE})',
+		title: 'Parla con Bottega',
+	} );
+	for ( const [ url, text ] of [
+		[
+			env.wpUrl + '/',
+			'Ciao Bottega Demo, vorrei informazioni su i vostri prodotti',
+		],
+		[
+			productUrl,
+			'Ciao Bottega Demo, vorrei informazioni su Borsa in pelle “Firenze” a 189,90 € (codice BRS-FI-001) su Borsa in pelle “Firenze” (189,90 €)',
+		],
+	] as const ) {
+		await page.goto( url );
+		await chatButton( page ).click();
+		await expect(
+			dialog( page ).getByRole( 'heading', { name: 'Parla con Bottega' } )
+		).toBeVisible();
+		const href = await dialog( page )
+			.getByRole( 'link', { name: /Giulia/ } )
+			.getAttribute( 'href' );
+		expect( new URL( href! ).searchParams.get( 'text' ) ).toBe( text );
+	}
 } );
 
 test( 'no layout shift and no request because of the widget before intent', async ( {

@@ -50,12 +50,19 @@ final class OwnerMessagesTest extends TestCase {
 	 * The owner's words are translated.
 	 */
 	public function test_owner_words_are_translated(): void {
-		switch_to_locale( 'it_IT' );
+		$locale = static fn() => 'it_IT';
+		add_filter( 'locale', $locale );
+		add_filter( 'determine_locale', $locale );
+		unload_textdomain( 'rondine' );
+		\Rondine\I18n::load();
 		try {
-			$this->assertStringContainsString( 'token', (string) OwnerMessages::message( 'whatsapp_token_rejected' ) );
-			$this->assertNotSame( 'WhatsApp could not be reached just now, so the details could not be checked. Nothing was saved: try again in a few minutes.', OwnerMessages::message( 'whatsapp_unreachable' ) );
+			$this->assertStringContainsString( 'non ha accettato il token', (string) OwnerMessages::message( 'whatsapp_token_rejected' ) );
+			$this->assertStringContainsString( 'riprova tra qualche minuto', (string) OwnerMessages::message( 'whatsapp_unreachable' ) );
 		} finally {
-			restore_previous_locale();
+			remove_filter( 'locale', $locale );
+			remove_filter( 'determine_locale', $locale );
+			unload_textdomain( 'rondine' );
+			\Rondine\I18n::load();
 		}
 	}
 

@@ -42,9 +42,12 @@ export function LivePreview( {
 			fetchPreview( settings ).then(
 				( preview ) => {
 					if ( current ) {
+						const problems = Object.values(
+							preview.problems ?? {}
+						);
 						setError(
-							preview.problems?.length
-								? preview.problems.join( ' ' )
+							problems.length
+								? [ ...new Set( problems ) ].join( ' ' )
 								: null
 						);
 						setHtml(

@@ -51,7 +51,7 @@ export interface Preview {
 	config: Record< string, unknown >;
 	script: string;
 	/** What is not valid yet (field => message): the preview used the saved value instead. */
-	problems?: string[];
+	problems?: Record< string, string >;
 }
 
 /** GET /rondine/v1/chat-button/stats. */

@@ -175,7 +175,7 @@ final class ChatButtonController extends Controller {
 			array(
 				'config'   => $config,
 				'script'   => Config::asset_url( 'rondine-chat.js' ),
-				'problems' => array_values( array_unique( array_map( 'strval', $problems ) ) ),
+				'problems' => (object) array_map( 'strval', $problems ),
 			)
 		);
 	}

@@ -267,8 +267,9 @@ final class ChatButtonTest extends TestCase {
 			)
 		);
 		$this->assertSame( 200, $typing->get_status() );
-		$this->assertArrayHasKey( 'color', $typing->get_data()['problems'] );
-		$this->assertArrayHasKey( 'agents[1].phone', $typing->get_data()['problems'] );
+		$problems = (array) $typing->get_data()['problems'];
+		$this->assertArrayHasKey( 'color', $problems );
+		$this->assertArrayHasKey( 'agents[1].phone', $problems );
 		$this->assertSame( Settings::get()['color'], $typing->get_data()['config']['color'] );
 		$this->assertSame( array( 'Giulia' ), array_column( $typing->get_data()['config']['agents'], 'name' ) );
 		$this->assertSame( 'Scrivici!', $typing->get_data()['config']['i18n']['title'] );

@@ -134,6 +134,9 @@ for ( const language of [ 'en', 'it' ] as const ) {
 		setLocale( language === 'it' ? 'it_IT' : '' );
 		try {
 			await login( page );
+			// wp.apiFetch is there once the admin app is.
+			await page.goto( '/wp-admin/admin.php?page=rondine#/dashboard' );
+			await screen( 'dashboard' )( page );
 			const stats = await campaignForStats( page );
 			const shots: Shot[] = [
 				[ 'dashboard', 'dashboard', screen( 'dashboard' ) ],

@@ -47,26 +47,6 @@ final class OwnerMessagesTest extends TestCase {
 	}
 
 	/**
-	 * The owner's words are translated.
-	 */
-	public function test_owner_words_are_translated(): void {
-		$locale = static fn() => 'it_IT';
-		add_filter( 'locale', $locale );
-		add_filter( 'determine_locale', $locale );
-		unload_textdomain( 'rondine' );
-		\Rondine\I18n::load();
-		try {
-			$this->assertStringContainsString( 'non ha accettato il token', (string) OwnerMessages::message( 'whatsapp_token_rejected' ) );
-			$this->assertStringContainsString( 'riprova tra qualche minuto', (string) OwnerMessages::message( 'whatsapp_unreachable' ) );
-		} finally {
-			remove_filter( 'locale', $locale );
-			remove_filter( 'determine_locale', $locale );
-			unload_textdomain( 'rondine' );
-			\Rondine\I18n::load();
-		}
-	}
-
-	/**
 	 * Every country is offered for numbers without a prefix, not six, named in the user's language.
 	 */
 	public function test_every_country_is_offered(): void {

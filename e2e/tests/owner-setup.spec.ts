@@ -74,6 +74,11 @@ test.describe( 'going live and the chat button', () => {
 				{ delay: 10 }
 			);
 		// The preview catches up with the complete form: the new title is in the panel.
+		await expect( preview ).toHaveAttribute(
+			'srcdoc',
+			/Parla con Bottega/
+		);
+		await expect( preview ).toHaveAttribute( 'srcdoc', /Marco/ );
 		const frame = page.frameLocator(
 			'[data-testid="rondine-chat-button-preview"]'
 		);
@@ -177,7 +182,7 @@ test.describe( 'going live and the chat button', () => {
 		const details = page.getByTestId( 'rondine-technical-details' );
 		await expect( details ).not.toHaveAttribute( 'open', '' );
 		const visible = await page
-			.locator( '.rondine-dashboard' )
+			.getByTestId( 'rondine-dashboard' )
 			.evaluate( ( root ) => {
 				const folded = root.querySelector( 'details' );
 				return Array.from( root.querySelectorAll( 'dd, p, h3' ) )

@@ -539,6 +539,10 @@ test( 'the settings screen previews the real widget and saves', async ( {
 	const greeting = page.getByLabel( 'Greeting' );
 	await expect( greeting ).toHaveValue( 'Ciao! Come possiamo aiutarti?' );
 	await greeting.fill( 'Benvenuto in anteprima' );
+	// The preview follows the form after a short pause: open the panel once it shows the new text.
+	await expect(
+		page.getByTestId( 'rondine-chat-button-preview' )
+	).toHaveAttribute( 'srcdoc', /Benvenuto in anteprima/ );
 
 	const preview = page.frameLocator(
 		'[data-testid="rondine-chat-button-preview"]'

@@ -47,8 +47,9 @@ test.describe( 'foundation: the whole stack answers', () => {
 			page.locator( '.components-notice.is-error' )
 		).toHaveCount( 0 );
 		expect( env.siteId ).toBeTruthy();
+		// The bridge's address is for support: folded into "Technical details".
 		await expect(
-			page.locator( '.rondine-dashboard__facts' ).first()
+			page.getByTestId( 'rondine-technical-details' )
 		).toContainText( env.bridgeUrl ?? 'no bridge' );
 	} );
 

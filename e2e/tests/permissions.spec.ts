@@ -57,6 +57,7 @@ const ADMIN_ONLY = [
 	[ 'GET', '/rondine/v1/contacts/export' ],
 	[ 'DELETE', '/rondine/v1/settings/connection' ],
 	[ 'PUT', '/rondine/v1/whatsapp' ],
+	[ 'POST', '/rondine/v1/whatsapp/check' ],
 ] as const;
 
 /** A request that changes where data goes, and is harmless for an administrator (refused by validation: 400). */

@@ -206,6 +206,36 @@ test( 'on a product page the link carries the product name and price', async ( {
 	);
 } );
 
+test( 'off a product page, product variables leave no trace in the message', async ( {
+	page,
+} ) => {
+	settings( {
+		message:
+			'Ciao {SITE}, vorrei informazioni[ su {PRODUCT} a {PRICE} (codice {SKU})] su {PRODUCT|i vostri prodotti} ({PRICE})',
+		title: 'Parla con Bottega',
+	} );
+	for ( const [ url, text ] of [
+		[
+			env.wpUrl + '/',
+			'Ciao Bottega Demo, vorrei informazioni su i vostri prodotti',
+		],
+		[
+			productUrl,
+			'Ciao Bottega Demo, vorrei informazioni su Borsa in pelle “Firenze” a 189,90 € (codice BRS-FI-001) su Borsa in pelle “Firenze” (189,90 €)',
+		],
+	] as const ) {
+		await page.goto( url );
+		await chatButton( page ).click();
+		await expect(
+			dialog( page ).getByRole( 'heading', { name: 'Parla con Bottega' } )
+		).toBeVisible();
+		const href = await dialog( page )
+			.getByRole( 'link', { name: /Giulia/ } )
+			.getAttribute( 'href' );
+		expect( new URL( href! ).searchParams.get( 'text' ) ).toBe( text );
+	}
+} );
+
 test( 'no layout shift and no request because of the widget before intent', async ( {
 	page,
 } ) => {
@@ -508,6 +538,10 @@ test( 'the settings screen previews the real widget and saves', async ( {
 	const greeting = page.getByLabel( 'Greeting' );
 	await expect( greeting ).toHaveValue( 'Ciao! Come possiamo aiutarti?' );
 	await greeting.fill( 'Benvenuto in anteprima' );
+	// The preview follows the form after a short pause: open the panel once it shows the new text.
+	await expect(
+		page.getByTestId( 'rondine-chat-button-preview' )
+	).toHaveAttribute( 'srcdoc', /Benvenuto in anteprima/ );
 
 	const preview = page.frameLocator(
 		'[data-testid="rondine-chat-button-preview"]'

@@ -10,6 +10,7 @@ namespace Rondine\Tests;
 use Rondine\Widget\Clicks;
 use Rondine\Widget\Config;
 use Rondine\Widget\PageRules;
+use Rondine\Widget\Price;
 use Rondine\Widget\Settings;
 use Rondine\Widget\Storefront;
 
@@ -245,7 +246,88 @@ final class ChatButtonTest extends TestCase {
 		$this->assertSame( 'Anteprima', $config['greeting'] );
 		// Previewing saves nothing.
 		$this->assertSame( 5, Settings::get()['delay'] );
-		$this->assertSame( 400, $this->rest( 'POST', '/rondine/v1/chat-button/preview', array( 'color' => 'nope' ) )->get_status() );
+
+		// A form being typed is previewed with what is valid, and what is not is said without a failed request.
+		$typing = $this->rest(
+			'POST',
+			'/rondine/v1/chat-button/preview',
+			array(
+				'color'  => 'nope',
+				'title'  => 'Scrivici!',
+				'agents' => array(
+					array(
+						'name'  => 'Giulia',
+						'phone' => '+39 333 1234567',
+					),
+					array(
+						'name'  => 'Marco',
+						'phone' => '+39 3',
+					),
+				),
+			)
+		);
+		$this->assertSame( 200, $typing->get_status() );
+		$problems = (array) $typing->get_data()['problems'];
+		$this->assertArrayHasKey( 'color', $problems );
+		$this->assertArrayHasKey( 'agents[1].phone', $problems );
+		$this->assertSame( Settings::get()['color'], $typing->get_data()['config']['color'] );
+		$this->assertSame( array( 'Giulia' ), array_column( $typing->get_data()['config']['agents'], 'name' ) );
+		$this->assertSame( 'Scrivici!', $typing->get_data()['config']['i18n']['title'] );
+	}
+
+	/**
+	 * The panel title is the shop owner's; left empty, it is the translated default.
+	 */
+	public function test_panel_title_is_configurable_with_a_translated_default(): void {
+		$this->assertSame( 'Chat with us on WhatsApp', Settings::defaults()['title'] );
+		$saved = Settings::update( self::valid( array( 'title' => 'Parla con Bottega' ) ) );
+		$this->assertIsArray( $saved );
+		$this->assertSame( 'Parla con Bottega', Config::build( Settings::get(), null )['i18n']['title'] );
+		$this->assertSame( 'Chat with us on WhatsApp', Config::build( array_merge( Settings::get(), array( 'title' => '' ) ), null )['i18n']['title'] );
+		$this->assertInstanceOf( \WP_Error::class, Settings::update( array( 'title' => str_repeat( 'x', 81 ) ) ) );
+	}
+
+	/**
+	 * Prices follow the shop's WooCommerce price settings, as wc_price() writes them.
+	 */
+	public function test_prices_follow_the_shops_price_format(): void {
+		$options = array(
+			'woocommerce_currency'           => 'EUR',
+			'woocommerce_currency_pos'       => 'right_space',
+			'woocommerce_price_decimal_sep'  => ',',
+			'woocommerce_price_thousand_sep' => '.',
+			'woocommerce_price_num_decimals' => '2',
+		);
+		$before  = array();
+		foreach ( $options as $name => $value ) {
+			$before[ $name ] = get_option( $name, null );
+			update_option( $name, $value );
+		}
+		try {
+			$this->assertSame( '49,90 €', Price::format( 49.9 ) );
+			$this->assertSame( '1.249,00 €', Price::format( 1249 ) );
+			$this->assertSame(
+				array(
+					'currency'          => 'EUR',
+					'decimals'          => 2,
+					'decimalSeparator'  => ',',
+					'thousandSeparator' => '.',
+					'pattern'           => '%s €',
+				),
+				Config::build( Settings::get(), null )['price']
+			);
+			update_option( 'woocommerce_currency_pos', 'left' );
+			update_option( 'woocommerce_currency', 'USD' );
+			update_option( 'woocommerce_price_decimal_sep', '.' );
+			update_option( 'woocommerce_price_thousand_sep', ',' );
+			$this->assertSame( '$1,249.00', Price::format( 1249 ) );
+			delete_option( 'woocommerce_currency' );
+			$this->assertNull( Price::format_settings() );
+		} finally {
+			foreach ( $before as $name => $value ) {
+				null === $value ? delete_option( $name ) : update_option( $name, $value );
+			}
+		}
 	}
 
 	/**

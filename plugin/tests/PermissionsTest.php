@@ -122,6 +122,7 @@ final class PermissionsTest extends TestCase {
 	private const ADMIN_ONLY = array(
 		'DELETE /rondine/v1/settings/connection',
 		'PUT /rondine/v1/whatsapp',
+		'POST /rondine/v1/whatsapp/check',
 		'GET /rondine/v1/contacts/export',
 	);
 

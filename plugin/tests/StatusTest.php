@@ -45,7 +45,8 @@ final class StatusTest extends TestCase {
 	}
 
 	/**
-	 * A stored connection whose bridge does not answer: connected, not reachable, the error passed on.
+	 * A stored connection whose bridge does not answer: connected, not reachable, the error in the owner's words with
+	 * the network error kept apart for support.
 	 */
 	public function test_unreachable_bridge(): void {
 		wp_set_current_user( $this->user( 'administrator' ) );
@@ -54,6 +55,8 @@ final class StatusTest extends TestCase {
 		$this->assertTrue( $bridge['connected'] );
 		$this->assertFalse( $bridge['reachable'] );
 		$this->assertSame( 'rondine_bridge_unreachable', $bridge['error']['code'] );
-		$this->assertStringContainsString( '127.0.0.1:9', $bridge['error']['message'] );
+		$this->assertStringContainsString( 'could not reach its messaging server', $bridge['error']['message'] );
+		$this->assertStringNotContainsString( '127.0.0.1', $bridge['error']['message'] );
+		$this->assertStringContainsString( '127.0.0.1:9', $bridge['error']['detail'] );
 	}
 }

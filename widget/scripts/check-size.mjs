@@ -18,7 +18,9 @@ const dir = fileURLToPath(
 );
 const KB = 1024;
 // 1,600 B: 1.5 KB plus the check that the panel imported is the plugin's own (same origin, its build path), about 85 B.
-export const BUDGET = { initial: 1600, total: 9 * KB };
+// Total 9.5 KB: 9 KB plus the prefilled message's template rule (optional parts, fallbacks, tidying where a variable
+// is empty) and prices in the shop's WooCommerce format, about 330 B; the panel is loaded on intent only.
+export const BUDGET = { initial: 1600, total: 9.5 * KB };
 
 export function gzipSize( file ) {
 	return gzipSync( readFileSync( dir + file ), { level: 9 } ).length;

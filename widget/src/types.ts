@@ -25,6 +25,17 @@ export interface Product {
 	sku: string;
 }
 
+/** The shop's price format (WooCommerce → Settings → General → Currency options), as wc_price() applies it. */
+export interface PriceFormat {
+	/** ISO 4217 code of the shop's currency. */
+	currency: string;
+	decimals: number;
+	decimalSeparator: string;
+	thousandSeparator: string;
+	/** Where the number goes, with the currency symbol around it: "%s €", "€%s". */
+	pattern: string;
+}
+
 export interface Strings {
 	/** Accessible name of the button when the call to action is empty. */
 	open: string;
@@ -74,6 +85,8 @@ export interface Config {
 	site: string;
 	/** From WooCommerce on its product pages; null elsewhere (the page's Product structured data is read instead). */
 	product: Product | null;
+	/** The shop's price format, for prices read from structured data; null without WooCommerce's settings. */
+	price?: PriceFormat | null;
 	/** URL of the chat panel module, imported on intent; it has a query string (`?ver=`). */
 	panel: string;
 	/** Where a click is counted (navigator.sendBeacon), '' for none (the admin preview). */

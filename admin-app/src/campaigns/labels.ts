@@ -1,7 +1,7 @@
 /**
  * WordPress dependencies
  */
-import { __ } from '@wordpress/i18n';
+import { __, _x } from '@wordpress/i18n';
 
 /**
  * Internal dependencies
@@ -21,11 +21,11 @@ export function campaignStateLabel( state: CampaignState | string ): string {
 		case 'paused':
 			return __( 'Paused', 'rondine' );
 		case 'completed':
-			return __( 'Completed', 'rondine' );
+			return _x( 'Completed', 'campaign state', 'rondine' );
 		case 'cancelled':
 			return __( 'Cancelled', 'rondine' );
 		case 'failed':
-			return __( 'Failed', 'rondine' );
+			return _x( 'Failed', 'campaign state', 'rondine' );
 	}
 	return state;
 }

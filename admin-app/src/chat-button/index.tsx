@@ -28,6 +28,7 @@ import { AgentsEditor } from './agents-editor';
 import { fetchSettings, fetchStats, saveSettings } from './api';
 import { LivePreview } from './preview';
 import type { ChatButtonSettings, ClickStats, SettingsError } from './types';
+import { problemsOfChangedFields, validateChatButton } from './validate';
 import { getBootData } from '../boot';
 import './style.scss';
 
@@ -46,6 +47,8 @@ export function ChatButtonScreen() {
 	const [ loadError, setLoadError ] = useState< string | null >( null );
 	const [ errors, setErrors ] = useState< Record< string, string > >( {} );
 	const [ errorMessage, setErrorMessage ] = useState< string | null >( null );
+	// After a save the browser refused, every problem shows, not only those of fields changed since the last save.
+	const [ checked, setChecked ] = useState( false );
 	const [ saving, setSaving ] = useState( false );
 	const [ stats, setStats ] = useState< ClickStats | null >( null );
 	const { createSuccessNotice } = useDispatch( noticesStore );
@@ -90,10 +93,28 @@ export function ChatButtonScreen() {
 		key: K,
 		value: ChatButtonSettings[ K ]
 	) => setSettings( { ...settings, [ key ]: value } );
-	const help = ( key: string, fallback?: string ) =>
-		errors[ key ] ?? fallback;
+	// Checked in the browser as typed: an incomplete form is neither previewed nor sent.
+	const problems = validateChatButton( settings );
+	const complete = ! Object.keys( problems ).length;
+	const shown = {
+		...( checked
+			? problems
+			: problemsOfChangedFields( problems, settings, saved ) ),
+		...errors,
+	};
+	let refused = Object.values( checked ? problems : {} );
+	if ( errorMessage ) {
+		refused = Object.keys( errors ).length
+			? Object.values( errors )
+			: [ errorMessage ];
+	}
+	const help = ( key: string, fallback?: string ) => shown[ key ] ?? fallback;
 
 	const save = async () => {
+		if ( ! complete ) {
+			setChecked( true );
+			return;
+		}
 		setSaving( true );
 		try {
 			const result = await saveSettings( settings );
@@ -101,6 +122,7 @@ export function ChatButtonScreen() {
 			setSaved( result );
 			setErrors( {} );
 			setErrorMessage( null );
+			setChecked( false );
 			createSuccessNotice( __( 'Chat button saved.', 'rondine' ), {
 				type: 'snackbar',
 			} );
@@ -117,14 +139,11 @@ export function ChatButtonScreen() {
 		<div className="rondine-chat-settings">
 			<div className="rondine-chat-settings__layout">
 				<div className="rondine-chat-settings__form">
-					{ errorMessage && (
+					{ refused.length > 0 && (
 						<Notice status="error" isDismissible={ false }>
 							<p>{ __( 'Nothing was saved:', 'rondine' ) }</p>
 							<ul>
-								{ ( Object.keys( errors ).length
-									? Object.values( errors )
-									: [ errorMessage ]
-								).map( ( message ) => (
+								{ refused.map( ( message ) => (
 									<li key={ message }>{ message }</li>
 								) ) }
 							</ul>
@@ -166,14 +185,14 @@ export function ChatButtonScreen() {
 							<h2>{ __( 'Agents', 'rondine' ) }</h2>
 						</CardHeader>
 						<CardBody>
-							{ errors.agents && (
+							{ shown.agents && (
 								<p className="rondine-chat-settings__error">
-									{ errors.agents }
+									{ shown.agents }
 								</p>
 							) }
 							<AgentsEditor
 								agents={ settings.agents }
-								errors={ errors }
+								errors={ shown }
 								timezone={ timezone }
 								onChange={ ( agents ) =>
 									change( 'agents', agents )
@@ -198,6 +217,22 @@ export function ChatButtonScreen() {
 								onChange={ ( cta ) => change( 'cta', cta ) }
 								help={ help( 'cta' ) }
 							/>
+							<TextControl
+								__nextHasNoMarginBottom
+								__next40pxDefaultSize
+								label={ __( 'Panel title', 'rondine' ) }
+								value={ settings.title }
+								onChange={ ( title ) =>
+									change( 'title', title )
+								}
+								help={ help(
+									'title',
+									__(
+										'Shown at the top of the chat panel.',
+										'rondine'
+									)
+								) }
+							/>
 							<TextareaControl
 								__nextHasNoMarginBottom
 								label={ __( 'Greeting', 'rondine' ) }
@@ -217,7 +252,7 @@ export function ChatButtonScreen() {
 								help={ help(
 									'message',
 									__(
-										'Variables: {SITE} {TITLE} {URL}, and on product pages {PRODUCT} {PRICE} {SKU}.',
+										'Variables: {SITE} {TITLE} {URL}, and on product pages {PRODUCT} {PRICE} {SKU}. Put what needs a product in square brackets, e.g. [about {PRODUCT} at {PRICE}]: on other pages it is left out. {PRODUCT|our products} says what to write when there is no product.',
 										'rondine'
 									)
 								) }
@@ -295,9 +330,9 @@ export function ChatButtonScreen() {
 										color && change( 'color', color )
 									}
 								/>
-								{ errors.color && (
+								{ shown.color && (
 									<p className="rondine-chat-settings__error">
-										{ errors.color }
+										{ shown.color }
 									</p>
 								) }
 							</fieldset>
@@ -514,7 +549,7 @@ export function ChatButtonScreen() {
 						</Button>
 					</div>
 				</div>
-				<LivePreview settings={ settings } />
+				<LivePreview settings={ settings } complete={ complete } />
 			</div>
 		</div>
 	);

@@ -18,20 +18,38 @@ import type { ChatButtonSettings, SettingsError } from './types';
  *
  * @param props          Props.
  * @param props.settings The settings being edited.
+ * @param props.complete Whether the form passes the browser's checks: an incomplete one is not sent, and the
+ *                       preview keeps showing the last complete one.
  */
-export function LivePreview( { settings }: { settings: ChatButtonSettings } ) {
+export function LivePreview( {
+	settings,
+	complete,
+}: {
+	settings: ChatButtonSettings;
+	complete: boolean;
+} ) {
 	const [ html, setHtml ] = useState< string | null >( null );
 	const [ error, setError ] = useState< string | null >( null );
 	const [ hidden, setHidden ] = useState( false );
 
 	useEffect( () => {
+		if ( ! complete ) {
+			return;
+		}
 		let current = true;
 		// Typing should not send a request per key.
 		const timer = setTimeout( () => {
 			fetchPreview( settings ).then(
 				( preview ) => {
 					if ( current ) {
-						setError( null );
+						const problems = Object.values(
+							preview.problems ?? {}
+						);
+						setError(
+							problems.length
+								? [ ...new Set( problems ) ].join( ' ' )
+								: null
+						);
 						setHtml(
 							previewDocument(
 								preview.config,
@@ -53,7 +71,7 @@ export function LivePreview( { settings }: { settings: ChatButtonSettings } ) {
 			current = false;
 			clearTimeout( timer );
 		};
-	}, [ settings ] );
+	}, [ settings, complete ] );
 
 	return (
 		<div className="rondine-chat-settings__preview">
@@ -64,7 +82,15 @@ export function LivePreview( { settings }: { settings: ChatButtonSettings } ) {
 					'rondine'
 				) }
 			</p>
-			{ error && (
+			{ ! complete && (
+				<Notice status="info" isDismissible={ false }>
+					{ __(
+						'The preview follows your changes again once the form is complete.',
+						'rondine'
+					) }
+				</Notice>
+			) }
+			{ complete && error && (
 				<Notice status="warning" isDismissible={ false }>
 					{ error }
 				</Notice>

@@ -17,6 +17,8 @@ export interface ChatAgent {
 export interface ChatButtonSettings {
 	enabled: boolean;
 	agents: ChatAgent[];
+	/** Title of the chat panel. */
+	title: string;
 	greeting: string;
 	cta: string;
 	message: string;
@@ -48,6 +50,8 @@ export interface SettingsError {
 export interface Preview {
 	config: Record< string, unknown >;
 	script: string;
+	/** What is not valid yet (field => message): the preview used the saved value instead. */
+	problems?: Record< string, string >;
 }
 
 /** GET /rondine/v1/chat-button/stats. */

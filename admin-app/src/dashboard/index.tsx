@@ -20,6 +20,8 @@ import type { Campaign, Status } from '../store/types';
 import { campaignStateLabel } from '../campaigns/labels';
 import { formatDateTime, formatNumber } from '../components/format';
 import { buildHash } from '../router';
+import { getBootData } from '../boot';
+import { qualityLabel } from '../components/whatsapp-labels';
 
 function Row( {
 	label,
@@ -58,7 +60,7 @@ function BridgeCard( { status }: { status: Status } ) {
 		<Card className="rondine-dashboard__card">
 			<CardHeader>
 				<h3 className="rondine-card-title">
-					{ __( 'Bridge', 'rondine' ) }
+					{ __( 'Sending service', 'rondine' ) }
 				</h3>
 			</CardHeader>
 			<CardBody>
@@ -77,20 +79,6 @@ function BridgeCard( { status }: { status: Status } ) {
 						{ bridge.error.message ?? bridge.error.code }
 					</p>
 				) }
-				<dl className="rondine-dashboard__facts">
-					{ bridge.url && (
-						<Row
-							label={ __( 'Bridge URL', 'rondine' ) }
-							value={ bridge.url }
-						/>
-					) }
-					{ bridge.site_id && (
-						<Row
-							label={ __( 'Site ID', 'rondine' ) }
-							value={ bridge.site_id }
-						/>
-					) }
-				</dl>
 				{ ! bridge.connected && (
 					<Button
 						variant="primary"
@@ -110,26 +98,11 @@ function SiteCard( { status }: { status: Status } ) {
 		<Card className="rondine-dashboard__card">
 			<CardHeader>
 				<h3 className="rondine-card-title">
-					{ __( 'This site', 'rondine' ) }
+					{ __( 'Your shop', 'rondine' ) }
 				</h3>
 			</CardHeader>
 			<CardBody>
 				<dl className="rondine-dashboard__facts">
-					<Row
-						label={ __( 'WordPress', 'rondine' ) }
-						value={ status.wordpress_version }
-						testId="rondine-wordpress-version"
-					/>
-					<Row
-						label={ __( 'PHP', 'rondine' ) }
-						value={ status.php_version }
-						testId="rondine-php-version"
-					/>
-					<Row
-						label={ __( 'Rondine', 'rondine' ) }
-						value={ status.plugin_version }
-						testId="rondine-plugin-version"
-					/>
 					<Row
 						label={ __( 'WooCommerce', 'rondine' ) }
 						value={
@@ -140,25 +113,8 @@ function SiteCard( { status }: { status: Status } ) {
 						testId="rondine-woocommerce-version"
 					/>
 					<Row
-						label={ __( 'WooCommerce data present', 'rondine' ) }
-						value={
-							woo?.data_present && woo.order_storage
-								? sprintf(
-										/* translators: %s: order storage, e.g. "hpos" or "legacy". */
-										__( 'Yes (%s)', 'rondine' ),
-										woo.order_storage === 'hpos'
-											? __(
-													'HPOS order tables',
-													'rondine'
-												)
-											: __(
-													'legacy order storage',
-													'rondine'
-												)
-									)
-								: yesNo( woo?.data_present )
-						}
-						testId="rondine-woocommerce-data"
+						label={ __( 'Shop data found', 'rondine' ) }
+						value={ yesNo( woo?.data_present ) }
 					/>
 					{ typeof woo?.customers === 'number' && (
 						<Row
@@ -167,6 +123,125 @@ function SiteCard( { status }: { status: Status } ) {
 						/>
 					) }
 				</dl>
+			</CardBody>
+		</Card>
+	);
+}
+
+/**
+ * What support asks for, folded away: addresses, ids, versions, Meta's own codes and the technical error.
+ *
+ * @param props        Props.
+ * @param props.status The status.
+ */
+function TechnicalDetails( { status }: { status: Status } ) {
+	const { bridge } = status;
+	const number = bridge.status?.whatsapp;
+	const woo = status.woocommerce;
+	return (
+		<Card className="rondine-dashboard__card rondine-dashboard__technical">
+			<CardBody>
+				<details data-testid="rondine-technical-details">
+					<summary>{ __( 'Technical details', 'rondine' ) }</summary>
+					<p>
+						{ __(
+							'For whoever helps you with Rondine: copy these when you ask for support.',
+							'rondine'
+						) }
+					</p>
+					<dl className="rondine-dashboard__facts">
+						{ bridge.url && (
+							<Row
+								label={ __( 'Bridge URL', 'rondine' ) }
+								value={ bridge.url }
+							/>
+						) }
+						{ bridge.site_id && (
+							<Row
+								label={ __( 'Site ID', 'rondine' ) }
+								value={ bridge.site_id }
+							/>
+						) }
+						{ bridge.error?.detail && (
+							<Row
+								label={ __( 'Error', 'rondine' ) }
+								value={ bridge.error.detail }
+								testId="rondine-technical-error"
+							/>
+						) }
+						{ number?.phone_number_id && (
+							<Row
+								label={ __( 'Phone number ID', 'rondine' ) }
+								value={ number.phone_number_id }
+							/>
+						) }
+						{ number?.quality && (
+							<Row
+								label={ __( 'Quality rating', 'rondine' ) }
+								value={ number.quality }
+							/>
+						) }
+						{ number?.messaging_limit_tier && (
+							<Row
+								label={ __(
+									'Messaging limit tier',
+									'rondine'
+								) }
+								value={ number.messaging_limit_tier }
+							/>
+						) }
+						{ typeof number?.throughput_mps === 'number' && (
+							<Row
+								label={ __( 'Throughput', 'rondine' ) }
+								value={ sprintf(
+									/* translators: %s: messages per second. */
+									__( '%s messages per second', 'rondine' ),
+									formatNumber( number.throughput_mps )
+								) }
+								testId="rondine-whatsapp-throughput"
+							/>
+						) }
+						<Row
+							label={ __( 'Rondine', 'rondine' ) }
+							value={ status.plugin_version }
+							testId="rondine-plugin-version"
+						/>
+						<Row
+							label={ __( 'WordPress', 'rondine' ) }
+							value={ status.wordpress_version }
+							testId="rondine-wordpress-version"
+						/>
+						<Row
+							label={ __( 'PHP', 'rondine' ) }
+							value={ status.php_version }
+							testId="rondine-php-version"
+						/>
+						<Row
+							label={ __(
+								'WooCommerce data present',
+								'rondine'
+							) }
+							value={
+								woo?.data_present && woo.order_storage
+									? sprintf(
+											/* translators: %s: order storage, e.g. "hpos" or "legacy". */
+											__( 'Yes (%s)', 'rondine' ),
+											woo.order_storage === 'hpos'
+												? __(
+														'HPOS order tables',
+														'rondine'
+													)
+												: __(
+														'legacy order storage',
+														'rondine'
+													)
+										)
+									: yesNo( woo?.data_present )
+							}
+							testId="rondine-woocommerce-data"
+						/>
+					</dl>
+				</details>
 			</CardBody>
 		</Card>
 	);
@@ -196,6 +271,7 @@ function WhatsAppCard( { status }: { status: Status } ) {
 	} else {
 		const number = whatsapp.whatsapp ?? {};
 		const daily = whatsapp.daily_limit ?? {};
+		const sandbox = number.mode === 'sandbox';
 		let dailyText: string;
 		if ( typeof daily.limit === 'number' ) {
 			dailyText = sprintf(
@@ -215,53 +291,60 @@ function WhatsAppCard( { status }: { status: Status } ) {
 				formatNumber( daily.used ?? 0 )
 			);
 		}
+		let numberText = number.display_phone_number ?? '';
+		if ( sandbox ) {
+			numberText = __(
+				'A test number: messages are simulated and reach nobody',
+				'rondine'
+			);
+		} else if ( ! numberText ) {
+			numberText = __( 'Not configured', 'rondine' );
+		}
 		body = (
-			<dl className="rondine-dashboard__facts">
-				<Row
-					label={ __( 'Number', 'rondine' ) }
-					value={
-						number.display_phone_number ??
-						number.phone_number_id ??
-						__( 'Not configured', 'rondine' )
-					}
-					testId="rondine-whatsapp-number"
-				/>
-				<Row
-					label={ __( 'Mode', 'rondine' ) }
-					value={
-						number.mode === 'sandbox'
-							? __(
-									'Sandbox (emulated WhatsApp, nothing is really sent)',
-									'rondine'
-								)
-							: __( 'Live', 'rondine' )
-					}
-					testId="rondine-whatsapp-mode"
-				/>
-				<Row
-					label={ __( 'Quality', 'rondine' ) }
-					value={ number.quality ?? __( 'Unknown', 'rondine' ) }
-					testId="rondine-whatsapp-quality"
-				/>
-				<Row
-					label={ __( 'Daily limit', 'rondine' ) }
-					value={ dailyText }
-					testId="rondine-whatsapp-daily-limit"
-				/>
-				<Row
-					label={ __( 'Throughput', 'rondine' ) }
-					value={
-						typeof number.throughput_mps === 'number'
-							? sprintf(
-									/* translators: %s: messages per second. */
-									__( '%s messages per second', 'rondine' ),
-									formatNumber( number.throughput_mps )
-								)
-							: __( 'Unknown', 'rondine' )
-					}
-					testId="rondine-whatsapp-throughput"
-				/>
-			</dl>
+			<>
+				<dl className="rondine-dashboard__facts">
+					<Row
+						label={ __( 'Number', 'rondine' ) }
+						value={ numberText }
+						testId="rondine-whatsapp-number"
+					/>
+					<Row
+						label={ __( 'Mode', 'rondine' ) }
+						value={
+							sandbox
+								? __(
+										'Trying out (nothing is really sent)',
+										'rondine'
+									)
+								: __(
+										'Live: messages reach your customers',
+										'rondine'
+									)
+						}
+						testId="rondine-whatsapp-mode"
+					/>
+					{ ! sandbox && (
+						<Row
+							label={ __( 'Quality', 'rondine' ) }
+							value={ qualityLabel( number.quality ) }
+							testId="rondine-whatsapp-quality"
+						/>
+					) }
+					<Row
+						label={ __( 'Daily limit', 'rondine' ) }
+						value={ dailyText }
+						testId="rondine-whatsapp-daily-limit"
+					/>
+				</dl>
+				{ sandbox && getBootData().canManageConnection && (
+					<Button
+						variant="secondary"
+						href={ buildHash( [ 'settings' ] ) }
+					>
+						{ __( 'Connect your WhatsApp number', 'rondine' ) }
+					</Button>
+				) }
+			</>
 		);
 	}
 	return (
@@ -478,6 +561,7 @@ export function Dashboard() {
 				<AttentionCard connected={ status.bridge.connected } />
 				<RecentCampaignsCard connected={ status.bridge.connected } />
 				<SiteCard status={ status } />
+				<TechnicalDetails status={ status } />
 			</div>
 		</div>
 	);

@@ -9,11 +9,11 @@ import {
 	Notice,
 	SelectControl,
 	Spinner,
-	TextControl,
 	TextareaControl,
 } from '@wordpress/components';
 import { useDispatch, useSelect } from '@wordpress/data';
 import { useEffect, useState } from '@wordpress/element';
+import { getSettings } from '@wordpress/date';
 import { __, sprintf } from '@wordpress/i18n';
 
 /**
@@ -21,8 +21,8 @@ import { __, sprintf } from '@wordpress/i18n';
  */
 import { getBootData } from '../boot';
 import { store } from '../store';
-import type { WhatsAppCredentials } from '../store/types';
 import { formatDateTime } from '../components/format';
+import { WhatsAppCard } from './whatsapp';
 
 function ConnectionCard() {
 	const settings = useSelect(
@@ -142,108 +142,28 @@ function ConnectionForm( { connected }: { connected: boolean } ) {
 	);
 }
 
-const EMPTY_CREDENTIALS: WhatsAppCredentials = {
-	phone_number_id: '',
-	waba_id: '',
-	access_token: '',
-	app_secret: '',
-};
-
-function WhatsAppCard( { connected }: { connected: boolean } ) {
-	const { saveWhatsAppCredentials } = useDispatch( store );
-	const [ credentials, setCredentials ] = useState( EMPTY_CREDENTIALS );
-	const [ isSaving, setSaving ] = useState( false );
-	const [ saved, setSaved ] = useState( false );
-	const set = ( key: keyof WhatsAppCredentials ) => ( value: string ) =>
-		setCredentials( { ...credentials, [ key ]: value } );
-
-	const save = async () => {
-		setSaving( true );
-		try {
-			await saveWhatsAppCredentials( credentials );
-			// Secrets leave the browser once: the form forgets them.
-			setCredentials( EMPTY_CREDENTIALS );
-			setSaved( true );
-		} catch {
-			// The bridge's message is shown; the fields are kept to be corrected.
-		} finally {
-			setSaving( false );
-		}
-	};
-
-	return (
-		<Card>
-			<CardHeader>
-				<h3 className="rondine-card-title">
-					{ __( 'WhatsApp Cloud API', 'rondine' ) }
-				</h3>
-			</CardHeader>
-			<CardBody>
-				<p>
-					{ __(
-						'Until these are set, the bridge uses its sandbox: messages are emulated and reach nobody. The credentials are checked with Meta, stored encrypted by the bridge and never shown again.',
-						'rondine'
-					) }
-				</p>
-				{ saved && (
-					<Notice status="success" isDismissible={ false }>
-						{ __( 'Credentials saved on the bridge.', 'rondine' ) }
-					</Notice>
-				) }
-				<TextControl
-					__nextHasNoMarginBottom
-					__next40pxDefaultSize
-					label={ __( 'Phone number ID', 'rondine' ) }
-					value={ credentials.phone_number_id }
-					onChange={ set( 'phone_number_id' ) }
-					autoComplete="off"
-				/>
-				<TextControl
-					__nextHasNoMarginBottom
-					__next40pxDefaultSize
-					label={ __( 'WhatsApp Business Account ID', 'rondine' ) }
-					value={ credentials.waba_id }
-					onChange={ set( 'waba_id' ) }
-					autoComplete="off"
-				/>
-				<TextControl
-					__nextHasNoMarginBottom
-					__next40pxDefaultSize
-					type="password"
-					label={ __( 'Access token', 'rondine' ) }
-					value={ credentials.access_token }
-					onChange={ set( 'access_token' ) }
-					autoComplete="off"
-				/>
-				<TextControl
-					__nextHasNoMarginBottom
-					__next40pxDefaultSize
-					type="password"
-					label={ __( 'App secret', 'rondine' ) }
-					value={ credentials.app_secret }
-					onChange={ set( 'app_secret' ) }
-					autoComplete="off"
-				/>
-				<Button
-					variant="primary"
-					onClick={ save }
-					isBusy={ isSaving }
-					disabled={
-						! connected ||
-						isSaving ||
-						Object.values( credentials ).some(
-							( value ) => ! value.trim()
-						)
-					}
-				>
-					{ __( 'Save credentials', 'rondine' ) }
-				</Button>
-				{ ! connected && (
-					<p>{ __( 'Connect the bridge first.', 'rondine' ) }</p>
-				) }
-			</CardBody>
-		</Card>
-	);
+/**
+ * Every country as a choice, named in the user's language: the server's name (WooCommerce's) or the browser's,
+ * sorted by name.
+ *
+ * @param countries Code → name, or null when the server did not name it.
+ */
+export function countryOptions(
+	countries: Record< string, string | null >
+): Array< { value: string; label: string } > {
+	const locale = ( getSettings().l10n?.locale || 'en' ).replace( '_', '-' );
+	let names: Intl.DisplayNames | null = null;
+	try {
+		names = new Intl.DisplayNames( [ locale ], { type: 'region' } );
+	} catch {
+		names = null;
+	}
+	return Object.entries( countries )
+		.map( ( [ code, name ] ) => ( {
+			value: code,
+			label: name || names?.of( code ) || code,
+		} ) )
+		.sort( ( a, b ) => a.label.localeCompare( b.label, locale ) );
 }
 
 function ShopCard() {
@@ -266,7 +186,17 @@ function ShopCard() {
 	if ( ! settings ) {
 		return <Spinner />;
 	}
-	const countries = settings.supported_phone_countries ?? [];
+	const countries = countryOptions(
+		settings.countries ??
+			Object.fromEntries(
+				( settings.supported_phone_countries ?? [] ).map( ( code ) => [
+					code,
+					null,
+				] )
+			)
+	);
+	const nameOf = ( code: string ) =>
+		countries.find( ( option ) => option.value === code )?.label ?? code;
 	const save = async () => {
 		setSaving( true );
 		try {
@@ -297,12 +227,15 @@ function ShopCard() {
 						'rondine'
 					) }
 					help={ sprintf(
-						/* translators: %s: country code used now. */
+						/* translators: %s: the country used now (its name). */
 						__(
 							'Numbers written without an international prefix are read as numbers of this country. Now: %s.',
 							'rondine'
 						),
-						settings.effective_country ?? settings.default_country
+						nameOf(
+							settings.effective_country ??
+								settings.default_country
+						)
 					) }
 					value={ country }
 					options={ [
@@ -313,10 +246,7 @@ function ShopCard() {
 								'rondine'
 							),
 						},
-						...countries.map( ( code ) => ( {
-							value: code,
-							label: code,
-						} ) ),
+						...countries,
 					] }
 					onChange={ setCountry }
 				/>

@@ -53,7 +53,8 @@ export interface BridgeState {
 	reachable?: boolean;
 	url?: string | null;
 	site_id?: string | null;
-	error?: { code?: string; message?: string } | null;
+	/** `message` in the owner's words; `detail` the technical message, for support. */
+	error?: { code?: string; message?: string; detail?: string } | null;
 	status?: BridgeStatus | null;
 }
 
@@ -88,12 +89,25 @@ export interface Settings {
 	consent_text: string;
 	consent_text_rendered?: string;
 	supported_phone_countries?: string[];
+	/** Every country for the default country: code → name in the user's language (null: not named by the server). */
+	countries?: Record< string, string | null >;
 }
 
 export interface SettingsInput {
 	connection_code?: string;
 	default_country?: string;
 	consent_text?: string;
+}
+
+/** POST /rondine/v1/whatsapp/check: the number as WhatsApp shows it. */
+export interface WhatsAppNumberCheck {
+	phone_number_id: string;
+	display_phone_number: string | null;
+	verified_name: string | null;
+	/** `GREEN`, `YELLOW`, `RED`, `NA`. */
+	quality: string;
+	messaging_limit_tier: string;
+	throughput_mps: number;
 }
 
 export interface WhatsAppCredentials {

@@ -94,6 +94,9 @@ export class CloudMessenger implements Messenger, WhatsAppDirectory {
 		if ( value.display_phone_number ) {
 			info.displayPhoneNumber = value.display_phone_number;
 		}
+		if ( value.verified_name ) {
+			info.verifiedName = value.verified_name;
+		}
 		if ( value.quality_rating ) {
 			info.qualityRating = value.quality_rating;
 		}

@@ -86,6 +86,8 @@ export interface MessageTemplate {
 
 export interface PhoneNumberInfo {
 	displayPhoneNumber?: string;
+	/** The business name Meta verified for the number (what customers see). */
+	verifiedName?: string;
 	qualityRating?: string;
 	messagingLimitTier?: string;
 	throughputMps?: number;

@@ -60,6 +60,42 @@ function sameWebhookCredentials(
 	}
 }
 
+/**
+ * Why the Cloud API refused credentials, as a stable error code the plugin turns into the owner's words (one code per
+ * thing the owner can fix), from Meta's error code and the call that failed.
+ *
+ * @param error The failure of the phone number read (`step` 'phone') or of the templates list ('waba').
+ * @param step  Which call failed.
+ */
+export function credentialsError(
+	error: unknown,
+	step: 'phone' | 'waba'
+): ApiError {
+	const code = error instanceof WhatsAppApiError ? error.code : undefined;
+	const detail =
+		error instanceof WhatsAppApiError
+			? error.message
+			: 'no answer from the Cloud API';
+	let reason = 'whatsapp_credentials_rejected';
+	if ( code === undefined ) {
+		reason = 'whatsapp_unreachable';
+	} else if ( code === 190 || code === 0 ) {
+		reason = 'whatsapp_token_rejected';
+	} else if ( code === 3 || code === 10 || ( code >= 200 && code <= 299 ) ) {
+		reason = 'whatsapp_permission_missing';
+	} else if ( code === 100 ) {
+		reason =
+			step === 'phone'
+				? 'whatsapp_phone_number_id_unknown'
+				: 'whatsapp_waba_id_unknown';
+	}
+	return new ApiError(
+		422,
+		reason,
+		`The Cloud API did not accept these credentials (${ detail }); nothing was saved.`
+	);
+}
+
 function phoneNumberConflict( phoneNumberId: string ): ApiError {
 	return new ApiError(
 		409,
@@ -76,6 +112,98 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 	const db = storage.db;
 	const catalog = new TemplateCatalog( db, deps.directory, accounts, clock );
 	const security = [ { rondineSignature: [] } ];
+
+	/**
+	 * Reads the number (display number, verified name, quality, tier) and the account's templates with the given
+	 * credentials, as the Cloud API answers them: what was typed works, or an ApiError says which part does not.
+	 *
+	 * @param account The credentials, as an account.
+	 */
+	const checkCredentials = async (
+		account: Parameters< typeof deps.directory.phoneNumberInfo >[ 0 ]
+	) => {
+		let info;
+		try {
+			info = await deps.directory.phoneNumberInfo( account );
+		} catch ( error ) {
+			throw credentialsError( error, 'phone' );
+		}
+		try {
+			await deps.directory.listTemplates( account );
+		} catch ( error ) {
+			throw credentialsError( error, 'waba' );
+		}
+		return info;
+	};
+	const credentialsBody = {
+		phone_number_id: { type: 'string', pattern: '^[0-9]{1,30}$' },
+		waba_id: { type: 'string', pattern: '^[0-9]{1,30}$' },
+		access_token: { type: 'string', minLength: 10, maxLength: 1000 },
+	} as const;
+	const numberResponse = {
+		phone_number_id: { type: 'string' },
+		display_phone_number: { type: [ 'string', 'null' ] },
+		verified_name: { type: [ 'string', 'null' ] },
+		quality: { type: 'string' },
+		messaging_limit_tier: { type: 'string' },
+		throughput_mps: { type: 'integer' },
+	} as const;
+
+	api.post< {
+		Body: {
+			phone_number_id: string;
+			waba_id: string;
+			access_token: string;
+		};
+	} >(
+		'/whatsapp/check',
+		{
+			schema: {
+				summary:
+					'Checks WhatsApp Cloud API credentials without saving them: the number as Meta shows it, or why not',
+				security,
+				body: {
+					type: 'object',
+					additionalProperties: false,
+					required: [ 'phone_number_id', 'waba_id', 'access_token' ],
+					properties: credentialsBody,
+				},
+				response: {
+					200: { type: 'object', properties: numberResponse },
+					...errorResponses,
+				},
+			},
+		},
+		async ( request ) => {
+			const body = request.body;
+			if (
+				await phoneNumberIdTaken(
+					db,
+					body.phone_number_id,
+					request.tenant.id
+				)
+			) {
+				throw phoneNumberConflict( body.phone_number_id );
+			}
+			const info = await checkCredentials(
+				accounts.candidate( {
+					phoneNumberId: body.phone_number_id,
+					wabaId: body.waba_id,
+					accessToken: body.access_token,
+				} )
+			);
+			return {
+				phone_number_id: body.phone_number_id,
+				display_phone_number: info.displayPhoneNumber ?? null,
+				verified_name: info.verifiedName ?? null,
+				quality: info.qualityRating ?? 'NA',
+				messaging_limit_tier: isTier( info.messagingLimitTier )
+					? info.messagingLimitTier
+					: request.tenant.messaging_limit_tier,
+				throughput_mps: info.throughputMps ?? 80,
+			};
+		}
+	);
 
 	api.get(
 		'/status',
@@ -311,18 +439,7 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 					},
 				},
 				response: {
-					200: {
-						type: 'object',
-						properties: {
-							phone_number_id: { type: 'string' },
-							display_phone_number: {
-								type: [ 'string', 'null' ],
-							},
-							quality: { type: 'string' },
-							messaging_limit_tier: { type: 'string' },
-							throughput_mps: { type: 'integer' },
-						},
-					},
+					200: { type: 'object', properties: numberResponse },
 					...errorResponses,
 				},
 			},
@@ -344,21 +461,7 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 				wabaId: body.waba_id,
 				accessToken: body.access_token,
 			} );
-			let info;
-			try {
-				info = await deps.directory.phoneNumberInfo( account );
-				await deps.directory.listTemplates( account );
-			} catch ( error ) {
-				const detail =
-					error instanceof WhatsAppApiError
-						? error.message
-						: 'no answer from the Cloud API';
-				throw new ApiError(
-					422,
-					'whatsapp_credentials_rejected',
-					`The Cloud API did not accept these credentials (${ detail }); nothing was saved.`
-				);
-			}
+			const info = await checkCredentials( account );
 			const tier = isTier( info.messagingLimitTier )
 				? info.messagingLimitTier
 				: request.tenant.messaging_limit_tier;
@@ -407,6 +510,7 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 			return {
 				phone_number_id: values.phone_number_id,
 				display_phone_number: values.display_phone_number,
+				verified_name: info.verifiedName ?? null,
 				quality: values.quality,
 				messaging_limit_tier: values.messaging_limit_tier,
 				throughput_mps: values.throughput_mps,

@@ -11,6 +11,7 @@ defined( 'ABSPATH' ) || exit;
 
 use Rondine\Widget\Clicks;
 use Rondine\Widget\Config;
+use Rondine\Widget\Price;
 use Rondine\Widget\Settings;
 
 /**
@@ -126,15 +127,36 @@ final class ChatButtonController extends Controller {
 
 	/**
 	 * The widget configuration for unsaved settings, for the admin app's live preview: shown at once on any device,
-	 * with a sample product, and without the click beacon.
+	 * with a sample product priced in the shop's format, and without the click beacon. Settings that are not valid
+	 * yet do not fail the request: `problems` (field => message) says what is wrong and the preview uses the saved
+	 * value of such a field (or leaves such an agent out).
 	 *
 	 * @param \WP_REST_Request $request Request.
 	 * @return \WP_REST_Response|\WP_Error
 	 */
 	public function preview( $request ) {
-		$settings = Settings::sanitize( array_merge( Settings::get(), $this->changes( $request ), array( 'enabled' => false ) ) );
+		$changes  = $this->changes( $request );
+		$settings = Settings::sanitize( array_merge( Settings::get(), $changes, array( 'enabled' => false ) ) );
+		$problems = array();
 		if ( is_wp_error( $settings ) ) {
-			return $settings;
+			// A form being typed is often incomplete: preview what is valid (the saved value instead of a wrong field,
+			// an agent left out until their details are right) and say what is wrong, without a failed request.
+			$data     = $settings->get_error_data();
+			$problems = is_array( $data ) && isset( $data['errors'] ) ? (array) $data['errors'] : array();
+			foreach ( array_keys( $problems ) as $field ) {
+				if ( preg_match( '/^agents\[(\d+)\]/', (string) $field, $match ) && isset( $changes['agents'] ) && is_array( $changes['agents'] ) ) {
+					unset( $changes['agents'][ (int) $match[1] ] );
+				} else {
+					unset( $changes[ $field ] );
+				}
+			}
+			if ( isset( $changes['agents'] ) && is_array( $changes['agents'] ) ) {
+				$changes['agents'] = array_values( $changes['agents'] );
+			}
+			$settings = Settings::sanitize( array_merge( Settings::get(), $changes, array( 'enabled' => false ) ) );
+			if ( is_wp_error( $settings ) ) {
+				return $settings;
+			}
 		}
 		$settings['delay']        = 0;
 		$settings['scroll']       = 0;
@@ -144,15 +166,16 @@ final class ChatButtonController extends Controller {
 			$settings,
 			array(
 				'name'  => __( 'Sample product', 'rondine' ),
-				'price' => '19.90',
+				'price' => Price::format( 19.9 ),
 				'sku'   => 'SAMPLE-1',
 			)
 		);
 		$config['beacon']         = '';
 		return new \WP_REST_Response(
 			array(
-				'config' => $config,
-				'script' => Config::asset_url( 'rondine-chat.js' ),
+				'config'   => $config,
+				'script'   => Config::asset_url( 'rondine-chat.js' ),
+				'problems' => (object) array_map( 'strval', $problems ),
 			)
 		);
 	}
@@ -277,9 +300,10 @@ final class ChatButtonController extends Controller {
 						),
 					),
 				),
+				'title'            => $text( __( 'Title of the chat panel.', 'rondine' ) ),
 				'greeting'         => $text( __( 'First message shown in the chat panel.', 'rondine' ) ),
 				'cta'              => $text( __( 'Text of the button.', 'rondine' ) ),
-				'message'          => $text( __( 'Prefilled message; variables {SITE} {TITLE} {URL} {PRODUCT} {PRICE} {SKU}.', 'rondine' ) ),
+				'message'          => $text( __( 'Prefilled message; variables {SITE} {TITLE} {URL} {PRODUCT} {PRICE} {SKU}, {NAME|text when empty}, [optional part left out when a variable in it is empty].', 'rondine' ) ),
 				'keyword'          => $text( __( 'Word put before the message.', 'rondine' ) ),
 				'position'         => array(
 					'type' => 'string',

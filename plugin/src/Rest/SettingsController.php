@@ -11,8 +11,10 @@ namespace Rondine\Rest;
 defined( 'ABSPATH' ) || exit;
 
 use Rondine\Bridge\BridgeError;
+use Rondine\Bridge\OwnerMessages;
 use Rondine\Bridge\Client;
 use Rondine\Bridge\Connection;
+use Rondine\Countries;
 use Rondine\Settings;
 
 /**
@@ -120,6 +122,37 @@ final class SettingsController extends Controller {
 				),
 			)
 		);
+		register_rest_route(
+			$this->namespace,
+			'/whatsapp/check',
+			array(
+				array(
+					'methods'             => 'POST',
+					'callback'            => array( $this, 'check_whatsapp' ),
+					'permission_callback' => array( $this, 'check_admin_permission' ),
+					'args'                => array(
+						'phone_number_id' => array(
+							'description' => __( 'WhatsApp phone number id, from Meta\'s WhatsApp Manager.', 'rondine' ),
+							'type'        => 'string',
+							'pattern'     => '^[0-9]{1,30}$',
+							'required'    => true,
+						),
+						'waba_id'         => array(
+							'description' => __( 'WhatsApp Business Account id.', 'rondine' ),
+							'type'        => 'string',
+							'pattern'     => '^[0-9]{1,30}$',
+							'required'    => true,
+						),
+						'access_token'    => array(
+							'type'      => 'string',
+							'minLength' => 10,
+							'maxLength' => 1000,
+							'required'  => true,
+						),
+					),
+				),
+			)
+		);
 	}
 
 	/**
@@ -162,7 +195,7 @@ final class SettingsController extends Controller {
 		if ( null !== $request->get_param( 'default_country' ) ) {
 			$country = strtoupper( (string) $request->get_param( 'default_country' ) );
 			$known = self::country_codes();
-			if ( '' !== $country && ( ! preg_match( '/^[A-Z]{2}$/', $country ) || ( null !== $known && ! in_array( $country, $known, true ) ) ) ) {
+			if ( '' !== $country && ( ! preg_match( '/^[A-Z]{2}$/', $country ) || ! in_array( $country, $known, true ) ) ) {
 				return new \WP_Error(
 					'rondine_invalid_country',
 					/* translators: %s: what was sent. */
@@ -236,17 +269,42 @@ final class SettingsController extends Controller {
 			$body['verify_token'] = trim( (string) $request['verify_token'] );
 		}
 		try {
-			Client::from_connection()->request( 'PUT', '/v1/whatsapp', $body );
+			$number = Client::from_connection()->request( 'PUT', '/v1/whatsapp', $body )['body'];
 			$status = Client::from_connection()->get( '/v1/status' );
 		} catch ( BridgeError $error ) {
-			return $error->to_wp_error();
+			return OwnerMessages::to_wp_error( $error );
 		}
 		return rest_ensure_response(
 			array(
 				'saved'  => true,
+				'number' => $number,
 				'status' => $status,
 			)
 		);
+	}
+
+	/**
+	 * Checks WhatsApp credentials with the Cloud API through the bridge, without saving them: the number as Meta
+	 * shows it (display number, verified name, quality), or what to do, in the owner's words.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public function check_whatsapp( $request ) {
+		try {
+			$number = Client::from_connection()->request(
+				'POST',
+				'/v1/whatsapp/check',
+				array(
+					'phone_number_id' => (string) $request['phone_number_id'],
+					'waba_id'         => (string) $request['waba_id'],
+					'access_token'    => trim( (string) $request['access_token'] ),
+				)
+			)['body'];
+		} catch ( BridgeError $error ) {
+			return OwnerMessages::to_wp_error( $error );
+		}
+		return rest_ensure_response( $number );
 	}
 
 	/**
@@ -271,19 +329,18 @@ final class SettingsController extends Controller {
 			'consent_text'            => $settings['consent_text'],
 			'consent_text_rendered'   => Settings::consent_text(),
 			'supported_phone_countries' => \Rondine\Settings::SHOP_COUNTRIES,
+			// Every country for the default-country choice: code => name in the user's language (null: unnamed here).
+			'countries'               => (object) Countries::all(),
 		);
 	}
 
 	/**
-	 * ISO 3166-1 alpha-2 codes WooCommerce knows; null without WooCommerce (any two letters then).
+	 * ISO 3166-1 alpha-2 codes offered: WooCommerce's list, else every country.
 	 *
-	 * @return string[]|null
+	 * @return string[]
 	 */
-	private static function country_codes(): ?array {
-		if ( function_exists( 'WC' ) && isset( WC()->countries ) ) {
-			return array_keys( WC()->countries->get_countries() );
-		}
-		return null;
+	private static function country_codes(): array {
+		return array_keys( Countries::all() );
 	}
 
 	/**
@@ -314,6 +371,10 @@ final class SettingsController extends Controller {
 				'supported_phone_countries' => array(
 					'type'  => 'array',
 					'items' => array( 'type' => 'string' ),
+				),
+				'countries'                 => array(
+					'type'                 => 'object',
+					'additionalProperties' => array( 'type' => array( 'string', 'null' ) ),
 				),
 			),
 		);

@@ -11,6 +11,7 @@ defined( 'ABSPATH' ) || exit;
 
 use Rondine\Audience\WooData;
 use Rondine\Bridge\BridgeError;
+use Rondine\Bridge\OwnerMessages;
 use Rondine\Bridge\Client;
 use Rondine\Bridge\Connection;
 
@@ -67,9 +68,11 @@ final class StatusController extends Controller {
 				$bridge['reachable'] = true;
 			} catch ( BridgeError $error ) {
 				$bridge['reachable'] = 'rondine_bridge_unreachable' !== $error->error_code();
-				$bridge['error']     = array(
+				// In the owner's words; the technical message (a network error, the bridge's own) for support.
+				$bridge['error'] = array(
 					'code'    => $error->error_code(),
-					'message' => $error->getMessage(),
+					'message' => OwnerMessages::message( $error->error_code() ) ?? $error->getMessage(),
+					'detail'  => $error->getMessage(),
 				);
 			}
 		}
@@ -150,6 +153,7 @@ final class StatusController extends Controller {
 							'properties' => array(
 								'code'    => array( 'type' => 'string' ),
 								'message' => array( 'type' => 'string' ),
+								'detail'  => array( 'type' => 'string' ),
 							),
 						),
 					),

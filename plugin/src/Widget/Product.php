@@ -29,9 +29,8 @@ final class Product {
 			return null;
 		}
 		$price = '';
-		if ( '' !== $product->get_price() && function_exists( 'wc_price' ) ) {
-			$price = html_entity_decode( wp_strip_all_tags( wc_price( wc_get_price_to_display( $product ) ) ), ENT_QUOTES, 'UTF-8' );
-			$price = trim( str_replace( "\u{00A0}", ' ', $price ) );
+		if ( '' !== $product->get_price() ) {
+			$price = Price::format( (float) wc_get_price_to_display( $product ) );
 		}
 		return array(
 			'name'  => html_entity_decode( wp_strip_all_tags( $product->get_name() ), ENT_QUOTES, 'UTF-8' ),

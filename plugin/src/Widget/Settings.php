@@ -28,6 +28,7 @@ final class Settings {
 	 * Longest accepted text per field, in characters.
 	 */
 	private const TEXT_LIMITS = array(
+		'title'        => 80,
 		'greeting'     => 500,
 		'cta'          => 60,
 		'message'      => 1000,
@@ -45,6 +46,7 @@ final class Settings {
 		return array(
 			'enabled'          => false,
 			'agents'           => array(),
+			'title'            => __( 'Chat with us on WhatsApp', 'rondine' ),
 			'greeting'         => __( 'Hi! How can we help you?', 'rondine' ),
 			'cta'              => __( 'Chat with us', 'rondine' ),
 			/* translators: {SITE} {TITLE} {URL} are replaced in the visitor's browser; keep them as they are. */

@@ -35,6 +35,16 @@ final class AdminOnlyRoutesTest extends TestCase {
 				),
 				array(),
 			),
+			'credentials check' => array(
+				'POST',
+				'/rondine/v1/whatsapp/check',
+				array(
+					'phone_number_id' => '123456',
+					'waba_id'         => '654321',
+					'access_token'    => 'EAAG-test-token-0000',
+				),
+				array(),
+			),
 			'full export' => array( 'GET', '/rondine/v1/contacts/export', array(), array() ),
 		);
 	}

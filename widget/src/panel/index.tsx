@@ -97,7 +97,8 @@ class Panel extends Component< { context: PanelContext }, State > {
 		}
 
 		const product =
-			config.product ?? readProduct( document.documentElement.lang );
+			config.product ??
+			readProduct( document.documentElement.lang, config.price );
 		const text = buildMessage( config, product );
 		const nobodyWorking = ! online.includes( true );
 		const { i18n } = config;

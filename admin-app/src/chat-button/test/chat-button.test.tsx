@@ -1,8 +1,15 @@
 /**
  * External dependencies
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import {
+	afterEach,
+	beforeEach,
+	describe,
+	expect,
+	it,
+	jest,
+} from '@jest/globals';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 
 /**
  * Internal dependencies
@@ -25,6 +32,7 @@ const settings: ChatButtonSettings = {
 			hours: null,
 		},
 	],
+	title: 'Chat on WhatsApp',
 	greeting: 'Ciao!',
 	cta: 'Chat with us',
 	message: 'Hello {SITE}',
@@ -96,7 +104,7 @@ describe( 'ChatButtonScreen', () => {
 
 	it( 'shows why a save was refused, next to the field', async () => {
 		const message =
-			'Agent 1: the WhatsApp number "+39 333 CALL ME" contains letters or symbols: use digits only, with the country code (for example +39 333 1234567).';
+			'Agent 1: The phone number is not valid for its country.';
 		server.on( 'PUT', '/rondine/v1/chat-button', () => ( {
 			status: 400,
 			body: {
@@ -107,14 +115,60 @@ describe( 'ChatButtonScreen', () => {
 		} ) );
 		renderWithStore( <ChatButtonScreen /> );
 		fireEvent.change( await screen.findByLabelText( 'WhatsApp number' ), {
-			target: { value: '+39 333 CALL ME' },
+			target: { value: '+39 000 0000000' },
 		} );
 		fireEvent.click( screen.getByRole( 'button', { name: 'Save' } ) );
 		expect( await screen.findByText( 'Nothing was saved:' ) ).toBeTruthy();
 		expect( screen.getAllByText( message ).length ).toBe( 2 );
 		// The form keeps what was typed.
-		expect( screen.getByDisplayValue( '+39 333 CALL ME' ) ).toBeTruthy();
+		expect( screen.getByDisplayValue( '+39 000 0000000' ) ).toBeTruthy();
 	} );
+
+	it( 'checks an incomplete form in the browser: no preview request, no save request, the reason by the field', async () => {
+		renderWithStore( <ChatButtonScreen /> );
+		await screen.findByTestId(
+			'rondine-chat-button-preview',
+			{},
+			{ timeout: 3000 }
+		);
+		const previews = () =>
+			server.requests.filter( ( r ) => r.path.includes( '/preview' ) )
+				.length;
+		const before = previews();
+		// The clock is the test's: past the preview's 400 ms debounce, nothing was asked of the server.
+		jest.useFakeTimers();
+		for ( const typed of [ '+', '+3', '+39', '+39 3', '+39 33' ] ) {
+			fireEvent.change( screen.getByLabelText( 'WhatsApp number' ), {
+				target: { value: typed },
+			} );
+		}
+		act( () => {
+			jest.advanceTimersByTime( 2000 );
+		} );
+		jest.useRealTimers();
+		expect( previews() ).toBe( before );
+		const incomplete =
+			'Agent 1: type the whole WhatsApp number, with the country code (for example +39 333 1234567).';
+		expect( screen.getByText( incomplete ) ).toBeTruthy();
+		expect(
+			screen.getAllByText(
+				'The preview follows your changes again once the form is complete.'
+			).length
+		).toBeGreaterThan( 0 );
+		fireEvent.click( screen.getByRole( 'button', { name: 'Save' } ) );
+		expect( await screen.findByText( 'Nothing was saved:' ) ).toBeTruthy();
+		expect( server.requests.some( ( r ) => r.method === 'PUT' ) ).toBe(
+			false
+		);
+
+		fireEvent.change( screen.getByLabelText( 'WhatsApp number' ), {
+			target: { value: '+39 333 1234567' },
+		} );
+		await waitFor( () => expect( previews() ).toBe( before + 1 ), {
+			timeout: 3000,
+		} );
+		expect( screen.queryByText( incomplete ) ).toBeNull();
+	}, 20000 );
 
 	it( 'previews the real widget from the unsaved settings', async () => {
 		renderWithStore( <ChatButtonScreen /> );

@@ -73,6 +73,75 @@ describe( 'Dashboard', () => {
 		expect( await screen.findByText( /No campaigns yet/ ) ).toBeTruthy();
 	} );
 
+	it( "speaks the owner's words: the number as they know it, quality as High/Medium/Low, the technical facts folded away", async () => {
+		server.on( 'GET', '/rondine/v1/status', () => ( {
+			body: {
+				...status,
+				bridge: {
+					...status.bridge,
+					status: {
+						...status.bridge.status,
+						whatsapp: {
+							...status.bridge.status!.whatsapp,
+							mode: 'live',
+							quality: 'YELLOW',
+						},
+					},
+				},
+			},
+		} ) );
+		renderWithStore( <Dashboard /> );
+
+		expect(
+			( await screen.findByTestId( 'rondine-whatsapp-number' ) )
+				.textContent
+		).toBe( '+39 02 1234 5678' );
+		expect(
+			screen.getByTestId( 'rondine-whatsapp-quality' ).textContent
+		).toBe( 'Medium' );
+		const details = screen.getByTestId( 'rondine-technical-details' );
+		expect( details.hasAttribute( 'open' ) ).toBe( false );
+		// Outside "Technical details": no address, no id, no Meta code, no PHP.
+		const main = document.querySelector( '.rondine-dashboard' )!;
+		const outside = Array.from( main.querySelectorAll( 'dd, p' ) )
+			.filter( ( node ) => ! details.contains( node ) )
+			.map( ( node ) => node.textContent )
+			.join( ' ' );
+		for ( const technical of [
+			'127.0.0.1',
+			'8d7c1c1e',
+			'106540352242922',
+			'YELLOW',
+			'8.2.29',
+		] ) {
+			expect( outside ).not.toContain( technical );
+			expect( details.textContent ).toContain( technical );
+		}
+	} );
+
+	it( 'shows a sandbox number as a test number, not as an id', async () => {
+		server.on( 'GET', '/rondine/v1/status', () => ( {
+			body: {
+				...status,
+				bridge: {
+					...status.bridge,
+					status: {
+						...status.bridge.status,
+						whatsapp: {
+							...status.bridge.status!.whatsapp,
+							phone_number_id: 'sandbox-8d7c1c1e',
+							display_phone_number: null,
+						},
+					},
+				},
+			},
+		} ) );
+		renderWithStore( <Dashboard /> );
+		const number = await screen.findByTestId( 'rondine-whatsapp-number' );
+		expect( number.textContent ).toContain( 'test number' );
+		expect( number.textContent ).not.toContain( 'sandbox-' );
+	} );
+
 	it( 'says it is not connected and points to the settings', async () => {
 		server.on( 'GET', '/rondine/v1/status', () => ( {
 			body: { ...status, bridge: { connected: false } },

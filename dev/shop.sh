@@ -14,7 +14,7 @@ STACK_TAG=shop
 source "$( dirname "${BASH_SOURCE[0]}" )/lib/stack.sh"
 
 usage() {
-	sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 

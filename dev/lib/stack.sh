@@ -169,6 +169,95 @@ mariadb_start() {
 	SQL
 }
 
+# --- WooCommerce -------------------------------------------------------------------------------------------------------
+
+# The released WooCommerce the stack runs, and the SHA-256 of wordpress.org's woocommerce.<version>.zip.
+WOOCOMMERCE_VERSION="10.0.2"
+WOOCOMMERCE_SHA256="62b445b8e1f4e86c890db38d6da358854c1058374b88578dc9f3734a29d31df8"
+WOOCOMMERCE_URL="https://downloads.wordpress.org/plugin/woocommerce.$WOOCOMMERCE_VERSION.zip"
+WOOCOMMERCE_CACHE="$RONDINE_CACHE/woocommerce-$WOOCOMMERCE_VERSION"
+
+sha256_of() {
+	sha256sum "$1" | cut -d' ' -f1
+}
+
+# woocommerce_zip: prints the path of a verified woocommerce.<version>.zip: $RONDINE_WOOCOMMERCE_ZIP, else
+# ../shared/woocommerce/ beside the clone, else one downloaded earlier into .rondine/cache, else the wordpress.org
+# download (when this machine reaches it). Fails saying the three ways when none works.
+woocommerce_zip() {
+	local zip
+	if [ -n "${RONDINE_WOOCOMMERCE_ZIP:-}" ]; then
+		[ -f "$RONDINE_WOOCOMMERCE_ZIP" ] || stack_die "RONDINE_WOOCOMMERCE_ZIP=$RONDINE_WOOCOMMERCE_ZIP: no such file"
+		[ "$( sha256_of "$RONDINE_WOOCOMMERCE_ZIP" )" = "$WOOCOMMERCE_SHA256" ] \
+			|| stack_die "RONDINE_WOOCOMMERCE_ZIP=$RONDINE_WOOCOMMERCE_ZIP is not WooCommerce $WOOCOMMERCE_VERSION (its SHA-256 is not $WOOCOMMERCE_SHA256)"
+		printf '%s' "$RONDINE_WOOCOMMERCE_ZIP"
+		return
+	fi
+	zip="$( dirname "$RONDINE_ROOT" )/shared/woocommerce/woocommerce.$WOOCOMMERCE_VERSION.zip"
+	if [ -f "$zip" ]; then
+		[ "$( sha256_of "$zip" )" = "$WOOCOMMERCE_SHA256" ] \
+			|| stack_die "$zip is not WooCommerce $WOOCOMMERCE_VERSION (its SHA-256 is not $WOOCOMMERCE_SHA256)"
+		printf '%s' "$zip"
+		return
+	fi
+	zip="$RONDINE_CACHE/woocommerce.$WOOCOMMERCE_VERSION.zip"
+	if [ -f "$zip" ] && [ "$( sha256_of "$zip" )" = "$WOOCOMMERCE_SHA256" ]; then
+		printf '%s' "$zip"
+		return
+	fi
+	mkdir -p "$RONDINE_CACHE"
+	stack_log "downloading WooCommerce $WOOCOMMERCE_VERSION from $WOOCOMMERCE_URL"
+	if curl -fsSL --connect-timeout 10 --max-time 300 -o "$zip.part" "$WOOCOMMERCE_URL" 2> /dev/null \
+		&& [ "$( sha256_of "$zip.part" )" = "$WOOCOMMERCE_SHA256" ]; then
+		mv "$zip.part" "$zip"
+		printf '%s' "$zip"
+		return
+	fi
+	rm -f "$zip.part"
+	stack_die "WooCommerce $WOOCOMMERCE_VERSION is not available. Give it one of three ways:
+  1. RONDINE_WOOCOMMERCE_ZIP=/path/to/woocommerce.$WOOCOMMERCE_VERSION.zip (the wordpress.org release zip),
+  2. put it at $( dirname "$RONDINE_ROOT" )/shared/woocommerce/woocommerce.$WOOCOMMERCE_VERSION.zip (beside the clone),
+  3. or run with internet access: it is downloaded from $WOOCOMMERCE_URL into .rondine/cache/.
+  Its SHA-256 must be $WOOCOMMERCE_SHA256."
+}
+
+# woocommerce_unpacked: unzips WooCommerce once into .rondine/cache/woocommerce-<version>/woocommerce.
+woocommerce_unpacked() {
+	if [ -f "$WOOCOMMERCE_CACHE/.rondine-sha256" ] && [ "$( cat "$WOOCOMMERCE_CACHE/.rondine-sha256" )" = "$WOOCOMMERCE_SHA256" ] \
+		&& [ -f "$WOOCOMMERCE_CACHE/woocommerce/woocommerce.php" ]; then
+		return
+	fi
+	local zip
+	zip="$( woocommerce_zip )" || exit 1
+	stack_log "unpacking WooCommerce $WOOCOMMERCE_VERSION into ${WOOCOMMERCE_CACHE#"$RONDINE_ROOT"/}"
+	rm -rf "$WOOCOMMERCE_CACHE" "$WOOCOMMERCE_CACHE.tmp"
+	mkdir -p "$WOOCOMMERCE_CACHE.tmp"
+	unzip -q "$zip" -d "$WOOCOMMERCE_CACHE.tmp" || stack_die "cannot unzip $zip"
+	[ -f "$WOOCOMMERCE_CACHE.tmp/woocommerce/woocommerce.php" ] || stack_die "$zip has no woocommerce/woocommerce.php"
+	printf '%s' "$WOOCOMMERCE_SHA256" > "$WOOCOMMERCE_CACHE.tmp/.rondine-sha256"
+	mv "$WOOCOMMERCE_CACHE.tmp" "$WOOCOMMERCE_CACHE"
+}
+
+# woocommerce_copy <wordpress dir>: WooCommerce into wp-content/plugins/woocommerce (hard links to the cache where the
+# file system allows, a copy otherwise; WooCommerce's files are never written at run time), replaced when the cache holds
+# another release.
+woocommerce_copy() {
+	local wp="$1"
+	local target="$wp/wp-content/plugins/woocommerce"
+	woocommerce_unpacked
+	if [ -f "$target/.rondine-sha256" ] && [ "$( cat "$target/.rondine-sha256" )" = "$WOOCOMMERCE_SHA256" ]; then
+		return
+	fi
+	rm -rf "$target" "$target.tmp"
+	cp -al "$WOOCOMMERCE_CACHE/woocommerce" "$target.tmp" 2> /dev/null || {
+		rm -rf "$target.tmp"
+		cp -a "$WOOCOMMERCE_CACHE/woocommerce" "$target.tmp"
+	}
+	rm -f "$target.tmp/.rondine-sha256"
+	printf '%s' "$WOOCOMMERCE_SHA256" > "$target.tmp/.rondine-sha256"
+	mv "$target.tmp" "$target"
+}
+
 # --- WordPress ---------------------------------------------------------------------------------------------------------
 
 # wp_prepare <env> <url>: copies WordPress core (first time), writes wp-config.php, links the plugin.
@@ -186,6 +275,7 @@ wp_prepare() {
 		rm -rf "$wp/wp-content/plugins/rondine"
 		ln -s "$RONDINE_ROOT/plugin" "$wp/wp-content/plugins/rondine"
 	fi
+	woocommerce_copy "$wp"
 	if [ ! -f "$env/wp-salts.php" ]; then
 		php "$RONDINE_ROOT/dev/wp/salts.php" > "$env/wp-salts.php"
 	fi
@@ -214,7 +304,8 @@ wp_php() {
 	RONDINE_WP_DIR="$env/wordpress" php -d memory_limit=2G "$script" "$@"
 }
 
-# wp_install <env>: installs WordPress (first time), WooCommerce's roles, the test users, activates the plugin; writes
+# wp_install <env>: installs WordPress (first time), activates and sets up WooCommerce (dev/wp/setup-woocommerce.php;
+# SHOP_MODE=hpos|legacy|both chooses its order storage on the first run), the test users, activates the plugin; writes
 # <env>/users.json with the logins and passwords (the admin's generated once, kept in <env>/admin-password).
 wp_install() {
 	local env="$1"
@@ -229,6 +320,9 @@ wp_install() {
 	wp_php "$env" "$RONDINE_ROOT/dev/wp/setup-site.php" --users-file="$env/users.json" --admin-password="$password" \
 		>> "$env/logs/install.log" 2>&1 \
 		|| stack_die_log "setting up the site failed" "$env/logs/install.log" "$env/logs/wordpress-debug.log"
+	wp_php "$env" "$RONDINE_ROOT/dev/wp/setup-woocommerce.php" --order-storage="${SHOP_MODE:-hpos}" \
+		>> "$env/logs/install.log" 2>&1 \
+		|| stack_die_log "setting up WooCommerce failed" "$env/logs/install.log" "$env/logs/wordpress-debug.log"
 }
 
 # --- bridge ------------------------------------------------------------------------------------------------------------

@@ -357,9 +357,12 @@ final class Rondine_Dev_Shop_Generator {
 	// --- catalogue ---------------------------------------------------------------------------------------------------
 
 	private function generate_products(): void {
-		register_post_type( 'product' );
-		register_taxonomy( 'product_cat', 'product' );
-		register_taxonomy( 'product_type', 'product' );
+		// Without WooCommerce loaded (a database only), the types its rows need; WooCommerce registers its own.
+		if ( ! post_type_exists( 'product' ) ) {
+			register_post_type( 'product' );
+			register_taxonomy( 'product_cat', 'product' );
+			register_taxonomy( 'product_type', 'product' );
+		}
 		$simple = wp_insert_term( 'simple', 'product_type' );
 		$simple = is_wp_error( $simple ) ? (int) $simple->get_error_data( 'term_exists' ) : (int) $simple['term_id'];
 
@@ -370,7 +373,10 @@ final class Rondine_Dev_Shop_Generator {
 				fwrite( STDERR, "cannot create the category $category: " . $term->get_error_message() . "\n" );
 				exit( 1 );
 			}
-			$this->out->add( $this->wpdb->prefix . 'wc_category_lookup', array( 'category_tree_id', 'category_id' ), array( (int) $term['term_id'], (int) $term['term_id'] ) );
+			// WooCommerce fills its category lookup itself when a category is created.
+			if ( ! class_exists( 'WooCommerce' ) ) {
+				$this->out->add( $this->wpdb->prefix . 'wc_category_lookup', array( 'category_tree_id', 'category_id' ), array( (int) $term['term_id'], (int) $term['term_id'] ) );
+			}
 			foreach ( $items as list( $name, $price ) ) {
 				++$sku;
 				$stock = self::chance( 0.1 ) ? 'outofstock' : 'instock';
@@ -1000,7 +1006,18 @@ if ( realpath( $_SERVER['SCRIPT_FILENAME'] ?? '' ) === __FILE__ ) {
 	}
 
 	$rondine_started = microtime( true );
-	rondine_dev_woocommerce_install( $rondine_mode );
+	if ( class_exists( 'WooCommerce' ) ) {
+		// The real WooCommerce created its tables; the rows go into them, in the order storage it uses.
+		$rondine_hpos = \Automattic\WooCommerce\Utilities\OrderUtil::custom_orders_table_usage_is_enabled();
+		$rondine_sync = 'yes' === get_option( 'woocommerce_custom_orders_table_data_sync_enabled' );
+		$rondine_uses = $rondine_hpos ? ( $rondine_sync ? 'both' : 'hpos' ) : 'legacy';
+		if ( $rondine_uses !== $rondine_mode ) {
+			fwrite( STDERR, "generate.php: --mode=$rondine_mode but WooCommerce stores orders as $rondine_uses\n" );
+			exit( 2 );
+		}
+	} else {
+		rondine_dev_woocommerce_install( $rondine_mode );
+	}
 	mt_srand( $rondine_seed, MT_RAND_MT19937 );
 	$rondine_generator = new Rondine_Dev_Shop_Generator( $GLOBALS['wpdb'], $rondine_mode, $rondine_until );
 	$rondine_list      = $rondine_generator->run( $rondine_customers, $rondine_orders );

@@ -1,7 +1,7 @@
 <?php
 /**
- * Sets up an installed WordPress for Rondine: WooCommerce's roles, the test users, the plugin activated.
- * Idempotent. Writes the users and their passwords to --users-file (kept between runs, created when missing).
+ * Sets up an installed WordPress for Rondine: WooCommerce activated (its installer creates its tables, roles and pages;
+ * dev/wp/setup-woocommerce.php then sets it up in a new process), the test users, the plugin activated. Idempotent. Writes the users and their passwords to --users-file (kept between runs, created when missing).
  *
  * Usage: RONDINE_WP_DIR=<env>/wordpress php setup-site.php --users-file=<env>/users.json --admin-password=PW
  *
@@ -11,7 +11,6 @@
 require __DIR__ . '/bootstrap.php';
 require_once ABSPATH . 'wp-admin/includes/plugin.php';
 require_once ABSPATH . 'wp-admin/includes/user.php';
-require_once dirname( __DIR__ ) . '/woocommerce/roles.php';
 
 $rondine_options = getopt( '', array( 'users-file:', 'admin-password:' ) );
 if ( empty( $rondine_options['users-file'] ) || empty( $rondine_options['admin-password'] ) ) {
@@ -20,7 +19,24 @@ if ( empty( $rondine_options['users-file'] ) || empty( $rondine_options['admin-p
 }
 add_filter( 'pre_wp_mail', '__return_false' );
 
-rondine_dev_register_woocommerce_roles();
+// The real WooCommerce (dev/lib/stack.sh copies it into wp-content/plugins): activating it runs WC_Install::install(),
+// which creates its tables, its roles (customer, shop_manager) and its pages.
+if ( ! is_plugin_active( 'woocommerce/woocommerce.php' ) ) {
+	if ( ! is_file( WP_PLUGIN_DIR . '/woocommerce/woocommerce.php' ) ) {
+		fwrite( STDERR, "WooCommerce is not in wp-content/plugins\n" );
+		exit( 1 );
+	}
+	wp_set_current_user( 1 );
+	$rondine_activation = activate_plugin( 'woocommerce/woocommerce.php' );
+	if ( is_wp_error( $rondine_activation ) ) {
+		fwrite( STDERR, 'cannot activate WooCommerce: ' . $rondine_activation->get_error_message() . "\n" );
+		exit( 1 );
+	}
+	fwrite( STDERR, "WooCommerce activated\n" );
+}
+if ( ! get_role( 'customer' ) || ! get_role( 'shop_manager' ) ) {
+	WC_Install::create_roles();
+}
 
 $rondine_users_file = $rondine_options['users-file'];
 $rondine_users      = is_file( $rondine_users_file ) ? json_decode( (string) file_get_contents( $rondine_users_file ), true ) : array();

@@ -44,7 +44,14 @@ final class Analytics {
 	 * Whether WooCommerce's own importer can run here.
 	 */
 	public static function can_import(): bool {
-		return function_exists( 'wc_get_order' ) && class_exists( '\Automattic\WooCommerce\Internal\Admin\Schedulers\OrdersScheduler' ) && method_exists( '\Automattic\WooCommerce\Internal\Admin\Schedulers\OrdersScheduler', 'import' );
+		$available = function_exists( 'wc_get_order' ) && class_exists( '\Automattic\WooCommerce\Internal\Admin\Schedulers\OrdersScheduler' ) && method_exists( '\Automattic\WooCommerce\Internal\Admin\Schedulers\OrdersScheduler', 'import' );
+		/**
+		 * Whether Rondine may have WooCommerce import the orders its analytics lack (false leaves it to WooCommerce's
+		 * own queue; the status screen then only says how many are missing).
+		 *
+		 * @param bool $available Whether WooCommerce's importer is loaded.
+		 */
+		return $available && (bool) apply_filters( 'rondine_analytics_can_import', true );
 	}
 
 	/**

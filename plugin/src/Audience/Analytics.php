@@ -19,7 +19,8 @@ defined( 'ABSPATH' ) || exit;
  * syncs the customers concerned. Chosen over reading the order tables ourselves: the rows are exactly the ones
  * WooCommerce's queue would write (so counts are the same before and after it runs), and guests get their
  * `wc_customer_lookup` row, which contacts are keyed on. Without WooCommerce loaded (its tables only) nothing can be
- * imported: the status route says how many orders are missing.
+ * imported: the status route says how many orders are missing. Before a count (refresh()) the customers of the orders
+ * changed since the last check are synced too, so a count never waits for the contacts sync's next run.
  */
 final class Analytics {
 
@@ -61,9 +62,10 @@ final class Analytics {
 	 * @param int         $limit         At most this many ids (oldest first); 0 to count them instead.
 	 * @param string|null $updated_since GMT 'Y-m-d H:i:s': only orders changed since then (HPOS date_updated_gmt is
 	 *                                   indexed; legacy post_modified_gmt is not).
+	 * @param bool        $stale_only    False: every order changed since then, imported or not.
 	 * @return int[]|int Ids, or their number.
 	 */
-	public static function stale( int $limit, ?string $updated_since = null ) {
+	public static function stale( int $limit, ?string $updated_since = null, bool $stale_only = true ) {
 		global $wpdb;
 		$storage = WooData::order_storage();
 		if ( 'none' === $storage || ! WooData::has( 'wc_order_stats' ) ) {
@@ -71,13 +73,19 @@ final class Analytics {
 		}
 		$stats = $wpdb->prefix . 'wc_order_stats';
 		if ( 'hpos' === $storage ) {
-			$sql = $wpdb->prepare( "FROM %i o LEFT JOIN %i s ON s.order_id = o.id WHERE o.type IN ('shop_order', 'shop_order_refund') AND o.status NOT IN ('wc-auto-draft', 'auto-draft', 'trash', 'wc-checkout-draft') AND (s.order_id IS NULL OR (o.type = 'shop_order' AND s.status <> o.status))", $wpdb->prefix . 'wc_orders', $stats );
+			$sql = $wpdb->prepare( "FROM %i o LEFT JOIN %i s ON s.order_id = o.id WHERE o.type IN ('shop_order', 'shop_order_refund') AND o.status NOT IN ('wc-auto-draft', 'auto-draft', 'trash', 'wc-checkout-draft')", $wpdb->prefix . 'wc_orders', $stats );
+			if ( $stale_only ) {
+				$sql .= " AND (s.order_id IS NULL OR (o.type = 'shop_order' AND s.status <> o.status))";
+			}
 			if ( null !== $updated_since ) {
 				$sql .= $wpdb->prepare( ' AND o.date_updated_gmt >= %s', $updated_since );
 			}
 			$id = 'o.id';
 		} else {
-			$sql = $wpdb->prepare( "FROM %i o LEFT JOIN %i s ON s.order_id = o.ID WHERE o.post_type IN ('shop_order', 'shop_order_refund') AND o.post_status NOT IN ('wc-auto-draft', 'auto-draft', 'trash', 'wc-checkout-draft') AND (s.order_id IS NULL OR (o.post_type = 'shop_order' AND s.status <> o.post_status))", $wpdb->posts, $stats );
+			$sql = $wpdb->prepare( "FROM %i o LEFT JOIN %i s ON s.order_id = o.ID WHERE o.post_type IN ('shop_order', 'shop_order_refund') AND o.post_status NOT IN ('wc-auto-draft', 'auto-draft', 'trash', 'wc-checkout-draft')", $wpdb->posts, $stats );
+			if ( $stale_only ) {
+				$sql .= " AND (s.order_id IS NULL OR (o.post_type = 'shop_order' AND s.status <> o.post_status))";
+			}
 			if ( null !== $updated_since ) {
 				$sql .= $wpdb->prepare( ' AND o.post_modified_gmt >= %s', $updated_since );
 			}
@@ -98,7 +106,7 @@ final class Analytics {
 	 * @param int         $limit         At most this many orders.
 	 * @return array{imported:int,customers:int,more:bool}
 	 */
-	public static function catch_up( ?string $updated_since = null, int $limit = self::BATCH ): array {
+	public static function catch_up( ?string $updated_since = null, int $limit = self::BATCH, ?string $changed_since = null ): array {
 		global $wpdb;
 		$result = array(
 			'imported'  => 0,
@@ -109,14 +117,20 @@ final class Analytics {
 			return $result;
 		}
 		$ids = self::stale( $limit + 1, $updated_since );
-		if ( ! is_array( $ids ) || ! $ids ) {
-			return $result;
-		}
+		$ids = is_array( $ids ) ? $ids : array();
 		$result['more'] = count( $ids ) > $limit;
 		$ids            = array_slice( $ids, 0, $limit );
 		foreach ( $ids as $order_id ) {
 			\Automattic\WooCommerce\Internal\Admin\Schedulers\OrdersScheduler::import( $order_id );
 			++$result['imported'];
+		}
+		if ( null !== $changed_since ) {
+			// Orders WooCommerce's own queue imported already, whose customers the contacts sync has not seen yet.
+			$changed = self::stale( $limit, $changed_since, false );
+			$ids     = array_values( array_unique( array_merge( $ids, is_array( $changed ) ? $changed : array() ) ) );
+		}
+		if ( ! $ids ) {
+			return $result;
 		}
 		// The customers of those orders (a refund's row carries its order's customer).
 		$customers = array_map( 'intval', $wpdb->get_col( $wpdb->prepare( 'SELECT DISTINCT customer_id FROM %i WHERE customer_id > 0 AND order_id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ')', array_merge( array( $wpdb->prefix . 'wc_order_stats' ), $ids ) ) ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- WooCommerce's lookup table, just written; a cache would be stale.
@@ -140,7 +154,10 @@ final class Analytics {
 		$now        = gmdate( 'Y-m-d H:i:s' );
 		// A minute of overlap: an order saved in the same second as the last check is not missed.
 		$since  = is_string( $checked ) && '' !== $checked ? gmdate( 'Y-m-d H:i:s', (int) strtotime( $checked . ' UTC' ) - MINUTE_IN_SECONDS ) : null;
-		$result = self::catch_up( $since );
+		// Besides what WooCommerce has not imported, the customers of the orders changed since the last check are
+		// synced (a day back on the first check): WooCommerce's queue may have imported them before the contacts sync
+		// (a minute after the order, through WP-Cron) ran.
+		$result = self::catch_up( $since, self::BATCH, $since ?? gmdate( 'Y-m-d H:i:s', time() - DAY_IN_SECONDS ) );
 		// The first check (no mark yet) is the whole history: what it leaves is the hourly sync's and the status
 		// screen's, so counts do not scan every order each time.
 		if ( ! $result['more'] || null === $since ) {

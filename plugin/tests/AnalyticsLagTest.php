@@ -236,4 +236,32 @@ final class AnalyticsLagTest extends TestCase {
 		$this->assertStringContainsString( 'Import historical data', (string) $woo['notice'] );
 		$this->assertStringContainsString( number_format_i18n( $woo['analytics_missing'] ), (string) $woo['notice'] );
 	}
+
+	/**
+	 * WooCommerce's hooks fired twice for one order (saved twice, the same status set twice, a status changed back and
+	 * forth, its import queued twice): the contact's figures are recomputed from WooCommerce's rows, never added to,
+	 * so the order counts once.
+	 */
+	public function test_an_order_saved_or_changed_twice_counts_once(): void {
+		global $wpdb;
+		$city  = 'Twice ' . wp_generate_password( 6, false );
+		$order = $this->place( array( 'phone' => '+39 333 1110020', 'city' => $city, 'quantity' => 12 ) );
+		$this->assertSame( 1, $this->segment_count( $this->segment( $city, 100 ) ) );
+		$figures = fn() => $wpdb->get_row( $wpdb->prepare( 'SELECT orders_count, total_spent FROM ' . Contacts::table() . ' WHERE phone = %s', '+393331110020' ), ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+		$this->assertSame( array( 'orders_count' => '1', 'total_spent' => '120.0000' ), $figures() );
+
+		$order->save();
+		$order->save();
+		$order->update_status( 'completed' );
+		$order->update_status( 'processing' );
+		$order->update_status( 'completed' );
+		$this->run_woocommerce_queue();
+		$this->run_woocommerce_queue();
+		Analytics::reset();
+		$this->assertSame( 1, $this->segment_count( $this->segment( $city, 100 ) ) );
+		\Rondine\Audience\CustomerSync::sync_customers( array_map( 'intval', $wpdb->get_col( $wpdb->prepare( "SELECT customer_id FROM {$wpdb->prefix}wc_order_stats WHERE order_id = %d", $order->get_id() ) ) ) );
+		$this->assertSame( array( 'orders_count' => '1', 'total_spent' => '120.0000' ), $figures(), 'one order, counted once' );
+		$this->assertSame( 1, $this->segment_count( $this->segment( $city, 119 ) ) );
+		$this->assertSame( 0, $this->segment_count( $this->segment( $city, 120 ) ) );
+	}
 }

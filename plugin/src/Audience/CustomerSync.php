@@ -179,15 +179,14 @@ final class CustomerSync {
 		$languages    = self::languages( $customers );
 		$default      = Settings::default_country();
 		$links        = self::table_links();
-		$id_list      = implode( ',', array_fill( 0, count( $customer_ids ), '%d' ) );
 
 		// What already exists, by customer and by phone, and which contact each customer's orders counted for.
 		$table       = Contacts::table();
 		$by_customer = array();
-		foreach ( $wpdb->get_results( $wpdb->prepare( 'SELECT id, customer_id, phone, phone_raw, email, first_name, last_name, country, city, language, user_id FROM %i WHERE customer_id IN (' . $id_list . ')', array_merge( array( $table ), $customer_ids ) ), ARRAY_A ) ?: array() as $row ) { // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, read once per batch of the sync; contacts change with every sync, nothing is cached.
+		foreach ( $wpdb->get_results( $wpdb->prepare( 'SELECT id, customer_id, phone, phone_raw, email, first_name, last_name, country, city, language, user_id FROM %i WHERE customer_id IN (' . implode( ',', array_fill( 0, count( $customer_ids ), '%d' ) ) . ')', array_merge( array( $table ), $customer_ids ) ), ARRAY_A ) ?: array() as $row ) { // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, read once per batch of the sync; contacts change with every sync, nothing is cached.
 			$by_customer[ (int) $row['customer_id'] ] = $row;
 		}
-		$old_links = array_map( 'intval', $wpdb->get_col( $wpdb->prepare( 'SELECT contact_id FROM %i WHERE customer_id IN (' . $id_list . ')', array_merge( array( $links ), $customer_ids ) ) ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, read once per batch of the sync; links change with every sync, nothing is cached.
+		$old_links = array_map( 'intval', $wpdb->get_col( $wpdb->prepare( 'SELECT contact_id FROM %i WHERE customer_id IN (' . implode( ',', array_fill( 0, count( $customer_ids ), '%d' ) ) . ')', array_merge( array( $links ), $customer_ids ) ) ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, read once per batch of the sync; links change with every sync, nothing is cached.
 		$normalised = array();
 		foreach ( $customers as $customer ) {
 			$id     = (int) $customer['customer_id'];
@@ -298,7 +297,7 @@ final class CustomerSync {
 		// Each customer's orders count for the contact of their phone when that contact is a customer's, else for
 		// their own row (a customer without a valid phone has one of their own).
 		$contact_of = array();
-		foreach ( $wpdb->get_results( $wpdb->prepare( 'SELECT id, customer_id FROM %i WHERE customer_id IN (' . $id_list . ')', array_merge( array( $table ), $customer_ids ) ), ARRAY_A ) ?: array() as $row ) { // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, read once per batch of the sync; contacts change with every sync, nothing is cached.
+		foreach ( $wpdb->get_results( $wpdb->prepare( 'SELECT id, customer_id FROM %i WHERE customer_id IN (' . implode( ',', array_fill( 0, count( $customer_ids ), '%d' ) ) . ')', array_merge( array( $table ), $customer_ids ) ), ARRAY_A ) ?: array() as $row ) { // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, read once per batch of the sync; contacts change with every sync, nothing is cached.
 			$contact_of[ (int) $row['customer_id'] ] = (int) $row['id'];
 		}
 		$of_phone = array();
@@ -319,7 +318,7 @@ final class CustomerSync {
 				$new[]   = $contact;
 			}
 		}
-		$wpdb->query( $wpdb->prepare( 'DELETE FROM %i WHERE customer_id IN (' . $id_list . ')', array_merge( array( $links ), $customer_ids ) ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, rewritten for the batch; nothing of it is cached.
+		$wpdb->query( $wpdb->prepare( 'DELETE FROM %i WHERE customer_id IN (' . implode( ',', array_fill( 0, count( $customer_ids ), '%d' ) ) . ')', array_merge( array( $links ), $customer_ids ) ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, rewritten for the batch; nothing of it is cached.
 		if ( $pairs ) {
 			// Each pair is prepared above; the statement's head is prepared here and they are appended as they are.
 			$wpdb->query( $wpdb->prepare( 'INSERT INTO %i (customer_id, contact_id) VALUES ', $links ) . implode( ',', $pairs ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, one multi-row insert per batch of the sync; nothing of it is cached.
@@ -348,8 +347,7 @@ final class CustomerSync {
 		if ( ! $contact_ids ) {
 			return;
 		}
-		$list    = implode( ',', array_fill( 0, count( $contact_ids ), '%d' ) );
-		$stored  = $wpdb->get_results( $wpdb->prepare( 'SELECT id, customer_id, country, city, orders_count, total_spent, first_order_at, last_order_at, last_order_id FROM %i WHERE id IN (' . $list . ')', array_merge( array( Contacts::table() ), $contact_ids ) ), ARRAY_A ) ?: array(); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, read once per batch of the sync; contacts change with every sync, nothing is cached.
+		$stored  = $wpdb->get_results( $wpdb->prepare( 'SELECT id, customer_id, country, city, orders_count, total_spent, first_order_at, last_order_at, last_order_id FROM %i WHERE id IN (' . implode( ',', array_fill( 0, count( $contact_ids ), '%d' ) ) . ')', array_merge( array( Contacts::table() ), $contact_ids ) ), ARRAY_A ) ?: array(); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, read once per batch of the sync; contacts change with every sync, nothing is cached.
 		$figures = self::group_figures( $contact_ids );
 		$places  = self::group_places( $contact_ids );
 		$facts   = array();
@@ -472,21 +470,19 @@ final class CustomerSync {
 			return;
 		}
 		$ids       = array_map( 'intval', $contact_ids );
-		$list      = implode( ',', array_fill( 0, count( $ids ), '%d' ) );
-		$customers = array_map( 'intval', $wpdb->get_col( $wpdb->prepare( 'SELECT customer_id FROM %i WHERE customer_id IS NOT NULL AND id IN (' . $list . ')', array_merge( array( Contacts::table() ), $ids ) ) ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, read once per batch of the sync; contacts change with every sync, nothing is cached.
+		$customers = array_map( 'intval', $wpdb->get_col( $wpdb->prepare( 'SELECT customer_id FROM %i WHERE customer_id IS NOT NULL AND id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ')', array_merge( array( Contacts::table() ), $ids ) ) ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, read once per batch of the sync; contacts change with every sync, nothing is cached.
 		if ( ! $customers ) {
 			return;
 		}
 		$counted   = SegmentQuery::counted( SegmentQuery::DEFAULT_STATUSES );
-		$customer_list = implode( ',', array_fill( 0, count( $customers ), '%d' ) );
 		// $counted is prepared SQL (SegmentQuery::counted()), appended as it is after the prepared part.
-		$wpdb->query( $wpdb->prepare( 'DELETE FROM %i WHERE customer_id IN (' . $customer_list . ')', array_merge( array( $wpdb->prefix . 'rondine_order_facts' ), $customers ) ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own fact tables, rewritten from WooCommerce's lookup tables for the customers whose orders changed; nothing of it is cached.
-		$wpdb->query( $wpdb->prepare( 'INSERT IGNORE INTO %i (customer_id, date_created_gmt, order_id, total, is_order) SELECT c.customer_id, s.date_created_gmt, s.order_id, s.total_sales, s.parent_id = 0 FROM %i c JOIN %i m ON m.contact_id = c.id JOIN %i s ON s.customer_id = m.customer_id WHERE c.customer_id IS NOT NULL AND c.id IN (' . $list . ') AND ', array_merge( array( $wpdb->prefix . 'rondine_order_facts', Contacts::table(), self::table_links(), $wpdb->prefix . 'wc_order_stats' ), $ids ) ) . $counted ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own fact tables, rewritten from WooCommerce's lookup tables for the customers whose orders changed; nothing of it is cached.
-		$wpdb->query( $wpdb->prepare( 'DELETE FROM %i WHERE customer_id IN (' . $customer_list . ')', array_merge( array( $wpdb->prefix . 'rondine_product_facts' ), $customers ) ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own fact tables, rewritten from WooCommerce's lookup tables for the customers whose orders changed; nothing of it is cached.
+		$wpdb->query( $wpdb->prepare( 'DELETE FROM %i WHERE customer_id IN (' . implode( ',', array_fill( 0, count( $customers ), '%d' ) ) . ')', array_merge( array( $wpdb->prefix . 'rondine_order_facts' ), $customers ) ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own fact tables, rewritten from WooCommerce's lookup tables for the customers whose orders changed; nothing of it is cached.
+		$wpdb->query( $wpdb->prepare( 'INSERT IGNORE INTO %i (customer_id, date_created_gmt, order_id, total, is_order) SELECT c.customer_id, s.date_created_gmt, s.order_id, s.total_sales, s.parent_id = 0 FROM %i c JOIN %i m ON m.contact_id = c.id JOIN %i s ON s.customer_id = m.customer_id WHERE c.customer_id IS NOT NULL AND c.id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ') AND ', array_merge( array( $wpdb->prefix . 'rondine_order_facts', Contacts::table(), self::table_links(), $wpdb->prefix . 'wc_order_stats' ), $ids ) ) . $counted ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own fact tables, rewritten from WooCommerce's lookup tables for the customers whose orders changed; nothing of it is cached.
+		$wpdb->query( $wpdb->prepare( 'DELETE FROM %i WHERE customer_id IN (' . implode( ',', array_fill( 0, count( $customers ), '%d' ) ) . ')', array_merge( array( $wpdb->prefix . 'rondine_product_facts' ), $customers ) ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own fact tables, rewritten from WooCommerce's lookup tables for the customers whose orders changed; nothing of it is cached.
 		if ( WooData::has( 'wc_order_product_lookup' ) ) {
 			// Products and variations, so "bought product" matches either id as the live query does.
 			foreach ( array( 'product_id', 'variation_id' ) as $column ) {
-				$wpdb->query( $wpdb->prepare( 'INSERT IGNORE INTO %i (customer_id, product_id) SELECT DISTINCT c.customer_id, pl.%i FROM %i c JOIN %i m ON m.contact_id = c.id JOIN %i pl ON pl.customer_id = m.customer_id JOIN %i s ON s.order_id = pl.order_id WHERE c.customer_id IS NOT NULL AND c.id IN (' . $list . ') AND pl.%i > 0 AND ', array_merge( array( $wpdb->prefix . 'rondine_product_facts', $column, Contacts::table(), self::table_links(), $wpdb->prefix . 'wc_order_product_lookup', $wpdb->prefix . 'wc_order_stats' ), $ids, array( $column ) ) ) . $counted ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own fact tables, rewritten from WooCommerce's lookup tables for the customers whose orders changed; nothing of it is cached.
+				$wpdb->query( $wpdb->prepare( 'INSERT IGNORE INTO %i (customer_id, product_id) SELECT DISTINCT c.customer_id, pl.%i FROM %i c JOIN %i m ON m.contact_id = c.id JOIN %i pl ON pl.customer_id = m.customer_id JOIN %i s ON s.order_id = pl.order_id WHERE c.customer_id IS NOT NULL AND c.id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ') AND pl.%i > 0 AND ', array_merge( array( $wpdb->prefix . 'rondine_product_facts', $column, Contacts::table(), self::table_links(), $wpdb->prefix . 'wc_order_product_lookup', $wpdb->prefix . 'wc_order_stats' ), $ids, array( $column ) ) ) . $counted ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own fact tables, rewritten from WooCommerce's lookup tables for the customers whose orders changed; nothing of it is cached.
 			}
 		}
 	}

@@ -2,11 +2,11 @@
 # `npm start`: the whole Rondine stack on this machine, in the foreground, until Ctrl-C.
 #
 # Installs what is missing (Debian packages, WordPress 6.8, npm dependencies), builds what changed, brings up the
-# `.rondine/dev` environment (MariaDB, WordPress on http://127.0.0.1:8080 with the plugin and a generated shop, the
+# `.rondine/dev` environment (MariaDB, WordPress on http://127.0.0.1:8080 with the real WooCommerce, the plugin and the demo shop, the
 # bridge with its WhatsApp emulator on http://127.0.0.1:8090, the plugin connected to it) and prints how to log in.
 # The first run sets everything up; later runs reuse it.
 #
-# Environment: RONDINE_WP_PORT (8080), RONDINE_BRIDGE_PORT (8090), RONDINE_SHOP_CUSTOMERS (500, first run only),
+# Environment: RONDINE_WP_PORT (8080), RONDINE_BRIDGE_PORT (8090), RONDINE_SHOP_CUSTOMERS (200, with 3 orders each; first run only),
 # RONDINE_SHOP_SEED (1, first run only).
 set -euo pipefail
 STACK_TAG=start
@@ -47,7 +47,7 @@ trap 'stop_everything; exit 130' INT
 trap 'stop_everything; exit 143' TERM
 trap 'stop_everything' EXIT
 
-export SHOP_CUSTOMERS="${RONDINE_SHOP_CUSTOMERS:-500}"
+export SHOP_CUSTOMERS="${RONDINE_SHOP_CUSTOMERS:-200}"
 export SHOP_SEED="${RONDINE_SHOP_SEED:-1}"
 shop_up "$ENV_DIR" "$WP_PORT" "$BRIDGE_PORT"
 

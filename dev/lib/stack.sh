@@ -390,9 +390,12 @@ bridge_cli() {
 # --- the whole shop ----------------------------------------------------------------------------------------------------
 
 # shop_up <env> <wp port> <bridge port>
-#   Options through variables: SHOP_CUSTOMERS SHOP_ORDERS SHOP_SEED SHOP_MODE (generated on first run only),
+#   Options through variables (first run only): SHOP_CUSTOMERS SHOP_ORDERS SHOP_SEED, SHOP_MODE (WooCommerce's order
+#   storage: hpos, the default; legacy, orders as posts; both, HPOS with the posts in sync), SHOP_GENERATOR (api, the
+#   default: dev/woocommerce/demo.php through WooCommerce's API, 200 customers, 3 orders each; sql: the fast SQL
+#   generator dev/woocommerce/generate.php, 500 customers by default, for benchmark-sized shops);
 #   SHOP_DB_POOL (MariaDB buffer pool), STACK_DATABASE_URL (bridge on PostgreSQL instead of SQLite).
-# Brings up MariaDB, WordPress (installed on first run), the generated shop (first run), the PHP server, the bridge with
+# Brings up MariaDB, WordPress and WooCommerce (installed on first run), the demo shop (first run), the PHP server, the bridge with
 # a tenant connected to the plugin (first run; kept afterwards), and writes <env>/env.json.
 shop_up() {
 	local env="$1" wp_port="$2" bridge_port="$3"
@@ -414,13 +417,25 @@ shop_up() {
 	wp_install "$env"
 
 	if ! mariadb_client "$env" wordpress -N -e "SELECT 1 FROM wp_options WHERE option_name = 'rondine_dev_shop'" | grep -q 1; then
-		stack_log "generating the shop (${SHOP_CUSTOMERS:-500} customers, seed ${SHOP_SEED:-1}, ${SHOP_MODE:-hpos} orders)"
-		local -a args=( --customers="${SHOP_CUSTOMERS:-500}" --seed="${SHOP_SEED:-1}" --mode="${SHOP_MODE:-hpos}" )
-		if [ -n "${SHOP_ORDERS:-}" ]; then
-			args+=( --orders="$SHOP_ORDERS" )
+		if [ "${SHOP_GENERATOR:-api}" = "sql" ]; then
+			# The SQL generator: fast enough for a benchmark shop (200k customers, 1M orders), into WooCommerce's tables.
+			stack_log "generating the shop with SQL (${SHOP_CUSTOMERS:-500} customers, seed ${SHOP_SEED:-1}, ${SHOP_MODE:-hpos} orders)"
+			local -a args=( --customers="${SHOP_CUSTOMERS:-500}" --seed="${SHOP_SEED:-1}" --mode="${SHOP_MODE:-hpos}" )
+			if [ -n "${SHOP_ORDERS:-}" ]; then
+				args+=( --orders="$SHOP_ORDERS" )
+			fi
+			wp_php "$env" "$RONDINE_ROOT/dev/woocommerce/generate.php" "${args[@]}" >> "$env/logs/generate.log" 2>&1 \
+				|| stack_die_log "generating the shop failed" "$env/logs/generate.log" "$env/logs/wordpress-debug.log"
+		else
+			# The demo shop through WooCommerce's own API, its queued actions run (dev/woocommerce/demo.php).
+			stack_log "making the demo shop through WooCommerce (${SHOP_CUSTOMERS:-200} customers, seed ${SHOP_SEED:-1}, ${SHOP_MODE:-hpos} orders)"
+			local -a args=( --customers="${SHOP_CUSTOMERS:-200}" --seed="${SHOP_SEED:-1}" )
+			if [ -n "${SHOP_ORDERS:-}" ]; then
+				args+=( --orders="$SHOP_ORDERS" )
+			fi
+			wp_php "$env" "$RONDINE_ROOT/dev/woocommerce/demo.php" "${args[@]}" >> "$env/logs/generate.log" 2>&1 \
+				|| stack_die_log "making the demo shop failed" "$env/logs/generate.log" "$env/logs/wordpress-debug.log"
 		fi
-		wp_php "$env" "$RONDINE_ROOT/dev/woocommerce/generate.php" "${args[@]}" >> "$env/logs/generate.log" 2>&1 \
-			|| stack_die_log "generating the shop failed" "$env/logs/generate.log" "$env/logs/wordpress-debug.log"
 	fi
 
 	php_server_start "$env" "$wp_port"

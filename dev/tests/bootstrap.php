@@ -6,4 +6,4 @@
  */
 
 require dirname( __DIR__ ) . '/wp/bootstrap.php';
-require_once dirname( __DIR__ ) . '/woocommerce/roles.php';
+

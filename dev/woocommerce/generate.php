@@ -354,6 +354,17 @@ final class Rondine_Dev_Shop_Generator {
 		}
 	}
 
+	/** The WooCommerce version orders are stamped with: the running one, or the one the schema copy follows. */
+	private static function wc_version(): string {
+		return defined( 'WC_VERSION' ) ? WC_VERSION : '9.4.0';
+	}
+
+	/** An amount as wc_format_decimal() stores it without a precision: no trailing zeros ("6.9", "0"). */
+	private static function decimal( float $value ): string {
+		$text = rtrim( rtrim( number_format( $value, 2, '.', '' ), '0' ), '.' );
+		return '-0' === $text ? '0' : $text;
+	}
+
 	// --- catalogue ---------------------------------------------------------------------------------------------------
 
 	private function generate_products(): void {
@@ -497,6 +508,7 @@ final class Rondine_Dev_Shop_Generator {
 				'nsn'         => $nsn,
 				'orders'      => 0,
 				'first_order' => null,
+				'counted_orders' => 0,
 				'last_order'  => null,
 			);
 			$this->customers[ $i ] = $customer;
@@ -590,14 +602,22 @@ final class Rondine_Dev_Shop_Generator {
 		$p        = $this->wpdb->prefix;
 		$c        = &$this->customers[ $index ];
 		$status   = self::weighted( array_map( static fn( $w ) => $w[ $is_recent ? 1 : 0 ], self::STATUSES ) );
-		$vat      = self::COUNTRIES[ $c['country'] ][1] / 100;
+		// The stack's WooCommerce does not calculate taxes (prices are entered VAT included, as many Italian shops do):
+		// with taxes on, WooCommerce would also write tax rate items and per-rate tax data, which this generator does not.
+		$vat      = 'yes' === get_option( 'woocommerce_calc_taxes' ) ? self::COUNTRIES[ $c['country'] ][1] / 100 : 0.0;
 		$gmt      = gmdate( 'Y-m-d H:i:s', $created );
 		$local    = self::local( $created );
 		$paid     = in_array( $status, array( 'completed', 'processing', 'refunded' ), true ) ? $created + mt_rand( 10, 600 ) : null;
 		$done     = in_array( $status, array( 'completed', 'refunded' ), true ) ? $created + mt_rand( 1, 5 ) * DAY_IN_SECONDS : null;
+		// What WooCommerce's status hooks record: sales, coupon usage and stock on hold, processing and completed;
+		// download permissions on processing and completed.
+		$reduced  = in_array( $status, array( 'completed', 'processing', 'refunded', 'on-hold' ), true );
+		$granted  = in_array( $status, array( 'completed', 'processing', 'refunded' ), true );
 		$payment  = self::pick( self::PAYMENT_METHODS );
 		$key      = 'wc_order_' . substr( md5( (string) $id . $c['email'] ), 0, 13 );
-		$returning = $c['orders'] > 0 ? 1 : 0;
+		// WooCommerce Analytics: a returning customer has an earlier order in a status its reports count (they leave out
+		// pending, failed and cancelled orders).
+		$returning = $c['counted_orders'] > 0 ? 1 : 0;
 		// One order in ten has the phone typed differently from the account's (same number, other format).
 		$phone = $c['phone'];
 		if ( '' !== $c['nsn'] && self::chance( 0.1 ) ) {
@@ -637,13 +657,14 @@ final class Rondine_Dev_Shop_Generator {
 				$this->out->add(
 					"{$p}wc_order_addresses",
 					array( 'order_id', 'address_type', 'first_name', 'last_name', 'company', 'address_1', 'address_2', 'city', 'state', 'postcode', 'country', 'email', 'phone' ),
-					array( $id, $type, $c['first_name'], $c['last_name'], '', $c['address'], '', $c['city'], $c['state'], $c['postcode'], $c['country'], 'billing' === $type ? $c['email'] : null, 'billing' === $type ? $phone : '' )
+					// WooCommerce stores NULL, not '', for an empty address field.
+					array_map( static fn( $v ) => '' === $v ? null : $v, array( $id, $type, $c['first_name'], $c['last_name'], '', $c['address'], '', $c['city'], $c['state'], $c['postcode'], $c['country'], 'billing' === $type ? $c['email'] : null, 'billing' === $type ? $phone : '' ) )
 				);
 			}
 			$this->out->add(
 				"{$p}wc_order_operational_data",
 				array( 'order_id', 'created_via', 'woocommerce_version', 'prices_include_tax', 'coupon_usages_are_counted', 'download_permission_granted', 'cart_hash', 'new_order_email_sent', 'order_key', 'order_stock_reduced', 'date_paid_gmt', 'date_completed_gmt', 'shipping_tax_amount', 'shipping_total_amount', 'discount_tax_amount', 'discount_total_amount', 'recorded_sales' ),
-				array( $id, 'checkout', '9.4.0', 0, 1, 1, md5( $key ), 1, $key, $paid ? 1 : 0, $paid ? gmdate( 'Y-m-d H:i:s', $paid ) : null, $done ? gmdate( 'Y-m-d H:i:s', $done ) : null, 0, $shipping, 0, 0, $paid ? 1 : 0 )
+				array( $id, 'checkout', self::wc_version(), 0, $reduced ? 1 : 0, $granted ? 1 : 0, md5( $key ), 0, $key, $reduced ? 1 : 0, $paid ? gmdate( 'Y-m-d H:i:s', $paid ) : null, $done ? gmdate( 'Y-m-d H:i:s', $done ) : null, 0, $shipping, 0, 0, $reduced ? 1 : 0 )
 			);
 			$this->out->add( "{$p}wc_orders_meta", array( 'order_id', 'meta_key', 'meta_value' ), array( $id, 'is_vat_exempt', 'no' ) );
 		}
@@ -674,15 +695,22 @@ final class Rondine_Dev_Shop_Generator {
 				'_shipping_postcode'    => $c['postcode'],
 				'_shipping_country'     => $c['country'],
 				'_order_total'          => number_format( $total, 2, '.', '' ),
-				'_order_tax'            => number_format( $tax, 2, '.', '' ),
-				'_order_shipping'       => number_format( $shipping, 2, '.', '' ),
+				'_order_tax'            => self::decimal( $tax ),
+				'_order_shipping'       => self::decimal( $shipping ),
 				'_order_shipping_tax'   => '0',
 				'_cart_discount'        => '0',
 				'_cart_discount_tax'    => '0',
-				'_order_version'        => '9.4.0',
-				'_recorded_sales'       => $paid ? 'yes' : 'no',
-				'_billing_address_index' => implode( ' ', array( $c['first_name'], $c['last_name'], $c['address'], $c['city'], $c['postcode'], $c['country'], $c['email'], $phone ) ),
+				'_order_version'        => self::wc_version(),
+				'_recorded_sales'       => $reduced ? 'yes' : 'no',
+				'_recorded_coupon_usage_counts' => $reduced ? 'yes' : 'no',
+				'_order_stock_reduced'  => $reduced ? 'yes' : 'no',
+				'_download_permissions_granted' => $granted ? 'yes' : 'no',
+				'_new_order_email_sent' => 'false',
+				'_billing_address_index' => implode( ' ', array( $c['first_name'], $c['last_name'], '', $c['address'], '', $c['city'], $c['state'], $c['postcode'], $c['country'], $c['email'], $phone ) ),
+				'_shipping_address_index' => implode( ' ', array( $c['first_name'], $c['last_name'], '', $c['address'], '', $c['city'], $c['state'], $c['postcode'], $c['country'], '' ) ),
 			);
+			// WooCommerce saves no meta for an empty address field.
+			$meta = array_filter( $meta, static fn( $value, $name ) => '' !== $value || ! preg_match( '/^_(billing|shipping)_/', $name ), ARRAY_FILTER_USE_BOTH );
 			if ( $paid ) {
 				$meta['_date_paid'] = (string) $paid;
 				$meta['_paid_date'] = self::local( $paid );
@@ -716,13 +744,14 @@ final class Rondine_Dev_Shop_Generator {
 			foreach ( $item_meta as $meta_key => $value ) {
 				$this->out->add( "{$p}woocommerce_order_itemmeta", array( 'order_item_id', 'meta_key', 'meta_value' ), array( $item, $meta_key, $value ) );
 			}
-			$share = $net > 0 ? $line_total / $net : 0;
+			// WooCommerce Analytics shares the shipping out by quantity, and stores amounts as wpdb's %f writes them.
+			$ship = round( $shipping / $qty * $q, 6 );
 			$this->out->add(
 				"{$p}wc_order_product_lookup",
 				array( 'order_item_id', 'order_id', 'product_id', 'variation_id', 'customer_id', 'date_created', 'product_qty', 'product_net_revenue', 'product_gross_revenue', 'coupon_amount', 'tax_amount', 'shipping_amount', 'shipping_tax_amount' ),
-				array( $item, $id, $product['id'], 0, $c['customer_id'], $local, $q, $line_total, round( $line_total + $line_tax + $shipping * $share, 2 ), 0, $line_tax, round( $shipping * $share, 2 ), 0 )
+				array( $item, $id, $product['id'], 0, $c['customer_id'], $local, $q, $line_total, round( $line_total + $line_tax + $ship, 6 ), 0, $line_tax, $ship, 0 )
 			);
-			if ( $paid ) {
+			if ( $reduced ) {
 				foreach ( $this->products as &$known ) {
 					if ( $known['id'] === $product['id'] ) {
 						$known['total_sales'] += $q;
@@ -752,14 +781,17 @@ final class Rondine_Dev_Shop_Generator {
 		// completed order in thirty has a partial refund of one line.
 		if ( 'refunded' === $status ) {
 			$at = min( $this->until - HOUR_IN_SECONDS, ( $done ?? $created ) + mt_rand( 1, 10 ) * DAY_IN_SECONDS );
-			$this->write_refund( $next_post++, $id, $index, array_keys( $lines ), $lines, $item_ids, $shipping, $shipping_item, max( $created + HOUR_IN_SECONDS, $at ), $returning, $next_item );
+			$this->write_refund( $next_post++, $id, $index, array_keys( $lines ), $lines, $item_ids, $shipping, $shipping_item, max( $created + HOUR_IN_SECONDS, $at ), $status_key, $next_item );
 		} elseif ( 'completed' === $status && count( $lines ) > 1 && self::chance( 1 / 30 ) ) {
 			$line = mt_rand( 0, count( $lines ) - 1 );
 			$at   = min( $this->until - HOUR_IN_SECONDS, ( $done ?? $created ) + mt_rand( 1, 20 ) * DAY_IN_SECONDS );
-			$this->write_refund( $next_post++, $id, $index, array( $line ), $lines, $item_ids, 0.0, null, max( $created + HOUR_IN_SECONDS, $at ), $returning, $next_item );
+			$this->write_refund( $next_post++, $id, $index, array( $line ), $lines, $item_ids, 0.0, null, max( $created + HOUR_IN_SECONDS, $at ), $status_key, $next_item );
 		}
 
 		++$c['orders'];
+		if ( ! in_array( $status, array( 'pending', 'failed', 'cancelled' ), true ) ) {
+			++$c['counted_orders'];
+		}
 		$c['first_order'] = $c['first_order'] ?? $created;
 		$c['last_order']  = $created;
 	}
@@ -779,7 +811,7 @@ final class Rondine_Dev_Shop_Generator {
 	 * @param int|null $shipping_item The order's shipping item id.
 	 * @param int      $at       When (UTC timestamp).
 	 */
-	private function write_refund( int $id, int $order_id, int $index, array $refunded, array $lines, array $item_ids, float $shipping, ?int $shipping_item, int $at, int $returning, int &$next_item ): void {
+	private function write_refund( int $id, int $order_id, int $index, array $refunded, array $lines, array $item_ids, float $shipping, ?int $shipping_item, int $at, string $order_status, int &$next_item ): void {
 		$p      = $this->wpdb->prefix;
 		$c      = $this->customers[ $index ];
 		$hpos   = 'legacy' !== $this->mode;
@@ -803,7 +835,8 @@ final class Rondine_Dev_Shop_Generator {
 		$meta = array(
 			'_refund_amount'    => $money( $amount ),
 			'_refunded_by'      => '1',
-			'_refunded_payment' => '1',
+			// Refunded by hand (cash on delivery, bank transfer): no refund through a payment gateway.
+			'_refunded_payment' => '',
 			'_refund_reason'    => $reason,
 		);
 		if ( $hpos ) {
@@ -815,7 +848,7 @@ final class Rondine_Dev_Shop_Generator {
 			$this->out->add(
 				"{$p}wc_order_operational_data",
 				array( 'order_id', 'created_via', 'woocommerce_version', 'prices_include_tax', 'coupon_usages_are_counted', 'download_permission_granted', 'cart_hash', 'new_order_email_sent', 'order_key', 'order_stock_reduced', 'date_paid_gmt', 'date_completed_gmt', 'shipping_tax_amount', 'shipping_total_amount', 'discount_tax_amount', 'discount_total_amount', 'recorded_sales' ),
-				array( $id, null, '9.4.0', 0, null, null, null, null, null, null, null, null, 0, -$shipping, 0, 0, null )
+				array( $id, null, self::wc_version(), 0, null, null, null, null, null, null, null, null, 0, -$shipping, 0, 0, null )
 			);
 			foreach ( $meta as $meta_key => $value ) {
 				$this->out->add( "{$p}wc_orders_meta", array( 'order_id', 'meta_key', 'meta_value' ), array( $id, $meta_key, $value ) );
@@ -826,11 +859,11 @@ final class Rondine_Dev_Shop_Generator {
 				'_order_currency'     => 'EUR',
 				'_cart_discount'      => '0',
 				'_cart_discount_tax'  => '0',
-				'_order_shipping'     => $money( -$shipping ),
+				'_order_shipping'     => self::decimal( -$shipping ),
 				'_order_shipping_tax' => '0',
-				'_order_tax'          => $money( -$tax ),
+				'_order_tax'          => self::decimal( -$tax ),
 				'_order_total'        => $money( -$amount ),
-				'_order_version'      => '9.4.0',
+				'_order_version'      => self::wc_version(),
 				'_prices_include_tax' => 'no',
 			);
 			foreach ( $meta as $meta_key => $value ) {
@@ -856,11 +889,11 @@ final class Rondine_Dev_Shop_Generator {
 			foreach ( $item_meta as $meta_key => $value ) {
 				$this->out->add( "{$p}woocommerce_order_itemmeta", array( 'order_item_id', 'meta_key', 'meta_value' ), array( $item, $meta_key, $value ) );
 			}
-			$share = $net > 0 ? $line_total / $net : 0;
+			$ship = round( $shipping / $qty * $q, 6 );
 			$this->out->add(
 				"{$p}wc_order_product_lookup",
 				array( 'order_item_id', 'order_id', 'product_id', 'variation_id', 'customer_id', 'date_created', 'product_qty', 'product_net_revenue', 'product_gross_revenue', 'coupon_amount', 'tax_amount', 'shipping_amount', 'shipping_tax_amount' ),
-				array( $item, $id, $product['id'], 0, $c['customer_id'], $local, -$q, -$line_total, -round( $line_total + $line_tax + $shipping * $share, 2 ), 0, -$line_tax, -round( $shipping * $share, 2 ), 0 )
+				array( $item, $id, $product['id'], 0, $c['customer_id'], $local, -$q, -$line_total, -round( $line_total + $line_tax + $ship, 6 ), 0, -$line_tax, -$ship, 0 )
 			);
 		}
 		if ( $shipping > 0 && null !== $shipping_item ) {
@@ -874,7 +907,8 @@ final class Rondine_Dev_Shop_Generator {
 		$this->out->add(
 			"{$p}wc_order_stats",
 			array( 'order_id', 'parent_id', 'date_created', 'date_created_gmt', 'date_paid', 'date_completed', 'num_items_sold', 'total_sales', 'tax_total', 'shipping_total', 'net_total', 'returning_customer', 'status', 'customer_id' ),
-			array( $id, $order_id, $local, $gmt, null, null, -$qty, -$amount, -$tax, -$shipping, -round( $amount - $tax - $shipping, 2 ), $returning, 'wc-completed', $c['customer_id'] )
+			// WooCommerce Analytics records a refund under its order's status, paid and completed when it was made.
+			array( $id, $order_id, $local, $gmt, $local, $local, -$qty, -$amount, -$tax, -$shipping, -round( $amount - $tax - $shipping, 2 ), null, $order_status, $c['customer_id'] )
 		);
 	}
 
@@ -883,11 +917,12 @@ final class Rondine_Dev_Shop_Generator {
 	 * of an HPOS order, as WooCommerce makes them.
 	 */
 	private function write_order_post( int $id, string $type, string $status, string $local, string $gmt, string $key, int $parent = 0 ): void {
-		$title = ( 'shop_order_refund' === $type ? 'Refund &ndash; ' : 'Order &ndash; ' ) . $local;
+		// As WooCommerce titles them: the order's local date, "July 13, 2024 @ 11:31 AM".
+		$title = ( 'shop_order_refund' === $type ? 'Refund &ndash; ' : 'Order &ndash; ' ) . gmdate( 'F j, Y @ h:i A', (int) strtotime( $local . ' UTC' ) );
 		$this->out->add(
 			$this->wpdb->posts,
 			array( 'ID', 'post_author', 'post_date', 'post_date_gmt', 'post_content', 'post_title', 'post_excerpt', 'post_status', 'comment_status', 'ping_status', 'post_password', 'post_name', 'to_ping', 'pinged', 'post_modified', 'post_modified_gmt', 'post_content_filtered', 'post_parent', 'guid', 'menu_order', 'post_type', 'post_mime_type', 'comment_count' ),
-			array( $id, 1, $local, $gmt, '', $title, '', $status, 'closed', 'closed', $key, ( 'shop_order_refund' === $type ? 'refund-' : 'order-' ) . $id, '', '', $local, $gmt, '', $parent, '', 0, $type, '', 0 )
+			array( $id, 1, $local, $gmt, '', $title, '', $status, 'shop_order' === $type ? 'open' : 'closed', 'closed', $key, ( 'shop_order_refund' === $type ? 'refund-' : 'order-' ) . $id, '', '', $local, $gmt, '', $parent, '', 0, $type, '', 0 )
 		);
 	}
 
@@ -967,13 +1002,21 @@ final class Rondine_Dev_Shop_Generator {
 function rondine_dev_reset_shop(): void {
 	global $wpdb;
 	$p = $wpdb->prefix;
-	foreach ( array( 'wc_orders', 'wc_order_addresses', 'wc_order_operational_data', 'wc_orders_meta', 'wc_order_stats', 'wc_order_product_lookup', 'wc_customer_lookup', 'wc_product_meta_lookup', 'wc_category_lookup', 'woocommerce_order_items', 'woocommerce_order_itemmeta' ) as $table ) {
+	foreach ( array( 'wc_orders', 'wc_order_addresses', 'wc_order_operational_data', 'wc_orders_meta', 'wc_order_stats', 'wc_order_product_lookup', 'wc_customer_lookup', 'wc_product_meta_lookup', 'woocommerce_order_items', 'woocommerce_order_itemmeta' ) as $table ) {
 		$wpdb->query( "TRUNCATE TABLE {$p}{$table}" );
 	}
-	$wpdb->query( "DELETE pm FROM {$wpdb->postmeta} pm JOIN {$wpdb->posts} po ON po.ID = pm.post_id WHERE po.post_type IN ('shop_order','shop_order_refund','shop_order_placehold','product')" );
-	$wpdb->query( "DELETE tr FROM {$wpdb->term_relationships} tr JOIN {$wpdb->posts} po ON po.ID = tr.object_id WHERE po.post_type = 'product'" );
-	$wpdb->query( "DELETE FROM {$wpdb->posts} WHERE post_type IN ('shop_order','shop_order_refund','shop_order_placehold','product')" );
-	$wpdb->query( "DELETE t, tt FROM {$wpdb->terms} t JOIN {$wpdb->term_taxonomy} tt ON tt.term_id = t.term_id WHERE tt.taxonomy IN ('product_cat','product_type')" );
+	$wpdb->query( "DELETE pm FROM {$wpdb->postmeta} pm JOIN {$wpdb->posts} po ON po.ID = pm.post_id WHERE po.post_type IN ('shop_order','shop_order_refund','shop_order_placehold','product','product_variation')" );
+	$wpdb->query( "DELETE tr FROM {$wpdb->term_relationships} tr JOIN {$wpdb->posts} po ON po.ID = tr.object_id WHERE po.post_type IN ('product','product_variation')" );
+	$wpdb->query( "DELETE FROM {$wpdb->posts} WHERE post_type IN ('shop_order','shop_order_refund','shop_order_placehold','product','product_variation')" );
+	// Order notes are comments on the orders.
+	$wpdb->query( "DELETE cm FROM {$wpdb->commentmeta} cm JOIN {$wpdb->comments} c ON c.comment_ID = cm.comment_id WHERE c.comment_type = 'order_note'" );
+	$wpdb->query( "DELETE FROM {$wpdb->comments} WHERE comment_type = 'order_note'" );
+	// The categories; WooCommerce's product types (simple, variable, ...) stay when WooCommerce made them.
+	$wpdb->query( "DELETE t, tt FROM {$wpdb->terms} t JOIN {$wpdb->term_taxonomy} tt ON tt.term_id = t.term_id WHERE tt.taxonomy = 'product_cat' AND t.slug <> 'uncategorized'" );
+	if ( ! class_exists( 'WooCommerce' ) ) {
+		$wpdb->query( "DELETE t, tt FROM {$wpdb->terms} t JOIN {$wpdb->term_taxonomy} tt ON tt.term_id = t.term_id WHERE tt.taxonomy = 'product_type'" );
+	}
+	$wpdb->query( "DELETE FROM {$p}wc_category_lookup WHERE category_id NOT IN (SELECT term_id FROM {$wpdb->term_taxonomy} WHERE taxonomy = 'product_cat')" );
 	$wpdb->query( "DELETE um FROM {$wpdb->usermeta} um JOIN {$wpdb->usermeta} g ON g.user_id = um.user_id AND g.meta_key = '_rondine_dev' WHERE 1 = 1" );
 	$wpdb->query( "DELETE u FROM {$wpdb->users} u LEFT JOIN {$wpdb->usermeta} m ON m.user_id = u.ID WHERE m.umeta_id IS NULL AND u.user_login LIKE 'cliente%'" );
 	// The plugin's contacts were made from the generated customers; lists and tags keep no member that is gone.
@@ -1012,8 +1055,15 @@ if ( realpath( $_SERVER['SCRIPT_FILENAME'] ?? '' ) === __FILE__ ) {
 		$rondine_sync = 'yes' === get_option( 'woocommerce_custom_orders_table_data_sync_enabled' );
 		$rondine_uses = $rondine_hpos ? ( $rondine_sync ? 'both' : 'hpos' ) : 'legacy';
 		if ( $rondine_uses !== $rondine_mode ) {
-			fwrite( STDERR, "generate.php: --mode=$rondine_mode but WooCommerce stores orders as $rondine_uses\n" );
-			exit( 2 );
+			// The shop has no orders now (a new one, or --reset emptied it): WooCommerce's storage follows --mode,
+			// switched the way its settings page does it.
+			if ( (int) $GLOBALS['wpdb']->get_var( "SELECT COUNT(*) FROM {$GLOBALS['wpdb']->prefix}wc_orders" ) + (int) $GLOBALS['wpdb']->get_var( "SELECT COUNT(*) FROM {$GLOBALS['wpdb']->posts} WHERE post_type IN ('shop_order','shop_order_refund')" ) > 0 ) {
+				fwrite( STDERR, "generate.php: --mode=$rondine_mode but WooCommerce stores orders as $rondine_uses and the shop has orders; pass --reset\n" );
+				exit( 2 );
+			}
+			update_option( 'woocommerce_custom_orders_table_data_sync_enabled', 'both' === $rondine_mode ? 'yes' : 'no' );
+			wc_get_container()->get( \Automattic\WooCommerce\Internal\Features\FeaturesController::class )->change_feature_enable( 'custom_order_tables', 'legacy' !== $rondine_mode );
+			update_option( 'rondine_dev_order_storage', $rondine_mode, false );
 		}
 	} else {
 		rondine_dev_woocommerce_install( $rondine_mode );

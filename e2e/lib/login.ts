@@ -25,5 +25,13 @@ export async function login( page: Page, user?: EnvUser ): Promise< void > {
 	await userField.fill( who.login );
 	await page.locator( '#user_pass' ).fill( who.password );
 	await page.locator( '#wp-submit' ).click();
+	if ( who.role === 'customer' ) {
+		// WooCommerce sends a customer to My Account, without the toolbar and away from wp-admin.
+		await expect( page ).toHaveURL( /\/my-account\// );
+		await expect(
+			page.getByRole( 'link', { name: 'Log out' } ).first()
+		).toBeVisible();
+		return;
+	}
 	await expect( page.locator( '#wpadminbar' ) ).toBeVisible();
 }

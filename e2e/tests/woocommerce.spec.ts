@@ -6,8 +6,8 @@
  * WooCommerce's queued analytics imports run; a refund lowers the figures. Then a customer turns WhatsApp messages on
  * and off in My Account.
  *
- * WooCommerce's helpers (a product, its Action Scheduler queue, a refund through wc_create_refund) are in
- * e2e/fixtures/woocommerce.php.
+ * WooCommerce's helpers (a product, a refund through wc_create_refund, a customer's billing phone) are in
+ * e2e/fixtures/woocommerce.php; its queue is run by dev/woocommerce/run-queue.php.
  */
 
 /**
@@ -27,6 +27,18 @@ import { sql } from '../lib/sql';
 
 const env = loadEnv();
 const FIXTURE = resolve( import.meta.dirname, '../fixtures/woocommerce.php' );
+const RUN_QUEUE = resolve(
+	import.meta.dirname,
+	'../../dev/woocommerce/run-queue.php'
+);
+
+/** WooCommerce's queued actions (its analytics imports among them), run now as WP-Cron would (dev/woocommerce/run-queue.php). */
+function runWooCommerceQueue(): void {
+	execFileSync( 'php', [ RUN_QUEUE ], {
+		env: { ...process.env, RONDINE_WP_DIR: env.wordpressDir },
+		encoding: 'utf8',
+	} );
+}
 
 function fixture( ...args: string[] ): string {
 	return execFileSync( 'php', [ FIXTURE, ...args ], {
@@ -289,7 +301,7 @@ test( "a segment counts the buyers as WooCommerce's order tables say, before and
 	// Whatever WooCommerce's queue has or has not run yet (its imports are due seconds after each order).
 	expect( await count() ).toBe( independentCount( true ) );
 
-	fixture( 'run-queue' );
+	runWooCommerceQueue();
 	expect(
 		Number(
 			sql(
@@ -307,7 +319,7 @@ test( "a segment counts the buyers as WooCommerce's order tables say, before and
 	fixture( 'refund', String( classicBuyer.orderId ), '60' );
 	expect( independentCount( true ) ).toBe( 1 );
 	expect( await count() ).toBe( 1 );
-	fixture( 'run-queue' );
+	runWooCommerceQueue();
 	expect( await count() ).toBe( independentCount( true ) );
 
 	// The contact's own figures went down too.

@@ -1,6 +1,6 @@
 <?php
 /**
- * Loads the real WordPress named by RONDINE_WP_DIR, with Rondine active and WooCommerce's tables present.
+ * Loads the real WordPress named by RONDINE_WP_DIR, with WooCommerce and Rondine active.
  *
  * @package Rondine\Tests
  */
@@ -33,7 +33,7 @@ if ( ! class_exists( \Rondine\Plugin::class ) ) {
 \Rondine\Installer::maybe_upgrade();
 foreach ( array( 'wc_customer_lookup', 'wc_order_stats', 'wc_order_product_lookup', 'wc_orders', 'wc_order_addresses' ) as $rondine_table ) {
 	if ( ! \Rondine\Audience\WooData::has( $rondine_table ) ) {
-		fwrite( STDERR, "WooCommerce's table {$wpdb->prefix}$rondine_table is missing in this WordPress (see dev/woocommerce/schema.php).\n" );
+		fwrite( STDERR, "WooCommerce's table {$wpdb->prefix}$rondine_table is missing in this WordPress (WooCommerce's installer creates it: see dev/wp/setup-site.php).\n" );
 		exit( 2 );
 	}
 }

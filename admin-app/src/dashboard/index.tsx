@@ -132,6 +132,15 @@ function SiteCard( { status }: { status: Status } ) {
 						testId="rondine-plugin-version"
 					/>
 					<Row
+						label={ __( 'WooCommerce', 'rondine' ) }
+						value={
+							woo?.active && woo.version
+								? woo.version
+								: __( 'Not active', 'rondine' )
+						}
+						testId="rondine-woocommerce-version"
+					/>
+					<Row
 						label={ __( 'WooCommerce data present', 'rondine' ) }
 						value={
 							woo?.data_present && woo.order_storage

@@ -83,7 +83,13 @@ final class GeneratorTest extends TestCase {
 		$this->assertSame( 'no', $this->option( 'woocommerce_custom_orders_table_enabled' ) );
 		$this->assertSame( '0', $this->value( 'SELECT COUNT(*) FROM wp_wc_orders' ) );
 		$this->assertSame( '200', $this->value( "SELECT COUNT(*) FROM wp_posts WHERE post_type = 'shop_order' AND post_status LIKE 'wc-%'" ) );
-		$this->assertSame( '200', $this->value( "SELECT COUNT(*) FROM wp_postmeta m JOIN wp_posts p ON p.ID = m.post_id AND p.post_type = 'shop_order' WHERE m.meta_key = '_billing_phone'" ) );
+		$this->assertSame( '200', $this->value( "SELECT COUNT(*) FROM wp_postmeta m JOIN wp_posts p ON p.ID = m.post_id AND p.post_type = 'shop_order' WHERE m.meta_key = '_billing_email'" ) );
+		// As WooCommerce does, no meta for an empty phone: every order with a phone has it, none has an empty one.
+		$this->assertSame(
+			$this->value( "SELECT COUNT(*) FROM wp_postmeta m JOIN wp_posts p ON p.ID = m.post_id AND p.post_type = 'shop_order' WHERE m.meta_key = '_billing_address_index' AND m.meta_value NOT LIKE '% '" ),
+			$this->value( "SELECT COUNT(*) FROM wp_postmeta m JOIN wp_posts p ON p.ID = m.post_id AND p.post_type = 'shop_order' WHERE m.meta_key = '_billing_phone' AND m.meta_value <> ''" )
+		);
+		$this->assertSame( '0', $this->value( "SELECT COUNT(*) FROM wp_postmeta m JOIN wp_posts p ON p.ID = m.post_id AND p.post_type = 'shop_order' WHERE m.meta_key = '_billing_phone' AND m.meta_value = ''" ) );
 		$this->assertSame( '200', $this->value( "SELECT COUNT(*) FROM wp_wc_order_stats s JOIN wp_posts p ON p.ID = s.order_id AND p.post_type = 'shop_order'" ) );
 		// Refunds are shop_order_refund posts under their order, with the amount in their meta.
 		$this->assertSame( '0', $this->value( "SELECT COUNT(*) FROM wp_wc_order_stats s LEFT JOIN wp_posts p ON p.ID = s.order_id AND p.post_type = 'shop_order_refund' AND p.post_parent = s.parent_id LEFT JOIN wp_postmeta m ON m.post_id = p.ID AND m.meta_key = '_refund_amount' WHERE s.parent_id > 0 AND (p.ID IS NULL OR ABS(m.meta_value + s.total_sales) > 0.005)" ) );

@@ -275,12 +275,22 @@ final class Rondine_Dev_Demo_Shop {
 		}
 		$customer->set_billing_email( $c['email'] );
 		$customer->set_billing_phone( $c['phone'] );
-		// Registered a little before the first order.
-		$customer->set_date_created( $c['first_at'] - self::r( 0, 20 ) * DAY_IN_SECONDS - self::r( 0, 86399 ) );
 		$customer->add_meta_data( '_rondine_dev', '1', true );
 		$customer->save();
 		if ( ! $customer->get_id() ) {
 			fwrite( STDERR, "cannot register customer $i\n" );
+			exit( 1 );
+		}
+		// Registered a little before the first order. WooCommerce takes a new customer's date from WordPress's
+		// registration time (now), so the account's registration date is set through WordPress's API.
+		$registered = wp_update_user(
+			array(
+				'ID'              => $customer->get_id(),
+				'user_registered' => gmdate( 'Y-m-d H:i:s', $c['first_at'] - self::r( 0, 20 ) * DAY_IN_SECONDS - self::r( 0, 86399 ) ),
+			)
+		);
+		if ( is_wp_error( $registered ) ) {
+			fwrite( STDERR, "cannot date customer $i's registration: " . $registered->get_error_message() . "\n" );
 			exit( 1 );
 		}
 		return $customer->get_id();

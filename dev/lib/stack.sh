@@ -260,7 +260,8 @@ woocommerce_copy() {
 
 # --- WordPress ---------------------------------------------------------------------------------------------------------
 
-# wp_prepare <env> <url>: copies WordPress core (first time), writes wp-config.php, links the plugin.
+# wp_prepare <env> <url>: copies WordPress core (first time), writes wp-config.php, links the plugin (not with
+# STACK_WITHOUT_PLUGIN=1: a WordPress where the plugin is installed as a user would, from its release zip).
 wp_prepare() {
 	local env="$1" url="$2"
 	local wp="$env/wordpress"
@@ -271,7 +272,11 @@ wp_prepare() {
 		cp -a "$RONDINE_CACHE/wordpress" "$wp"
 	fi
 	mkdir -p "$wp/wp-content/plugins" "$wp/wp-content/uploads" "$env/logs"
-	if [ ! -L "$wp/wp-content/plugins/rondine" ]; then
+	if [ "${STACK_WITHOUT_PLUGIN:-0}" = 1 ]; then
+		if [ -L "$wp/wp-content/plugins/rondine" ]; then
+			rm -f "$wp/wp-content/plugins/rondine"
+		fi
+	elif [ ! -L "$wp/wp-content/plugins/rondine" ]; then
 		rm -rf "$wp/wp-content/plugins/rondine"
 		ln -s "$RONDINE_ROOT/plugin" "$wp/wp-content/plugins/rondine"
 	fi
@@ -469,6 +474,23 @@ shop_up() {
 
 shop_down() {
 	stack_stop_all "$1"
+}
+
+# fresh_up <env> <wp port>
+#   A fresh WordPress with WooCommerce set up (dev/wp/setup-woocommerce.php) and the test users, without the Rondine
+#   plugin and without a generated shop: where the release zip is installed through wp-admin, as a shop owner would
+#   (e2e/tests/release.spec.ts). Writes <env>/env.json (wpUrl, adminUrl, the users, wordpressDir, mysqlSocket).
+fresh_up() {
+	local env="$1" wp_port="$2"
+	local wp_url="http://127.0.0.1:$wp_port"
+	mkdir -p "$env/logs" "$env/pids"
+	stop_group "$env" php
+	port_in_use "$wp_port" && stack_die "port $wp_port is already in use by another program"
+	mariadb_start "$env" 64M
+	STACK_WITHOUT_PLUGIN=1 wp_prepare "$env" "$wp_url"
+	wp_install "$env"
+	php_server_start "$env" "$wp_port"
+	write_env_json "$env" "$wp_url" "" ""
 }
 
 # write_env_json <env> <wp url> <bridge url> <site id>

@@ -151,7 +151,8 @@ test.describe( 'the shop owner journey', () => {
 			} ),
 		} );
 
-		// The segment, counted independently: distinct valid phones with marketing consent whose customer spent over
+		// The segment, counted independently: distinct valid phones with marketing consent whose customers (all those
+		// sharing the phone: one contact, the sum of their orders) spent over
 		// 100 (orders completed, processing or on hold, refunds net, a refund counted with its order's status) in the
 		// last 365 days, billing country Italy.
 		const segmentSql = `
@@ -160,7 +161,7 @@ test.describe( 'the shop owner journey', () => {
 			WHERE c.phone IS NOT NULL AND c.consent = 'granted' AND l.country = 'IT'
 			AND ( SELECT SUM( s.total_sales ) FROM wp_wc_order_stats s
 				LEFT JOIN wp_wc_order_stats o ON o.order_id = s.parent_id
-				WHERE s.customer_id = c.customer_id
+				WHERE s.customer_id IN ( SELECT m.customer_id FROM wp_rondine_customer_contacts m WHERE m.contact_id = c.id )
 				AND IFNULL( o.status, s.status ) IN ( 'wc-completed', 'wc-processing', 'wc-on-hold' )
 				AND s.date_created_gmt >= UTC_TIMESTAMP() - INTERVAL 365 DAY ) > 100`;
 		const segmentCount = Number(

@@ -15,7 +15,7 @@ defined( 'ABSPATH' ) || exit;
  */
 final class Installer {
 
-	public const DB_VERSION = '6';
+	public const DB_VERSION = '7';
 
 	/**
 	 * Table names without the WordPress prefix.
@@ -31,6 +31,7 @@ final class Installer {
 		'rondine_click_counts',
 		'rondine_order_facts',
 		'rondine_product_facts',
+		'rondine_customer_contacts',
 		'rondine_outbox',
 		'rondine_erased',
 	);
@@ -80,6 +81,11 @@ final class Installer {
 			$wpdb->query( $wpdb->prepare( 'DROP TABLE IF EXISTS %i', $wpdb->prefix . 'rondine_order_facts' ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching, WordPress.DB.DirectDatabaseQuery.SchemaChange -- the plugin's own derived table, dropped once on upgrade so that dbDelta() recreates it with its new key.
 		}
 		dbDelta( self::schema( $wpdb->prefix, $wpdb->get_charset_collate() ) );
+		if ( false !== $previous && version_compare( (string) $previous, '7', '<' ) ) {
+			// Every contact linked to a customer counts that customer's orders until the full sync below adds the other
+			// customers who share its phone.
+			$wpdb->query( $wpdb->prepare( 'INSERT IGNORE INTO %i (customer_id, contact_id) SELECT customer_id, id FROM %i WHERE customer_id IS NOT NULL', $wpdb->prefix . 'rondine_customer_contacts', $wpdb->prefix . 'rondine_contacts' ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own tables, filled once on upgrade.
+		}
 		update_option( 'rondine_db_version', self::DB_VERSION, true );
 		if ( $previous !== self::DB_VERSION ) {
 			// New columns or tables are filled by a full contact sync: forget the last run and sync soon; until it has
@@ -204,6 +210,12 @@ final class Installer {
   customer_id bigint(20) unsigned NOT NULL,
   product_id bigint(20) unsigned NOT NULL,
   PRIMARY KEY  (customer_id,product_id)
+) $collate;",
+			"CREATE TABLE {$prefix}rondine_customer_contacts (
+  customer_id bigint(20) unsigned NOT NULL,
+  contact_id bigint(20) unsigned NOT NULL,
+  PRIMARY KEY  (customer_id),
+  KEY contact_id (contact_id)
 ) $collate;",
 			"CREATE TABLE {$prefix}rondine_outbox (
   id bigint(20) unsigned NOT NULL AUTO_INCREMENT,

@@ -11,7 +11,6 @@ use Rondine\Audience\Contacts;
 use Rondine\Consent\Checkout;
 use Rondine\Consent\Consent;
 use Rondine\Settings;
-use Rondine\Tests\Fixtures\Order;
 
 /**
  * WooCommerce cannot run here, so these tests fire the WooCommerce hooks the plugin registers with the arguments
@@ -58,9 +57,9 @@ final class ConsentTest extends TestCase {
 			'billing_country'    => 'IT',
 			'billing_city'       => 'Bologna',
 		);
-		$order  = new Order( $posted + array( 'customer_id' => 0 ) );
+		$order  = $this->wc_order( $posted + array( 'customer_id' => 0 ) );
 		$_POST  = $posted + array( 'rondine_whatsapp_optin' => '1' );
-		do_action( 'woocommerce_checkout_order_processed', 4321, $posted, $order );
+		do_action( 'woocommerce_checkout_order_processed', $order->get_id(), $posted, $order );
 
 		$contact = Contacts::find_by_phone( '+393475550101' );
 		$this->assertNotNull( $contact );
@@ -70,9 +69,13 @@ final class ConsentTest extends TestCase {
 		$log = Consent::log( $contact['id'] );
 		$this->assertSame( 'checkout', $log[0]['source'] );
 		$this->assertStringContainsString( 'Yes to ' . get_bloginfo( 'name' ) . ' on WhatsApp', $log[0]['wording'] );
-		$this->assertStringContainsString( '#4321', $log[0]['wording'] );
-		$this->assertSame( 'yes', $order->meta[ Checkout::ORDER_META ] );
-		$this->assertSame( 1, $order->saved );
+		$this->assertStringContainsString( '#' . $order->get_id(), $log[0]['wording'] );
+		$this->assertSame( $order->get_id(), $log[0]['order_id'] );
+		$this->assertSame( 'yes', $this->optin_outcome( $order ), 'noted on the order, saved' );
+
+		// WooCommerce firing the hook again for the same order (a retried request, another plugin) records nothing more.
+		do_action( 'woocommerce_checkout_order_processed', $order->get_id(), $posted, wc_get_order( $order->get_id() ) );
+		$this->assertCount( 1, Consent::log( $contact['id'] ), 'one consent record per order' );
 	}
 
 	/**
@@ -83,11 +86,11 @@ final class ConsentTest extends TestCase {
 			'billing_phone'   => '347 555 0202',
 			'billing_country' => 'IT',
 		);
-		$order  = new Order( $posted );
+		$order  = $this->wc_order( $posted );
 		$_POST  = $posted;
-		do_action( 'woocommerce_checkout_order_processed', 4322, $posted, $order );
+		do_action( 'woocommerce_checkout_order_processed', $order->get_id(), $posted, $order );
 		$this->assertNull( Contacts::find_by_phone( '+393475550202' ) );
-		$this->assertSame( array(), $order->meta );
+		$this->assertSame( '', $this->optin_outcome( $order ) );
 	}
 
 	/**
@@ -98,10 +101,10 @@ final class ConsentTest extends TestCase {
 			'billing_phone'   => 'none',
 			'billing_country' => 'IT',
 		);
-		$order  = new Order( $posted );
+		$order  = $this->wc_order( $posted );
 		$_POST  = $posted + array( 'rondine_whatsapp_optin' => '1' );
-		do_action( 'woocommerce_checkout_order_processed', 4323, $posted, $order );
-		$this->assertSame( 'invalid_phone', $order->meta[ Checkout::ORDER_META ] );
+		do_action( 'woocommerce_checkout_order_processed', $order->get_id(), $posted, $order );
+		$this->assertSame( 'invalid_phone', $this->optin_outcome( $order ) );
 	}
 
 	/**
@@ -110,28 +113,34 @@ final class ConsentTest extends TestCase {
 	public function test_checkout_block_records_consent(): void {
 		$this->assertSame( 10, has_action( 'woocommerce_set_additional_field_value', array( Checkout::class, 'block_field_value' ) ) );
 		$this->assertSame( 10, has_action( 'woocommerce_store_api_checkout_order_processed', array( Checkout::class, 'block_order_processed' ) ) );
-		$ticked = new Order(
+		// WooCommerce's Store API sets the field's value on the order (CheckoutFields::persist_field_for_order(), which
+		// fires woocommerce_set_additional_field_value), saves it, then fires the processed hook.
+		$ticked = $this->wc_order(
 			array(
-				'id'              => 5001,
 				'billing_phone'   => '+34 612 345 001',
 				'billing_country' => 'ES',
 			)
 		);
 		do_action( 'woocommerce_set_additional_field_value', Checkout::BLOCK_FIELD, true, 'other', $ticked );
+		$ticked->save();
 		do_action( 'woocommerce_store_api_checkout_order_processed', $ticked );
 		$contact = Contacts::find_by_phone( '+34612345001' );
 		$this->assertSame( 'granted', $contact['consent'] );
-		$this->assertStringContainsString( '#5001', Consent::log( $contact['id'] )[0]['wording'] );
+		$this->assertStringContainsString( '#' . $ticked->get_id(), Consent::log( $contact['id'] )[0]['wording'] );
+		$this->assertSame( 'yes', $this->optin_outcome( $ticked ) );
+		// Fired twice: one record.
+		do_action( 'woocommerce_store_api_checkout_order_processed', wc_get_order( $ticked->get_id() ) );
+		$this->assertCount( 1, Consent::log( $contact['id'] ) );
 
-		$unticked = new Order(
+		$unticked = $this->wc_order(
 			array(
-				'id'              => 5002,
 				'billing_phone'   => '+34 612 345 002',
 				'billing_country' => 'ES',
 			)
 		);
 		do_action( 'woocommerce_set_additional_field_value', Checkout::BLOCK_FIELD, false, 'other', $unticked );
 		do_action( 'woocommerce_set_additional_field_value', 'other-plugin/field', true, 'other', $unticked );
+		$unticked->save();
 		do_action( 'woocommerce_store_api_checkout_order_processed', $unticked );
 		$this->assertNull( Contacts::find_by_phone( '+34612345002' ) );
 	}

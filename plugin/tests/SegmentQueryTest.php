@@ -176,14 +176,16 @@ final class SegmentQueryTest extends TestCase {
 				),
 			),
 		);
-		// Written another way: from the customer lookup's country and WooCommerce's GMT dates, with MariaDB's clock.
+		// Written another way: from the customer lookup's country and WooCommerce's GMT dates, with MariaDB's clock,
+		// summed over every customer whose phone is the contact's (a phone shared by several customers is one contact
+		// with the sum of their orders: CustomerSync).
 		$independent = (int) $wpdb->get_var(
 			"SELECT COUNT(DISTINCT c.phone) FROM {$wpdb->prefix}rondine_contacts c
 			JOIN {$wpdb->prefix}wc_customer_lookup l ON l.customer_id = c.customer_id
 			WHERE c.phone IS NOT NULL AND c.consent = 'granted' AND l.country = 'IT'
 			AND ( SELECT SUM(s.total_sales) FROM {$wpdb->prefix}wc_order_stats s
 				LEFT JOIN {$wpdb->prefix}wc_order_stats o ON o.order_id = s.parent_id
-				WHERE s.customer_id = c.customer_id AND IFNULL(o.status, s.status) IN ('wc-completed','wc-processing','wc-on-hold')
+				WHERE s.customer_id IN (SELECT m.customer_id FROM {$wpdb->prefix}rondine_customer_contacts m WHERE m.contact_id = c.id) AND IFNULL(o.status, s.status) IN ('wc-completed','wc-processing','wc-on-hold')
 				AND s.date_created_gmt >= UTC_TIMESTAMP() - INTERVAL 365 DAY ) > 100"
 		);
 		$count = Audience::count(

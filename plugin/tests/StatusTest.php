@@ -41,7 +41,13 @@ final class StatusTest extends TestCase {
 		Shop::order( $customer, array( 'phone' => '+39 333 1234567' ) );
 		$this->assertNull( $this->rest( 'GET', '/rondine/v1/status' )->get_data()['woocommerce']['notice'] );
 		$wpdb->query( "DELETE FROM {$wpdb->prefix}wc_order_stats" );
-		$this->assertStringContainsString( 'Import historical data', $this->rest( 'GET', '/rondine/v1/status' )->get_data()['woocommerce']['notice'] );
+		// WooCommerce's importer left out (AnalyticsLagTest covers the import): the missing history is named.
+		add_filter( 'rondine_analytics_can_import', '__return_false' );
+		try {
+			$this->assertStringContainsString( 'Import historical data', $this->rest( 'GET', '/rondine/v1/status' )->get_data()['woocommerce']['notice'] );
+		} finally {
+			remove_filter( 'rondine_analytics_can_import', '__return_false' );
+		}
 	}
 
 	/**

@@ -48,6 +48,34 @@ abstract class TestCase extends \PHPUnit\Framework\TestCase {
 	}
 
 	/**
+	 * A real WooCommerce order (wc_create_order), saved, with the given billing_* fields and customer (user id); the
+	 * stack runs the real WooCommerce, so checkout hooks get what WooCommerce passes them.
+	 *
+	 * @param array<string,mixed> $data billing_* fields and customer_id.
+	 */
+	protected function wc_order( array $data ): \WC_Order {
+		$this->assertTrue( function_exists( 'wc_create_order' ), 'WooCommerce is active in the test WordPress' );
+		$order = wc_create_order( array( 'customer_id' => (int) ( $data['customer_id'] ?? 0 ) ) );
+		foreach ( $data as $key => $value ) {
+			if ( 0 === strpos( $key, 'billing_' ) ) {
+				$order->{'set_' . $key}( $value );
+			}
+		}
+		$order->set_payment_method( 'cod' );
+		$order->save();
+		return $order;
+	}
+
+	/**
+	 * The outcome of the checkout opt-in noted on an order, as saved (read back from WooCommerce's storage).
+	 *
+	 * @param \WC_Order $order Order.
+	 */
+	protected function optin_outcome( \WC_Order $order ): string {
+		return (string) wc_get_order( $order->get_id() )->get_meta( \Rondine\Consent\Checkout::ORDER_META );
+	}
+
+	/**
 	 * A user with a role, created for this test.
 	 *
 	 * @param string $role Role.

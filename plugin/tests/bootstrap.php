@@ -43,4 +43,3 @@ add_filter( 'pre_wp_mail', '__return_false' );
 
 require __DIR__ . '/TestCase.php';
 require __DIR__ . '/Fixtures/Shop.php';
-require __DIR__ . '/Fixtures/Order.php';

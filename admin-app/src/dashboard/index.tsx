@@ -6,6 +6,7 @@ import {
 	Card,
 	CardBody,
 	CardHeader,
+	Notice,
 	Spinner,
 } from '@wordpress/components';
 import { useSelect } from '@wordpress/data';
@@ -123,6 +124,17 @@ function SiteCard( { status }: { status: Status } ) {
 						/>
 					) }
 				</dl>
+				{ woo?.notice && (
+					<Notice
+						status="warning"
+						isDismissible={ false }
+						className="rondine-dashboard__analytics-notice"
+					>
+						<span data-testid="rondine-analytics-notice">
+							{ woo.notice }
+						</span>
+					</Notice>
+				) }
 			</CardBody>
 		</Card>
 	);

@@ -71,6 +71,10 @@ export interface Status {
 		orders?: number | null;
 		contacts?: number | null;
 		opted_in?: number | null;
+		/** What WooCommerce Analytics lacks (orders not imported yet), or null. */
+		notice?: string | null;
+		/** Orders in the order storage that WooCommerce Analytics lacks or holds with an old status. */
+		analytics_missing?: number;
 	};
 	bridge: BridgeState;
 }

@@ -17,8 +17,16 @@ use Rondine\Settings;
  *
  * The billing phone is not in WooCommerce's lookup tables: it is read from the customer's latest order (HPOS
  * `wc_order_addresses.phone`, legacy `_billing_phone` post meta), else from the `billing_phone` user meta, and
- * normalised with the customer's billing country. One contact per phone: when two customers share a phone the
- * contact stays linked to the first one. Runs in batches of 1,000 customers (a handful of queries each), hourly
+ * normalised with the customer's billing country.
+ *
+ * One contact per phone. Several customers may share a phone (a guest who later registered, a family, a shop phone):
+ * the contact stays linked to the first customer synced with that phone (`customer_id`: name, e-mail, user and
+ * language are that customer's, and so is My Account's consent toggle), and its order figures are the sum over every
+ * customer whose current billing phone it is (`rondine_customer_contacts`: customer → contact): orders_count and
+ * total_spent added up, first_order_at the earliest, last_order_at and last_order_id the latest; country and city are
+ * those of the customer whose latest order is the most recent. Periods and products read the same customers' orders
+ * (their facts are written under the contact's customer_id). A customer whose phone is not valid, or is held by a
+ * contact that no customer owns (an import it may not be linked to), keeps a contact of their own. Runs in batches of 1,000 customers (a handful of queries each), hourly
  * through WP-Cron for customers active since the last run, soon after an order is created or changes status, and on
  * demand (POST /contacts/sync, the dev seeder).
  */
@@ -104,6 +112,9 @@ final class CustomerSync {
 			return $totals;
 		}
 		$started = time();
+		// Orders WooCommerce Analytics has not imported yet (Analytics): imported by WooCommerce's own importer first,
+		// their customers synced with them.
+		Analytics::catch_up( null, 1000 );
 		$last_id = 0;
 		do {
 			// One literal query per case. A refund changes the customer's figures without making them "active" for
@@ -165,27 +176,17 @@ final class CustomerSync {
 		);
 		$customer_ids = array_map( static fn( $c ) => (int) $c['customer_id'], $customers );
 		$phones       = self::phones_for( $customers );
-		$figures      = self::figures( $customer_ids );
 		$languages    = self::languages( $customers );
-		$all_facts    = ! self::figures_ready();
 		$default      = Settings::default_country();
+		$links        = self::table_links();
 
-		// What already exists, by customer and by phone.
+		// What already exists, by customer and by phone, and which contact each customer's orders counted for.
 		$table       = Contacts::table();
 		$by_customer = array();
-		foreach ( $wpdb->get_results( $wpdb->prepare( 'SELECT id, customer_id, phone, phone_raw, email, first_name, last_name, country, city, language, user_id, orders_count, total_spent, first_order_at, last_order_at, last_order_id FROM %i WHERE customer_id IN (' . implode( ',', array_fill( 0, count( $customer_ids ), '%d' ) ) . ')', array_merge( array( $table ), $customer_ids ) ), ARRAY_A ) ?: array() as $row ) { // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, read once per batch of the sync; contacts change with every sync, nothing is cached.
+		foreach ( $wpdb->get_results( $wpdb->prepare( 'SELECT id, customer_id, phone, phone_raw, email, first_name, last_name, country, city, language, user_id FROM %i WHERE customer_id IN (' . implode( ',', array_fill( 0, count( $customer_ids ), '%d' ) ) . ')', array_merge( array( $table ), $customer_ids ) ), ARRAY_A ) ?: array() as $row ) { // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, read once per batch of the sync; contacts change with every sync, nothing is cached.
 			$by_customer[ (int) $row['customer_id'] ] = $row;
 		}
-		// Order facts are rewritten for customers whose figures moved (or all of them until a full sync completed).
-		$facts = array();
-		foreach ( $customer_ids as $customer_id ) {
-			$stored  = $by_customer[ $customer_id ] ?? null;
-			$current = $figures[ $customer_id ] ?? self::NO_ORDERS;
-			if ( $all_facts || null === $stored || (int) $stored['orders_count'] !== $current['orders_count'] || (string) $stored['last_order_id'] !== (string) $current['last_order_id'] || abs( (float) $stored['total_spent'] - $current['total_spent'] ) > 0.00005 ) {
-				$facts[] = $customer_id;
-			}
-		}
-		self::copy_facts( $facts );
+		$old_links = array_map( 'intval', $wpdb->get_col( $wpdb->prepare( 'SELECT contact_id FROM %i WHERE customer_id IN (' . implode( ',', array_fill( 0, count( $customer_ids ), '%d' ) ) . ')', array_merge( array( $links ), $customer_ids ) ) ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, read once per batch of the sync; links change with every sync, nothing is cached.
 		$normalised = array();
 		foreach ( $customers as $customer ) {
 			$id     = (int) $customer['customer_id'];
@@ -204,14 +205,17 @@ final class CustomerSync {
 			}
 		}
 
-		$now    = current_time( 'mysql', true );
-		$insert = array();
+		$now     = current_time( 'mysql', true );
+		$insert  = array();
+		$skipped = array();
 		foreach ( $customers as $customer ) {
 			$id     = (int) $customer['customer_id'];
 			$phone  = $normalised[ $id ];
 			if ( ( null !== $phone && isset( $erased[ 'phone:' . $phone ] ) ) || ( '' !== (string) $customer['email'] && isset( $erased[ 'email:' . strtolower( trim( (string) $customer['email'] ) ) ] ) ) ) {
+				$skipped[] = $id;
 				continue;
 			}
+			// Who the person is; the order figures are the whole group's, written by regroup() below.
 			$fields = array(
 				'phone_raw'  => mb_substr( (string) ( $phones[ $id ]['phone'] ?? '' ), 0, 64 ),
 				'email'      => mb_substr( (string) $customer['email'], 0, 100 ),
@@ -221,7 +225,7 @@ final class CustomerSync {
 				'city'       => mb_substr( (string) ( '' !== $customer['city'] ? $customer['city'] : ( $phones[ $id ]['city'] ?? '' ) ), 0, 100 ),
 				'user_id'    => empty( $customer['user_id'] ) ? null : (int) $customer['user_id'],
 				'language'   => $languages[ (int) $customer['user_id'] ] ?? '',
-			) + ( $figures[ $id ] ?? self::NO_ORDERS );
+			);
 			if ( null === $phone ) {
 				++$counts['invalid_phone'];
 			}
@@ -234,7 +238,8 @@ final class CustomerSync {
 					$by_phone[ $phone ]['customer_id'] = $id;
 					++$counts['updated'];
 				} else {
-					// The phone belongs to another contact: keep this customer's row (if any) without taking it.
+					// The phone belongs to another contact: this customer's orders count for it (see the class header);
+					// this customer's own row (if any, from an earlier phone) keeps who it is.
 					++$counts['shared_phone'];
 					if ( $mine ) {
 						$wpdb->update( $table, $fields + array( 'updated_at' => $now ), array( 'id' => (int) $mine['id'] ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
@@ -264,10 +269,10 @@ final class CustomerSync {
 					'phone'       => $phone,
 				);
 			}
-			// One literal format for every row: a missing phone, user, first or last order goes in as '' or 0, which
-			// NULLIF() turns into NULL (no phone, user or order is ever '' or 0).
+			// One literal format for every row: a missing phone or user goes in as '' or 0, which NULLIF() turns into
+			// NULL (no phone or user is ever '' or 0).
 			$insert[] = $wpdb->prepare(
-				"(NULLIF(%s, ''), %s, %s, %s, %s, %s, %s, %s, %d, NULLIF(%d, 0), 'woocommerce', 'none', %d, %f, NULLIF(%s, ''), NULLIF(%s, ''), NULLIF(%d, 0), %s, %s)",
+				"(NULLIF(%s, ''), %s, %s, %s, %s, %s, %s, %s, %d, NULLIF(%d, 0), 'woocommerce', 'none', %s, %s)",
 				(string) $phone,
 				$fields['phone_raw'],
 				$fields['email'],
@@ -278,11 +283,6 @@ final class CustomerSync {
 				$fields['language'],
 				$id,
 				(int) $fields['user_id'],
-				$fields['orders_count'],
-				$fields['total_spent'],
-				(string) $fields['first_order_at'],
-				(string) $fields['last_order_at'],
-				(int) $fields['last_order_id'],
 				$now,
 				$now
 			);
@@ -290,10 +290,133 @@ final class CustomerSync {
 		if ( $insert ) {
 			// Each row is prepared above; the statement's head is prepared here and they are appended as they are.
 			// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, one multi-row insert per batch of the sync; nothing of it is cached.
-			$wpdb->query( $wpdb->prepare( 'INSERT IGNORE INTO %i (phone, phone_raw, email, first_name, last_name, country, city, language, customer_id, user_id, source, consent, orders_count, total_spent, first_order_at, last_order_at, last_order_id, created_at, updated_at) VALUES ', $table ) . implode( ',', $insert ) );
+			$wpdb->query( $wpdb->prepare( 'INSERT IGNORE INTO %i (phone, phone_raw, email, first_name, last_name, country, city, language, customer_id, user_id, source, consent, created_at, updated_at) VALUES ', $table ) . implode( ',', $insert ) );
 			$counts['created'] += (int) $wpdb->rows_affected;
 		}
+
+		// Each customer's orders count for the contact of their phone when that contact is a customer's, else for
+		// their own row (a customer without a valid phone has one of their own).
+		$contact_of = array();
+		foreach ( $wpdb->get_results( $wpdb->prepare( 'SELECT id, customer_id FROM %i WHERE customer_id IN (' . implode( ',', array_fill( 0, count( $customer_ids ), '%d' ) ) . ')', array_merge( array( $table ), $customer_ids ) ), ARRAY_A ) ?: array() as $row ) { // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, read once per batch of the sync; contacts change with every sync, nothing is cached.
+			$contact_of[ (int) $row['customer_id'] ] = (int) $row['id'];
+		}
+		$of_phone = array();
+		if ( $wanted ) {
+			foreach ( $wpdb->get_results( $wpdb->prepare( 'SELECT id, phone FROM %i WHERE customer_id IS NOT NULL AND phone IN (' . implode( ',', array_fill( 0, count( $wanted ), '%s' ) ) . ')', array_merge( array( $table ), $wanted ) ), ARRAY_A ) ?: array() as $row ) { // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, read once per batch of the sync; contacts change with every sync, nothing is cached.
+				$of_phone[ $row['phone'] ] = (int) $row['id'];
+			}
+		}
+		$pairs = array();
+		$new   = array();
+		foreach ( $customer_ids as $id ) {
+			if ( in_array( $id, $skipped, true ) ) {
+				continue;
+			}
+			$contact = null !== $normalised[ $id ] && isset( $of_phone[ $normalised[ $id ] ] ) ? $of_phone[ $normalised[ $id ] ] : ( $contact_of[ $id ] ?? null );
+			if ( null !== $contact ) {
+				$pairs[] = $wpdb->prepare( '(%d, %d)', $id, $contact );
+				$new[]   = $contact;
+			}
+		}
+		$wpdb->query( $wpdb->prepare( 'DELETE FROM %i WHERE customer_id IN (' . implode( ',', array_fill( 0, count( $customer_ids ), '%d' ) ) . ')', array_merge( array( $links ), $customer_ids ) ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, rewritten for the batch; nothing of it is cached.
+		if ( $pairs ) {
+			// Each pair is prepared above; the statement's head is prepared here and they are appended as they are.
+			$wpdb->query( $wpdb->prepare( 'INSERT INTO %i (customer_id, contact_id) VALUES ', $links ) . implode( ',', $pairs ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, one multi-row insert per batch of the sync; nothing of it is cached.
+		}
+		self::regroup( array_values( array_unique( array_merge( $old_links, $new ) ) ) );
 		return $counts;
+	}
+
+	/**
+	 * The table linking each customer to the contact their orders count for.
+	 */
+	public static function table_links(): string {
+		global $wpdb;
+		return $wpdb->prefix . 'rondine_customer_contacts';
+	}
+
+	/**
+	 * Writes the order figures of contacts (the sum over the customers linked to each, see the class header) and
+	 * rewrites the order and product facts of those whose figures moved (all of them until a full sync completed).
+	 *
+	 * @param int[] $contact_ids Contacts.
+	 */
+	private static function regroup( array $contact_ids ): void {
+		global $wpdb;
+		$contact_ids = array_values( array_filter( array_map( 'intval', $contact_ids ) ) );
+		if ( ! $contact_ids ) {
+			return;
+		}
+		$stored  = $wpdb->get_results( $wpdb->prepare( 'SELECT id, customer_id, country, city, orders_count, total_spent, first_order_at, last_order_at, last_order_id FROM %i WHERE id IN (' . implode( ',', array_fill( 0, count( $contact_ids ), '%d' ) ) . ')', array_merge( array( Contacts::table() ), $contact_ids ) ), ARRAY_A ) ?: array(); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, read once per batch of the sync; contacts change with every sync, nothing is cached.
+		$figures = self::group_figures( $contact_ids );
+		$places  = self::group_places( $contact_ids );
+		$facts   = array();
+		$all     = ! self::figures_ready();
+		$now     = current_time( 'mysql', true );
+		foreach ( $stored as $row ) {
+			$id      = (int) $row['id'];
+			$current = ( $figures[ $id ] ?? self::NO_ORDERS ) + ( $places[ $id ] ?? array() );
+			if ( $all || (int) $row['orders_count'] !== $current['orders_count'] || (string) $row['last_order_id'] !== (string) $current['last_order_id'] || abs( (float) $row['total_spent'] - $current['total_spent'] ) > 0.00005 ) {
+				$facts[] = $id;
+			}
+			if ( ! self::unchanged( $row, $current ) ) {
+				$wpdb->update( Contacts::table(), $current + array( 'updated_at' => $now ), array( 'id' => $id ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
+			}
+		}
+		self::copy_facts( $facts );
+	}
+
+	/**
+	 * Order figures of contacts over the default counted statuses, summed over the customers linked to each.
+	 *
+	 * @param int[] $contact_ids Contacts.
+	 * @return array<int,array{orders_count:int,total_spent:float,first_order_at:?string,last_order_at:?string,last_order_id:?int}>
+	 */
+	private static function group_figures( array $contact_ids ): array {
+		global $wpdb;
+		if ( ! WooData::has( 'wc_order_stats' ) ) {
+			return array();
+		}
+		$counted = SegmentQuery::counted( SegmentQuery::DEFAULT_STATUSES );
+		// $counted is prepared SQL (SegmentQuery::counted()), appended as it is between the two prepared parts.
+		$rows = $wpdb->get_results( $wpdb->prepare( 'SELECT m.contact_id, SUM(s.parent_id = 0) AS orders_count, SUM(s.total_sales) AS total_spent, MIN(CASE WHEN s.parent_id = 0 THEN s.date_created END) AS first_order_at, MAX(CASE WHEN s.parent_id = 0 THEN s.date_created END) AS last_order_at, MAX(CASE WHEN s.parent_id = 0 THEN s.order_id END) AS last_order_id FROM %i m JOIN %i s ON s.customer_id = m.customer_id WHERE ', self::table_links(), $wpdb->prefix . 'wc_order_stats' ) . $counted . $wpdb->prepare( ' AND m.contact_id IN (' . implode( ',', array_fill( 0, count( $contact_ids ), '%d' ) ) . ') GROUP BY m.contact_id', $contact_ids ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- WooCommerce's lookup tables, read in bulk once per batch of the sync (no API reads a batch); a cache would go stale with the next order.
+		$out  = array();
+		foreach ( $rows ?: array() as $row ) {
+			$out[ (int) $row['contact_id'] ] = array(
+				'orders_count'   => (int) $row['orders_count'],
+				'total_spent'    => round( (float) $row['total_spent'], 4 ),
+				'first_order_at' => $row['first_order_at'],
+				'last_order_at'  => $row['last_order_at'],
+				'last_order_id'  => null === $row['last_order_id'] ? null : (int) $row['last_order_id'],
+			);
+		}
+		return $out;
+	}
+
+	/**
+	 * For contacts shared by several customers: the country and city of the customer whose latest order is the most
+	 * recent (any status; customers without orders only when none has one).
+	 *
+	 * @param int[] $contact_ids Contacts.
+	 * @return array<int,array{country:string,city:string}>
+	 */
+	private static function group_places( array $contact_ids ): array {
+		global $wpdb;
+		if ( ! WooData::has( 'wc_order_stats' ) || ! WooData::has( 'wc_customer_lookup' ) ) {
+			return array();
+		}
+		$rows = $wpdb->get_results( $wpdb->prepare( 'SELECT m.contact_id, m.customer_id, l.country, l.city, (SELECT MAX(s.date_created_gmt) FROM %i s WHERE s.customer_id = m.customer_id AND s.parent_id = 0) AS latest FROM %i m JOIN %i l ON l.customer_id = m.customer_id WHERE m.contact_id IN (SELECT contact_id FROM %i WHERE contact_id IN (' . implode( ',', array_fill( 0, count( $contact_ids ), '%d' ) ) . ') GROUP BY contact_id HAVING COUNT(*) > 1) ORDER BY m.contact_id, latest DESC, m.customer_id DESC', array_merge( array( $wpdb->prefix . 'wc_order_stats', self::table_links(), $wpdb->prefix . 'wc_customer_lookup', self::table_links() ), $contact_ids ) ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- WooCommerce's lookup tables, read in bulk once per batch of the sync (no API reads a batch); a cache would go stale with the next order.
+		$out  = array();
+		foreach ( $rows ?: array() as $row ) {
+			$id = (int) $row['contact_id'];
+			if ( ! isset( $out[ $id ] ) && '' !== (string) $row['country'] ) {
+				$out[ $id ] = array(
+					'country' => strtoupper( substr( (string) $row['country'], 0, 2 ) ),
+					'city'    => mb_substr( (string) $row['city'], 0, 100 ),
+				);
+			}
+		}
+		return $out;
 	}
 
 	/**
@@ -335,25 +458,31 @@ final class CustomerSync {
 	}
 
 	/**
-	 * Rewrites the customers' rows of `rondine_order_facts` from wc_order_stats (default counted statuses).
+	 * Rewrites the `rondine_order_facts` and `rondine_product_facts` rows of contacts from wc_order_stats (default
+	 * counted statuses): the orders of every customer linked to the contact, under the contact's customer_id (which
+	 * segments join on).
 	 *
-	 * @param int[] $customer_ids Customers.
+	 * @param int[] $contact_ids Contacts.
 	 */
-	private static function copy_facts( array $customer_ids ): void {
+	private static function copy_facts( array $contact_ids ): void {
 		global $wpdb;
-		if ( ! $customer_ids || ! WooData::has( 'wc_order_stats' ) ) {
+		if ( ! $contact_ids || ! WooData::has( 'wc_order_stats' ) ) {
 			return;
 		}
-		$ids     = array_map( 'intval', $customer_ids );
-		$counted = SegmentQuery::counted( SegmentQuery::DEFAULT_STATUSES );
+		$ids       = array_map( 'intval', $contact_ids );
+		$customers = array_map( 'intval', $wpdb->get_col( $wpdb->prepare( 'SELECT customer_id FROM %i WHERE customer_id IS NOT NULL AND id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ')', array_merge( array( Contacts::table() ), $ids ) ) ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, read once per batch of the sync; contacts change with every sync, nothing is cached.
+		if ( ! $customers ) {
+			return;
+		}
+		$counted   = SegmentQuery::counted( SegmentQuery::DEFAULT_STATUSES );
 		// $counted is prepared SQL (SegmentQuery::counted()), appended as it is after the prepared part.
-		$wpdb->query( $wpdb->prepare( 'DELETE FROM %i WHERE customer_id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ')', array_merge( array( $wpdb->prefix . 'rondine_order_facts' ), $ids ) ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own fact tables, rewritten from WooCommerce's lookup tables for the customers whose orders changed; nothing of it is cached.
-		$wpdb->query( $wpdb->prepare( 'INSERT IGNORE INTO %i (customer_id, date_created_gmt, order_id, total, is_order) SELECT s.customer_id, s.date_created_gmt, s.order_id, s.total_sales, s.parent_id = 0 FROM %i s WHERE s.customer_id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ') AND ', array_merge( array( $wpdb->prefix . 'rondine_order_facts', $wpdb->prefix . 'wc_order_stats' ), $ids ) ) . $counted ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own fact tables, rewritten from WooCommerce's lookup tables for the customers whose orders changed; nothing of it is cached.
-		$wpdb->query( $wpdb->prepare( 'DELETE FROM %i WHERE customer_id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ')', array_merge( array( $wpdb->prefix . 'rondine_product_facts' ), $ids ) ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own fact tables, rewritten from WooCommerce's lookup tables for the customers whose orders changed; nothing of it is cached.
+		$wpdb->query( $wpdb->prepare( 'DELETE FROM %i WHERE customer_id IN (' . implode( ',', array_fill( 0, count( $customers ), '%d' ) ) . ')', array_merge( array( $wpdb->prefix . 'rondine_order_facts' ), $customers ) ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own fact tables, rewritten from WooCommerce's lookup tables for the customers whose orders changed; nothing of it is cached.
+		$wpdb->query( $wpdb->prepare( 'INSERT IGNORE INTO %i (customer_id, date_created_gmt, order_id, total, is_order) SELECT c.customer_id, s.date_created_gmt, s.order_id, s.total_sales, s.parent_id = 0 FROM %i c JOIN %i m ON m.contact_id = c.id JOIN %i s ON s.customer_id = m.customer_id WHERE c.customer_id IS NOT NULL AND c.id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ') AND ', array_merge( array( $wpdb->prefix . 'rondine_order_facts', Contacts::table(), self::table_links(), $wpdb->prefix . 'wc_order_stats' ), $ids ) ) . $counted ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own fact tables, rewritten from WooCommerce's lookup tables for the customers whose orders changed; nothing of it is cached.
+		$wpdb->query( $wpdb->prepare( 'DELETE FROM %i WHERE customer_id IN (' . implode( ',', array_fill( 0, count( $customers ), '%d' ) ) . ')', array_merge( array( $wpdb->prefix . 'rondine_product_facts' ), $customers ) ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own fact tables, rewritten from WooCommerce's lookup tables for the customers whose orders changed; nothing of it is cached.
 		if ( WooData::has( 'wc_order_product_lookup' ) ) {
 			// Products and variations, so "bought product" matches either id as the live query does.
 			foreach ( array( 'product_id', 'variation_id' ) as $column ) {
-				$wpdb->query( $wpdb->prepare( 'INSERT IGNORE INTO %i (customer_id, product_id) SELECT DISTINCT pl.customer_id, pl.%i FROM %i pl JOIN %i s ON s.order_id = pl.order_id WHERE pl.customer_id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ') AND pl.%i > 0 AND ', array_merge( array( $wpdb->prefix . 'rondine_product_facts', $column, $wpdb->prefix . 'wc_order_product_lookup', $wpdb->prefix . 'wc_order_stats' ), $ids, array( $column ) ) ) . $counted ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own fact tables, rewritten from WooCommerce's lookup tables for the customers whose orders changed; nothing of it is cached.
+				$wpdb->query( $wpdb->prepare( 'INSERT IGNORE INTO %i (customer_id, product_id) SELECT DISTINCT c.customer_id, pl.%i FROM %i c JOIN %i m ON m.contact_id = c.id JOIN %i pl ON pl.customer_id = m.customer_id JOIN %i s ON s.order_id = pl.order_id WHERE c.customer_id IS NOT NULL AND c.id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ') AND pl.%i > 0 AND ', array_merge( array( $wpdb->prefix . 'rondine_product_facts', $column, Contacts::table(), self::table_links(), $wpdb->prefix . 'wc_order_product_lookup', $wpdb->prefix . 'wc_order_stats' ), $ids, array( $column ) ) ) . $counted ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own fact tables, rewritten from WooCommerce's lookup tables for the customers whose orders changed; nothing of it is cached.
 			}
 		}
 	}
@@ -388,35 +517,6 @@ final class CustomerSync {
 		'last_order_at'  => null,
 		'last_order_id'  => null,
 	);
-
-	/**
-	 * Each customer's orders over the default counted statuses, from wc_order_stats (index customer_id): number of
-	 * parent orders, total net of refunds, first and last order time (shop time, as WooCommerce stores it), last order.
-	 *
-	 * @param int[] $customer_ids Customers.
-	 * @return array<int,array{orders_count:int,total_spent:float,first_order_at:?string,last_order_at:?string,last_order_id:?int}>
-	 */
-	public static function figures( array $customer_ids ): array {
-		global $wpdb;
-		if ( ! $customer_ids || ! WooData::has( 'wc_order_stats' ) ) {
-			return array();
-		}
-		$counted = SegmentQuery::counted( SegmentQuery::DEFAULT_STATUSES );
-		$ids     = array_map( 'intval', $customer_ids );
-		// $counted is prepared SQL (SegmentQuery::counted()), appended as it is between the two prepared parts.
-		$rows    = $wpdb->get_results( $wpdb->prepare( 'SELECT s.customer_id, SUM(s.parent_id = 0) AS orders_count, SUM(s.total_sales) AS total_spent, MIN(CASE WHEN s.parent_id = 0 THEN s.date_created END) AS first_order_at, MAX(CASE WHEN s.parent_id = 0 THEN s.date_created END) AS last_order_at, MAX(CASE WHEN s.parent_id = 0 THEN s.order_id END) AS last_order_id FROM %i s WHERE ', $wpdb->prefix . 'wc_order_stats' ) . $counted . $wpdb->prepare( ' AND s.customer_id IN (' . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ') GROUP BY s.customer_id', $ids ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- WooCommerce's lookup tables and the customers' meta, read in bulk once per batch of the sync (no API reads a batch); a cache would go stale with the next order.
-		$out     = array();
-		foreach ( $rows ?: array() as $row ) {
-			$out[ (int) $row['customer_id'] ] = array(
-				'orders_count'   => (int) $row['orders_count'],
-				'total_spent'    => round( (float) $row['total_spent'], 4 ),
-				'first_order_at' => $row['first_order_at'],
-				'last_order_at'  => $row['last_order_at'],
-				'last_order_id'  => null === $row['last_order_id'] ? null : (int) $row['last_order_id'],
-			);
-		}
-		return $out;
-	}
 
 	/**
 	 * The billing phone of each customer: latest order's billing address (HPOS, then legacy post meta), else the

@@ -212,6 +212,8 @@ final class SegmentQuery {
 	 */
 	public static function parts( $definition ): array {
 		$definition = self::validate( $definition );
+		// Orders WooCommerce saved but has not put in its analytics tables yet are imported first (Analytics).
+		Analytics::refresh();
 		$statuses   = $definition['statuses'];
 		$group_sql  = array();
 		self::$kept = CustomerSync::figures_ready();
@@ -266,6 +268,14 @@ final class SegmentQuery {
 	}
 
 	/**
+	 * The customers whose orders count for contact c (CustomerSync: every customer whose phone is the contact's).
+	 */
+	private static function customers_of_contact(): string {
+		global $wpdb;
+		return "SELECT m.customer_id FROM {$wpdb->prefix}rondine_customer_contacts m WHERE m.contact_id = c.id";
+	}
+
+	/**
 	 * UTC time exactly N×24 h ago ('Y-m-d H:i:s'), for periods ("in the last N days" of orders, compared with
 	 * `date_created_gmt`).
 	 *
@@ -311,7 +321,7 @@ final class SegmentQuery {
 			}
 			return $sql . ')';
 		}
-		$sql = "(SELECT $select FROM {$wpdb->prefix}wc_order_stats s WHERE s.customer_id = c.customer_id AND " . self::counted( $statuses );
+		$sql = "(SELECT $select FROM {$wpdb->prefix}wc_order_stats s WHERE s.customer_id IN (" . self::customers_of_contact() . ') AND ' . self::counted( $statuses );
 		if ( null !== $days ) {
 			$sql .= $wpdb->prepare( ' AND s.date_created_gmt >= %s', self::utc_days_ago( $days ) );
 		}
@@ -400,7 +410,7 @@ final class SegmentQuery {
 					$exists = "EXISTS (SELECT 1 FROM {$wpdb->prefix}rondine_product_facts pf WHERE pf.customer_id = c.customer_id AND pf.product_id IN ($in))";
 				} else {
 					$match  = 'bought_product' === $filter['field'] ? "(pl.product_id IN ($in) OR pl.variation_id IN ($in))" : "pl.product_id IN ($in)";
-					$exists = "EXISTS (SELECT 1 FROM {$wpdb->prefix}wc_order_product_lookup pl JOIN {$wpdb->prefix}wc_order_stats s ON s.order_id = pl.order_id WHERE pl.customer_id = c.customer_id AND $match AND " . self::counted( $statuses ) . ')';
+					$exists = "EXISTS (SELECT 1 FROM {$wpdb->prefix}wc_order_product_lookup pl JOIN {$wpdb->prefix}wc_order_stats s ON s.order_id = pl.order_id WHERE pl.customer_id IN (" . self::customers_of_contact() . ") AND $match AND " . self::counted( $statuses ) . ')';
 				}
 				return array( 1, 'any_of' === $op ? $exists : "NOT $exists" );
 			case 'billing_country':

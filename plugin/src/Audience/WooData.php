@@ -109,17 +109,22 @@ final class WooData {
 		foreach ( self::TABLES as $table ) {
 			$tables[ $table ] = self::has( $table );
 		}
-		$storage = self::order_storage();
+		$storage  = self::order_storage();
+		$analytics = Analytics::status();
 		// WooCommerce Analytics' tables and the plugin's own have no WordPress API; the status screen shows them as they
 		// are now, so nothing is cached.
 		$customers = $tables['wc_customer_lookup'] ? (int) $wpdb->get_var( $wpdb->prepare( 'SELECT COUNT(*) FROM %i', $wpdb->prefix . 'wc_customer_lookup' ) ) : 0; // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- see above.
 		$orders    = $tables['wc_order_stats'] ? (int) $wpdb->get_var( $wpdb->prepare( 'SELECT COUNT(*) FROM %i WHERE parent_id = 0', $wpdb->prefix . 'wc_order_stats' ) ) : 0; // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- see above.
 		$placed    = self::placed_orders( $storage );
 		$notice    = null;
-		if ( $placed > 0 && ( 0 === $customers || $orders < $placed / 2 ) ) {
-			// Rondine reads customers and order figures from WooCommerce Analytics' tables; a shop whose history was
-			// never imported has orders but (almost) nothing there.
-			$notice = __( 'WooCommerce Analytics has not imported this shop\'s order history yet, so most customers are missing from Rondine. In WooCommerce → Settings → Advanced → Analytics, use "Import historical data".', 'rondine' );
+		if ( $analytics['missing'] > 0 ) {
+			// Rondine reads customers and order figures from WooCommerce Analytics' tables, which WooCommerce fills
+			// asynchronously (Analytics::class). Said with the number of orders concerned and what happens next.
+			$notice = $analytics['can_import']
+				/* translators: %s: number of orders. */
+				? sprintf( __( 'Orders not yet in WooCommerce Analytics: %s. Rondine has WooCommerce import them a few hundred at a time (each time this page loads and with the hourly contact sync); until then their customers are missing from Rondine or have incomplete figures.', 'rondine' ), number_format_i18n( $analytics['missing'] ) )
+				/* translators: %s: number of orders. */
+				: sprintf( __( 'Orders not in WooCommerce Analytics: %s, so their customers are missing from Rondine or have incomplete figures. With WooCommerce active, in WooCommerce → Settings → Advanced → Analytics, use "Import historical data".', 'rondine' ), number_format_i18n( $analytics['missing'] ) );
 		}
 		return array(
 			'active'        => Plugin::woocommerce_active(),
@@ -131,6 +136,7 @@ final class WooData {
 			'orders'        => $orders,
 			'placed_orders' => $placed,
 			'notice'        => $notice,
+			'analytics_missing' => $analytics['missing'],
 			'contacts'      => (int) $wpdb->get_var( $wpdb->prepare( 'SELECT COUNT(*) FROM %i', Contacts::table() ) ), // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- see above.
 			'opted_in'      => (int) $wpdb->get_var( $wpdb->prepare( "SELECT COUNT(*) FROM %i WHERE consent = 'granted' AND phone IS NOT NULL", Contacts::table() ) ), // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- see above.
 			'last_sync'     => self::last_sync(),

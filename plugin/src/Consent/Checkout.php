@@ -137,7 +137,9 @@ final class Checkout {
 	 *   e-mail address: granted;
 	 * - a contact already granted and not linked to the customer: nothing is recorded (meta `yes`);
 	 * - anything else (revoked, or linked to another customer): nothing changes, the order meta says `not_recorded`.
-	 * An existing contact's name, e-mail and other identity fields are never changed from checkout input.
+	 * An existing contact's name, e-mail and other identity fields are never changed from checkout input. The outcome
+	 * is noted on the order (meta `_rondine_whatsapp_optin`), and an order whose outcome is noted is not handled again:
+	 * a hook fired twice for the same order gives one consent record.
 	 *
 	 * @param string              $order_id    Order number.
 	 * @param array<string,mixed> $posted_data Unused (the order is the source of truth).
@@ -150,6 +152,9 @@ final class Checkout {
 		}
 		if ( ! is_object( $order ) || ! method_exists( $order, 'get_billing_phone' ) ) {
 			return;
+		}
+		if ( method_exists( $order, 'get_meta' ) && in_array( (string) $order->get_meta( self::ORDER_META ), array( 'yes', 'not_recorded', 'invalid_phone' ), true ) ) {
+			return; // This order's box was handled already (its hook fired again): one consent record per order.
 		}
 		$get     = static function ( string $field ) use ( $order ): string {
 			$getter = 'get_' . $field;

@@ -14,7 +14,6 @@ use Rondine\Consent\Checkout;
 use Rondine\Consent\Consent;
 use Rondine\Consent\MyAccount;
 use Rondine\Tests\Fixtures\BridgeReceiver;
-use Rondine\Tests\Fixtures\Order;
 use Rondine\Tests\TestCase;
 
 require_once dirname( __DIR__ ) . '/Fixtures/BridgeReceiver.php';
@@ -89,7 +88,8 @@ final class ConsentOutboxTest extends TestCase {
 			'billing_country' => 'IT',
 		);
 		$_POST  = $posted + array( Checkout::FIELD => '1' );
-		do_action( 'woocommerce_checkout_order_processed', 9901, $posted, new Order( $posted + array( 'id' => 9901 ) ) );
+		$order  = $this->wc_order( $posted );
+		do_action( 'woocommerce_checkout_order_processed', $order->get_id(), $posted, $order );
 
 		wp_set_current_user( $this->user( 'administrator' ) );
 		$list = Lists::save( null, 'Fiera', '' )['id'];

@@ -12,7 +12,6 @@ use Rondine\Audience\CustomerSync;
 use Rondine\Consent\Checkout;
 use Rondine\Consent\Consent;
 use Rondine\Consent\MyAccount;
-use Rondine\Tests\Fixtures\Order;
 use Rondine\Tests\Fixtures\Shop;
 use Rondine\Tests\TestCase;
 
@@ -45,17 +44,17 @@ final class ConsentOwnershipTest extends TestCase {
 			'billing_email'      => 'someone@example.test',
 			'billing_city'       => 'Napoli',
 		);
-		$order  = new Order( $posted + array( 'id' => 8801 ) );
+		$order  = $this->wc_order( $posted );
 		$_POST  = $posted + array( Checkout::FIELD => '1' );
-		do_action( 'woocommerce_checkout_order_processed', 8801, $posted, $order );
+		do_action( 'woocommerce_checkout_order_processed', $order->get_id(), $posted, $order );
 
 		$contact = Contacts::find( $id );
 		$this->assertSame( 'granted', $contact['consent'] );
 		$this->assertSame( array( 'Anna', 'Verdi', 'anna@example.test', 'Torino' ), array( $contact['first_name'], $contact['last_name'], $contact['email'], $contact['city'] ) );
 		$log = Consent::log( $id );
-		$this->assertSame( 8801, $log[0]['order_id'] );
+		$this->assertSame( $order->get_id(), $log[0]['order_id'] );
 		$this->assertSame( 'checkout', $log[0]['source'] );
-		$this->assertSame( 'yes', $order->meta[ Checkout::ORDER_META ] );
+		$this->assertSame( 'yes', $this->optin_outcome( $order ) );
 	}
 
 	/**
@@ -75,11 +74,15 @@ final class ConsentOwnershipTest extends TestCase {
 			'billing_phone'   => '+39 347 222 0002',
 			'billing_country' => 'IT',
 		);
-		$order  = new Order( $posted + array( 'id' => 8802, 'customer_id' => $user ) );
+		$order  = $this->wc_order( $posted + array( 'customer_id' => $user ) );
 		$_POST  = $posted + array( Checkout::FIELD => '1' );
-		do_action( 'woocommerce_checkout_order_processed', 8802, $posted, $order );
+		do_action( 'woocommerce_checkout_order_processed', $order->get_id(), $posted, $order );
 		$this->assertSame( 'granted', Contacts::find( $id )['consent'] );
-		$this->assertSame( 8802, Consent::log( $id )[0]['order_id'] );
+		$this->assertSame( $order->get_id(), Consent::log( $id )[0]['order_id'] );
+		// The same order's hook again (the customer's own contact would be re-granted by a new order): one record.
+		$before = count( Consent::log( $id ) );
+		do_action( 'woocommerce_checkout_order_processed', $order->get_id(), $posted, wc_get_order( $order->get_id() ) );
+		$this->assertCount( $before, Consent::log( $id ), 'one consent record per order' );
 	}
 
 	/**

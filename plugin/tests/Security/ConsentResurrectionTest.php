@@ -12,7 +12,6 @@ use Rondine\Audience\Lists;
 use Rondine\Bridge\Signer;
 use Rondine\Consent\Checkout;
 use Rondine\Consent\Consent;
-use Rondine\Tests\Fixtures\Order;
 use Rondine\Tests\TestCase;
 
 /**
@@ -137,10 +136,10 @@ final class ConsentResurrectionTest extends TestCase {
 				'billing_first_name' => 'Mallory',
 				'billing_email'      => 'mallory@example.test',
 			);
-			$order  = new Order( $posted + array( 'customer_id' => $customer, 'id' => 7100 + $i ) );
+			$order  = $this->wc_order( $posted + array( 'customer_id' => $customer ) );
 			$_POST  = $posted + array( Checkout::FIELD => '1' );
-			do_action( 'woocommerce_checkout_order_processed', 7100 + $i, $posted, $order );
-			$this->assertSame( 'not_recorded', $order->meta[ Checkout::ORDER_META ] ?? '' );
+			do_action( 'woocommerce_checkout_order_processed', $order->get_id(), $posted, $order );
+			$this->assertSame( 'not_recorded', $this->optin_outcome( $order ), "case $i" );
 		}
 		$this->assertSame( 'revoked', Contacts::find( $linked )['consent'] );
 		$this->assertSame( 'revoked', Contacts::find( $unlinked )['consent'] );

@@ -13,7 +13,7 @@ import Fastify, {
  */
 import type { Clock } from './clock.js';
 import type { SecretBox } from './crypto/secret-box.js';
-import type { WhatsAppDirectory } from './dispatch/messenger.js';
+import type { WhatsAppDirectory, Messenger } from './dispatch/messenger.js';
 import { RequestAuthenticator } from './http/auth.js';
 import {
 	FailureLimiter,
@@ -49,6 +49,8 @@ export interface AppDeps {
 	campaigns: CampaignService;
 	accounts: AccountResolver;
 	directory: WhatsAppDirectory;
+	/** Sends "test to my phone" messages (POST /v1/test-message); the dispatcher's messenger. */
+	messenger?: Messenger | undefined;
 	logger?: FastifyServerOptions[ 'logger' ];
 	/** The emulator (src/sandbox), served under /sandbox when given. */
 	sandboxPlugin?: FastifyPluginAsync< any > | undefined;

@@ -17,7 +17,16 @@ import { __, sprintf } from '@wordpress/i18n';
  * Internal dependencies
  */
 import { store } from '../store';
-import type { Campaign, CampaignAudience, Template } from '../store/types';
+import type {
+	Campaign,
+	CampaignAudience,
+	MappedComponent,
+	MappedParameter,
+	Template,
+} from '../store/types';
+import type { DailyForecast } from '../store/actions';
+import { MediaHeaderField, mediaHeaderOf, mediaProblem } from './media';
+import { TestSend } from './test-send';
 import { AudiencePicker } from './audience-picker';
 import { RetryAudience } from './retry-audience';
 import { VariableMapping, contactFieldLabel } from './variable-mapping';
@@ -50,6 +59,8 @@ interface Draft {
 	slots: Record< string, SlotValue >;
 	startLocal: string;
 	waitForWindow: boolean;
+	/** The header's image, video or document, for templates with a media header. */
+	media: MappedParameter | null;
 }
 
 function emptyDraft(): Draft {
@@ -61,6 +72,7 @@ function emptyDraft(): Draft {
 		slots: {},
 		startLocal: '',
 		waitForWindow: false,
+		media: null,
 	};
 }
 
@@ -82,7 +94,32 @@ function draftFrom( campaign: Campaign, templates: Template[] ): Draft {
 				: {},
 		startLocal: campaign.start_at ? utcToShopTime( campaign.start_at ) : '',
 		waitForWindow: Boolean( campaign.options?.continue_when_limited ),
+		media:
+			template?.components
+				.find( ( c ) => c.type === 'header' )
+				?.parameters.find( ( p ) =>
+					[ 'image', 'video', 'document' ].includes( p.type )
+				) ?? null,
 	};
+}
+
+/** The owner's choices as the bridge's mapping, the header's media first. */
+function componentsOf(
+	template: Template,
+	slots: ReturnType< typeof templateSlots >,
+	draft: Draft
+): MappedComponent[] {
+	const mapped = toComponents( slots, draft.slots );
+	const kind = mediaHeaderOf( template );
+	return kind && draft.media
+		? [
+				{
+					type: 'header',
+					parameters: [ { ...draft.media, type: kind } ],
+				},
+				...mapped,
+			]
+		: mapped;
 }
 
 /** What keeps the draft from being scheduled, in the owner's words. */
@@ -122,6 +159,11 @@ function problems(
 				)
 			);
 		}
+		const kind = mediaHeaderOf( template );
+		const media = kind ? mediaProblem( kind, draft.media ) : null;
+		if ( media ) {
+			found.push( media );
+		}
 	}
 	if ( ! draft.startLocal || ! startUtc ) {
 		found.push( __( 'Choose the start date and time.', 'rondine' ) );
@@ -159,8 +201,15 @@ export function CampaignEditor( { id }: { id?: string } ) {
 		},
 		[ id ]
 	);
-	const { saveCampaign, countAudience, fetchCampaignsInStates } =
-		useDispatch( store );
+	const {
+		saveCampaign,
+		countAudience,
+		fetchCampaignsInStates,
+		forecastCampaign,
+	} = useDispatch( store );
+	/** The bridge's forecast (the dispatcher's daily-limit computation, phones already reached included). */
+	const [ bridgeForecast, setBridgeForecast ] =
+		useState< DailyForecast | null >( null );
 	/** Scheduled and running campaigns: they share the daily limit (forecast below). */
 	const [ campaigns, setCampaigns ] = useState< Campaign[] | null >( null );
 	useEffect( () => {
@@ -237,6 +286,36 @@ export function CampaignEditor( { id }: { id?: string } ) {
 		() => ( template ? templateSlots( template ) : [] ),
 		[ template ]
 	);
+	const forecastAudience = draft?.audience;
+	const forecastStart = draft?.startLocal
+		? shopTimeToUtc( draft.startLocal )
+		: null;
+	useEffect( () => {
+		if (
+			! forecastAudience ||
+			( ! forecastAudience.segments.length &&
+				! forecastAudience.lists.length )
+		) {
+			setBridgeForecast( null );
+			return;
+		}
+		let current = true;
+		const timer = setTimeout( () => {
+			forecastCampaign( {
+				audience: forecastAudience,
+				start_at: forecastStart,
+				taken: 0,
+			} ).then(
+				( result: DailyForecast ) =>
+					current && setBridgeForecast( result ),
+				() => current && setBridgeForecast( null )
+			);
+		}, 400 );
+		return () => {
+			current = false;
+			clearTimeout( timer );
+		};
+	}, [ forecastAudience, forecastStart, forecastCampaign ] );
 
 	if ( ! isLoaded || ( id && ! draft && campaign ) ) {
 		return <Spinner />;
@@ -290,10 +369,15 @@ export function CampaignEditor( { id }: { id?: string } ) {
 		shown = attempted === 'draft' ? draftBlocking : blocking;
 	}
 	const daily = status?.bridge.status?.daily_limit;
-	const prediction =
-		count !== null && startUtc
+	// Phones already reached in the window cost nothing (the dispatcher's rule, counted by the bridge).
+	const costly =
+		count !== null
+			? Math.max( 0, count - ( bridgeForecast?.already_in_window ?? 0 ) )
+			: null;
+	const rawPrediction =
+		costly !== null && startUtc
 			? forecast(
-					count,
+					costly,
 					daily?.limit,
 					daily?.remaining,
 					new Date( startUtc ),
@@ -306,6 +390,10 @@ export function CampaignEditor( { id }: { id?: string } ) {
 						id
 					)
 				)
+			: null;
+	const prediction =
+		rawPrediction && count !== null
+			? { ...rawPrediction, recipients: count }
 			: null;
 
 	const save = async ( schedule: boolean ) => {
@@ -322,7 +410,7 @@ export function CampaignEditor( { id }: { id?: string } ) {
 				template: {
 					name: template.name,
 					language: template.language,
-					components: toComponents( slots, draft.slots ),
+					components: componentsOf( template, slots, draft ),
 				},
 				start_at: startUtc,
 				options: { continue_when_limited: draft.waitForWindow },
@@ -419,7 +507,11 @@ export function CampaignEditor( { id }: { id?: string } ) {
 							} ) ),
 						] }
 						onChange={ ( key ) =>
-							update( { templateKey: key, slots: {} } )
+							update( {
+								templateKey: key,
+								slots: {},
+								media: null,
+							} )
 						}
 					/>
 				) }
@@ -429,13 +521,43 @@ export function CampaignEditor( { id }: { id?: string } ) {
 							template={ template }
 							values={ previewValue }
 						/>
-						<VariableMapping
-							slots={ slots }
-							values={ draft.slots }
-							onChange={ ( values ) =>
-								update( { slots: values } )
-							}
-						/>
+						<div>
+							{ mediaHeaderOf( template ) && (
+								<MediaHeaderField
+									kind={
+										mediaHeaderOf(
+											template
+										) as NonNullable<
+											ReturnType< typeof mediaHeaderOf >
+										>
+									}
+									value={ draft.media }
+									onChange={ ( media ) =>
+										update( { media } )
+									}
+								/>
+							) }
+							<VariableMapping
+								slots={ slots }
+								values={ draft.slots }
+								onChange={ ( values ) =>
+									update( { slots: values } )
+								}
+							/>
+							<TestSend
+								template={ {
+									name: template.name,
+									language: template.language,
+									components: componentsOf(
+										template,
+										slots,
+										draft
+									),
+								} }
+								slots={ slots }
+								values={ draft.slots }
+							/>
+						</div>
 					</div>
 				) }
 			</fieldset>

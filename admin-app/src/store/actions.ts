@@ -22,6 +22,7 @@ import type {
 	AudienceFields,
 	Campaign,
 	CampaignAction,
+	CampaignAudience,
 	CampaignInput,
 	CampaignStats,
 	ContactList,
@@ -426,6 +427,56 @@ export const countAudience =
 			{ path: PATHS.audienceCount, method: 'POST', data: audience },
 			__( 'Audience not counted', 'rondine' )
 		);
+
+/** The bridge's daily-limit forecast of an audience at a start time (the dispatcher's own computation). */
+export interface DailyForecast {
+	limit: number | null;
+	recipients: number;
+	already_in_window: number;
+	free: number;
+	taken: number;
+	fits: number;
+	over: number;
+	frees_at: string | null;
+}
+
+export const forecastCampaign =
+	( data: {
+		audience: CampaignAudience;
+		start_at: string | null;
+		taken: number;
+	} ) =>
+	async () =>
+		apiFetch< DailyForecast >( {
+			path: `${ PATHS.campaigns }/forecast`,
+			method: 'POST',
+			data,
+		} );
+
+/** "Send a test to my phone": the template, filled, through the bridge, outside every campaign. */
+export const sendTestMessage =
+	( data: {
+		to: string;
+		template: CampaignInput[ 'template' ];
+		variables: Record< string, string >;
+	} ) =>
+	async ( args: ThunkArgs ) => {
+		const sent = await request< { to: string } >(
+			args,
+			{ path: `${ PATHS.campaigns }/test-message`, method: 'POST', data },
+			__( 'Test not sent', 'rondine' )
+		);
+		args.dispatch(
+			success(
+				sprintf(
+					/* translators: %s: phone number. */
+					__( 'Test sent to %s.', 'rondine' ),
+					sent.to
+				)
+			)
+		);
+		return sent;
+	};
 
 export const saveSegment =
 	( segment: Omit< Segment, 'id' > & { id?: number } ) =>

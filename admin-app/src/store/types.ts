@@ -120,12 +120,18 @@ export type CampaignState =
  * shape as the bridge's `campaigns/template-mapping.ts`.
  */
 export interface MappedParameter {
-	type: 'text' | 'payload';
+	type: 'text' | 'payload' | 'image' | 'video' | 'document';
 	field?: string;
 	text?: string;
 	fallback?: string;
 	/** Named template parameters (`{{first_name}}` style). */
 	parameter_name?: string;
+	/** Media headers: a public https link (or an uploaded media id), and what the Media Library knows of the file. */
+	link?: string;
+	id?: string;
+	filename?: string;
+	mime_type?: string;
+	size?: number;
 }
 
 export interface MappedComponent {
@@ -161,6 +167,15 @@ export interface CampaignCounts {
 	delivered?: number;
 	read?: number;
 	failed?: number;
+	/** Not started when the owner cancelled: never sent, not failed. */
+	cancelled?: number;
+}
+
+/** A running campaign that cannot send now (the bridge's daily-limit computation). */
+export interface CampaignWaiting {
+	reason: 'daily_limit';
+	recipients: number;
+	resumes_at: string | null;
 }
 
 export interface Campaign {
@@ -180,6 +195,7 @@ export interface Campaign {
 	updated_at?: string | null;
 	started_at?: string | null;
 	finished_at?: string | null;
+	waiting?: CampaignWaiting | null;
 }
 
 export interface CampaignInput {
@@ -207,6 +223,7 @@ export interface CampaignStats {
 		failed: number;
 		/** Outcome unknowable (crash or timeout after the request left); never re-sent. */
 		unknown: number;
+		cancelled: number;
 	};
 	messages: {
 		sent: number;
@@ -220,8 +237,17 @@ export interface CampaignStats {
 		duplicates: number;
 		invalid: number;
 	};
+	waiting: CampaignWaiting | null;
+	/** Failed recipients by reason, and whether "Retry failed" takes them. */
+	failures: Array< {
+		reason: string | null;
+		code: number | null;
+		count: number;
+		retryable: boolean;
+	} >;
 	progress: {
 		done: number;
+		cancelled: number;
 		remaining: number;
 		rate_per_second: number | null;
 		eta_seconds: number | null;

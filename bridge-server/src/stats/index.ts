@@ -230,6 +230,12 @@ export const statsRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 				request.tenant.id,
 				request.params.id
 			);
+			const live = progress(
+				view.counters,
+				view.state,
+				campaign.started_at,
+				clock.now()
+			);
 			return {
 				id: view.id,
 				state: view.state,
@@ -238,12 +244,10 @@ export const statsRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 				counters: view.counters,
 				percentages: percentages( view.counters ),
 				waiting: view.waiting,
-				progress: progress(
-					view.counters,
-					view.state,
-					campaign.started_at,
-					clock.now()
-				),
+				// Waiting for the daily window: no "about 2 s left", the campaign resumes when the window frees.
+				progress: view.waiting
+					? { ...live, eta_seconds: null, estimated_end_at: null }
+					: live,
 				failures: await failureReasons(
 					storage.db,
 					request.tenant.id,

@@ -317,7 +317,7 @@ describe.each( dialects() )( 'owner campaigns on %s', ( dialect ) => {
 		const second = await t.call(
 			shop,
 			'POST',
-			'/v1/campaigns/broken-retry-1/retry-failed',
+			'/v1/campaigns/broken/retry-failed',
 			{ id: 'broken-retry-2', name_format: '%1$s (riprova %2$d)' }
 		);
 		expect( second.json().name ).toBe( 'Collezione (riprova 2)' );
@@ -334,7 +334,13 @@ describe.each( dialects() )( 'owner campaigns on %s', ( dialect ) => {
 		} );
 		await t.call( shop, 'POST', '/v1/campaigns/patient/schedule' );
 		await waitFor(
-			async () => ( await get( shop, 'patient' ) ).waiting !== null,
+			async () => {
+				const c = await get( shop, 'patient' );
+				return (
+					c.waiting !== null &&
+					c.counters.automations.completed === 250
+				);
+			},
 			60_000,
 			'waiting for the window'
 		);

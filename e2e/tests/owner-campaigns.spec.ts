@@ -234,6 +234,29 @@ test.describe( 'campaigns the owner can trust', () => {
 			).toContainText( 'will wait for the window' );
 		} );
 
+		await test.step( 'previewed as a real contact, the variable shows the contact’s name', async () => {
+			const contacts = await api( '/rondine/v1/contacts?per_page=20' );
+			const contact = (
+				contacts.body.items as Array< {
+					first_name?: string;
+					last_name?: string;
+				} >
+			 ).find( ( c ) => c.first_name && c.last_name );
+			expect( contact ).toBeDefined();
+			const name = `${ contact!.first_name } ${ contact!.last_name }`;
+			await page
+				.getByLabel( 'Preview as a contact' )
+				.fill( contact!.last_name! );
+			await page
+				.getByTestId( 'rondine-preview-as' )
+				.getByRole( 'button', { name } )
+				.first()
+				.click();
+			await expect( page.getByTestId( 'rondine-bubble' ) ).toContainText(
+				`Ciao ${ contact!.first_name },`
+			);
+		} );
+
 		await test.step( 'a test reaches my phone (seen in the emulator), outside the campaign', async () => {
 			const before = await emulator(
 				`/received?phone=${ encodeURIComponent( OWNER_PHONE ) }`

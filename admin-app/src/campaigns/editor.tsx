@@ -20,6 +20,7 @@ import { store } from '../store';
 import type {
 	Campaign,
 	CampaignAudience,
+	Contact,
 	MappedComponent,
 	MappedParameter,
 	Template,
@@ -27,6 +28,7 @@ import type {
 import type { DailyForecast } from '../store/actions';
 import { MediaHeaderField, mediaHeaderOf, mediaProblem } from './media';
 import { TestSend } from './test-send';
+import { PreviewAs, contactValues } from './preview-as';
 import { AudiencePicker } from './audience-picker';
 import { RetryAudience } from './retry-audience';
 import { VariableMapping, contactFieldLabel } from './variable-mapping';
@@ -227,6 +229,10 @@ export function CampaignEditor( { id }: { id?: string } ) {
 		Record< string, number | null >
 	>( {} );
 	const [ isSaving, setSaving ] = useState( false );
+	/** "Preview as": a real contact whose values fill the preview and the test message. */
+	const [ previewContact, setPreviewContact ] = useState< Contact | null >(
+		null
+	);
 	const [ attempted, setAttempted ] = useState< 'draft' | 'schedule' | null >(
 		null
 	);
@@ -435,6 +441,13 @@ export function CampaignEditor( { id }: { id?: string } ) {
 			return undefined;
 		}
 		if ( value.field ) {
+			// Previewing as a real contact: its value, or the fallback as the bridge would send it.
+			if ( previewContact ) {
+				return (
+					contactValues( previewContact )[ value.field ] ??
+					( value.text || undefined )
+				);
+			}
 			return `[${ contactFieldLabel( value.field ) }]`;
 		}
 		return value.text || undefined;
@@ -556,6 +569,11 @@ export function CampaignEditor( { id }: { id?: string } ) {
 								} }
 								slots={ slots }
 								values={ draft.slots }
+								variables={ contactValues( previewContact ) }
+							/>
+							<PreviewAs
+								value={ previewContact }
+								onChange={ setPreviewContact }
 							/>
 						</div>
 					</div>

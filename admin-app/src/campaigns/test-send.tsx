@@ -21,10 +21,13 @@ const PHONE_KEY = 'rondine-test-phone';
  */
 export function TestSend( {
 	template,
+	variables,
 }: {
 	template: CampaignTemplateRef;
 	slots: Slot[];
 	values: Record< string, SlotValue >;
+	/** The contact fields of the contact previewed (none: every field takes its fallback). */
+	variables: Record< string, string >;
 } ) {
 	const { sendTestMessage } = useDispatch( store );
 	const [ phone, setPhone ] = useState(
@@ -35,7 +38,7 @@ export function TestSend( {
 		setBusy( true );
 		try {
 			window.localStorage?.setItem( PHONE_KEY, phone );
-			await sendTestMessage( { to: phone, template, variables: {} } );
+			await sendTestMessage( { to: phone, template, variables } );
 		} catch {
 			// The notice says why.
 		} finally {
@@ -50,7 +53,7 @@ export function TestSend( {
 				type="tel"
 				label={ __( 'Your phone, for a test', 'rondine' ) }
 				help={ __(
-					'The message as your customers will get it (contact fields show their fallback). It is not counted in any campaign.',
+					'The message as your customers will get it (filled from the contact previewed, or with the fallbacks). It is not counted in any campaign.',
 					'rondine'
 				) }
 				value={ phone }

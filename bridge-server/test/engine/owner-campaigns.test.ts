@@ -49,7 +49,8 @@ function collection( header?: Record< string, unknown > ) {
 	};
 }
 
-const e164 = ( index: number ) => contactAt( index ).phone.replace( /\s/g, '' );
+const e164 = ( index: number ) =>
+	String( contactAt( index ).phone ).replace( /\s/g, '' );
 
 describe( 'media header rules (one table, no fetching)', () => {
 	it( "checks Meta's types and sizes, https, public hosts and the extension, under the strict policy", () => {

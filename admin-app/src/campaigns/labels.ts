@@ -51,6 +51,8 @@ export function recipientStatusLabel( status: string ): string {
 			return __( 'Skipped', 'rondine' );
 		case 'opted_out':
 			return __( 'Opted out before sending', 'rondine' );
+		case 'cancelled':
+			return __( 'Cancelled (never sent)', 'rondine' );
 	}
 	return status;
 }

@@ -5,7 +5,7 @@ import { Button, Flex } from '@wordpress/components';
 import { useDispatch, useSelect } from '@wordpress/data';
 import { DataViews, filterSortAndPaginate } from '@wordpress/dataviews';
 import type { Action, Field, View } from '@wordpress/dataviews';
-import { useMemo, useState } from '@wordpress/element';
+import { useEffect, useMemo, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 
 /**
@@ -13,6 +13,7 @@ import { __, sprintf } from '@wordpress/i18n';
  */
 import './list.scss';
 import { store } from '../store';
+import { LIVE_REFRESH_MS } from '../store/constants';
 import type { Campaign, CampaignAction } from '../store/types';
 import {
 	campaignStateLabel,
@@ -220,7 +221,20 @@ export function CampaignsList() {
 			isLoading: selectors.isResolving( 'getCampaigns', [] ),
 		};
 	}, [] );
-	const { runCampaignAction } = useDispatch( store );
+	const { runCampaignAction, refreshCampaigns } = useDispatch( store );
+	// Live campaigns (scheduled, running, paused) are read again every few seconds: starting, waiting, finishing.
+	const hasLive = ( campaigns ?? [] ).some( ( campaign ) =>
+		[ 'scheduled', 'running', 'paused' ].includes( campaign.state )
+	);
+	useEffect( () => {
+		if ( ! hasLive ) {
+			return;
+		}
+		const timer = setInterval( () => {
+			refreshCampaigns().catch( () => {} );
+		}, LIVE_REFRESH_MS );
+		return () => clearInterval( timer );
+	}, [ hasLive, refreshCampaigns ] );
 
 	const fields = useMemo< Field< Campaign >[] >(
 		() => [

@@ -428,6 +428,19 @@ export const countAudience =
 			__( 'Audience not counted', 'rondine' )
 		);
 
+/**
+ * The newest campaigns read again (the list keeps live campaigns current: a campaign starting, waiting for the daily
+ * window, finishing). No notice on failure: the next tick tries again.
+ */
+export const refreshCampaigns = () => async ( args: ThunkArgs ) => {
+	const answer = await apiFetch< { campaigns?: Campaign[] } >( {
+		path: addQueryArgs( PATHS.campaigns, { limit: 200, offset: 0 } ),
+	} );
+	for ( const campaign of answer.campaigns ?? [] ) {
+		args.dispatch( receiveCampaign( normalizeCampaign( campaign ) ) );
+	}
+};
+
 /** The bridge's daily-limit forecast of an audience at a start time (the dispatcher's own computation). */
 export interface DailyForecast {
 	limit: number | null;

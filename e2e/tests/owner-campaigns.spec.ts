@@ -244,12 +244,10 @@ test.describe( 'campaigns the owner can trust', () => {
 			 ).find( ( c ) => c.first_name && c.last_name );
 			expect( contact ).toBeDefined();
 			const name = `${ contact!.first_name } ${ contact!.last_name }`;
-			await page
-				.getByLabel( 'Preview as a contact' )
-				.fill( contact!.last_name! );
+			await page.getByLabel( 'Preview as a contact' ).fill( name );
 			await page
 				.getByTestId( 'rondine-preview-as' )
-				.getByRole( 'button', { name } )
+				.getByRole( 'button', { name, exact: true } )
 				.first()
 				.click();
 			await expect( page.getByTestId( 'rondine-bubble' ) ).toContainText(

@@ -205,7 +205,7 @@ function stateDetail( item: Campaign ): string | null {
 	}
 	if ( item.state === 'cancelled' && item.counts ) {
 		return sentAndCancelledText(
-			item.counts.sent ?? 0,
+			item.counts.completed ?? 0,
 			item.counts.cancelled ?? 0
 		);
 	}

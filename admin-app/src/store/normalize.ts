@@ -61,6 +61,7 @@ function countsOf( raw: Raw ): CampaignCounts | undefined {
 		to_start: maybeNum( automations.to_start ),
 		in_progress: maybeNum( automations.in_progress ),
 		cancelled: maybeNum( automations.cancelled ),
+		completed: maybeNum( automations.completed ),
 		sent: maybeNum( messages.sent ),
 		delivered: maybeNum( messages.delivered ),
 		read: maybeNum( messages.read ),

@@ -169,6 +169,8 @@ export interface CampaignCounts {
 	failed?: number;
 	/** Not started when the owner cancelled: never sent, not failed. */
 	cancelled?: number;
+	/** Automations that sent their message (accepted by WhatsApp). */
+	completed?: number;
 }
 
 /** A running campaign that cannot send now (the bridge's daily-limit computation). */

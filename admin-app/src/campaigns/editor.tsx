@@ -39,7 +39,7 @@ import {
 	toComponents,
 } from './mapping';
 import type { SlotValue } from './mapping';
-import { competingCampaigns, forecast, forecastText } from './forecast';
+import { competingCampaigns, forecastText } from './forecast';
 import { campaignStateLabel } from './labels';
 import { WhatsAppBubble } from '../components/whatsapp-bubble';
 import {
@@ -185,14 +185,13 @@ function problems(
 }
 
 export function CampaignEditor( { id }: { id?: string } ) {
-	const { campaign, templates, status, isLoaded } = useSelect(
+	const { campaign, templates, isLoaded } = useSelect(
 		( select ) => {
 			const selectors = select( store );
 			const approved = selectors.getApprovedTemplates();
 			return {
 				campaign: id ? selectors.getCampaign( id ) : null,
 				templates: approved,
-				status: selectors.getStatus(),
 				isLoaded:
 					approved !== null &&
 					( ! id ||
@@ -296,6 +295,20 @@ export function CampaignEditor( { id }: { id?: string } ) {
 	const forecastStart = draft?.startLocal
 		? shopTimeToUtc( draft.startLocal )
 		: null;
+	// Other campaigns sending into the same 24 h window take their share first (their audiences counted here).
+	const taken = forecastStart
+		? competingCampaigns(
+				campaigns ?? [],
+				new Date( forecastStart ),
+				new Date(),
+				( other ) => otherCounts[ other.id ],
+				id
+			)
+		: [];
+	const takenTotal = taken.reduce(
+		( sum, other ) => sum + other.recipients,
+		0
+	);
 	useEffect( () => {
 		if (
 			! forecastAudience ||
@@ -310,7 +323,7 @@ export function CampaignEditor( { id }: { id?: string } ) {
 			forecastCampaign( {
 				audience: forecastAudience,
 				start_at: forecastStart,
-				taken: 0,
+				taken: takenTotal,
 			} ).then(
 				( result: DailyForecast ) =>
 					current && setBridgeForecast( result ),
@@ -321,7 +334,7 @@ export function CampaignEditor( { id }: { id?: string } ) {
 			current = false;
 			clearTimeout( timer );
 		};
-	}, [ forecastAudience, forecastStart, forecastCampaign ] );
+	}, [ forecastAudience, forecastStart, takenTotal, forecastCampaign ] );
 
 	if ( ! isLoaded || ( id && ! draft && campaign ) ) {
 		return <Spinner />;
@@ -374,32 +387,23 @@ export function CampaignEditor( { id }: { id?: string } ) {
 	if ( attempted ) {
 		shown = attempted === 'draft' ? draftBlocking : blocking;
 	}
-	const daily = status?.bridge.status?.daily_limit;
-	// Phones already reached in the window cost nothing (the dispatcher's rule, counted by the bridge).
-	const costly =
-		count !== null
-			? Math.max( 0, count - ( bridgeForecast?.already_in_window ?? 0 ) )
-			: null;
-	const rawPrediction =
-		costly !== null && startUtc
-			? forecast(
-					costly,
-					daily?.limit,
-					daily?.remaining,
-					new Date( startUtc ),
-					now,
-					competingCampaigns(
-						campaigns ?? [],
-						new Date( startUtc ),
-						now,
-						( other ) => otherCounts[ other.id ],
-						id
-					)
-				)
-			: null;
+	// The bridge's forecast: the dispatcher's own daily-limit computation (dispatch/daily-limit.ts) at the start
+	// time, phones already reached in the window included.
 	const prediction =
-		rawPrediction && count !== null
-			? { ...rawPrediction, recipients: count }
+		bridgeForecast &&
+		bridgeForecast.limit !== null &&
+		count !== null &&
+		startUtc
+			? {
+					recipients: count,
+					free: bridgeForecast.free,
+					taken,
+					available: Math.max(
+						0,
+						bridgeForecast.free - bridgeForecast.taken
+					),
+					over: bridgeForecast.over,
+				}
 			: null;
 
 	const save = async ( schedule: boolean ) => {

@@ -119,8 +119,21 @@ export async function createBridge(
 		accounts,
 		clock
 	);
-	const campaigns = new CampaignService( db, clock, templates );
 	const edge = { ...DEFAULT_EDGE, ...options.edge };
+	const campaigns = new CampaignService(
+		db,
+		clock,
+		templates,
+		edge.site,
+		async ( tenantId ) =>
+			(
+				await db
+					.selectFrom( 'tenants' )
+					.select( 'messaging_limit_tier' )
+					.where( 'id', '=', tenantId )
+					.executeTakeFirst()
+			)?.messaging_limit_tier
+	);
 	const control = options.sandboxControl;
 	const sandboxOptions = {
 		allowedHosts: [
@@ -159,6 +172,7 @@ export async function createBridge(
 		campaigns,
 		accounts,
 		directory: options.directory,
+		messenger: options.messenger,
 		logger: options.httpLogger ? log : false,
 		sandboxPlugin: options.sandboxPlugin,
 		webhooksPlugin: options.webhooksPlugin,

@@ -17,7 +17,18 @@ import { __, sprintf } from '@wordpress/i18n';
  * Internal dependencies
  */
 import { store } from '../store';
-import type { Campaign, CampaignAudience, Template } from '../store/types';
+import type {
+	Campaign,
+	CampaignAudience,
+	Contact,
+	MappedComponent,
+	MappedParameter,
+	Template,
+} from '../store/types';
+import type { DailyForecast } from '../store/actions';
+import { MediaHeaderField, mediaHeaderOf, mediaProblem } from './media';
+import { TestSend } from './test-send';
+import { PreviewAs, contactValues } from './preview-as';
 import { AudiencePicker } from './audience-picker';
 import { RetryAudience } from './retry-audience';
 import { VariableMapping, contactFieldLabel } from './variable-mapping';
@@ -28,7 +39,7 @@ import {
 	toComponents,
 } from './mapping';
 import type { SlotValue } from './mapping';
-import { competingCampaigns, forecast, forecastText } from './forecast';
+import { competingCampaigns, forecastText } from './forecast';
 import { campaignStateLabel } from './labels';
 import { WhatsAppBubble } from '../components/whatsapp-bubble';
 import {
@@ -50,6 +61,8 @@ interface Draft {
 	slots: Record< string, SlotValue >;
 	startLocal: string;
 	waitForWindow: boolean;
+	/** The header's image, video or document, for templates with a media header. */
+	media: MappedParameter | null;
 }
 
 function emptyDraft(): Draft {
@@ -61,6 +74,7 @@ function emptyDraft(): Draft {
 		slots: {},
 		startLocal: '',
 		waitForWindow: false,
+		media: null,
 	};
 }
 
@@ -82,7 +96,32 @@ function draftFrom( campaign: Campaign, templates: Template[] ): Draft {
 				: {},
 		startLocal: campaign.start_at ? utcToShopTime( campaign.start_at ) : '',
 		waitForWindow: Boolean( campaign.options?.continue_when_limited ),
+		media:
+			template?.components
+				.find( ( c ) => c.type === 'header' )
+				?.parameters.find( ( p ) =>
+					[ 'image', 'video', 'document' ].includes( p.type )
+				) ?? null,
 	};
+}
+
+/** The owner's choices as the bridge's mapping, the header's media first. */
+function componentsOf(
+	template: Template,
+	slots: ReturnType< typeof templateSlots >,
+	draft: Draft
+): MappedComponent[] {
+	const mapped = toComponents( slots, draft.slots );
+	const kind = mediaHeaderOf( template );
+	return kind && draft.media
+		? [
+				{
+					type: 'header',
+					parameters: [ { ...draft.media, type: kind } ],
+				},
+				...mapped,
+			]
+		: mapped;
 }
 
 /** What keeps the draft from being scheduled, in the owner's words. */
@@ -122,6 +161,11 @@ function problems(
 				)
 			);
 		}
+		const kind = mediaHeaderOf( template );
+		const media = kind ? mediaProblem( kind, draft.media ) : null;
+		if ( media ) {
+			found.push( media );
+		}
 	}
 	if ( ! draft.startLocal || ! startUtc ) {
 		found.push( __( 'Choose the start date and time.', 'rondine' ) );
@@ -141,14 +185,13 @@ function problems(
 }
 
 export function CampaignEditor( { id }: { id?: string } ) {
-	const { campaign, templates, status, isLoaded } = useSelect(
+	const { campaign, templates, isLoaded } = useSelect(
 		( select ) => {
 			const selectors = select( store );
 			const approved = selectors.getApprovedTemplates();
 			return {
 				campaign: id ? selectors.getCampaign( id ) : null,
 				templates: approved,
-				status: selectors.getStatus(),
 				isLoaded:
 					approved !== null &&
 					( ! id ||
@@ -159,8 +202,15 @@ export function CampaignEditor( { id }: { id?: string } ) {
 		},
 		[ id ]
 	);
-	const { saveCampaign, countAudience, fetchCampaignsInStates } =
-		useDispatch( store );
+	const {
+		saveCampaign,
+		countAudience,
+		fetchCampaignsInStates,
+		forecastCampaign,
+	} = useDispatch( store );
+	/** The bridge's forecast (the dispatcher's daily-limit computation, phones already reached included). */
+	const [ bridgeForecast, setBridgeForecast ] =
+		useState< DailyForecast | null >( null );
 	/** Scheduled and running campaigns: they share the daily limit (forecast below). */
 	const [ campaigns, setCampaigns ] = useState< Campaign[] | null >( null );
 	useEffect( () => {
@@ -178,6 +228,10 @@ export function CampaignEditor( { id }: { id?: string } ) {
 		Record< string, number | null >
 	>( {} );
 	const [ isSaving, setSaving ] = useState( false );
+	/** "Preview as": a real contact whose values fill the preview and the test message. */
+	const [ previewContact, setPreviewContact ] = useState< Contact | null >(
+		null
+	);
 	const [ attempted, setAttempted ] = useState< 'draft' | 'schedule' | null >(
 		null
 	);
@@ -237,6 +291,50 @@ export function CampaignEditor( { id }: { id?: string } ) {
 		() => ( template ? templateSlots( template ) : [] ),
 		[ template ]
 	);
+	const forecastAudience = draft?.audience;
+	const forecastStart = draft?.startLocal
+		? shopTimeToUtc( draft.startLocal )
+		: null;
+	// Other campaigns sending into the same 24 h window take their share first (their audiences counted here).
+	const taken = forecastStart
+		? competingCampaigns(
+				campaigns ?? [],
+				new Date( forecastStart ),
+				new Date(),
+				( other ) => otherCounts[ other.id ],
+				id
+			)
+		: [];
+	const takenTotal = taken.reduce(
+		( sum, other ) => sum + other.recipients,
+		0
+	);
+	useEffect( () => {
+		if (
+			! forecastAudience ||
+			( ! forecastAudience.segments.length &&
+				! forecastAudience.lists.length )
+		) {
+			setBridgeForecast( null );
+			return;
+		}
+		let current = true;
+		const timer = setTimeout( () => {
+			forecastCampaign( {
+				audience: forecastAudience,
+				start_at: forecastStart,
+				taken: takenTotal,
+			} ).then(
+				( result: DailyForecast ) =>
+					current && setBridgeForecast( result ),
+				() => current && setBridgeForecast( null )
+			);
+		}, 400 );
+		return () => {
+			current = false;
+			clearTimeout( timer );
+		};
+	}, [ forecastAudience, forecastStart, takenTotal, forecastCampaign ] );
 
 	if ( ! isLoaded || ( id && ! draft && campaign ) ) {
 		return <Spinner />;
@@ -289,23 +387,23 @@ export function CampaignEditor( { id }: { id?: string } ) {
 	if ( attempted ) {
 		shown = attempted === 'draft' ? draftBlocking : blocking;
 	}
-	const daily = status?.bridge.status?.daily_limit;
+	// The bridge's forecast: the dispatcher's own daily-limit computation (dispatch/daily-limit.ts) at the start
+	// time, phones already reached in the window included.
 	const prediction =
-		count !== null && startUtc
-			? forecast(
-					count,
-					daily?.limit,
-					daily?.remaining,
-					new Date( startUtc ),
-					now,
-					competingCampaigns(
-						campaigns ?? [],
-						new Date( startUtc ),
-						now,
-						( other ) => otherCounts[ other.id ],
-						id
-					)
-				)
+		bridgeForecast &&
+		bridgeForecast.limit !== null &&
+		count !== null &&
+		startUtc
+			? {
+					recipients: count,
+					free: bridgeForecast.free,
+					taken,
+					available: Math.max(
+						0,
+						bridgeForecast.free - bridgeForecast.taken
+					),
+					over: bridgeForecast.over,
+				}
 			: null;
 
 	const save = async ( schedule: boolean ) => {
@@ -322,7 +420,7 @@ export function CampaignEditor( { id }: { id?: string } ) {
 				template: {
 					name: template.name,
 					language: template.language,
-					components: toComponents( slots, draft.slots ),
+					components: componentsOf( template, slots, draft ),
 				},
 				start_at: startUtc,
 				options: { continue_when_limited: draft.waitForWindow },
@@ -347,6 +445,13 @@ export function CampaignEditor( { id }: { id?: string } ) {
 			return undefined;
 		}
 		if ( value.field ) {
+			// Previewing as a real contact: its value, or the fallback as the bridge would send it.
+			if ( previewContact ) {
+				return (
+					contactValues( previewContact )[ value.field ] ??
+					( value.text || undefined )
+				);
+			}
 			return `[${ contactFieldLabel( value.field ) }]`;
 		}
 		return value.text || undefined;
@@ -419,7 +524,11 @@ export function CampaignEditor( { id }: { id?: string } ) {
 							} ) ),
 						] }
 						onChange={ ( key ) =>
-							update( { templateKey: key, slots: {} } )
+							update( {
+								templateKey: key,
+								slots: {},
+								media: null,
+							} )
 						}
 					/>
 				) }
@@ -429,13 +538,48 @@ export function CampaignEditor( { id }: { id?: string } ) {
 							template={ template }
 							values={ previewValue }
 						/>
-						<VariableMapping
-							slots={ slots }
-							values={ draft.slots }
-							onChange={ ( values ) =>
-								update( { slots: values } )
-							}
-						/>
+						<div>
+							{ mediaHeaderOf( template ) && (
+								<MediaHeaderField
+									kind={
+										mediaHeaderOf(
+											template
+										) as NonNullable<
+											ReturnType< typeof mediaHeaderOf >
+										>
+									}
+									value={ draft.media }
+									onChange={ ( media ) =>
+										update( { media } )
+									}
+								/>
+							) }
+							<VariableMapping
+								slots={ slots }
+								values={ draft.slots }
+								onChange={ ( values ) =>
+									update( { slots: values } )
+								}
+							/>
+							<TestSend
+								template={ {
+									name: template.name,
+									language: template.language,
+									components: componentsOf(
+										template,
+										slots,
+										draft
+									),
+								} }
+								slots={ slots }
+								values={ draft.slots }
+								variables={ contactValues( previewContact ) }
+							/>
+							<PreviewAs
+								value={ previewContact }
+								onChange={ setPreviewContact }
+							/>
+						</div>
 					</div>
 				) }
 			</fieldset>

@@ -5,7 +5,7 @@ import { Button, Flex } from '@wordpress/components';
 import { useDispatch, useSelect } from '@wordpress/data';
 import { DataViews, filterSortAndPaginate } from '@wordpress/dataviews';
 import type { Action, Field, View } from '@wordpress/dataviews';
-import { useMemo, useState } from '@wordpress/element';
+import { useEffect, useMemo, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 
 /**
@@ -13,8 +13,14 @@ import { __, sprintf } from '@wordpress/i18n';
  */
 import './list.scss';
 import { store } from '../store';
+import { LIVE_REFRESH_MS } from '../store/constants';
 import type { Campaign, CampaignAction } from '../store/types';
-import { campaignStateLabel } from './labels';
+import {
+	campaignStateLabel,
+	cancelQuestion,
+	sentAndCancelledText,
+	waitingText,
+} from './labels';
 import {
 	formatDateTime,
 	formatNumber,
@@ -137,6 +143,75 @@ function DeleteConfirmation( {
 	);
 }
 
+/**
+ * The cancel confirmation, rendered inside DataViews' own modal like the delete one (a nested Modal swallows mouse
+ * clicks): it says how many messages will not be sent.
+ *
+ * @param {Object}   props          Props.
+ * @param {Campaign} props.campaign The campaign to cancel.
+ * @param {Function} props.onClose  Closes the modal.
+ */
+export function CancelConfirmation( {
+	campaign,
+	onClose,
+}: {
+	campaign: Campaign;
+	onClose: () => void;
+} ) {
+	const { runCampaignAction } = useDispatch( store );
+	const [ isBusy, setBusy ] = useState( false );
+	const notSent = campaign.counts?.to_start ?? 0;
+	return (
+		<>
+			<p data-testid="rondine-cancel-question">
+				{ cancelQuestion( campaign.name, notSent ) }
+			</p>
+			<Flex justify="flex-end">
+				<Button
+					__next40pxDefaultSize
+					variant="tertiary"
+					onClick={ onClose }
+					disabled={ isBusy }
+				>
+					{ __( 'Keep sending', 'rondine' ) }
+				</Button>
+				<Button
+					__next40pxDefaultSize
+					variant="primary"
+					isDestructive
+					isBusy={ isBusy }
+					disabled={ isBusy }
+					onClick={ async () => {
+						setBusy( true );
+						try {
+							await runCampaignAction( campaign.id, 'cancel' );
+							onClose();
+						} catch {
+							setBusy( false );
+						}
+					} }
+				>
+					{ __( 'Cancel campaign', 'rondine' ) }
+				</Button>
+			</Flex>
+		</>
+	);
+}
+
+/** What the list says under a campaign's state: waiting for the window, or sent and cancelled. */
+function stateDetail( item: Campaign ): string | null {
+	if ( item.waiting ) {
+		return waitingText( item.waiting );
+	}
+	if ( item.state === 'cancelled' && item.counts ) {
+		return sentAndCancelledText(
+			item.counts.completed ?? 0,
+			item.counts.cancelled ?? 0
+		);
+	}
+	return null;
+}
+
 export function CampaignsList() {
 	const [ view, setView ] = useState< View >( DEFAULT_VIEW );
 	const { campaigns, isLoading } = useSelect( ( select ) => {
@@ -146,7 +221,20 @@ export function CampaignsList() {
 			isLoading: selectors.isResolving( 'getCampaigns', [] ),
 		};
 	}, [] );
-	const { runCampaignAction } = useDispatch( store );
+	const { runCampaignAction, refreshCampaigns } = useDispatch( store );
+	// Live campaigns (scheduled, running, paused) are read again every few seconds: starting, waiting, finishing.
+	const hasLive = ( campaigns ?? [] ).some( ( campaign ) =>
+		[ 'scheduled', 'running', 'paused' ].includes( campaign.state )
+	);
+	useEffect( () => {
+		if ( ! hasLive ) {
+			return;
+		}
+		const timer = setInterval( () => {
+			refreshCampaigns().catch( () => {} );
+		}, LIVE_REFRESH_MS );
+		return () => clearInterval( timer );
+	}, [ hasLive, refreshCampaigns ] );
 
 	const fields = useMemo< Field< Campaign >[] >(
 		() => [
@@ -178,9 +266,20 @@ export function CampaignsList() {
 				} ) ),
 				filterBy: { operators: [ 'isAny' ] },
 				render: ( { item } ) => (
-					<span className={ `rondine-state is-${ item.state }` }>
-						{ campaignStateLabel( item.state ) }
-					</span>
+					<>
+						<span className={ `rondine-state is-${ item.state }` }>
+							{ campaignStateLabel( item.state ) }
+						</span>
+						{ stateDetail( item ) && (
+							<span
+								className="rondine-state__detail"
+								data-testid="rondine-state-detail"
+							>
+								{ ' ' }
+								{ stateDetail( item ) }
+							</span>
+						) }
+					</>
 				),
 			},
 			{
@@ -249,10 +348,23 @@ export function CampaignsList() {
 			},
 			lifecycle( 'pause', __( 'Pause', 'rondine' ), [ 'running' ] ),
 			lifecycle( 'resume', __( 'Resume', 'rondine' ), [ 'paused' ] ),
-			lifecycle( 'cancel', __( 'Cancel', 'rondine' ), [
-				'running',
-				'paused',
-			] ),
+			{
+				id: 'cancel',
+				label: __( 'Cancel', 'rondine' ),
+				isDestructive: true,
+				isEligible: ( item ) =>
+					item.state === 'running' || item.state === 'paused',
+				RenderModal: ( { items, closeModal } ) =>
+					items[ 0 ] ? (
+						<CancelConfirmation
+							campaign={ items[ 0 ] }
+							onClose={ () => closeModal?.() }
+						/>
+					) : (
+						<></>
+					),
+				modalHeader: __( 'Cancel campaign', 'rondine' ),
+			},
 			lifecycle( 'duplicate', __( 'Duplicate', 'rondine' ), [
 				...STATES,
 			] ),

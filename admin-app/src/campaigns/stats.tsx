@@ -7,13 +7,14 @@ import {
 	Card,
 	CardBody,
 	CardHeader,
+	Modal,
 	Notice,
 	SelectControl,
 	Spinner,
 } from '@wordpress/components';
 import { useDispatch, useSelect } from '@wordpress/data';
 import { useEffect, useState } from '@wordpress/element';
-import { __, sprintf } from '@wordpress/i18n';
+import { __, _n, sprintf } from '@wordpress/i18n';
 import { addQueryArgs } from '@wordpress/url';
 
 /**
@@ -27,7 +28,13 @@ import type {
 	CampaignStats,
 	RecipientsQuery,
 } from '../store/types';
-import { campaignStateLabel, recipientStatusLabel } from './labels';
+import {
+	campaignStateLabel,
+	recipientStatusLabel,
+	sentAndCancelledText,
+	waitingText,
+} from './labels';
+import { CancelConfirmation } from './list';
 import {
 	formatDateTime,
 	formatDuration,
@@ -97,15 +104,25 @@ function Progress( { stats }: { stats: CampaignStats } ) {
 					style={ { width: `${ percent }%` } }
 				/>
 			</div>
-			<p>
-				{ sprintf(
-					/* translators: 1: recipients done, 2: all recipients, 3: percentage. */
-					__( '%1$s of %2$s recipients done (%3$s)', 'rondine' ),
-					formatNumber( done ),
-					formatNumber( stats.total ),
-					formatPercent( done, stats.total )
-				) }
-				{ typeof eta === 'number' &&
+			<p data-testid="rondine-progress-text">
+				{ stats.progress.cancelled > 0
+					? sentAndCancelledText(
+							stats.automations.completed,
+							stats.progress.cancelled
+						)
+					: sprintf(
+							/* translators: 1: recipients done, 2: all recipients, 3: percentage. */
+							__(
+								'%1$s of %2$s recipients done (%3$s)',
+								'rondine'
+							),
+							formatNumber( done ),
+							formatNumber( stats.total ),
+							formatPercent( done, stats.total )
+						) }
+				{ stats.waiting && ' · ' + waitingText( stats.waiting ) }
+				{ ! stats.waiting &&
+					typeof eta === 'number' &&
 					eta > 0 &&
 					' · ' +
 						sprintf(
@@ -393,6 +410,7 @@ export function CampaignStatsScreen( { id }: { id: string } ) {
 	);
 	const { refreshCampaign, runCampaignAction } = useDispatch( store );
 	const [ busy, setBusy ] = useState< CampaignAction | null >( null );
+	const [ confirmCancel, setConfirmCancel ] = useState( false );
 
 	const isLive = !! campaign && LIVE_STATES.includes( campaign.state );
 	useEffect( () => {
@@ -442,6 +460,11 @@ export function CampaignStatsScreen( { id }: { id: string } ) {
 		</Button>
 	);
 	const { messages, automations } = stats;
+	// Template faults and other failures "Retry failed" would not take (the bridge's error table decides).
+	const notRetryable = stats.failures
+		.filter( ( f ) => ! f.retryable && f.reason !== 'invalid_phone' )
+		.filter( ( f ) => f.reason !== 'opted_out' )
+		.reduce( ( sum, f ) => sum + f.count, 0 );
 
 	// Every figure as a share of the campaign's recipients (as the list and the bridge's stats API give them).
 	const automationBars = [
@@ -466,6 +489,15 @@ export function CampaignStatsScreen( { id }: { id: string } ) {
 			value: automations.failed,
 		},
 		// Shown only when there are some: these may have been delivered and must not be missed.
+		...( automations.cancelled > 0
+			? [
+					{
+						testId: 'rondine-stat-cancelled',
+						label: __( 'Cancelled (never sent)', 'rondine' ),
+						value: automations.cancelled,
+					},
+				]
+			: [] ),
 		...( automations.unknown > 0
 			? [
 					{
@@ -541,19 +573,53 @@ export function CampaignStatsScreen( { id }: { id: string } ) {
 					button( 'pause', __( 'Pause', 'rondine' ) ) }
 				{ campaign.state === 'paused' &&
 					button( 'resume', __( 'Resume', 'rondine' ) ) }
-				{ [ 'running', 'paused' ].includes( campaign.state ) &&
-					button(
-						'cancel',
-						__( 'Cancel campaign', 'rondine' ),
-						true
-					) }
+				{ [ 'running', 'paused' ].includes( campaign.state ) && (
+					<Button
+						variant="secondary"
+						isDestructive
+						disabled={ busy !== null }
+						onClick={ () => setConfirmCancel( true ) }
+					>
+						{ __( 'Cancel campaign', 'rondine' ) }
+					</Button>
+				) }
 				{ [ 'completed', 'cancelled', 'failed', 'paused' ].includes(
 					campaign.state
 				) &&
-					automations.failed + messages.failed > 0 &&
+					stats.failures.some( ( f ) => f.retryable ) &&
 					button( 'retry-failed', __( 'Retry failed', 'rondine' ) ) }
 				{ button( 'duplicate', __( 'Duplicate', 'rondine' ) ) }
 			</div>
+			{ notRetryable > 0 && (
+				<Notice status="info" isDismissible={ false }>
+					<span data-testid="rondine-not-retryable">
+						{ sprintf(
+							/* translators: %s: number of failed recipients. */
+							_n(
+								'%s failure cannot be fixed by retrying: WhatsApp refused the template or its content (a missing header image, a variable, a paused template). Fix the campaign or the template, then duplicate it.',
+								'%s failures cannot be fixed by retrying: WhatsApp refused the template or its content (a missing header image, a variable, a paused template). Fix the campaign or the template, then duplicate it.',
+								notRetryable,
+								'rondine'
+							),
+							formatNumber( notRetryable )
+						) }
+					</span>
+				</Notice>
+			) }
+			{ confirmCancel && (
+				<Modal
+					title={ __( 'Cancel campaign', 'rondine' ) }
+					onRequestClose={ () => setConfirmCancel( false ) }
+				>
+					<CancelConfirmation
+						campaign={ campaign }
+						onClose={ () => {
+							setConfirmCancel( false );
+							refreshCampaign( id ).catch( () => {} );
+						} }
+					/>
+				</Modal>
+			) }
 			{ ! [ 'draft', 'scheduled' ].includes( campaign.state ) && (
 				<Progress stats={ stats } />
 			) }

@@ -18,7 +18,7 @@ import { __, sprintf } from '@wordpress/i18n';
 import { store } from '../store';
 import type { Attention } from '../store/selectors';
 import type { Campaign, Status } from '../store/types';
-import { campaignStateLabel } from '../campaigns/labels';
+import { campaignStateLabel, waitingText } from '../campaigns/labels';
 import { formatDateTime, formatNumber } from '../components/format';
 import { buildHash } from '../router';
 import { getBootData } from '../boot';
@@ -401,6 +401,35 @@ function attentionText( item: Attention ): string {
 				__( 'Campaign “%s” is paused.', 'rondine' ),
 				item.detail ?? ''
 			);
+		case 'daily-limit-reached':
+			return __(
+				'0 messages left today: the daily limit is used up. New sends wait for the 24 h window or fail (you choose in each campaign).',
+				'rondine'
+			);
+		case 'campaign-failed':
+			return sprintf(
+				/* translators: %s: campaign name. */
+				__( 'Campaign “%s” failed: see why.', 'rondine' ),
+				item.detail ?? ''
+			);
+		case 'campaign-waiting':
+			return item.waiting
+				? sprintf(
+						/* translators: 1: campaign name, 2: "Waiting for the daily limit: 64 left, resumes around …". */
+						__( 'Campaign “%1$s”: %2$s.', 'rondine' ),
+						item.detail ?? '',
+						waitingText( item.waiting )
+					)
+				: '';
+		case 'template-paused':
+			return sprintf(
+				/* translators: %s: template name. */
+				__(
+					'Template %s is paused by WhatsApp: campaigns using it cannot be sent.',
+					'rondine'
+				),
+				item.detail ?? ''
+			);
 		case 'template-rejected':
 			return sprintf(
 				/* translators: %s: template name (and Meta's reason). */
@@ -415,8 +444,11 @@ function attentionLink( item: Attention ): string {
 	if ( item.campaignId ) {
 		return buildHash( [ 'campaigns', item.campaignId, 'stats' ] );
 	}
-	if ( item.kind === 'template-rejected' ) {
-		return buildHash( [ 'templates' ] );
+	if ( item.templateKey ) {
+		return buildHash( [ 'templates' ], { template: item.templateKey } );
+	}
+	if ( item.kind === 'daily-limit-reached' ) {
+		return buildHash( [ 'campaigns' ] );
 	}
 	return buildHash( [ 'settings' ] );
 }

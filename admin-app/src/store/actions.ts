@@ -22,6 +22,7 @@ import type {
 	AudienceFields,
 	Campaign,
 	CampaignAction,
+	CampaignAudience,
 	CampaignInput,
 	CampaignStats,
 	ContactList,
@@ -426,6 +427,69 @@ export const countAudience =
 			{ path: PATHS.audienceCount, method: 'POST', data: audience },
 			__( 'Audience not counted', 'rondine' )
 		);
+
+/**
+ * The newest campaigns read again (the list keeps live campaigns current: a campaign starting, waiting for the daily
+ * window, finishing). No notice on failure: the next tick tries again.
+ */
+export const refreshCampaigns = () => async ( args: ThunkArgs ) => {
+	const answer = await apiFetch< { campaigns?: Campaign[] } >( {
+		path: addQueryArgs( PATHS.campaigns, { limit: 200, offset: 0 } ),
+	} );
+	for ( const campaign of answer.campaigns ?? [] ) {
+		args.dispatch( receiveCampaign( normalizeCampaign( campaign ) ) );
+	}
+};
+
+/** The bridge's daily-limit forecast of an audience at a start time (the dispatcher's own computation). */
+export interface DailyForecast {
+	limit: number | null;
+	recipients: number;
+	already_in_window: number;
+	free: number;
+	taken: number;
+	fits: number;
+	over: number;
+	frees_at: string | null;
+}
+
+export const forecastCampaign =
+	( data: {
+		audience: CampaignAudience;
+		start_at: string | null;
+		taken: number;
+	} ) =>
+	async () =>
+		apiFetch< DailyForecast >( {
+			path: `${ PATHS.campaigns }/forecast`,
+			method: 'POST',
+			data,
+		} );
+
+/** "Send a test to my phone": the template, filled, through the bridge, outside every campaign. */
+export const sendTestMessage =
+	( data: {
+		to: string;
+		template: CampaignInput[ 'template' ];
+		variables: Record< string, string >;
+	} ) =>
+	async ( args: ThunkArgs ) => {
+		const sent = await request< { to: string } >(
+			args,
+			{ path: `${ PATHS.campaigns }/test-message`, method: 'POST', data },
+			__( 'Test not sent', 'rondine' )
+		);
+		args.dispatch(
+			success(
+				sprintf(
+					/* translators: %s: phone number. */
+					__( 'Test sent to %s.', 'rondine' ),
+					sent.to
+				)
+			)
+		);
+		return sent;
+	};
 
 export const saveSegment =
 	( segment: Omit< Segment, 'id' > & { id?: number } ) =>

@@ -2,6 +2,7 @@
  * Internal dependencies
  */
 import type {
+	CampaignWaiting,
 	Campaign,
 	CampaignCounts,
 	CampaignStats,
@@ -59,6 +60,8 @@ function countsOf( raw: Raw ): CampaignCounts | undefined {
 		total: maybeNum( source.total ),
 		to_start: maybeNum( automations.to_start ),
 		in_progress: maybeNum( automations.in_progress ),
+		cancelled: maybeNum( automations.cancelled ),
+		completed: maybeNum( automations.completed ),
 		sent: maybeNum( messages.sent ),
 		delivered: maybeNum( messages.delivered ),
 		read: maybeNum( messages.read ),
@@ -117,7 +120,19 @@ export function normalizeCampaign( input: unknown ): Campaign {
 		updated_at: toIso( raw.updated_at ),
 		started_at: toIso( raw.started_at ),
 		finished_at: toIso( raw.finished_at ),
+		waiting: waitingOf( raw.waiting ),
 	};
+}
+
+function waitingOf( value: unknown ): CampaignWaiting | null {
+	const raw = value as Raw | null | undefined;
+	return raw && typeof raw === 'object'
+		? {
+				reason: 'daily_limit',
+				recipients: num( raw.recipients ),
+				resumes_at: toIso( raw.resumes_at ),
+			}
+		: null;
 }
 
 /** The bridge's stats answer (`{counters, progress, ...}`) with every number present. */
@@ -138,6 +153,7 @@ export function normalizeStats( input: unknown ): CampaignStats {
 			completed: num( automations.completed ),
 			failed: num( automations.failed ),
 			unknown: num( automations.unknown ),
+			cancelled: num( automations.cancelled ),
 		},
 		messages: {
 			sent: num( messages.sent ),
@@ -151,8 +167,18 @@ export function normalizeStats( input: unknown ): CampaignStats {
 			duplicates: num( skipped.duplicates ),
 			invalid: num( skipped.invalid ),
 		},
+		waiting: waitingOf( raw.waiting ),
+		failures: Array.isArray( raw.failures )
+			? ( raw.failures as Raw[] ).map( ( f ) => ( {
+					reason: ( f.reason as string | null ) ?? null,
+					code: maybeNum( f.code ) ?? null,
+					count: num( f.count ),
+					retryable: f.retryable === true,
+				} ) )
+			: [],
 		progress: {
 			done: num( progress.done ),
+			cancelled: num( progress.cancelled ),
 			remaining: num( progress.remaining ),
 			rate_per_second: maybeNum( progress.rate_per_second ) ?? null,
 			eta_seconds: maybeNum( progress.eta_seconds ) ?? null,

@@ -103,11 +103,19 @@ export interface Attention {
 		| 'bridge-unreachable'
 		| 'sending-halted'
 		| 'campaign-paused'
-		| 'template-rejected';
+		| 'template-rejected'
+		| 'daily-limit-reached'
+		| 'campaign-failed'
+		| 'campaign-waiting'
+		| 'template-paused';
 	level: 'error' | 'warning';
 	/** The campaign or template concerned, or the bridge's error message. */
 	detail?: string;
 	campaignId?: string;
+	/** "name|language" of the template concerned (its link opens it). */
+	templateKey?: string;
+	/** Campaign waiting for the daily limit: recipients left and when it resumes. */
+	waiting?: Campaign[ 'waiting' ];
 }
 
 export const getAttentionItems = createSelector(
@@ -137,7 +145,38 @@ export const getAttentionItems = createSelector(
 				detail: halted,
 			} );
 		}
+		const daily = status?.bridge.status?.daily_limit;
+		if (
+			daily &&
+			typeof daily.limit === 'number' &&
+			daily.remaining === 0
+		) {
+			items.push( {
+				id: 'daily-limit-reached',
+				level: 'warning',
+				kind: 'daily-limit-reached',
+			} );
+		}
 		for ( const campaign of getCampaigns( state ) ?? [] ) {
+			if ( campaign.waiting ) {
+				items.push( {
+					id: `waiting-${ campaign.id }`,
+					level: 'warning',
+					kind: 'campaign-waiting',
+					detail: campaign.name,
+					campaignId: campaign.id,
+					waiting: campaign.waiting,
+				} );
+			}
+			if ( campaign.state === 'failed' ) {
+				items.push( {
+					id: `failed-${ campaign.id }`,
+					level: 'error',
+					kind: 'campaign-failed',
+					detail: campaign.name,
+					campaignId: campaign.id,
+				} );
+			}
 			if ( campaign.state === 'paused' ) {
 				items.push( {
 					id: `paused-${ campaign.id }`,
@@ -149,11 +188,25 @@ export const getAttentionItems = createSelector(
 			}
 		}
 		for ( const template of state.templates ?? [] ) {
+			if (
+				[ 'PAUSED', 'DISABLED' ].includes(
+					template.status.toUpperCase()
+				)
+			) {
+				items.push( {
+					id: `paused-${ template.name }-${ template.language }`,
+					level: 'warning',
+					kind: 'template-paused',
+					detail: template.name,
+					templateKey: `${ template.name }|${ template.language }`,
+				} );
+			}
 			if ( template.status.toUpperCase() === 'REJECTED' ) {
 				items.push( {
 					id: `rejected-${ template.name }-${ template.language }`,
 					level: 'warning',
 					kind: 'template-rejected',
+					templateKey: `${ template.name }|${ template.language }`,
 					detail: template.rejected_reason
 						? `${ template.name } (${ template.rejected_reason })`
 						: template.name,

@@ -138,12 +138,18 @@ export type CampaignState =
  * shape as the bridge's `campaigns/template-mapping.ts`.
  */
 export interface MappedParameter {
-	type: 'text' | 'payload';
+	type: 'text' | 'payload' | 'image' | 'video' | 'document';
 	field?: string;
 	text?: string;
 	fallback?: string;
 	/** Named template parameters (`{{first_name}}` style). */
 	parameter_name?: string;
+	/** Media headers: a public https link (or an uploaded media id), and what the Media Library knows of the file. */
+	link?: string;
+	id?: string;
+	filename?: string;
+	mime_type?: string;
+	size?: number;
 }
 
 export interface MappedComponent {
@@ -179,6 +185,17 @@ export interface CampaignCounts {
 	delivered?: number;
 	read?: number;
 	failed?: number;
+	/** Not started when the owner cancelled: never sent, not failed. */
+	cancelled?: number;
+	/** Automations that sent their message (accepted by WhatsApp). */
+	completed?: number;
+}
+
+/** A running campaign that cannot send now (the bridge's daily-limit computation). */
+export interface CampaignWaiting {
+	reason: 'daily_limit';
+	recipients: number;
+	resumes_at: string | null;
 }
 
 export interface Campaign {
@@ -198,6 +215,7 @@ export interface Campaign {
 	updated_at?: string | null;
 	started_at?: string | null;
 	finished_at?: string | null;
+	waiting?: CampaignWaiting | null;
 }
 
 export interface CampaignInput {
@@ -225,6 +243,7 @@ export interface CampaignStats {
 		failed: number;
 		/** Outcome unknowable (crash or timeout after the request left); never re-sent. */
 		unknown: number;
+		cancelled: number;
 	};
 	messages: {
 		sent: number;
@@ -238,8 +257,17 @@ export interface CampaignStats {
 		duplicates: number;
 		invalid: number;
 	};
+	waiting: CampaignWaiting | null;
+	/** Failed recipients by reason, and whether "Retry failed" takes them. */
+	failures: Array< {
+		reason: string | null;
+		code: number | null;
+		count: number;
+		retryable: boolean;
+	} >;
 	progress: {
 		done: number;
+		cancelled: number;
 		remaining: number;
 		rate_per_second: number | null;
 		eta_seconds: number | null;

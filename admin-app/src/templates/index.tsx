@@ -3,7 +3,7 @@
  */
 import { Button, Spinner } from '@wordpress/components';
 import { useDispatch, useSelect } from '@wordpress/data';
-import { useState } from '@wordpress/element';
+import { useEffect, useState } from '@wordpress/element';
 import { __ } from '@wordpress/i18n';
 
 /**
@@ -12,6 +12,7 @@ import { __ } from '@wordpress/i18n';
 import { store } from '../store';
 import type { Template } from '../store/types';
 import { WhatsAppBubble } from '../components/whatsapp-bubble';
+import { useRoute } from '../router';
 
 export function templateStatusLabel( status: string ): string {
 	switch ( status.toUpperCase() ) {
@@ -57,7 +58,14 @@ export function TemplatesScreen() {
 	);
 	const { syncTemplates } = useDispatch( store );
 	const [ isSyncing, setSyncing ] = useState( false );
-	const [ selected, setSelected ] = useState< string | null >( null );
+	// "#/templates?template=name|language" opens that template (the dashboard's "Needs attention" links here).
+	const wanted = useRoute().query.template ?? null;
+	const [ selected, setSelected ] = useState< string | null >( wanted );
+	useEffect( () => {
+		if ( wanted ) {
+			setSelected( wanted );
+		}
+	}, [ wanted ] );
 
 	const sync = async () => {
 		setSyncing( true );
@@ -169,7 +177,11 @@ export function TemplatesScreen() {
 						</tbody>
 					</table>
 					{ current && (
-						<div className="rondine-templates__preview">
+						<div
+							className="rondine-templates__preview"
+							data-testid="rondine-template-preview"
+							data-template={ keyOf( current ) }
+						>
 							<h3>{ __( 'Preview', 'rondine' ) }</h3>
 							<WhatsAppBubble template={ current } />
 						</div>

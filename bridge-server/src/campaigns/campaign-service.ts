@@ -16,9 +16,13 @@ import type {
 	Recipient,
 	RecipientState,
 	Tenant,
+	Tier,
 } from '../storage/schema.js';
 import { EDITABLE_STATES, FINAL_STATES, statesLeadingTo } from './lifecycle.js';
 import { mappingProblem, type MappedComponent } from './template-mapping.js';
+import { STRICT_SITE_POLICY, type SitePolicy } from '../net/site-url.js';
+import { dailyWindow } from '../dispatch/daily-limit.js';
+import { cancelWaiting } from '../dispatch/outcomes.js';
 import type { TemplateCatalog } from './templates.js';
 
 export interface CampaignOptions {
@@ -51,6 +55,17 @@ export interface CampaignView {
 	started_at: string | null;
 	finished_at: string | null;
 	counters: CounterView;
+	/** A running campaign that cannot send now, and why (computed when read; null otherwise). */
+	waiting: Waiting | null;
+}
+
+/** "Waiting for the daily limit: 64 left, resumes around 14:05". */
+export interface Waiting {
+	reason: 'daily_limit';
+	/** Recipients still to send. */
+	recipients: number;
+	/** When the moving window frees a unit again (ISO 8601 UTC); null when unknown. */
+	resumes_at: string | null;
 }
 
 export interface CounterView {
@@ -61,6 +76,8 @@ export interface CounterView {
 		completed: number;
 		failed: number;
 		unknown: number;
+		/** Not started when the owner cancelled: never sent, not failed. */
+		cancelled: number;
 	};
 	messages: { sent: number; delivered: number; read: number; failed: number };
 	interactions: number;
@@ -77,6 +94,7 @@ const ZERO_COUNTERS = {
 	completed: 0,
 	failed: 0,
 	unknown: 0,
+	cancelled: 0,
 	opted_out: 0,
 	duplicates: 0,
 	invalid: 0,
@@ -98,6 +116,7 @@ export function counterView(
 			completed: c.completed,
 			failed: c.failed,
 			unknown: c.unknown,
+			cancelled: c.cancelled,
 		},
 		messages: {
 			sent: c.messages_sent,
@@ -116,7 +135,8 @@ export function counterView(
 
 export function campaignView(
 	campaign: Campaign,
-	counters: Omit< CampaignCounters, 'tenant_id' | 'campaign_id' > | undefined
+	counters: Omit< CampaignCounters, 'tenant_id' | 'campaign_id' > | undefined,
+	waiting: Waiting | null = null
 ): CampaignView {
 	return {
 		id: campaign.id,
@@ -138,6 +158,7 @@ export function campaignView(
 		started_at: iso( campaign.started_at ),
 		finished_at: iso( campaign.finished_at ),
 		counters: counterView( counters ?? ZERO_COUNTERS ),
+		waiting,
 	};
 }
 
@@ -164,7 +185,12 @@ export class CampaignService {
 	constructor(
 		private readonly db: Kysely< Database >,
 		private readonly clock: Clock,
-		private readonly templates: TemplateCatalog
+		private readonly templates: TemplateCatalog,
+		/** Which media links a campaign may give (the site URL policy: strict unless a development setting opens it). */
+		private readonly mediaPolicy: SitePolicy = STRICT_SITE_POLICY,
+		private readonly tiers: (
+			tenantId: string
+		) => Promise< Tier | undefined > = async () => undefined
 	) {}
 
 	async find(
@@ -190,7 +216,61 @@ export class CampaignService {
 
 	async view( tenantId: string, id: string ): Promise< CampaignView > {
 		const campaign = await this.require( tenantId, id );
-		return campaignView( campaign, await this.counters( tenantId, id ) );
+		const counters = await this.counters( tenantId, id );
+		const view = campaignView( campaign, counters );
+		return (
+			await this.withWaiting( tenantId, [ view ] )
+		)[ 0 ] as CampaignView;
+	}
+
+	/**
+	 * Running campaigns that wait for the daily limit say so: the moving 24 h window is full (the same computation as
+	 * the dispatcher's, dispatch/daily-limit.ts), the campaign waits for it (`continue_when_limited`) and has
+	 * recipients left. One window query per call, only when a running campaign is in the list.
+	 */
+	private async withWaiting(
+		tenantId: string,
+		views: CampaignView[]
+	): Promise< CampaignView[] > {
+		const candidates = views.filter(
+			( v ) =>
+				v.state === 'running' &&
+				v.options.continue_when_limited === true &&
+				v.counters.automations.to_start > 0
+		);
+		if ( candidates.length === 0 ) {
+			return views;
+		}
+		const tier = await this.tiers( tenantId );
+		if ( ! tier ) {
+			return views;
+		}
+		const window = await dailyWindow(
+			this.db,
+			tenantId,
+			tier,
+			this.clock.now()
+		);
+		if ( window.remaining > 0 ) {
+			return views;
+		}
+		return views.map( ( v ) =>
+			candidates.includes( v )
+				? {
+						...v,
+						waiting: {
+							reason: 'daily_limit' as const,
+							recipients:
+								v.counters.automations.to_start +
+								v.counters.automations.in_progress,
+							resumes_at:
+								window.freesAt === null
+									? null
+									: new Date( window.freesAt ).toISOString(),
+						},
+					}
+				: v
+		);
 	}
 
 	counters(
@@ -226,6 +306,7 @@ export class CampaignService {
 				'k.completed',
 				'k.failed',
 				'k.unknown',
+				'k.cancelled',
 				'k.opted_out',
 				'k.duplicates',
 				'k.invalid',
@@ -245,7 +326,7 @@ export class CampaignService {
 			.limit( limit )
 			.offset( offset )
 			.execute();
-		return rows.map( ( row ) => {
+		const views = rows.map( ( row ) => {
 			const counters = { ...ZERO_COUNTERS };
 			for ( const key of Object.keys( ZERO_COUNTERS ) as Array<
 				keyof typeof ZERO_COUNTERS
@@ -256,9 +337,10 @@ export class CampaignService {
 			}
 			return campaignView( row, counters );
 		} );
+		return this.withWaiting( tenantId, views );
 	}
 
-	private async checkTemplate(
+	async checkTemplate(
 		tenant: Tenant,
 		input: CampaignInput
 	): Promise< void > {
@@ -281,7 +363,11 @@ export class CampaignService {
 				`The template "${ template.name }" is ${ template.status }: only APPROVED templates can be sent.`
 			);
 		}
-		const problem = mappingProblem( template, input.template.components );
+		const problem = mappingProblem(
+			template,
+			input.template.components,
+			this.mediaPolicy
+		);
 		if ( problem ) {
 			throw new DomainError(
 				'unprocessable',
@@ -473,19 +559,17 @@ export class CampaignService {
 			campaign.start_at ??
 			this.clock.now();
 		this.checkFuture( startAt );
-		await this.templates
-			.find( tenant, campaign.template_name, campaign.template_language )
-			.then( ( template ) => {
-				if ( ! template || template.status !== 'APPROVED' ) {
-					throw new DomainError(
-						'unprocessable',
-						template ? 'template_not_approved' : 'unknown_template',
-						template
-							? `The template "${ template.name }" is ${ template.status }: only APPROVED templates can be sent.`
-							: `There is no template "${ campaign.template_name }" in language ${ campaign.template_language }.`
-					);
-				}
-			} );
+		// The template may have changed since the campaign was saved (a media header added, paused): a campaign whose
+		// template it cannot fill is refused here, before any send.
+		await this.checkTemplate( tenant, {
+			name: campaign.name,
+			audience: {},
+			template: {
+				name: campaign.template_name,
+				language: campaign.template_language,
+				components: JSON.parse( campaign.template_components ),
+			},
+		} );
 		const result = await this.db
 			.updateTable( 'campaigns' )
 			.set( {
@@ -561,14 +645,7 @@ export class CampaignService {
 			) {
 				return false;
 			}
-			await this.failWaiting(
-				trx,
-				tenant.id,
-				id,
-				'cancelled',
-				null,
-				true
-			);
+			await cancelWaiting( trx, this.clock.now(), tenant.id, id );
 			return true;
 		} );
 		if ( ! done ) {
@@ -622,7 +699,8 @@ export class CampaignService {
 		tenant: Tenant,
 		id: string,
 		newId: string,
-		name: string | undefined
+		name: string | undefined,
+		nameFormat?: string
 	): Promise< CampaignView > {
 		const source = await this.require( tenant.id, id );
 		if (
@@ -642,13 +720,15 @@ export class CampaignService {
 			);
 		}
 		const now = this.clock.now();
+		const retryName =
+			name ?? ( await this.retryName( tenant.id, source, nameFormat ) );
 		await this.db.transaction().execute( async ( trx ) => {
 			await trx
 				.insertInto( 'campaigns' )
 				.values( {
 					tenant_id: tenant.id,
 					id: newId,
-					name: name ?? source.name,
+					name: retryName,
 					audience: source.audience,
 					template_name: source.template_name,
 					template_language: source.template_language,
@@ -675,6 +755,50 @@ export class CampaignService {
 				.execute();
 		} );
 		return this.view( tenant.id, newId );
+	}
+
+	/**
+	 * "<first campaign's name> (retry n)": n counts the retries already made from the same first campaign, so a retry of
+	 * a retry and a second retry of the same campaign each get their own number. `format` is the site's translation
+	 * ("%1$s (riprova %2$d)"); English otherwise.
+	 */
+	private async retryName(
+		tenantId: string,
+		source: Campaign,
+		format: string | undefined
+	): Promise< string > {
+		const family = await this.db
+			.selectFrom( 'campaigns' )
+			.select( [ 'id', 'name', 'source_campaign_id' ] )
+			.where( 'tenant_id', '=', tenantId )
+			.where( 'source_campaign_id', 'is not', null )
+			.execute();
+		const parent = new Map(
+			family.map( ( c ) => [ c.id, c.source_campaign_id as string ] )
+		);
+		const rootOf = ( campaignId: string ) => {
+			let at = campaignId;
+			for ( let hops = 0; hops < 1000 && parent.has( at ); hops++ ) {
+				at = parent.get( at ) as string;
+			}
+			return at;
+		};
+		const root = rootOf( source.id );
+		const rootName =
+			root === source.id
+				? source.name
+				: ( ( await this.find( tenantId, root ) )?.name ??
+					source.name );
+		const n = family.filter( ( c ) => rootOf( c.id ) === root ).length + 1;
+		const pattern =
+			format && format.includes( '%1$s' ) && format.includes( '%2$d' )
+				? format
+				: '%1$s (retry %2$d)';
+		// Replacer functions: a name with "$&" in it is inserted as written.
+		return pattern
+			.replace( '%2$d', () => String( n ) )
+			.replace( '%1$s', () => rootName )
+			.slice( 0, 200 );
 	}
 
 	async recipients(

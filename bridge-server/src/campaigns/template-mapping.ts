@@ -1,6 +1,9 @@
 /**
  * Internal dependencies
  */
+import type { SitePolicy } from '../http/site-url.js';
+import { STRICT_SITE_POLICY } from '../http/site-url.js';
+import { isMediaKind, mediaProblem, type MediaKind } from './media.js';
 import type {
 	MessageTemplate,
 	TemplateComponent,
@@ -11,12 +14,18 @@ import type {
  * recipient at snapshot time, `fallback` when the contact has no value) or a fixed text.
  */
 export interface MappedParameter {
-	type: 'text' | 'payload';
+	type: 'text' | 'payload' | MediaKind;
 	field?: string;
 	text?: string;
 	fallback?: string;
 	/** Named template parameters ({{first_name}} style). */
 	parameter_name?: string;
+	/** Media headers (type image, video or document): a public https link or an uploaded media id (src/campaigns/media.ts). */
+	link?: string;
+	id?: string;
+	filename?: string;
+	mime_type?: string;
+	size?: number;
 }
 
 export interface MappedComponent {
@@ -99,6 +108,9 @@ export function buildComponents(
 		const built: TemplateComponent = {
 			type: component.type,
 			parameters: component.parameters.map( ( parameter ) => {
+				if ( isMediaKind( parameter.type ) ) {
+					return mediaParameter( parameter );
+				}
 				const value = parameter.field
 					? ( ( ownValue( variables, parameter.field ) as
 							string | undefined ) ??
@@ -122,6 +134,23 @@ export function buildComponents(
 	} );
 }
 
+/** A media header parameter as Meta expects it: `{type:"image", image:{link}}` (or `{id}`; documents may name the file). */
+function mediaParameter( parameter: MappedParameter ): {
+	type: string;
+	[ key: string ]: unknown;
+} {
+	const media: Record< string, string > = {};
+	if ( parameter.id !== undefined ) {
+		media.id = parameter.id;
+	} else {
+		media.link = parameter.link ?? '';
+	}
+	if ( parameter.type === 'document' && parameter.filename ) {
+		media.filename = parameter.filename;
+	}
+	return { type: parameter.type, [ parameter.type ]: media };
+}
+
 /** Number of {{n}} / {{name}} placeholders in a template component's text. */
 function placeholderCount( text: string | undefined ): number {
 	return new Set( ( text ?? '' ).match( /\{\{\s*[\w.]+\s*\}\}/g ) ?? [] )
@@ -129,28 +158,67 @@ function placeholderCount( text: string | undefined ): number {
 }
 
 /**
- * Why this mapping cannot be sent with this template, or null when it fits. Checked when a campaign is saved, so the
- * owner hears it then rather than from 10,000 failed sends.
+ * Why this mapping cannot be sent with this template, or null when it fits. Checked when a campaign is saved and
+ * again when it is scheduled, so the owner hears it then rather than from 10,000 failed sends: a media header without
+ * its image, video or document, a variable count that differs, a fixed text left empty.
+ *
+ * @param template   The template as the Cloud API lists it.
+ * @param components The campaign's mapping.
+ * @param policy     Which media links are allowed (the site URL policy; strict unless a development setting opens it).
  */
 export function mappingProblem(
 	template: MessageTemplate,
-	components: MappedComponent[]
+	components: MappedComponent[],
+	policy: SitePolicy = STRICT_SITE_POLICY
 ): string | null {
 	for ( const kind of [ 'header', 'body' ] as const ) {
 		const definition = template.components.find(
 			( c ) => c.type.toLowerCase() === kind
 		);
-		const expected =
-			definition && ( definition.format ?? 'TEXT' ) === 'TEXT'
-				? placeholderCount( definition.text )
-				: 0;
-		const mapped =
-			components.find( ( c ) => c.type === kind )?.parameters.length ?? 0;
-		if ( definition && ( definition.format ?? 'TEXT' ) !== 'TEXT' ) {
+		const format = String( definition?.format ?? 'TEXT' ).toUpperCase();
+		const mapped = components.find( ( c ) => c.type === kind );
+		if ( definition && format !== 'TEXT' ) {
+			const media = format.toLowerCase();
+			if ( ! isMediaKind( media ) ) {
+				continue; // LOCATION headers take no parameter here.
+			}
+			const given = mapped?.parameters ?? [];
+			if ( given.length !== 1 || ! given[ 0 ] ) {
+				return `The template's header is a ${ media }: choose the ${ media } to send (from the Media Library or a link).`;
+			}
+			const first = given[ 0 ];
+			const problem = mediaProblem(
+				media,
+				{
+					type: isMediaKind( first.type ) ? first.type : media,
+					link: first.link,
+					id: first.id,
+					filename: first.filename,
+					mime_type: first.mime_type,
+					size: first.size,
+				},
+				policy
+			);
+			if ( problem ) {
+				return problem;
+			}
+			if ( ! isMediaKind( first.type ) ) {
+				return `The template's header is a ${ media }, but a ${ first.type } was given.`;
+			}
 			continue;
 		}
-		if ( expected !== mapped ) {
-			return `The template's ${ kind } has ${ expected } variable(s) but ${ mapped } are mapped.`;
+		const expected = definition ? placeholderCount( definition.text ) : 0;
+		const count = mapped?.parameters.length ?? 0;
+		if ( expected !== count ) {
+			return `The template's ${ kind } has ${ expected } variable(s) but ${ count } are mapped.`;
+		}
+		for ( const parameter of mapped?.parameters ?? [] ) {
+			if ( isMediaKind( parameter.type ) ) {
+				return `The template's ${ kind } takes text, not a ${ parameter.type }.`;
+			}
+			if ( ! parameter.field && ( parameter.text ?? '' ).trim() === '' ) {
+				return `A variable of the template's ${ kind } is empty: WhatsApp refuses empty values; give it a text or a contact field.`;
+			}
 		}
 	}
 	return null;

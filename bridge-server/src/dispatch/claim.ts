@@ -10,9 +10,9 @@ import type { Clock } from '../clock.js';
 import type { DialectName } from '../storage/dialect.js';
 import { idIn, textIn, unindexed } from '../storage/lists.js';
 import type { Database, RecipientState, Tenant } from '../storage/schema.js';
-import { TIER_LIMITS } from '../tenants/tenants.js';
+import { DAY_MS, dailyWindow, inWindow as holdsUnit } from './daily-limit.js';
 
-export const DAY_MS = 86_400_000;
+export { DAY_MS };
 /** Meta's pair rate: one message per 6 s to the same user. */
 export const PAIR_INTERVAL_MS = 6_000;
 
@@ -93,8 +93,6 @@ export async function claimRecipients(
 			return { claimed: [], optedOut: 0, limited: 0, deferred: 0 };
 		}
 		const duePhones = due.map( ( d ) => d.phone );
-		const dayLimit = TIER_LIMITS[ tenant.messaging_limit_tier ];
-		const limited = Number.isFinite( dayLimit );
 
 		const log = new Map(
 			(
@@ -119,23 +117,15 @@ export async function claimRecipients(
 					.execute()
 			).map( ( row ) => row.phone )
 		);
-		let remaining = Number.POSITIVE_INFINITY;
-		let windowFreesAt = now + DAY_MS;
-		if ( limited ) {
-			const window = await trx
-				.selectFrom( 'send_log' )
-				.select( [
-					sql< number >`count(*)`.as( 'used' ),
-					sql< number | null >`min(last_sent_at)`.as( 'oldest' ),
-				] )
-				.where( 'tenant_id', '=', tenant.id )
-				.where( 'last_sent_at', '>', now - DAY_MS )
-				.executeTakeFirstOrThrow();
-			remaining = dayLimit - Number( window.used );
-			if ( window.oldest !== null ) {
-				windowFreesAt = Number( window.oldest ) + DAY_MS + 1;
-			}
-		}
+		// The daily limit: the same computation as the forecast's and the campaign views' (daily-limit.ts).
+		const window = await dailyWindow(
+			trx,
+			tenant.id,
+			tenant.messaging_limit_tier,
+			now
+		);
+		let remaining = window.remaining;
+		const windowFreesAt = window.freesAt ?? now + DAY_MS;
 
 		const claimed: ClaimedRecipient[] = [];
 		const optedOutIds: number[] = [];
@@ -151,8 +141,7 @@ export async function claimRecipients(
 				continue;
 			}
 			const entry = log.get( row.phone );
-			const inWindow =
-				entry !== undefined && entry.last_sent_at > now - DAY_MS;
+			const inWindow = holdsUnit( entry?.last_sent_at, now );
 			if (
 				seen.has( row.phone ) ||
 				( entry && entry.last_sent_at > now - PAIR_INTERVAL_MS )

@@ -32,6 +32,7 @@ import {
 	type Settled,
 } from './outcomes.js';
 import { AdaptiveRate } from './rate.js';
+import { classifyError } from '../whatsapp/errors.js';
 
 export interface DispatcherOptions {
 	/** Share of the number's throughput aimed at (a little under it, so jitter does not hit the limit). */
@@ -533,13 +534,15 @@ export class Dispatcher {
 						trx
 					)
 				) {
+					// Not started: they would fail the same way; retryable only if the error table says so.
 					await this.campaigns.failWaiting(
 						trx,
 						tenantId,
 						campaignId,
 						effect.reason,
 						effect.code,
-						true
+						effect.code === null ||
+							classifyError( effect.code ).retryable
 					);
 				}
 			} );

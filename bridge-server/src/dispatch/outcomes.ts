@@ -268,7 +268,7 @@ export async function applyOutcomes(
 					state: 'failed',
 					errorCode: outcome.code,
 					errorReason: kind.reason,
-					retryable: 1,
+					retryable: kind.retryable ? 1 : 0,
 				} );
 				effects.fail.set( item.campaignId, effect );
 				break;
@@ -422,6 +422,44 @@ async function updateRecipients(
 		where ${ mine }`.execute( trx );
 }
 
+/**
+ * Recipients not started yet (pending/retry) of a cancelled campaign become `cancelled`: never sent, counted in
+ * `cancelled`, not failed and not retryable (issue 13, defect 3). Shared by CampaignService.cancel and releaseClaimed.
+ */
+export async function cancelWaiting(
+	trx: Transaction< Database >,
+	now: number,
+	tenantId: string,
+	campaignId: string
+): Promise< number > {
+	const result = await trx
+		.updateTable( 'recipients' )
+		.set( {
+			state: 'cancelled',
+			error_reason: 'cancelled',
+			error_code: null,
+			retryable: 0,
+			updated_at: now,
+		} )
+		.where( 'tenant_id', '=', tenantId )
+		.where( 'campaign_id', '=', campaignId )
+		.where( 'state', 'in', [ 'pending', 'retry' ] )
+		.executeTakeFirst();
+	const moved = Number( result.numUpdatedRows );
+	if ( moved > 0 ) {
+		await trx
+			.updateTable( 'campaign_counters' )
+			.set( ( eb ) => ( {
+				to_start: eb( 'to_start', '-', moved ),
+				cancelled: eb( 'cancelled', '+', moved ),
+			} ) )
+			.where( 'tenant_id', '=', tenantId )
+			.where( 'campaign_id', '=', campaignId )
+			.execute();
+	}
+	return moved;
+}
+
 /** Claimed but never sent (campaign paused, shutdown): back to where they were, as if never claimed. */
 export async function releaseClaimed(
 	db: Kysely< Database >,
@@ -445,6 +483,16 @@ export async function releaseClaimed(
 		}
 		for ( const [ campaignId, list ] of byCampaign ) {
 			let released = 0;
+			// Released from a campaign cancelled meanwhile: they are cancelled like the others it had not started.
+			const cancelled =
+				(
+					await trx
+						.selectFrom( 'campaigns' )
+						.select( 'state' )
+						.where( 'tenant_id', '=', tenantId )
+						.where( 'id', '=', campaignId )
+						.executeTakeFirst()
+				)?.state === 'cancelled';
 			for ( const from of [ 'pending', 'retry' ] as const ) {
 				const ids = list
 					.filter( ( i ) => i.from === from )
@@ -476,6 +524,9 @@ export async function releaseClaimed(
 				.where( 'tenant_id', '=', tenantId )
 				.where( 'campaign_id', '=', campaignId )
 				.execute();
+			if ( cancelled && released > 0 ) {
+				await cancelWaiting( trx, now, tenantId, campaignId );
+			}
 		}
 	} );
 }

@@ -20,6 +20,7 @@ import {
 } from '../tenants/tenants.js';
 import { statsRoutes } from '../stats/index.js';
 import { privacyRoutes } from '../privacy/routes.js';
+import { ownerRoutes } from './owner-routes.js';
 import { ApiError } from './errors.js';
 import {
 	checkSiteUrl,
@@ -730,7 +731,10 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 		);
 	}
 
-	api.post< { Params: { id: string }; Body: { id: string; name?: string } } >(
+	api.post< {
+		Params: { id: string };
+		Body: { id: string; name?: string; name_format?: string };
+	} >(
 		'/campaigns/:id/retry-failed',
 		{
 			schema: {
@@ -745,6 +749,12 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 					properties: {
 						id: idParams.properties.id,
 						name: { type: 'string', minLength: 1, maxLength: 200 },
+						// The site's translation of "%1$s (retry %2$d)" (first campaign's name, retry number).
+						name_format: {
+							type: 'string',
+							minLength: 8,
+							maxLength: 100,
+						},
 					},
 				},
 				response: { 201: campaignSchema, ...errorResponses },
@@ -758,11 +768,14 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 						request.tenant,
 						request.params.id,
 						request.body.id,
-						request.body.name
+						request.body.name,
+						request.body.name_format
 					)
 				)
 	);
 
+	// Daily-limit forecast and "send a test to my phone" (src/http/owner-routes.ts).
+	await api.register( ownerRoutes, { deps } );
 	// Stats, drill-down, CSV export and interaction settings (src/stats).
 	await api.register( statsRoutes, { deps } );
 	// Consent changes, privacy export and erasure (src/privacy).

@@ -18,11 +18,20 @@ const parameterSchema = {
 	additionalProperties: false,
 	required: [ 'type' ],
 	properties: {
-		type: { type: 'string', enum: [ 'text', 'payload' ] },
+		type: {
+			type: 'string',
+			enum: [ 'text', 'payload', 'image', 'video', 'document' ],
+		},
 		field: { type: 'string', minLength: 1, maxLength: 100 },
 		text: { type: 'string', maxLength: 1024 },
 		fallback: { type: 'string', maxLength: 1024 },
 		parameter_name: { type: 'string', minLength: 1, maxLength: 100 },
+		// Media headers (src/campaigns/media.ts): a link or an uploaded media id, and what the site knows of the file.
+		link: { type: 'string', minLength: 1, maxLength: 2048 },
+		id: { type: 'string', minLength: 1, maxLength: 64 },
+		filename: { type: 'string', minLength: 1, maxLength: 240 },
+		mime_type: { type: 'string', minLength: 3, maxLength: 100 },
+		size: { type: 'integer', minimum: 0 },
 	},
 } as const;
 
@@ -84,6 +93,7 @@ const counterSchema = {
 				completed: { type: 'integer' },
 				failed: { type: 'integer' },
 				unknown: { type: 'integer' },
+				cancelled: { type: 'integer' },
 			},
 		},
 		messages: {
@@ -104,6 +114,16 @@ const counterSchema = {
 				invalid: { type: 'integer' },
 			},
 		},
+	},
+} as const;
+
+/** A running campaign that cannot send now: what it waits for, how many are left, when it resumes (ISO 8601 UTC). */
+const waitingSchema = {
+	type: [ 'object', 'null' ],
+	properties: {
+		reason: { type: 'string', enum: [ 'daily_limit' ] },
+		recipients: { type: 'integer' },
+		resumes_at: { type: [ 'string', 'null' ] },
 	},
 } as const;
 
@@ -146,6 +166,7 @@ export const campaignSchema = {
 		started_at: { type: [ 'string', 'null' ] },
 		finished_at: { type: [ 'string', 'null' ] },
 		counters: counterSchema,
+		waiting: waitingSchema,
 	},
 } as const;
 

@@ -2,14 +2,21 @@
  * External dependencies
  */
 import type { FastifyPluginAsync } from 'fastify';
+import type { Kysely } from 'kysely';
 import { Readable } from 'node:stream';
 
 /**
  * Internal dependencies
  */
 import type { AppDeps } from '../http/deps.js';
-import { errorResponses, idParams, statsSchema } from '../http/schemas.js';
-import type { RecipientState } from '../storage/schema.js';
+import {
+	campaignSchema,
+	errorResponses,
+	idParams,
+	statsSchema,
+} from '../http/schemas.js';
+import type { Database, RecipientState } from '../storage/schema.js';
+import { retryableFailed } from './retry-failed.js';
 import { DEFAULT_OPT_OUT_PAYLOADS } from '../webhooks/apply.js';
 import { withWebhookTables } from '../webhooks/schema.js';
 import { percentages, progress } from './progress.js';
@@ -22,6 +29,54 @@ import {
 	type RecipientFilter,
 } from './recipients.js';
 
+/**
+ * Failed recipients grouped by reason, each saying whether "Retry failed" would take them (the same rule as the retry,
+ * stats/retry-failed.ts), so the stats can say why a failure is not offered for retry.
+ */
+async function failureReasons(
+	database: Kysely< Database >,
+	tenantId: string,
+	campaignId: string,
+	now: number
+) {
+	const db = withWebhookTables( database );
+	const rows = await db
+		.selectFrom( 'recipients' )
+		.select( ( eb ) => [
+			'recipients.error_reason as reason',
+			eb.fn.max( 'recipients.error_code' ).as( 'code' ),
+			eb.fn.countAll().as( 'count' ),
+			eb.fn
+				.sum(
+					eb
+						.case()
+						.when( retryableFailed( eb, now ) )
+						.then( 1 )
+						.else( 0 )
+						.end()
+				)
+				.as( 'retryable' ),
+		] )
+		.where( 'recipients.tenant_id', '=', tenantId )
+		.where( 'recipients.campaign_id', '=', campaignId )
+		.where( ( eb ) =>
+			eb.or( [
+				eb( 'recipients.state', '=', 'failed' ),
+				eb( 'recipients.message_status', '=', 'failed' ),
+			] )
+		)
+		.groupBy( 'recipients.error_reason' )
+		.execute();
+	return rows
+		.map( ( row ) => ( {
+			reason: row.reason,
+			code: row.code === null ? null : Number( row.code ),
+			count: Number( row.count ),
+			retryable: Number( row.retryable ?? 0 ) > 0,
+		} ) )
+		.sort( ( a, b ) => b.count - a.count );
+}
+
 const RECIPIENT_STATES = [
 	'pending',
 	'sending',
@@ -30,6 +85,7 @@ const RECIPIENT_STATES = [
 	'failed',
 	'unknown',
 	'opted_out',
+	'cancelled',
 ];
 const MESSAGE_STATUSES = [
 	'accepted',
@@ -49,6 +105,7 @@ const statsResponse = {
 		...statsSchema.properties,
 		state_reason: nullableString,
 		state_message: nullableString,
+		waiting: campaignSchema.properties.waiting,
 		percentages: {
 			type: 'object',
 			properties: {
@@ -60,6 +117,7 @@ const statsResponse = {
 						completed: percentSchema,
 						failed: percentSchema,
 						unknown: percentSchema,
+						cancelled: percentSchema,
 					},
 				},
 				messages: {
@@ -78,10 +136,25 @@ const statsResponse = {
 			type: 'object',
 			properties: {
 				done: { type: 'integer' },
+				cancelled: { type: 'integer' },
 				remaining: { type: 'integer' },
 				rate_per_second: { type: [ 'number', 'null' ] },
 				eta_seconds: { type: [ 'integer', 'null' ] },
 				estimated_end_at: nullableString,
+			},
+		},
+		failures: {
+			type: 'array',
+			description:
+				'Failed recipients by reason, and whether "Retry failed" takes them (the error table decides)',
+			items: {
+				type: 'object',
+				properties: {
+					reason: nullableString,
+					code: { type: [ 'integer', 'null' ] },
+					count: { type: 'integer' },
+					retryable: { type: 'boolean' },
+				},
 			},
 		},
 	},
@@ -157,6 +230,12 @@ export const statsRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 				request.tenant.id,
 				request.params.id
 			);
+			const live = progress(
+				view.counters,
+				view.state,
+				campaign.started_at,
+				clock.now()
+			);
 			return {
 				id: view.id,
 				state: view.state,
@@ -164,10 +243,15 @@ export const statsRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 				state_message: view.state_message,
 				counters: view.counters,
 				percentages: percentages( view.counters ),
-				progress: progress(
-					view.counters,
-					view.state,
-					campaign.started_at,
+				waiting: view.waiting,
+				// Waiting for the daily window: no "about 2 s left", the campaign resumes when the window frees.
+				progress: view.waiting
+					? { ...live, eta_seconds: null, estimated_end_at: null }
+					: live,
+				failures: await failureReasons(
+					storage.db,
+					request.tenant.id,
+					request.params.id,
 					clock.now()
 				),
 			};

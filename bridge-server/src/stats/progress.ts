@@ -17,6 +17,7 @@ export interface Percentages {
 		completed: number;
 		failed: number;
 		unknown: number;
+		cancelled: number;
 	};
 	/**
 	 * Of all the campaign's automations, like the automations: the admin app's list and stats show every message figure
@@ -30,7 +31,12 @@ export interface Percentages {
 export function percentages( counters: CounterView ): Percentages {
 	const a = counters.automations;
 	const automations =
-		a.to_start + a.in_progress + a.completed + a.failed + a.unknown;
+		a.to_start +
+		a.in_progress +
+		a.completed +
+		a.failed +
+		a.unknown +
+		a.cancelled;
 	const m = counters.messages;
 	return {
 		automations: {
@@ -39,6 +45,7 @@ export function percentages( counters: CounterView ): Percentages {
 			completed: percent( a.completed, automations ),
 			failed: percent( a.failed, automations ),
 			unknown: percent( a.unknown, automations ),
+			cancelled: percent( a.cancelled, automations ),
 		},
 		messages: {
 			sent: percent( m.sent, automations ),
@@ -51,8 +58,10 @@ export function percentages( counters: CounterView ): Percentages {
 }
 
 export interface Progress {
-	/** Automations finished (completed, failed or unknown). */
+	/** Automations finished (completed, failed or unknown; not the cancelled ones, which never ran). */
 	done: number;
+	/** Not started when the owner cancelled the campaign. */
+	cancelled: number;
 	/** Automations still to run (to start or in progress). */
 	remaining: number;
 	/** Sends per second since the campaign started; null before it starts. */
@@ -98,6 +107,7 @@ export function progress(
 	}
 	return {
 		done,
+		cancelled: a.cancelled,
 		remaining,
 		rate_per_second: ratePerSecond,
 		eta_seconds: eta,

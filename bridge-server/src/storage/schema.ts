@@ -99,7 +99,9 @@ export type RecipientState =
 	| 'failed'
 	| 'unknown'
 	/** Final: the phone was on the tenant's opt-out list when the recipient was claimed; never sent, never retried. */
-	| 'opted_out';
+	| 'opted_out'
+	/** Final: the owner cancelled the campaign before this recipient was sent; never sent, not a failure. */
+	| 'cancelled';
 export type MessageStatus =
 	'accepted' | 'sent' | 'delivered' | 'read' | 'failed';
 
@@ -142,6 +144,8 @@ export interface CampaignCountersTable {
 	failed: Generated< number >;
 	/** Outcome unknowable (crash or timeout after the request left); reported, never re-sent. */
 	unknown: Generated< number >;
+	/** Not started when the owner cancelled the campaign (state `cancelled`): never sent, not failed. */
+	cancelled: Generated< number >;
 	/**
 	 * Opted out: dropped at snapshot (never stored), or found on the opt-out list when claimed (state `opted_out`, then
 	 * also taken out of `total` and `to_start`, so total = to_start + in_progress + completed + failed + unknown holds).

@@ -41,7 +41,10 @@ export interface ErrorClass {
 	action: ErrorAction;
 	/**
 	 * Whether a recipient that ended failed for this reason belongs in a "Retry failed" campaign: the contact is fine and
-	 * sending again later may work. False for opt-outs and for data that would fail the same way again.
+	 * sending again later may work. False for opt-outs and for data that would fail the same way again, among them
+	 * every template fault (132000, 132001, 132005, 132007, 132012, 132015, 132016, 100 about the template): a retry
+	 * copies the campaign's template and mapping, so it would fail the same way (issue 13, defect 1). The owner fixes
+	 * the template or the campaign and duplicates it instead.
 	 */
 	retryable: boolean;
 	/** Stable snake_case key, stored with the recipient and shown (translated) to the owner. */
@@ -121,17 +124,17 @@ export const ERROR_TABLE: ReadonlyMap< number, ErrorClass > = new Map( [
 	[ 131026, entry( 'fail', 'not_on_whatsapp', true ) ],
 	[
 		132000,
-		entry( 'fail_template', 'template_parameter_count_mismatch', true ),
+		entry( 'fail_template', 'template_parameter_count_mismatch', false ),
 	],
-	[ 132001, entry( 'fail_template', 'template_not_found', true ) ],
-	[ 132005, entry( 'fail_template', 'template_text_too_long', true ) ],
-	[ 132007, entry( 'fail_template', 'template_policy_violation', true ) ],
+	[ 132001, entry( 'fail_template', 'template_not_found', false ) ],
+	[ 132005, entry( 'fail_template', 'template_text_too_long', false ) ],
+	[ 132007, entry( 'fail_template', 'template_policy_violation', false ) ],
 	[
 		132012,
-		entry( 'fail_template', 'template_parameter_format_mismatch', true ),
+		entry( 'fail_template', 'template_parameter_format_mismatch', false ),
 	],
-	[ 132015, entry( 'fail_template', 'template_paused', true ) ],
-	[ 132016, entry( 'fail_template', 'template_disabled', true ) ],
+	[ 132015, entry( 'fail_template', 'template_paused', false ) ],
+	[ 132016, entry( 'fail_template', 'template_disabled', false ) ],
 	[ 100, entry( 'fail', 'invalid_parameter', false ) ],
 	[ 131008, entry( 'fail', 'required_parameter_missing', false ) ],
 	[ 131009, entry( 'fail', 'parameter_value_invalid', false ) ],
@@ -160,7 +163,7 @@ const UNKNOWN = entry( 'fail', 'unknown_error', true );
 const TEMPLATE_PARAMETER = entry(
 	'fail_template',
 	'template_parameter_invalid',
-	true
+	false
 );
 
 /**

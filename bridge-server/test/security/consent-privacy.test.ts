@@ -337,6 +337,7 @@ describe.each( dialects() )( 'consent and privacy (%s)', ( dialect ) => {
 				completed: 3,
 				failed: 0,
 				unknown: 0,
+				cancelled: 0,
 			} );
 			expect( view.counters.skipped.opted_out ).toBe( 1 );
 			const drill = (

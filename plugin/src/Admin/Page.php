@@ -82,6 +82,8 @@ final class Page {
 			return;
 		}
 		$asset = require self::asset_file();
+		// The Media Library frame (wp.media), for the campaign editor's image, video and document headers.
+		wp_enqueue_media();
 		wp_enqueue_script(
 			self::HANDLE,
 			RONDINE_URL . 'build/admin/index.js',

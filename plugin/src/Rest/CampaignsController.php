@@ -12,6 +12,8 @@ defined( 'ABSPATH' ) || exit;
 use Rondine\Audience\Audience;
 use Rondine\Bridge\BridgeError;
 use Rondine\Bridge\Client;
+use Rondine\Phone\Normalizer;
+use Rondine\Settings;
 
 /**
  * The bridge owns campaigns; these routes forward the admin app's calls with the site's signature and pass the
@@ -98,6 +100,46 @@ final class CampaignsController extends Controller {
 					'methods'             => \WP_REST_Server::CREATABLE,
 					'callback'            => array( $this, 'lifecycle' ),
 					'permission_callback' => $permission,
+				),
+			)
+		);
+		register_rest_route(
+			$this->namespace,
+			'/campaigns/forecast',
+			array(
+				array(
+					'methods'             => \WP_REST_Server::CREATABLE,
+					'callback'            => array( $this, 'forecast' ),
+					'permission_callback' => $permission,
+					'args'                => array(
+						'start_at' => array( 'type' => array( 'string', 'null' ) ),
+						'taken'    => array(
+							'type'    => 'integer',
+							'minimum' => 0,
+						),
+					),
+				),
+			)
+		);
+		register_rest_route(
+			$this->namespace,
+			'/campaigns/test-message',
+			array(
+				array(
+					'methods'             => \WP_REST_Server::CREATABLE,
+					'callback'            => array( $this, 'test_message' ),
+					'permission_callback' => $permission,
+					'args'                => array(
+						'to'        => array(
+							'type'     => 'string',
+							'required' => true,
+						),
+						'template'  => array(
+							'type'     => 'object',
+							'required' => true,
+						),
+						'variables' => array( 'type' => 'object' ),
+					),
 				),
 			)
 		);
@@ -250,10 +292,84 @@ final class CampaignsController extends Controller {
 		$body   = is_array( $body ) && $body ? $body : null;
 		$action = (string) $request['action'];
 		if ( 'retry-failed' === $action ) {
-			// The plugin chooses campaign ids, the retry's too.
-			$body = array( 'id' => wp_generate_uuid4() ) + array_intersect_key( (array) $body, array( 'name' => true ) );
+			// The plugin chooses campaign ids, the retry's too; the bridge numbers the retry in the site's language.
+			$body = array(
+				'id'          => wp_generate_uuid4(),
+				/* translators: 1: the first campaign's name, 2: retry number (1, 2, ...). */
+				'name_format' => __( '%1$s (retry %2$d)', 'rondine' ),
+			) + array_intersect_key( (array) $body, array( 'name' => true ) );
 		}
 		return $this->forward( 'POST', '/v1/campaigns/' . strtolower( $request['id'] ) . '/' . $action, $body );
+	}
+
+	/**
+	 * POST /campaigns/forecast: the daily limit's effect on an audience at a start time, computed by the bridge with
+	 * the dispatcher's rules; the plugin sends the audience's phones (the bridge knows which were reached in the window).
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public function forecast( $request ) {
+		$params = $request->get_json_params();
+		try {
+			$audience = Audience::validate( is_array( $params['audience'] ?? null ) ? array_intersect_key( $params['audience'], array_flip( array( 'segments', 'lists' ) ) ) : array() );
+		} catch ( \InvalidArgumentException $invalid ) {
+			return new \WP_Error( 'rondine_invalid_audience', $invalid->getMessage(), array( 'status' => 400 ) );
+		}
+		$phones = array();
+		$after  = 0;
+		do {
+			$page = Audience::page( $audience, $after, 5000 );
+			foreach ( $page['recipients'] as $recipient ) {
+				$phone = (string) $recipient['phone'];
+				if ( preg_match( '/^\+[1-9][0-9]{6,14}$/', $phone ) ) {
+					$phones[] = $phone;
+				}
+				$after = (int) $recipient['contact_id'];
+			}
+		} while ( null !== $page['next_cursor'] && count( $phones ) < 200000 );
+		$body = array(
+			'phones' => array_values( array_unique( $phones ) ),
+			'taken'  => max( 0, (int) ( $params['taken'] ?? 0 ) ),
+		);
+		if ( ! empty( $params['start_at'] ) ) {
+			$body['start_at'] = (string) $params['start_at'];
+		}
+		return $this->forward( 'POST', '/v1/forecast', $body );
+	}
+
+	/**
+	 * POST /campaigns/test-message: the template, filled, sent to one phone (the owner's) through the bridge.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public function test_message( $request ) {
+		$params = $request->get_json_params();
+		$number = Normalizer::normalize( (string) ( $params['to'] ?? '' ), Settings::default_country() );
+		$phone  = $number['ok'] ? (string) $number['e164'] : null;
+		if ( null === $phone ) {
+			return new \WP_Error( 'rondine_invalid_phone', __( 'This is not a phone number WhatsApp can reach. Write it with its country code, e.g. +39 347 123 4567.', 'rondine' ), array( 'status' => 400 ) );
+		}
+		$template = is_array( $params['template'] ?? null ) ? $params['template'] : array();
+		$problem  = MediaRules::problem( $template['components'] ?? null );
+		if ( null !== $problem ) {
+			return new \WP_Error( 'rondine_invalid_media', $problem, array( 'status' => 400 ) );
+		}
+		$body = array(
+			'to'       => $phone,
+			'template' => $template,
+		);
+		$variables = array();
+		foreach ( is_array( $params['variables'] ?? null ) ? $params['variables'] : array() as $key => $value ) {
+			if ( is_scalar( $value ) && '' !== (string) $value ) {
+				$variables[ (string) $key ] = (string) $value;
+			}
+		}
+		if ( $variables ) {
+			$body['variables'] = $variables;
+		}
+		return $this->forward( 'POST', '/v1/test-message', $body );
 	}
 
 	/**
@@ -325,6 +441,10 @@ final class CampaignsController extends Controller {
 		$body = $request->get_json_params();
 		if ( ! is_array( $body ) ) {
 			return new \WP_Error( 'rondine_invalid_campaign', __( 'Send the campaign as a JSON object.', 'rondine' ), array( 'status' => 400 ) );
+		}
+		$problem = MediaRules::problem( $body['template']['components'] ?? null );
+		if ( null !== $problem ) {
+			return new \WP_Error( 'rondine_invalid_media', $problem, array( 'status' => 400 ) );
 		}
 		if ( isset( $body['audience'] ) ) {
 			// Lists and segments must exist here; other keys (e.g. the bridge's own retry reference) pass as they are.

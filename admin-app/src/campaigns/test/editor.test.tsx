@@ -73,6 +73,22 @@ beforeEach( () => {
 	server.on( 'GET', '/rondine/v1/campaigns', () => ( {
 		body: { campaigns: [] },
 	} ) );
+	// The bridge's forecast (its answer's shape): 300 phones, none reached today, 250 free, minus what others take.
+	server.on( 'POST', '/rondine/v1/campaigns/forecast', ( request ) => {
+		const taken = ( request.body as { taken?: number } ).taken ?? 0;
+		return {
+			body: {
+				limit: 250,
+				recipients: 300,
+				already_in_window: 0,
+				free: 250,
+				taken,
+				fits: Math.min( 300, Math.max( 0, 250 - taken ) ),
+				over: Math.max( 0, 300 - Math.max( 0, 250 - taken ) ),
+				frees_at: null,
+			},
+		};
+	} );
 } );
 
 afterEach( () => server.restore() );
@@ -128,7 +144,10 @@ describe( 'campaign editor', () => {
 		).toContain( 'The start time is in the past.' );
 		expect(
 			server.requests.filter(
-				( r ) => r.method !== 'GET' && ! r.path.endsWith( '/count' )
+				( r ) =>
+					r.method !== 'GET' &&
+					! r.path.endsWith( '/count' ) &&
+					! r.path.endsWith( '/forecast' )
 			)
 		).toEqual( [] );
 	} );

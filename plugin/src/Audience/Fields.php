@@ -35,7 +35,7 @@ final class Fields {
 	/**
 	 * Definitions with labels, for the admin app.
 	 *
-	 * @return array{fields:array<int,array<string,mixed>>,operators:array<string,string>,statuses:array<int,array<string,mixed>>,default_statuses:string[]}
+	 * @return array{fields:array<int,array<string,mixed>>,currency:string,operators:array<string,string>,statuses:array<int,array<string,mixed>>,default_statuses:string[]}
 	 */
 	public static function describe(): array {
 		$labels = array(
@@ -92,8 +92,16 @@ final class Fields {
 			}
 			$fields[] = $item;
 		}
+		foreach ( $fields as &$item ) {
+			if ( 'countries' === $item['type'] ) {
+				$item['options'] = Countries::options();
+			}
+		}
+		unset( $item );
 		return array(
 			'fields'           => $fields,
+			// Money filters are in the shop's currency: its symbol beside the amounts.
+			'currency'         => function_exists( 'get_woocommerce_currency_symbol' ) ? html_entity_decode( (string) get_woocommerce_currency_symbol(), ENT_QUOTES, 'UTF-8' ) : '',
 			'operators'        => array(
 				'gt'               => __( 'more than', 'rondine' ),
 				'gte'              => __( 'at least', 'rondine' ),

@@ -441,7 +441,9 @@ export function SegmentEditor( { id }: { id?: number } ) {
 	const key = JSON.stringify( definition );
 	// A filter still being filled in is not sent: the count waits, and a hint beside it says what is missing.
 	const incomplete =
-		definition && fields ? incompleteDefinition( definition, fields ) : null;
+		definition && fields
+			? incompleteDefinition( definition, fields )
+			: null;
 	useEffect( () => {
 		if ( ! definition || incomplete ) {
 			setResult( null );

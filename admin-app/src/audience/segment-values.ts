@@ -73,7 +73,9 @@ export function countryCodes(
 	for ( const token of tokens ) {
 		const folded = fold( token );
 		const option =
-			options.find( ( candidate ) => fold( candidate.label ) === folded ) ??
+			options.find(
+				( candidate ) => fold( candidate.label ) === folded
+			) ??
 			options.find(
 				( candidate ) => candidate.value.toLowerCase() === folded
 			);
@@ -111,7 +113,10 @@ export function incompleteFilter(
 		) {
 			return sprintf(
 				/* translators: %s: filter name such as "Total spent". */
-				__( '%s: the first amount must not be above the second.', 'rondine' ),
+				__(
+					'%s: the first amount must not be above the second.',
+					'rondine'
+				),
 				field.label
 			);
 		}
@@ -171,6 +176,6 @@ export function withCurrency( label: string, currency: string | undefined ) {
 				__( '%1$s (%2$s)', 'rondine' ),
 				label,
 				currency
-		  )
+			)
 		: label;
 }

@@ -351,7 +351,7 @@ function FilterRow( {
 			{ field.supports_window && (
 				<PeriodInput
 					allowNone
-					label={ __( 'Orders of', 'rondine' ) }
+					label={ __( 'Period of the orders', 'rondine' ) }
 					value={ filter.within_days }
 					onChange={ ( days ) =>
 						onChange( { ...filter, within_days: days } )

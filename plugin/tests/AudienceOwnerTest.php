@@ -45,7 +45,7 @@ final class AudienceOwnerTest extends TestCase {
 			remove_filter( 'locale', $this->locale );
 			remove_filter( 'determine_locale', $this->locale );
 			$this->locale = null;
-			unload_textdomain( 'rondine' );
+			unload_textdomain( 'rondine', true ); // Reloadable: loaded again, just in time, in the new locale.
 			\Rondine\I18n::load();
 		}
 		parent::tearDown();
@@ -60,7 +60,7 @@ final class AudienceOwnerTest extends TestCase {
 		$this->locale = static fn() => $locale;
 		add_filter( 'locale', $this->locale );
 		add_filter( 'determine_locale', $this->locale );
-		unload_textdomain( 'rondine' );
+		unload_textdomain( 'rondine', true ); // Reloadable: loaded again, just in time, in the new locale.
 		\Rondine\I18n::load();
 	}
 
@@ -305,6 +305,20 @@ final class AudienceOwnerTest extends TestCase {
 		$this->assertSame( 'granted', $granted->get_data()['consent'] );
 		$this->assertStringContainsString( 'signed the form', $granted->get_data()['consent_log'][0]['wording'] );
 		$this->assertSame( array( array( 'id' => $list, 'name' => 'Negozio' ) ), $granted->get_data()['lists'] );
+	}
+
+	/**
+	 * The contact page's message history comes from the stack's real bridge, by the contact's phone.
+	 */
+	public function test_contact_messages_come_from_the_bridge(): void {
+		$this->assertNotNull( \Rondine\Bridge\Connection::stored(), 'the test site is connected to the stack\'s bridge' );
+		$id       = $this->contact( '+39333' . wp_rand( 1000000, 9999999 ) );
+		$response = $this->rest( 'GET', "/rondine/v1/contacts/{$id}/messages" );
+		$this->assertSame( 200, $response->get_status(), (string) wp_json_encode( $response->get_data() ) );
+		$this->assertSame( array(), json_decode( (string) wp_json_encode( $response->get_data() ), true )['messages'], 'a phone no campaign wrote to has no messages' );
+		$this->assertSame( 404, $this->rest( 'GET', '/rondine/v1/contacts/999999999/messages' )->get_status() );
+		wp_set_current_user( $this->user( 'subscriber' ) );
+		$this->assertSame( 403, $this->rest( 'GET', "/rondine/v1/contacts/{$id}/messages" )->get_status() );
 	}
 
 	/**

@@ -21,7 +21,8 @@ import { __, sprintf } from '@wordpress/i18n';
  */
 import { store } from '../store';
 import { PATHS } from '../store/constants';
-import type { ContactDetail } from '../store/types';
+import type { ContactDetail, Recipient } from '../store/types';
+import { recipientStatusLabel } from '../campaigns/labels';
 import { formatDateTime, formatNumber } from '../components/format';
 import { buildHash } from '../router';
 import { consentLabel } from './consent';
@@ -47,6 +48,105 @@ export function consentSourceLabel( source: string ): string {
 			return __( 'Bulk change', 'rondine' );
 	}
 	return source;
+}
+
+interface ContactMessage extends Recipient {
+	campaign_id: string;
+	campaign_name: string;
+	template_name?: string;
+	sent_at?: string | null;
+}
+
+/**
+ * The campaign messages sent to the contact's phone, newest first, as the bridge recorded them.
+ * @param root0
+ * @param root0.id
+ */
+function MessageHistory( { id }: { id: number } ) {
+	const [ messages, setMessages ] = useState< ContactMessage[] | null >(
+		null
+	);
+	const [ failure, setFailure ] = useState( '' );
+	useEffect( () => {
+		apiFetch< { messages: ContactMessage[] } >( {
+			path: `${ PATHS.contacts }/${ id }/messages`,
+		} )
+			.then( ( answer ) => setMessages( answer.messages ) )
+			.catch( ( error: { message?: string } ) => {
+				setMessages( [] );
+				setFailure(
+					error?.message ??
+						__( 'The messages could not be read.', 'rondine' )
+				);
+			} );
+	}, [ id ] );
+	if ( messages === null ) {
+		return <Spinner />;
+	}
+	if ( failure ) {
+		return (
+			<Notice status="warning" isDismissible={ false }>
+				{ failure }
+			</Notice>
+		);
+	}
+	return (
+		<table
+			className="widefat striped"
+			data-testid="rondine-contact-messages"
+		>
+			<thead>
+				<tr>
+					<th>{ __( 'When', 'rondine' ) }</th>
+					<th>{ __( 'Campaign', 'rondine' ) }</th>
+					<th>{ __( 'Status', 'rondine' ) }</th>
+					<th>{ __( 'Replied or tapped', 'rondine' ) }</th>
+				</tr>
+			</thead>
+			<tbody>
+				{ messages.length === 0 && (
+					<tr>
+						<td colSpan={ 4 }>
+							{ __(
+								'No campaign has written to this contact yet.',
+								'rondine'
+							) }
+						</td>
+					</tr>
+				) }
+				{ messages.map( ( message ) => (
+					<tr key={ `${ message.campaign_id }-${ message.id }` }>
+						<td>
+							{ formatDateTime(
+								message.sent_at ?? message.updated_at
+							) }
+						</td>
+						<td>
+							<a
+								href={ buildHash( [
+									'campaigns',
+									message.campaign_id,
+									'stats',
+								] ) }
+							>
+								{ message.campaign_name }
+							</a>
+						</td>
+						<td>
+							{ recipientStatusLabel(
+								message.message_status ?? message.state
+							) }
+						</td>
+						<td>
+							{ message.interacted_at
+								? formatDateTime( message.interacted_at )
+								: '' }
+						</td>
+					</tr>
+				) ) }
+			</tbody>
+		</table>
+	);
 }
 
 /**
@@ -165,6 +265,17 @@ export function ContactScreen( { id }: { id: number } ) {
 					</tr>
 				</tbody>
 			</table>
+
+			<Card className="rondine-contact__card">
+				<CardHeader>
+					<h3 className="rondine-card-title">
+						{ __( 'Messages', 'rondine' ) }
+					</h3>
+				</CardHeader>
+				<CardBody>
+					<MessageHistory id={ id } />
+				</CardBody>
+			</Card>
 
 			<Card className="rondine-contact__card">
 				<CardHeader>

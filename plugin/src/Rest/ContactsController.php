@@ -15,6 +15,8 @@ use Rondine\Audience\CustomerSync;
 use Rondine\Audience\Lists;
 use Rondine\Audience\Segments;
 use Rondine\Audience\Tags;
+use Rondine\Bridge\BridgeError;
+use Rondine\Bridge\Client;
 use Rondine\Consent\Consent;
 
 /**
@@ -152,6 +154,18 @@ final class ContactsController extends Controller {
 							'minimum' => 1,
 						),
 					),
+				),
+			)
+		);
+		register_rest_route(
+			$this->namespace,
+			'/contacts/(?P<id>\d+)/messages',
+			array(
+				'args' => array( 'id' => self::id_arg() ),
+				array(
+					'methods'             => \WP_REST_Server::READABLE,
+					'callback'            => array( $this, 'messages' ),
+					'permission_callback' => $permission,
 				),
 			)
 		);
@@ -357,6 +371,33 @@ final class ContactsController extends Controller {
 			);
 		}
 		return $this->get_item( $request );
+	}
+
+	/**
+	 * The campaign messages sent to a contact's phone, newest first, from the bridge (which keeps them; the plugin
+	 * keeps no copy).
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public function messages( $request ) {
+		$contact = Contacts::find( (int) $request['id'] );
+		if ( null === $contact ) {
+			return self::not_found();
+		}
+		if ( empty( $contact['phone'] ) ) {
+			return rest_ensure_response( array( 'messages' => array() ) );
+		}
+		try {
+			$answer = Client::from_connection()->request( 'GET', '/v1/recipients?' . http_build_query( array( 'phone' => (string) $contact['phone'], 'limit' => 50 ), '', '&', PHP_QUERY_RFC3986 ) );
+		} catch ( BridgeError $error ) {
+			return $error->to_wp_error();
+		}
+		$data = json_decode( $answer['raw'], true );
+		if ( $answer['status'] >= 300 || ! is_array( $data ) ) {
+			return new \WP_REST_Response( json_decode( $answer['raw'] ), $answer['status'] );
+		}
+		return rest_ensure_response( array( 'messages' => is_array( $data['messages'] ?? null ) ? $data['messages'] : array() ) );
 	}
 
 	/**

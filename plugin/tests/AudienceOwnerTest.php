@@ -332,7 +332,7 @@ final class AudienceOwnerTest extends TestCase {
 		$this->assertSame( 'Italia', $names['IT'] );
 		$this->assertSame( 'Germania', $names['DE'] );
 		$this->assertGreaterThan( 200, count( $names ), 'every country, not a few codes' );
-		$this->assertArrayHasKey( 'currency', $fields );
+		$this->assertSame( '€', $fields['currency'], 'the shop\'s currency (EUR in the test shop)' );
 	}
 
 	/**

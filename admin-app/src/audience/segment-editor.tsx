@@ -249,7 +249,6 @@ function ValueInput( {
 			<FormTokenField
 				__nextHasNoMarginBottom
 				__next40pxDefaultSize
-				__experimentalExpandOnFocus
 				label={ __( 'Countries (type a name)', 'rondine' ) }
 				value={ countryNames(
 					Array.isArray( filter.value ) ? filter.value : [],

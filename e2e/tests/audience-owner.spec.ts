@@ -308,6 +308,10 @@ test.describe( 'contacts, segments and recipients, as the owner uses them', () =
 		await screen.getByRole( 'searchbox' ).fill( typed );
 		const row = screen.locator( 'tbody tr' ).filter( { hasText: phones } );
 		await expect( row ).toHaveCount( 1 );
+		await page.screenshot( {
+			path: testInfo.outputPath( 'contacts-search-en.png' ),
+			fullPage: true,
+		} );
 		await row.getByRole( 'link' ).click();
 
 		const contact = page.getByTestId( 'rondine-contact' );

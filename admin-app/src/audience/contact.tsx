@@ -26,6 +26,7 @@ import { recipientStatusLabel } from '../campaigns/labels';
 import { formatDateTime, formatNumber } from '../components/format';
 import { buildHash } from '../router';
 import { consentLabel } from './consent';
+import { useCountryName } from './country-names';
 
 /** Where a consent change came from, in the owner's words. */
 export function consentSourceLabel( source: string ): string {
@@ -166,6 +167,7 @@ export function ContactScreen( { id }: { id: number } ) {
 	const [ note, setNote ] = useState( '' );
 	const [ tagToAdd, setTagToAdd ] = useState( '' );
 	const tags = useSelect( ( select ) => select( store ).getTags(), [] );
+	const countryName = useCountryName();
 	const { reportError } = useDispatch( store );
 
 	const load = useCallback( async () => {
@@ -245,7 +247,7 @@ export function ContactScreen( { id }: { id: number } ) {
 					<tr>
 						<th>{ __( 'Country', 'rondine' ) }</th>
 						<td>
-							{ [ contact.city, contact.country ]
+							{ [ contact.city, countryName( contact.country ) ]
 								.filter( Boolean )
 								.join( ', ' ) }
 						</td>

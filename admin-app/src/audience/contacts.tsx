@@ -23,6 +23,7 @@ import type { ContactsQuery } from '../store/types';
 import { formatNumber } from '../components/format';
 import { buildHash } from '../router';
 import { consentLabel } from './consent';
+import { useCountryName } from './country-names';
 
 type BulkAction = '' | 'add_tag' | 'remove_tag' | 'add_to_list' | 'delete';
 
@@ -57,6 +58,7 @@ export function ContactsScreen( {
 		};
 	}, [] );
 	const { invalidateResolutionForStoreSelector } = useDispatch( store );
+	const countryName = useCountryName();
 	const filter = ( change: Partial< ContactsQuery > ) => {
 		setSelected( [] );
 		setQuery( ( current ) => ( { ...current, ...change, page: 1 } ) );
@@ -461,7 +463,7 @@ export function ContactsScreen( {
 											) }
 									</td>
 									<td>{ contact.email }</td>
-									<td>{ contact.country }</td>
+									<td>{ countryName( contact.country ) }</td>
 									<td>{ consentLabel( contact.consent ) }</td>
 									<td>{ contact.source }</td>
 								</tr>

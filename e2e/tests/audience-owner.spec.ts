@@ -244,16 +244,20 @@ test.describe( 'contacts, segments and recipients, as the owner uses them', () =
 			const body = rows.slice( 1 );
 			expect( body ).toHaveLength( people.length );
 			for ( const person of people ) {
-				const row = body.find( ( cells ) => cells[ 1 ] === person.phone );
+				const row = body.find(
+					( cells ) => cells[ 1 ] === person.phone
+				);
 				expect( row, person.phone ).toBeDefined();
-				expect( row![ 0 ] ).toBe( `${ person.first } ${ person.last }` );
+				expect( row![ 0 ] ).toBe(
+					`${ person.first } ${ person.last }`
+				);
 				// Sent, in the shop's time (Europe/Rome in the test site) as every spreadsheet reads a date.
-				expect( row![ 4 ] ).toMatch( /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/ );
-				expect( [
-					'Inviato',
-					'Consegnato',
-					'Letto',
-				] ).toContain( row![ 2 ] );
+				expect( row![ 4 ] ).toMatch(
+					/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/
+				);
+				expect( [ 'Inviato', 'Consegnato', 'Letto' ] ).toContain(
+					row![ 2 ]
+				);
 			}
 		} finally {
 			setAdminLocale( '' );
@@ -269,13 +273,11 @@ test.describe( 'contacts, segments and recipients, as the owner uses them', () =
 			.click();
 		const contact = page.getByTestId( 'rondine-contact' );
 		await expect( contact ).toBeVisible();
-		await expect( contact.getByRole( 'heading', { level: 3 } ).first() ).toHaveText(
-			`${ people[ 0 ]!.first } ${ people[ 0 ]!.last }`
-		);
-		const messages = page.getByTestId( 'rondine-contact-messages' );
 		await expect(
-			messages.getByRole( 'link', { name } )
-		).toBeVisible();
+			contact.getByRole( 'heading', { level: 3 } ).first()
+		).toHaveText( `${ people[ 0 ]!.first } ${ people[ 0 ]!.last }` );
+		const messages = page.getByTestId( 'rondine-contact-messages' );
+		await expect( messages.getByRole( 'link', { name } ) ).toBeVisible();
 		await expect(
 			page.getByTestId( 'rondine-contact-consent-log' )
 		).toContainText( 'Imported from a file' );
@@ -315,19 +317,21 @@ test.describe( 'contacts, segments and recipients, as the owner uses them', () =
 		await row.getByRole( 'link' ).click();
 
 		const contact = page.getByTestId( 'rondine-contact' );
-		await expect( page.getByTestId( 'rondine-contact-consent' ) ).toContainText(
-			'Opted in'
-		);
-		await contact.getByRole( 'button', { name: 'Withdraw consent…' } ).click();
+		await expect(
+			page.getByTestId( 'rondine-contact-consent' )
+		).toContainText( 'Opted in' );
+		await contact
+			.getByRole( 'button', { name: 'Withdraw consent…' } )
+			.click();
 		await contact
 			.getByLabel( 'Why (optional, for example "asked by phone")' )
 			.fill( 'asked by phone' );
 		await contact
 			.getByRole( 'button', { name: 'Withdraw consent', exact: true } )
 			.click();
-		await expect( page.getByTestId( 'rondine-contact-consent' ) ).toContainText(
-			'Opted out'
-		);
+		await expect(
+			page.getByTestId( 'rondine-contact-consent' )
+		).toContainText( 'Opted out' );
 		const log = page.getByTestId( 'rondine-contact-consent-log' );
 		await expect( log.locator( 'tbody tr' ).first() ).toContainText(
 			'By the shop in wp-admin'
@@ -337,7 +341,9 @@ test.describe( 'contacts, segments and recipients, as the owner uses them', () =
 		);
 
 		// Consent is recorded only with how the person agreed.
-		await contact.getByRole( 'button', { name: 'Record consent…' } ).click();
+		await contact
+			.getByRole( 'button', { name: 'Record consent…' } )
+			.click();
 		const record = contact.getByRole( 'button', {
 			name: 'Record consent',
 			exact: true,
@@ -347,9 +353,9 @@ test.describe( 'contacts, segments and recipients, as the owner uses them', () =
 			.getByLabel( 'How did this person agree? (required)' )
 			.fill( 'signed the form in the shop' );
 		await record.click();
-		await expect( page.getByTestId( 'rondine-contact-consent' ) ).toContainText(
-			'Opted in'
-		);
+		await expect(
+			page.getByTestId( 'rondine-contact-consent' )
+		).toContainText( 'Opted in' );
 		await expect( log.locator( 'tbody tr' ).first() ).toContainText(
 			'signed the form in the shop'
 		);
@@ -359,9 +365,9 @@ test.describe( 'contacts, segments and recipients, as the owner uses them', () =
 			.getByLabel( 'Add a tag' )
 			.selectOption( { label: `vip ${ stamp }` } );
 		await contact.getByRole( 'button', { name: 'Add tag' } ).click();
-		await expect( page.getByTestId( 'rondine-contact-tags' ) ).toContainText(
-			`vip ${ stamp }`
-		);
+		await expect(
+			page.getByTestId( 'rondine-contact-tags' )
+		).toContainText( `vip ${ stamp }` );
 		await page.screenshot( {
 			path: testInfo.outputPath( 'contact-consent-en.png' ),
 			fullPage: true,
@@ -407,9 +413,9 @@ test.describe( 'contacts, segments and recipients, as the owner uses them', () =
 			.selectOption( { label: 'Billing country' } );
 
 		// Nothing red before the owner has typed: a hint says what is missing, and nothing is sent to be counted.
-		await expect( page.locator( '.components-notice.is-error' ) ).toHaveCount(
-			0
-		);
+		await expect(
+			page.locator( '.components-notice.is-error' )
+		).toHaveCount( 0 );
 		await expect( page.getByTestId( 'rondine-segment-hint' ) ).toHaveText(
 			'Choose at least one country.'
 		);
@@ -419,19 +425,21 @@ test.describe( 'contacts, segments and recipients, as the owner uses them', () =
 
 		const countries = editor.getByLabel( 'Countries (type a name)' );
 		await countries.fill( 'Ital' );
-		await page.getByRole( 'option', { name: 'Italy', exact: true } ).click();
+		await page
+			.getByRole( 'option', { name: 'Italy', exact: true } )
+			.click();
 		await page.keyboard.press( 'Tab' );
 		await expect( page.getByTestId( 'rondine-segment-hint' ) ).toHaveCount(
 			0
 		);
-		await expect( page.getByTestId( 'rondine-segment-count' ) ).toContainText(
-			/\d+ contacts? match/
-		);
+		await expect(
+			page.getByTestId( 'rondine-segment-count' )
+		).toContainText( /\d+ contacts? match/ );
 		// The period is chosen, not typed in days.
 		await editor.getByRole( 'button', { name: 'Add filter' } ).click();
-		await expect( editor.getByTestId( 'rondine-segment-filter' ) ).toHaveCount(
-			2
-		);
+		await expect(
+			editor.getByTestId( 'rondine-segment-filter' )
+		).toHaveCount( 2 );
 		const second = editor.getByTestId( 'rondine-segment-filter' ).nth( 1 );
 		await second
 			.getByRole( 'combobox', { name: 'Field' } )
@@ -441,9 +449,9 @@ test.describe( 'contacts, segments and recipients, as the owner uses them', () =
 		await second
 			.getByLabel( 'Period of the orders' )
 			.selectOption( { label: 'last year' } );
-		await expect( page.getByTestId( 'rondine-segment-count' ) ).toContainText(
-			/\d+ contacts? match/
-		);
+		await expect(
+			page.getByTestId( 'rondine-segment-count' )
+		).toContainText( /\d+ contacts? match/ );
 		await page.screenshot( {
 			path: testInfo.outputPath( 'segment-editor-en.png' ),
 			fullPage: true,
@@ -460,10 +468,12 @@ test.describe( 'contacts, segments and recipients, as the owner uses them', () =
 			.getByTestId( 'rondine-segments' )
 			.locator( 'tr' )
 			.filter( { hasText: segmentName } );
-		await expect( row.locator( 'td' ).nth( 1 ) ).toHaveText( /^\d[\d,.]*$/ );
-		await expect( page.locator( '.components-notice.is-error' ) ).toHaveCount(
-			0
+		await expect( row.locator( 'td' ).nth( 1 ) ).toHaveText(
+			/^\d[\d,.]*$/
 		);
+		await expect(
+			page.locator( '.components-notice.is-error' )
+		).toHaveCount( 0 );
 		expect( errors ).toEqual( [] );
 
 		// In Italian, the same country is "Italia".
@@ -485,7 +495,9 @@ test.describe( 'contacts, segments and recipients, as the owner uses them', () =
 			await expect(
 				page.getByRole( 'option', { name: 'Italia', exact: true } )
 			).toBeVisible();
-			await page.getByRole( 'option', { name: 'Italia', exact: true } ).click();
+			await page
+				.getByRole( 'option', { name: 'Italia', exact: true } )
+				.click();
 			await expect(
 				page.getByTestId( 'rondine-segment-count' )
 			).toContainText( /\d/ );

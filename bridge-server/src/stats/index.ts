@@ -322,7 +322,10 @@ export const statsRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 					additionalProperties: false,
 					required: [ 'phone' ],
 					properties: {
-						phone: { type: 'string', pattern: '^\\+[1-9][0-9]{3,14}$' },
+						phone: {
+							type: 'string',
+							pattern: '^\\+[1-9][0-9]{3,14}$',
+						},
 						limit: {
 							type: 'integer',
 							minimum: 1,

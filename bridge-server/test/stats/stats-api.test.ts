@@ -416,7 +416,13 @@ describe.each( dialects() )(
 
 			// Another shop has no such messages; a phone that is not E.164 is refused; no signature, no answer.
 			expect(
-				( await t.call( other, 'GET', `/v1/recipients?phone=${ phone }` ) ).json()
+				(
+					await t.call(
+						other,
+						'GET',
+						`/v1/recipients?phone=${ phone }`
+					)
+				).json()
 			).toEqual( { messages: [] } );
 			expect(
 				( await t.call( shop, 'GET', '/v1/recipients?phone=333' ) )

@@ -45,18 +45,19 @@ export function ContactsScreen( {
 	const [ action, setAction ] = useState< BulkAction >( '' );
 	const [ target, setTarget ] = useState( '' );
 	const [ isApplying, setApplying ] = useState( false );
-	const { tags, lists, countries } = useSelect( ( select ) => {
+	const loaded = useSelect( ( select ) => {
 		const selectors = select( store );
 		return {
-			tags: selectors.getTags() ?? [],
-			lists: selectors.getLists() ?? [],
-			countries:
-				selectors
-					.getAudienceFields()
-					?.fields.find( ( field ) => field.type === 'countries' )
-					?.options ?? [],
+			tags: selectors.getTags(),
+			lists: selectors.getLists(),
+			fields: selectors.getAudienceFields(),
 		};
 	}, [] );
+	const tags = loaded.tags ?? [];
+	const lists = loaded.lists ?? [];
+	const countries =
+		loaded.fields?.fields.find( ( field ) => field.type === 'countries' )
+			?.options ?? [];
 	const { invalidateResolutionForStoreSelector } = useDispatch( store );
 	const countryName = useCountryName();
 	const filter = ( change: Partial< ContactsQuery > ) => {

@@ -13,14 +13,13 @@ import { store } from '../store';
  * the code back while the list loads or when it is not a country.
  */
 export function useCountryName(): ( code: string | undefined ) => string {
-	const options = useSelect(
-		( select ) =>
-			select( store )
-				.getAudienceFields()
-				?.fields.find( ( field ) => field.type === 'countries' )
-				?.options ?? [],
+	const fields = useSelect(
+		( select ) => select( store ).getAudienceFields(),
 		[]
 	);
+	const options =
+		fields?.fields.find( ( field ) => field.type === 'countries' )
+			?.options ?? [];
 	return ( code ) =>
 		options.find( ( option ) => option.value === code )?.label ??
 		code ??

@@ -2,7 +2,12 @@
  * WordPress dependencies
  */
 import apiFetch from '@wordpress/api-fetch';
-import { Button, SearchControl, Spinner } from '@wordpress/components';
+import {
+	Button,
+	SearchControl,
+	SelectControl,
+	Spinner,
+} from '@wordpress/components';
 import { useDispatch, useSelect } from '@wordpress/data';
 import { useEffect, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
@@ -17,16 +22,10 @@ import { PATHS } from '../store/constants';
 import type { ContactsQuery } from '../store/types';
 import { formatNumber } from '../components/format';
 import { buildHash } from '../router';
+import { consentLabel } from './consent';
+import { useCountryName } from './country-names';
 
-function consentLabel( consent: boolean | string | undefined ): string {
-	if ( consent === true || consent === 'granted' ) {
-		return __( 'Opted in', 'rondine' );
-	}
-	if ( consent === 'revoked' ) {
-		return __( 'Opted out', 'rondine' );
-	}
-	return __( 'Not asked', 'rondine' );
-}
+type BulkAction = '' | 'add_tag' | 'remove_tag' | 'add_to_list' | 'delete';
 
 export function ContactsScreen( {
 	list,
@@ -42,6 +41,29 @@ export function ContactsScreen( {
 		list,
 		tag,
 	} );
+	const [ selected, setSelected ] = useState< number[] >( [] );
+	const [ action, setAction ] = useState< BulkAction >( '' );
+	const [ target, setTarget ] = useState( '' );
+	const [ isApplying, setApplying ] = useState( false );
+	const loaded = useSelect( ( select ) => {
+		const selectors = select( store );
+		return {
+			tags: selectors.getTags(),
+			lists: selectors.getLists(),
+			fields: selectors.getAudienceFields(),
+		};
+	}, [] );
+	const tags = loaded.tags ?? [];
+	const lists = loaded.lists ?? [];
+	const countries =
+		loaded.fields?.fields.find( ( field ) => field.type === 'countries' )
+			?.options ?? [];
+	const { invalidateResolutionForStoreSelector } = useDispatch( store );
+	const countryName = useCountryName();
+	const filter = ( change: Partial< ContactsQuery > ) => {
+		setSelected( [] );
+		setQuery( ( current ) => ( { ...current, ...change, page: 1 } ) );
+	};
 	const tagName = useSelect(
 		( select ) =>
 			tag
@@ -75,8 +97,11 @@ export function ContactsScreen( {
 		try {
 			const response = await apiFetch< Response, false >( {
 				path: addQueryArgs( `${ PATHS.contacts }/export`, {
-					list,
-					tag,
+					list: query.list,
+					tag: query.tag,
+					consent: query.consent,
+					country: query.country,
+					search: query.search,
 				} ),
 				parse: false,
 			} );
@@ -91,6 +116,55 @@ export function ContactsScreen( {
 		}
 	};
 
+	const applyBulk = async () => {
+		if ( ! action || selected.length === 0 ) {
+			return;
+		}
+		if (
+			action === 'delete' &&
+			// eslint-disable-next-line no-alert -- a plain confirmation is enough for a delete.
+			! window.confirm(
+				sprintf(
+					/* translators: %s: number of contacts. */
+					__(
+						'Delete %s contacts? Their consent history is kept without their details.',
+						'rondine'
+					),
+					formatNumber( selected.length )
+				)
+			)
+		) {
+			return;
+		}
+		setApplying( true );
+		try {
+			await apiFetch( {
+				path: `${ PATHS.contacts }/bulk`,
+				method: 'POST',
+				data: {
+					ids: selected,
+					action,
+					...( action === 'add_to_list'
+						? { list: Number( target ) }
+						: {} ),
+					...( action === 'add_tag' || action === 'remove_tag'
+						? { tag: Number( target ) }
+						: {} ),
+				},
+			} );
+			setSelected( [] );
+			setAction( '' );
+			setTarget( '' );
+			invalidateResolutionForStoreSelector( 'getContacts' );
+			invalidateResolutionForStoreSelector( 'getLists' );
+			invalidateResolutionForStoreSelector( 'getTags' );
+		} catch ( error ) {
+			reportError( error, __( 'Contacts not changed', 'rondine' ) );
+		} finally {
+			setApplying( false );
+		}
+	};
+
 	const total = page?.total ?? 0;
 	const pages = Math.max( 1, Math.ceil( total / ( query.per_page ?? 50 ) ) );
 	return (
@@ -102,6 +176,66 @@ export function ContactsScreen( {
 					label={ __( 'Search contacts', 'rondine' ) }
 					value={ search }
 					onChange={ setSearch }
+				/>
+				<SelectControl
+					__nextHasNoMarginBottom
+					__next40pxDefaultSize
+					label={ __( 'Consent', 'rondine' ) }
+					value={ ( query.consent ?? '' ) as string }
+					options={ [
+						{ value: '' as string, label: __( 'Any', 'rondine' ) },
+						{ value: 'granted', label: consentLabel( 'granted' ) },
+						{ value: 'revoked', label: consentLabel( 'revoked' ) },
+						{ value: 'none', label: consentLabel( 'none' ) },
+					] }
+					onChange={ ( value: string ) =>
+						filter( { consent: value || undefined } )
+					}
+				/>
+				<SelectControl
+					__nextHasNoMarginBottom
+					__next40pxDefaultSize
+					label={ __( 'Tag', 'rondine' ) }
+					value={ query.tag ? String( query.tag ) : '' }
+					options={ [
+						{ value: '', label: __( 'Any', 'rondine' ) },
+						...tags.map( ( item ) => ( {
+							value: String( item.id ),
+							label: item.name,
+						} ) ),
+					] }
+					onChange={ ( value ) =>
+						filter( { tag: value ? Number( value ) : undefined } )
+					}
+				/>
+				<SelectControl
+					__nextHasNoMarginBottom
+					__next40pxDefaultSize
+					label={ __( 'List', 'rondine' ) }
+					value={ query.list ? String( query.list ) : '' }
+					options={ [
+						{ value: '', label: __( 'Any', 'rondine' ) },
+						...lists.map( ( item ) => ( {
+							value: String( item.id ),
+							label: item.name,
+						} ) ),
+					] }
+					onChange={ ( value ) =>
+						filter( { list: value ? Number( value ) : undefined } )
+					}
+				/>
+				<SelectControl
+					__nextHasNoMarginBottom
+					__next40pxDefaultSize
+					label={ __( 'Country', 'rondine' ) }
+					value={ query.country ?? '' }
+					options={ [
+						{ value: '', label: __( 'Any', 'rondine' ) },
+						...countries,
+					] }
+					onChange={ ( value ) =>
+						filter( { country: value || undefined } )
+					}
 				/>
 				{ getBootData().canManageConnection && (
 					<Button variant="secondary" onClick={ exportCsv }>
@@ -143,9 +277,119 @@ export function ContactsScreen( {
 							</>
 						) : null }
 					</p>
+					<div
+						className="rondine-contacts__bulk"
+						data-testid="rondine-contacts-bulk"
+					>
+						<SelectControl
+							__nextHasNoMarginBottom
+							__next40pxDefaultSize
+							label={ sprintf(
+								/* translators: %s: number of contacts selected. */
+								__( 'With %s selected', 'rondine' ),
+								formatNumber( selected.length )
+							) }
+							value={ action }
+							options={ [
+								{ value: '', label: __( '—', 'rondine' ) },
+								{
+									value: 'add_tag',
+									label: __( 'Add a tag', 'rondine' ),
+								},
+								{
+									value: 'remove_tag',
+									label: __( 'Remove a tag', 'rondine' ),
+								},
+								{
+									value: 'add_to_list',
+									label: __( 'Add to a list', 'rondine' ),
+								},
+								{
+									value: 'delete',
+									label: __( 'Delete', 'rondine' ),
+								},
+							] }
+							onChange={ ( value ) => {
+								setAction( value as BulkAction );
+								setTarget( '' );
+							} }
+						/>
+						{ ( action === 'add_tag' ||
+							action === 'remove_tag' ) && (
+							<SelectControl
+								__nextHasNoMarginBottom
+								__next40pxDefaultSize
+								label={ __( 'Tag', 'rondine' ) }
+								value={ target }
+								options={ [
+									{ value: '', label: __( '—', 'rondine' ) },
+									...tags.map( ( item ) => ( {
+										value: String( item.id ),
+										label: item.name,
+									} ) ),
+								] }
+								onChange={ setTarget }
+							/>
+						) }
+						{ action === 'add_to_list' && (
+							<SelectControl
+								__nextHasNoMarginBottom
+								__next40pxDefaultSize
+								label={ __( 'List', 'rondine' ) }
+								value={ target }
+								options={ [
+									{ value: '', label: __( '—', 'rondine' ) },
+									...lists.map( ( item ) => ( {
+										value: String( item.id ),
+										label: item.name,
+									} ) ),
+								] }
+								onChange={ setTarget }
+							/>
+						) }
+						<Button
+							variant="secondary"
+							isDestructive={ action === 'delete' }
+							isBusy={ isApplying }
+							disabled={
+								isApplying ||
+								! action ||
+								selected.length === 0 ||
+								( action !== 'delete' && ! target )
+							}
+							onClick={ applyBulk }
+						>
+							{ __( 'Apply', 'rondine' ) }
+						</Button>
+					</div>
 					<table className="widefat striped">
 						<thead>
 							<tr>
+								<td className="check-column">
+									<input
+										type="checkbox"
+										aria-label={ __(
+											'Select all',
+											'rondine'
+										) }
+										checked={
+											page.items.length > 0 &&
+											page.items.every( ( contact ) =>
+												selected.includes( contact.id )
+											)
+										}
+										onChange={ ( event ) =>
+											setSelected(
+												event.target.checked
+													? page.items.map(
+															( contact ) =>
+																contact.id
+														)
+													: []
+											)
+										}
+									/>
+								</td>
 								<th>{ __( 'Name', 'rondine' ) }</th>
 								<th>{ __( 'Phone', 'rondine' ) }</th>
 								<th>{ __( 'Email', 'rondine' ) }</th>
@@ -157,7 +401,7 @@ export function ContactsScreen( {
 						<tbody>
 							{ page.items.length === 0 && (
 								<tr>
-									<td colSpan={ 6 }>
+									<td colSpan={ 7 }>
 										{ __(
 											'No contacts match.',
 											'rondine'
@@ -167,13 +411,50 @@ export function ContactsScreen( {
 							) }
 							{ page.items.map( ( contact ) => (
 								<tr key={ contact.id }>
+									<td className="check-column">
+										<input
+											type="checkbox"
+											aria-label={ sprintf(
+												/* translators: %s: phone number. */
+												__( 'Select %s', 'rondine' ),
+												contact.phone ??
+													String( contact.id )
+											) }
+											checked={ selected.includes(
+												contact.id
+											) }
+											onChange={ ( event ) =>
+												setSelected(
+													event.target.checked
+														? [
+																...selected,
+																contact.id,
+															]
+														: selected.filter(
+																( item ) =>
+																	item !==
+																	contact.id
+															)
+												)
+											}
+										/>
+									</td>
 									<td>
-										{ [
-											contact.first_name,
-											contact.last_name,
-										]
-											.filter( Boolean )
-											.join( ' ' ) }
+										<a
+											href={ buildHash( [
+												'audience',
+												'contacts',
+												contact.id,
+											] ) }
+										>
+											{ [
+												contact.first_name,
+												contact.last_name,
+											]
+												.filter( Boolean )
+												.join( ' ' ) ||
+												__( '(no name)', 'rondine' ) }
+										</a>
 									</td>
 									<td>
 										{ contact.phone ??
@@ -183,7 +464,7 @@ export function ContactsScreen( {
 											) }
 									</td>
 									<td>{ contact.email }</td>
-									<td>{ contact.country }</td>
+									<td>{ countryName( contact.country ) }</td>
 									<td>{ consentLabel( contact.consent ) }</td>
 									<td>{ contact.source }</td>
 								</tr>
@@ -195,12 +476,13 @@ export function ContactsScreen( {
 							<Button
 								variant="tertiary"
 								disabled={ ( query.page ?? 1 ) <= 1 }
-								onClick={ () =>
+								onClick={ () => {
+									setSelected( [] );
 									setQuery( {
 										...query,
 										page: ( query.page ?? 1 ) - 1,
-									} )
-								}
+									} );
+								} }
 							>
 								{ __( 'Previous', 'rondine' ) }
 							</Button>
@@ -215,12 +497,13 @@ export function ContactsScreen( {
 							<Button
 								variant="tertiary"
 								disabled={ ( query.page ?? 1 ) >= pages }
-								onClick={ () =>
+								onClick={ () => {
+									setSelected( [] );
 									setQuery( {
 										...query,
 										page: ( query.page ?? 1 ) + 1,
-									} )
-								}
+									} );
+								} }
 							>
 								{ __( 'Next', 'rondine' ) }
 							</Button>

@@ -12,6 +12,7 @@ import { SegmentsList } from './segments';
 import { SegmentEditor } from './segment-editor';
 import { ListsScreen } from './lists';
 import { ContactsScreen } from './contacts';
+import { ContactScreen } from './contact';
 import { TagsScreen } from './tags';
 
 const TABS = [
@@ -23,7 +24,7 @@ const TABS = [
 
 /**
  * `#/audience/segments[/new|/<id>]`, `#/audience/lists[/<id>/import]`,
- * `#/audience/contacts[?list=<id>][&tag=<id>]`, `#/audience/tags`.
+ * `#/audience/contacts[?list=<id>][&tag=<id>]`, `#/audience/contacts/<id>`, `#/audience/tags`.
  */
 export function AudienceScreen( { route }: { route: Route } ) {
 	const [ tab = 'segments', id, action ] = route.path;
@@ -34,6 +35,8 @@ export function AudienceScreen( { route }: { route: Route } ) {
 				importInto={ action === 'import' ? Number( id ) : undefined }
 			/>
 		);
+	} else if ( tab === 'contacts' && id ) {
+		body = <ContactScreen key={ id } id={ Number( id ) } />;
 	} else if ( tab === 'contacts' ) {
 		const list = route.query.list ? Number( route.query.list ) : undefined;
 		const tag = route.query.tag ? Number( route.query.tag ) : undefined;

@@ -9,6 +9,7 @@ import {
 	Spinner,
 	TextControl,
 } from '@wordpress/components';
+import apiFetch from '@wordpress/api-fetch';
 import { useDispatch, useSelect } from '@wordpress/data';
 import { useEffect, useState } from '@wordpress/element';
 import { __, _n, sprintf } from '@wordpress/i18n';
@@ -17,6 +18,7 @@ import { __, _n, sprintf } from '@wordpress/i18n';
  * Internal dependencies
  */
 import { store } from '../store';
+import { PATHS } from '../store/constants';
 import type {
 	AudienceChoiceKind,
 	AudienceCount,
@@ -30,6 +32,76 @@ import type {
 import { formatNumber } from '../components/format';
 import { buildHash, navigate } from '../router';
 import { ChoicePicker } from './choice-picker';
+import {
+	PERIODS,
+	countryCodes,
+	countryNames,
+	incompleteDefinition,
+	periodChoice,
+	withCurrency,
+} from './segment-values';
+
+/** A choice of period ("last year") or, with `custom`, a number of days typed. */
+function PeriodInput( {
+	label,
+	value,
+	onChange,
+	allowNone = false,
+}: {
+	label: string;
+	value: number | null | undefined;
+	onChange: ( days: number | null ) => void;
+	allowNone?: boolean;
+} ) {
+	const [ custom, setCustom ] = useState(
+		periodChoice( value ) === 'custom'
+	);
+	const choice = custom ? 'custom' : periodChoice( value );
+	return (
+		<span className="rondine-segment__period">
+			<SelectControl
+				__nextHasNoMarginBottom
+				__next40pxDefaultSize
+				label={ label }
+				value={ choice }
+				options={ [
+					...( allowNone
+						? [ { value: '', label: __( 'all time', 'rondine' ) } ]
+						: [] ),
+					...PERIODS.map( ( period ) => ( {
+						value: String( period.days ),
+						label: period.label(),
+					} ) ),
+					{
+						value: 'custom',
+						label: __( 'a number of days…', 'rondine' ),
+					},
+				] }
+				onChange={ ( next ) => {
+					setCustom( next === 'custom' );
+					if ( next === '' ) {
+						onChange( null );
+					} else if ( next !== 'custom' ) {
+						onChange( Number( next ) );
+					}
+				} }
+			/>
+			{ choice === 'custom' && (
+				<TextControl
+					__nextHasNoMarginBottom
+					__next40pxDefaultSize
+					type="number"
+					min={ 1 }
+					label={ __( 'Days', 'rondine' ) }
+					value={ value ? String( value ) : '' }
+					onChange={ ( typed ) =>
+						onChange( typed === '' ? null : Number( typed ) )
+					}
+				/>
+			) }
+		</span>
+	);
+}
 
 const NUMERIC = [ 'money', 'integer' ];
 const DAYS = [ 'in_last_days', 'not_in_last_days' ];
@@ -67,11 +139,14 @@ function ValueInput( {
 	field,
 	filter,
 	onChange,
+	currency,
 }: {
 	field: AudienceField;
 	filter: SegmentFilter;
 	onChange: ( value: FilterValue | null ) => void;
+	currency: string;
 } ) {
+	const money = field.type === 'money' ? currency : '';
 	const common = {
 		__nextHasNoMarginBottom: true,
 		__next40pxDefaultSize: true,
@@ -87,7 +162,7 @@ function ValueInput( {
 						{ ...common }
 						type="number"
 						min={ 0 }
-						label={ __( 'From', 'rondine' ) }
+						label={ withCurrency( __( 'From', 'rondine' ), money ) }
 						value={ String( low ) }
 						onChange={ ( value ) =>
 							onChange( [ Number( value ), high ] )
@@ -97,7 +172,7 @@ function ValueInput( {
 						{ ...common }
 						type="number"
 						min={ 0 }
-						label={ __( 'To', 'rondine' ) }
+						label={ withCurrency( __( 'To', 'rondine' ), money ) }
 						value={ String( high ) }
 						onChange={ ( value ) =>
 							onChange( [ low, Number( value ) ] )
@@ -112,8 +187,12 @@ function ValueInput( {
 				type="number"
 				min={ 0 }
 				step={ field.type === 'money' ? 0.01 : 1 }
-				label={ __( 'Value', 'rondine' ) }
-				hideLabelFromVision
+				label={
+					money
+						? withCurrency( __( 'Amount', 'rondine' ), money )
+						: __( 'Value', 'rondine' )
+				}
+				hideLabelFromVision={ ! money }
 				value={ String( filter.value ?? '' ) }
 				onChange={ ( value ) =>
 					onChange( value === '' ? null : Number( value ) )
@@ -123,16 +202,10 @@ function ValueInput( {
 	}
 	if ( field.type === 'date' ) {
 		return DAYS.includes( filter.op ) ? (
-			<TextControl
-				{ ...common }
-				type="number"
-				min={ 1 }
-				label={ __( 'Days', 'rondine' ) }
-				hideLabelFromVision
-				value={ String( filter.value ?? '' ) }
-				onChange={ ( value ) =>
-					onChange( value === '' ? null : Number( value ) )
-				}
+			<PeriodInput
+				label={ __( 'Period', 'rondine' ) }
+				value={ typeof filter.value === 'number' ? filter.value : null }
+				onChange={ onChange }
 			/>
 		) : (
 			<TextControl
@@ -171,30 +244,28 @@ function ValueInput( {
 		);
 	}
 	if ( field.type === 'countries' ) {
+		const options = field.options ?? [];
 		return (
 			<FormTokenField
 				__nextHasNoMarginBottom
 				__next40pxDefaultSize
-				label={ __( 'Country codes (IT, DE, …)', 'rondine' ) }
-				value={ ( Array.isArray( filter.value )
-					? filter.value
-					: []
-				).map( String ) }
-				suggestions={
-					field.options?.map( ( option ) => option.value ) ?? []
+				label={ __( 'Countries (type a name)', 'rondine' ) }
+				value={ countryNames(
+					Array.isArray( filter.value ) ? filter.value : [],
+					options
+				) }
+				suggestions={ options.map( ( option ) => option.label ) }
+				__experimentalValidateInput={ ( token ) =>
+					countryCodes( [ token ], options ).length > 0
 				}
 				onChange={ ( tokens ) =>
 					onChange(
-						tokens
-							.map( ( token ) =>
-								String(
-									typeof token === 'string'
-										? token
-										: token.value
-								).trim()
-							)
-							.filter( Boolean )
-							.map( ( token ) => token.toUpperCase() )
+						countryCodes(
+							tokens.map( ( token ) =>
+								typeof token === 'string' ? token : token.value
+							),
+							options
+						)
 					)
 				}
 			/>
@@ -273,25 +344,16 @@ function FilterRow( {
 			<ValueInput
 				field={ field }
 				filter={ filter }
+				currency={ fields.currency ?? '' }
 				onChange={ ( value ) => onChange( { ...filter, value } ) }
 			/>
 			{ field.supports_window && (
-				<TextControl
-					{ ...common }
-					type="number"
-					min={ 1 }
-					label={ __(
-						'Only orders of the last N days (empty: all)',
-						'rondine'
-					) }
-					value={
-						filter.within_days ? String( filter.within_days ) : ''
-					}
-					onChange={ ( value ) =>
-						onChange( {
-							...filter,
-							within_days: value === '' ? null : Number( value ),
-						} )
+				<PeriodInput
+					allowNone
+					label={ __( 'Period of the orders', 'rondine' ) }
+					value={ filter.within_days }
+					onChange={ ( days ) =>
+						onChange( { ...filter, within_days: days } )
 					}
 				/>
 			) }
@@ -349,12 +411,13 @@ export function SegmentEditor( { id }: { id?: number } ) {
 		},
 		[ id ]
 	);
-	const { saveSegment, countAudience } = useDispatch( store );
+	const { saveSegment } = useDispatch( store );
 	const [ name, setName ] = useState( '' );
 	const [ definition, setDefinition ] = useState< SegmentDefinition | null >(
 		null
 	);
 	const [ result, setResult ] = useState< AudienceCount | null >( null );
+	const [ countError, setCountError ] = useState( '' );
 	const [ isCounting, setCounting ] = useState( false );
 	const [ isSaving, setSaving ] = useState( false );
 
@@ -375,21 +438,39 @@ export function SegmentEditor( { id }: { id?: number } ) {
 	}, [ fields, segment, isLoaded, definition ] );
 
 	const key = JSON.stringify( definition );
+	// A filter still being filled in is not sent: the count waits, and a hint beside it says what is missing.
+	const incomplete =
+		definition && fields
+			? incompleteDefinition( definition, fields )
+			: null;
 	useEffect( () => {
-		if ( ! definition ) {
+		if ( ! definition || incomplete ) {
+			setResult( null );
+			setCountError( '' );
+			setCounting( false );
 			return;
 		}
 		let current = true;
 		setCounting( true );
 		const timer = setTimeout( async () => {
 			try {
-				const counted = await countAudience( { definition } );
+				const counted = await apiFetch< AudienceCount >( {
+					path: PATHS.audienceCount,
+					method: 'POST',
+					data: { definition },
+				} );
 				if ( current ) {
 					setResult( counted );
+					setCountError( '' );
 				}
-			} catch {
+			} catch ( failure ) {
+				// Shown beside the count, not as a notice that would outlive this screen.
 				if ( current ) {
 					setResult( null );
+					setCountError(
+						( failure as { message?: string } )?.message ??
+							__( 'The segment could not be counted.', 'rondine' )
+					);
 				}
 			} finally {
 				if ( current ) {
@@ -402,7 +483,7 @@ export function SegmentEditor( { id }: { id?: number } ) {
 			clearTimeout( timer );
 		};
 		// eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for `definition`.
-	}, [ key ] );
+	}, [ key, incomplete ] );
 
 	if ( ! fields || ! definition ) {
 		return <Spinner />;
@@ -576,6 +657,22 @@ export function SegmentEditor( { id }: { id?: number } ) {
 			<div className="rondine-segment__result" aria-live="polite">
 				<p data-testid="rondine-segment-count">
 					{ isCounting && <Spinner /> }
+					{ incomplete && (
+						<span
+							className="rondine-segment__hint"
+							data-testid="rondine-segment-hint"
+						>
+							{ incomplete }
+						</span>
+					) }
+					{ countError && (
+						<span
+							className="rondine-segment__count-error"
+							data-testid="rondine-segment-count-error"
+						>
+							{ countError }
+						</span>
+					) }
 					{ result &&
 						sprintf(
 							/* translators: %s: number of contacts. */
@@ -617,7 +714,7 @@ export function SegmentEditor( { id }: { id?: number } ) {
 				variant="primary"
 				onClick={ save }
 				isBusy={ isSaving }
-				disabled={ isSaving || ! name.trim() }
+				disabled={ isSaving || ! name.trim() || !! incomplete }
 			>
 				{ __( 'Save segment', 'rondine' ) }
 			</Button>{ ' ' }

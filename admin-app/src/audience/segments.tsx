@@ -3,6 +3,7 @@
  */
 import { Button, Spinner } from '@wordpress/components';
 import { useDispatch, useSelect } from '@wordpress/data';
+import { useEffect } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 
 /**
@@ -18,7 +19,13 @@ export function SegmentsList() {
 		( select ) => select( store ).getSegments(),
 		[]
 	);
-	const { deleteSegment } = useDispatch( store );
+	const { deleteSegment, invalidateResolutionForStoreSelector } =
+		useDispatch( store );
+	// Counts move with every sync, import and opt-out, and a segment just saved has none yet: read them again each
+	// time the list is shown (the plugin keeps them for a minute).
+	useEffect( () => {
+		invalidateResolutionForStoreSelector( 'getSegments' );
+	}, [ invalidateResolutionForStoreSelector ] );
 	if ( segments === null ) {
 		return <Spinner />;
 	}

@@ -218,7 +218,27 @@ const ERROR_REASONS = [
 
 const PAGE_SIZE = 50;
 
-function Recipients( { campaign }: { campaign: Campaign } ) {
+/**
+ * A key that changes whenever a recipient may have changed: the stats' figures.
+ * @param stats The campaign's stats.
+ */
+export function recipientsVersion( stats: CampaignStats ): string {
+	return JSON.stringify( [
+		stats.total,
+		stats.progress,
+		stats.messages,
+		stats.automations,
+		stats.interactions,
+	] );
+}
+
+function Recipients( {
+	campaign,
+	stats,
+}: {
+	campaign: Campaign;
+	stats: CampaignStats;
+} ) {
 	const [ filter, setFilter ] = useState( '' );
 	const [ error, setError ] = useState( '' );
 	// Keyset paging: the cursors of the pages seen so far, to go back.
@@ -241,7 +261,14 @@ function Recipients( { campaign }: { campaign: Campaign } ) {
 		[ campaign.id, filter, error, cursors ]
 	);
 	const [ isExporting, setExporting ] = useState( false );
-	const { reportError } = useDispatch( store );
+	const { reportError, invalidateResolutionForStoreSelector } =
+		useDispatch( store );
+	// The table follows the cards: each time the stats move (the live refresh while sending), the pages of
+	// recipients already read are read again, keeping the rows shown meanwhile.
+	const progressKey = recipientsVersion( stats );
+	useEffect( () => {
+		invalidateResolutionForStoreSelector( 'getCampaignRecipients' );
+	}, [ progressKey, invalidateResolutionForStoreSelector ] );
 
 	const exportCsv = async () => {
 		setExporting( true );
@@ -324,6 +351,7 @@ function Recipients( { campaign }: { campaign: Campaign } ) {
 					>
 						<thead>
 							<tr>
+								<th>{ __( 'Name', 'rondine' ) }</th>
 								<th>{ __( 'Phone', 'rondine' ) }</th>
 								<th>{ __( 'Status', 'rondine' ) }</th>
 								<th>{ __( 'Error', 'rondine' ) }</th>
@@ -333,7 +361,7 @@ function Recipients( { campaign }: { campaign: Campaign } ) {
 						<tbody>
 							{ page.items.length === 0 && (
 								<tr>
-									<td colSpan={ 4 }>
+									<td colSpan={ 5 }>
 										{ __(
 											'No recipients match.',
 											'rondine'
@@ -343,6 +371,28 @@ function Recipients( { campaign }: { campaign: Campaign } ) {
 							) }
 							{ page.items.map( ( recipient ) => (
 								<tr key={ recipient.id }>
+									<td>
+										{ recipient.contact_id ? (
+											<a
+												href={ buildHash( [
+													'audience',
+													'contacts',
+													String(
+														recipient.contact_id
+													),
+												] ) }
+											>
+												{ recipient.name ||
+													__(
+														'(no name)',
+														'rondine'
+													) }
+											</a>
+										) : (
+											recipient.name ||
+											__( 'Contact deleted', 'rondine' )
+										) }
+									</td>
 									<td>{ recipient.phone }</td>
 									<td>
 										{ recipientStatusLabel(
@@ -675,7 +725,7 @@ export function CampaignStatsScreen( { id }: { id: string } ) {
 					</CardBody>
 				</Card>
 			</div>
-			<Recipients campaign={ campaign } />
+			<Recipients campaign={ campaign } stats={ stats } />
 		</div>
 	);
 }

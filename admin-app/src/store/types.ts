@@ -277,7 +277,10 @@ export interface CampaignStats {
 
 export interface Recipient {
 	id: number;
-	contact_id?: string | null;
+	/** The contact as it is now in the plugin (null when it was deleted), added by the plugin's proxy route. */
+	contact_id?: number | string | null;
+	/** The contact's name, added by the plugin's proxy route. */
+	name?: string;
 	phone: string;
 	/** pending, sending, completed, retry, failed, unknown. */
 	state: string;
@@ -394,6 +397,8 @@ export interface AudienceFields {
 	fields: AudienceField[];
 	/** Operator key to its label. */
 	operators: Record< string, string >;
+	/** The shop's currency symbol for money filters ('' without WooCommerce). */
+	currency?: string;
 	statuses: AudienceFieldOption[];
 	default_statuses: string[];
 }
@@ -458,6 +463,28 @@ export interface Contact {
 	/** granted, revoked or none. */
 	consent?: string;
 	tags?: Array< { id: number; name: string } | string >;
+	consent_updated_at?: string | null;
+	orders_count?: number | null;
+	total_spent?: number | null;
+	last_order_at?: string | null;
+	created_at?: string | null;
+}
+
+export interface ConsentLogEntry {
+	id?: number;
+	status: string;
+	/** checkout, my_account, admin, import, whatsapp_stop, whatsapp_resume, erasure, bulk. */
+	source: string;
+	/** What the person agreed to, or the owner's note with who changed it. */
+	wording?: string | null;
+	actor_id?: number;
+	created_at: string;
+}
+
+/** One contact as its page shows it (GET /contacts/{id}). */
+export interface ContactDetail extends Contact {
+	consent_log?: ConsentLogEntry[];
+	lists?: Array< { id: number; name: string } >;
 }
 
 export interface ContactsQuery {
@@ -466,6 +493,8 @@ export interface ContactsQuery {
 	per_page?: number;
 	list?: number;
 	tag?: number;
+	consent?: string;
+	country?: string;
 }
 
 export interface ContactsPage {

@@ -24,6 +24,7 @@ import {
 	csvCell,
 	RECIPIENT_COLUMNS,
 	recipientsCsv,
+	recipientsOfPhone,
 	recipientsPage,
 	recipientView,
 	type RecipientFilter,
@@ -391,6 +392,62 @@ export const statsRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 					rows.length === pageSize && last ? Number( last.id ) : null,
 			};
 		}
+	);
+
+	api.get< { Querystring: { phone: string; limit?: number } } >(
+		'/recipients',
+		{
+			schema: {
+				summary:
+					"One phone's messages across the tenant's campaigns, newest first (the contact page's history)",
+				security,
+				querystring: {
+					type: 'object',
+					additionalProperties: false,
+					required: [ 'phone' ],
+					properties: {
+						phone: {
+							type: 'string',
+							pattern: '^\\+[1-9][0-9]{3,14}$',
+						},
+						limit: {
+							type: 'integer',
+							minimum: 1,
+							maximum: 100,
+							default: 50,
+						},
+					},
+				},
+				response: {
+					200: {
+						type: 'object',
+						properties: {
+							messages: {
+								type: 'array',
+								items: {
+									type: 'object',
+									properties: {
+										campaign_id: { type: 'string' },
+										campaign_name: { type: 'string' },
+										template_name: { type: 'string' },
+										...recipientViewSchema.properties,
+									},
+								},
+							},
+						},
+					},
+					...errorResponses,
+				},
+			},
+		},
+		async ( request ) => ( {
+			messages: await recipientsOfPhone(
+				storage.db,
+				request.tenant.id,
+				request.query.phone,
+				request.query.limit ?? 50
+			),
+		} )
 	);
 
 	const settingsSchema = {

@@ -183,3 +183,44 @@ export async function* recipientsCsv(
 		after = Number( ( rows[ rows.length - 1 ] as Row ).id );
 	}
 }
+
+/**
+ * What one phone was sent across the tenant's campaigns, newest first: the contact page's message history. Served by
+ * the (tenant, phone, campaign) index.
+ * @param database
+ * @param tenantId
+ * @param phone    E.164.
+ * @param limit
+ */
+export async function recipientsOfPhone(
+	database: Kysely< Database >,
+	tenantId: string,
+	phone: string,
+	limit: number
+) {
+	const db = withWebhookTables( database );
+	const rows = await db
+		.selectFrom( 'recipients' )
+		.innerJoin( 'campaigns', ( join ) =>
+			join
+				.onRef( 'campaigns.tenant_id', '=', 'recipients.tenant_id' )
+				.onRef( 'campaigns.id', '=', 'recipients.campaign_id' )
+		)
+		.selectAll( 'recipients' )
+		.select( [
+			'campaigns.name as campaign_name',
+			'campaigns.template_name as template_name',
+		] )
+		.where( 'recipients.tenant_id', '=', tenantId )
+		.where( 'recipients.phone', '=', phone )
+		.orderBy( 'recipients.updated_at', 'desc' )
+		.orderBy( 'recipients.id', 'desc' )
+		.limit( limit )
+		.execute();
+	return rows.map( ( row ) => ( {
+		campaign_id: row.campaign_id,
+		campaign_name: row.campaign_name,
+		template_name: row.template_name,
+		...recipientView( row ),
+	} ) );
+}

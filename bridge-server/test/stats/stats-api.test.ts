@@ -364,6 +364,84 @@ describe.each( dialects() )(
 			expect( read.body.trim().split( '\r\n' ) ).toHaveLength( 6 );
 		} );
 
+		it( "one phone's messages across campaigns, newest first, within the tenant only", async () => {
+			await campaign( 'summer', 'completed', Date.now() - HOUR );
+			await recipients( 'summer', [
+				{
+					phone: '+393330000000',
+					state: 'completed',
+					wamid: 'wamid.summer0',
+				},
+				{ phone: '+393339999999', state: 'pending' },
+			] );
+			await db
+				.updateTable( 'recipients' )
+				.set( { updated_at: Date.now() + 60_000 } )
+				.where( 'campaign_id', '=', 'summer' )
+				.execute();
+			const phone = encodeURIComponent( '+393330000000' );
+			const response = await t.call(
+				shop,
+				'GET',
+				`/v1/recipients?phone=${ phone }`
+			);
+			expect( response.statusCode, response.body ).toBe( 200 );
+			const { messages } = response.json() as {
+				messages: Array< Record< string, unknown > >;
+			};
+			expect(
+				messages.map( ( m ) => [
+					m.campaign_id,
+					m.campaign_name,
+					m.phone,
+				] )
+			).toEqual( [
+				[ 'summer', 'summer', '+393330000000' ],
+				[ 'spring', 'spring', '+393330000000' ],
+			] );
+			// The spring message was read and answered with a button (the webhooks above).
+			expect( messages[ 1 ] ).toMatchObject( {
+				message_status: 'read',
+				template_name: TEMPLATE.name,
+			} );
+			expect( messages[ 1 ]!.interacted_at ).not.toBeNull();
+			expect(
+				(
+					await t.call(
+						shop,
+						'GET',
+						`/v1/recipients?phone=${ phone }&limit=1`
+					)
+				).json().messages
+			).toHaveLength( 1 );
+
+			// Another shop has no such messages; a phone that is not E.164 is refused; no signature, no answer.
+			expect(
+				(
+					await t.call(
+						other,
+						'GET',
+						`/v1/recipients?phone=${ phone }`
+					)
+				).json()
+			).toEqual( { messages: [] } );
+			expect(
+				( await t.call( shop, 'GET', '/v1/recipients?phone=333' ) )
+					.statusCode
+			).toBe( 400 );
+			expect(
+				( await t.call( shop, 'GET', '/v1/recipients' ) ).statusCode
+			).toBe( 400 );
+			expect(
+				(
+					await t.bridge.app.inject( {
+						method: 'GET',
+						url: `/v1/recipients?phone=${ phone }`,
+					} )
+				).statusCode
+			).toBe( 401 );
+		} );
+
 		it( "another tenant's campaign is not found, and nothing is answered without a signature", async () => {
 			for ( const path of [
 				'/v1/campaigns/spring/stats',

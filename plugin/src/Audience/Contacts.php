@@ -211,7 +211,7 @@ final class Contacts {
 	/**
 	 * Search and paging for the contacts screen and the CSV export.
 	 *
-	 * @param array<string,mixed> $args search, list, segment (definition array), tag, consent, orderby (ORDERBY key),
+	 * @param array<string,mixed> $args search, list, segment (definition array), tag, consent, country, orderby (ORDERBY key),
 	 *                                  order (asc/desc), page, per_page (0 = all).
 	 * @return array{items:array<int,array<string,mixed>>,total:int}
 	 */
@@ -228,6 +228,18 @@ final class Contacts {
 			$params[] = $like;
 			$params[] = $like;
 			$params[] = $like;
+			// A phone typed as people write it ("333 123", "+39 333-123", "(0039) 333"): its digits, matched against the
+			// normalised number (E.164, digits after the +), also without the leading 00 of an international prefix.
+			$digits = (string) preg_replace( '/\D/', '', $search );
+			if ( strlen( $digits ) >= 3 && ! preg_match( '/[^\d\s+().\-\/]/u', $search ) ) {
+				$where[ count( $where ) - 1 ] = substr( $where[ count( $where ) - 1 ], 0, -1 ) . ' OR c.phone LIKE %s OR c.phone_raw LIKE %s)';
+				$params[] = '%' . $wpdb->esc_like( (string) preg_replace( '/^00/', '', $digits ) ) . '%';
+				$params[] = $like;
+			}
+		}
+		if ( ! empty( $args['country'] ) ) {
+			$where[]  = 'c.country = %s';
+			$params[] = strtoupper( (string) $args['country'] );
 		}
 		if ( ! empty( $args['list'] ) ) {
 			$where[]  = 'c.id IN (SELECT contact_id FROM %i WHERE list_id = %d)';

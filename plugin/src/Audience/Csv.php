@@ -81,9 +81,10 @@ final class Csv {
 	 * text (CSV injection); phone numbers in E.164 start with + and are written as they are, which spreadsheets
 	 * read as a number or text, never as a formula.
 	 *
-	 * @param array<int,mixed> $cells Cells.
+	 * @param array<int,mixed> $cells     Cells.
+	 * @param string           $separator Between cells: `,`, or `;` where the decimal separator is a comma.
 	 */
-	public static function row( array $cells ): string {
+	public static function row( array $cells, string $separator = ',' ): string {
 		$out = array();
 		foreach ( $cells as $cell ) {
 			$cell = (string) $cell;
@@ -92,6 +93,85 @@ final class Csv {
 			}
 			$out[] = '"' . str_replace( '"', '""', $cell ) . '"';
 		}
-		return implode( ',', $out ) . "\r\n";
+		return implode( $separator, $out ) . "\r\n";
+	}
+
+	/**
+	 * Languages whose numbers take a decimal comma: their spreadsheets (Excel, LibreOffice, Numbers) split a CSV
+	 * file on `;`, since `,` is part of a number there.
+	 */
+	private const DECIMAL_COMMA = array( 'it', 'de', 'fr', 'es', 'pt', 'nl', 'da', 'sv', 'nb', 'nn', 'fi', 'pl', 'cs', 'sk', 'sl', 'hr', 'sr', 'bs', 'hu', 'ro', 'bg', 'ru', 'uk', 'be', 'el', 'tr', 'lt', 'lv', 'et', 'id', 'vi', 'ca', 'gl', 'eu', 'is', 'az', 'ka', 'kk', 'mk', 'sq' );
+
+	/**
+	 * Locales of those languages that write a decimal point all the same.
+	 */
+	private const DECIMAL_POINT_LOCALES = array( 'de_CH', 'de_CH_informal', 'fr_CH', 'it_CH' );
+
+	/**
+	 * The spreadsheet conventions of the user's language (WordPress's locale for this request, the user's own in
+	 * wp-admin): `decimal` for numbers and `separator` between cells.
+	 *
+	 * @return array{separator:string,decimal:string}
+	 */
+	public static function conventions(): array {
+		$locale   = determine_locale();
+		$language = strtolower( (string) strtok( $locale, '_' ) );
+		$decimal  = in_array( $language, self::DECIMAL_COMMA, true ) && ! in_array( $locale, self::DECIMAL_POINT_LOCALES, true ) ? ',' : '.';
+		// WordPress's own translation of the decimal point, where its language pack is installed, has the last word.
+		$translated = translate( 'number_format_decimal_point' ); // phpcs:ignore WordPress.WP.I18n -- WordPress core's own string, looked up in core's text domain as WP_Locale does.
+		if ( in_array( $translated, array( ',', '.' ), true ) ) {
+			$decimal = $translated;
+		}
+		return array(
+			'separator' => ',' === $decimal ? ';' : ',',
+			'decimal'   => $decimal,
+		);
+	}
+
+	/**
+	 * A whole CSV file for a spreadsheet: a UTF-8 byte-order mark (without it Excel reads UTF-8 as Windows-1252 and
+	 * "Niccolò" turns into "NiccolÃ²"), then the header and the rows, cells split by the locale's separator.
+	 *
+	 * @param string[]                $headers Column titles, translated.
+	 * @param iterable<array<int,mixed>> $rows    Rows of cells, in the headers' order.
+	 * @param string                  $separator From conventions().
+	 */
+	public static function document( array $headers, iterable $rows, string $separator ): string {
+		$csv = "\xEF\xBB\xBF" . self::row( $headers, $separator );
+		foreach ( $rows as $cells ) {
+			$csv .= self::row( $cells, $separator );
+		}
+		return $csv;
+	}
+
+	/**
+	 * A date and time for a spreadsheet, in the shop's time zone: `2026-12-07 14:05`, which every spreadsheet of
+	 * every locale reads as a date and time. Empty for no date.
+	 *
+	 * @param string|int|null $when ISO 8601 / MySQL UTC text, or a Unix time.
+	 */
+	public static function shop_time( $when ): string {
+		if ( null === $when || '' === $when ) {
+			return '';
+		}
+		$timestamp = is_int( $when ) ? $when : strtotime( (string) $when . ( preg_match( '/(Z|[+-]\d\d:?\d\d)$/', (string) $when ) ? '' : ' UTC' ) );
+		if ( false === $timestamp ) {
+			return '';
+		}
+		return (string) wp_date( 'Y-m-d H:i', $timestamp );
+	}
+
+	/**
+	 * A number with the locale's decimal mark and no thousands separator (which spreadsheets would read as text).
+	 *
+	 * @param float|int|string|null $number   Number.
+	 * @param int                   $decimals Decimals.
+	 * @param string                $decimal  From conventions().
+	 */
+	public static function number( $number, int $decimals, string $decimal ): string {
+		if ( null === $number || '' === $number ) {
+			return '';
+		}
+		return number_format( (float) $number, $decimals, $decimal, '' );
 	}
 }

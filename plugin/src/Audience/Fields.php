@@ -35,7 +35,7 @@ final class Fields {
 	/**
 	 * Definitions with labels, for the admin app.
 	 *
-	 * @return array{fields:array<int,array<string,mixed>>,operators:array<string,string>,statuses:array<int,array<string,mixed>>,default_statuses:string[]}
+	 * @return array{fields:array<int,array<string,mixed>>,currency:string,operators:array<string,string>,statuses:array<int,array<string,mixed>>,default_statuses:string[]}
 	 */
 	public static function describe(): array {
 		$labels = array(
@@ -92,8 +92,16 @@ final class Fields {
 			}
 			$fields[] = $item;
 		}
+		foreach ( $fields as &$item ) {
+			if ( 'countries' === $item['type'] ) {
+				$item['options'] = Countries::options();
+			}
+		}
+		unset( $item );
 		return array(
 			'fields'           => $fields,
+			// Money filters are in the shop's currency: its symbol beside the amounts.
+			'currency'         => self::currency_symbol(),
 			'operators'        => array(
 				'gt'               => __( 'more than', 'rondine' ),
 				'gte'              => __( 'at least', 'rondine' ),
@@ -115,6 +123,28 @@ final class Fields {
 			'statuses'         => self::order_statuses(),
 			'default_statuses' => SegmentQuery::DEFAULT_STATUSES,
 		);
+	}
+
+	/**
+	 * The shop's currency symbol: WooCommerce's when it is loaded, else the symbol of the currency in its settings
+	 * (ICU's, through PHP's intl), else its code; '' without a currency.
+	 */
+	public static function currency_symbol(): string {
+		if ( function_exists( 'get_woocommerce_currency_symbol' ) ) {
+			return html_entity_decode( (string) get_woocommerce_currency_symbol(), ENT_QUOTES, 'UTF-8' );
+		}
+		$code = strtoupper( (string) get_option( 'woocommerce_currency', '' ) );
+		if ( ! preg_match( '/^[A-Z]{3}$/', $code ) ) {
+			return '';
+		}
+		if ( class_exists( '\NumberFormatter' ) ) {
+			$formatter = new \NumberFormatter( determine_locale() . '@currency=' . $code, \NumberFormatter::CURRENCY );
+			$symbol    = (string) $formatter->getSymbol( \NumberFormatter::CURRENCY_SYMBOL );
+			if ( '' !== $symbol ) {
+				return $symbol;
+			}
+		}
+		return $code;
 	}
 
 	/**

@@ -99,6 +99,25 @@ final class Lists {
 	}
 
 	/**
+	 * The lists a contact belongs to.
+	 *
+	 * @param int $contact_id Contact.
+	 * @return array<int,array{id:int,name:string}>
+	 */
+	public static function of_contact( int $contact_id ): array {
+		global $wpdb;
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own tables, no WordPress API; memberships change with every import.
+		$rows = $wpdb->get_results( $wpdb->prepare( 'SELECT l.id, l.name FROM %i l JOIN %i m ON m.list_id = l.id WHERE m.contact_id = %d ORDER BY l.name', self::table(), self::members_table(), $contact_id ), ARRAY_A );
+		return array_map(
+			static fn( $row ) => array(
+				'id'   => (int) $row['id'],
+				'name' => (string) $row['name'],
+			),
+			$rows ?: array()
+		);
+	}
+
+	/**
 	 * Adds contacts.
 	 *
 	 * @param int   $list_id     List.

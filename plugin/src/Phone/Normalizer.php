@@ -69,7 +69,7 @@ final class Normalizer {
 	 *
 	 * @param string $raw             As typed (spaces, dots, dashes, brackets, "(0)", 00 or + prefix, extensions).
 	 * @param string $default_country ISO code for numbers without an international prefix.
-	 * @return array{ok:bool,e164:?string,country:?string,reason:?string} Reason codes: empty, invalid_characters,
+	 * @return array{ok:bool,e164:?string,country:?string,reason:?string} Reason codes: empty, invalid_characters, misplaced_plus,
 	 *         no_default_country, unknown_country_code, too_short, too_long, invalid_for_country.
 	 */
 	public static function normalize( string $raw, string $default_country ): array {
@@ -82,6 +82,8 @@ final class Normalizer {
 		if ( preg_match( '/[^\d\s+().\-\/]/u', $text ) ) {
 			return self::fail( 'invalid_characters' );
 		}
+		// "(+39) 328 ..." and "(0039) 328 ...": the country code written in brackets, as many forms and signatures do.
+		$text          = (string) preg_replace( '/^\(\s*(\+|00)\s*(\d{1,3})\s*\)/', '$1$2 ', $text );
 		$international = false;
 		if ( '+' === $text[0] ) {
 			$international = true;
@@ -89,7 +91,7 @@ final class Normalizer {
 			$text = (string) preg_replace( '/^\+\s*(\d{1,3})\s*\(0\)/', '+$1', $text );
 		}
 		if ( substr_count( $text, '+' ) > ( $international ? 1 : 0 ) ) {
-			return self::fail( 'invalid_characters' );
+			return self::fail( 'misplaced_plus' );
 		}
 		$digits          = (string) preg_replace( '/\D/', '', $text );
 		$default_country = strtoupper( $default_country );
@@ -171,6 +173,8 @@ final class Normalizer {
 				return __( 'The phone number is empty.', 'rondine' );
 			case 'invalid_characters':
 				return __( 'The phone number contains characters other than digits, spaces, brackets, dots, dashes and a leading +.', 'rondine' );
+			case 'misplaced_plus':
+				return __( 'The phone number has a + that is not at its start (or in brackets at its start, as in "(+39) 328 111 2222").', 'rondine' );
 			case 'no_default_country':
 				return __( 'The phone number has no international prefix and no default country is set.', 'rondine' );
 			case 'unknown_country_code':

@@ -10,6 +10,7 @@ namespace Rondine\Rest;
 defined( 'ABSPATH' ) || exit;
 
 use Rondine\Audience\Audience;
+use Rondine\Audience\Recipients;
 use Rondine\Bridge\BridgeError;
 use Rondine\Bridge\Client;
 use Rondine\Phone\Normalizer;
@@ -418,17 +419,44 @@ final class CampaignsController extends Controller {
 	 * @return \WP_REST_Response|\WP_Error
 	 */
 	public function recipients( $request ) {
-		$path = '/v1/campaigns/' . strtolower( $request['id'] ) . '/recipients' . self::query( $request, array( 'format' ) );
+		$base = '/v1/campaigns/' . strtolower( $request['id'] ) . '/recipients';
 		if ( 'csv' !== $request['format'] ) {
-			return $this->forward( 'GET', $path );
+			try {
+				$answer = Client::from_connection()->request( 'GET', $base . self::query( $request, array( 'format' ) ) );
+			} catch ( BridgeError $error ) {
+				return $error->to_wp_error();
+			}
+			$data = json_decode( $answer['raw'], true );
+			if ( $answer['status'] >= 300 || ! is_array( $data ) ) {
+				return new \WP_REST_Response( json_decode( $answer['raw'] ), $answer['status'] );
+			}
+			// Each recipient with the contact's name and id, for the owner to know who it is and open the contact.
+			$data['recipients'] = Recipients::with_contacts( is_array( $data['recipients'] ?? null ) ? $data['recipients'] : array() );
+			return new \WP_REST_Response( $data, $answer['status'] );
 		}
-		// CSV is asked for with the Accept header, which every version of the bridge's route understands.
-		try {
-			$answer = Client::from_connection()->request( 'GET', $path, null, array( 'Accept' => 'text/csv' ) );
-		} catch ( BridgeError $error ) {
-			return $error->to_wp_error();
+		// The CSV is written here, from the bridge's JSON pages, with the names and in the owner's locale.
+		$after      = 0;
+		$recipients = array();
+		for ( $pages = 0; $pages < 100; $pages++ ) {
+			$query = self::query( $request, array( 'format', 'limit', 'after' ) );
+			$path  = $base . ( '' === $query ? '?' : $query . '&' ) . 'limit=5000&after=' . $after;
+			try {
+				$answer = Client::from_connection()->request( 'GET', $path );
+			} catch ( BridgeError $error ) {
+				return $error->to_wp_error();
+			}
+			$data = json_decode( $answer['raw'], true );
+			if ( $answer['status'] >= 300 || ! is_array( $data ) ) {
+				return new \WP_REST_Response( json_decode( $answer['raw'] ), $answer['status'] );
+			}
+			$page       = is_array( $data['recipients'] ?? null ) ? $data['recipients'] : array();
+			$recipients = array_merge( $recipients, Recipients::with_contacts( $page ) );
+			if ( empty( $data['next_after'] ) || ! $page ) {
+				break;
+			}
+			$after = (int) $data['next_after'];
 		}
-		return self::csv_response( $answer['raw'], 'campaign-' . strtolower( $request['id'] ) . '-recipients.csv' );
+		return self::csv_response( Recipients::csv( $recipients ), 'campaign-' . strtolower( $request['id'] ) . '-recipients.csv' );
 	}
 
 	/**

@@ -12,8 +12,11 @@ defined( 'ABSPATH' ) || exit;
 use Rondine\Audience\Contacts;
 use Rondine\Audience\Csv;
 use Rondine\Audience\CustomerSync;
+use Rondine\Audience\Lists;
 use Rondine\Audience\Segments;
 use Rondine\Audience\Tags;
+use Rondine\Bridge\BridgeError;
+use Rondine\Bridge\Client;
 use Rondine\Consent\Consent;
 
 /**
@@ -58,6 +61,10 @@ final class ContactsController extends Controller {
 			'consent' => array(
 				'type' => 'string',
 				'enum' => array( 'granted', 'revoked', 'none' ),
+			),
+			'country' => array(
+				'type'    => 'string',
+				'pattern' => '^[A-Za-z]{2}$',
 			),
 		);
 		register_rest_route(
@@ -111,6 +118,54 @@ final class ContactsController extends Controller {
 							'default' => false,
 						),
 					),
+				),
+			)
+		);
+		register_rest_route(
+			$this->namespace,
+			'/contacts/bulk',
+			array(
+				array(
+					'methods'             => \WP_REST_Server::CREATABLE,
+					'callback'            => array( $this, 'bulk' ),
+					'permission_callback' => $permission,
+					'args'                => array(
+						'ids'    => array(
+							'type'     => 'array',
+							'required' => true,
+							'minItems' => 1,
+							'maxItems' => 500,
+							'items'    => array(
+								'type'    => 'integer',
+								'minimum' => 1,
+							),
+						),
+						'action' => array(
+							'type'     => 'string',
+							'required' => true,
+							'enum'     => array( 'add_tag', 'remove_tag', 'add_to_list', 'delete' ),
+						),
+						'tag'    => array(
+							'type'    => 'integer',
+							'minimum' => 1,
+						),
+						'list'   => array(
+							'type'    => 'integer',
+							'minimum' => 1,
+						),
+					),
+				),
+			)
+		);
+		register_rest_route(
+			$this->namespace,
+			'/contacts/(?P<id>\d+)/messages',
+			array(
+				'args' => array( 'id' => self::id_arg() ),
+				array(
+					'methods'             => \WP_REST_Server::READABLE,
+					'callback'            => array( $this, 'messages' ),
+					'permission_callback' => $permission,
 				),
 			)
 		);
@@ -185,23 +240,46 @@ final class ContactsController extends Controller {
 		if ( is_wp_error( $args ) ) {
 			return $args;
 		}
-		$columns = array( 'id', 'phone', 'phone_raw', 'first_name', 'last_name', 'email', 'country', 'city', 'source', 'consent', 'consent_updated_at', 'orders_count', 'total_spent', 'last_order_at', 'customer_id', 'user_id' );
-		$csv     = Csv::row( array_merge( $columns, array( 'tags' ) ) );
-		// Pages of 2,000 so that memory holds one page of rows at a time, not the whole audience.
+		$conventions = Csv::conventions();
+		$headers     = array(
+			__( 'First name', 'rondine' ),
+			__( 'Last name', 'rondine' ),
+			__( 'Phone', 'rondine' ),
+			__( 'Email', 'rondine' ),
+			__( 'Country', 'rondine' ),
+			__( 'City', 'rondine' ),
+			__( 'Consent', 'rondine' ),
+			__( 'Consent changed', 'rondine' ),
+			__( 'Orders', 'rondine' ),
+			__( 'Total spent', 'rondine' ),
+			__( 'Last order', 'rondine' ),
+			__( 'Tags', 'rondine' ),
+		);
+		$rows        = array();
+		// Pages of 2,000 so that the database answers one page of rows at a time.
 		for ( $page = 1; ; $page++ ) {
 			$result = Contacts::query( $args + array( 'page' => $page, 'per_page' => 2000 ) );
 			foreach ( $result['items'] as $contact ) {
-				$cells = array();
-				foreach ( $columns as $column ) {
-					$cells[] = $contact[ $column ] ?? '';
-				}
-				$cells[] = implode( '|', array_map( static fn( $t ) => $t['name'], $contact['tags'] ) );
-				$csv    .= Csv::row( $cells );
+				$rows[] = array(
+					$contact['first_name'],
+					$contact['last_name'],
+					$contact['phone'] ?? $contact['phone_raw'],
+					$contact['email'],
+					$contact['country'],
+					$contact['city'],
+					self::consent_label( (string) $contact['consent'] ),
+					Csv::shop_time( $contact['consent_updated_at'] ?? null ),
+					$contact['orders_count'] ?? '',
+					Csv::number( $contact['total_spent'] ?? null, 2, $conventions['decimal'] ),
+					Csv::shop_time( $contact['last_order_at'] ?? null ),
+					implode( ', ', array_map( static fn( $t ) => $t['name'], $contact['tags'] ) ),
+				);
 			}
 			if ( count( $result['items'] ) < 2000 ) {
 				break;
 			}
 		}
+		$csv = Csv::document( $headers, $rows, $conventions['separator'] );
 		return self::csv_response( $csv, 'rondine-contacts-' . gmdate( 'Y-m-d' ) . '.csv' );
 	}
 
@@ -250,6 +328,7 @@ final class ContactsController extends Controller {
 		}
 		$contact                = Contacts::with_tags( array( $contact ) )[0];
 		$contact['consent_log'] = Consent::log( $contact['id'] );
+		$contact['lists']       = Lists::of_contact( $contact['id'] );
 		return rest_ensure_response( $contact );
 	}
 
@@ -295,6 +374,70 @@ final class ContactsController extends Controller {
 	}
 
 	/**
+	 * The campaign messages sent to a contact's phone, newest first, from the bridge (which keeps them; the plugin
+	 * keeps no copy).
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public function messages( $request ) {
+		$contact = Contacts::find( (int) $request['id'] );
+		if ( null === $contact ) {
+			return self::not_found();
+		}
+		if ( empty( $contact['phone'] ) ) {
+			return rest_ensure_response( array( 'messages' => array() ) );
+		}
+		try {
+			$answer = Client::from_connection()->request( 'GET', '/v1/recipients?' . http_build_query( array( 'phone' => (string) $contact['phone'], 'limit' => 50 ), '', '&', PHP_QUERY_RFC3986 ) );
+		} catch ( BridgeError $error ) {
+			return $error->to_wp_error();
+		}
+		$data = json_decode( $answer['raw'], true );
+		if ( $answer['status'] >= 300 || ! is_array( $data ) ) {
+			return new \WP_REST_Response( json_decode( $answer['raw'] ), $answer['status'] );
+		}
+		return rest_ensure_response( array( 'messages' => is_array( $data['messages'] ?? null ) ? $data['messages'] : array() ) );
+	}
+
+	/**
+	 * One action on the selected contacts: add or remove a tag, add to a list, delete. Consent is never changed in
+	 * bulk: it changes only by the person's own act, recorded one contact at a time.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public function bulk( $request ) {
+		$ids    = array_values( array_unique( array_map( 'intval', (array) $request['ids'] ) ) );
+		$action = (string) $request['action'];
+		if ( in_array( $action, array( 'add_tag', 'remove_tag' ), true ) && ! Tags::exists( (int) $request['tag'] ) ) {
+			return new \WP_Error( 'rondine_tag_not_found', __( 'Choose an existing tag.', 'rondine' ), array( 'status' => 400 ) );
+		}
+		if ( 'add_to_list' === $action && null === Lists::find( (int) $request['list'] ) ) {
+			return new \WP_Error( 'rondine_list_not_found', __( 'Choose an existing list.', 'rondine' ), array( 'status' => 400 ) );
+		}
+		$changed = 0;
+		if ( 'add_to_list' === $action ) {
+			$changed = Lists::add( (int) $request['list'], $ids );
+		} else {
+			foreach ( $ids as $id ) {
+				$contact = Contacts::find( $id );
+				if ( null === $contact ) {
+					continue;
+				}
+				if ( 'delete' === $action ) {
+					Contacts::delete( $id );
+				} else {
+					$tags = array_map( static fn( $t ) => $t['id'], Contacts::with_tags( array( $contact ) )[0]['tags'] );
+					Contacts::set_tags( $id, 'add_tag' === $action ? array_merge( $tags, array( (int) $request['tag'] ) ) : array_diff( $tags, array( (int) $request['tag'] ) ) );
+				}
+				++$changed;
+			}
+		}
+		return rest_ensure_response( array( 'changed' => $changed ) );
+	}
+
+	/**
 	 * Filters from the request, with the segment resolved to its definition.
 	 *
 	 * @param \WP_REST_Request $request Request.
@@ -306,6 +449,7 @@ final class ContactsController extends Controller {
 			'list'    => (int) $request['list'],
 			'tag'     => (int) $request['tag'],
 			'consent' => (string) $request['consent'],
+			'country' => (string) $request['country'],
 		);
 		if ( $request['segment'] ) {
 			$segment = Segments::find( (int) $request['segment'] );
@@ -315,6 +459,21 @@ final class ContactsController extends Controller {
 			$args['segment'] = $segment['definition'];
 		}
 		return $args;
+	}
+
+	/**
+	 * A consent state in the owner's words.
+	 *
+	 * @param string $consent granted, revoked or none.
+	 */
+	public static function consent_label( string $consent ): string {
+		if ( Consent::GRANTED === $consent ) {
+			return __( 'Opted in', 'rondine' );
+		}
+		if ( 'revoked' === $consent ) {
+			return __( 'Opted out', 'rondine' );
+		}
+		return __( 'Not asked', 'rondine' );
 	}
 
 	/**

@@ -1,0 +1,118 @@
+/**
+ * External dependencies
+ */
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { screen, waitFor, within } from '@testing-library/react';
+
+/**
+ * Internal dependencies
+ */
+import { CampaignStatsScreen } from '../stats';
+import { fakeServer } from '../../test-utils/fake-server';
+import type { FakeServer } from '../../test-utils/fake-server';
+import { renderWithStore } from '../../test-utils/render';
+
+let server: FakeServer;
+
+const ID = '6f1c2a7e-0d55-4f7e-9a1e-2b8f1c0d9e11';
+
+function stats( sent: number ) {
+	return {
+		total: 2,
+		automations: {
+			to_start: 2 - sent,
+			in_progress: 0,
+			completed: sent,
+			failed: 0,
+			unknown: 0,
+		},
+		messages: { sent, delivered: 0, read: 0, failed: 0 },
+		interactions: 0,
+		skipped: { opted_out: 0, duplicates: 0, invalid: 0 },
+		progress: {
+			done: sent,
+			remaining: 2 - sent,
+			rate_per_second: null,
+			eta_seconds: null,
+			estimated_end_at: null,
+		},
+	};
+}
+
+beforeEach( () => {
+	server = fakeServer();
+} );
+
+afterEach( () => {
+	server.restore();
+} );
+
+describe( 'campaign stats recipients', () => {
+	it( 'lists the recipients, by name with a link to the contact, as soon as the cards show sends', async () => {
+		let sent = 0;
+		server.on( 'GET', `/rondine/v1/campaigns/${ ID }`, () => ( {
+			body: {
+				id: ID,
+				name: 'Autumn sale',
+				state: 'running',
+				start_at: '2026-12-07T10:00:00Z',
+			},
+		} ) );
+		server.on( 'GET', `/rondine/v1/campaigns/${ ID }/stats`, () => ( {
+			body: stats( sent ),
+		} ) );
+		server.on( 'GET', `/rondine/v1/campaigns/${ ID }/recipients`, () => ( {
+			body: {
+				recipients:
+					sent === 0
+						? []
+						: [
+								{
+									id: 1,
+									contact_id: 41,
+									name: 'Ada Lovelace',
+									phone: '+393330000001',
+									state: 'completed',
+									message_status: 'sent',
+									updated_at: '2026-12-07T10:00:05Z',
+								},
+								{
+									id: 2,
+									contact_id: null,
+									name: '',
+									phone: '+393330000002',
+									state: 'completed',
+									message_status: 'sent',
+									updated_at: '2026-12-07T10:00:06Z',
+								},
+							],
+				next_after: null,
+			},
+		} ) );
+
+		renderWithStore( <CampaignStatsScreen id={ ID } /> );
+		const table = await screen.findByTestId( 'rondine-recipients' );
+		expect( table.textContent ).toContain( 'No recipients match.' );
+
+		// The bridge sends; the live refresh (every 5 s) brings the cards, and the table follows without a reload.
+		sent = 2;
+		const link = await screen.findByRole(
+			'link',
+			{ name: 'Ada Lovelace' },
+			{ timeout: 9000 }
+		);
+		expect( link.getAttribute( 'href' ) ).toBe( '#/audience/contacts/41' );
+		await waitFor( () =>
+			expect(
+				within(
+					screen.getByTestId( 'rondine-recipients' )
+				).queryByText( 'No recipients match.' )
+			).toBeNull()
+		);
+		expect(
+			within( screen.getByTestId( 'rondine-recipients' ) ).getByText(
+				'Contact deleted'
+			)
+		).toBeTruthy();
+	}, 15000 );
+} );

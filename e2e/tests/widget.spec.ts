@@ -242,19 +242,28 @@ test( 'no layout shift and no request because of the widget before intent', asyn
 	settings( { delay: 1 } );
 	const requests: string[] = [];
 	page.on( 'request', ( request ) => requests.push( request.url() ) );
+	// Every layout shift, attributed: the page's own (WooCommerce's product gallery settles as its scripts start,
+	// with or without the button) and those of the button's elements, which must be none.
 	await page.addInitScript( () => {
-		( window as unknown as { shifts: number } ).shifts = 0;
+		const shifts = { widget: 0, page: 0 };
+		( window as unknown as { shifts: typeof shifts } ).shifts = shifts;
 		new PerformanceObserver( ( list ) => {
 			for ( const entry of list.getEntries() as unknown as Array< {
 				value: number;
+				sources?: Array< { node?: Node | null } >;
 			} > ) {
-				( window as unknown as { shifts: number } ).shifts +=
-					entry.value;
+				const ours = ( entry.sources ?? [] ).some( ( source ) => {
+					const node = source.node;
+					const element =
+						node instanceof Element ? node : node?.parentElement;
+					return !! element?.closest( '.rondine-chat' );
+				} );
+				shifts[ ours ? 'widget' : 'page' ] += entry.value;
 			}
 		} ).observe( { type: 'layout-shift', buffered: true } );
 	} );
 	// The theme's web fonts swap in after first paint and shift its header by ~0.002 whether the widget is there or
-	// not; without them every shift left on the page would be the widget's.
+	// not.
 	await page.route( /\.woff2?(\?.*)?$/, ( route ) => route.abort() );
 	await page.goto( productUrl );
 	await expect( chatButton( page ) ).toBeVisible();
@@ -262,9 +271,17 @@ test( 'no layout shift and no request because of the widget before intent', asyn
 	expect( requests.filter( isWidgetRequest ) ).toEqual( [] );
 	expect(
 		await page.evaluate(
-			() => ( window as unknown as { shifts: number } ).shifts
+			() =>
+				( window as unknown as { shifts: { widget: number } } ).shifts
+					.widget
 		)
 	).toBe( 0 );
+	// Nor can the button move the page's content: it takes no room in the page's flow.
+	expect(
+		await page
+			.locator( '.rondine-chat' )
+			.evaluate( ( root ) => getComputedStyle( root ).position )
+	).toBe( 'fixed' );
 
 	// Intent (the pointer over the button) loads the panel, and only the panel.
 	await chatButton( page ).hover();

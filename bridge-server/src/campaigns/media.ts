@@ -15,7 +15,7 @@
  */
 import { isIP } from 'node:net';
 
-import { refusedAddress, type SitePolicy } from '../http/site-url.js';
+import { refusedAddress, type SitePolicy } from '../net/site-url.js';
 
 export type MediaKind = 'image' | 'video' | 'document';
 

@@ -1,8 +1,8 @@
 /**
  * Internal dependencies
  */
-import type { SitePolicy } from '../http/site-url.js';
-import { STRICT_SITE_POLICY } from '../http/site-url.js';
+import type { SitePolicy } from '../net/site-url.js';
+import { STRICT_SITE_POLICY } from '../net/site-url.js';
 import { isMediaKind, mediaProblem, type MediaKind } from './media.js';
 import type {
 	MessageTemplate,

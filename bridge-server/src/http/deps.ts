@@ -8,7 +8,7 @@ import type { FastifyPluginAsync, FastifyServerOptions } from 'fastify';
 import type { CampaignService } from '../campaigns/campaign-service.js';
 import type { Clock } from '../clock.js';
 import type { SecretBox } from '../crypto/secret-box.js';
-import type { WhatsAppDirectory } from '../dispatch/messenger.js';
+import type { Messenger, WhatsAppDirectory } from '../dispatch/messenger.js';
 import type { Storage } from '../storage/database.js';
 import type { AccountResolver } from '../tenants/accounts.js';
 import { STRICT_SITE_POLICY, type SitePolicy } from '../net/site-url.js';
@@ -21,6 +21,8 @@ export interface AppDeps {
 	campaigns: CampaignService;
 	accounts: AccountResolver;
 	directory: WhatsAppDirectory;
+	/** Sends "test to my phone" messages (POST /v1/test-message); the dispatcher's messenger. */
+	messenger?: Messenger | undefined;
 	logger?: FastifyServerOptions[ 'logger' ];
 	/** The emulator (src/sandbox), served under /sandbox when given. */
 	sandboxPlugin?: FastifyPluginAsync< any > | undefined;

@@ -15,7 +15,7 @@ import type { FastifyPluginAsync } from 'fastify';
 /**
  * Internal dependencies
  */
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from './deps.js';
 import type { MappedComponent } from '../campaigns/template-mapping.js';
 import {
 	dailyWindow,

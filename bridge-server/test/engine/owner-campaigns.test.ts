@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 import { OffsetClock } from '../../src/clock';
 import { MEDIA_RULES, mediaProblem } from '../../src/campaigns/media';
-import { STRICT_SITE_POLICY } from '../../src/http/site-url';
+import { STRICT_SITE_POLICY } from '../../src/net/site-url';
 import { classifyError } from '../../src/whatsapp/errors';
 import { dialects, openTestStore, type TestStore } from '../helpers/database';
 import {

@@ -192,10 +192,11 @@ test.describe( 'the shop owner journey', () => {
 			const first = page.getByTestId( 'rondine-segment-filter' ).nth( 0 );
 			await first.getByLabel( 'Field' ).selectOption( 'total_spent' );
 			await first.getByLabel( 'Comparison' ).selectOption( 'gt' );
-			await first.getByLabel( 'Value' ).fill( '100' );
+			await first.getByLabel( /Amount \(.+\)/ ).fill( '100' );
+			// "last year" is the last 365 days.
 			await first
-				.getByLabel( 'Only orders of the last N days (empty: all)' )
-				.fill( '365' );
+				.getByLabel( 'Period of the orders' )
+				.selectOption( { label: 'last year' } );
 			await page.getByRole( 'button', { name: 'Add filter' } ).click();
 			const second = page
 				.getByTestId( 'rondine-segment-filter' )
@@ -203,10 +204,11 @@ test.describe( 'the shop owner journey', () => {
 			await second
 				.getByLabel( 'Field' )
 				.selectOption( 'billing_country' );
-			await second.getByLabel( 'Country codes (IT, DE, …)' ).fill( 'IT' );
-			await second
-				.getByLabel( 'Country codes (IT, DE, …)' )
-				.press( 'Enter' );
+			// Countries are chosen by name.
+			await second.getByLabel( 'Countries (type a name)' ).fill( 'Ital' );
+			await page
+				.getByRole( 'option', { name: 'Italy', exact: true } )
+				.click();
 			await expect(
 				page.getByTestId( 'rondine-segment-count' )
 			).toHaveText(
@@ -592,6 +594,11 @@ test.describe( 'a running campaign', () => {
 
 		await page.goto( rondine( `campaigns/${ id }/stats` ) );
 		await page.getByRole( 'button', { name: 'Cancel campaign' } ).click();
+		// Cancelling asks first (how many will not be sent), then cancels.
+		await page
+			.getByRole( 'dialog' )
+			.getByRole( 'button', { name: 'Cancel campaign' } )
+			.click();
 		await expect( page.getByTestId( 'rondine-campaign-state' ) ).toHaveText(
 			'Cancelled',
 			{

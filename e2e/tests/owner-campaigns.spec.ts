@@ -183,12 +183,43 @@ test.describe( 'campaigns the owner can trust', () => {
 			definition: { match: 'all', groups: [] },
 		} );
 		expect( segment.ok, JSON.stringify( segment.body ) ).toBe( true );
+		// And a list of 300 new opted-in contacts, so the audience is over the 250 a day whatever the shop's size.
+		const listName = `Fiera ${ stamp }`;
+		const list = await api( '/rondine/v1/lists', 'POST', {
+			name: listName,
+		} );
+		expect( list.ok, JSON.stringify( list.body ) ).toBe( true );
+		const base = ( Date.now() % 9_000 ) * 1_000;
+		const csv = [
+			'Nome;Telefono',
+			...Array.from(
+				{ length: 300 },
+				( _, i ) =>
+					`Visitatore ${ i };+39347${ String( base + i ).padStart(
+						7,
+						'0'
+					) }`
+			),
+		].join( '\n' );
+		const imported = await api(
+			`/rondine/v1/lists/${ ( list.body as { id: number } ).id }/import`,
+			'POST',
+			{
+				csv,
+				mapping: { first_name: 'Nome', phone: 'Telefono' },
+				default_country: 'IT',
+				consent_mode: 'attest',
+				attestation: true,
+			}
+		);
+		expect( imported.ok, JSON.stringify( imported.body ) ).toBe( true );
 		const campaignName = `Nuova collezione ${ stamp }`;
 
 		await test.step( 'an image-header template asks for its image; the Media Library fills it', async () => {
 			await page.goto( rondine( 'campaigns/new' ) );
 			await page.getByLabel( 'Campaign name' ).fill( campaignName );
 			await page.getByLabel( segmentName, { exact: true } ).check();
+			await page.getByLabel( listName, { exact: true } ).check();
 			await page
 				.getByLabel( 'Approved template' )
 				.selectOption( { label: 'nuova_collezione (it)' } );

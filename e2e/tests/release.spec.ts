@@ -116,6 +116,10 @@ test( 'the release zip installs through wp-admin on a fresh WordPress with WooCo
 		0
 	);
 	await expect(
-		page.locator( '.rondine-dashboard__facts' ).first()
+		page.getByTestId( 'rondine-woocommerce-version' )
+	).toHaveText( /^10\.0\.\d+$/ );
+	// The bridge's address is for support: folded into "Technical details".
+	await expect(
+		page.getByTestId( 'rondine-technical-details' )
 	).toContainText( prepared.bridgeUrl );
 } );

@@ -294,7 +294,9 @@ test( 'no layout shift and no request because of the widget before intent', asyn
 	await expect( dialog( page ) ).toBeVisible();
 	expect(
 		await page.evaluate(
-			() => ( window as unknown as { shifts: number } ).shifts
+			() =>
+				( window as unknown as { shifts: { widget: number } } ).shifts
+					.widget
 		)
 	).toBe( 0 );
 } );

@@ -138,7 +138,7 @@ final class AudienceOwnerTest extends TestCase {
 		$row = array_combine( $rows[0], $rows[1] );
 		$this->assertSame( 'Niccolò', $row['Nome'] );
 		$this->assertSame( '+393331112233', $row['Telefono'] );
-		$this->assertSame( 'Iscritto', $row['Consenso'] );
+		$this->assertSame( 'Consenso dato', $row['Consenso'] );
 		$this->assertSame( '2026-12-07 14:05', $row['Consenso modificato'], 'consent time in the shop\'s time zone' );
 		$this->assertSame( '1249,90', $row['Totale speso'] );
 		$this->assertSame( '2026-07-02 00:30', $row['Ultimo ordine'] );
@@ -278,6 +278,54 @@ final class AudienceOwnerTest extends TestCase {
 		$this->assertSame( 200, $this->rest( 'POST', '/rondine/v1/contacts/bulk', array( 'ids' => array( $de ), 'action' => 'delete' ) )->get_status() );
 		$this->assertNull( Contacts::find( $de ) );
 		$this->assertSame( 1, Lists::find( $list )['members'] );
+	}
+
+	/**
+	 * Deleting contacts is an erasure, for administrators only: a shop manager is refused and nothing changes; an
+	 * administrator's delete leaves a tombstone (orders and imports do not bring the contact back), the consent log's
+	 * rows without the identity, and the bridge's erasure queued. (Before: any shop manager deleted contacts with no
+	 * tombstone and no erasure at the bridge, so the next sync brought them back as "not asked".)
+	 */
+	public function test_bulk_delete_is_an_erasure_for_administrators(): void {
+		global $wpdb;
+		$id = $this->contact( '+393331110301' );
+		wp_set_current_user( $this->user( 'shop_manager' ) );
+		$refused = $this->rest( 'POST', '/rondine/v1/contacts/bulk', array( 'ids' => array( $id ), 'action' => 'delete' ) );
+		$this->assertSame( 403, $refused->get_status() );
+		$this->assertNotNull( Contacts::find( $id ) );
+		$this->assertSame( 200, $this->rest( 'POST', '/rondine/v1/contacts/bulk', array( 'ids' => array( $id ), 'action' => 'add_tag', 'tag' => Tags::ensure( 'ok' ) ) )->get_status(), 'tags stay the shop manager\'s' );
+
+		wp_set_current_user( $this->user( 'administrator' ) );
+		$erased = $this->rest( 'POST', '/rondine/v1/contacts/bulk', array( 'ids' => array( $id ), 'action' => 'delete' ) );
+		$this->assertSame( 200, $erased->get_status() );
+		$this->assertSame( 1, $erased->get_data()['changed'] );
+		$this->assertNull( Contacts::find( $id ) );
+		$this->assertTrue( \Rondine\Consent\Erased::phone( '+393331110301' ), 'a tombstone keeps the contact from coming back' );
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- test reads.
+		$log = $wpdb->get_results( $wpdb->prepare( 'SELECT phone, email, status FROM %i WHERE contact_id = %d', $wpdb->prefix . 'rondine_consent_log', $id ), ARRAY_A );
+		$this->assertNotEmpty( $log, 'the consent events are kept' );
+		foreach ( $log as $row ) {
+			$this->assertSame( array( '', '' ), array( $row['phone'], $row['email'] ), 'without the identity' );
+		}
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- test reads.
+		$erase = $wpdb->get_col( $wpdb->prepare( "SELECT payload FROM %i WHERE kind = 'erase'", \Rondine\Bridge\Outbox::table() ) );
+		$this->assertNotEmpty( array_filter( $erase, static fn( $payload ) => str_contains( (string) $payload, '+393331110301' ) ), 'the bridge is asked to erase the phone' );
+	}
+
+	/**
+	 * The owner records a consent given outside the site, but never overturns the person's own "no" (WhatsApp STOP,
+	 * My Account): only the person's new act lifts it. The owner's own withdrawal can be undone with a note.
+	 */
+	public function test_owner_cannot_overturn_the_persons_own_revocation(): void {
+		foreach ( array( 'whatsapp_stop', 'my_account' ) as $i => $source ) {
+			$id = $this->contact( '+39333111040' . $i );
+			Consent::record( $id, Consent::REVOKED, $source, 'the person said no' );
+			$refused = $this->rest( 'PUT', "/rondine/v1/contacts/{$id}", array( 'consent' => 'granted', 'note' => 'they told me in the shop' ) );
+			$this->assertSame( 409, $refused->get_status(), $source );
+			$this->assertSame( 'rondine_consent_revoked_by_person', $refused->get_data()['code'] );
+			$this->assertSame( 'revoked', Contacts::find( $id )['consent'], $source );
+			$this->assertSame( $source, Consent::last_revocation_source( $id ) );
+		}
 	}
 
 	/**

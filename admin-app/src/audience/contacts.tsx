@@ -127,7 +127,7 @@ export function ContactsScreen( {
 				sprintf(
 					/* translators: %s: number of contacts. */
 					__(
-						'Delete %s contacts? Their consent history is kept without their details.',
+						'Erase %s contacts? Their details are deleted here and on the messaging server, and orders or imports will not add them again unless they agree to messages again themselves. Their consent history is kept without their details.',
 						'rondine'
 					),
 					formatNumber( selected.length )
@@ -304,10 +304,15 @@ export function ContactsScreen( {
 									value: 'add_to_list',
 									label: __( 'Add to a list', 'rondine' ),
 								},
-								{
-									value: 'delete',
-									label: __( 'Delete', 'rondine' ),
-								},
+								// Erasing is for those who decide where customer data goes (like the full export).
+								...( getBootData().canManageConnection
+									? [
+											{
+												value: 'delete',
+												label: __( 'Erase', 'rondine' ),
+											},
+										]
+									: [] ),
 							] }
 							onChange={ ( value ) => {
 								setAction( value as BulkAction );

@@ -11,6 +11,7 @@
  * External dependencies
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { sql } from 'kysely';
 
 /**
  * Internal dependencies
@@ -24,6 +25,7 @@ import {
 } from '../dispatch/daily-limit.js';
 import { compileTemplateBody } from '../dispatch/message-body.js';
 import { ApiError } from './errors.js';
+import { isPostgres } from '../storage/dialect.js';
 import { errorResponses, templateRefSchema } from './schemas.js';
 
 /** Test sends per tenant in a 10-minute window: each is a real, billed message. */
@@ -39,7 +41,6 @@ export const ownerRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 	const { campaigns, accounts, storage, clock } = deps;
 	const db = storage.db;
 	const security = [ { rondineSignature: [] } ];
-	const testSends = new Map< string, number[] >();
 
 	api.post< {
 		Body: {
@@ -211,18 +212,42 @@ export const ownerRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 				);
 			}
 			const now = clock.now();
-			const recent = ( testSends.get( tenant.id ) ?? [] ).filter(
-				( at ) => at > now - TEST_WINDOW_MS
-			);
-			if ( recent.length >= TEST_SENDS_PER_WINDOW ) {
+			// Counted in the database, so a restart or another bridge process does not reset it (a row is kept even
+			// when WhatsApp refuses the message: the attempt counts).
+			const allowed = await db.transaction().execute( async ( trx ) => {
+				if ( isPostgres( trx ) ) {
+					await sql`select pg_advisory_xact_lock(hashtext(${ `rondine:test-sends:${ tenant.id }` }))`.execute(
+						trx
+					);
+				}
+				await trx
+					.deleteFrom( 'test_sends' )
+					.where( 'tenant_id', '=', tenant.id )
+					.where( 'sent_at', '<=', now - TEST_WINDOW_MS )
+					.execute();
+				const { count } = await trx
+					.selectFrom( 'test_sends' )
+					.select( ( eb ) =>
+						eb.fn.countAll< number >().as( 'count' )
+					)
+					.where( 'tenant_id', '=', tenant.id )
+					.executeTakeFirstOrThrow();
+				if ( Number( count ) >= TEST_SENDS_PER_WINDOW ) {
+					return false;
+				}
+				await trx
+					.insertInto( 'test_sends' )
+					.values( { tenant_id: tenant.id, phone: to, sent_at: now } )
+					.execute();
+				return true;
+			} );
+			if ( ! allowed ) {
 				throw new ApiError(
 					429,
 					'too_many_tests',
 					`At most ${ TEST_SENDS_PER_WINDOW } test messages in 10 minutes; try again in a few minutes.`
 				);
 			}
-			recent.push( now );
-			testSends.set( tenant.id, recent );
 			const variables: Record< string, string > = Object.create( null );
 			for ( const [ key, value ] of Object.entries(
 				request.body.variables ?? {}

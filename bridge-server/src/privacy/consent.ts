@@ -42,6 +42,18 @@ export interface ConsentEvent {
 	source: string;
 }
 
+/**
+ * Sources that are the shop's act, not the person's: the owner in wp-admin, a file the owner imported, a bulk seed.
+ * A grant from one of them never lifts a stop the person made themselves (WhatsApp STOP or its button, My Account,
+ * Meta's marketing preferences, an erasure): consent changes only by that person's act. The plugin refuses such a
+ * grant first (ContactsController::update_item, Importer); this is the same rule where the opt-out list lives.
+ */
+export const OWNER_SOURCES: ReadonlySet< string > = new Set( [
+	'admin',
+	'import',
+	'bulk',
+] );
+
 /** Source of the opt-out list entry an erasure leaves (the suppression list is the minimum kept to honour it). */
 export const ERASURE_SOURCE = 'erasure';
 
@@ -74,7 +86,7 @@ export async function applyConsentEvents(
 			const value = event.state === 'revoked' ? 'stop' : 'resume';
 			const known = await trx
 				.selectFrom( 'marketing_preferences' )
-				.select( [ 'value', 'changed_at' ] )
+				.select( [ 'value', 'changed_at', 'source' ] )
 				.where( 'tenant_id', '=', tenantId )
 				.where( 'phone', '=', event.phone )
 				.executeTakeFirst();
@@ -90,10 +102,20 @@ export async function applyConsentEvents(
 			}
 			const listed = await trx
 				.selectFrom( 'opt_outs' )
-				.select( 'created_at' )
+				.select( [ 'created_at', 'source' ] )
 				.where( 'tenant_id', '=', tenantId )
 				.where( 'phone', '=', event.phone )
 				.executeTakeFirst();
+			if (
+				value === 'resume' &&
+				OWNER_SOURCES.has( event.source ) &&
+				( ( known?.value === 'stop' &&
+					! OWNER_SOURCES.has( known.source ) ) ||
+					( listed && ! OWNER_SOURCES.has( listed.source ) ) )
+			) {
+				// The person's own stop: only their own act lifts it.
+				continue;
+			}
 			if (
 				value === 'resume' &&
 				listed &&

@@ -169,6 +169,13 @@ export interface SendLogTable {
 	last_sent_at: number;
 }
 
+/** One row per test send (POST /v1/test-message), kept 10 minutes: the limit shared by every bridge process. */
+export interface TestSendsTable {
+	tenant_id: string;
+	phone: string;
+	sent_at: number;
+}
+
 export interface OptOutsTable {
 	tenant_id: string;
 	phone: string;
@@ -223,6 +230,7 @@ export interface Database {
 	recipients: RecipientsTable;
 	campaign_counters: CampaignCountersTable;
 	send_log: SendLogTable;
+	test_sends: TestSendsTable;
 	opt_outs: OptOutsTable;
 	request_signatures: RequestSignaturesTable;
 	leases: LeasesTable;

@@ -466,4 +466,47 @@ describe.each( dialects() )( 'owner campaigns on %s', ( dialect ) => {
 		).json().campaigns;
 		expect( campaigns ).toEqual( [] );
 	} );
+
+	it( 'limits test sends to 10 in 10 minutes per shop, counted in the database that every bridge process shares', async () => {
+		const shop = await tenantWithAudience( 1, 6_000 );
+		const send = ( to: string ) =>
+			t.call( shop, 'POST', '/v1/test-message', {
+				to,
+				template: TEMPLATE,
+			} );
+		// Nine sent by another bridge process (or before a restart): what it wrote is all this process knows.
+		const now = clock.now();
+		await store.storage.db
+			.insertInto( 'test_sends' )
+			.values(
+				Array.from( { length: 9 }, ( _, i ) => ( {
+					tenant_id: shop.id,
+					phone: `+39340000090${ i }`,
+					sent_at: now - 60_000,
+				} ) )
+			)
+			.execute();
+		expect( ( await send( '+393400000911' ) ).statusCode ).toBe( 200 );
+		const refused = await send( '+393400000912' );
+		expect( refused.statusCode ).toBe( 429 );
+		expect( refused.json().error.code ).toBe( 'too_many_tests' );
+		expect( t.sandbox.received( '+393400000912' ).count ).toBe( 0 );
+		// Another shop has its own ten.
+		const other = await tenantWithAudience( 1, 7_000 );
+		expect(
+			(
+				await t.call( other, 'POST', '/v1/test-message', {
+					to: '+393400000913',
+					template: TEMPLATE,
+				} )
+			).statusCode
+		).toBe( 200 );
+		// Ten minutes later the window has moved on.
+		await store.storage.db
+			.updateTable( 'test_sends' )
+			.set( { sent_at: now - 11 * 60_000 } )
+			.where( 'tenant_id', '=', shop.id )
+			.execute();
+		expect( ( await send( '+393400000912' ) ).statusCode ).toBe( 200 );
+	} );
 } );

@@ -430,6 +430,82 @@ describe.each( dialects() )( 'consent and privacy (%s)', ( dialect ) => {
 			expect( outbox ).toEqual( [] );
 		} );
 
+		it( "a grant by the shop (owner, import, bulk) never lifts the person's own stop; the person's new opt-in does; the owner's own stop the owner can lift @security", async () => {
+			const base = Date.parse( '2026-12-07T11:00:00Z' );
+			const event = (
+				phone: string,
+				state: string,
+				at: number,
+				source: string
+			) => ( { phone, state, at: iso( at ), source } );
+			const applied = async ( events: ReturnType< typeof event >[] ) =>
+				( await consent( t, shop, events ) ).json().applied;
+			for ( const [ i, stop ] of [
+				'whatsapp_stop',
+				'my_account',
+				'erasure',
+			].entries() ) {
+				const phone = `+39333000220${ i }`;
+				expect(
+					await applied( [ event( phone, 'revoked', base, stop ) ] )
+				).toBe( 1 );
+				for ( const [ j, shopAct ] of [
+					'admin',
+					'import',
+					'bulk',
+				].entries() ) {
+					expect(
+						await applied( [
+							event(
+								phone,
+								'granted',
+								base + ( j + 1 ) * 60_000,
+								shopAct
+							),
+						] ),
+						`${ shopAct } after ${ stop }`
+					).toBe( 0 );
+					expect( await listed( shop.id, phone ) ).toBeDefined();
+				}
+				// The person's own new opt-in lifts it.
+				expect(
+					await applied( [
+						event( phone, 'granted', base + 3_600_000, 'checkout' ),
+					] )
+				).toBe( 1 );
+				expect( await listed( shop.id, phone ) ).toBeUndefined();
+			}
+			// WhatsApp's own STOP (a webhook) is the person's act too.
+			const stopped = '+393330002210';
+			await db
+				.insertInto( 'opt_outs' )
+				.values( {
+					tenant_id: shop.id,
+					phone: stopped,
+					source: 'stop_button',
+					created_at: base,
+					reported: 1,
+				} )
+				.execute();
+			expect(
+				await applied( [
+					event( stopped, 'granted', base + 60_000, 'admin' ),
+				] )
+			).toBe( 0 );
+			expect( await listed( shop.id, stopped ) ).toBeDefined();
+			// The owner's own withdrawal, the owner may undo.
+			const owners = '+393330002220';
+			expect(
+				await applied( [ event( owners, 'revoked', base, 'admin' ) ] )
+			).toBe( 1 );
+			expect(
+				await applied( [
+					event( owners, 'granted', base + 60_000, 'admin' ),
+				] )
+			).toBe( 1 );
+			expect( await listed( shop.id, owners ) ).toBeUndefined();
+		} );
+
 		it( 'consent: refuses malformed events with 400 and applies none of them', async () => {
 			const good = {
 				phone: '+393330002222',

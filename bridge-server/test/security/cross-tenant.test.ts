@@ -174,6 +174,18 @@ describe.each( dialects() )(
 		}
 
 		it( "every signed /v1 route called with A's credentials on B's ids answers 404 or A's own data, and nothing of B's changes @security", async () => {
+			// B reached B_PHONE an hour ago: it holds one unit of B's daily window, none of A's.
+			await db
+				.insertInto( 'send_log' )
+				.values( {
+					tenant_id: b.id,
+					phone: B_PHONE,
+					last_sent_at: Date.now() - 3_600_000,
+				} )
+				.onConflict( ( oc ) =>
+					oc.columns( [ 'tenant_id', 'phone' ] ).doNothing()
+				)
+				.execute();
 			const before = await bState();
 			expect( before.recipients ).toHaveLength( 2 );
 			const ids = [ 'b-draft', 'b-sched', 'b-paused', 'b-done' ];
@@ -259,6 +271,29 @@ describe.each( dialects() )(
 					} )
 				).json()
 			).toEqual( { applied: 1 } );
+			// The owner's routes (issue 13): a phone's message history, the forecast, a test send and the credentials
+			// check answer from A's own data only.
+			const history = await t.call(
+				a,
+				'GET',
+				`/v1/recipients?phone=${ encodeURIComponent( B_PHONE ) }`
+			);
+			expect( history.statusCode ).toBe( 200 );
+			expect( history.body ).not.toContain( 'Bea' );
+			expect( history.body ).not.toContain( 'b-' );
+			const forecast = await t.call( a, 'POST', '/v1/forecast', {
+				phones: [ B_PHONE ],
+			} );
+			expect( forecast.statusCode ).toBe( 200 );
+			expect( forecast.json().already_in_window ).toBe( 0 );
+			const test = await t.call( a, 'POST', '/v1/test-message', {
+				to: '+393339990004',
+				template: TEMPLATE,
+			} );
+			expect( test.body ).not.toContain( B_PHONE );
+			const check = await t.call( a, 'POST', '/v1/whatsapp/check', {} );
+			expect( check.statusCode ).toBe( 400 );
+			expect( check.body ).not.toContain( b.id );
 			// A's PUT on one of B's ids creates A's own campaign; B's stays as it was.
 			const own = await t.call( a, 'PUT', '/v1/campaigns/b-draft', {
 				name: 'A takes the id',

@@ -322,13 +322,42 @@ final class Privacy {
 	 * @return array{items_removed:bool,items_retained:bool,messages:string[],done:bool}
 	 */
 	public static function erase( $email, $page = 1 ) {
-		global $wpdb;
 		$person = self::person( (string) $email );
-		foreach ( $person['contacts'] as $contact ) {
+		return self::forget( $person['contacts'], $person['phones'], $person['emails'] );
+	}
+
+	/**
+	 * Erase contacts the shop owner chose in wp-admin (the contacts' bulk "Erase"), exactly as WordPress's eraser does
+	 * for a person: the same tombstones, consent log rows kept without the identity, the bridge's erasure queued.
+	 *
+	 * @param array<int,array<string,mixed>> $contacts Contacts (rows of Contacts::find()).
+	 * @return array{items_removed:bool,items_retained:bool,messages:string[],done:bool}
+	 */
+	public static function erase_contacts( array $contacts ): array {
+		$phones = array_values( array_filter( array_map( static fn( $c ) => (string) ( $c['phone'] ?? '' ), $contacts ) ) );
+		$emails = array_values( array_filter( array_map( static fn( $c ) => (string) ( $c['email'] ?? '' ), $contacts ) ) );
+		$by_id  = array();
+		foreach ( $contacts as $contact ) {
+			$by_id[ (int) $contact['id'] ] = $contact;
+		}
+		return self::forget( $by_id, array_values( array_unique( $phones ) ), array_values( array_unique( $emails ) ) );
+	}
+
+	/**
+	 * What an erasure does, for the eraser and for the owner's bulk erase.
+	 *
+	 * @param array<int,array<string,mixed>> $contacts Contacts by id.
+	 * @param string[]                       $phones   E.164 phones.
+	 * @param string[]                       $emails   E-mail addresses.
+	 * @return array{items_removed:bool,items_retained:bool,messages:string[],done:bool}
+	 */
+	private static function forget( array $contacts, array $phones, array $emails ): array {
+		global $wpdb;
+		foreach ( $contacts as $contact ) {
 			Contacts::delete( (int) $contact['id'] );
 		}
 		$log = $wpdb->prefix . 'rondine_consent_log';
-		foreach ( $person['phones'] as $phone ) {
+		foreach ( $phones as $phone ) {
 			// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own tables (no WordPress API); an erasure writes once, nothing of it is cached.
 			$wpdb->update(
 				$log,
@@ -341,7 +370,7 @@ final class Privacy {
 			// Consent events not sent yet: the erasure below supersedes them and they name the person.
 			$wpdb->query( $wpdb->prepare( "DELETE FROM %i WHERE kind = 'consent' AND state IN ('pending', 'failed') AND payload LIKE %s", Outbox::table(), '%' . $wpdb->esc_like( '"phone":"' . $phone . '"' ) . '%' ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own tables (no WordPress API); an erasure writes once, nothing of it is cached.
 		}
-		foreach ( $person['emails'] as $address ) {
+		foreach ( $emails as $address ) {
 			// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own tables (no WordPress API); an erasure writes once, nothing of it is cached.
 			$wpdb->update(
 				$log,
@@ -352,9 +381,9 @@ final class Privacy {
 				array( 'email' => $address )
 			);
 		}
-		Erased::add( $person['phones'], $person['emails'] );
+		Erased::add( $phones, $emails );
 		$messages = array();
-		$queued   = Outbox::push_erase( $person['phones'] );
+		$queued   = Outbox::push_erase( $phones );
 		if ( $queued ) {
 			$result = Outbox::deliver( null, 10.0 );
 			if ( $result['pending'] > 0 || $result['failed'] > 0 ) {
@@ -362,7 +391,7 @@ final class Privacy {
 			}
 		}
 		return array(
-			'items_removed'  => (bool) $person['contacts'] || $queued > 0,
+			'items_removed'  => (bool) $contacts || $queued > 0,
 			'items_retained' => false,
 			'messages'       => $messages,
 			'done'           => true,

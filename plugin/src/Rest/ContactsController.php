@@ -18,6 +18,8 @@ use Rondine\Audience\Tags;
 use Rondine\Bridge\BridgeError;
 use Rondine\Bridge\Client;
 use Rondine\Consent\Consent;
+use Rondine\Consent\Erased;
+use Rondine\Consent\Privacy;
 
 /**
  * /contacts, /contacts/{id}, /contacts/export, /contacts/sync.
@@ -354,6 +356,15 @@ final class ContactsController extends Controller {
 		}
 		if ( null !== $request['consent'] ) {
 			$note = trim( sanitize_textarea_field( (string) $request['note'] ) );
+			if ( Consent::GRANTED === $request['consent'] && Consent::GRANTED !== $contact['consent'] ) {
+				// The owner may record a consent given outside the site, never overturn the person's own "no": a
+				// revocation by the person (WhatsApp STOP, My Account, the checkout) or an erasure is lifted only by
+				// that person's new act.
+				$by_person = Consent::REVOKED === $contact['consent'] && 'admin' !== Consent::last_revocation_source( $contact['id'] );
+				if ( $by_person || ( ! empty( $contact['phone'] ) && Erased::phone( (string) $contact['phone'] ) ) ) {
+					return new \WP_Error( 'rondine_consent_revoked_by_person', __( 'This person stopped WhatsApp messages themselves, so only they can start them again: by ticking the box at checkout, in My Account, or by writing to you on WhatsApp.', 'rondine' ), array( 'status' => 409 ) );
+				}
+			}
 			if ( Consent::GRANTED === $request['consent'] && '' === $note ) {
 				return new \WP_Error( 'rondine_consent_note_required', __( 'Say how this person agreed to receive WhatsApp messages (for example "asked in the shop on 3 May"): it is kept as proof.', 'rondine' ), array( 'status' => 400 ) );
 			}
@@ -402,7 +413,10 @@ final class ContactsController extends Controller {
 
 	/**
 	 * One action on the selected contacts: add or remove a tag, add to a list, delete. Consent is never changed in
-	 * bulk: it changes only by the person's own act, recorded one contact at a time.
+	 * bulk: it changes only by the person's own act, recorded one contact at a time. Delete is an erasure, as
+	 * WordPress's eraser does it (Privacy::erase_contacts(): tombstones so that orders and imports do not bring the
+	 * contacts back, consent log rows kept without the identity, the bridge's copy erased), so it is for those who
+	 * decide where customer data goes (Plugin::admin_capability()), like the full export.
 	 *
 	 * @param \WP_REST_Request $request Request.
 	 * @return \WP_REST_Response|\WP_Error
@@ -417,6 +431,20 @@ final class ContactsController extends Controller {
 			return new \WP_Error( 'rondine_list_not_found', __( 'Choose an existing list.', 'rondine' ), array( 'status' => 400 ) );
 		}
 		$changed = 0;
+		if ( 'delete' === $action ) {
+			$allowed = $this->check_admin_permission();
+			if ( is_wp_error( $allowed ) ) {
+				return $allowed;
+			}
+			$contacts = array_values( array_filter( array_map( array( Contacts::class, 'find' ), $ids ) ) );
+			$result   = Privacy::erase_contacts( $contacts );
+			return rest_ensure_response(
+				array(
+					'changed'  => count( $contacts ),
+					'messages' => $result['messages'],
+				)
+			);
+		}
 		if ( 'add_to_list' === $action ) {
 			$changed = Lists::add( (int) $request['list'], $ids );
 		} else {
@@ -425,12 +453,8 @@ final class ContactsController extends Controller {
 				if ( null === $contact ) {
 					continue;
 				}
-				if ( 'delete' === $action ) {
-					Contacts::delete( $id );
-				} else {
-					$tags = array_map( static fn( $t ) => $t['id'], Contacts::with_tags( array( $contact ) )[0]['tags'] );
-					Contacts::set_tags( $id, 'add_tag' === $action ? array_merge( $tags, array( (int) $request['tag'] ) ) : array_diff( $tags, array( (int) $request['tag'] ) ) );
-				}
+				$tags = array_map( static fn( $t ) => $t['id'], Contacts::with_tags( array( $contact ) )[0]['tags'] );
+				Contacts::set_tags( $id, 'add_tag' === $action ? array_merge( $tags, array( (int) $request['tag'] ) ) : array_diff( $tags, array( (int) $request['tag'] ) ) );
 				++$changed;
 			}
 		}

@@ -32,9 +32,29 @@ function watch( page: Page ) {
 		}
 	} );
 	page.on( 'console', ( message ) => {
-		if ( [ 'error', 'warning' ].includes( message.type() ) ) {
+		if (
+			[ 'error', 'warning' ].includes( message.type() ) &&
+			// The admin bar's Gravatar: this machine resolves no outside host (what failed is named below).
+			message.text() !==
+				'Failed to load resource: net::ERR_NAME_NOT_RESOLVED'
+		) {
 			messages.push( `${ message.type() }: ${ message.text() }` );
 		}
+	} );
+	// A resource that did not load names itself here (the console only says "Failed to load resource").
+	page.on( 'requestfailed', ( request ) => {
+		const failure = request.failure()?.errorText ?? '';
+		// Requests the browser dropped itself (a navigation, WordPress's compression test) did not fail, nor did
+		// outside hosts this machine cannot resolve (Gravatar).
+		if (
+			failure.includes( 'ERR_ABORTED' ) ||
+			( failure.includes( 'ERR_NAME_NOT_RESOLVED' ) &&
+				new URL( request.url() ).origin !==
+					new URL( page.url() ).origin )
+		) {
+			return;
+		}
+		messages.push( `requestfailed: ${ request.url() } ${ failure }` );
 	} );
 	page.on( 'pageerror', ( error ) =>
 		messages.push( `pageerror: ${ error }` )

@@ -437,7 +437,8 @@ export const refreshCampaigns = () => async ( args: ThunkArgs ) => {
 		path: addQueryArgs( PATHS.campaigns, { limit: 200, offset: 0 } ),
 	} );
 	for ( const campaign of answer.campaigns ?? [] ) {
-		args.dispatch( receiveCampaign( normalizeCampaign( campaign ) ) );
+		// receiveCampaign normalizes (twice would read the normalized counts as raw ones and lose them).
+		args.dispatch( receiveCampaign( campaign ) );
 	}
 };
 

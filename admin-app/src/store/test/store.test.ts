@@ -153,6 +153,32 @@ describe( 'rondine/admin resolvers', () => {
 		} );
 		expect( read?.start_at ).toBe( '2030-01-01T10:00:00.000Z' );
 	} );
+
+	it( 'keeps the counters when the live list is read again (what the cancel confirmation counts)', async () => {
+		const running = {
+			...campaign(),
+			state: 'running',
+			counters: {
+				total: 300,
+				automations: { to_start: 51, completed: 249 },
+				messages: { sent: 249, delivered: 240, read: 100, failed: 0 },
+			},
+		};
+		server.on( 'GET', '/rondine/v1/campaigns', () => ( {
+			body: { campaigns: [ running ] },
+		} ) );
+		const { registry, store } = createTestRegistry();
+		await registry.resolveSelect( store ).getCampaigns();
+		expect(
+			registry.select( store ).getCampaigns()?.[ 0 ]?.counts?.to_start
+		).toBe( 51 );
+
+		await registry.dispatch( store ).refreshCampaigns();
+
+		expect(
+			registry.select( store ).getCampaigns()?.[ 0 ]?.counts?.to_start
+		).toBe( 51 );
+	} );
 } );
 
 describe( 'rondine/admin thunks', () => {

@@ -388,6 +388,104 @@ test.describe( 'contacts, segments and recipients, as the owner uses them', () =
 		}
 	} );
 
+	test( "a person's own stop the owner cannot overturn; erasing contacts is an administrator's @security", async ( {
+		page,
+	} ) => {
+		await login( page );
+		await page.goto( rondine( 'audience/contacts' ) );
+		const { people } = await listOfNamedContacts( page, `${ stamp }e` );
+		const [ stopped, first, second ] = people as [
+			( typeof people )[ number ],
+			( typeof people )[ number ],
+			( typeof people )[ number ],
+		];
+		// The person turned WhatsApp messages off in My Account (recorded as the plugin records it).
+		sql(
+			`UPDATE wp_rondine_contacts SET consent = 'revoked', consent_updated_at = UTC_TIMESTAMP() WHERE phone = '${ stopped.phone }'; ` +
+				`INSERT INTO wp_rondine_consent_log (contact_id, phone, email, status, source, wording, actor_id, created_at) ` +
+				`SELECT id, phone, email, 'revoked', 'my_account', 'Turned off in My Account', 0, UTC_TIMESTAMP() FROM wp_rondine_contacts WHERE phone = '${ stopped.phone }'`
+		);
+		const screen = page.getByTestId( 'rondine-contacts' );
+		await page.reload();
+		await screen.getByRole( 'searchbox' ).fill( stopped.phone.slice( 3 ) );
+		await screen
+			.locator( 'tbody tr' )
+			.filter( { hasText: stopped.phone } )
+			.getByRole( 'link' )
+			.click();
+		const contact = page.getByTestId( 'rondine-contact' );
+		await expect(
+			page.getByTestId( 'rondine-contact-consent' )
+		).toContainText( 'Opted out' );
+		await contact
+			.getByRole( 'button', { name: 'Record consent…' } )
+			.click();
+		await contact
+			.getByLabel( 'How did this person agree? (required)' )
+			.fill( 'they told me in the shop' );
+		await contact
+			.getByRole( 'button', { name: 'Record consent', exact: true } )
+			.click();
+		await expect( page.getByTestId( 'rondine-notices' ) ).toContainText(
+			'Contact not saved: This person stopped WhatsApp messages themselves, so only they can start them again'
+		);
+		await page.reload();
+		await expect(
+			page.getByTestId( 'rondine-contact-consent' )
+		).toContainText( 'Opted out' );
+
+		// Erasing two contacts: asked first, then gone, and kept from coming back.
+		const tombstones = () =>
+			Number( sql( 'SELECT COUNT(*) FROM wp_rondine_erased' ).trim() );
+		const before = tombstones();
+		await page.goto( rondine( 'audience/contacts' ) );
+		await screen.getByRole( 'searchbox' ).fill( `Test${ stamp }e` );
+		await expect( screen.locator( 'tbody tr' ) ).toHaveCount(
+			people.length
+		);
+		await screen.getByLabel( `Select ${ first.phone }` ).check();
+		await screen.getByLabel( `Select ${ second.phone }` ).check();
+		await page
+			.getByTestId( 'rondine-contacts-bulk' )
+			.getByLabel( 'With 2 selected' )
+			.selectOption( { label: 'Erase' } );
+		const asked: string[] = [];
+		page.once( 'dialog', ( dialog ) => {
+			asked.push( dialog.message() );
+			void dialog.accept();
+		} );
+		await page
+			.getByTestId( 'rondine-contacts-bulk' )
+			.getByRole( 'button', { name: 'Apply' } )
+			.click();
+		await expect( screen.locator( 'tbody tr' ) ).toHaveCount(
+			people.length - 2
+		);
+		expect( asked[ 0 ] ).toContain( 'Erase 2 contacts?' );
+		expect(
+			sql(
+				`SELECT COUNT(*) FROM wp_rondine_contacts WHERE phone IN ('${ first.phone }', '${ second.phone }')`
+			).trim()
+		).toBe( '0' );
+		expect( tombstones() ).toBe( before + 2 );
+
+		// A shop manager is not offered the erasure.
+		await page.context().clearCookies();
+		await login( page, env.users.manager );
+		await page.goto( rondine( 'audience/contacts' ) );
+		await screen.getByRole( 'searchbox' ).fill( `Test${ stamp }e` );
+		await screen.getByLabel( `Select ${ stopped.phone }` ).check();
+		const actions = page
+			.getByTestId( 'rondine-contacts-bulk' )
+			.getByLabel( 'With 1 selected' );
+		await expect( actions.locator( 'option' ) ).toHaveText( [
+			'—',
+			'Add a tag',
+			'Remove a tag',
+			'Add to a list',
+		] );
+	} );
+
 	test( 'segment builder: a country chosen by its name, no error before typing, the count in the list', async ( {
 		page,
 	}, testInfo ) => {

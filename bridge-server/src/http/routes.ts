@@ -34,16 +34,6 @@ import {
 	idParams,
 } from './schemas.js';
 
-const CAMPAIGN_STATES = [
-	'draft',
-	'scheduled',
-	'running',
-	'paused',
-	'completed',
-	'cancelled',
-	'failed',
-];
-
 /** Whether new credentials keep the number and app secret whose webhooks were verified (a stored secret that cannot be opened does not). */
 function sameWebhookCredentials(
 	tenant: Tenant,
@@ -596,7 +586,7 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 					type: 'object',
 					additionalProperties: false,
 					properties: {
-						state: { type: 'string', enum: CAMPAIGN_STATES },
+						state: { $ref: 'CampaignState#' },
 						limit: {
 							type: 'integer',
 							minimum: 1,
@@ -609,6 +599,7 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 				response: {
 					200: {
 						type: 'object',
+						required: [ 'campaigns' ],
 						properties: {
 							campaigns: { type: 'array', items: campaignSchema },
 						},

@@ -112,7 +112,7 @@ describe( 'error reasons', () => {
 		for ( const match of text.matchAll(
 			/error_reason: '([a-z_]+)'|errorReason: '([a-z_]+)'/g
 		) ) {
-			written.add( match[ 1 ] ?? match[ 2 ] );
+			written.add( match[ 1 ] ?? match[ 2 ] ?? '' );
 		}
 		// Passed as arguments: retryOrFail( ..., 'not_sent', ... ) and failWaiting( ..., 'campaign_failed', ... ).
 		for ( const reason of [ 'not_sent', 'campaign_failed' ] ) {

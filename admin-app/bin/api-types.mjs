@@ -37,7 +37,9 @@ if ( process.argv.includes( '--check' ) ) {
 		);
 		process.exit( 1 );
 	}
-	console.log( 'admin-app/src/store/bridge-api.ts matches bridge-server/openapi.json' );
+	console.log(
+		'admin-app/src/store/bridge-api.ts matches bridge-server/openapi.json'
+	);
 } else {
 	fs.writeFileSync( target, generated );
 	console.log( 'wrote admin-app/src/store/bridge-api.ts' );

@@ -24,12 +24,15 @@ import { store } from '../store';
 import { LIVE_REFRESH_MS, PATHS } from '../store/constants';
 import type {
 	Campaign,
+	CampaignState,
 	CampaignAction,
 	CampaignStats,
 	RecipientsQuery,
 } from '../store/types';
 import {
 	campaignStateLabel,
+	errorReasonLabel,
+	errorReasonLabels,
 	recipientStatusLabel,
 	sentAndCancelledText,
 	waitingText,
@@ -87,7 +90,7 @@ function Bar( {
 
 function Progress( { stats }: { stats: CampaignStats } ) {
 	const { done } = stats.progress;
-	const percent = percentOf( done, stats.total );
+	const percent = percentOf( done, stats.counters.total );
 	const eta = stats.progress.eta_seconds;
 	return (
 		<div className="rondine-stats__progress" data-testid="rondine-progress">
@@ -107,7 +110,7 @@ function Progress( { stats }: { stats: CampaignStats } ) {
 			<p data-testid="rondine-progress-text">
 				{ stats.progress.cancelled > 0
 					? sentAndCancelledText(
-							stats.automations.completed,
+							stats.counters.automations.completed,
 							stats.progress.cancelled
 						)
 					: sprintf(
@@ -117,8 +120,8 @@ function Progress( { stats }: { stats: CampaignStats } ) {
 								'rondine'
 							),
 							formatNumber( done ),
-							formatNumber( stats.total ),
-							formatPercent( done, stats.total )
+							formatNumber( stats.counters.total ),
+							formatPercent( done, stats.counters.total )
 						) }
 				{ stats.waiting && ' · ' + waitingText( stats.waiting ) }
 				{ ! stats.waiting &&
@@ -184,37 +187,19 @@ const RECIPIENT_FILTERS: Array< {
 	},
 ];
 
-/** Failure reasons the bridge records (`error_reason`). */
-export function errorReasonLabel( reason: string ): string {
-	switch ( reason ) {
-		case 'invalid_phone':
-			return __( 'Invalid phone number', 'rondine' );
-		case 'not_on_whatsapp':
-			return __( 'Not on WhatsApp', 'rondine' );
-		case 'daily_limit':
-			return __( 'Over the daily limit', 'rondine' );
-		case 'opted_out':
-			return __( 'Opted out', 'rondine' );
-		case 'rate_limited':
-			return __( 'Rate limited', 'rondine' );
-		case 'template':
-			return __( 'Template problem', 'rondine' );
-		case 'transient':
-			return __( 'Temporary error, retries exhausted', 'rondine' );
-		case 'unknown':
-			return __( 'Outcome unknown', 'rondine' );
+/** The error filter: every reason the bridge writes, the key beside reasons that share their words. */
+function errorFilterOptions(): Array< { value: string; label: string } > {
+	const entries = Object.entries( errorReasonLabels() );
+	const uses = new Map< string, number >();
+	for ( const [ , label ] of entries ) {
+		uses.set( label, ( uses.get( label ) ?? 0 ) + 1 );
 	}
-	return reason;
+	return entries.map( ( [ reason, label ] ) => ( {
+		value: reason,
+		label:
+			( uses.get( label ) ?? 0 ) > 1 ? `${ label } (${ reason })` : label,
+	} ) );
 }
-
-const ERROR_REASONS = [
-	'invalid_phone',
-	'not_on_whatsapp',
-	'daily_limit',
-	'transient',
-	'template',
-	'rate_limited',
-];
 
 const PAGE_SIZE = 50;
 
@@ -224,11 +209,11 @@ const PAGE_SIZE = 50;
  */
 export function recipientsVersion( stats: CampaignStats ): string {
 	return JSON.stringify( [
-		stats.total,
+		stats.counters.total,
 		stats.progress,
-		stats.messages,
-		stats.automations,
-		stats.interactions,
+		stats.counters.messages,
+		stats.counters.automations,
+		stats.counters.interactions,
 	] );
 }
 
@@ -331,10 +316,7 @@ function Recipients( {
 						value={ error }
 						options={ [
 							{ value: '', label: __( 'Any', 'rondine' ) },
-							...ERROR_REASONS.map( ( reason ) => ( {
-								value: reason,
-								label: errorReasonLabel( reason ),
-							} ) ),
+							...errorFilterOptions(),
 						] }
 						onChange={ ( value ) => {
 							setError( value );
@@ -359,7 +341,7 @@ function Recipients( {
 							</tr>
 						</thead>
 						<tbody>
-							{ page.items.length === 0 && (
+							{ page.recipients.length === 0 && (
 								<tr>
 									<td colSpan={ 5 }>
 										{ __(
@@ -369,7 +351,7 @@ function Recipients( {
 									</td>
 								</tr>
 							) }
-							{ page.items.map( ( recipient ) => (
+							{ page.recipients.map( ( recipient ) => (
 								<tr key={ recipient.id }>
 									<td>
 										{ recipient.contact_id ? (
@@ -395,10 +377,7 @@ function Recipients( {
 									</td>
 									<td>{ recipient.phone }</td>
 									<td>
-										{ recipientStatusLabel(
-											recipient.message_status ??
-												recipient.state
-										) }
+										{ recipientStatusLabel( recipient ) }
 									</td>
 									<td>
 										{ recipient.error_reason &&
@@ -448,7 +427,7 @@ function Recipients( {
 	);
 }
 
-const LIVE_STATES = [ 'scheduled', 'starting', 'running' ];
+const LIVE_STATES: CampaignState[] = [ 'scheduled', 'running' ];
 
 export function CampaignStatsScreen( { id }: { id: string } ) {
 	const { campaign, stats } = useSelect(
@@ -509,7 +488,7 @@ export function CampaignStatsScreen( { id }: { id: string } ) {
 			{ label }
 		</Button>
 	);
-	const { messages, automations } = stats;
+	const { messages, automations } = stats.counters;
 	// Template faults and other failures "Retry failed" would not take (the bridge's error table decides).
 	const notRetryable = stats.failures
 		.filter( ( f ) => ! f.retryable && f.reason !== 'invalid_phone' )
@@ -685,7 +664,7 @@ export function CampaignStatsScreen( { id }: { id: string } ) {
 							<Bar
 								key={ bar.testId }
 								{ ...bar }
-								total={ stats.total }
+								total={ stats.counters.total }
 							/>
 						) ) }
 					</CardBody>
@@ -701,7 +680,7 @@ export function CampaignStatsScreen( { id }: { id: string } ) {
 							<Bar
 								key={ bar.testId }
 								{ ...bar }
-								total={ stats.total }
+								total={ stats.counters.total }
 							/>
 						) ) }
 					</CardBody>
@@ -716,7 +695,7 @@ export function CampaignStatsScreen( { id }: { id: string } ) {
 						<Bar
 							testId="rondine-stat-interactions"
 							label={ __( 'Replies and button taps', 'rondine' ) }
-							value={ stats.interactions }
+							value={ stats.counters.interactions }
 							total={ messages.delivered }
 						/>
 						<p className="rondine-stats__note">

@@ -42,3 +42,8 @@ export type ApiRecipientsPage = Json<
 export type ApiCampaignAction = Json<
 	paths[ '/v1/campaigns/{id}/schedule' ][ 'post' ][ 'responses' ][ 200 ]
 >;
+
+/** GET /v1/recipients?phone=: one phone's messages across the campaigns (the contact page's history). */
+export type ApiPhoneMessages = Json<
+	paths[ '/v1/recipients' ][ 'get' ][ 'responses' ][ 200 ]
+>;

@@ -2564,31 +2564,31 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            messages?: {
-                                campaign_id?: string;
-                                campaign_name?: string;
-                                template_name?: string;
-                                id?: number;
-                                contact_id?: string | null;
-                                phone?: string;
-                                state?: components["schemas"]["RecipientState"];
-                                attempts?: number;
-                                next_attempt_at?: string | null;
-                                error_code?: number | null;
+                            messages: {
+                                campaign_id: string;
+                                campaign_name: string;
+                                template_name: string;
+                                id: number;
+                                contact_id: string | null;
+                                phone: string;
+                                state: components["schemas"]["RecipientState"];
+                                attempts: number;
+                                next_attempt_at: string | null;
+                                error_code: number | null;
                                 /** @description One of the ErrorReason values; a recipient in state `unknown` may carry a free technical detail instead. */
-                                error_reason?: string | null;
-                                error_message?: string | null;
-                                retryable?: boolean | null;
-                                retry_not_before?: string | null;
-                                wamid?: string | null;
-                                message_status?: components["schemas"]["MessageStatus"] | (never | null);
-                                sent_at?: string | null;
-                                delivered_at?: string | null;
-                                read_at?: string | null;
-                                failed_at?: string | null;
-                                interacted_at?: string | null;
-                                interaction_payload?: string | null;
-                                updated_at?: string;
+                                error_reason: string | null;
+                                error_message: string | null;
+                                retryable: boolean | null;
+                                retry_not_before: string | null;
+                                wamid: string | null;
+                                message_status: components["schemas"]["MessageStatus"] | (never | null);
+                                sent_at: string | null;
+                                delivered_at: string | null;
+                                read_at: string | null;
+                                failed_at: string | null;
+                                interacted_at: string | null;
+                                interaction_payload: string | null;
+                                updated_at: string;
                             }[];
                         };
                     };

@@ -437,11 +437,18 @@ export const statsRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 				response: {
 					200: {
 						type: 'object',
+						required: [ 'messages' ],
 						properties: {
 							messages: {
 								type: 'array',
 								items: {
 									type: 'object',
+									required: [
+										'campaign_id',
+										'campaign_name',
+										'template_name',
+										...RECIPIENT_COLUMNS,
+									],
 									properties: {
 										campaign_id: { type: 'string' },
 										campaign_name: { type: 'string' },

@@ -34,6 +34,7 @@ final class ContractTest extends \PHPUnit\Framework\TestCase {
 		$this->assertSame( $schemas['RecipientState']['enum'], Contract::RECIPIENT_STATES );
 		$this->assertSame( $schemas['MessageStatus']['enum'], Contract::MESSAGE_STATUSES );
 		$this->assertSame( $schemas['ContactField']['enum'], Contract::CONTACT_FIELDS );
+		$this->assertSame( $schemas['ErrorReason']['enum'], Contract::ERROR_REASONS );
 	}
 
 	/**
@@ -50,5 +51,14 @@ final class ContractTest extends \PHPUnit\Framework\TestCase {
 		sort( $sent );
 		sort( $expected );
 		$this->assertSame( $expected, $sent );
+	}
+
+	/**
+	 * The CSV names every failure reason the bridge writes in words, and no other.
+	 */
+	public function test_every_error_reason_has_words(): void {
+		$labels = \Rondine\Audience\Recipients::error_labels();
+		$this->assertSame( Contract::ERROR_REASONS, array_keys( $labels ) );
+		$this->assertSame( 'http_502_not_json', \Rondine\Audience\Recipients::error_label( 'http_502_not_json' ) );
 	}
 }

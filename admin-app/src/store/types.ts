@@ -192,7 +192,10 @@ export type CampaignAction =
 export type CampaignStats = ApiCampaignStats;
 
 /** One recipient of GET /campaigns/{id}/recipients: the bridge's view, with what the plugin's proxy adds. */
-export type Recipient = ApiRecipientsPage[ 'recipients' ][ number ] & {
+export type Recipient = Omit<
+	ApiRecipientsPage[ 'recipients' ][ number ],
+	'contact_id'
+> & {
 	/** The contact as it is now in the plugin (null when it was deleted). */
 	contact_id: number | null;
 	/** The contact's name ('' when unknown). */

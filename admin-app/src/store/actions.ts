@@ -10,6 +10,7 @@ import { addQueryArgs } from '@wordpress/url';
 /**
  * Internal dependencies
  */
+import type { ApiForecast } from './api';
 import { PATHS, STORE_NAME } from './constants';
 import { queryKey } from './query-key';
 import type {
@@ -434,16 +435,7 @@ export const refreshCampaigns = () => async ( args: ThunkArgs ) => {
 };
 
 /** The bridge's daily-limit forecast of an audience at a start time (the dispatcher's own computation). */
-export interface DailyForecast {
-	limit: number | null;
-	recipients: number;
-	already_in_window: number;
-	free: number;
-	taken: number;
-	fits: number;
-	over: number;
-	frees_at: string | null;
-}
+export type DailyForecast = ApiForecast;
 
 export const forecastCampaign =
 	( data: {

@@ -47,3 +47,8 @@ export type ApiCampaignAction = Json<
 export type ApiPhoneMessages = Json<
 	paths[ '/v1/recipients' ][ 'get' ][ 'responses' ][ 200 ]
 >;
+
+/** POST /v1/forecast: the daily limit's effect on an audience at a start time. */
+export type ApiForecast = Json<
+	paths[ '/v1/forecast' ][ 'post' ][ 'responses' ][ 200 ]
+>;

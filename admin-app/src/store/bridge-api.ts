@@ -2036,14 +2036,14 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            limit?: number | null;
-                            recipients?: number;
-                            already_in_window?: number;
-                            free?: number;
-                            taken?: number;
-                            fits?: number;
-                            over?: number;
-                            frees_at?: string | null;
+                            limit: number | null;
+                            recipients: number;
+                            already_in_window: number;
+                            free: number;
+                            taken: number;
+                            fits: number;
+                            over: number;
+                            frees_at: string | null;
                         };
                     };
                 };

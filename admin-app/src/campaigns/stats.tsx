@@ -32,7 +32,6 @@ import type {
 import {
 	campaignStateLabel,
 	errorReasonLabel,
-	errorReasonLabels,
 	recipientStatusLabel,
 	sentAndCancelledText,
 	waitingText,
@@ -187,17 +186,31 @@ const RECIPIENT_FILTERS: Array< {
 	},
 ];
 
-/** The error filter: every reason the bridge writes, the key beside reasons that share their words. */
-function errorFilterOptions(): Array< { value: string; label: string } > {
-	const entries = Object.entries( errorReasonLabels() );
-	const uses = new Map< string, number >();
-	for ( const [ , label ] of entries ) {
-		uses.set( label, ( uses.get( label ) ?? 0 ) + 1 );
-	}
-	return entries.map( ( [ reason, label ] ) => ( {
+/**
+ * The error filter: the reasons this campaign's failures have (and the one chosen), in words, the key beside
+ * reasons that share their words.
+ * @param stats  The campaign's stats.
+ * @param chosen The reason chosen now ('' for any).
+ */
+function errorFilterOptions(
+	stats: CampaignStats,
+	chosen: string
+): Array< { value: string; label: string } > {
+	const reasons = [
+		...new Set( [
+			...stats.failures.flatMap( ( f ) =>
+				f.reason ? [ f.reason ] : []
+			),
+			...( chosen ? [ chosen ] : [] ),
+		] ),
+	];
+	const labels = reasons.map( errorReasonLabel );
+	return reasons.map( ( reason, i ) => ( {
 		value: reason,
 		label:
-			( uses.get( label ) ?? 0 ) > 1 ? `${ label } (${ reason })` : label,
+			labels.filter( ( label ) => label === labels[ i ] ).length > 1
+				? `${ labels[ i ] } (${ reason })`
+				: ( labels[ i ] ?? reason ),
 	} ) );
 }
 
@@ -316,7 +329,7 @@ function Recipients( {
 						value={ error }
 						options={ [
 							{ value: '', label: __( 'Any', 'rondine' ) },
-							...errorFilterOptions(),
+							...errorFilterOptions( stats, error ),
 						] }
 						onChange={ ( value ) => {
 							setError( value );

@@ -52,3 +52,8 @@ export type ApiPhoneMessages = Json<
 export type ApiForecast = Json<
 	paths[ '/v1/forecast' ][ 'post' ][ 'responses' ][ 200 ]
 >;
+
+/** GET /v1/status: the tenant, its WhatsApp number and the 24 h window (the plugin's GET /status carries it). */
+export type ApiBridgeStatus = Json<
+	paths[ '/v1/status' ][ 'get' ][ 'responses' ][ 200 ]
+>;

@@ -1,7 +1,12 @@
 /**
  * Internal dependencies
  */
-import type { ApiCampaign, ApiCampaignStats, ApiRecipientsPage } from './api';
+import type {
+	ApiBridgeStatus,
+	ApiCampaign,
+	ApiCampaignStats,
+	ApiRecipientsPage,
+} from './api';
 
 /**
  * Shapes of the `rondine/v1` REST API as the admin app reads them.
@@ -27,31 +32,7 @@ export interface BootData {
 }
 
 /** The bridge's `GET /v1/status`, as the plugin passes it on. */
-export interface BridgeStatus {
-	tenant?: {
-		id?: string;
-		name?: string;
-		default_country?: string | null;
-		timezone?: string | null;
-	};
-	whatsapp?: {
-		mode?: 'sandbox' | 'live' | string;
-		phone_number_id?: string;
-		display_phone_number?: string | null;
-		quality?: string | null;
-		messaging_limit_tier?: string | null;
-		throughput_mps?: number | null;
-		/** Why the bridge stopped sending for this shop (expired token, account problem). */
-		halted_reason?: string | null;
-	};
-	daily_limit?: {
-		/** Null when the tier has no limit. */
-		limit?: number | null;
-		used?: number;
-		remaining?: number | null;
-		window_hours?: number;
-	};
-}
+export type BridgeStatus = ApiBridgeStatus;
 
 export interface BridgeState {
 	connected: boolean;

@@ -417,14 +417,29 @@ export type paths = {
                     content: {
                         "application/json": {
                             templates?: {
-                                name?: string;
-                                language?: string;
-                                status?: string;
-                                category?: string;
-                                sendable?: boolean;
-                                components?: {
+                                id?: string;
+                                name: string;
+                                language: string;
+                                status: string;
+                                category: string;
+                                sendable: boolean;
+                                parameter_format?: string;
+                                rejected_reason?: string | null;
+                                components: ({
+                                    type: string;
+                                    format?: string;
+                                    text?: string;
+                                    buttons?: ({
+                                        type?: string;
+                                        text?: string;
+                                        url?: string;
+                                        phone_number?: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    })[];
+                                } & {
                                     [key: string]: unknown;
-                                }[];
+                                })[];
                             }[];
                         };
                     };

@@ -34,6 +34,31 @@ import {
 	idParams,
 } from './schemas.js';
 
+/** A component of a Meta message template, as the Cloud API answers it (other members pass as they are). */
+const templateComponentSchema = {
+	type: 'object',
+	additionalProperties: true,
+	required: [ 'type' ],
+	properties: {
+		type: { type: 'string' },
+		format: { type: 'string' },
+		text: { type: 'string' },
+		buttons: {
+			type: 'array',
+			items: {
+				type: 'object',
+				additionalProperties: true,
+				properties: {
+					type: { type: 'string' },
+					text: { type: 'string' },
+					url: { type: 'string' },
+					phone_number: { type: 'string' },
+				},
+			},
+		},
+	},
+} as const;
+
 /** Whether new credentials keep the number and app secret whose webhooks were verified (a stored secret that cannot be opened does not). */
 function sameWebhookCredentials(
 	tenant: Tenant,
@@ -528,18 +553,29 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 								type: 'array',
 								items: {
 									type: 'object',
+									required: [
+										'name',
+										'language',
+										'status',
+										'category',
+										'sendable',
+										'components',
+									],
 									properties: {
+										id: { type: 'string' },
 										name: { type: 'string' },
 										language: { type: 'string' },
 										status: { type: 'string' },
 										category: { type: 'string' },
 										sendable: { type: 'boolean' },
+										// Meta's: NAMED templates use {{first_name}} placeholders, POSITIONAL ones {{1}}.
+										parameter_format: { type: 'string' },
+										rejected_reason: {
+											type: [ 'string', 'null' ],
+										},
 										components: {
 											type: 'array',
-											items: {
-												type: 'object',
-												additionalProperties: true,
-											},
+											items: templateComponentSchema,
 										},
 									},
 								},

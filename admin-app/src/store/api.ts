@@ -57,3 +57,8 @@ export type ApiForecast = Json<
 export type ApiBridgeStatus = Json<
 	paths[ '/v1/status' ][ 'get' ][ 'responses' ][ 200 ]
 >;
+
+/** GET /v1/templates: one message template. */
+export type ApiTemplate = Json<
+	paths[ '/v1/templates' ][ 'get' ][ 'responses' ][ 200 ]
+>[ 'templates' ][ number ];

@@ -416,7 +416,7 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            templates?: {
+                            templates: {
                                 id?: string;
                                 name: string;
                                 language: string;

@@ -2,6 +2,7 @@
  * Internal dependencies
  */
 import type {
+	ApiTemplate,
 	ApiBridgeStatus,
 	ApiCampaign,
 	ApiCampaignStats,
@@ -198,32 +199,12 @@ export interface RecipientsQuery {
 	limit?: number;
 }
 
-export interface TemplateButton {
-	type: string;
-	text: string;
-	url?: string;
-	phone_number?: string;
-}
-
-export interface TemplateComponent {
-	type: 'HEADER' | 'BODY' | 'FOOTER' | 'BUTTONS' | string;
-	format?: 'TEXT' | 'IMAGE' | 'VIDEO' | 'DOCUMENT' | 'LOCATION' | string;
-	text?: string;
-	buttons?: TemplateButton[];
-	example?: unknown;
-}
-
-export interface Template {
-	id?: string;
-	name: string;
-	language: string;
-	status: string;
-	category: string;
-	components: TemplateComponent[];
-	parameter_format?: 'POSITIONAL' | 'NAMED' | string;
-	rejected_reason?: string | null;
-	sendable?: boolean;
-}
+/** A message template as GET /v1/templates answers it (Meta's, with `sendable`), passed on by the plugin. */
+export type Template = ApiTemplate;
+export type TemplateComponent = Template[ 'components' ][ number ];
+export type TemplateButton = NonNullable<
+	TemplateComponent[ 'buttons' ]
+>[ number ];
 
 export type FilterValue = string | number | Array< string | number >;
 

@@ -548,6 +548,7 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 				response: {
 					200: {
 						type: 'object',
+						required: [ 'templates' ],
 						properties: {
 							templates: {
 								type: 'array',

@@ -25,6 +25,7 @@ const template = ( name: string, status: string ): Template => ( {
 	language: 'it',
 	status,
 	category: 'MARKETING',
+	sendable: status === 'APPROVED',
 	components: [ { type: 'BODY', text: 'Ciao {{1}}' } ],
 } );
 

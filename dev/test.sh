@@ -5,7 +5,8 @@
 #   typecheck   npm run typecheck per workspace, and bench/ (strict TypeScript, checkJs for its .mjs)
 #   lint        npm run lint per workspace that has one, php -l over every PHP file of plugin/ and dev/, and
 #               WordPress.org's Plugin Check on the plugin (dev/plugin-check.sh; "not run" where the tool is missing),
-#               and every string translated into Italian with current .mo and JSON files (dev/check-translations.sh)
+#               and every string translated into Italian with current .mo and JSON files (dev/check-translations.sh),
+#               and the contracts current: bridge-server/openapi.json and admin-app/src/store/bridge-api.ts
 #   bridge      bridge-server's vitest suites, with a private PostgreSQL 15 (RONDINE_TEST_PG_URL)
 #   widget      widget's vitest suites
 #   admin-app   admin-app's jest suites
@@ -218,6 +219,18 @@ if wants lint; then
 			;;
 	esac
 	if step lint "translations" bash "$RONDINE_ROOT/dev/check-translations.sh"; then
+		passed=$(( passed + 1 ))
+	else
+		failed=$(( failed + 1 ))
+	fi
+	# The contracts (docs/ARCHITECTURE.md "Contracts"): bridge-server/openapi.json is what the bridge's route schemas
+	# generate, and admin-app/src/store/bridge-api.ts is what openapi-typescript makes of that document.
+	if step lint "openapi.json current" bash -c 'cd bridge-server && npx vitest run test/api/contract.test.ts'; then
+		passed=$(( passed + 1 ))
+	else
+		failed=$(( failed + 1 ))
+	fi
+	if step lint "admin-app API types current" node admin-app/bin/api-types.mjs --check; then
 		passed=$(( passed + 1 ))
 	else
 		failed=$(( failed + 1 ))

@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
  * Internal dependencies
  */
 import { RequestAuthenticator } from './http/auth.js';
+import { contractSchemas } from './http/contract.js';
 import {
 	FailureLimiter,
 	isJsonContentType,
@@ -78,6 +79,9 @@ export async function buildApp( deps: AppDeps ): Promise< FastifyInstance > {
 	} );
 
 	app.addSchema( errorSchema );
+	for ( const schema of contractSchemas ) {
+		app.addSchema( schema );
+	}
 
 	new FailureLimiter( {
 		limit: edge.authFailureLimit,

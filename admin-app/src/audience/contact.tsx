@@ -21,7 +21,8 @@ import { __, sprintf } from '@wordpress/i18n';
  */
 import { store } from '../store';
 import { PATHS } from '../store/constants';
-import type { ContactDetail, Recipient } from '../store/types';
+import type { ContactDetail } from '../store/types';
+import type { ApiPhoneMessages } from '../store/api';
 import { recipientStatusLabel } from '../campaigns/labels';
 import { formatDateTime, formatNumber } from '../components/format';
 import { buildHash } from '../router';
@@ -51,12 +52,8 @@ export function consentSourceLabel( source: string ): string {
 	return source;
 }
 
-interface ContactMessage extends Recipient {
-	campaign_id: string;
-	campaign_name: string;
-	template_name?: string;
-	sent_at?: string | null;
-}
+/** One message of the contact's history, as the bridge answers it through the plugin. */
+type ContactMessage = ApiPhoneMessages[ 'messages' ][ number ];
 
 /**
  * The campaign messages sent to the contact's phone, newest first, as the bridge recorded them.
@@ -133,11 +130,7 @@ function MessageHistory( { id }: { id: number } ) {
 								{ message.campaign_name }
 							</a>
 						</td>
-						<td>
-							{ recipientStatusLabel(
-								message.message_status ?? message.state
-							) }
-						</td>
+						<td>{ recipientStatusLabel( message ) }</td>
 						<td>
 							{ message.interacted_at
 								? formatDateTime( message.interacted_at )

@@ -31,7 +31,7 @@ import { TestSend } from './test-send';
 import { PreviewAs, contactValues } from './preview-as';
 import { AudiencePicker } from './audience-picker';
 import { RetryAudience } from './retry-audience';
-import { VariableMapping, contactFieldLabel } from './variable-mapping';
+import { VariableMapping } from './variable-mapping';
 import {
 	fromComponents,
 	incompleteSlots,
@@ -40,7 +40,7 @@ import {
 } from './mapping';
 import type { SlotValue } from './mapping';
 import { competingCampaigns, forecastText } from './forecast';
-import { campaignStateLabel } from './labels';
+import { campaignStateLabel, contactFieldLabel } from './labels';
 import { WhatsAppBubble } from '../components/whatsapp-bubble';
 import {
 	shopTimeToUtc,

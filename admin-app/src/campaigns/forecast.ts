@@ -75,8 +75,8 @@ export function competingCampaigns(
 			start - now.getTime() < DAY_MS
 		) {
 			const left =
-				( campaign.counts?.to_start ?? 0 ) +
-				( campaign.counts?.in_progress ?? 0 );
+				campaign.counters.automations.to_start +
+				campaign.counters.automations.in_progress;
 			if ( left > 0 ) {
 				taken.push( {
 					id: campaign.id,

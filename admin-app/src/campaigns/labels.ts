@@ -7,54 +7,165 @@ import { __, _n, _x, sprintf } from '@wordpress/i18n';
  * Internal dependencies
  */
 import { formatDateTime, formatNumber } from '../components/format';
-import type { CampaignState, CampaignWaiting } from '../store/types';
+import type {
+	CampaignState,
+	CampaignWaiting,
+	ContactField,
+	ErrorReason,
+	MessageStatus,
+	RecipientState,
+} from '../store/types';
 
-export function campaignStateLabel( state: CampaignState | string ): string {
-	switch ( state ) {
-		case 'draft':
-			return __( 'Draft', 'rondine' );
-		case 'scheduled':
-			return __( 'Scheduled', 'rondine' );
-		case 'starting':
-			return __( 'Starting', 'rondine' );
-		case 'running':
-			return __( 'Running', 'rondine' );
-		case 'paused':
-			return __( 'Paused', 'rondine' );
-		case 'completed':
-			return _x( 'Completed', 'campaign state', 'rondine' );
-		case 'cancelled':
-			return __( 'Cancelled', 'rondine' );
-		case 'failed':
-			return _x( 'Failed', 'campaign state', 'rondine' );
-	}
-	return state;
+/*
+ * Labels keyed by the exact values of the bridge's OpenAPI enums (store/bridge-api.ts, generated): a Record of the
+ * enum's type fails to compile when a value has no label, or when a label names a value the bridge does not have.
+ */
+
+/** Every campaign state in words. */
+export function campaignStateLabels(): Record< CampaignState, string > {
+	return {
+		draft: __( 'Draft', 'rondine' ),
+		scheduled: __( 'Scheduled', 'rondine' ),
+		running: __( 'Running', 'rondine' ),
+		paused: __( 'Paused', 'rondine' ),
+		completed: _x( 'Completed', 'campaign state', 'rondine' ),
+		cancelled: __( 'Cancelled', 'rondine' ),
+		failed: _x( 'Failed', 'campaign state', 'rondine' ),
+	};
 }
 
-export function recipientStatusLabel( status: string ): string {
-	switch ( status ) {
-		case 'pending':
-			return __( 'Waiting', 'rondine' );
-		case 'sending':
-			return __( 'Sending', 'rondine' );
-		case 'sent':
-			return __( 'Sent', 'rondine' );
-		case 'delivered':
-			return __( 'Delivered', 'rondine' );
-		case 'read':
-			return __( 'Read', 'rondine' );
-		case 'failed':
-			return __( 'Failed', 'rondine' );
-		case 'unknown':
-			return __( 'Unknown outcome', 'rondine' );
-		case 'skipped':
-			return __( 'Skipped', 'rondine' );
-		case 'opted_out':
-			return __( 'Opted out before sending', 'rondine' );
-		case 'cancelled':
-			return __( 'Cancelled (never sent)', 'rondine' );
-	}
-	return status;
+export function campaignStateLabel( state: CampaignState ): string {
+	return campaignStateLabels()[ state ] ?? state;
+}
+
+/** Where a recipient's run stands, in words. */
+export function recipientStateLabels(): Record< RecipientState, string > {
+	return {
+		pending: __( 'Waiting', 'rondine' ),
+		sending: __( 'Sending', 'rondine' ),
+		completed: __( 'Sent', 'rondine' ),
+		retry: __( 'Waiting to retry', 'rondine' ),
+		failed: __( 'Failed', 'rondine' ),
+		unknown: __( 'Unknown outcome', 'rondine' ),
+		opted_out: __( 'Opted out before sending', 'rondine' ),
+		cancelled: __( 'Cancelled (never sent)', 'rondine' ),
+	};
+}
+
+/** WhatsApp's status of a sent message, in words. */
+export function messageStatusLabels(): Record< MessageStatus, string > {
+	return {
+		accepted: __( 'Sent', 'rondine' ),
+		sent: __( 'Sent', 'rondine' ),
+		delivered: __( 'Delivered', 'rondine' ),
+		read: __( 'Read', 'rondine' ),
+		failed: __( 'Failed', 'rondine' ),
+	};
+}
+
+/** A recipient's status: its message's status once sent, else where its run stands. */
+export function recipientStatusLabel( recipient: {
+	state: RecipientState;
+	message_status: MessageStatus | null;
+} ): string {
+	return recipient.message_status
+		? messageStatusLabels()[ recipient.message_status ]
+		: ( recipientStateLabels()[ recipient.state ] ?? recipient.state );
+}
+
+/** Every failure reason the bridge writes (`error_reason`), in words. */
+export function errorReasonLabels(): Record< ErrorReason, string > {
+	const rate = __( 'Rate limited by WhatsApp, retries exhausted', 'rondine' );
+	const temporary = __(
+		'Temporary WhatsApp error, retries exhausted',
+		'rondine'
+	);
+	const template = __( 'Template problem', 'rondine' );
+	const account = __(
+		'WhatsApp account problem: sending stopped',
+		'rondine'
+	);
+	return {
+		invalid_phone: __( 'Invalid phone number', 'rondine' ),
+		opted_out: __( 'Opted out', 'rondine' ),
+		daily_limit: __( 'Over the daily limit', 'rondine' ),
+		not_sent: __( 'Could not reach WhatsApp', 'rondine' ),
+		cancelled: __( 'Cancelled before sending', 'rondine' ),
+		campaign_failed: __( 'The campaign failed before sending', 'rondine' ),
+		interrupted: __( 'Interrupted while sending', 'rondine' ),
+		throughput_exceeded: rate,
+		app_rate_limit: rate,
+		waba_rate_limit: rate,
+		pair_rate_limit: rate,
+		spam_rate_limit: __( 'Limited by WhatsApp for spam', 'rondine' ),
+		marketing_per_user_limit: __(
+			'WhatsApp limits marketing messages to this person',
+			'rondine'
+		),
+		account_in_maintenance: temporary,
+		unknown_api_error: temporary,
+		service_unavailable: temporary,
+		something_went_wrong: temporary,
+		service_overloaded: temporary,
+		server_temporarily_unavailable: temporary,
+		not_on_whatsapp: __( 'Not on WhatsApp', 'rondine' ),
+		invalid_parameter: __( 'Invalid message parameter', 'rondine' ),
+		required_parameter_missing: __(
+			'Invalid message parameter',
+			'rondine'
+		),
+		parameter_value_invalid: __( 'Invalid message parameter', 'rondine' ),
+		unknown_error: __( 'Error unknown to Rondine', 'rondine' ),
+		template_parameter_count_mismatch: template,
+		template_not_found: __( 'Template not found', 'rondine' ),
+		template_text_too_long: template,
+		template_policy_violation: template,
+		template_parameter_format_mismatch: template,
+		template_paused: __( 'Template paused by WhatsApp', 'rondine' ),
+		template_disabled: __( 'Template disabled by WhatsApp', 'rondine' ),
+		template_parameter_invalid: template,
+		auth_exception: account,
+		access_token_expired: account,
+		capability_missing: account,
+		permission_denied: account,
+		account_restricted_policy: account,
+		account_locked: account,
+		payment_problem: account,
+		account_restricted: account,
+		country_restricted: account,
+		business_number_not_registered: account,
+	};
+}
+
+/** A recipient's `error_reason` in words; a free technical detail (state `unknown`) is shown as it is. */
+export function errorReasonLabel( reason: string ): string {
+	const labels: Record< string, string > = errorReasonLabels();
+	return ( Object.hasOwn( labels, reason ) && labels[ reason ] ) || reason;
+}
+
+/** Every contact field a template placeholder can be filled from, in words. */
+export function contactFieldLabels(): Record< ContactField, string > {
+	return {
+		first_name: __( 'First name', 'rondine' ),
+		last_name: __( 'Last name', 'rondine' ),
+		full_name: __( 'Full name', 'rondine' ),
+		email: __( 'Email', 'rondine' ),
+		phone: __( 'Phone', 'rondine' ),
+		city: __( 'City', 'rondine' ),
+		country: __( 'Country', 'rondine' ),
+		language: __( 'Language', 'rondine' ),
+		shop_name: __( 'Shop name', 'rondine' ),
+		orders_count: __( 'Number of orders', 'rondine' ),
+		total_spent: __( 'Total spent', 'rondine' ),
+		last_order_number: __( 'Last order number', 'rondine' ),
+		last_order_date: __( 'Last order date', 'rondine' ),
+	};
+}
+
+/** A contact field in words (a field the app does not know, from an older campaign, as it is). */
+export function contactFieldLabel( field: string ): string {
+	const labels: Record< string, string > = contactFieldLabels();
+	return ( Object.hasOwn( labels, field ) && labels[ field ] ) || field;
 }
 
 /** "Waiting for the daily limit: 64 left, resumes around 08/12/2026 14:05" (shop time). */

@@ -38,12 +38,18 @@ const STATES = [
 	'failed',
 ] as const;
 
+/** The audience is counted when the campaign starts (its snapshot); before that there is no size yet. */
+export const audienceSize = ( campaign: Campaign ): number | null =>
+	campaign.state === 'draft' || campaign.state === 'scheduled'
+		? null
+		: campaign.counters.total;
+
 const ratio = (
 	campaign: Campaign,
 	key: 'sent' | 'delivered' | 'read'
 ): number => {
-	const total = campaign.counts?.total ?? campaign.audience_size ?? 0;
-	const part = campaign.counts?.[ key ] ?? 0;
+	const total = campaign.counters.total;
+	const part = campaign.counters.messages[ key ];
 	return total ? part / total : -1;
 };
 
@@ -56,10 +62,7 @@ const percentField = (
 	type: 'integer',
 	getValue: ( { item } ) => ratio( item, id ),
 	render: ( { item } ) =>
-		formatPercent(
-			item.counts?.[ id ] ?? 0,
-			item.counts?.total ?? item.audience_size ?? 0
-		),
+		formatPercent( item.counters.messages[ id ], item.counters.total ),
 	enableHiding: true,
 } );
 
@@ -160,7 +163,7 @@ export function CancelConfirmation( {
 } ) {
 	const { runCampaignAction } = useDispatch( store );
 	const [ isBusy, setBusy ] = useState( false );
-	const notSent = campaign.counts?.to_start ?? 0;
+	const notSent = campaign.counters.automations.to_start;
 	return (
 		<>
 			<p data-testid="rondine-cancel-question">
@@ -203,10 +206,10 @@ function stateDetail( item: Campaign ): string | null {
 	if ( item.waiting ) {
 		return waitingText( item.waiting );
 	}
-	if ( item.state === 'cancelled' && item.counts ) {
+	if ( item.state === 'cancelled' ) {
 		return sentAndCancelledText(
-			item.counts.completed ?? 0,
-			item.counts.cancelled ?? 0
+			item.counters.automations.completed,
+			item.counters.automations.cancelled
 		);
 	}
 	return null;
@@ -296,8 +299,8 @@ export function CampaignsList() {
 				id: 'audience_size',
 				label: __( 'Audience', 'rondine' ),
 				type: 'integer',
-				getValue: ( { item } ) => item.audience_size ?? -1,
-				render: ( { item } ) => formatNumber( item.audience_size ),
+				getValue: ( { item } ) => audienceSize( item ) ?? -1,
+				render: ( { item } ) => formatNumber( audienceSize( item ) ),
 			},
 			percentField( 'sent', __( 'Sent', 'rondine' ) ),
 			percentField( 'delivered', __( 'Delivered', 'rondine' ) ),

@@ -26,15 +26,6 @@ export interface SlotValue {
 	text: string;
 }
 
-/** Contact fields a placeholder can be filled from (the site sends them with each recipient). */
-export const CONTACT_FIELDS = [
-	'first_name',
-	'last_name',
-	'email',
-	'phone',
-	'country',
-] as const;
-
 export function templateSlots( template: Template ): Slot[] {
 	const slots: Slot[] = [];
 	const named = template.parameter_format === 'NAMED';

@@ -13,19 +13,21 @@ import { addQueryArgs } from '@wordpress/url';
  */
 import { store } from '../store';
 import { PATHS } from '../store/constants';
-import type { Recipient } from '../store/types';
+import type { ErrorReason, Recipient } from '../store/types';
 import { formatNumber } from '../components/format';
 import { buildHash } from '../router';
 
 /** Reasons a retry never takes (the bridge's rule in stats/retry-failed.ts). */
-const NEVER_RETRIED = [ 'invalid_phone', 'opted_out' ];
+const NEVER_RETRIED: readonly ErrorReason[] = [ 'invalid_phone', 'opted_out' ];
 
 export function isRetryable( recipient: Recipient ): boolean {
 	return (
 		( recipient.state === 'failed' ||
 			recipient.message_status === 'failed' ) &&
 		recipient.retryable === true &&
-		! NEVER_RETRIED.includes( recipient.error_reason ?? '' )
+		! ( NEVER_RETRIED as readonly string[] ).includes(
+			recipient.error_reason ?? ''
+		)
 	);
 }
 

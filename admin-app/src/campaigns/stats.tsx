@@ -24,12 +24,14 @@ import { store } from '../store';
 import { LIVE_REFRESH_MS, PATHS } from '../store/constants';
 import type {
 	Campaign,
+	CampaignState,
 	CampaignAction,
 	CampaignStats,
 	RecipientsQuery,
 } from '../store/types';
 import {
 	campaignStateLabel,
+	errorReasonLabel,
 	recipientStatusLabel,
 	sentAndCancelledText,
 	waitingText,
@@ -87,7 +89,7 @@ function Bar( {
 
 function Progress( { stats }: { stats: CampaignStats } ) {
 	const { done } = stats.progress;
-	const percent = percentOf( done, stats.total );
+	const percent = percentOf( done, stats.counters.total );
 	const eta = stats.progress.eta_seconds;
 	return (
 		<div className="rondine-stats__progress" data-testid="rondine-progress">
@@ -107,7 +109,7 @@ function Progress( { stats }: { stats: CampaignStats } ) {
 			<p data-testid="rondine-progress-text">
 				{ stats.progress.cancelled > 0
 					? sentAndCancelledText(
-							stats.automations.completed,
+							stats.counters.automations.completed,
 							stats.progress.cancelled
 						)
 					: sprintf(
@@ -117,8 +119,8 @@ function Progress( { stats }: { stats: CampaignStats } ) {
 								'rondine'
 							),
 							formatNumber( done ),
-							formatNumber( stats.total ),
-							formatPercent( done, stats.total )
+							formatNumber( stats.counters.total ),
+							formatPercent( done, stats.counters.total )
 						) }
 				{ stats.waiting && ' · ' + waitingText( stats.waiting ) }
 				{ ! stats.waiting &&
@@ -184,37 +186,33 @@ const RECIPIENT_FILTERS: Array< {
 	},
 ];
 
-/** Failure reasons the bridge records (`error_reason`). */
-export function errorReasonLabel( reason: string ): string {
-	switch ( reason ) {
-		case 'invalid_phone':
-			return __( 'Invalid phone number', 'rondine' );
-		case 'not_on_whatsapp':
-			return __( 'Not on WhatsApp', 'rondine' );
-		case 'daily_limit':
-			return __( 'Over the daily limit', 'rondine' );
-		case 'opted_out':
-			return __( 'Opted out', 'rondine' );
-		case 'rate_limited':
-			return __( 'Rate limited', 'rondine' );
-		case 'template':
-			return __( 'Template problem', 'rondine' );
-		case 'transient':
-			return __( 'Temporary error, retries exhausted', 'rondine' );
-		case 'unknown':
-			return __( 'Outcome unknown', 'rondine' );
-	}
-	return reason;
+/**
+ * The error filter: the reasons this campaign's failures have (and the one chosen), in words, the key beside
+ * reasons that share their words.
+ * @param stats  The campaign's stats.
+ * @param chosen The reason chosen now ('' for any).
+ */
+function errorFilterOptions(
+	stats: CampaignStats,
+	chosen: string
+): Array< { value: string; label: string } > {
+	const reasons = [
+		...new Set( [
+			...stats.failures.flatMap( ( f ) =>
+				f.reason ? [ f.reason ] : []
+			),
+			...( chosen ? [ chosen ] : [] ),
+		] ),
+	];
+	const labels = reasons.map( errorReasonLabel );
+	return reasons.map( ( reason, i ) => ( {
+		value: reason,
+		label:
+			labels.filter( ( label ) => label === labels[ i ] ).length > 1
+				? `${ labels[ i ] } (${ reason })`
+				: ( labels[ i ] ?? reason ),
+	} ) );
 }
-
-const ERROR_REASONS = [
-	'invalid_phone',
-	'not_on_whatsapp',
-	'daily_limit',
-	'transient',
-	'template',
-	'rate_limited',
-];
 
 const PAGE_SIZE = 50;
 
@@ -224,11 +222,11 @@ const PAGE_SIZE = 50;
  */
 export function recipientsVersion( stats: CampaignStats ): string {
 	return JSON.stringify( [
-		stats.total,
+		stats.counters.total,
 		stats.progress,
-		stats.messages,
-		stats.automations,
-		stats.interactions,
+		stats.counters.messages,
+		stats.counters.automations,
+		stats.counters.interactions,
 	] );
 }
 
@@ -331,10 +329,7 @@ function Recipients( {
 						value={ error }
 						options={ [
 							{ value: '', label: __( 'Any', 'rondine' ) },
-							...ERROR_REASONS.map( ( reason ) => ( {
-								value: reason,
-								label: errorReasonLabel( reason ),
-							} ) ),
+							...errorFilterOptions( stats, error ),
 						] }
 						onChange={ ( value ) => {
 							setError( value );
@@ -359,7 +354,7 @@ function Recipients( {
 							</tr>
 						</thead>
 						<tbody>
-							{ page.items.length === 0 && (
+							{ page.recipients.length === 0 && (
 								<tr>
 									<td colSpan={ 5 }>
 										{ __(
@@ -369,7 +364,7 @@ function Recipients( {
 									</td>
 								</tr>
 							) }
-							{ page.items.map( ( recipient ) => (
+							{ page.recipients.map( ( recipient ) => (
 								<tr key={ recipient.id }>
 									<td>
 										{ recipient.contact_id ? (
@@ -395,10 +390,7 @@ function Recipients( {
 									</td>
 									<td>{ recipient.phone }</td>
 									<td>
-										{ recipientStatusLabel(
-											recipient.message_status ??
-												recipient.state
-										) }
+										{ recipientStatusLabel( recipient ) }
 									</td>
 									<td>
 										{ recipient.error_reason &&
@@ -448,7 +440,7 @@ function Recipients( {
 	);
 }
 
-const LIVE_STATES = [ 'scheduled', 'starting', 'running' ];
+const LIVE_STATES: CampaignState[] = [ 'scheduled', 'running' ];
 
 export function CampaignStatsScreen( { id }: { id: string } ) {
 	const { campaign, stats } = useSelect(
@@ -509,7 +501,7 @@ export function CampaignStatsScreen( { id }: { id: string } ) {
 			{ label }
 		</Button>
 	);
-	const { messages, automations } = stats;
+	const { messages, automations } = stats.counters;
 	// Template faults and other failures "Retry failed" would not take (the bridge's error table decides).
 	const notRetryable = stats.failures
 		.filter( ( f ) => ! f.retryable && f.reason !== 'invalid_phone' )
@@ -685,7 +677,7 @@ export function CampaignStatsScreen( { id }: { id: string } ) {
 							<Bar
 								key={ bar.testId }
 								{ ...bar }
-								total={ stats.total }
+								total={ stats.counters.total }
 							/>
 						) ) }
 					</CardBody>
@@ -701,7 +693,7 @@ export function CampaignStatsScreen( { id }: { id: string } ) {
 							<Bar
 								key={ bar.testId }
 								{ ...bar }
-								total={ stats.total }
+								total={ stats.counters.total }
 							/>
 						) ) }
 					</CardBody>
@@ -716,7 +708,7 @@ export function CampaignStatsScreen( { id }: { id: string } ) {
 						<Bar
 							testId="rondine-stat-interactions"
 							label={ __( 'Replies and button taps', 'rondine' ) }
-							value={ stats.interactions }
+							value={ stats.counters.interactions }
 							total={ messages.delivered }
 						/>
 						<p className="rondine-stats__note">

@@ -7,24 +7,8 @@ import { __, sprintf } from '@wordpress/i18n';
 /**
  * Internal dependencies
  */
-import { CONTACT_FIELDS } from './mapping';
+import { contactFieldLabels } from './labels';
 import type { Slot, SlotValue } from './mapping';
-
-export function contactFieldLabel( field: string ): string {
-	switch ( field ) {
-		case 'first_name':
-			return __( 'First name', 'rondine' );
-		case 'last_name':
-			return __( 'Last name', 'rondine' );
-		case 'email':
-			return __( 'Email', 'rondine' );
-		case 'phone':
-			return __( 'Phone', 'rondine' );
-		case 'country':
-			return __( 'Country', 'rondine' );
-	}
-	return field;
-}
 
 function slotLabel( slot: Slot ): string {
 	const placeholder = `{{${ slot.key }}}`;
@@ -99,9 +83,11 @@ export function VariableMapping( {
 												'rondine'
 											),
 										},
-										...CONTACT_FIELDS.map( ( field ) => ( {
+										...Object.entries(
+											contactFieldLabels()
+										).map( ( [ field, label ] ) => ( {
 											value: field,
-											label: contactFieldLabel( field ),
+											label,
 										} ) ),
 									] }
 									onChange={ ( field ) => set( { field } ) }

@@ -10,8 +10,8 @@ import { addQueryArgs } from '@wordpress/url';
 /**
  * Internal dependencies
  */
+import type { ApiForecast } from './api';
 import { PATHS, STORE_NAME } from './constants';
-import { normalizeCampaign, normalizeStats } from './normalize';
 import { queryKey } from './query-key';
 import type {
 	ApiError,
@@ -54,13 +54,13 @@ export const receiveSettings = ( settings: Settings ) =>
 export const receiveCampaigns = ( campaigns: Campaign[] ) =>
 	( {
 		type: 'RECEIVE_CAMPAIGNS',
-		campaigns: campaigns.map( normalizeCampaign ),
+		campaigns,
 	} ) as const;
 
 export const receiveCampaign = ( campaign: Campaign ) =>
 	( {
 		type: 'RECEIVE_CAMPAIGN',
-		campaign: normalizeCampaign( campaign ),
+		campaign,
 	} ) as const;
 
 export const removeCampaign = ( id: string ) =>
@@ -70,7 +70,7 @@ export const receiveCampaignStats = ( id: string, stats: CampaignStats ) =>
 	( {
 		type: 'RECEIVE_CAMPAIGN_STATS',
 		id,
-		stats: normalizeStats( stats ),
+		stats,
 	} ) as const;
 
 export const receiveRecipients = ( key: string, page: RecipientsPage ) =>
@@ -398,19 +398,12 @@ async function requestPage< T >(
 export const fetchRecipients =
 	( id: string, query: RecipientsQuery = {} ) =>
 	async ( args: ThunkArgs ) => {
-		const response = await request< {
-			recipients?: RecipientsPage[ 'items' ];
-			next_after?: number | null;
-		} >( args, {
+		const page = await request< RecipientsPage >( args, {
 			path: addQueryArgs(
 				`${ PATHS.campaigns }/${ id }/recipients`,
 				query as Record< string, unknown >
 			),
 		} );
-		const page: RecipientsPage = {
-			items: response.recipients ?? [],
-			next_after: response.next_after ?? null,
-		};
 		args.dispatch(
 			receiveRecipients(
 				queryKey( id, query as Record< string, unknown > ),
@@ -433,26 +426,16 @@ export const countAudience =
  * window, finishing). No notice on failure: the next tick tries again.
  */
 export const refreshCampaigns = () => async ( args: ThunkArgs ) => {
-	const answer = await apiFetch< { campaigns?: Campaign[] } >( {
+	const answer = await apiFetch< { campaigns: Campaign[] } >( {
 		path: addQueryArgs( PATHS.campaigns, { limit: 200, offset: 0 } ),
 	} );
-	for ( const campaign of answer.campaigns ?? [] ) {
-		// receiveCampaign normalizes (twice would read the normalized counts as raw ones and lose them).
+	for ( const campaign of answer.campaigns ) {
 		args.dispatch( receiveCampaign( campaign ) );
 	}
 };
 
 /** The bridge's daily-limit forecast of an audience at a start time (the dispatcher's own computation). */
-export interface DailyForecast {
-	limit: number | null;
-	recipients: number;
-	already_in_window: number;
-	free: number;
-	taken: number;
-	fits: number;
-	over: number;
-	frees_at: string | null;
-}
+export type DailyForecast = ApiForecast;
 
 export const forecastCampaign =
 	( data: {
@@ -680,7 +663,7 @@ export const fetchCampaignsInStates =
 	( states: Campaign[ 'state' ][] ) => async ( args: ThunkArgs ) => {
 		const pages = await Promise.all(
 			states.map( ( state ) =>
-				request< { campaigns?: Campaign[] } >( args, {
+				request< { campaigns: Campaign[] } >( args, {
 					path: addQueryArgs( PATHS.campaigns, {
 						state,
 						limit: CAMPAIGNS_PER_STATE,
@@ -688,7 +671,5 @@ export const fetchCampaignsInStates =
 				} )
 			)
 		);
-		return pages.flatMap( ( page ) =>
-			( page.campaigns ?? [] ).map( normalizeCampaign )
-		);
+		return pages.flatMap( ( page ) => page.campaigns );
 	};

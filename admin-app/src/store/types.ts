@@ -1,4 +1,15 @@
 /**
+ * Internal dependencies
+ */
+import type {
+	ApiTemplate,
+	ApiBridgeStatus,
+	ApiCampaign,
+	ApiCampaignStats,
+	ApiRecipientsPage,
+} from './api';
+
+/**
  * Shapes of the `rondine/v1` REST API as the admin app reads them.
  *
  * Fields the plugin may omit (because the bridge is unreachable, or a
@@ -22,31 +33,7 @@ export interface BootData {
 }
 
 /** The bridge's `GET /v1/status`, as the plugin passes it on. */
-export interface BridgeStatus {
-	tenant?: {
-		id?: string;
-		name?: string;
-		default_country?: string | null;
-		timezone?: string | null;
-	};
-	whatsapp?: {
-		mode?: 'sandbox' | 'live' | string;
-		phone_number_id?: string;
-		display_phone_number?: string | null;
-		quality?: string | null;
-		messaging_limit_tier?: string | null;
-		throughput_mps?: number | null;
-		/** Why the bridge stopped sending for this shop (expired token, account problem). */
-		halted_reason?: string | null;
-	};
-	daily_limit?: {
-		/** Null when the tier has no limit. */
-		limit?: number | null;
-		used?: number;
-		remaining?: number | null;
-		window_hours?: number;
-	};
-}
+export type BridgeStatus = ApiBridgeStatus;
 
 export interface BridgeState {
 	connected: boolean;
@@ -122,43 +109,25 @@ export interface WhatsAppCredentials {
 	verify_token?: string;
 }
 
-export type CampaignState =
-	| 'draft'
-	| 'scheduled'
-	| 'starting'
-	| 'running'
-	| 'paused'
-	| 'completed'
-	| 'cancelled'
-	| 'failed';
+export type {
+	CampaignState,
+	ContactField,
+	ErrorReason,
+	MessageStatus,
+	RecipientState,
+} from './api';
 
 /**
  * One template placeholder, filled per recipient from a contact field (with
- * a fallback when the contact has no value) or with a fixed text. The same
- * shape as the bridge's `campaigns/template-mapping.ts`.
+ * a fallback when the contact has no value) or with a fixed text: the
+ * bridge's template mapping (`campaigns/template-mapping.ts`), as its API
+ * publishes it.
  */
-export interface MappedParameter {
-	type: 'text' | 'payload' | 'image' | 'video' | 'document';
-	field?: string;
-	text?: string;
-	fallback?: string;
-	/** Named template parameters (`{{first_name}}` style). */
-	parameter_name?: string;
-	/** Media headers: a public https link (or an uploaded media id), and what the Media Library knows of the file. */
-	link?: string;
-	id?: string;
-	filename?: string;
-	mime_type?: string;
-	size?: number;
-}
+export type MappedComponent =
+	ApiCampaign[ 'template' ][ 'components' ][ number ];
+export type MappedParameter = MappedComponent[ 'parameters' ][ number ];
 
-export interface MappedComponent {
-	type: 'header' | 'body' | 'button';
-	sub_type?: 'quick_reply' | 'url';
-	index?: number;
-	parameters: MappedParameter[];
-}
-
+/** The audience reference the plugin understands (the bridge keeps it as it is). */
 export interface CampaignAudience {
 	segments: number[];
 	lists: number[];
@@ -175,48 +144,17 @@ export interface CampaignOptions {
 	continue_when_limited?: boolean;
 }
 
-export interface CampaignCounts {
-	total?: number;
-	/** Automations not started yet (pending + waiting to retry). */
-	to_start?: number;
-	/** Automations being sent right now. */
-	in_progress?: number;
-	sent?: number;
-	delivered?: number;
-	read?: number;
-	failed?: number;
-	/** Not started when the owner cancelled: never sent, not failed. */
-	cancelled?: number;
-	/** Automations that sent their message (accepted by WhatsApp). */
-	completed?: number;
-}
+/** The campaign's counters, as the bridge keeps them. */
+export type CampaignCounters = ApiCampaign[ 'counters' ];
 
 /** A running campaign that cannot send now (the bridge's daily-limit computation). */
-export interface CampaignWaiting {
-	reason: 'daily_limit';
-	recipients: number;
-	resumes_at: string | null;
-}
+export type CampaignWaiting = NonNullable< ApiCampaign[ 'waiting' ] >;
 
-export interface Campaign {
-	id: string;
-	name: string;
-	state: CampaignState;
-	start_at: string | null;
+/** A campaign as the bridge answers it through the plugin's proxy, its audience as the plugin writes it. */
+export type Campaign = Omit< ApiCampaign, 'audience' | 'options' > & {
 	audience: CampaignAudience;
-	template: CampaignTemplateRef | null;
-	options?: CampaignOptions;
-	state_reason?: string | null;
-	state_message?: string | null;
-	audience_size?: number | null;
-	counts?: CampaignCounts;
-	source_campaign_id?: string | null;
-	created_at?: string | null;
-	updated_at?: string | null;
-	started_at?: string | null;
-	finished_at?: string | null;
-	waiting?: CampaignWaiting | null;
-}
+	options: CampaignOptions;
+};
 
 export interface CampaignInput {
 	id?: string;
@@ -232,71 +170,23 @@ export interface CampaignInput {
 export type CampaignAction =
 	'schedule' | 'pause' | 'resume' | 'cancel' | 'duplicate' | 'retry-failed';
 
-export interface CampaignStats {
-	state?: CampaignState;
-	state_message?: string | null;
-	total: number;
-	automations: {
-		to_start: number;
-		in_progress: number;
-		completed: number;
-		failed: number;
-		/** Outcome unknowable (crash or timeout after the request left); never re-sent. */
-		unknown: number;
-		cancelled: number;
-	};
-	messages: {
-		sent: number;
-		delivered: number;
-		read: number;
-		failed: number;
-	};
-	interactions: number;
-	skipped: {
-		opted_out: number;
-		duplicates: number;
-		invalid: number;
-	};
-	waiting: CampaignWaiting | null;
-	/** Failed recipients by reason, and whether "Retry failed" takes them. */
-	failures: Array< {
-		reason: string | null;
-		code: number | null;
-		count: number;
-		retryable: boolean;
-	} >;
-	progress: {
-		done: number;
-		cancelled: number;
-		remaining: number;
-		rate_per_second: number | null;
-		eta_seconds: number | null;
-		estimated_end_at: string | null;
-	};
-}
+/** GET /campaigns/{id}/stats, as the bridge answers it. */
+export type CampaignStats = ApiCampaignStats;
 
-export interface Recipient {
-	id: number;
-	/** The contact as it is now in the plugin (null when it was deleted), added by the plugin's proxy route. */
-	contact_id?: number | string | null;
-	/** The contact's name, added by the plugin's proxy route. */
-	name?: string;
-	phone: string;
-	/** pending, sending, completed, retry, failed, unknown. */
-	state: string;
-	/** accepted, sent, delivered, read, failed. */
-	message_status?: string | null;
-	attempts?: number;
-	error_code?: number | null;
-	error_reason?: string | null;
-	error_message?: string | null;
-	retryable?: boolean | null;
-	interacted_at?: string | null;
-	updated_at?: string | null;
-}
+/** One recipient of GET /campaigns/{id}/recipients: the bridge's view, with what the plugin's proxy adds. */
+export type Recipient = Omit<
+	ApiRecipientsPage[ 'recipients' ][ number ],
+	'contact_id'
+> & {
+	/** The contact as it is now in the plugin (null when it was deleted). */
+	contact_id: number | null;
+	/** The contact's name ('' when unknown). */
+	name: string;
+};
 
+/** GET /campaigns/{id}/recipients, as the plugin's proxy answers it. */
 export interface RecipientsPage {
-	items: Recipient[];
+	recipients: Recipient[];
 	/** Cursor of the next page, null on the last one. */
 	next_after: number | null;
 }
@@ -309,32 +199,12 @@ export interface RecipientsQuery {
 	limit?: number;
 }
 
-export interface TemplateButton {
-	type: string;
-	text: string;
-	url?: string;
-	phone_number?: string;
-}
-
-export interface TemplateComponent {
-	type: 'HEADER' | 'BODY' | 'FOOTER' | 'BUTTONS' | string;
-	format?: 'TEXT' | 'IMAGE' | 'VIDEO' | 'DOCUMENT' | 'LOCATION' | string;
-	text?: string;
-	buttons?: TemplateButton[];
-	example?: unknown;
-}
-
-export interface Template {
-	id?: string;
-	name: string;
-	language: string;
-	status: string;
-	category: string;
-	components: TemplateComponent[];
-	parameter_format?: 'POSITIONAL' | 'NAMED' | string;
-	rejected_reason?: string | null;
-	sendable?: boolean;
-}
+/** A message template as GET /v1/templates answers it (Meta's, with `sendable`), passed on by the plugin. */
+export type Template = ApiTemplate;
+export type TemplateComponent = Template[ 'components' ][ number ];
+export type TemplateButton = NonNullable<
+	TemplateComponent[ 'buttons' ]
+>[ number ];
 
 export type FilterValue = string | number | Array< string | number >;
 

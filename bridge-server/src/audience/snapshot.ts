@@ -57,7 +57,18 @@ export class AudienceRejected extends Error {
 
 export type PhoneCheck = { ok: true; e164: string } | { ok: false };
 
-/** E.164 with "+", or not valid. The contact's own country first, then the shop's. */
+/** E.164 as the plugin stores it: "+", then 7 to 15 digits, the first not 0. */
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+/**
+ * E.164 with "+", or not valid. The contact's own country first, then the shop's.
+ *
+ * The plugin's normaliser (plugin/src/Phone/Normalizer.php) is the one authority on validity: a number reaches the
+ * audience only once it has accepted it, stored in E.164, so a number in E.164 form is kept as it is; judging it again
+ * here with other tables made the snapshot count differently from the segment editor (docs/ARCHITECTURE.md
+ * "Contracts"; docs/phone-vectors.json). Only a raw number (a site that does not normalise) is read with
+ * libphonenumber-js.
+ */
 export function normalisePhone(
 	raw: string,
 	country: string | null | undefined,
@@ -66,6 +77,9 @@ export function normalisePhone(
 	const input = raw.trim();
 	if ( input === '' ) {
 		return { ok: false };
+	}
+	if ( E164.test( input ) ) {
+		return { ok: true, e164: input };
 	}
 	const region = ( country || fallback || undefined ) as
 		CountryCode | undefined;

@@ -73,6 +73,13 @@ export class CloudMessenger implements Messenger, WhatsAppDirectory {
 				language: t.language,
 				status: t.status,
 				category: t.category,
+				// What the admin app reads: the placeholders' format, why Meta rejected it.
+				...( typeof t.parameter_format === 'string'
+					? { parameter_format: t.parameter_format }
+					: {} ),
+				...( typeof t.rejected_reason === 'string'
+					? { rejected_reason: t.rejected_reason }
+					: {} ),
 				components: t.components as MessageTemplate[ 'components' ],
 			} ) );
 		}

@@ -75,6 +75,10 @@ export interface MessageTemplate {
 	language: string;
 	status: string;
 	category: string;
+	/** NAMED ({{first_name}}) or POSITIONAL ({{1}}) placeholders. */
+	parameter_format?: string;
+	/** Why Meta rejected it (REJECTED templates). */
+	rejected_reason?: string | null;
 	components: Array< {
 		type: string;
 		text?: string;

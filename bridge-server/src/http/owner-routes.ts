@@ -77,6 +77,16 @@ export const ownerRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 				response: {
 					200: {
 						type: 'object',
+						required: [
+							'limit',
+							'recipients',
+							'already_in_window',
+							'free',
+							'taken',
+							'fits',
+							'over',
+							'frees_at',
+						],
 						properties: {
 							limit: { type: [ 'integer', 'null' ] },
 							recipients: { type: 'integer' },

@@ -34,15 +34,30 @@ import {
 	idParams,
 } from './schemas.js';
 
-const CAMPAIGN_STATES = [
-	'draft',
-	'scheduled',
-	'running',
-	'paused',
-	'completed',
-	'cancelled',
-	'failed',
-];
+/** A component of a Meta message template, as the Cloud API answers it (other members pass as they are). */
+const templateComponentSchema = {
+	type: 'object',
+	additionalProperties: true,
+	required: [ 'type' ],
+	properties: {
+		type: { type: 'string' },
+		format: { type: 'string' },
+		text: { type: 'string' },
+		buttons: {
+			type: 'array',
+			items: {
+				type: 'object',
+				additionalProperties: true,
+				properties: {
+					type: { type: 'string' },
+					text: { type: 'string' },
+					url: { type: 'string' },
+					phone_number: { type: 'string' },
+				},
+			},
+		},
+	},
+} as const;
 
 /** Whether new credentials keep the number and app secret whose webhooks were verified (a stored secret that cannot be opened does not). */
 function sameWebhookCredentials(
@@ -533,23 +548,35 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 				response: {
 					200: {
 						type: 'object',
+						required: [ 'templates' ],
 						properties: {
 							templates: {
 								type: 'array',
 								items: {
 									type: 'object',
+									required: [
+										'name',
+										'language',
+										'status',
+										'category',
+										'sendable',
+										'components',
+									],
 									properties: {
+										id: { type: 'string' },
 										name: { type: 'string' },
 										language: { type: 'string' },
 										status: { type: 'string' },
 										category: { type: 'string' },
 										sendable: { type: 'boolean' },
+										// Meta's: NAMED templates use {{first_name}} placeholders, POSITIONAL ones {{1}}.
+										parameter_format: { type: 'string' },
+										rejected_reason: {
+											type: [ 'string', 'null' ],
+										},
 										components: {
 											type: 'array',
-											items: {
-												type: 'object',
-												additionalProperties: true,
-											},
+											items: templateComponentSchema,
 										},
 									},
 								},
@@ -596,7 +623,7 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 					type: 'object',
 					additionalProperties: false,
 					properties: {
-						state: { type: 'string', enum: CAMPAIGN_STATES },
+						state: { $ref: 'CampaignState#' },
 						limit: {
 							type: 'integer',
 							minimum: 1,
@@ -609,6 +636,7 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 				response: {
 					200: {
 						type: 'object',
+						required: [ 'campaigns' ],
 						properties: {
 							campaigns: { type: 'array', items: campaignSchema },
 						},

@@ -4,6 +4,18 @@
 
 export const errorRef = { $ref: 'Error#' } as const;
 
+/** A recipient's failure reason: an ErrorReason (src/http/contract.ts), or for state `unknown` a free detail. */
+export const errorReasonSchema = {
+	type: [ 'string', 'null' ],
+	description:
+		'One of the ErrorReason values; a recipient in state `unknown` may carry a free technical detail instead.',
+} as const;
+
+/** WhatsApp's status of the recipient's message, null before it is sent. */
+export const messageStatusSchema = {
+	anyOf: [ { $ref: 'MessageStatus#' }, { type: 'null' } ],
+} as const;
+
 export const errorResponses = {
 	400: errorRef,
 	401: errorRef,
@@ -83,10 +95,19 @@ export const campaignInputSchema = {
 
 const counterSchema = {
 	type: 'object',
+	required: [ 'total', 'automations', 'messages', 'interactions', 'skipped' ],
 	properties: {
 		total: { type: 'integer' },
 		automations: {
 			type: 'object',
+			required: [
+				'to_start',
+				'in_progress',
+				'completed',
+				'failed',
+				'unknown',
+				'cancelled',
+			],
 			properties: {
 				to_start: { type: 'integer' },
 				in_progress: { type: 'integer' },
@@ -98,6 +119,7 @@ const counterSchema = {
 		},
 		messages: {
 			type: 'object',
+			required: [ 'sent', 'delivered', 'read', 'failed' ],
 			properties: {
 				sent: { type: 'integer' },
 				delivered: { type: 'integer' },
@@ -108,6 +130,7 @@ const counterSchema = {
 		interactions: { type: 'integer' },
 		skipped: {
 			type: 'object',
+			required: [ 'opted_out', 'duplicates', 'invalid' ],
 			properties: {
 				opted_out: { type: 'integer' },
 				duplicates: { type: 'integer' },
@@ -120,6 +143,7 @@ const counterSchema = {
 /** A running campaign that cannot send now: what it waits for, how many are left, when it resumes (ISO 8601 UTC). */
 const waitingSchema = {
 	type: [ 'object', 'null' ],
+	required: [ 'reason', 'recipients', 'resumes_at' ],
 	properties: {
 		reason: { type: 'string', enum: [ 'daily_limit' ] },
 		recipients: { type: 'integer' },
@@ -129,35 +153,40 @@ const waitingSchema = {
 
 export const campaignSchema = {
 	type: 'object',
+	required: [
+		'id',
+		'name',
+		'audience',
+		'template',
+		'start_at',
+		'options',
+		'state',
+		'state_reason',
+		'state_message',
+		'source_campaign_id',
+		'created_at',
+		'updated_at',
+		'started_at',
+		'finished_at',
+		'counters',
+		'waiting',
+	],
 	properties: {
 		id: { type: 'string' },
 		name: { type: 'string' },
 		audience: { type: 'object', additionalProperties: true },
 		template: {
 			type: 'object',
+			required: [ 'name', 'language', 'components' ],
 			properties: {
 				name: { type: 'string' },
 				language: { type: 'string' },
-				components: {
-					type: 'array',
-					items: { type: 'object', additionalProperties: true },
-				},
+				components: { type: 'array', items: componentSchema },
 			},
 		},
 		start_at: { type: [ 'string', 'null' ] },
 		options: { type: 'object', additionalProperties: true },
-		state: {
-			type: 'string',
-			enum: [
-				'draft',
-				'scheduled',
-				'running',
-				'paused',
-				'completed',
-				'cancelled',
-				'failed',
-			],
-		},
+		state: { $ref: 'CampaignState#' },
 		state_reason: { type: [ 'string', 'null' ] },
 		state_message: { type: [ 'string', 'null' ] },
 		source_campaign_id: { type: [ 'string', 'null' ] },
@@ -174,7 +203,7 @@ export const statsSchema = {
 	type: 'object',
 	properties: {
 		id: { type: 'string' },
-		state: { type: 'string' },
+		state: { $ref: 'CampaignState#' },
 		counters: counterSchema,
 	},
 } as const;
@@ -185,14 +214,14 @@ export const recipientSchema = {
 		id: { type: 'integer' },
 		contact_id: { type: [ 'string', 'null' ] },
 		phone: { type: 'string' },
-		state: { type: 'string' },
+		state: { $ref: 'RecipientState#' },
 		attempts: { type: 'integer' },
 		next_attempt_at: { type: [ 'string', 'null' ] },
 		error_code: { type: [ 'integer', 'null' ] },
-		error_reason: { type: [ 'string', 'null' ] },
+		error_reason: errorReasonSchema,
 		retryable: { type: [ 'boolean', 'null' ] },
 		wamid: { type: [ 'string', 'null' ] },
-		message_status: { type: [ 'string', 'null' ] },
+		message_status: messageStatusSchema,
 		sent_at: { type: [ 'string', 'null' ] },
 		updated_at: { type: 'string' },
 	},

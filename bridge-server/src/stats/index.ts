@@ -8,10 +8,13 @@ import { Readable } from 'node:stream';
 /**
  * Internal dependencies
  */
+import { MESSAGE_STATUSES, RECIPIENT_STATES } from '../http/contract.js';
 import type { AppDeps } from '../http/deps.js';
 import {
 	campaignSchema,
+	errorReasonSchema,
 	errorResponses,
+	messageStatusSchema,
 	idParams,
 	statsSchema,
 } from '../http/schemas.js';
@@ -78,30 +81,25 @@ async function failureReasons(
 		.sort( ( a, b ) => b.count - a.count );
 }
 
-const RECIPIENT_STATES = [
-	'pending',
-	'sending',
-	'completed',
-	'retry',
-	'failed',
-	'unknown',
-	'opted_out',
-	'cancelled',
-];
-const MESSAGE_STATUSES = [
-	'accepted',
-	'sent',
-	'delivered',
-	'read',
-	'failed',
-	'none',
-];
+// The filter also takes "none": recipients whose message was never sent.
+const MESSAGE_STATUS_FILTER = [ ...MESSAGE_STATUSES, 'none' ];
 
 const percentSchema = { type: 'number', minimum: 0, maximum: 100 } as const;
 const nullableString = { type: [ 'string', 'null' ] } as const;
 
 const statsResponse = {
 	type: 'object',
+	required: [
+		'id',
+		'state',
+		'state_reason',
+		'state_message',
+		'counters',
+		'percentages',
+		'waiting',
+		'progress',
+		'failures',
+	],
 	properties: {
 		...statsSchema.properties,
 		state_reason: nullableString,
@@ -135,6 +133,14 @@ const statsResponse = {
 		},
 		progress: {
 			type: 'object',
+			required: [
+				'done',
+				'cancelled',
+				'remaining',
+				'rate_per_second',
+				'eta_seconds',
+				'estimated_end_at',
+			],
 			properties: {
 				done: { type: 'integer' },
 				cancelled: { type: 'integer' },
@@ -150,8 +156,9 @@ const statsResponse = {
 				'Failed recipients by reason, and whether "Retry failed" takes them (the error table decides)',
 			items: {
 				type: 'object',
+				required: [ 'reason', 'code', 'count', 'retryable' ],
 				properties: {
-					reason: nullableString,
+					reason: errorReasonSchema,
 					code: { type: [ 'integer', 'null' ] },
 					count: { type: 'integer' },
 					retryable: { type: 'boolean' },
@@ -163,6 +170,7 @@ const statsResponse = {
 
 const recipientViewSchema = {
 	type: 'object',
+	required: RECIPIENT_COLUMNS,
 	properties: Object.fromEntries(
 		RECIPIENT_COLUMNS.map( ( column ) => {
 			if ( column === 'id' || column === 'attempts' ) {
@@ -174,11 +182,18 @@ const recipientViewSchema = {
 			if ( column === 'retryable' ) {
 				return [ column, { type: [ 'boolean', 'null' ] } ];
 			}
+			if ( column === 'state' ) {
+				return [ column, { $ref: 'RecipientState#' } ];
+			}
+			if ( column === 'message_status' ) {
+				return [ column, messageStatusSchema ];
+			}
+			if ( column === 'error_reason' ) {
+				return [ column, errorReasonSchema ];
+			}
 			return [
 				column,
-				column === 'phone' ||
-				column === 'state' ||
-				column === 'updated_at'
+				column === 'phone' || column === 'updated_at'
 					? { type: 'string' }
 					: nullableString,
 			];
@@ -275,7 +290,7 @@ export const statsRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 						state: { type: 'string', enum: RECIPIENT_STATES },
 						message_status: {
 							type: 'string',
-							enum: MESSAGE_STATUSES,
+							enum: MESSAGE_STATUS_FILTER,
 						},
 						error: {
 							type: 'string',
@@ -293,6 +308,7 @@ export const statsRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 				response: {
 					200: {
 						type: 'object',
+						required: [ 'recipients', 'next_after' ],
 						properties: {
 							recipients: {
 								type: 'array',
@@ -421,11 +437,18 @@ export const statsRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 				response: {
 					200: {
 						type: 'object',
+						required: [ 'messages' ],
 						properties: {
 							messages: {
 								type: 'array',
 								items: {
 									type: 'object',
+									required: [
+										'campaign_id',
+										'campaign_name',
+										'template_name',
+										...RECIPIENT_COLUMNS,
+									],
 									properties: {
 										campaign_id: { type: 'string' },
 										campaign_name: { type: 'string' },

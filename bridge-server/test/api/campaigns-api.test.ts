@@ -486,6 +486,19 @@ describe.each( dialects() )( 'bridge API on %s', ( dialect ) => {
 				);
 			}
 			expect( templates.some( ( x ) => ! x.sendable ) ).toBe( true );
+			// What the admin app reads from Meta's answer reaches it: the placeholders' format, why one was rejected.
+			const all = response.json().templates as Array<
+				Record< string, unknown >
+			>;
+			expect(
+				all.find( ( x ) => x.name === 'aggiornamento_ordine' )
+			).toMatchObject( {
+				id: '1093845521190334',
+				parameter_format: 'NAMED',
+			} );
+			expect(
+				all.find( ( x ) => x.name === 'black_friday_teaser' )
+			).toMatchObject( { rejected_reason: 'INVALID_FORMAT' } );
 		} );
 
 		it( 'stores the site URL, country and timezone; refuses an unknown timezone', async () => {

@@ -65,17 +65,21 @@ final class Recipients {
 	}
 
 	/**
-	 * A recipient's status in words: the message's status once sent, else where its run stands.
+	 * A recipient's status in words: the message's status once sent, else where its run stands (the bridge's
+	 * MessageStatus and RecipientState, Contract::MESSAGE_STATUSES and Contract::RECIPIENT_STATES).
 	 *
 	 * @param string $status State or message status.
 	 */
 	public static function status_label( string $status ): string {
 		switch ( $status ) {
 			case 'pending':
-			case 'retry':
 				return __( 'Waiting', 'rondine' );
+			case 'retry':
+				return __( 'Waiting to retry', 'rondine' );
 			case 'sending':
 				return __( 'Sending', 'rondine' );
+			case 'accepted':
+			case 'completed':
 			case 'sent':
 				return __( 'Sent', 'rondine' );
 			case 'delivered':
@@ -86,8 +90,6 @@ final class Recipients {
 				return __( 'Failed', 'rondine' );
 			case 'unknown':
 				return __( 'Unknown outcome', 'rondine' );
-			case 'skipped':
-				return __( 'Skipped', 'rondine' );
 			case 'cancelled':
 				return __( 'Cancelled', 'rondine' );
 			case 'opted_out':
@@ -97,32 +99,69 @@ final class Recipients {
 	}
 
 	/**
-	 * A failure reason in words.
+	 * Every failure reason the bridge writes (Contract::ERROR_REASONS) in words.
+	 *
+	 * @return array<string,string>
+	 */
+	public static function error_labels(): array {
+		$rate      = __( 'Rate limited by WhatsApp, retries exhausted', 'rondine' );
+		$temporary = __( 'Temporary WhatsApp error, retries exhausted', 'rondine' );
+		$template  = __( 'Template problem', 'rondine' );
+		$parameter = __( 'Invalid message parameter', 'rondine' );
+		$account   = __( 'WhatsApp account problem: sending stopped', 'rondine' );
+		return array(
+			'invalid_phone'                      => __( 'Invalid phone number', 'rondine' ),
+			'opted_out'                          => __( 'Opted out', 'rondine' ),
+			'daily_limit'                        => __( 'Over the daily limit', 'rondine' ),
+			'not_sent'                           => __( 'Could not reach WhatsApp', 'rondine' ),
+			'cancelled'                          => __( 'Cancelled before sending', 'rondine' ),
+			'campaign_failed'                    => __( 'The campaign failed before sending', 'rondine' ),
+			'interrupted'                        => __( 'Interrupted while sending', 'rondine' ),
+			'throughput_exceeded'                => $rate,
+			'app_rate_limit'                     => $rate,
+			'waba_rate_limit'                    => $rate,
+			'account_in_maintenance'             => $temporary,
+			'unknown_api_error'                  => $temporary,
+			'service_unavailable'                => $temporary,
+			'something_went_wrong'               => $temporary,
+			'service_overloaded'                 => $temporary,
+			'server_temporarily_unavailable'     => $temporary,
+			'pair_rate_limit'                    => $rate,
+			'marketing_per_user_limit'           => __( 'WhatsApp limits marketing messages to this person', 'rondine' ),
+			'spam_rate_limit'                    => __( 'Limited by WhatsApp for spam', 'rondine' ),
+			'not_on_whatsapp'                    => __( 'Not on WhatsApp', 'rondine' ),
+			'invalid_parameter'                  => $parameter,
+			'required_parameter_missing'         => $parameter,
+			'parameter_value_invalid'            => $parameter,
+			'unknown_error'                      => __( 'Error unknown to Rondine', 'rondine' ),
+			'template_parameter_count_mismatch'  => $template,
+			'template_not_found'                 => __( 'Template not found', 'rondine' ),
+			'template_text_too_long'             => $template,
+			'template_policy_violation'          => $template,
+			'template_parameter_format_mismatch' => $template,
+			'template_paused'                    => __( 'Template paused by WhatsApp', 'rondine' ),
+			'template_disabled'                  => __( 'Template disabled by WhatsApp', 'rondine' ),
+			'template_parameter_invalid'         => $template,
+			'auth_exception'                     => $account,
+			'access_token_expired'               => $account,
+			'capability_missing'                 => $account,
+			'permission_denied'                  => $account,
+			'account_restricted_policy'          => $account,
+			'account_locked'                     => $account,
+			'payment_problem'                    => $account,
+			'account_restricted'                 => $account,
+			'country_restricted'                 => $account,
+			'business_number_not_registered'     => $account,
+		);
+	}
+
+	/**
+	 * A failure reason in words; a free technical detail (state `unknown`) as it is.
 	 *
 	 * @param string $reason The bridge's `error_reason`.
 	 */
 	public static function error_label( string $reason ): string {
-		switch ( $reason ) {
-			case '':
-				return '';
-			case 'invalid_phone':
-				return __( 'Invalid phone number', 'rondine' );
-			case 'not_on_whatsapp':
-				return __( 'Not on WhatsApp', 'rondine' );
-			case 'daily_limit':
-				return __( 'Over the daily limit', 'rondine' );
-			case 'opted_out':
-				return __( 'Opted out', 'rondine' );
-			case 'rate_limited':
-				return __( 'Rate limited', 'rondine' );
-			case 'template':
-				return __( 'Template problem', 'rondine' );
-			case 'transient':
-				return __( 'Temporary error, retries exhausted', 'rondine' );
-			case 'unknown':
-				return __( 'Outcome unknown', 'rondine' );
-		}
-		return $reason;
+		return self::error_labels()[ $reason ] ?? $reason;
 	}
 
 	/**

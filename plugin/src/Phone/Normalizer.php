@@ -15,8 +15,9 @@ defined( 'ABSPATH' ) || exit;
  * PHP has no libphonenumber here (no Composer dependency is shipped with the plugin), so this is a careful, small
  * normaliser: full national rules for the shop countries IT, DE, FR, ES, GB and US (trunk prefix, lengths, leading
  * digits of valid ranges), and for every other country the international form (+CC or 00CC) with the ITU country
- * code table and E.164 length limits. The bridge checks every number again with libphonenumber-js before sending,
- * so this only has to be right about what it accepts for the shop countries and never invent a number.
+ * code table and E.164 length limits. It is the one authority on validity (docs/ARCHITECTURE.md "Contracts"): the
+ * bridge keeps every E.164 number the plugin sends as it is, so the audience the segment editor counts is the one the
+ * campaign sends to. docs/phone-vectors.json holds the awkward cases, checked here and on the bridge.
  */
 final class Normalizer {
 

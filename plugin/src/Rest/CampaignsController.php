@@ -13,6 +13,7 @@ use Rondine\Audience\Audience;
 use Rondine\Audience\Recipients;
 use Rondine\Bridge\BridgeError;
 use Rondine\Bridge\Client;
+use Rondine\Bridge\Contract;
 use Rondine\Phone\Normalizer;
 use Rondine\Settings;
 
@@ -53,7 +54,22 @@ final class CampaignsController extends Controller {
 					'methods'             => \WP_REST_Server::READABLE,
 					'callback'            => array( $this, 'get_items' ),
 					'permission_callback' => $permission,
-					// Query parameters (state, limit, offset) are passed to the bridge, which validates them.
+					// Passed on to the bridge (GET /v1/campaigns), which validates them again.
+					'args'                => array(
+						'state'  => array(
+							'type' => 'string',
+							'enum' => Contract::CAMPAIGN_STATES,
+						),
+						'limit'  => array(
+							'type'    => 'integer',
+							'minimum' => 1,
+							'maximum' => 200,
+						),
+						'offset' => array(
+							'type'    => 'integer',
+							'minimum' => 0,
+						),
+					),
 				),
 				array(
 					'methods'             => \WP_REST_Server::CREATABLE,
@@ -113,7 +129,14 @@ final class CampaignsController extends Controller {
 					'callback'            => array( $this, 'forecast' ),
 					'permission_callback' => $permission,
 					'args'                => array(
-						'start_at' => array( 'type' => array( 'string', 'null' ) ),
+						'audience' => array(
+							'type'       => 'object',
+							'properties' => self::audience_properties(),
+						),
+						'start_at' => array(
+							'type'   => array( 'string', 'null' ),
+							'format' => 'date-time',
+						),
 						'taken'    => array(
 							'type'    => 'integer',
 							'minimum' => 0,
@@ -135,11 +158,11 @@ final class CampaignsController extends Controller {
 							'type'     => 'string',
 							'required' => true,
 						),
-						'template'  => array(
-							'type'     => 'object',
-							'required' => true,
+						'template'  => self::template_arg( true ),
+						'variables' => array(
+							'type'                 => 'object',
+							'additionalProperties' => array( 'type' => array( 'string', 'number', 'boolean', 'null' ) ),
 						),
-						'variables' => array( 'type' => 'object' ),
 					),
 				),
 			)
@@ -177,11 +200,36 @@ final class CampaignsController extends Controller {
 					'methods'             => \WP_REST_Server::READABLE,
 					'callback'            => array( $this, 'recipients' ),
 					'permission_callback' => $permission,
+					// Filters and paging passed on to the bridge (GET /v1/campaigns/{id}/recipients).
 					'args'                => array(
-						'format' => array(
+						'format'         => array(
 							'description' => __( 'json (default) or csv.', 'rondine' ),
 							'type'        => 'string',
 							'enum'        => array( 'json', 'csv' ),
+						),
+						'state'          => array(
+							'type' => 'string',
+							'enum' => Contract::RECIPIENT_STATES,
+						),
+						'message_status' => array(
+							'type' => 'string',
+							'enum' => array_merge( Contract::MESSAGE_STATUSES, array( 'none' ) ),
+						),
+						'error'          => array(
+							'type'      => 'string',
+							'minLength' => 1,
+							'maxLength' => 64,
+							'pattern'   => '^[a-z0-9_]+$',
+						),
+						'interacted'     => array( 'type' => 'boolean' ),
+						'after'          => array(
+							'type'    => 'integer',
+							'minimum' => 0,
+						),
+						'limit'          => array(
+							'type'    => 'integer',
+							'minimum' => 1,
+							'maximum' => 5000,
 						),
 					),
 				),
@@ -190,7 +238,8 @@ final class CampaignsController extends Controller {
 	}
 
 	/**
-	 * Campaign fields the plugin checks; anything else is passed to the bridge, which validates the whole body.
+	 * Campaign fields the plugin checks (types, enums and bounds of the bridge's campaignInputSchema); the bridge
+	 * validates the whole body again.
 	 *
 	 * @param bool $create Whether this is a creation.
 	 * @return array<string,mixed>
@@ -203,16 +252,95 @@ final class CampaignsController extends Controller {
 				'maxLength' => 190,
 				'required'  => $create,
 			),
+			// Not required here: the bridge answers which required member is missing, after the audience is checked.
 			'audience' => array(
 				'type'       => 'object',
+				'properties' => self::audience_properties(),
+			),
+			'template' => self::template_arg( false ),
+			'start_at' => array(
+				'type'   => array( 'string', 'null' ),
+				'format' => 'date-time',
+			),
+			'options'  => array(
+				'type'       => 'object',
 				'properties' => array(
-					'segments' => array(
-						'type'  => 'array',
-						'items' => array( 'type' => 'integer' ),
-					),
-					'lists'    => array(
-						'type'  => 'array',
-						'items' => array( 'type' => 'integer' ),
+					'continue_when_limited' => array( 'type' => 'boolean' ),
+				),
+			),
+		);
+	}
+
+	/**
+	 * The audience reference the plugin understands: its segments and lists (ids).
+	 *
+	 * @return array<string,mixed>
+	 */
+	private static function audience_properties(): array {
+		return array(
+			'segments' => array(
+				'type'  => 'array',
+				'items' => array( 'type' => 'integer' ),
+			),
+			'lists'    => array(
+				'type'  => 'array',
+				'items' => array( 'type' => 'integer' ),
+			),
+		);
+	}
+
+	/**
+	 * A template and its placeholders' mapping (the bridge's templateRefSchema checks every detail).
+	 *
+	 * @param bool $required Whether the request must carry it.
+	 * @return array<string,mixed>
+	 */
+	private static function template_arg( bool $required ): array {
+		return array(
+			'type'       => 'object',
+			'required'   => $required,
+			'properties' => array(
+				'name'       => array(
+					'type'      => 'string',
+					'minLength' => 1,
+					'maxLength' => 512,
+					'required'  => true,
+				),
+				'language'   => array(
+					'type'      => 'string',
+					'minLength' => 2,
+					'maxLength' => 20,
+					'required'  => true,
+				),
+				'components' => array(
+					'type'     => 'array',
+					'maxItems' => 10,
+					'items'    => array(
+						'type'       => 'object',
+						'properties' => array(
+							'type'       => array(
+								'type'     => 'string',
+								'enum'     => array( 'header', 'body', 'button' ),
+								'required' => true,
+							),
+							'parameters' => array(
+								'type'     => 'array',
+								'maxItems' => 20,
+								'required' => true,
+								'items'    => array(
+									'type'       => 'object',
+									'properties' => array(
+										'type'  => array(
+											'type'     => 'string',
+											'enum'     => array( 'text', 'payload', 'image', 'video', 'document' ),
+											'required' => true,
+										),
+										'field' => array( 'type' => 'string' ),
+										'text'  => array( 'type' => 'string' ),
+									),
+								),
+							),
+						),
 					),
 				),
 			),

@@ -10,6 +10,7 @@ import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { CampaignEditor } from '../editor';
 import { fakeServer } from '../../test-utils/fake-server';
 import type { FakeServer } from '../../test-utils/fake-server';
+import { campaignFixture } from '../../test-utils/campaign';
 import { renderWithStore } from '../../test-utils/render';
 
 let server: FakeServer;
@@ -172,14 +173,19 @@ describe( 'campaign editor', () => {
 	} );
 
 	it( 'subtracts the audience of another campaign scheduled in the 24 h before the start, and names it', async () => {
-		const other = ( id: string, name: string, startAt: string ) => ( {
-			id,
-			name,
-			state: 'scheduled',
-			start_at: startAt,
-			audience: { segments: [ 9 ], lists: [] },
-			template: { name: 'spring_sale', language: 'it', components: [] },
-		} );
+		const other = ( id: string, name: string, startAt: string ) =>
+			campaignFixture( {
+				id,
+				name,
+				state: 'scheduled',
+				start_at: startAt,
+				audience: { segments: [ 9 ], lists: [] },
+				template: {
+					name: 'spring_sale',
+					language: 'it',
+					components: [],
+				},
+			} );
 		server.on( 'GET', '/rondine/v1/campaigns', ( request ) => ( {
 			body: {
 				campaigns:

@@ -8,6 +8,7 @@ import { describe, expect, it } from '@jest/globals';
  */
 import { competingCampaigns, forecast, forecastText } from '../forecast';
 import type { Campaign } from '../../store/types';
+import { campaignFixture, counters } from '../../test-utils/campaign';
 
 const now = new Date( '2030-01-01T10:00:00Z' );
 const inAnHour = new Date( '2030-01-01T11:00:00Z' );
@@ -54,15 +55,14 @@ describe( 'daily-limit forecast', () => {
 			state: Campaign[ 'state' ],
 			startAt: string | null,
 			extra: Partial< Campaign > = {}
-		): Campaign => ( {
-			id,
-			name: id,
-			state,
-			start_at: startAt,
-			audience: { segments: [ 1 ], lists: [] },
-			template: null,
-			...extra,
-		} );
+		): Campaign =>
+			campaignFixture( {
+				id,
+				name: id,
+				state,
+				start_at: startAt,
+				...extra,
+			} );
 		const sizes: Record< string, number > = {
 			'black-friday': 3000,
 			'day-before': 5000,
@@ -118,7 +118,10 @@ describe( 'daily-limit forecast', () => {
 		it( 'counts what a running campaign has left when the start is less than 24 h away', () => {
 			const running = campaign( 'newsletter', 'running', null, {
 				started_at: '2030-01-01T09:00:00Z',
-				counts: { total: 4000, to_start: 1500, in_progress: 20 },
+				counters: counters( {
+					total: 4000,
+					automations: { to_start: 1500, in_progress: 20 },
+				} ),
 			} );
 			const soon = competingCampaigns( [ running ], inAnHour, now, size );
 			expect( soon ).toEqual( [

@@ -19,6 +19,7 @@ const template: Template = {
 	language: 'it',
 	status: 'APPROVED',
 	category: 'MARKETING',
+	sendable: true,
 	components: [
 		{ type: 'HEADER', format: 'TEXT', text: 'Ciao {{1}}' },
 		{ type: 'BODY', text: '{{1}}, il {{2}} è per te. Di nuovo {{1}}!' },

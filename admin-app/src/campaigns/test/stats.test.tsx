@@ -11,32 +11,32 @@ import { CampaignStatsScreen } from '../stats';
 import { fakeServer } from '../../test-utils/fake-server';
 import type { FakeServer } from '../../test-utils/fake-server';
 import { renderWithStore } from '../../test-utils/render';
+import {
+	campaignFixture,
+	counters,
+	statsFixture,
+} from '../../test-utils/campaign';
 
 let server: FakeServer;
 
 const ID = '6f1c2a7e-0d55-4f7e-9a1e-2b8f1c0d9e11';
 
 function stats( sent: number ) {
-	return {
-		total: 2,
-		automations: {
-			to_start: 2 - sent,
-			in_progress: 0,
-			completed: sent,
-			failed: 0,
-			unknown: 0,
-		},
-		messages: { sent, delivered: 0, read: 0, failed: 0 },
-		interactions: 0,
-		skipped: { opted_out: 0, duplicates: 0, invalid: 0 },
+	return statsFixture( {
+		counters: counters( {
+			total: 2,
+			automations: { to_start: 2 - sent, completed: sent },
+			messages: { sent },
+		} ),
 		progress: {
 			done: sent,
+			cancelled: 0,
 			remaining: 2 - sent,
 			rate_per_second: null,
 			eta_seconds: null,
 			estimated_end_at: null,
 		},
-	};
+	} );
 }
 
 beforeEach( () => {
@@ -51,12 +51,12 @@ describe( 'campaign stats recipients', () => {
 	it( 'lists the recipients, by name with a link to the contact, as soon as the cards show sends', async () => {
 		let sent = 0;
 		server.on( 'GET', `/rondine/v1/campaigns/${ ID }`, () => ( {
-			body: {
+			body: campaignFixture( {
 				id: ID,
 				name: 'Autumn sale',
 				state: 'running',
 				start_at: '2026-12-07T10:00:00Z',
-			},
+			} ),
 		} ) );
 		server.on( 'GET', `/rondine/v1/campaigns/${ ID }/stats`, () => ( {
 			body: stats( sent ),

@@ -14,23 +14,18 @@ import { store as noticesStore } from '@wordpress/notices';
 import { fakeServer } from '../../test-utils/fake-server';
 import type { FakeServer } from '../../test-utils/fake-server';
 import { createTestRegistry } from '../../test-utils/registry';
+import {
+	campaignFixture as campaign,
+	counters,
+} from '../../test-utils/campaign';
 import type { Campaign, Status, Template } from '../types';
-
-const campaign = ( overrides: Partial< Campaign > = {} ): Campaign => ( {
-	id: 'c1',
-	name: 'Spring sale',
-	state: 'draft',
-	start_at: null,
-	audience: { segments: [ 1 ], lists: [] },
-	template: null,
-	...overrides,
-} );
 
 const template = ( name: string, status: string ): Template => ( {
 	name,
 	language: 'it',
 	status,
 	category: 'MARKETING',
+	sendable: status === 'APPROVED',
 	components: [ { type: 'BODY', text: 'Ciao {{1}}' } ],
 } );
 
@@ -129,29 +124,23 @@ describe( 'rondine/admin resolvers', () => {
 		expect( campaigns?.[ 449 ]?.id ).toBe( 'c449' );
 	} );
 
-	it( 'reads the counters the bridge sends with a campaign', async () => {
+	it( 'keeps a campaign exactly as the bridge sends it through the plugin', async () => {
+		const sent = campaign( {
+			state: 'running',
+			start_at: '2030-01-01T10:00:00.000Z',
+			counters: counters( {
+				total: 10,
+				messages: { sent: 9, delivered: 8, read: 4, failed: 1 },
+			} ),
+		} );
 		server.on( 'GET', '/rondine/v1/campaigns/c1', () => ( {
-			body: {
-				...campaign(),
-				start_at: '2030-01-01T10:00:00Z',
-				counters: {
-					total: 10,
-					messages: { sent: 9, delivered: 8, read: 4, failed: 1 },
-				},
-			},
+			body: sent,
 		} ) );
 		const { registry, store } = createTestRegistry();
 
 		const read = await registry.resolveSelect( store ).getCampaign( 'c1' );
 
-		expect( read?.counts ).toEqual( {
-			total: 10,
-			sent: 9,
-			delivered: 8,
-			read: 4,
-			failed: 1,
-		} );
-		expect( read?.start_at ).toBe( '2030-01-01T10:00:00.000Z' );
+		expect( read ).toEqual( sent );
 	} );
 
 	it( 'keeps the counters when the live list is read again (what the cancel confirmation counts)', async () => {

@@ -144,28 +144,29 @@ describe( 'rondine/admin resolvers', () => {
 	} );
 
 	it( 'keeps the counters when the live list is read again (what the cancel confirmation counts)', async () => {
-		const running = {
-			...campaign(),
+		const running = campaign( {
 			state: 'running',
-			counters: {
+			counters: counters( {
 				total: 300,
 				automations: { to_start: 51, completed: 249 },
 				messages: { sent: 249, delivered: 240, read: 100, failed: 0 },
-			},
-		};
+			} ),
+		} );
 		server.on( 'GET', '/rondine/v1/campaigns', () => ( {
 			body: { campaigns: [ running ] },
 		} ) );
 		const { registry, store } = createTestRegistry();
 		await registry.resolveSelect( store ).getCampaigns();
 		expect(
-			registry.select( store ).getCampaigns()?.[ 0 ]?.counts?.to_start
+			registry.select( store ).getCampaigns()?.[ 0 ]?.counters.automations
+				.to_start
 		).toBe( 51 );
 
 		await registry.dispatch( store ).refreshCampaigns();
 
 		expect(
-			registry.select( store ).getCampaigns()?.[ 0 ]?.counts?.to_start
+			registry.select( store ).getCampaigns()?.[ 0 ]?.counters.automations
+				.to_start
 		).toBe( 51 );
 	} );
 } );

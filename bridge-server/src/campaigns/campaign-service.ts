@@ -13,8 +13,6 @@ import type {
 	CampaignCounters,
 	CampaignState,
 	Database,
-	Recipient,
-	RecipientState,
 	Tenant,
 	Tier,
 } from '../storage/schema.js';
@@ -23,6 +21,8 @@ import { mappingProblem, type MappedComponent } from './template-mapping.js';
 import { STRICT_SITE_POLICY, type SitePolicy } from '../net/site-url.js';
 import { dailyWindow } from '../dispatch/daily-limit.js';
 import { cancelWaiting } from '../dispatch/outcomes.js';
+import { isPostgres } from '../storage/dialect.js';
+import { endRuns } from '../storage/runs.js';
 import type { TemplateCatalog } from './templates.js';
 
 export interface CampaignOptions {
@@ -655,7 +655,7 @@ export class CampaignService {
 	}
 
 	/**
-	 * Recipients not started yet (pending/retry) fail with `reason`, counters moved in the same transaction.
+	 * Messages not started yet (pending/retry) fail with `reason` (their runs end), counters moved in the same transaction.
 	 * Used when a campaign is cancelled or fails as a whole; those already sending finish normally.
 	 */
 	async failWaiting(
@@ -666,8 +666,8 @@ export class CampaignService {
 		code: number | null,
 		retryable: boolean
 	): Promise< number > {
-		const result = await trx
-			.updateTable( 'recipients' )
+		const failed = await trx
+			.updateTable( 'messages' )
 			.set( {
 				state: 'failed',
 				error_reason: reason,
@@ -678,8 +678,16 @@ export class CampaignService {
 			.where( 'tenant_id', '=', tenantId )
 			.where( 'campaign_id', '=', campaignId )
 			.where( 'state', 'in', [ 'pending', 'retry' ] )
-			.executeTakeFirst();
-		const moved = Number( result.numUpdatedRows );
+			.returning( 'run_id' )
+			.execute();
+		const moved = failed.length;
+		await endRuns(
+			trx,
+			isPostgres( trx ) ? 'postgres' : 'sqlite',
+			tenantId,
+			this.clock.now(),
+			failed.map( ( r ) => Number( r.run_id ) )
+		);
 		if ( moved > 0 ) {
 			await trx
 				.updateTable( 'campaign_counters' )
@@ -799,30 +807,6 @@ export class CampaignService {
 			.replace( '%2$d', () => String( n ) )
 			.replace( '%1$s', () => rootName )
 			.slice( 0, 200 );
-	}
-
-	async recipients(
-		tenantId: string,
-		campaignId: string,
-		filter: {
-			state?: RecipientState | undefined;
-			after?: number | undefined;
-			limit: number;
-		}
-	): Promise< Recipient[] > {
-		await this.require( tenantId, campaignId );
-		let query = this.db
-			.selectFrom( 'recipients' )
-			.selectAll()
-			.where( 'tenant_id', '=', tenantId )
-			.where( 'campaign_id', '=', campaignId );
-		if ( filter.state ) {
-			query = query.where( 'state', '=', filter.state );
-		}
-		if ( filter.after !== undefined ) {
-			query = query.where( 'id', '>', filter.after );
-		}
-		return query.orderBy( 'id' ).limit( filter.limit ).execute();
 	}
 
 	/** Unique recipients reached in the moving 24 h (the daily limit's "used"). */

@@ -177,7 +177,7 @@ describe.each( dialects() )(
 			expect( failures ).toEqual( [] );
 
 			const rows = await database.db
-				.selectFrom( 'recipients' )
+				.selectFrom( 'messages' )
 				.select( [
 					'id',
 					'message_status',

@@ -161,7 +161,10 @@ export async function seedCampaign(
 		.execute();
 }
 
-/** Recipients already accepted by WhatsApp (state completed, wamid stored), as the dispatcher leaves them. */
+/**
+ * Recipients (runs, ended) whose one message WhatsApp already accepted (state completed, wamid stored), as the
+ * dispatcher leaves them. Returns the run ids.
+ */
 export async function seedSentRecipients(
 	db: Kysely< WebhooksDatabase >,
 	tenantId: string,
@@ -170,15 +173,34 @@ export async function seedSentRecipients(
 ): Promise< number[] > {
 	const ids: number[] = [];
 	for ( let i = 0; i < rows.length; i += 500 ) {
+		const part = rows.slice( i, i + 500 );
 		const inserted = await db
 			.insertInto( 'recipients' )
 			.values(
-				rows.slice( i, i + 500 ).map( ( row ) => ( {
+				part.map( ( row ) => ( {
 					tenant_id: tenantId,
 					campaign_id: campaignId,
 					contact_id: null,
 					phone: row.phone,
 					variables: '{}',
+					state: 'ended' as const,
+					updated_at: 1,
+				} ) )
+			)
+			.returning( 'id' )
+			.execute();
+		const runIds = inserted.map( ( r ) => Number( r.id ) );
+		// Each run's one message (step 0), accepted by WhatsApp.
+		await db
+			.insertInto( 'messages' )
+			.values(
+				part.map( ( row, j ) => ( {
+					tenant_id: tenantId,
+					campaign_id: campaignId,
+					run_id: runIds[ j ] as number,
+					step: 0,
+					phone: row.phone,
+					body: '{}',
 					state: 'completed' as const,
 					attempts: 1,
 					next_attempt_at: 0,
@@ -188,9 +210,8 @@ export async function seedSentRecipients(
 					updated_at: 1,
 				} ) )
 			)
-			.returning( 'id' )
 			.execute();
-		ids.push( ...inserted.map( ( r ) => Number( r.id ) ) );
+		ids.push( ...runIds );
 	}
 	await db
 		.updateTable( 'campaign_counters' )

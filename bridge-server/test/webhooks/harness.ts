@@ -23,6 +23,8 @@ import {
 } from '../../src/webhooks/index';
 import { signWebhook } from '../../src/whatsapp/webhook-signature';
 import type { Kysely } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import { migrationProvider } from '../../src/storage/migrations/index';
 
 /** The dialects to run a suite on: SQLite always, PostgreSQL when RONDINE_TEST_PG_URL points at a server. */
 export function dialects(): DialectName[] {
@@ -37,13 +39,33 @@ export interface TestDatabase {
 	drop: () => Promise< void >;
 }
 
-/** A fresh, migrated database: in-memory SQLite, or a new PostgreSQL database dropped afterwards. */
+/** Migrations up to and including `name` only (a database as an older bridge left it). */
+export async function migrateTo(
+	db: Kysely< any >,
+	name: string
+): Promise< void > {
+	const { error } = await new Migrator( {
+		db,
+		provider: migrationProvider,
+	} ).migrateTo( name );
+	if ( error ) {
+		throw error;
+	}
+}
+
+/**
+ * A fresh, migrated database: in-memory SQLite, or a new PostgreSQL database dropped afterwards; with `upTo`, migrated
+ * only up to that migration.
+ */
 export async function openTestDatabase(
-	dialect: DialectName
+	dialect: DialectName,
+	upTo?: string
 ): Promise< TestDatabase > {
+	const up = ( db: Kysely< any > ) =>
+		upTo ? migrateTo( db, upTo ) : migrate( db );
 	if ( dialect === 'sqlite' ) {
 		const storage = openStorage( {} );
-		await migrate( storage.db );
+		await up( storage.db );
 		return {
 			storage,
 			db: withWebhookTables( storage.db ),
@@ -59,7 +81,7 @@ export async function openTestDatabase(
 	const url = new URL( adminUrl );
 	url.pathname = `/${ name }`;
 	const storage = openStorage( { databaseUrl: url.toString(), poolSize: 5 } );
-	await migrate( storage.db );
+	await up( storage.db );
 	return {
 		storage,
 		db: withWebhookTables( storage.db ),

@@ -18,6 +18,7 @@ import {
 import type { Clock } from '../clock.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { isPostgres } from '../storage/dialect.js';
+import { applyCounterDeltas } from '../storage/counters.js';
 import { idIn } from '../storage/lists.js';
 import type { Campaign, Database, Tenant } from '../storage/schema.js';
 import type { SiteClient, SiteContact } from './site-client.js';
@@ -326,19 +327,14 @@ export class AudienceSnapshot {
 			}
 		}
 		const duplicates = keep.length - insertedValid - insertedInvalid;
-		await trx
-			.updateTable( 'campaign_counters' )
-			.set( ( eb ) => ( {
-				total: eb( 'total', '+', insertedValid + insertedInvalid ),
-				to_start: eb( 'to_start', '+', insertedValid ),
-				failed: eb( 'failed', '+', insertedInvalid ),
-				invalid: eb( 'invalid', '+', insertedInvalid ),
-				opted_out: eb( 'opted_out', '+', skippedOptOut ),
-				duplicates: eb( 'duplicates', '+', duplicates ),
-			} ) )
-			.where( 'tenant_id', '=', tenant.id )
-			.where( 'campaign_id', '=', campaign.id )
-			.execute();
+		await applyCounterDeltas( trx, tenant.id, campaign.id, {
+			total: insertedValid + insertedInvalid,
+			to_start: insertedValid,
+			failed: insertedInvalid,
+			invalid: insertedInvalid,
+			opted_out: skippedOptOut,
+			duplicates,
+		} );
 	}
 
 	/** After a failed page: when to try again, or null when it is time to give up. */

@@ -16,6 +16,7 @@ import type {
 	Tenant,
 	Tier,
 } from '../storage/schema.js';
+import { applyCounterDeltas, createCounters } from '../storage/counters.js';
 import { EDITABLE_STATES, FINAL_STATES, statesLeadingTo } from './lifecycle.js';
 import { mappingProblem, type MappedComponent } from './template-mapping.js';
 import { STRICT_SITE_POLICY, type SitePolicy } from '../net/site-url.js';
@@ -481,10 +482,7 @@ export class CampaignService {
 					finished_at: null,
 				} )
 				.execute();
-			await trx
-				.insertInto( 'campaign_counters' )
-				.values( { tenant_id: tenant.id, campaign_id: id } )
-				.execute();
+			await createCounters( trx, tenant.id, id );
 		} );
 		return { view: await this.view( tenant.id, id ), created: true };
 	}
@@ -689,15 +687,10 @@ export class CampaignService {
 			failed.map( ( r ) => Number( r.run_id ) )
 		);
 		if ( moved > 0 ) {
-			await trx
-				.updateTable( 'campaign_counters' )
-				.set( ( eb ) => ( {
-					to_start: eb( 'to_start', '-', moved ),
-					failed: eb( 'failed', '+', moved ),
-				} ) )
-				.where( 'tenant_id', '=', tenantId )
-				.where( 'campaign_id', '=', campaignId )
-				.execute();
+			await applyCounterDeltas( trx, tenantId, campaignId, {
+				to_start: -moved,
+				failed: moved,
+			} );
 		}
 		return moved;
 	}
@@ -757,10 +750,7 @@ export class CampaignService {
 					finished_at: null,
 				} )
 				.execute();
-			await trx
-				.insertInto( 'campaign_counters' )
-				.values( { tenant_id: tenant.id, campaign_id: newId } )
-				.execute();
+			await createCounters( trx, tenant.id, newId );
 		} );
 		return this.view( tenant.id, newId );
 	}

@@ -13,6 +13,7 @@ import {
 } from '../audience/snapshot.js';
 import type { Clock } from '../clock.js';
 import { acquireLease, liveWorkers, releaseLease } from '../storage/leases.js';
+import { applyCounterDeltas } from '../storage/counters.js';
 import { isPostgres } from '../storage/dialect.js';
 import { endRuns } from '../storage/runs.js';
 import type { Campaign, Database } from '../storage/schema.js';
@@ -404,15 +405,15 @@ export class Scheduler {
 					ended.map( ( r ) => Number( r.run_id ) )
 				);
 				total += n;
-				await trx
-					.updateTable( 'campaign_counters' )
-					.set( ( eb ) => ( {
-						in_progress: eb( 'in_progress', '-', n ),
-						unknown: eb( 'unknown', '+', n ),
-					} ) )
-					.where( 'tenant_id', '=', group.tenant_id )
-					.where( 'campaign_id', '=', group.campaign_id )
-					.execute();
+				await applyCounterDeltas(
+					trx,
+					group.tenant_id,
+					group.campaign_id,
+					{
+						in_progress: -n,
+						unknown: n,
+					}
+				);
 			}
 			if ( total > 0 ) {
 				this.log.warn(

@@ -8,6 +8,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
  */
 import type { Clock } from '../clock.js';
 import type { DialectName } from '../storage/dialect.js';
+import { applyCounterDeltas } from '../storage/counters.js';
 import { idIn, textIn, unindexed } from '../storage/lists.js';
 import type { Database, MessageState, Tenant } from '../storage/schema.js';
 import { endRuns } from '../storage/runs.js';
@@ -267,22 +268,13 @@ export async function claimRecipients(
 		if ( claimed.length + limitedIds.length + optedOut > 0 ) {
 			// An opted-out recipient leaves `total` and `to_start` for `opted_out` (skipped), as if the snapshot had
 			// dropped it: it is neither failed nor retryable, and the automation counters still add up to `total`.
-			await trx
-				.updateTable( 'campaign_counters' )
-				.set( ( eb ) => ( {
-					total: eb( 'total', '-', optedOut ),
-					to_start: eb(
-						'to_start',
-						'-',
-						claimed.length + limitedIds.length + optedOut
-					),
-					in_progress: eb( 'in_progress', '+', claimed.length ),
-					failed: eb( 'failed', '+', limitedIds.length ),
-					opted_out: eb( 'opted_out', '+', optedOut ),
-				} ) )
-				.where( 'tenant_id', '=', tenant.id )
-				.where( 'campaign_id', '=', campaignId )
-				.execute();
+			await applyCounterDeltas( trx, tenant.id, campaignId, {
+				total: -optedOut,
+				to_start: -( claimed.length + limitedIds.length + optedOut ),
+				in_progress: claimed.length,
+				failed: limitedIds.length,
+				opted_out: optedOut,
+			} );
 		}
 		return { claimed, optedOut, limited: limitedIds.length, deferred };
 	} );

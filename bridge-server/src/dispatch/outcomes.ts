@@ -8,6 +8,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
  */
 import type { Clock } from '../clock.js';
 import { isPostgres } from '../storage/dialect.js';
+import { applyCounterDeltas } from '../storage/counters.js';
 import { idIn, unindexed } from '../storage/lists.js';
 import { endRuns } from '../storage/runs.js';
 import {
@@ -328,18 +329,13 @@ export async function applyOutcomes(
 				.map( ( u ) => u.runId )
 		);
 		for ( const [ campaignId, d ] of deltas ) {
-			await trx
-				.updateTable( 'campaign_counters' )
-				.set( ( eb ) => ( {
-					in_progress: eb( 'in_progress', '-', d.settled ),
-					completed: eb( 'completed', '+', d.completed ),
-					failed: eb( 'failed', '+', d.failed ),
-					unknown: eb( 'unknown', '+', d.unknown ),
-					to_start: eb( 'to_start', '+', d.toStart ),
-				} ) )
-				.where( 'tenant_id', '=', tenantId )
-				.where( 'campaign_id', '=', campaignId )
-				.execute();
+			await applyCounterDeltas( trx, tenantId, campaignId, {
+				in_progress: -d.settled,
+				completed: d.completed,
+				failed: d.failed,
+				unknown: d.unknown,
+				to_start: d.toStart,
+			} );
 		}
 		if ( aliases.length > 0 ) {
 			await trx
@@ -484,15 +480,10 @@ export async function cancelWaiting(
 			.execute();
 	}
 	if ( moved > 0 ) {
-		await trx
-			.updateTable( 'campaign_counters' )
-			.set( ( eb ) => ( {
-				to_start: eb( 'to_start', '-', moved ),
-				cancelled: eb( 'cancelled', '+', moved ),
-			} ) )
-			.where( 'tenant_id', '=', tenantId )
-			.where( 'campaign_id', '=', campaignId )
-			.execute();
+		await applyCounterDeltas( trx, tenantId, campaignId, {
+			to_start: -moved,
+			cancelled: moved,
+		} );
 	}
 	return moved;
 }
@@ -552,15 +543,10 @@ export async function releaseClaimed(
 					.executeTakeFirst();
 				released += Number( result.numUpdatedRows );
 			}
-			await trx
-				.updateTable( 'campaign_counters' )
-				.set( ( eb ) => ( {
-					in_progress: eb( 'in_progress', '-', released ),
-					to_start: eb( 'to_start', '+', released ),
-				} ) )
-				.where( 'tenant_id', '=', tenantId )
-				.where( 'campaign_id', '=', campaignId )
-				.execute();
+			await applyCounterDeltas( trx, tenantId, campaignId, {
+				in_progress: -released,
+				to_start: released,
+			} );
 			if ( cancelled && released > 0 ) {
 				await cancelWaiting( trx, now, tenantId, campaignId );
 			}

@@ -7,6 +7,7 @@ import { sql, type Kysely } from 'kysely';
  * Internal dependencies
  */
 import { isPostgres } from '../storage/dialect.js';
+import { applyCounterDeltas } from '../storage/counters.js';
 import { textIn } from '../storage/lists.js';
 import { endRuns } from '../storage/runs.js';
 import type { Database } from '../storage/schema.js';
@@ -372,16 +373,11 @@ export async function erasePhones(
 				.where( 'tenant_id', '=', tenantId )
 				.where( 'id', 'in', ids )
 				.execute();
-			await trx
-				.updateTable( 'campaign_counters' )
-				.set( ( eb ) => ( {
-					total: eb( 'total', '-', ids.length ),
-					to_start: eb( 'to_start', '-', ids.length ),
-					opted_out: eb( 'opted_out', '+', ids.length ),
-				} ) )
-				.where( 'tenant_id', '=', tenantId )
-				.where( 'campaign_id', '=', campaignId )
-				.execute();
+			await applyCounterDeltas( trx, tenantId, campaignId, {
+				total: -ids.length,
+				to_start: -ids.length,
+				opted_out: ids.length,
+			} );
 		}
 		const erasedPhone =
 			dialect === 'postgres'

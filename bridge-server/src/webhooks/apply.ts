@@ -7,6 +7,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
  * Internal dependencies
  */
 import { isPostgres } from '../storage/dialect.js';
+import { applyCounterDeltas } from '../storage/counters.js';
 import { isTier } from '../tenants/tenants.js';
 import { classifyError } from '../whatsapp/errors.js';
 import type {
@@ -269,22 +270,13 @@ export async function applyDeliveries(
 			delta.failed ||
 			delta.interactions
 		) {
-			await trx
-				.updateTable( 'campaign_counters' )
-				.set( ( eb ) => ( {
-					messages_sent: eb( 'messages_sent', '+', delta.sent ),
-					messages_delivered: eb(
-						'messages_delivered',
-						'+',
-						delta.delivered
-					),
-					messages_read: eb( 'messages_read', '+', delta.read ),
-					messages_failed: eb( 'messages_failed', '+', delta.failed ),
-					interactions: eb( 'interactions', '+', delta.interactions ),
-				} ) )
-				.where( 'tenant_id', '=', tenantId )
-				.where( 'campaign_id', '=', campaignId )
-				.execute();
+			await applyCounterDeltas( trx, tenantId, campaignId, {
+				messages_sent: delta.sent,
+				messages_delivered: delta.delivered,
+				messages_read: delta.read,
+				messages_failed: delta.failed,
+				interactions: delta.interactions,
+			} );
 		}
 	}
 }

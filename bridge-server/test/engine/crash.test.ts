@@ -12,6 +12,7 @@ import { SecretBox } from '../../src/crypto/secret-box';
 import { createTenant } from '../../src/tenants/tenants';
 import { dialects, openTestStore, type TestStore } from '../helpers/database';
 import { TEMPLATE, waitFor } from '../helpers/bridge';
+import { expectCountersMatchRows } from '../helpers/counters';
 import {
 	freePort,
 	signedFetch,
@@ -178,6 +179,13 @@ describe.each( dialects() )(
 			).toBe( true );
 			expect( byState.completed ?? 0 ).toBe( c.completed );
 			expect( byState.unknown ?? 0 ).toBe( c.unknown );
+
+			// Every counter equals the COUNT of the rows it summarises, whatever the crashes interrupted.
+			await expectCountersMatchRows(
+				store.storage.db,
+				tenant.id,
+				'crash'
+			);
 
 			// At most one message per (run, step), whatever the crashes: every run has exactly its one step-0 message,
 			// and every run ended with it.

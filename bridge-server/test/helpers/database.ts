@@ -104,8 +104,16 @@ export async function openTestStore(
  * overrides the message's columns (state, attempts, wamid...). The run is `active` unless its message is final.
  * Returns the run id.
  * @param db
- * @param run
- * @param message
+ * @param run                     The run's columns.
+ * @param run.tenant_id
+ * @param run.campaign_id
+ * @param run.phone
+ * @param run.contact_id
+ * @param run.variables
+ * @param run.interacted_at
+ * @param run.interaction_payload
+ * @param run.updated_at
+ * @param message                 The message's columns.
  */
 export async function insertRun(
 	db: Kysely< any >,

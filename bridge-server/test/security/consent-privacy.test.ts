@@ -279,7 +279,7 @@ describe.each( dialects() )( 'consent and privacy (%s)', ( dialect ) => {
 			);
 			const revoked = e164( first + 1 );
 			const stored = await db
-				.selectFrom( 'recipients' )
+				.selectFrom( 'messages' )
 				.select( 'state' )
 				.where( 'tenant_id', '=', shop.id )
 				.where( 'phone', '=', revoked )

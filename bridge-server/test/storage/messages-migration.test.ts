@@ -184,7 +184,7 @@ describe.each( dialects() )(
 			for ( const [ name, row ] of Object.entries( OLD ) ) {
 				const message = messages.find(
 					( m ) => Number( m.run_id ) === ids.get( name )
-				);
+				) as Record< string, unknown >;
 				expect( message, name ).toBeDefined();
 				expect( message.step ).toBe( 0 );
 				expect( message.state, name ).toBe( row.state );
@@ -199,12 +199,10 @@ describe.each( dialects() )(
 						( [ 'attempts', 'next_attempt_at' ].includes( column )
 							? 0
 							: null );
-					const got =
-						message[ column ] === null
-							? null
-							: ( typeof want === 'number'
-								? Number( message[ column ] )
-								: message[ column ] );
+					let got = message[ column ] ?? null;
+					if ( got !== null && typeof want === 'number' ) {
+						got = Number( got );
+					}
 					expect( got, `${ name }.${ column }` ).toEqual( want );
 				}
 			}
@@ -229,13 +227,15 @@ describe.each( dialects() )(
 			}
 			const delivered = runs.find(
 				( r ) => Number( r.id ) === ids.get( 'delivered' )
-			);
+			) as Record< string, unknown >;
 			expect( Number( delivered.interacted_at ) ).toBe( T0 - 10 );
 			expect( delivered.interaction_payload ).toBe( 'STOP_PROMOTIONS' );
 		} );
 
 		it( 'applies webhooks whose callback data is the old `<campaign>:<recipient>` form, to in-flight and sent messages', async () => {
-			const post = async ( statuses: Array< Record< string, unknown > > ) =>
+			const post = async (
+				statuses: Array< Record< string, unknown > >
+			) =>
 				(
 					await signedPost(
 						app,

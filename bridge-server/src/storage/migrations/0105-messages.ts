@@ -127,26 +127,29 @@ export async function up( db: Kysely< any > ): Promise< void > {
 		await sql`DROP INDEX IF EXISTS ${ sql.raw( index ) }`.execute( db );
 	}
 	for ( const column of MESSAGE_COLUMNS ) {
-		await db.schema.alterTable( 'recipients' ).dropColumn( column ).execute();
+		await db.schema
+			.alterTable( 'recipients' )
+			.dropColumn( column )
+			.execute();
 	}
 }
 
 export async function down( db: Kysely< any > ): Promise< void > {
+	const types: Record< string, 'integer' | 'text' | 'bigint' > = {
+		attempts: 'integer',
+		error_code: 'integer',
+		retryable: 'integer',
+		error_reason: 'text',
+		wamid: 'text',
+		message_status: 'text',
+		claimed_by: 'text',
+		error_message: 'text',
+	};
 	for ( const column of MESSAGE_COLUMNS ) {
-		const type = [
-			'attempts',
-			'error_code',
-			'retryable',
-		].includes( column )
-			? 'integer'
-			: [ 'error_reason', 'wamid', 'message_status', 'claimed_by', 'error_message' ].includes(
-						column
-				  )
-				? 'text'
-				: 'bigint';
+		const type = types[ column ] ?? 'bigint';
 		await db.schema
 			.alterTable( 'recipients' )
-			.addColumn( column, type as 'integer' )
+			.addColumn( column, type )
 			.execute();
 	}
 	await sql`UPDATE recipients SET state = m.state, ${ sql.raw(

@@ -17,7 +17,13 @@ import type {
 	Tier,
 } from '../storage/schema.js';
 import { applyCounterDeltas, createCounters } from '../storage/counters.js';
-import { EDITABLE_STATES, FINAL_STATES, statesLeadingTo } from './lifecycle.js';
+import {
+	EDITABLE_STATES,
+	FINAL_STATES,
+	statesLeadingTo,
+	transitionCampaign,
+	type TransitionOptions,
+} from './lifecycle.js';
 import { mappingProblem, type MappedComponent } from './template-mapping.js';
 import { STRICT_SITE_POLICY, type SitePolicy } from '../net/site-url.js';
 import { dailyWindow } from '../dispatch/daily-limit.js';
@@ -172,12 +178,7 @@ function conflict( campaign: Campaign, action: string ): DomainError {
 	);
 }
 
-export interface TransitionOptions {
-	reason?: string | null;
-	message?: string | null;
-	startedAt?: number;
-	finishedAt?: number;
-}
+export type { TransitionOptions } from './lifecycle.js';
 
 /**
  * Campaign lifecycle for the API and the engine. Every query is scoped by tenant id.
@@ -521,25 +522,15 @@ export class CampaignService {
 		db: Kysely< Database > | Transaction< Database > = this.db,
 		from: readonly CampaignState[] = statesLeadingTo( to )
 	): Promise< boolean > {
-		const result = await db
-			.updateTable( 'campaigns' )
-			.set( {
-				state: to,
-				state_reason: options.reason ?? null,
-				state_message: options.message ?? null,
-				updated_at: this.clock.now(),
-				...( options.startedAt !== undefined
-					? { started_at: options.startedAt }
-					: {} ),
-				...( FINAL_STATES.includes( to )
-					? { finished_at: options.finishedAt ?? this.clock.now() }
-					: {} ),
-			} )
-			.where( 'tenant_id', '=', tenantId )
-			.where( 'id', '=', id )
-			.where( 'state', 'in', from )
-			.executeTakeFirst();
-		return Number( result.numUpdatedRows ) === 1;
+		return transitionCampaign(
+			db,
+			this.clock.now(),
+			tenantId,
+			id,
+			to,
+			options,
+			from
+		);
 	}
 
 	async schedule(
@@ -568,20 +559,16 @@ export class CampaignService {
 				components: JSON.parse( campaign.template_components ),
 			},
 		} );
-		const result = await this.db
-			.updateTable( 'campaigns' )
-			.set( {
-				state: 'scheduled',
-				start_at: startAt,
-				state_reason: null,
-				state_message: null,
-				updated_at: this.clock.now(),
-			} )
-			.where( 'tenant_id', '=', tenant.id )
-			.where( 'id', '=', id )
-			.where( 'state', 'in', [ 'draft', 'scheduled' ] )
-			.executeTakeFirst();
-		if ( Number( result.numUpdatedRows ) !== 1 ) {
+		if (
+			! ( await this.transition(
+				tenant.id,
+				id,
+				'scheduled',
+				{ set: { start_at: startAt } },
+				this.db,
+				[ 'draft', 'scheduled' ]
+			) )
+		) {
 			throw conflict( await this.require( tenant.id, id ), 'scheduled' );
 		}
 		return this.view( tenant.id, id );

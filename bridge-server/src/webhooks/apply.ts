@@ -6,6 +6,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 /**
  * Internal dependencies
  */
+import { transitionCampaign } from '../campaigns/lifecycle.js';
 import { isPostgres } from '../storage/dialect.js';
 import { applyCounterDeltas } from '../storage/counters.js';
 import { isTier } from '../tenants/tenants.js';
@@ -1247,16 +1248,14 @@ async function pauseCampaign(
 		reason === 'template_disabled'
 			? 'WhatsApp disabled the template of this campaign.'
 			: 'WhatsApp paused the template of this campaign because of its quality.';
-	await trx
-		.updateTable( 'campaigns' )
-		.set( {
-			state: 'paused',
-			state_reason: reason,
-			state_message: message,
-			updated_at: now,
-		} )
-		.where( 'tenant_id', '=', tenantId )
-		.where( 'id', '=', campaignId )
-		.where( 'state', '=', 'running' )
-		.execute();
+	// Through the lifecycle's transition table, like every change of a campaign's state: only a running campaign.
+	await transitionCampaign(
+		trx,
+		now,
+		tenantId,
+		campaignId,
+		'paused',
+		{ reason, message },
+		[ 'running' ]
+	);
 }

@@ -247,13 +247,19 @@ export async function claimRecipients(
 				.where( idIn( dialect, 'id', optedOutIds ) )
 				.execute();
 		}
-		const ended = due
-			.filter(
-				( d ) =>
-					limitedIds.includes( d.id ) || optedOutIds.includes( d.id )
-			)
-			.map( ( d ) => Number( d.run_id ) );
-		await endRuns( trx, dialect, tenant.id, now, ended );
+		// Failed (daily limit) and opted-out messages are final: their runs (one step) end.
+		if ( limitedIds.length + optedOutIds.length > 0 ) {
+			const final = new Set( [ ...limitedIds, ...optedOutIds ] );
+			await endRuns(
+				trx,
+				dialect,
+				tenant.id,
+				now,
+				due
+					.filter( ( d ) => final.has( d.id ) )
+					.map( ( d ) => Number( d.run_id ) )
+			);
+		}
 		let deferred = 0;
 		for ( const [ at, ids ] of deferrals ) {
 			deferred += ids.length;

@@ -110,6 +110,32 @@ export async function expectCountersMatchRows(
 		] )
 	);
 	expect( stored, `counters of ${ campaignId }` ).toEqual( counted );
+	// Run states agree with their messages: a run is active exactly while its (one) message may still be sent.
+	const mismatched = await db
+		.selectFrom( 'recipients as r' )
+		.innerJoin( 'messages as m', 'm.run_id', 'r.id' )
+		.select( [ 'r.id', 'r.state as run', 'm.state as message' ] )
+		.where( 'r.tenant_id', '=', tenantId )
+		.where( 'r.campaign_id', '=', campaignId )
+		.where( ( eb ) =>
+			eb.or( [
+				eb.and( [
+					eb( 'r.state', '=', 'active' ),
+					eb( 'm.state', 'not in', [
+						'pending',
+						'retry',
+						'sending',
+					] ),
+				] ),
+				eb.and( [
+					eb( 'r.state', '=', 'ended' ),
+					eb( 'm.state', 'in', [ 'pending', 'retry', 'sending' ] ),
+				] ),
+			] )
+		)
+		.limit( 5 )
+		.execute();
+	expect( mismatched, `run states of ${ campaignId }` ).toEqual( [] );
 	expect( Number( row.opted_out ) ).toBeGreaterThanOrEqual( optedOutAtClaim );
 	return row;
 }

@@ -14,6 +14,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 
 /**
  * Internal dependencies
@@ -27,6 +28,9 @@ function arg( name, fallback ) {
 const dist = arg( 'dist', defaultDist );
 const PER = Number( arg( 'per', '100' ) );
 const BATCHES = Number( arg( 'batches', '600' ) );
+// --callback: statuses carry the callback data `<campaign>:<recipient id>` (the form every build accepts) instead of
+// being found by the customer's number and the wamid.
+const CALLBACK = process.argv.includes( '--callback' );
 const RECIPIENTS = 200_000;
 
 const { openStorage, migrate } = await import(
@@ -43,6 +47,13 @@ const dir = mkdtempSync( join( tmpdir(), 'rondine-apply-' ) );
 const storage = openStorage( { sqliteFile: join( dir, 'bridge.sqlite' ) } );
 const db = storage.db;
 await migrate( db );
+// Builds before migration 0105 keep the message in the recipient row.
+const messagesTable =
+	(
+		await sql`select name from sqlite_master where type = 'table' and name = 'messages'`.execute(
+			db
+		)
+	).rows.length > 0;
 await db
 	.insertInto( 'tenants' )
 	.values( {
@@ -101,7 +112,45 @@ for ( let start = 0; start < RECIPIENTS; start += 10_000 ) {
 					sent_at: 1,
 				} );
 			}
-			await trx.insertInto( 'recipients' ).values( rows ).execute();
+			if ( ! messagesTable ) {
+				await trx.insertInto( 'recipients' ).values( rows ).execute();
+				continue;
+			}
+			// Since migration 0105: the run, then its step-0 message.
+			const runs = await trx
+				.insertInto( 'recipients' )
+				.values(
+					rows.map( ( r ) => ( {
+						tenant_id: r.tenant_id,
+						campaign_id: r.campaign_id,
+						phone: r.phone,
+						variables: r.variables,
+						state: 'ended',
+						updated_at: 0,
+					} ) )
+				)
+				.returning( 'id' )
+				.execute();
+			await trx
+				.insertInto( 'messages' )
+				.values(
+					rows.map( ( r, j ) => ( {
+						tenant_id: r.tenant_id,
+						campaign_id: r.campaign_id,
+						run_id: runs[ j ].id,
+						step: 0,
+						phone: r.phone,
+						body: r.variables,
+						state: r.state,
+						attempts: r.attempts,
+						next_attempt_at: 0,
+						updated_at: 0,
+						wamid: r.wamid,
+						message_status: r.message_status,
+						sent_at: r.sent_at,
+					} ) )
+				)
+				.execute();
 		}
 	} );
 }
@@ -132,6 +181,11 @@ function body( n ) {
 										1_750_000_000 + ( n % 3 ) * 60
 									),
 									recipient_id: `39333${ String( r ).padStart( 7, '0' ) }`,
+									...( CALLBACK
+										? {
+												biz_opaque_callback_data: `h:${ r + 1 }`,
+											}
+										: {} ),
 									pricing: {
 										billable: true,
 										pricing_model: 'PMP',

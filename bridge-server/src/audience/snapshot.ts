@@ -18,6 +18,8 @@ import {
 import type { Clock } from '../clock.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { isPostgres } from '../storage/dialect.js';
+import { applyCounterDeltas } from '../storage/counters.js';
+import { idIn } from '../storage/lists.js';
 import type { Campaign, Database, Tenant } from '../storage/schema.js';
 import type { SiteClient, SiteContact } from './site-client.js';
 import { retryableRecipients } from '../stats/retry-failed.js';
@@ -339,19 +341,14 @@ export class AudienceSnapshot {
 			}
 		}
 		const duplicates = keep.length - insertedValid - insertedInvalid;
-		await trx
-			.updateTable( 'campaign_counters' )
-			.set( ( eb ) => ( {
-				total: eb( 'total', '+', insertedValid + insertedInvalid ),
-				to_start: eb( 'to_start', '+', insertedValid ),
-				failed: eb( 'failed', '+', insertedInvalid ),
-				invalid: eb( 'invalid', '+', insertedInvalid ),
-				opted_out: eb( 'opted_out', '+', skippedOptOut ),
-				duplicates: eb( 'duplicates', '+', duplicates ),
-			} ) )
-			.where( 'tenant_id', '=', tenant.id )
-			.where( 'campaign_id', '=', campaign.id )
-			.execute();
+		await applyCounterDeltas( trx, tenant.id, campaign.id, {
+			total: insertedValid + insertedInvalid,
+			to_start: insertedValid,
+			failed: insertedInvalid,
+			invalid: insertedInvalid,
+			opted_out: skippedOptOut,
+			duplicates,
+		} );
 	}
 
 	/** After a failed page: when to try again, or null when it is time to give up. */
@@ -366,7 +363,10 @@ export class AudienceSnapshot {
 	}
 }
 
-/** Inserts recipients of one campaign, all valid (`pending`) or all invalid (`failed invalid_phone`); duplicates skipped. */
+/**
+ * Inserts recipients (runs) of one campaign and the message of their one step, all valid (`pending`) or all invalid
+ * (run ended, message `failed invalid_phone`); duplicates skipped.
+ */
 async function insertRecipients(
 	trx: Transaction< Database >,
 	postgres: boolean,
@@ -376,29 +376,40 @@ async function insertRecipients(
 	now: number,
 	rows: Row[]
 ): Promise< number > {
+	const runState = valid ? 'active' : 'ended';
 	const state = valid ? 'pending' : 'failed';
 	const reason = valid ? null : 'invalid_phone';
 	const retryable = valid ? null : 0;
-	const columns = sql`insert into recipients (tenant_id, campaign_id, contact_id, phone, variables, state, attempts,
-		next_attempt_at, error_code, error_reason, retryable, updated_at)`;
+	const columns = sql`insert into recipients (tenant_id, campaign_id, contact_id, phone, variables, state, updated_at)`;
 	const constant = sql`cast(${ tenantId } as text), cast(${ campaignId } as text)`;
-	const rest = sql`cast(${ state } as text), 0, 0, null, cast(${ reason } as text), cast(${ retryable } as integer),
-		cast(${ now } as bigint)`;
-	const result = postgres
-		? await sql`${ columns }
+	const rest = sql`cast(${ runState } as text), cast(${ now } as bigint)`;
+	const inserted = postgres
+		? await sql< { id: number } >`${ columns }
 			select ${ constant }, v.contact_id, v.phone, v.variables, ${ rest }
 			from unnest(cast(${ rows.map( ( r ) => r.contact_id ) } as text[]), cast(${ rows.map(
 				( r ) => r.phone
 			) } as text[]),
 				cast(${ rows.map( ( r ) => r.variables ) } as text[])) with ordinality as v(contact_id, phone, variables, n)
 			order by v.n
-			on conflict (tenant_id, campaign_id, phone) do nothing`.execute( trx )
-		: await sql`${ columns }
+			on conflict (tenant_id, campaign_id, phone) do nothing
+			returning id`.execute( trx )
+		: await sql< { id: number } >`${ columns }
 			select ${ constant }, value ->> 0, value ->> 1, value ->> 2, ${ rest }
 			from json_each(${ JSON.stringify(
 				rows.map( ( r ) => [ r.contact_id, r.phone, r.variables ] )
 			) })
 			where true
-			on conflict (tenant_id, campaign_id, phone) do nothing`.execute( trx );
-	return Number( result.numAffectedRows ?? 0 );
+			on conflict (tenant_id, campaign_id, phone) do nothing
+			returning id`.execute( trx );
+	const ids = inserted.rows.map( ( r ) => Number( r.id ) );
+	if ( ids.length > 0 ) {
+		await sql`insert into messages (tenant_id, campaign_id, run_id, step, phone, body, state, attempts, next_attempt_at,
+			error_code, error_reason, retryable, updated_at)
+			select tenant_id, campaign_id, id, 0, phone, variables, cast(${ state } as text), 0, 0, null,
+				cast(${ reason } as text), cast(${ retryable } as integer), updated_at
+			from recipients where ${ idIn( postgres ? 'postgres' : 'sqlite', 'id', ids ) } order by id`.execute(
+			trx
+		);
+	}
+	return ids.length;
 }

@@ -13,16 +13,23 @@ import type {
 	CampaignCounters,
 	CampaignState,
 	Database,
-	Recipient,
-	RecipientState,
 	Tenant,
 	Tier,
 } from '../storage/schema.js';
-import { EDITABLE_STATES, FINAL_STATES, statesLeadingTo } from './lifecycle.js';
+import { applyCounterDeltas, createCounters } from '../storage/counters.js';
+import {
+	EDITABLE_STATES,
+	FINAL_STATES,
+	statesLeadingTo,
+	transitionCampaign,
+	type TransitionOptions,
+} from './lifecycle.js';
 import { mappingProblem, type MappedComponent } from './template-mapping.js';
 import { STRICT_SITE_POLICY, type SitePolicy } from '../net/site-url.js';
 import { dailyWindow } from '../dispatch/daily-limit.js';
 import { cancelWaiting } from '../dispatch/outcomes.js';
+import { isPostgres } from '../storage/dialect.js';
+import { endRuns } from '../storage/runs.js';
 import type { TemplateCatalog } from './templates.js';
 
 export interface CampaignOptions {
@@ -171,12 +178,7 @@ function conflict( campaign: Campaign, action: string ): DomainError {
 	);
 }
 
-export interface TransitionOptions {
-	reason?: string | null;
-	message?: string | null;
-	startedAt?: number;
-	finishedAt?: number;
-}
+export type { TransitionOptions } from './lifecycle.js';
 
 /**
  * Campaign lifecycle for the API and the engine. Every query is scoped by tenant id.
@@ -481,10 +483,7 @@ export class CampaignService {
 					finished_at: null,
 				} )
 				.execute();
-			await trx
-				.insertInto( 'campaign_counters' )
-				.values( { tenant_id: tenant.id, campaign_id: id } )
-				.execute();
+			await createCounters( trx, tenant.id, id );
 		} );
 		return { view: await this.view( tenant.id, id ), created: true };
 	}
@@ -523,25 +522,15 @@ export class CampaignService {
 		db: Kysely< Database > | Transaction< Database > = this.db,
 		from: readonly CampaignState[] = statesLeadingTo( to )
 	): Promise< boolean > {
-		const result = await db
-			.updateTable( 'campaigns' )
-			.set( {
-				state: to,
-				state_reason: options.reason ?? null,
-				state_message: options.message ?? null,
-				updated_at: this.clock.now(),
-				...( options.startedAt !== undefined
-					? { started_at: options.startedAt }
-					: {} ),
-				...( FINAL_STATES.includes( to )
-					? { finished_at: options.finishedAt ?? this.clock.now() }
-					: {} ),
-			} )
-			.where( 'tenant_id', '=', tenantId )
-			.where( 'id', '=', id )
-			.where( 'state', 'in', from )
-			.executeTakeFirst();
-		return Number( result.numUpdatedRows ) === 1;
+		return transitionCampaign(
+			db,
+			this.clock.now(),
+			tenantId,
+			id,
+			to,
+			options,
+			from
+		);
 	}
 
 	async schedule(
@@ -570,20 +559,16 @@ export class CampaignService {
 				components: JSON.parse( campaign.template_components ),
 			},
 		} );
-		const result = await this.db
-			.updateTable( 'campaigns' )
-			.set( {
-				state: 'scheduled',
-				start_at: startAt,
-				state_reason: null,
-				state_message: null,
-				updated_at: this.clock.now(),
-			} )
-			.where( 'tenant_id', '=', tenant.id )
-			.where( 'id', '=', id )
-			.where( 'state', 'in', [ 'draft', 'scheduled' ] )
-			.executeTakeFirst();
-		if ( Number( result.numUpdatedRows ) !== 1 ) {
+		if (
+			! ( await this.transition(
+				tenant.id,
+				id,
+				'scheduled',
+				{ set: { start_at: startAt } },
+				this.db,
+				[ 'draft', 'scheduled' ]
+			) )
+		) {
 			throw conflict( await this.require( tenant.id, id ), 'scheduled' );
 		}
 		return this.view( tenant.id, id );
@@ -655,7 +640,7 @@ export class CampaignService {
 	}
 
 	/**
-	 * Recipients not started yet (pending/retry) fail with `reason`, counters moved in the same transaction.
+	 * Messages not started yet (pending/retry) fail with `reason` (their runs end), counters moved in the same transaction.
 	 * Used when a campaign is cancelled or fails as a whole; those already sending finish normally.
 	 */
 	async failWaiting(
@@ -666,8 +651,8 @@ export class CampaignService {
 		code: number | null,
 		retryable: boolean
 	): Promise< number > {
-		const result = await trx
-			.updateTable( 'recipients' )
+		const failed = await trx
+			.updateTable( 'messages' )
 			.set( {
 				state: 'failed',
 				error_reason: reason,
@@ -678,18 +663,21 @@ export class CampaignService {
 			.where( 'tenant_id', '=', tenantId )
 			.where( 'campaign_id', '=', campaignId )
 			.where( 'state', 'in', [ 'pending', 'retry' ] )
-			.executeTakeFirst();
-		const moved = Number( result.numUpdatedRows );
+			.returning( 'run_id' )
+			.execute();
+		const moved = failed.length;
+		await endRuns(
+			trx,
+			isPostgres( trx ) ? 'postgres' : 'sqlite',
+			tenantId,
+			this.clock.now(),
+			failed.map( ( r ) => Number( r.run_id ) )
+		);
 		if ( moved > 0 ) {
-			await trx
-				.updateTable( 'campaign_counters' )
-				.set( ( eb ) => ( {
-					to_start: eb( 'to_start', '-', moved ),
-					failed: eb( 'failed', '+', moved ),
-				} ) )
-				.where( 'tenant_id', '=', tenantId )
-				.where( 'campaign_id', '=', campaignId )
-				.execute();
+			await applyCounterDeltas( trx, tenantId, campaignId, {
+				to_start: -moved,
+				failed: moved,
+			} );
 		}
 		return moved;
 	}
@@ -749,10 +737,7 @@ export class CampaignService {
 					finished_at: null,
 				} )
 				.execute();
-			await trx
-				.insertInto( 'campaign_counters' )
-				.values( { tenant_id: tenant.id, campaign_id: newId } )
-				.execute();
+			await createCounters( trx, tenant.id, newId );
 		} );
 		return this.view( tenant.id, newId );
 	}
@@ -799,30 +784,6 @@ export class CampaignService {
 			.replace( '%2$d', () => String( n ) )
 			.replace( '%1$s', () => rootName )
 			.slice( 0, 200 );
-	}
-
-	async recipients(
-		tenantId: string,
-		campaignId: string,
-		filter: {
-			state?: RecipientState | undefined;
-			after?: number | undefined;
-			limit: number;
-		}
-	): Promise< Recipient[] > {
-		await this.require( tenantId, campaignId );
-		let query = this.db
-			.selectFrom( 'recipients' )
-			.selectAll()
-			.where( 'tenant_id', '=', tenantId )
-			.where( 'campaign_id', '=', campaignId );
-		if ( filter.state ) {
-			query = query.where( 'state', '=', filter.state );
-		}
-		if ( filter.after !== undefined ) {
-			query = query.where( 'id', '>', filter.after );
-		}
-		return query.orderBy( 'id' ).limit( filter.limit ).execute();
 	}
 
 	/** Unique recipients reached in the moving 24 h (the daily limit's "used"). */

@@ -13,6 +13,9 @@ import {
 } from '../audience/snapshot.js';
 import type { Clock } from '../clock.js';
 import { acquireLease, liveWorkers, releaseLease } from '../storage/leases.js';
+import { applyCounterDeltas } from '../storage/counters.js';
+import { isPostgres } from '../storage/dialect.js';
+import { endRuns } from '../storage/runs.js';
 import type { Campaign, Database } from '../storage/schema.js';
 import { findTenant } from '../tenants/tenants.js';
 import type { CampaignService } from './campaign-service.js';
@@ -351,11 +354,11 @@ export class Scheduler {
 			live.push( this.workerId );
 		}
 		return this.db.transaction().execute( async ( trx ) => {
-			// Only the rows being sent, through the partial index of migration 0101: `state = 'sending'` is a literal
+			// Only the messages being sent, through the partial index of migration 0105: `state = 'sending'` is a literal
 			// (SQLite uses a partial index only then), and the campaigns are grouped here, not by a GROUP BY that SQLite
 			// would answer by scanning a whole (tenant, campaign) index in order.
 			const claimed = await trx
-				.selectFrom( 'recipients' )
+				.selectFrom( 'messages' )
 				.select( [ 'tenant_id', 'campaign_id' ] )
 				.where( sql< boolean >`state = 'sending'` )
 				.where( ( eb ) =>
@@ -374,8 +377,8 @@ export class Scheduler {
 			}
 			let total = 0;
 			for ( const group of orphans.values() ) {
-				const result = await trx
-					.updateTable( 'recipients' )
+				const ended = await trx
+					.updateTable( 'messages' )
 					.set( {
 						state: 'unknown',
 						error_reason: 'interrupted',
@@ -391,18 +394,26 @@ export class Scheduler {
 							eb( 'claimed_by', 'not in', live ),
 						] )
 					)
-					.executeTakeFirst();
-				const n = Number( result.numUpdatedRows );
-				total += n;
-				await trx
-					.updateTable( 'campaign_counters' )
-					.set( ( eb ) => ( {
-						in_progress: eb( 'in_progress', '-', n ),
-						unknown: eb( 'unknown', '+', n ),
-					} ) )
-					.where( 'tenant_id', '=', group.tenant_id )
-					.where( 'campaign_id', '=', group.campaign_id )
+					.returning( 'run_id' )
 					.execute();
+				const n = ended.length;
+				await endRuns(
+					trx,
+					isPostgres( trx ) ? 'postgres' : 'sqlite',
+					group.tenant_id,
+					this.clock.now(),
+					ended.map( ( r ) => Number( r.run_id ) )
+				);
+				total += n;
+				await applyCounterDeltas(
+					trx,
+					group.tenant_id,
+					group.campaign_id,
+					{
+						in_progress: -n,
+						unknown: n,
+					}
+				);
 			}
 			if ( total > 0 ) {
 				this.log.warn(

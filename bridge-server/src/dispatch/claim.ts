@@ -8,23 +8,30 @@ import { sql, type Kysely, type Transaction } from 'kysely';
  */
 import type { Clock } from '../clock.js';
 import type { DialectName } from '../storage/dialect.js';
+import { applyCounterDeltas } from '../storage/counters.js';
 import { idIn, textIn, unindexed } from '../storage/lists.js';
-import type { Database, RecipientState, Tenant } from '../storage/schema.js';
+import type { Database, MessageState, Tenant } from '../storage/schema.js';
+import { endRuns } from '../storage/runs.js';
 import { DAY_MS, dailyWindow, inWindow as holdsUnit } from './daily-limit.js';
 
 export { DAY_MS };
 /** Meta's pair rate: one message per 6 s to the same user. */
 export const PAIR_INTERVAL_MS = 6_000;
 
+/** A claimed message (one step of a run). */
 export interface ClaimedRecipient {
+	/** The message's id. */
 	id: number;
+	/** Its run (recipients.id) and step: the callback data names them. */
+	runId: number;
+	step: number;
 	campaignId: string;
 	phone: string;
 	variables: string;
 	/** Attempts including this one. */
 	attempts: number;
 	/** State before the claim, to put it back unchanged if it is released unsent. */
-	from: RecipientState;
+	from: MessageState;
 }
 
 export interface ClaimResult {
@@ -39,14 +46,16 @@ export interface ClaimResult {
 
 interface Due {
 	id: number;
+	run_id: number;
+	step: number;
 	phone: string;
-	variables: string;
+	body: string;
 	attempts: number;
-	state: RecipientState;
+	state: MessageState;
 }
 
 /**
- * Claims due recipients of one running campaign for this worker, in one transaction that also applies the daily limit
+ * Claims due messages of one running campaign for this worker, in one transaction that also applies the daily limit
  * and the pair rate (both from `send_log`) and moves the counters. On PostgreSQL rows are taken with
  * FOR UPDATE SKIP LOCKED (several processes never take the same recipient) and the daily budget is read and spent
  * under a per-tenant advisory lock; SQLite has one writer at a time, so the transaction alone is enough.
@@ -75,8 +84,16 @@ export async function claimRecipients(
 				break;
 			}
 			let query = trx
-				.selectFrom( 'recipients' )
-				.select( [ 'id', 'phone', 'variables', 'attempts', 'state' ] )
+				.selectFrom( 'messages' )
+				.select( [
+					'id',
+					'run_id',
+					'step',
+					'phone',
+					'body',
+					'attempts',
+					'state',
+				] )
 				.where( 'tenant_id', '=', tenant.id )
 				.where( 'campaign_id', '=', campaignId )
 				.where( 'state', '=', state )
@@ -170,10 +187,12 @@ export async function claimRecipients(
 			seen.add( row.phone );
 			logPhones.push( row.phone );
 			claimed.push( {
-				id: row.id,
+				id: Number( row.id ),
+				runId: Number( row.run_id ),
+				step: row.step,
 				campaignId,
 				phone: row.phone,
-				variables: row.variables,
+				variables: row.body,
 				attempts: row.attempts + 1,
 				from: row.state,
 			} );
@@ -181,7 +200,7 @@ export async function claimRecipients(
 
 		if ( claimed.length > 0 ) {
 			await trx
-				.updateTable( 'recipients' )
+				.updateTable( 'messages' )
 				.set( ( eb ) => ( {
 					state: 'sending',
 					attempts: eb( 'attempts', '+', 1 ),
@@ -202,7 +221,7 @@ export async function claimRecipients(
 		}
 		if ( limitedIds.length > 0 ) {
 			await trx
-				.updateTable( 'recipients' )
+				.updateTable( 'messages' )
 				.set( {
 					state: 'failed',
 					error_code: null,
@@ -216,7 +235,7 @@ export async function claimRecipients(
 		}
 		if ( optedOutIds.length > 0 ) {
 			await trx
-				.updateTable( 'recipients' )
+				.updateTable( 'messages' )
 				.set( {
 					state: 'opted_out',
 					error_code: null,
@@ -228,11 +247,24 @@ export async function claimRecipients(
 				.where( idIn( dialect, 'id', optedOutIds ) )
 				.execute();
 		}
+		// Failed (daily limit) and opted-out messages are final: their runs (one step) end.
+		if ( limitedIds.length + optedOutIds.length > 0 ) {
+			const final = new Set( [ ...limitedIds, ...optedOutIds ] );
+			await endRuns(
+				trx,
+				dialect,
+				tenant.id,
+				now,
+				due
+					.filter( ( d ) => final.has( d.id ) )
+					.map( ( d ) => Number( d.run_id ) )
+			);
+		}
 		let deferred = 0;
 		for ( const [ at, ids ] of deferrals ) {
 			deferred += ids.length;
 			await trx
-				.updateTable( 'recipients' )
+				.updateTable( 'messages' )
 				.set( { next_attempt_at: at, updated_at: now } )
 				.where( unindexed( dialect, 'tenant_id' ), '=', tenant.id )
 				.where( idIn( dialect, 'id', ids ) )
@@ -242,22 +274,13 @@ export async function claimRecipients(
 		if ( claimed.length + limitedIds.length + optedOut > 0 ) {
 			// An opted-out recipient leaves `total` and `to_start` for `opted_out` (skipped), as if the snapshot had
 			// dropped it: it is neither failed nor retryable, and the automation counters still add up to `total`.
-			await trx
-				.updateTable( 'campaign_counters' )
-				.set( ( eb ) => ( {
-					total: eb( 'total', '-', optedOut ),
-					to_start: eb(
-						'to_start',
-						'-',
-						claimed.length + limitedIds.length + optedOut
-					),
-					in_progress: eb( 'in_progress', '+', claimed.length ),
-					failed: eb( 'failed', '+', limitedIds.length ),
-					opted_out: eb( 'opted_out', '+', optedOut ),
-				} ) )
-				.where( 'tenant_id', '=', tenant.id )
-				.where( 'campaign_id', '=', campaignId )
-				.execute();
+			await applyCounterDeltas( trx, tenant.id, campaignId, {
+				total: -optedOut,
+				to_start: -( claimed.length + limitedIds.length + optedOut ),
+				in_progress: claimed.length,
+				failed: limitedIds.length,
+				opted_out: optedOut,
+			} );
 		}
 		return { claimed, optedOut, limited: limitedIds.length, deferred };
 	} );

@@ -425,7 +425,8 @@ export class Dispatcher {
 		const plan = lane.campaigns.get( item.campaignId ) as CampaignPlan;
 		lane.inFlight += 1;
 		const started = performance.now();
-		const callback = `${ item.campaignId }:${ item.id }`;
+		// Names the message: campaign, run and step (webhooks also accept `<campaign>:<run>`, step 0, sent before 0105).
+		const callback = `${ item.campaignId }:${ item.runId }:${ item.step }`;
 		this.messenger
 			.send( lane.account, {
 				to: item.phone,

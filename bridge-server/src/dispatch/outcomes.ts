@@ -8,8 +8,14 @@ import { sql, type Kysely, type Transaction } from 'kysely';
  */
 import type { Clock } from '../clock.js';
 import { isPostgres } from '../storage/dialect.js';
+import { applyCounterDeltas } from '../storage/counters.js';
 import { idIn, unindexed } from '../storage/lists.js';
-import type { Database, RecipientState } from '../storage/schema.js';
+import { endRuns } from '../storage/runs.js';
+import {
+	FINAL_MESSAGE_STATES,
+	type Database,
+	type MessageState,
+} from '../storage/schema.js';
 import {
 	backoffDelayMs,
 	classifyError,
@@ -48,9 +54,11 @@ export interface Effects {
 }
 
 interface Update {
+	/** The message's id. */
 	id: number;
+	runId: number;
 	campaignId: string;
-	state: RecipientState;
+	state: MessageState;
 	wamid: string | null;
 	messageStatus: string | null;
 	errorCode: number | null;
@@ -123,6 +131,7 @@ export async function applyOutcomes(
 	for ( const { item, outcome } of settled ) {
 		const base = {
 			id: item.id,
+			runId: item.runId,
 			campaignId: item.campaignId,
 			wamid: null,
 			messageStatus: null,
@@ -309,19 +318,24 @@ export async function applyOutcomes(
 				);
 			}
 		}
+		// A campaign's run has one step: its message's final outcome ends it.
+		await endRuns(
+			trx,
+			postgres ? 'postgres' : 'sqlite',
+			tenantId,
+			now,
+			updates
+				.filter( ( u ) => FINAL_MESSAGE_STATES.includes( u.state ) )
+				.map( ( u ) => u.runId )
+		);
 		for ( const [ campaignId, d ] of deltas ) {
-			await trx
-				.updateTable( 'campaign_counters' )
-				.set( ( eb ) => ( {
-					in_progress: eb( 'in_progress', '-', d.settled ),
-					completed: eb( 'completed', '+', d.completed ),
-					failed: eb( 'failed', '+', d.failed ),
-					unknown: eb( 'unknown', '+', d.unknown ),
-					to_start: eb( 'to_start', '+', d.toStart ),
-				} ) )
-				.where( 'tenant_id', '=', tenantId )
-				.where( 'campaign_id', '=', campaignId )
-				.execute();
+			await applyCounterDeltas( trx, tenantId, campaignId, {
+				in_progress: -d.settled,
+				completed: d.completed,
+				failed: d.failed,
+				unknown: d.unknown,
+				to_start: d.toStart,
+			} );
 		}
 		if ( aliases.length > 0 ) {
 			await trx
@@ -381,22 +395,22 @@ async function updateRecipients(
 	// A status webhook of an accepted message can arrive before its outcome is written (statuses come within
 	// milliseconds; outcomes are batched): then the row already has a message_status, and a failed status's error
 	// (131026, 131050...) must stay rather than be cleared by the "accepted" outcome.
-	const webhookFirst = sql`v.state = 'completed' and recipients.message_status is not null`;
+	const webhookFirst = sql`v.state = 'completed' and messages.message_status is not null`;
 	const errors = firstAccepted
 		? sql``
-		: sql`error_code = case when ${ webhookFirst } then recipients.error_code else v.error_code end,
-		error_reason = case when ${ webhookFirst } then recipients.error_reason else v.error_reason end,
-		retryable = case when ${ webhookFirst } then recipients.retryable else v.retryable end,`;
-	const set = sql`state = v.state, wamid = coalesce(v.wamid, recipients.wamid),
-		message_status = coalesce(recipients.message_status, v.message_status), ${ errors }
+		: sql`error_code = case when ${ webhookFirst } then messages.error_code else v.error_code end,
+		error_reason = case when ${ webhookFirst } then messages.error_reason else v.error_reason end,
+		retryable = case when ${ webhookFirst } then messages.retryable else v.retryable end,`;
+	const set = sql`state = v.state, wamid = coalesce(v.wamid, messages.wamid),
+		message_status = coalesce(messages.message_status, v.message_status), ${ errors }
 		next_attempt_at = v.next_attempt_at, sent_at = v.sent_at, updated_at = ${ now }`;
 	// SQLite: "+" keeps the planner on the rowid lookup (the tenant or claimed_by index would scan many rows per id).
 	const mine = postgres
-		? sql`recipients.id = v.id and recipients.tenant_id = ${ tenantId } and recipients.state = 'sending' and recipients.claimed_by = ${ workerId }`
-		: sql`recipients.id = v.id and +recipients.tenant_id = ${ tenantId } and +recipients.state = 'sending' and +recipients.claimed_by = ${ workerId }`;
+		? sql`messages.id = v.id and messages.tenant_id = ${ tenantId } and messages.state = 'sending' and messages.claimed_by = ${ workerId }`
+		: sql`messages.id = v.id and +messages.tenant_id = ${ tenantId } and +messages.state = 'sending' and +messages.claimed_by = ${ workerId }`;
 	if ( postgres ) {
 		const column = < T >( pick: ( u: Update ) => T ) => batch.map( pick );
-		await sql`update recipients set ${ set }
+		await sql`update messages set ${ set }
 			from unnest(cast(${ column( ( u ) => u.id ) } as bigint[]), cast(${ column( ( u ) => u.state ) } as text[]),
 				cast(${ column( ( u ) => u.wamid ) } as text[]), cast(${ column( ( u ) => u.messageStatus ) } as text[]),
 				cast(${ column( ( u ) => u.errorCode ) } as integer[]), cast(${ column( ( u ) => u.errorReason ) } as text[]),
@@ -417,13 +431,13 @@ async function updateRecipients(
 			select value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8
 			from json_each(${ json })
 		)
-		update recipients set ${ set }
+		update messages set ${ set }
 		from v
 		where ${ mine }`.execute( trx );
 }
 
 /**
- * Recipients not started yet (pending/retry) of a cancelled campaign become `cancelled`: never sent, counted in
+ * Messages not started yet (pending/retry) of a cancelled campaign become `cancelled` (and their runs end): never sent, counted in
  * `cancelled`, not failed and not retryable (issue 13, defect 3). Shared by CampaignService.cancel and releaseClaimed.
  */
 export async function cancelWaiting(
@@ -433,7 +447,7 @@ export async function cancelWaiting(
 	campaignId: string
 ): Promise< number > {
 	const result = await trx
-		.updateTable( 'recipients' )
+		.updateTable( 'messages' )
 		.set( {
 			state: 'cancelled',
 			error_reason: 'cancelled',
@@ -447,15 +461,29 @@ export async function cancelWaiting(
 		.executeTakeFirst();
 	const moved = Number( result.numUpdatedRows );
 	if ( moved > 0 ) {
+		// Their runs end (a campaign's run has one step); runs of messages sent or in flight end on their own.
 		await trx
-			.updateTable( 'campaign_counters' )
-			.set( ( eb ) => ( {
-				to_start: eb( 'to_start', '-', moved ),
-				cancelled: eb( 'cancelled', '+', moved ),
-			} ) )
+			.updateTable( 'recipients' )
+			.set( { state: 'ended', updated_at: now } )
 			.where( 'tenant_id', '=', tenantId )
 			.where( 'campaign_id', '=', campaignId )
+			.where( 'state', '=', 'active' )
+			.where( ( eb ) =>
+				eb.exists(
+					eb
+						.selectFrom( 'messages' )
+						.select( 'messages.id' )
+						.whereRef( 'messages.run_id', '=', 'recipients.id' )
+						.where( 'messages.state', '=', 'cancelled' )
+				)
+			)
 			.execute();
+	}
+	if ( moved > 0 ) {
+		await applyCounterDeltas( trx, tenantId, campaignId, {
+			to_start: -moved,
+			cancelled: moved,
+		} );
 	}
 	return moved;
 }
@@ -501,7 +529,7 @@ export async function releaseClaimed(
 					continue;
 				}
 				const result = await trx
-					.updateTable( 'recipients' )
+					.updateTable( 'messages' )
 					.set( ( eb ) => ( {
 						state: from,
 						attempts: eb( 'attempts', '-', 1 ),
@@ -515,15 +543,10 @@ export async function releaseClaimed(
 					.executeTakeFirst();
 				released += Number( result.numUpdatedRows );
 			}
-			await trx
-				.updateTable( 'campaign_counters' )
-				.set( ( eb ) => ( {
-					in_progress: eb( 'in_progress', '-', released ),
-					to_start: eb( 'to_start', '+', released ),
-				} ) )
-				.where( 'tenant_id', '=', tenantId )
-				.where( 'campaign_id', '=', campaignId )
-				.execute();
+			await applyCounterDeltas( trx, tenantId, campaignId, {
+				in_progress: -released,
+				to_start: released,
+			} );
 			if ( cancelled && released > 0 ) {
 				await cancelWaiting( trx, now, tenantId, campaignId );
 			}

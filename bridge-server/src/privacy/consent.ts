@@ -7,7 +7,9 @@ import { sql, type Kysely } from 'kysely';
  * Internal dependencies
  */
 import { isPostgres } from '../storage/dialect.js';
+import { applyCounterDeltas } from '../storage/counters.js';
 import { textIn } from '../storage/lists.js';
+import { endRuns } from '../storage/runs.js';
 import type { Database } from '../storage/schema.js';
 import {
 	withWebhookTables,
@@ -229,7 +231,7 @@ export async function exportPhones(
 	const db = withWebhookTables( database );
 	const dialect = isPostgres( db ) ? 'postgres' : 'sqlite';
 	const messages = await db
-		.selectFrom( 'recipients as r' )
+		.selectFrom( 'messages as r' )
 		.innerJoin( 'campaigns as c', ( join ) =>
 			join
 				.onRef( 'c.tenant_id', '=', 'r.tenant_id' )
@@ -341,8 +343,9 @@ export const ERASED = 'erased';
  * Removes or anonymises everything this tenant's data holds about these phones, and keeps them on the opt-out list
  * with source `erasure` (a suppression list is the minimum kept to honour an erasure: without it, the next campaign
  * from the site's audience, or a "Retry failed", could message the person again):
- * - recipients: phone replaced by "erased:<row id>", variables, contact id, wamid, reply payload and error text cleared
- *   (the row itself stays so the campaign's counters still add up); any not sent yet become `opted_out`;
+ * - recipients (runs) and their messages: phone replaced by "erased:<run id>", variables, body, contact id, wamid, reply
+ *   payload and error text cleared (the rows stay so the campaign's counters still add up); messages not sent yet
+ *   become `opted_out`;
  * - inbound messages from them deleted; raw webhook bodies that name them rewritten without their number, WhatsApp id,
  *   profile name and message content; WhatsApp id aliases, daily-limit log entries and unsent opt-out reports deleted.
  */
@@ -359,8 +362,8 @@ export async function erasePhones(
 	return db.transaction().execute( async ( trx ) => {
 		// Not sent yet: never will be (as the claim-time opt-out check would do), counters moved alike.
 		const waiting = await trx
-			.selectFrom( 'recipients' )
-			.select( [ 'id', 'campaign_id' ] )
+			.selectFrom( 'messages' )
+			.select( [ 'id', 'run_id', 'campaign_id' ] )
 			.where( 'tenant_id', '=', tenantId )
 			.where( textIn( dialect, 'phone', unique ) )
 			.where( 'state', 'in', [ 'pending', 'retry' ] )
@@ -372,9 +375,16 @@ export async function erasePhones(
 				Number( row.id ),
 			] );
 		}
+		await endRuns(
+			trx,
+			dialect,
+			tenantId,
+			now,
+			waiting.map( ( row ) => Number( row.run_id ) )
+		);
 		for ( const [ campaignId, ids ] of byCampaign ) {
 			await trx
-				.updateTable( 'recipients' )
+				.updateTable( 'messages' )
 				.set( {
 					state: 'opted_out',
 					error_code: null,
@@ -385,30 +395,39 @@ export async function erasePhones(
 				.where( 'tenant_id', '=', tenantId )
 				.where( 'id', 'in', ids )
 				.execute();
-			await trx
-				.updateTable( 'campaign_counters' )
-				.set( ( eb ) => ( {
-					total: eb( 'total', '-', ids.length ),
-					to_start: eb( 'to_start', '-', ids.length ),
-					opted_out: eb( 'opted_out', '+', ids.length ),
-				} ) )
-				.where( 'tenant_id', '=', tenantId )
-				.where( 'campaign_id', '=', campaignId )
-				.execute();
+			await applyCounterDeltas( trx, tenantId, campaignId, {
+				total: -ids.length,
+				to_start: -ids.length,
+				opted_out: ids.length,
+			} );
 		}
 		const erasedPhone =
 			dialect === 'postgres'
 				? sql< string >`'erased:' || cast(id as text)`
 				: sql< string >`'erased:' || id`;
+		const erasedRun =
+			dialect === 'postgres'
+				? sql< string >`'erased:' || cast(run_id as text)`
+				: sql< string >`'erased:' || run_id`;
+		await trx
+			.updateTable( 'messages' )
+			.set( {
+				phone: erasedRun,
+				body: '{}',
+				wamid: null,
+				error_message: null,
+				updated_at: now,
+			} )
+			.where( 'tenant_id', '=', tenantId )
+			.where( textIn( dialect, 'phone', unique ) )
+			.execute();
 		const recipients = await trx
 			.updateTable( 'recipients' )
 			.set( {
 				phone: erasedPhone,
 				variables: '{}',
 				contact_id: null,
-				wamid: null,
 				interaction_payload: null,
-				error_message: null,
 				updated_at: now,
 			} )
 			.where( 'tenant_id', '=', tenantId )

@@ -45,10 +45,10 @@ async function failureReasons(
 ) {
 	const db = withWebhookTables( database );
 	const rows = await db
-		.selectFrom( 'recipients' )
+		.selectFrom( 'messages' )
 		.select( ( eb ) => [
-			'recipients.error_reason as reason',
-			eb.fn.max( 'recipients.error_code' ).as( 'code' ),
+			'messages.error_reason as reason',
+			eb.fn.max( 'messages.error_code' ).as( 'code' ),
 			eb.fn.countAll().as( 'count' ),
 			eb.fn
 				.sum(
@@ -61,15 +61,15 @@ async function failureReasons(
 				)
 				.as( 'retryable' ),
 		] )
-		.where( 'recipients.tenant_id', '=', tenantId )
-		.where( 'recipients.campaign_id', '=', campaignId )
+		.where( 'messages.tenant_id', '=', tenantId )
+		.where( 'messages.campaign_id', '=', campaignId )
 		.where( ( eb ) =>
 			eb.or( [
-				eb( 'recipients.state', '=', 'failed' ),
-				eb( 'recipients.message_status', '=', 'failed' ),
+				eb( 'messages.state', '=', 'failed' ),
+				eb( 'messages.message_status', '=', 'failed' ),
 			] )
 		)
-		.groupBy( 'recipients.error_reason' )
+		.groupBy( 'messages.error_reason' )
 		.execute();
 	return rows
 		.map( ( row ) => ( {

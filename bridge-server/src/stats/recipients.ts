@@ -6,11 +6,13 @@ import type { Kysely, Selectable } from 'kysely';
 /**
  * Internal dependencies
  */
-import type { Database, RecipientState } from '../storage/schema.js';
-import {
-	withWebhookTables,
-	type RecipientsWithWebhooksTable,
-} from '../webhooks/schema.js';
+import type {
+	Database,
+	MessagesTable,
+	RecipientState,
+	RecipientsTable,
+} from '../storage/schema.js';
+import { withWebhookTables } from '../webhooks/schema.js';
 
 export interface RecipientFilter {
 	state?: RecipientState | undefined;
@@ -24,7 +26,47 @@ export interface RecipientFilter {
 const iso = ( ms: number | null ) =>
 	ms === null ? null : new Date( ms ).toISOString();
 
-type Row = Selectable< RecipientsWithWebhooksTable >;
+/**
+ * A recipient as the API shows it: the run (id, contact, interaction) with its campaign step's message (state,
+ * attempts, wamid, statuses, error). A campaign is a one-step automation: step 0.
+ */
+type Row = Omit< Selectable< MessagesTable >, 'id' | 'updated_at' > &
+	Pick<
+		Selectable< RecipientsTable >,
+		'id' | 'contact_id' | 'interacted_at' | 'interaction_payload'
+	> & { updated_at: number; run_updated_at: number };
+
+const ROW_COLUMNS = [
+	'r.id as id',
+	'r.contact_id as contact_id',
+	'r.interacted_at as interacted_at',
+	'r.interaction_payload as interaction_payload',
+	'r.updated_at as run_updated_at',
+	'm.tenant_id as tenant_id',
+	'm.campaign_id as campaign_id',
+	'm.run_id as run_id',
+	'm.step as step',
+	'm.phone as phone',
+	'm.body as body',
+	'm.state as state',
+	'm.attempts as attempts',
+	'm.next_attempt_at as next_attempt_at',
+	'm.claimed_by as claimed_by',
+	'm.claimed_at as claimed_at',
+	'm.sent_at as sent_at',
+	'm.wamid as wamid',
+	'm.message_status as message_status',
+	'm.status_sent_at as status_sent_at',
+	'm.delivered_at as delivered_at',
+	'm.read_at as read_at',
+	'm.failed_at as failed_at',
+	'm.error_code as error_code',
+	'm.error_reason as error_reason',
+	'm.error_message as error_message',
+	'm.retryable as retryable',
+	'm.retry_not_before as retry_not_before',
+	'm.updated_at as updated_at',
+] as const;
 
 export function recipientView( r: Row ) {
 	return {
@@ -50,7 +92,9 @@ export function recipientView( r: Row ) {
 		failed_at: iso( r.failed_at ),
 		interacted_at: iso( r.interacted_at ),
 		interaction_payload: r.interaction_payload,
-		updated_at: iso( r.updated_at ) as string,
+		updated_at: iso(
+			Math.max( Number( r.updated_at ), Number( r.run_updated_at ) )
+		) as string,
 	};
 }
 
@@ -98,34 +142,39 @@ export async function recipientsPage(
 ): Promise< Row[] > {
 	const db = withWebhookTables( database );
 	let query = db
-		.selectFrom( 'recipients' )
-		.selectAll()
-		.where( 'tenant_id', '=', tenantId )
-		.where( 'campaign_id', '=', campaignId )
-		.where( 'id', '>', after );
+		.selectFrom( 'messages as m' )
+		.innerJoin( 'recipients as r', 'r.id', 'm.run_id' )
+		.select( ROW_COLUMNS )
+		.where( 'm.tenant_id', '=', tenantId )
+		.where( 'm.campaign_id', '=', campaignId )
+		.where( 'm.step', '=', 0 )
+		.where( 'm.run_id', '>', after );
 	if ( filter.state ) {
-		query = query.where( 'state', '=', filter.state );
+		query = query.where( 'm.state', '=', filter.state );
 	}
 	if ( filter.message_status === 'none' ) {
-		query = query.where( 'message_status', 'is', null );
+		query = query.where( 'm.message_status', 'is', null );
 	} else if ( filter.message_status ) {
 		query = query.where(
-			'message_status',
+			'm.message_status',
 			'=',
 			filter.message_status as Row[ 'message_status' ]
 		);
 	}
 	if ( filter.error ) {
-		query = query.where( 'error_reason', '=', filter.error );
+		query = query.where( 'm.error_reason', '=', filter.error );
 	}
 	if ( filter.interacted !== undefined ) {
 		query = query.where(
-			'interacted_at',
+			'r.interacted_at',
 			filter.interacted ? 'is not' : 'is',
 			null
 		);
 	}
-	return query.orderBy( 'id' ).limit( limit ).execute();
+	return ( await query
+		.orderBy( 'm.run_id' )
+		.limit( limit )
+		.execute() ) as unknown as Row[];
 }
 
 /**
@@ -199,24 +248,27 @@ export async function recipientsOfPhone(
 	limit: number
 ) {
 	const db = withWebhookTables( database );
-	const rows = await db
-		.selectFrom( 'recipients' )
+	const rows = ( await db
+		.selectFrom( 'recipients as r' )
+		.innerJoin( 'messages as m', 'm.run_id', 'r.id' )
 		.innerJoin( 'campaigns', ( join ) =>
 			join
-				.onRef( 'campaigns.tenant_id', '=', 'recipients.tenant_id' )
-				.onRef( 'campaigns.id', '=', 'recipients.campaign_id' )
+				.onRef( 'campaigns.tenant_id', '=', 'r.tenant_id' )
+				.onRef( 'campaigns.id', '=', 'r.campaign_id' )
 		)
-		.selectAll( 'recipients' )
+		.select( ROW_COLUMNS )
 		.select( [
 			'campaigns.name as campaign_name',
 			'campaigns.template_name as template_name',
 		] )
-		.where( 'recipients.tenant_id', '=', tenantId )
-		.where( 'recipients.phone', '=', phone )
-		.orderBy( 'recipients.updated_at', 'desc' )
-		.orderBy( 'recipients.id', 'desc' )
+		.where( 'r.tenant_id', '=', tenantId )
+		.where( 'r.phone', '=', phone )
+		.orderBy( 'm.updated_at', 'desc' )
+		.orderBy( 'm.id', 'desc' )
 		.limit( limit )
-		.execute();
+		.execute() ) as unknown as Array<
+		Row & { campaign_name: string; template_name: string }
+	>;
 	return rows.map( ( row ) => ( {
 		campaign_id: row.campaign_id,
 		campaign_name: row.campaign_name,

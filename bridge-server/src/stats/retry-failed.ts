@@ -14,7 +14,7 @@ import {
 
 /**
  * Which failed recipients a "Retry failed" campaign takes (issue 4, item 7):
- * - failed at send (state `failed`) or failed after it (status webhook `failed`, the send having been accepted),
+ * - failed at send (message state `failed`) or failed after it (status webhook `failed`, the send having been accepted),
  * - for a reason the error table marks retryable (not on WhatsApp, daily limit, transient errors exhausted, template
  *   paused, Meta's per-user marketing limit...), so never an invalid number (`retryable = 0`) or an opt-out (131050),
  * - and, for Meta's per-user marketing limit (131049), only once its 24 hours have passed.
@@ -24,25 +24,25 @@ import {
  * @param now
  */
 export function retryableFailed(
-	eb: ExpressionBuilder< WebhooksDatabase, 'recipients' >,
+	eb: ExpressionBuilder< WebhooksDatabase, 'messages' >,
 	now: number
 ) {
 	return eb.and( [
 		eb.or( [
-			eb( 'recipients.state', '=', 'failed' ),
-			eb( 'recipients.message_status', '=', 'failed' ),
+			eb( 'messages.state', '=', 'failed' ),
+			eb( 'messages.message_status', '=', 'failed' ),
 		] ),
-		eb( 'recipients.retryable', '=', 1 ),
+		eb( 'messages.retryable', '=', 1 ),
 		eb.or( [
-			eb( 'recipients.error_reason', 'is', null ),
-			eb( 'recipients.error_reason', 'not in', [
+			eb( 'messages.error_reason', 'is', null ),
+			eb( 'messages.error_reason', 'not in', [
 				'invalid_phone',
 				'opted_out',
 			] ),
 		] ),
 		eb.or( [
-			eb( 'recipients.retry_not_before', 'is', null ),
-			eb( 'recipients.retry_not_before', '<=', now ),
+			eb( 'messages.retry_not_before', 'is', null ),
+			eb( 'messages.retry_not_before', '<=', now ),
 		] ),
 	] );
 }
@@ -75,16 +75,17 @@ export async function retryableRecipients(
 ): Promise< RetryableRecipient[] > {
 	const db = withWebhookTables( database );
 	let query = db
-		.selectFrom( 'recipients' )
+		.selectFrom( 'messages' )
+		.innerJoin( 'recipients', 'recipients.id', 'messages.run_id' )
 		.select( [
 			'recipients.id',
 			'recipients.contact_id',
 			'recipients.phone',
 			'recipients.variables',
 		] )
-		.where( 'recipients.tenant_id', '=', tenantId )
-		.where( 'recipients.campaign_id', '=', campaignId )
-		.where( 'recipients.id', '>', after )
+		.where( 'messages.tenant_id', '=', tenantId )
+		.where( 'messages.campaign_id', '=', campaignId )
+		.where( 'messages.run_id', '>', after )
 		.where( ( eb ) => retryableFailed( eb, now ) );
 	if ( ! includeOptedOut ) {
 		query = query.where( ( eb ) =>
@@ -103,5 +104,5 @@ export async function retryableRecipients(
 			)
 		);
 	}
-	return query.orderBy( 'recipients.id' ).limit( limit ).execute();
+	return query.orderBy( 'messages.run_id' ).limit( limit ).execute();
 }

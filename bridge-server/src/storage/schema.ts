@@ -88,45 +88,91 @@ export interface CampaignsTable {
 }
 
 /**
- * A recipient is one run of the campaign's automation (today a one-step automation: send the template).
- * pending -> sending -> completed | retry | failed | unknown; pending | retry -> opted_out (claim-time opt-out check).
+ * A message: one step of a run (migration 0105). State machine (the dispatcher's):
+ * pending -> sending -> completed | retry | failed | unknown; retry -> sending; pending | retry -> opted_out (claim-time
+ * opt-out check) | failed (daily limit) | cancelled (campaign cancelled). `message_status` is what Meta reported after
+ * `completed` (accepted -> sent -> delivered -> read, or failed), merged by the webhooks.
  */
-export type RecipientState =
+export type MessageState =
 	| 'pending'
 	| 'sending'
 	| 'completed'
 	| 'retry'
 	| 'failed'
 	| 'unknown'
-	/** Final: the phone was on the tenant's opt-out list when the recipient was claimed; never sent, never retried. */
+	/** Final: the phone was on the tenant's opt-out list when the message was claimed; never sent, never retried. */
 	| 'opted_out'
-	/** Final: the owner cancelled the campaign before this recipient was sent; never sent, not a failure. */
+	/** Final: the owner cancelled the campaign before this message was sent; never sent, not a failure. */
 	| 'cancelled';
+/** Kept for the API's vocabulary: a campaign's recipient state is the state of its one-step run's message. */
+export type RecipientState = MessageState;
+/** Final message states: the run of a one-step automation ends with them. */
+export const FINAL_MESSAGE_STATES: readonly MessageState[] = [
+	'completed',
+	'failed',
+	'unknown',
+	'opted_out',
+	'cancelled',
+];
 export type MessageStatus =
 	'accepted' | 'sent' | 'delivered' | 'read' | 'failed';
 
+/** A run: active while one of its steps may still send, ended once its last step's message is final. */
+export type RunState = 'active' | 'ended';
+
+/**
+ * A recipient is one run of the campaign's automation (a campaign is a one-step automation: send the template) over
+ * the audience snapshot: who (phone, contact), with what values, the run's state and the interaction (once per run).
+ * Its messages are in `messages`.
+ */
 export interface RecipientsTable {
 	id: Generated< number >;
 	tenant_id: string;
 	campaign_id: string;
 	contact_id: string | null;
-	/** E.164 with "+", or the raw input when invalid (then state failed, error_reason invalid_phone). */
+	/** E.164 with "+", or the raw input when invalid (then its message failed, error_reason invalid_phone). */
 	phone: string;
 	/** JSON: the contact's values for the template's fields. */
 	variables: string;
-	state: RecipientState;
+	state: RunState;
+	interacted_at: number | null;
+	interaction_payload: string | null;
+	updated_at: number;
+}
+
+export interface MessagesTable {
+	id: Generated< number >;
+	tenant_id: string;
+	campaign_id: string;
+	/** recipients.id */
+	run_id: number;
+	/** The automation's step (0 for a campaign's one message). UNIQUE (run_id, step). */
+	step: number;
+	phone: string;
+	/** JSON: what the step sends (a template step: the values of its fields). */
+	body: string;
+	state: MessageState;
 	attempts: number;
 	next_attempt_at: number;
-	error_code: number | null;
-	error_reason: string | null;
-	/** 1 when "retry failed" may take this recipient again. */
-	retryable: number | null;
-	wamid: string | null;
-	message_status: MessageStatus | null;
 	/** Worker (process) that holds it while state = sending. */
 	claimed_by: string | null;
 	claimed_at: number | null;
+	/** When Meta accepted it (send answer). */
 	sent_at: number | null;
+	wamid: string | null;
+	message_status: MessageStatus | null;
+	/** When Meta reported the message sent (ms); `sent_at` is when Meta accepted it. */
+	status_sent_at: number | null;
+	delivered_at: number | null;
+	read_at: number | null;
+	failed_at: number | null;
+	error_code: number | null;
+	error_reason: string | null;
+	error_message: string | null;
+	/** 1 when "retry failed" may take this message's recipient again. */
+	retryable: number | null;
+	/** Meta's per-user marketing limit (131049): "Retry failed" skips this recipient until then. */
+	retry_not_before: number | null;
 	updated_at: number;
 }
 
@@ -228,6 +274,7 @@ export interface Database {
 	tenants: TenantsTable;
 	campaigns: CampaignsTable;
 	recipients: RecipientsTable;
+	messages: MessagesTable;
 	campaign_counters: CampaignCountersTable;
 	send_log: SendLogTable;
 	test_sends: TestSendsTable;
@@ -244,4 +291,5 @@ export type Campaign = Selectable< CampaignsTable >;
 export type NewCampaign = Insertable< CampaignsTable >;
 export type CampaignUpdate = Updateable< CampaignsTable >;
 export type Recipient = Selectable< RecipientsTable >;
+export type Message = Selectable< MessagesTable >;
 export type CampaignCounters = Selectable< CampaignCountersTable >;

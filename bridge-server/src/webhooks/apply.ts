@@ -6,7 +6,9 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 /**
  * Internal dependencies
  */
+import { transitionCampaign } from '../campaigns/lifecycle.js';
 import { isPostgres } from '../storage/dialect.js';
+import { applyCounterDeltas } from '../storage/counters.js';
 import { isTier } from '../tenants/tenants.js';
 import { classifyError } from '../whatsapp/errors.js';
 import type {
@@ -54,8 +56,12 @@ const CHUNK = 500;
 
 type Trx = Kysely< WebhooksDatabase >;
 
+/** A message (with its run's interaction, when looked up for a reply). */
 interface RecipientRow {
+	/** The message's id. */
 	id: number;
+	run_id: number;
+	step: number;
 	tenant_id: string;
 	campaign_id: string;
 	phone: string;
@@ -113,17 +119,31 @@ function seconds( value: number ): number {
 	return Math.round( value * 1000 );
 }
 
-/** "<campaign id>:<recipient id>" as set by the dispatcher in biz_opaque_callback_data. */
+/**
+ * The message named by biz_opaque_callback_data: "<campaign id>:<run id>:<step>" as the dispatcher sets it, or
+ * "<campaign id>:<recipient id>" (step 0) for messages sent before migration 0105.
+ * @param data
+ */
 function parseCallback(
 	data: string | null
-): { campaignId: string; recipientId: number } | null {
-	const match = data ? /^(.+):(\d{1,15})$/.exec( data ) : null;
-	return match
-		? {
-				campaignId: match[ 1 ] as string,
-				recipientId: Number( match[ 2 ] ),
-			}
-		: null;
+): { campaignId: string; runId: number; step: number; key: string } | null {
+	if ( ! data ) {
+		return null;
+	}
+	const match =
+		/^(.+):(\d{1,15}):(\d{1,4})$/.exec( data ) ??
+		/^(.+):(\d{1,15})()$/.exec( data );
+	if ( ! match ) {
+		return null;
+	}
+	const runId = Number( match[ 2 ] );
+	const step = Number( match[ 3 ] || 0 );
+	return {
+		campaignId: match[ 1 ] as string,
+		runId,
+		step,
+		key: `${ runId }:${ step }`,
+	};
 }
 
 function normalLanguage( language: string ): string {
@@ -251,22 +271,13 @@ export async function applyDeliveries(
 			delta.failed ||
 			delta.interactions
 		) {
-			await trx
-				.updateTable( 'campaign_counters' )
-				.set( ( eb ) => ( {
-					messages_sent: eb( 'messages_sent', '+', delta.sent ),
-					messages_delivered: eb(
-						'messages_delivered',
-						'+',
-						delta.delivered
-					),
-					messages_read: eb( 'messages_read', '+', delta.read ),
-					messages_failed: eb( 'messages_failed', '+', delta.failed ),
-					interactions: eb( 'interactions', '+', delta.interactions ),
-				} ) )
-				.where( 'tenant_id', '=', tenantId )
-				.where( 'campaign_id', '=', campaignId )
-				.execute();
+			await applyCounterDeltas( trx, tenantId, campaignId, {
+				messages_sent: delta.sent,
+				messages_delivered: delta.delivered,
+				messages_read: delta.read,
+				messages_failed: delta.failed,
+				interactions: delta.interactions,
+			} );
 		}
 	}
 }
@@ -331,6 +342,8 @@ async function markWebhooksVerified(
 
 const RECIPIENT_COLUMNS = [
 	'id',
+	'run_id',
+	'step',
 	'tenant_id',
 	'campaign_id',
 	'phone',
@@ -345,7 +358,6 @@ const RECIPIENT_COLUMNS = [
 	'error_message',
 	'retryable',
 	'retry_not_before',
-	'interacted_at',
 ] as const;
 
 /** A message the business sent, as webhooks name it: the customer's WhatsApp id (digits) and the message's wamid. */
@@ -356,69 +368,73 @@ interface MessageKey {
 }
 
 /**
- * The recipients these statuses or replies are about, locked on PostgreSQL (several bridge processes may apply
+ * The messages these statuses or replies are about, locked on PostgreSQL (several bridge processes may apply
  * webhooks at once), always within each webhook's tenant:
- * - by the recipient id the dispatcher put in biz_opaque_callback_data (which works even when a status overtakes the
+ * - by the run and step the dispatcher put in biz_opaque_callback_data (which works even when a status overtakes the
  *   send answer that stores the wamid);
  * - else (replies and button taps, which carry no callback data) by the customer's number and the wamid: the number is
  *   `+` and the WhatsApp id, or the number Meta resolved into that id (`wa_id_aliases`), and the unique index on
- *   (tenant, phone, campaign) finds its few recipients. No index on wamid: see migration 0102.
+ *   (tenant, phone, campaign) finds its few runs, whose messages the (run, step) index gives. No index on wamid: see
+ *   migration 0102.
  * @param trx
- * @param ids
+ * @param keys
  * @param messages
  */
 async function lockRecipients(
 	trx: Trx,
-	ids: number[],
+	keys: Array< [ number, number ] >,
 	messages: MessageKey[]
 ): Promise< RecipientRow[] > {
 	const rows: RecipientRow[] = [];
 	const pg = isPostgres( trx );
 	const triples = await messagePhones( trx, messages );
+	const columns = sql.join(
+		RECIPIENT_COLUMNS.map( ( c ) => sql.ref( `m.${ c }` ) )
+	);
 	if ( ! pg ) {
 		// SQLite: the keys bound as one JSON text, so the statement text is the same for every batch.
-		if ( ids.length > 0 ) {
+		if ( keys.length > 0 ) {
+			// By (run, step): the unique index of migration 0105.
 			const { rows: found } =
-				await sql< RecipientRow >`SELECT ${ sql.join(
-					RECIPIENT_COLUMNS.map( ( c ) => sql.ref( c ) )
-				) } FROM recipients WHERE id IN (SELECT value FROM json_each(${ JSON.stringify(
-					ids
-				) })) ORDER BY id`.execute( trx );
+				await sql< RecipientRow >`SELECT ${ columns }, NULL AS interacted_at FROM json_each(${ JSON.stringify(
+					keys
+				) }) AS k CROSS JOIN messages AS m
+				ON m.run_id = k.value ->> 0 AND m.step = k.value ->> 1
+				ORDER BY m.id`.execute( trx );
 			rows.push( ...found );
 		}
 		if ( triples.length > 0 ) {
-			// CROSS JOIN: SQLite keeps the keys as the outer loop and probes the unique index for each.
+			// CROSS JOIN: SQLite keeps the keys as the outer loop and probes the unique indexes for each.
 			const { rows: found } =
-				await sql< RecipientRow >`SELECT ${ sql.join(
-					RECIPIENT_COLUMNS.map( ( c ) => sql.ref( `r.${ c }` ) )
-				) } FROM json_each(${ JSON.stringify(
+				await sql< RecipientRow >`SELECT ${ columns }, r.interacted_at AS interacted_at FROM json_each(${ JSON.stringify(
 					triples
-				) }) AS k CROSS JOIN recipients AS r
-				ON r.tenant_id = k.value ->> 0 AND r.phone = k.value ->> 1 AND r.wamid = k.value ->> 2
-				ORDER BY r.id`.execute( trx );
+				) }) AS k CROSS JOIN recipients AS r CROSS JOIN messages AS m
+				ON r.tenant_id = k.value ->> 0 AND r.phone = k.value ->> 1 AND m.run_id = r.id AND m.wamid = k.value ->> 2
+				ORDER BY m.id`.execute( trx );
 			rows.push( ...found );
 		}
 		return rows;
 	}
-	for ( const part of chunks( ids ) ) {
-		const query = trx
-			.selectFrom( 'recipients' )
-			.select( RECIPIENT_COLUMNS )
-			.where( 'id', 'in', part )
-			.orderBy( 'id' )
-			.forUpdate();
-		rows.push( ...( ( await query.execute() ) as RecipientRow[] ) );
+	for ( const part of chunks( keys ) ) {
+		const { rows: found } =
+			await sql< RecipientRow >`SELECT ${ columns }, NULL AS interacted_at FROM messages AS m
+			JOIN unnest(cast(${ part.map( ( k ) => k[ 0 ] ) } as bigint[]), cast(${ part.map(
+				( k ) => k[ 1 ]
+			) } as integer[])) AS k(run_id, step)
+			ON m.run_id = k.run_id AND m.step = k.step
+			ORDER BY m.id FOR UPDATE OF m`.execute( trx );
+		rows.push( ...found );
 	}
 	for ( const part of chunks( triples ) ) {
 		const column = ( i: number ) => part.map( ( t ) => t[ i ] as string );
-		const { rows: found } = await sql< RecipientRow >`SELECT ${ sql.join(
-			RECIPIENT_COLUMNS.map( ( c ) => sql.ref( `r.${ c }` ) )
-		) } FROM recipients AS r
+		const { rows: found } =
+			await sql< RecipientRow >`SELECT ${ columns }, r.interacted_at AS interacted_at FROM recipients AS r
 			JOIN unnest(cast(${ column( 0 ) } as text[]), cast(${ column(
 				1
 			) } as text[]), cast(${ column( 2 ) } as text[])) AS k(tenant_id, phone, wamid)
-			ON r.tenant_id = k.tenant_id AND r.phone = k.phone AND r.wamid = k.wamid
-			ORDER BY r.id FOR UPDATE OF r`.execute( trx );
+			ON r.tenant_id = k.tenant_id AND r.phone = k.phone
+			JOIN messages AS m ON m.run_id = r.id AND m.wamid = k.wamid
+			ORDER BY m.id FOR UPDATE OF m, r`.execute( trx );
 		rows.push( ...found );
 	}
 	return rows;
@@ -508,12 +524,12 @@ async function applyStatuses(
 	const usable = statuses.filter(
 		( { event } ) => event.wamid !== '' && isMessageStatus( event.status )
 	);
-	const ids = new Set< number >();
+	const keys = new Map< string, [ number, number ] >();
 	const messages: MessageKey[] = [];
 	for ( const { tenantId, event } of usable ) {
 		const callback = parseCallback( event.bizOpaqueCallbackData );
 		if ( callback ) {
-			ids.add( callback.recipientId );
+			keys.set( callback.key, [ callback.runId, callback.step ] );
 		} else {
 			messages.push( {
 				tenantId,
@@ -522,11 +538,11 @@ async function applyStatuses(
 			} );
 		}
 	}
-	const rows = await lockRecipients( trx, [ ...ids ], messages );
-	const byId = new Map< number, RecipientRow >();
+	const rows = await lockRecipients( trx, [ ...keys.values() ], messages );
+	const byKey = new Map< string, RecipientRow >();
 	const byWamid = new Map< string, RecipientRow >();
 	for ( const row of rows ) {
-		byId.set( row.id, row );
+		byKey.set( `${ row.run_id }:${ row.step }`, row );
 		if ( row.wamid ) {
 			byWamid.set( `${ row.tenant_id }\u0000${ row.wamid }`, row );
 		}
@@ -538,9 +554,10 @@ async function applyStatuses(
 		const callback = parseCallback( event.bizOpaqueCallbackData );
 		let row: RecipientRow | undefined;
 		if ( callback ) {
-			const candidate =
-				current.get( callback.recipientId ) ??
-				byId.get( callback.recipientId );
+			const found = byKey.get( callback.key );
+			const candidate = found
+				? ( current.get( found.id ) ?? found )
+				: undefined;
 			// The callback data must agree with the tenant, the campaign and (once known) the wamid.
 			if (
 				candidate &&
@@ -708,14 +725,14 @@ async function updateRecipientStatuses(
 						] )
 					) })
 				)
-				UPDATE recipients SET
+				UPDATE messages SET
 					message_status = v.message_status,
 					status_sent_at = v.status_sent_at,
 					delivered_at = v.delivered_at,
 					read_at = v.read_at,
 					failed_at = v.failed_at,
 					updated_at = ${ now }
-				FROM v WHERE recipients.id = v.id
+				FROM v WHERE messages.id = v.id
 			`.execute( trx );
 			if ( narrow.length === rows.length ) {
 				return;
@@ -747,7 +764,7 @@ async function updateRecipientStatuses(
 					value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11
 				FROM json_each(${ json })
 			)
-			UPDATE recipients SET
+			UPDATE messages SET
 				wamid = v.wamid,
 				message_status = v.message_status,
 				status_sent_at = v.status_sent_at,
@@ -760,7 +777,7 @@ async function updateRecipientStatuses(
 				retryable = v.retryable,
 				retry_not_before = v.retry_not_before,
 				updated_at = ${ now }
-			FROM v WHERE recipients.id = v.id
+			FROM v WHERE messages.id = v.id
 		`.execute( trx );
 		return;
 	}
@@ -787,7 +804,7 @@ async function updateRecipientStatuses(
 		await sql`
 			WITH v (id, wamid, message_status, status_sent_at, delivered_at, read_at, failed_at,
 				error_code, error_reason, error_message, retryable, retry_not_before) AS (VALUES ${ values })
-			UPDATE recipients SET
+			UPDATE messages SET
 				wamid = v.wamid,
 				message_status = v.message_status,
 				status_sent_at = v.status_sent_at,
@@ -800,7 +817,7 @@ async function updateRecipientStatuses(
 				retryable = v.retryable,
 				retry_not_before = v.retry_not_before,
 				updated_at = ${ bigint( now ) }
-			FROM v WHERE recipients.id = v.id
+			FROM v WHERE messages.id = v.id
 		`.execute( trx );
 	}
 }
@@ -859,6 +876,7 @@ async function applyInbound(
 	}
 	const recipients =
 		replies.length > 0 ? await lockRecipients( trx, [], replies ) : [];
+	// Replies are about the run (an interaction counts once per run, whichever of its messages was answered).
 	const byWamid = new Map(
 		recipients.map( ( r ) => [ `${ r.tenant_id }\u0000${ r.wamid }`, r ] )
 	);
@@ -886,7 +904,7 @@ async function applyInbound(
 						''
 					).slice( 0, 1000 ) || null,
 				campaign_id: recipient?.campaign_id ?? null,
-				recipient_id: recipient?.id ?? null,
+				recipient_id: recipient?.run_id ?? null,
 				sent_at: seconds( event.timestamp ) || now,
 				received_at: now,
 			};
@@ -927,9 +945,9 @@ async function applyInbound(
 		if (
 			recipient &&
 			recipient.interacted_at === null &&
-			! interacted.has( recipient.id )
+			! interacted.has( recipient.run_id )
 		) {
-			interacted.set( recipient.id, {
+			interacted.set( recipient.run_id, {
 				at: seconds( event.timestamp ) || now,
 				payload: payload ?? label ?? event.type,
 			} );
@@ -1230,16 +1248,14 @@ async function pauseCampaign(
 		reason === 'template_disabled'
 			? 'WhatsApp disabled the template of this campaign.'
 			: 'WhatsApp paused the template of this campaign because of its quality.';
-	await trx
-		.updateTable( 'campaigns' )
-		.set( {
-			state: 'paused',
-			state_reason: reason,
-			state_message: message,
-			updated_at: now,
-		} )
-		.where( 'tenant_id', '=', tenantId )
-		.where( 'id', '=', campaignId )
-		.where( 'state', '=', 'running' )
-		.execute();
+	// Through the lifecycle's transition table, like every change of a campaign's state: only a running campaign.
+	await transitionCampaign(
+		trx,
+		now,
+		tenantId,
+		campaignId,
+		'paused',
+		{ reason, message },
+		[ 'running' ]
+	);
 }

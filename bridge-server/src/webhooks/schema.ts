@@ -64,18 +64,8 @@ export interface InteractionSettingsTable {
 	updated_at: number;
 }
 
-export interface RecipientsWithWebhooksTable extends RecipientsTable {
-	/** When Meta reported the message sent (ms); the engine's `sent_at` is when Meta accepted it. */
-	status_sent_at: number | null;
-	delivered_at: number | null;
-	read_at: number | null;
-	failed_at: number | null;
-	interacted_at: number | null;
-	interaction_payload: string | null;
-	error_message: string | null;
-	/** Meta's per-user marketing limit (131049): "Retry failed" skips this recipient until then. */
-	retry_not_before: number | null;
-}
+/** Kept as a name: the webhook columns now live in `messages` and `recipients` (storage/schema.ts). */
+export type RecipientsWithWebhooksTable = RecipientsTable;
 
 export interface WebhooksDatabase extends Omit< Database, 'recipients' > {
 	recipients: RecipientsWithWebhooksTable;

@@ -155,7 +155,7 @@ describe.each( dialects() )( 'a 10k-recipient campaign on %s', ( dialect ) => {
 
 		// Counters agree with the rows behind them.
 		const rows = await store.storage.db
-			.selectFrom( 'recipients' )
+			.selectFrom( 'messages' )
 			.select( [
 				'state',
 				'error_reason',
@@ -174,7 +174,7 @@ describe.each( dialects() )( 'a 10k-recipient campaign on %s', ( dialect ) => {
 			{ state: 'failed', error_reason: 'invalid_phone', n: INVALID },
 		] );
 		const withWamid = await store.storage.db
-			.selectFrom( 'recipients' )
+			.selectFrom( 'messages' )
 			.select( sql< number >`count(distinct wamid)`.as( 'n' ) )
 			.where( 'campaign_id', '=', 'big' )
 			.executeTakeFirstOrThrow();
@@ -186,7 +186,8 @@ describe.each( dialects() )( 'a 10k-recipient campaign on %s', ( dialect ) => {
 			.executeTakeFirstOrThrow();
 		expect( Number( aliases.n ) ).toBe( 0 );
 
-		// What WhatsApp (the emulator) saw: each phone once, nobody twice, callback data names campaign and recipient.
+		// What WhatsApp (the emulator) saw: each phone once, nobody twice, callback data names the message (campaign, run,
+		// step).
 		const received = t.sandbox.receivedSummary( 'big:' );
 		expect( received ).toMatchObject( {
 			phones: VALID,
@@ -196,7 +197,7 @@ describe.each( dialects() )( 'a 10k-recipient campaign on %s', ( dialect ) => {
 		} );
 		const one = t.sandbox.received( italianMobile( 42 ) );
 		expect( one.count ).toBe( 1 );
-		expect( Object.keys( one.callbacks )[ 0 ] ).toMatch( /^big:\d+$/ );
+		expect( Object.keys( one.callbacks )[ 0 ] ).toMatch( /^big:\d+:0$/ );
 		expect( site.badSignatures ).toBe( 0 );
 
 		// Drill-down and export.

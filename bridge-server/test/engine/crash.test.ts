@@ -12,6 +12,7 @@ import { SecretBox } from '../../src/crypto/secret-box';
 import { createTenant } from '../../src/tenants/tenants';
 import { dialects, openTestStore, type TestStore } from '../helpers/database';
 import { TEMPLATE, waitFor } from '../helpers/bridge';
+import { expectCountersMatchRows } from '../helpers/counters';
 import {
 	freePort,
 	signedFetch,
@@ -161,9 +162,9 @@ describe.each( dialects() )(
 			expect( c.completed + c.failed + c.unknown ).toBe( RECIPIENTS );
 			expect( c.completed ).toBeGreaterThan( RECIPIENTS * 0.9 );
 
-			// No recipient lost: every row is in a final state, and the rows agree with the counters.
+			// No recipient lost: every message is in a final state, and the rows agree with the counters.
 			const rows = await store.storage.db
-				.selectFrom( 'recipients' )
+				.selectFrom( 'messages' )
 				.select( [ 'state', sql< number >`count(*)`.as( 'n' ) ] )
 				.where( 'campaign_id', '=', 'crash' )
 				.groupBy( 'state' )
@@ -179,6 +180,49 @@ describe.each( dialects() )(
 			expect( byState.completed ?? 0 ).toBe( c.completed );
 			expect( byState.unknown ?? 0 ).toBe( c.unknown );
 
+			// Every counter equals the COUNT of the rows it summarises, whatever the crashes interrupted.
+			await expectCountersMatchRows(
+				store.storage.db,
+				tenant.id,
+				'crash'
+			);
+
+			// At most one message per (run, step), whatever the crashes: every run has exactly its one step-0 message,
+			// and every run ended with it.
+			const perStep = await store.storage.db
+				.selectFrom( 'messages' )
+				.select( [
+					'run_id',
+					'step',
+					sql< number >`count(*)`.as( 'n' ),
+				] )
+				.where( 'campaign_id', '=', 'crash' )
+				.groupBy( [ 'run_id', 'step' ] )
+				.having( sql< number >`count(*)`, '>', 1 )
+				.execute();
+			expect( perStep ).toEqual( [] );
+			const runs = await store.storage.db
+				.selectFrom( 'recipients as r' )
+				.select( [
+					'r.state',
+					sql< number >`count(*)`.as( 'n' ),
+					sql< number >`sum(case when exists (select 1 from messages m where m.run_id = r.id and m.step = 0) then 1 else 0 end)`.as(
+						'with_message'
+					),
+				] )
+				.where( 'r.campaign_id', '=', 'crash' )
+				.groupBy( 'r.state' )
+				.execute();
+			expect(
+				runs.map( ( r ) => ( {
+					state: r.state,
+					n: Number( r.n ),
+					with_message: Number( r.with_message ),
+				} ) )
+			).toEqual( [
+				{ state: 'ended', n: RECIPIENTS, with_message: RECIPIENTS },
+			] );
+
 			// What the phones received (the emulator's own count): nobody twice.
 			const received = await emulator.get< {
 				phones: number;
@@ -186,6 +230,7 @@ describe.each( dialects() )(
 				phonesWithSeveral: number;
 				duplicates: number;
 			} >( '/_control/received?callbackPrefix=crash:' );
+			// Each callback data names one message (campaign, run, step): no message reached WhatsApp twice.
 			expect( received.duplicates ).toBe( 0 );
 			expect( received.phonesWithSeveral ).toBe( 0 );
 			expect( received.messages ).toBeGreaterThanOrEqual( c.completed );

@@ -164,7 +164,7 @@ describe.each( dialects() )(
 
 		const recipients = ( shop: TestTenant ) =>
 			store.storage.db
-				.selectFrom( 'recipients' )
+				.selectFrom( 'messages' )
 				.selectAll()
 				.where( 'tenant_id', '=', shop.id )
 				.orderBy( 'id' )

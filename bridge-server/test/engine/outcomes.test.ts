@@ -10,7 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretBox } from '../../src/crypto/secret-box';
 import { applyOutcomes, type Settled } from '../../src/dispatch/outcomes';
 import { createTenant } from '../../src/tenants/tenants';
-import { dialects, openTestStore, type TestStore } from '../helpers/database';
+import {
+	dialects,
+	insertRun,
+	openTestStore,
+	type TestStore,
+} from '../helpers/database';
 
 const clock = { now: () => 1_000_000 };
 
@@ -19,33 +24,33 @@ describe.each( dialects() )( 'applyOutcomes (%s)', ( dialect ) => {
 	let tenantId = '';
 	const ids: number[] = [];
 
-	/** A recipient being sent by worker w1 at its `attempts`-th attempt; `earlier` is what a previous attempt left. */
+	const runOf = new Map< number, number >();
+	/**
+	 * A message (step 0 of a new run) being sent by worker w1 at its `attempts`-th attempt; `earlier` is what a
+	 * previous attempt left. Returns the message id.
+	 */
 	const insertSending = async (
 		phone: string,
 		attempts: number,
 		earlier: Record< string, unknown > = {}
-	) =>
-		Number(
+	) => {
+		const runId = await insertRun(
+			store.storage.db,
+			{ tenant_id: tenantId, campaign_id: 'c1', phone },
+			{ state: 'sending', attempts, claimed_by: 'w1', ...earlier }
+		);
+		const id = Number(
 			(
 				await store.storage.db
-					.insertInto( 'recipients' )
-					.values( {
-						tenant_id: tenantId,
-						campaign_id: 'c1',
-						contact_id: null,
-						phone,
-						variables: '{}',
-						state: 'sending',
-						attempts,
-						next_attempt_at: 0,
-						claimed_by: 'w1',
-						updated_at: 0,
-						...earlier,
-					} as never )
-					.returning( 'id' )
+					.selectFrom( 'messages' )
+					.select( 'id' )
+					.where( 'run_id', '=', runId )
 					.executeTakeFirstOrThrow()
 			).id
 		);
+		runOf.set( id, runId );
+		return id;
+	};
 
 	beforeAll( async () => {
 		store = await openTestStore( dialect );
@@ -83,7 +88,7 @@ describe.each( dialects() )( 'applyOutcomes (%s)', ( dialect ) => {
 		}
 		// A failed status webhook landed before the outcome of the send (recipient 0).
 		await db
-			.updateTable( 'recipients' )
+			.updateTable( 'messages' )
 			.set( {
 				wamid: 'wamid.0',
 				message_status: 'failed',
@@ -95,7 +100,7 @@ describe.each( dialects() )( 'applyOutcomes (%s)', ( dialect ) => {
 			.execute();
 		// Recipient 3 belongs to another worker now.
 		await db
-			.updateTable( 'recipients' )
+			.updateTable( 'messages' )
 			.set( { claimed_by: 'w2' } )
 			.where( 'id', '=', ids[ 3 ] as number )
 			.execute();
@@ -107,6 +112,8 @@ describe.each( dialects() )( 'applyOutcomes (%s)', ( dialect ) => {
 	it( 'writes a batch; keeps the error of a status webhook that came first; touches only rows this worker holds', async () => {
 		const item = ( i: number ) => ( {
 			id: ids[ i ] as number,
+			runId: runOf.get( ids[ i ] as number ) as number,
+			step: 0,
 			campaignId: 'c1',
 			phone: `+39${ i + 1 }`,
 			variables: '{}',
@@ -133,7 +140,7 @@ describe.each( dialects() )( 'applyOutcomes (%s)', ( dialect ) => {
 		];
 		await applyOutcomes( store.storage.db, clock, tenantId, 'w1', settled );
 		const rows = await store.storage.db
-			.selectFrom( 'recipients' )
+			.selectFrom( 'messages' )
 			.select( [
 				'id',
 				'state',
@@ -208,6 +215,8 @@ describe.each( dialects() )( 'applyOutcomes (%s)', ( dialect ) => {
 		const first = await insertSending( '+396', 1 );
 		const item = ( id: number, phone: string, attempts: number ) => ( {
 			id,
+			runId: runOf.get( id ) as number,
+			step: 0,
 			campaignId: 'c1',
 			phone,
 			variables: '{}',
@@ -225,7 +234,7 @@ describe.each( dialects() )( 'applyOutcomes (%s)', ( dialect ) => {
 			},
 		] );
 		const rows = await db
-			.selectFrom( 'recipients' )
+			.selectFrom( 'messages' )
 			.select( [
 				'state',
 				'wamid',

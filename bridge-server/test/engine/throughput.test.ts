@@ -199,7 +199,7 @@ if ( dialects().includes( 'postgres' ) ) {
 			);
 
 			const workers = await store.storage.db
-				.selectFrom( 'recipients' )
+				.selectFrom( 'messages' )
 				.select( [ 'claimed_by', sql< number >`count(*)`.as( 'n' ) ] )
 				.where( 'campaign_id', '=', 'shared' )
 				.where( 'state', '=', 'completed' )

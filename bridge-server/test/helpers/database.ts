@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import type { Kysely } from 'kysely';
 
 /**
  * Internal dependencies
@@ -96,4 +97,67 @@ export async function openTestStore(
 			await cleanup.end();
 		},
 	};
+}
+
+/**
+ * A run (recipients row) with its one message (step 0), as the snapshot and the dispatcher leave them; `message`
+ * overrides the message's columns (state, attempts, wamid...). The run is `active` unless its message is final.
+ * Returns the run id.
+ * @param db
+ * @param run                     The run's columns.
+ * @param run.tenant_id
+ * @param run.campaign_id
+ * @param run.phone
+ * @param run.contact_id
+ * @param run.variables
+ * @param run.interacted_at
+ * @param run.interaction_payload
+ * @param run.updated_at
+ * @param message                 The message's columns.
+ */
+export async function insertRun(
+	db: Kysely< any >,
+	run: {
+		tenant_id: string;
+		campaign_id: string;
+		phone: string;
+		contact_id?: string | null;
+		variables?: string;
+		interacted_at?: number | null;
+		interaction_payload?: string | null;
+		updated_at?: number;
+	},
+	message: Record< string, unknown > = {}
+): Promise< number > {
+	const state = ( message.state as string | undefined ) ?? 'pending';
+	const final = ! [ 'pending', 'retry', 'sending' ].includes( state );
+	const inserted = await db
+		.insertInto( 'recipients' )
+		.values( {
+			contact_id: null,
+			variables: '{}',
+			updated_at: 0,
+			...run,
+			state: final ? 'ended' : 'active',
+		} )
+		.returning( 'id' )
+		.executeTakeFirstOrThrow();
+	const runId = Number( inserted.id );
+	await db
+		.insertInto( 'messages' )
+		.values( {
+			tenant_id: run.tenant_id,
+			campaign_id: run.campaign_id,
+			run_id: runId,
+			step: 0,
+			phone: run.phone,
+			body: run.variables ?? '{}',
+			attempts: 0,
+			next_attempt_at: 0,
+			updated_at: run.updated_at ?? 0,
+			...message,
+			state,
+		} )
+		.execute();
+	return runId;
 }

@@ -13,7 +13,12 @@ import {
 	withWebhookTables,
 	type WebhooksDatabase,
 } from '../../src/webhooks/schema';
-import { dialects, openTestStore, type TestStore } from '../helpers/database';
+import {
+	dialects,
+	insertRun,
+	openTestStore,
+	type TestStore,
+} from '../helpers/database';
 import {
 	startTestBridge,
 	TEMPLATE,
@@ -274,7 +279,7 @@ describe.each( dialects() )( 'consent and privacy (%s)', ( dialect ) => {
 			);
 			const revoked = e164( first + 1 );
 			const stored = await db
-				.selectFrom( 'recipients' )
+				.selectFrom( 'messages' )
 				.select( 'state' )
 				.where( 'tenant_id', '=', shop.id )
 				.where( 'phone', '=', revoked )
@@ -315,7 +320,7 @@ describe.each( dialects() )( 'consent and privacy (%s)', ( dialect ) => {
 				expect( messenger.attemptsFor( e164( first + i ) ) ).toBe( 1 );
 			}
 			const row = await db
-				.selectFrom( 'recipients' )
+				.selectFrom( 'messages' )
 				.select( [ 'state', 'error_reason', 'retryable', 'attempts' ] )
 				.where( 'tenant_id', '=', shop.id )
 				.where( 'phone', '=', revoked )
@@ -535,25 +540,26 @@ describe.each( dialects() )( 'consent and privacy (%s)', ( dialect ) => {
 		) {
 			await createCampaign( t, tenant, campaignId, false );
 			const now = Date.now();
-			await db
-				.insertInto( 'recipients' )
-				.values( {
+			await insertRun(
+				db,
+				{
 					tenant_id: tenant.id,
 					campaign_id: campaignId,
 					contact_id: '42',
 					phone,
 					variables: '{"first_name":"Maria"}',
+					updated_at: now,
+				},
+				{
 					state: 'completed',
 					attempts: 1,
-					next_attempt_at: 0,
 					wamid: `wamid.${ campaignId }`,
 					message_status: 'read',
 					sent_at: now - 60_000,
 					delivered_at: now - 50_000,
 					read_at: now - 40_000,
-					updated_at: now,
-				} )
-				.execute();
+				}
+			);
 			await db
 				.insertInto( 'inbound_messages' )
 				.values( {
@@ -638,20 +644,14 @@ describe.each( dialects() )( 'consent and privacy (%s)', ( dialect ) => {
 			await seedPhone( other, 'erase-b', phone );
 			// A recipient not sent yet, in a running campaign.
 			await createCampaign( t, shop, 'erase-pending', false );
-			await db
-				.insertInto( 'recipients' )
-				.values( {
-					tenant_id: shop.id,
-					campaign_id: 'erase-pending',
-					contact_id: '42',
-					phone,
-					variables: '{"first_name":"Maria"}',
-					state: 'pending',
-					attempts: 0,
-					next_attempt_at: 0,
-					updated_at: Date.now(),
-				} )
-				.execute();
+			await insertRun( db, {
+				tenant_id: shop.id,
+				campaign_id: 'erase-pending',
+				contact_id: '42',
+				phone,
+				variables: '{"first_name":"Maria"}',
+				updated_at: Date.now(),
+			} );
 			await db
 				.updateTable( 'campaign_counters' )
 				.set( { total: 1, to_start: 1 } )
@@ -782,18 +782,30 @@ describe.each( dialects() )( 'consent and privacy (%s)', ( dialect ) => {
 				Number( await count( 'send_log', 'phone', shop.id ) )
 			).toBe( 0 );
 			const rows = await db
-				.selectFrom( 'recipients' )
+				.selectFrom( 'recipients as r' )
+				.innerJoin( 'messages as m', 'm.run_id', 'r.id' )
 				.select( [
-					'phone',
-					'variables',
-					'contact_id',
-					'wamid',
-					'state',
+					'r.phone',
+					'r.variables',
+					'r.contact_id',
+					'm.wamid',
+					'm.state',
 				] )
+				.where( 'r.tenant_id', '=', shop.id )
+				.where( 'r.campaign_id', 'in', [ 'erase-a', 'erase-pending' ] )
+				.orderBy( 'r.campaign_id' )
+				.execute();
+			// The messages are erased too.
+			const erasedMessages = await db
+				.selectFrom( 'messages' )
+				.select( [ 'phone', 'body' ] )
 				.where( 'tenant_id', '=', shop.id )
 				.where( 'campaign_id', 'in', [ 'erase-a', 'erase-pending' ] )
-				.orderBy( 'campaign_id' )
 				.execute();
+			for ( const m of erasedMessages ) {
+				expect( m.phone ).toMatch( /^erased:\d+$/ );
+				expect( m.body ).toBe( '{}' );
+			}
 			expect( rows ).toEqual( [
 				{
 					phone: expect.stringMatching( /^erased:\d+$/ ),

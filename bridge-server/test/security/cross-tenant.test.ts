@@ -11,7 +11,12 @@ import {
 	withWebhookTables,
 	type WebhooksDatabase,
 } from '../../src/webhooks/schema';
-import { dialects, openTestStore, type TestStore } from '../helpers/database';
+import {
+	dialects,
+	insertRun,
+	openTestStore,
+	type TestStore,
+} from '../helpers/database';
 import {
 	startTestBridge,
 	TEMPLATE,
@@ -69,37 +74,42 @@ describe.each( dialects() )(
 				.where( 'tenant_id', '=', b.id )
 				.where( 'id', '=', 'b-done' )
 				.execute();
-			await db
-				.insertInto( 'recipients' )
-				.values( [
-					{
-						tenant_id: b.id,
-						campaign_id: 'b-done',
-						contact_id: '7',
-						phone: B_PHONE,
-						variables: '{"first_name":"Bea"}',
-						state: 'failed',
-						attempts: 1,
-						next_attempt_at: 0,
-						error_reason: 'not_on_whatsapp',
-						retryable: 1,
-						updated_at: Date.now(),
-					},
-					{
-						tenant_id: b.id,
-						campaign_id: 'b-done',
-						contact_id: '8',
-						phone: '+393339990002',
-						variables: '{"first_name":"Bruno"}',
-						state: 'completed',
-						attempts: 1,
-						next_attempt_at: 0,
-						wamid: 'wamid.B2',
-						message_status: 'read',
-						updated_at: Date.now(),
-					},
-				] )
-				.execute();
+			await insertRun(
+				db,
+				{
+					tenant_id: b.id,
+					campaign_id: 'b-done',
+					contact_id: '7',
+					phone: B_PHONE,
+					variables: '{"first_name":"Bea"}',
+					updated_at: Date.now(),
+				},
+				{
+					state: 'failed',
+					attempts: 1,
+					error_reason: 'not_on_whatsapp',
+					retryable: 1,
+					updated_at: Date.now(),
+				}
+			);
+			await insertRun(
+				db,
+				{
+					tenant_id: b.id,
+					campaign_id: 'b-done',
+					contact_id: '8',
+					phone: '+393339990002',
+					variables: '{"first_name":"Bruno"}',
+					updated_at: Date.now(),
+				},
+				{
+					state: 'completed',
+					attempts: 1,
+					wamid: 'wamid.B2',
+					message_status: 'read',
+					updated_at: Date.now(),
+				}
+			);
 			await db
 				.updateTable( 'campaign_counters' )
 				.set( { total: 2, completed: 1, failed: 1 } )

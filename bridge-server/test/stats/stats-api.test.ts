@@ -18,7 +18,12 @@ import {
 	type WebhooksDatabase,
 } from '../../src/webhooks/schema';
 import { signWebhook } from '../../src/whatsapp/webhook-signature';
-import { dialects, openTestStore, type TestStore } from '../helpers/database';
+import {
+	dialects,
+	insertRun,
+	openTestStore,
+	type TestStore,
+} from '../helpers/database';
 import {
 	startTestBridge,
 	TEMPLATE,
@@ -132,18 +137,20 @@ describe.each( dialects() )(
 					sentTo.set( row.wamid, row.phone );
 				}
 			}
-			await db
-				.insertInto( 'recipients' )
-				.values(
-					rows.map( ( row ) => ( {
+			for ( const row of rows ) {
+				await insertRun(
+					db,
+					{
 						tenant_id: shop.id,
 						campaign_id: campaignId,
 						contact_id: row.phone.slice( -4 ),
 						phone: row.phone,
 						variables: '{"first_name":"Ada"}',
+						updated_at: Date.now(),
+					},
+					{
 						state: row.state,
 						attempts: row.state === 'pending' ? 0 : 1,
-						next_attempt_at: 0,
 						wamid: row.wamid ?? null,
 						message_status:
 							row.state === 'completed'
@@ -152,9 +159,9 @@ describe.each( dialects() )(
 						error_reason: row.reason ?? null,
 						retryable: row.retryable ?? null,
 						updated_at: Date.now(),
-					} ) )
-				)
-				.execute();
+					}
+				);
+			}
 			const count = ( state: RecipientState ) =>
 				rows.filter( ( r ) => r.state === state ).length;
 			await db
@@ -375,7 +382,7 @@ describe.each( dialects() )(
 				{ phone: '+393339999999', state: 'pending' },
 			] );
 			await db
-				.updateTable( 'recipients' )
+				.updateTable( 'messages' )
 				.set( { updated_at: Date.now() + 60_000 } )
 				.where( 'campaign_id', '=', 'summer' )
 				.execute();

@@ -129,7 +129,7 @@ describe.each( dialects() )(
 				messages_read: Number( counters.messages_read ),
 			} ).toEqual( expected );
 			const rows = await database.db
-				.selectFrom( 'recipients' )
+				.selectFrom( 'messages' )
 				.select( [
 					'wamid',
 					'message_status',

@@ -20,6 +20,7 @@ import {
 	type SeededTenant,
 	type TestDatabase,
 } from './harness';
+import { expectCountersMatchRows } from '../helpers/counters';
 
 const RECIPIENTS = 10_000;
 const COPIES = 3;
@@ -177,7 +178,7 @@ describe.each( dialects() )(
 			expect( failures ).toEqual( [] );
 
 			const rows = await database.db
-				.selectFrom( 'recipients' )
+				.selectFrom( 'messages' )
 				.select( [
 					'id',
 					'message_status',
@@ -225,6 +226,12 @@ describe.each( dialects() )(
 				messages_read: count( [ 'read' ] ),
 				messages_failed: count( [ 'failed' ] ),
 			} );
+			// Every counter equals the COUNT of the rows it summarises.
+			await expectCountersMatchRows(
+				database.storage.db,
+				tenant.id,
+				'big'
+			);
 			// Every outcome was exercised.
 			for ( const outcome of OUTCOMES ) {
 				expect(

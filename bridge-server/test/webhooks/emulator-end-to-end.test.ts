@@ -169,7 +169,7 @@ describe.each( dialects() )(
 			// The counters agree with the rows behind them.
 			const db = withWebhookTables( store.storage.db );
 			const rows = await db
-				.selectFrom( 'recipients' )
+				.selectFrom( 'messages' )
 				.select( [
 					'message_status',
 					'error_reason',

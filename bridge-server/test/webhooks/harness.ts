@@ -23,6 +23,8 @@ import {
 } from '../../src/webhooks/index';
 import { signWebhook } from '../../src/whatsapp/webhook-signature';
 import type { Kysely } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import { migrationProvider } from '../../src/storage/migrations/index';
 
 /** The dialects to run a suite on: SQLite always, PostgreSQL when RONDINE_TEST_PG_URL points at a server. */
 export function dialects(): DialectName[] {
@@ -37,13 +39,33 @@ export interface TestDatabase {
 	drop: () => Promise< void >;
 }
 
-/** A fresh, migrated database: in-memory SQLite, or a new PostgreSQL database dropped afterwards. */
+/** Migrations up to and including `name` only (a database as an older bridge left it). */
+export async function migrateTo(
+	db: Kysely< any >,
+	name: string
+): Promise< void > {
+	const { error } = await new Migrator( {
+		db,
+		provider: migrationProvider,
+	} ).migrateTo( name );
+	if ( error ) {
+		throw error;
+	}
+}
+
+/**
+ * A fresh, migrated database: in-memory SQLite, or a new PostgreSQL database dropped afterwards; with `upTo`, migrated
+ * only up to that migration.
+ */
 export async function openTestDatabase(
-	dialect: DialectName
+	dialect: DialectName,
+	upTo?: string
 ): Promise< TestDatabase > {
+	const up = ( db: Kysely< any > ) =>
+		upTo ? migrateTo( db, upTo ) : migrate( db );
 	if ( dialect === 'sqlite' ) {
 		const storage = openStorage( {} );
-		await migrate( storage.db );
+		await up( storage.db );
 		return {
 			storage,
 			db: withWebhookTables( storage.db ),
@@ -59,7 +81,7 @@ export async function openTestDatabase(
 	const url = new URL( adminUrl );
 	url.pathname = `/${ name }`;
 	const storage = openStorage( { databaseUrl: url.toString(), poolSize: 5 } );
-	await migrate( storage.db );
+	await up( storage.db );
 	return {
 		storage,
 		db: withWebhookTables( storage.db ),
@@ -161,7 +183,10 @@ export async function seedCampaign(
 		.execute();
 }
 
-/** Recipients already accepted by WhatsApp (state completed, wamid stored), as the dispatcher leaves them. */
+/**
+ * Recipients (runs, ended) whose one message WhatsApp already accepted (state completed, wamid stored), as the
+ * dispatcher leaves them. Returns the run ids.
+ */
 export async function seedSentRecipients(
 	db: Kysely< WebhooksDatabase >,
 	tenantId: string,
@@ -170,15 +195,34 @@ export async function seedSentRecipients(
 ): Promise< number[] > {
 	const ids: number[] = [];
 	for ( let i = 0; i < rows.length; i += 500 ) {
+		const part = rows.slice( i, i + 500 );
 		const inserted = await db
 			.insertInto( 'recipients' )
 			.values(
-				rows.slice( i, i + 500 ).map( ( row ) => ( {
+				part.map( ( row ) => ( {
 					tenant_id: tenantId,
 					campaign_id: campaignId,
 					contact_id: null,
 					phone: row.phone,
 					variables: '{}',
+					state: 'ended' as const,
+					updated_at: 1,
+				} ) )
+			)
+			.returning( 'id' )
+			.execute();
+		const runIds = inserted.map( ( r ) => Number( r.id ) );
+		// Each run's one message (step 0), accepted by WhatsApp.
+		await db
+			.insertInto( 'messages' )
+			.values(
+				part.map( ( row, j ) => ( {
+					tenant_id: tenantId,
+					campaign_id: campaignId,
+					run_id: runIds[ j ] as number,
+					step: 0,
+					phone: row.phone,
+					body: '{}',
 					state: 'completed' as const,
 					attempts: 1,
 					next_attempt_at: 0,
@@ -188,9 +232,8 @@ export async function seedSentRecipients(
 					updated_at: 1,
 				} ) )
 			)
-			.returning( 'id' )
 			.execute();
-		ids.push( ...inserted.map( ( r ) => Number( r.id ) ) );
+		ids.push( ...runIds );
 	}
 	await db
 		.updateTable( 'campaign_counters' )

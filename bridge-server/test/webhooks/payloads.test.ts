@@ -54,10 +54,16 @@ describe.each( dialects() )(
 		let tenant: SeededTenant;
 
 		async function recipient( wamid: string ) {
+			// The message with its run's interaction.
 			return database.db
-				.selectFrom( 'recipients' )
-				.selectAll()
-				.where( 'wamid', '=', wamid )
+				.selectFrom( 'messages' )
+				.innerJoin( 'recipients', 'recipients.id', 'messages.run_id' )
+				.selectAll( 'messages' )
+				.select( [
+					'recipients.interacted_at',
+					'recipients.interaction_payload',
+				] )
+				.where( 'messages.wamid', '=', wamid )
 				.executeTakeFirstOrThrow();
 		}
 		/** The tenant's message counters, over its campaigns. */
@@ -414,6 +420,11 @@ describe.each( dialects() )(
 			const snapshot = async () => ( {
 				recipients: await database.db
 					.selectFrom( 'recipients' )
+					.selectAll()
+					.orderBy( 'id' )
+					.execute(),
+				messages: await database.db
+					.selectFrom( 'messages' )
 					.selectAll()
 					.orderBy( 'id' )
 					.execute(),

@@ -19,6 +19,7 @@ import {
 	type SeededTenant,
 	type TestDatabase,
 } from './harness';
+import { insertRun } from '../helpers/database';
 
 describe.each( dialects() )(
 	'a status webhook that overtakes the send answer (%s)',
@@ -33,22 +34,15 @@ describe.each( dialects() )(
 			tenant = await seedTenant( database.db, { id: 'fast' } );
 			await seedCampaign( database.db, tenant.id, 'c' );
 			// Claimed and in flight: no wamid yet.
-			const row = await database.db
-				.insertInto( 'recipients' )
-				.values( {
+			id = await insertRun(
+				database.db,
+				{
 					tenant_id: tenant.id,
 					campaign_id: 'c',
-					contact_id: null,
 					phone: '+390000000009',
-					variables: '{}',
-					state: 'sending',
-					attempts: 1,
-					next_attempt_at: 0,
-					updated_at: 0,
-				} )
-				.returning( 'id' )
-				.executeTakeFirstOrThrow();
-			id = Number( row.id );
+				},
+				{ state: 'sending', attempts: 1 }
+			);
 			app = await buildWebhookApp(
 				database.storage,
 				new ManualClock( 1_750_000_000_000 )
@@ -81,14 +75,14 @@ describe.each( dialects() )(
 			).toBe( 200 );
 			expect(
 				await database.db
-					.selectFrom( 'recipients' )
+					.selectFrom( 'messages' )
 					.select( [ 'wamid', 'message_status' ] )
 					.executeTakeFirstOrThrow()
 			).toEqual( { wamid: 'wamid.fast', message_status: 'sent' } );
 
 			// The dispatcher stores the send answer afterwards, as an older engine did: status back to "accepted".
 			await database.db
-				.updateTable( 'recipients' )
+				.updateTable( 'messages' )
 				.set( {
 					state: 'completed',
 					wamid: 'wamid.fast',
@@ -116,7 +110,7 @@ describe.each( dialects() )(
 
 			expect(
 				await database.db
-					.selectFrom( 'recipients' )
+					.selectFrom( 'messages' )
 					.select( [ 'message_status' ] )
 					.executeTakeFirstOrThrow()
 			).toEqual( { message_status: 'delivered' } );
@@ -148,7 +142,7 @@ describe.each( dialects() )(
 			).toBe( 200 );
 			expect(
 				await database.db
-					.selectFrom( 'recipients' )
+					.selectFrom( 'messages' )
 					.select( [ 'message_status' ] )
 					.executeTakeFirstOrThrow()
 			).toEqual( { message_status: 'delivered' } );

@@ -69,7 +69,7 @@ describe.each( dialects() )( 'webhooks replay (%s)', ( dialect ) => {
 
 	async function recipient( wamid: string ) {
 		return withWebhookTables( database.db )
-			.selectFrom( 'recipients' )
+			.selectFrom( 'messages' )
 			.select( [ 'message_status', 'delivered_at', 'read_at' ] )
 			.where( 'wamid', '=', wamid )
 			.executeTakeFirstOrThrow();

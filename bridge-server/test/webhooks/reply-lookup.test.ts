@@ -147,20 +147,23 @@ describe.each( dialects() )(
 				campaign,
 				[ { phone, wamid: `unsent-${ wamid }` } ]
 			);
-			await database.db
-				.updateTable( 'recipients' )
+			const message = await database.db
+				.updateTable( 'messages' )
 				.set( {
 					state: 'sending',
 					claimed_by: 'worker-1',
 					wamid: null,
 					message_status: null,
 				} )
-				.where( 'id', '=', id as number )
-				.execute();
+				.where( 'run_id', '=', id as number )
+				.returning( 'id' )
+				.executeTakeFirstOrThrow();
 			await applyOutcomes( database.db, clock, shop.id, 'worker-1', [
 				{
 					item: {
-						id: id as number,
+						id: Number( message.id ),
+						runId: id as number,
+						step: 0,
 						campaignId: campaign,
 						phone,
 						variables: '{}',
@@ -211,7 +214,7 @@ describe.each( dialects() )(
 				{ wa_id: '551187654321', phone: '+5511987654321' },
 			] );
 			const row = await database.db
-				.selectFrom( 'recipients' )
+				.selectFrom( 'messages' )
 				.select( [ 'state', 'wamid' ] )
 				.where( 'campaign_id', '=', 'italia' )
 				.executeTakeFirstOrThrow();

@@ -46,7 +46,7 @@ describe.each( dialects() )(
 				events
 			);
 			const row = await database.db
-				.selectFrom( 'recipients' )
+				.selectFrom( 'messages' )
 				.select( 'message_status' )
 				.executeTakeFirstOrThrow();
 			expect( row.message_status ).toBe( 'accepted' );
@@ -275,7 +275,7 @@ describe.each( dialects() )(
 				events + 1
 			);
 			const row = await database.db
-				.selectFrom( 'recipients' )
+				.selectFrom( 'messages' )
 				.select( 'message_status' )
 				.executeTakeFirstOrThrow();
 			expect( row.message_status ).toBe( 'delivered' );

@@ -12,11 +12,12 @@ import * as sendingIndex from './0101-sending-index.js';
 import * as recipientsByPhone from './0102-recipients-by-phone.js';
 import * as trust from './0103-trust.js';
 import * as cancelled from './0104-cancelled.js';
-import * as testSends from './0105-test-sends.js';
+import * as messages from './0105-messages.js';
+import * as testSends from './0106-test-sends.js';
 
 /*
  * Migrations live in code (no file scanning, so the built dist and vitest see the same list).
- * To add one: create NNNN-what.ts exporting up(db), and add it here; names sort in order. The next one is 0106 or
+ * To add one: create NNNN-what.ts exporting up(db), and add it here; names sort in order. The next one is 0107 or
  * above: Kysely refuses to run a migration that sorts before one a database has already applied.
  */
 export const migrations: Record< string, Migration > = {
@@ -26,7 +27,8 @@ export const migrations: Record< string, Migration > = {
 	'0102-recipients-by-phone': recipientsByPhone,
 	'0103-trust': trust,
 	'0104-cancelled': cancelled,
-	'0105-test-sends': testSends,
+	'0105-messages': messages,
+	'0106-test-sends': testSends,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -29,7 +29,10 @@ function sources(): string[] {
 		for ( const entry of readdirSync( dir, { withFileTypes: true } ) ) {
 			const full = join( dir, entry.name );
 			if ( entry.isDirectory() ) {
-				walk( full );
+				// Migrations name columns and their types (`error_reason: 'text'`), not reasons.
+				if ( entry.name !== 'migrations' ) {
+					walk( full );
+				}
 			} else if (
 				entry.name.endsWith( '.ts' ) &&
 				! full.endsWith( join( 'http', 'contract.ts' ) )

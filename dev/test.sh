@@ -12,7 +12,8 @@
 #   admin-app   admin-app's jest suites
 #   php         plugin/'s phpunit suites against the real WordPress of the test environment
 #   e2e         Playwright in Debian's Chromium against the test environment (RONDINE_ENV_FILE)
-#   shop        dev/tests: the generated WooCommerce shop and its generator (last: it regenerates the shop)
+#   shop        dev/tests: the demo shop as the stack made it (as `demo-shop`, first, before the suites that buy in it), then
+#               the SQL generator against WooCommerce (last: it regenerates the shop)
 #   security    only when named (`npm test -- security`): the security tests alone, for a reviewer: the bridge's
 #               test/security on SQLite and PostgreSQL, plugin/tests/Security on the real WordPress, and the e2e tests
 #               tagged @security in Chromium. They are also part of bridge, php and e2e, so a plain `npm test` runs them.
@@ -286,6 +287,16 @@ if wants php || wants e2e || wants shop || wants security; then
 	fi
 fi
 
+# The demo shop exactly as the stack made it (through WooCommerce's API), before the other suites buy and refund in it.
+if wants shop; then
+	if [ "$stack_ready" -eq 1 ]; then
+		RONDINE_WP_DIR="$ENV_DIR/wordpress" run_counted demo-shop junit "$REPORTS/demo-shop.xml" \
+			phpunit -c dev/tests/phpunit.xml.dist --testsuite demo --log-junit "$REPORTS/demo-shop.xml"
+	else
+		report demo-shop 0 1
+	fi
+fi
+
 if wants php; then
 	if [ "$stack_ready" -eq 1 ]; then
 		RONDINE_WP_DIR="$ENV_DIR/wordpress" RONDINE_ENV_FILE="$ENV_DIR/env.json" \
@@ -342,7 +353,7 @@ fi
 if wants shop; then
 	if [ "$stack_ready" -eq 1 ]; then
 		RONDINE_WP_DIR="$ENV_DIR/wordpress" run_counted shop junit "$REPORTS/shop.xml" \
-			phpunit -c dev/tests/phpunit.xml.dist --log-junit "$REPORTS/shop.xml"
+			phpunit -c dev/tests/phpunit.xml.dist --testsuite generator --log-junit "$REPORTS/shop.xml"
 	else
 		report shop 0 1
 	fi

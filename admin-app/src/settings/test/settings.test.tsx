@@ -173,7 +173,10 @@ describe( 'settings screen', () => {
 		// A refusal in the owner's words, Meta's text folded away.
 		fireEvent.click( check );
 		expect(
-			await screen.findByText( /did not accept the access token/ )
+			// The paragraph itself (a11y-speak repeats the notice in a live region a moment later).
+			await screen.findByText( /did not accept the access token/, {
+				selector: 'p',
+			} )
 		).toBeTruthy();
 		expect( screen.getByText( 'Technical details' ) ).toBeTruthy();
 		expect( save.hasAttribute( 'disabled' ) ).toBe( true );

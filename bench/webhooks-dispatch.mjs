@@ -164,28 +164,49 @@ async function seedFinishedCampaign( db, tenantId ) {
 				from < Math.min( start + batch * 20, SEEDED );
 				from += batch
 			) {
-				const rows = [];
+				// A run (recipients) and its step-0 message (messages, since migration 0105), as the snapshot and the
+				// dispatcher leave a sent campaign.
+				const runs = [];
 				for (
 					let i = from;
 					i < Math.min( from + batch, SEEDED );
 					i++
 				) {
-					rows.push( {
+					runs.push( {
 						tenant_id: tenantId,
 						campaign_id: 'hooks',
 						contact_id: String( i ),
 						phone: `+39333${ String( i ).padStart( 7, '0' ) }`,
 						variables: '{"first_name":"Anna"}',
-						state: 'completed',
-						attempts: 1,
-						next_attempt_at: 0,
-						wamid: `wamid.bench.${ i }`,
-						message_status: 'accepted',
-						sent_at: now - 120_000,
+						state: 'ended',
 						updated_at: now - 120_000,
 					} );
 				}
-				await trx.insertInto( 'recipients' ).values( rows ).execute();
+				const ids = await trx
+					.insertInto( 'recipients' )
+					.values( runs )
+					.returning( 'id' )
+					.execute();
+				await trx
+					.insertInto( 'messages' )
+					.values(
+						runs.map( ( run, n ) => ( {
+							tenant_id: tenantId,
+							campaign_id: 'hooks',
+							run_id: Number( ids[ n ].id ),
+							step: 0,
+							phone: run.phone,
+							body: run.variables,
+							state: 'completed',
+							attempts: 1,
+							next_attempt_at: 0,
+							wamid: `wamid.bench.${ from + n }`,
+							message_status: 'accepted',
+							sent_at: now - 120_000,
+							updated_at: now - 120_000,
+						} ) )
+					)
+					.execute();
 			}
 		} );
 	}
@@ -454,7 +475,7 @@ async function main() {
 		.where( 'campaign_id', '=', 'hooks' )
 		.executeTakeFirstOrThrow();
 	const rows = await db
-		.selectFrom( 'recipients' )
+		.selectFrom( 'messages' )
 		.select( ( eb ) => [
 			eb.fn.count( 'status_sent_at' ).as( 'sent' ),
 			eb.fn.count( 'delivered_at' ).as( 'delivered' ),

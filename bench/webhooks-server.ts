@@ -166,33 +166,72 @@ async function seed(
 			.values( { tenant_id: TENANT, campaign_id: id } )
 			.execute();
 	}
-	// Recipients already sent (the statuses are about them), then recipients still to send (the dispatch load).
+	// Runs whose message was already sent (the statuses are about them), then runs whose message is still to send (the
+	// dispatch load): a run (recipients) and its step-0 message (messages), as the snapshot writes them.
 	const pending = DISPATCH_MPS * 120;
 	const batch = 500;
 	for ( let start = 0; start < RECIPIENTS + pending; start += batch ) {
-		const rows = [];
+		const runs = [];
 		for (
 			let i = start;
 			i < Math.min( start + batch, RECIPIENTS + pending );
 			i++
 		) {
 			const sent = i < RECIPIENTS;
-			rows.push( {
+			runs.push( {
 				tenant_id: TENANT,
 				campaign_id: sent ? 'hooks' : 'dispatch',
 				contact_id: null,
 				phone: `+39333${ String( i ).padStart( 7, '0' ) }`,
 				variables: '{"first_name":"Anna"}',
-				state: sent ? ( 'completed' as const ) : ( 'pending' as const ),
-				attempts: sent ? 1 : 0,
-				next_attempt_at: 0,
-				wamid: sent ? `wamid.bench.${ i }` : null,
-				message_status: sent ? ( 'accepted' as const ) : null,
-				sent_at: sent ? 1 : null,
+				state: sent ? ( 'ended' as const ) : ( 'active' as const ),
+				interacted_at: null,
+				interaction_payload: null,
 				updated_at: 0,
 			} );
 		}
-		await db.insertInto( 'recipients' ).values( rows ).execute();
+		const ids = await db
+			.insertInto( 'recipients' )
+			.values( runs )
+			.returning( 'id' )
+			.execute();
+		await db
+			.insertInto( 'messages' )
+			.values(
+				runs.map( ( run, n ) => {
+					const sent = run.campaign_id === 'hooks';
+					const i = start + n;
+					return {
+						tenant_id: TENANT,
+						campaign_id: run.campaign_id,
+						run_id: Number( ids[ n ]!.id ),
+						step: 0,
+						phone: run.phone,
+						body: run.variables,
+						state: sent
+							? ( 'completed' as const )
+							: ( 'pending' as const ),
+						attempts: sent ? 1 : 0,
+						next_attempt_at: 0,
+						claimed_by: null,
+						claimed_at: null,
+						sent_at: sent ? 1 : null,
+						wamid: sent ? `wamid.bench.${ i }` : null,
+						message_status: sent ? ( 'accepted' as const ) : null,
+						status_sent_at: null,
+						delivered_at: null,
+						read_at: null,
+						failed_at: null,
+						error_code: null,
+						error_reason: null,
+						error_message: null,
+						retryable: null,
+						retry_not_before: null,
+						updated_at: 0,
+					};
+				} )
+			)
+			.execute();
 	}
 	await db
 		.updateTable( 'campaign_counters' )
@@ -207,9 +246,9 @@ async function seed(
 }
 
 /**
- * A stand-in for the dispatcher's database work at a fixed rate: every 10 ms it claims the recipients due (one
+ * A stand-in for the dispatcher's database work at a fixed rate: every 10 ms it claims the messages due (one
  * transaction marking them `sending`, as the engine commits before any request) and settles them (a second transaction
- * storing the wamid, `completed` and the counters), the two commits the engine makes per claimed group.
+ * storing the wamid, `completed`, the run ended and the counters), the two commits the engine makes per claimed group.
  * @param db
  */
 function startDispatch( db: Kysely< WebhooksDatabase > ) {
@@ -238,9 +277,9 @@ function startDispatch( db: Kysely< WebhooksDatabase > ) {
 					.execute( async ( trx ) => {
 						const ids = (
 							await trx
-								.selectFrom( 'recipients' )
+								.selectFrom( 'messages' )
 								.select( 'id' )
-								// The dispatch campaign's rows are one id range after the webhook targets: walk it by primary key only.
+								// The dispatch campaign's messages are one id range after the webhook targets: walk it by primary key only.
 								.where( 'id', '>', lastId )
 								.where( 'id', '<=', lastId + due )
 								.orderBy( 'id' )
@@ -250,7 +289,7 @@ function startDispatch( db: Kysely< WebhooksDatabase > ) {
 						if ( ids.length > 0 ) {
 							lastId = ids[ ids.length - 1 ] as number;
 							await trx
-								.updateTable( 'recipients' )
+								.updateTable( 'messages' )
 								.set( {
 									state: 'sending',
 									claimed_by: 'bench',
@@ -282,10 +321,25 @@ function startDispatch( db: Kysely< WebhooksDatabase > ) {
 							)
 						);
 						await sql`WITH v (id, wamid) AS (VALUES ${ values })
-							UPDATE recipients SET state = 'completed', wamid = v.wamid,
-								message_status = coalesce(recipients.message_status, 'accepted'),
+							UPDATE messages SET state = 'completed', wamid = v.wamid,
+								message_status = coalesce(messages.message_status, 'accepted'),
 								claimed_by = NULL, sent_at = ${ Date.now() }, updated_at = ${ Date.now() }
-							FROM v WHERE recipients.id = v.id`.execute( trx );
+							FROM v WHERE messages.id = v.id`.execute( trx );
+						// The engine ends a run in the same transaction as its last message's outcome.
+						await trx
+							.updateTable( 'recipients' )
+							.set( { state: 'ended' } )
+							.where( ( eb ) =>
+								eb(
+									'id',
+									'in',
+									eb
+										.selectFrom( 'messages' )
+										.select( 'run_id' )
+										.where( 'id', 'in', claimed )
+								)
+							)
+							.execute();
 						await trx
 							.updateTable( 'campaign_counters' )
 							.set( ( eb ) => ( {

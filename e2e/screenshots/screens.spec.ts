@@ -138,6 +138,14 @@ for ( const language of [ 'en', 'it' ] as const ) {
 			await page.goto( '/wp-admin/admin.php?page=rondine#/dashboard' );
 			await screen( 'dashboard' )( page );
 			const stats = await campaignForStats( page );
+			// A contact of the demo shop with a name, for the contact page.
+			const contacts = (
+				await apiIn( page )(
+					'/rondine/v1/contacts?per_page=20&consent=granted'
+				)
+			).body as unknown as Array< { id: number; last_name?: string } >;
+			const contact =
+				contacts.find( ( c ) => c.last_name ) ?? contacts[ 0 ];
 			const shots: Shot[] = [
 				[ 'dashboard', 'dashboard', screen( 'dashboard' ) ],
 				[ 'campaigns', 'campaigns', screen( 'campaigns' ) ],
@@ -161,6 +169,11 @@ for ( const language of [ 'en', 'it' ] as const ) {
 				[
 					'audience-contacts',
 					'audience/contacts',
+					screen( 'audience' ),
+				],
+				[
+					'contact',
+					`audience/contacts/${ contact?.id ?? 1 }`,
 					screen( 'audience' ),
 				],
 				[ 'audience-tags', 'audience/tags', screen( 'audience' ) ],

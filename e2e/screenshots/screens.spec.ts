@@ -7,7 +7,6 @@
  * External dependencies
  */
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +15,7 @@ import { fileURLToPath } from 'node:url';
  */
 import { apiIn } from '../lib/api';
 import { loadEnv } from '../lib/env';
+import { sql as sqlRows } from '../lib/sql';
 import { login } from '../lib/login';
 
 const env = loadEnv() as ReturnType< typeof loadEnv > & {
@@ -26,29 +26,10 @@ const OUT = fileURLToPath(
 );
 
 /** One statement on the stack's database. */
-function query( sql: string ): string {
-	const database = env.database ?? {
-		name: 'wordpress',
-		user: 'root',
-		password: '',
-	};
-	return execFileSync(
-		'mariadb',
-		[
-			'--no-defaults',
-			`--socket=${ env.mysqlSocket }`,
-			`--user=${ database.user }`,
-			...( database.password
-				? [ `--password=${ database.password }` ]
-				: [] ),
-			'--batch',
-			'--skip-column-names',
-			database.name,
-			'-e',
-			sql,
-		],
-		{ encoding: 'utf8' }
-	).trim();
+function query( statement: string ): string {
+	return sqlRows( statement )
+		.map( ( row ) => row.join( '\t' ) )
+		.join( '\n' );
 }
 
 /** The administrator's wp-admin language ('' for the site's). */

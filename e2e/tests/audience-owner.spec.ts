@@ -9,7 +9,6 @@
  * External dependencies
  */
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /**
@@ -17,6 +16,7 @@ import { readFileSync } from 'node:fs';
  */
 import { apiIn } from '../lib/api';
 import { loadEnv } from '../lib/env';
+import { sql as sqlRows } from '../lib/sql';
 import { login } from '../lib/login';
 
 const env = loadEnv() as ReturnType< typeof loadEnv > & {
@@ -28,28 +28,9 @@ const rondine = ( hash: string ) =>
 
 /** One SQL statement on the site's MariaDB, over the environment's socket. */
 function sql( query: string ): string {
-	const database = env.database ?? {
-		name: 'wordpress',
-		user: 'root',
-		password: '',
-	};
-	return execFileSync(
-		'mariadb',
-		[
-			'--no-defaults',
-			`--socket=${ env.mysqlSocket }`,
-			`--user=${ database.user }`,
-			...( database.password
-				? [ `--password=${ database.password }` ]
-				: [] ),
-			'--batch',
-			'--skip-column-names',
-			database.name,
-			'-e',
-			query,
-		],
-		{ encoding: 'utf8' }
-	);
+	return sqlRows( query )
+		.map( ( row ) => row.join( '\t' ) )
+		.join( '\n' );
 }
 
 /**

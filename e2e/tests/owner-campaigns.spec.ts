@@ -10,7 +10,6 @@
  * External dependencies
  */
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +19,7 @@ import { fileURLToPath } from 'node:url';
  */
 import { apiIn } from '../lib/api';
 import { loadEnv } from '../lib/env';
+import { sql as sqlRows } from '../lib/sql';
 import { login } from '../lib/login';
 
 const env = loadEnv() as ReturnType< typeof loadEnv > & {
@@ -44,29 +44,11 @@ const emulator = ( path: string ) =>
 	} );
 
 function shopTimeZone(): string {
-	const database = env.database ?? {
-		name: 'wordpress',
-		user: 'root',
-		password: '',
-	};
-	const output = execFileSync(
-		'mariadb',
-		[
-			'--no-defaults',
-			`--socket=${ env.mysqlSocket }`,
-			`--user=${ database.user }`,
-			...( database.password
-				? [ `--password=${ database.password }` ]
-				: [] ),
-			'--batch',
-			'--skip-column-names',
-			database.name,
-			'-e',
-			"SELECT option_value FROM wp_options WHERE option_name = 'timezone_string'",
-		],
-		{ encoding: 'utf8' }
-	).trim();
-	return output || 'UTC';
+	return (
+		sqlRows(
+			"SELECT option_value FROM wp_options WHERE option_name = 'timezone_string'"
+		)[ 0 ]?.[ 0 ] || 'UTC'
+	);
 }
 
 /** A start `minutes` from now, rounded up to the next minute, as the datetime-local field of the shop's timezone. */

@@ -35,9 +35,9 @@ import {
 } from '../bridge-server/src/storage/database';
 import {
 	applyDeliveries,
-	DEFAULT_OPT_OUT_PAYLOADS,
 	type WebhookDelivery,
 } from '../bridge-server/src/webhooks/apply';
+import { DEFAULT_OPT_OUT_PAYLOADS } from '../bridge-server/src/webhooks/consent';
 import {
 	webhooksPlugin,
 	WEBHOOK_BODY_LIMIT,

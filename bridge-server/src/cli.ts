@@ -18,7 +18,7 @@ import {
 	rotateTenantSecret,
 	usesSandbox,
 } from './tenants/tenants.js';
-import { DEFAULT_OPT_OUT_PAYLOADS } from './webhooks/apply.js';
+import { DEFAULT_OPT_OUT_PAYLOADS } from './webhooks/consent.js';
 import { replayUnappliedWebhooks } from './webhooks/replay.js';
 import { TenantDirectory } from './webhooks/tenant-directory.js';
 

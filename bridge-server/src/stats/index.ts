@@ -20,7 +20,7 @@ import {
 } from '../http/schemas.js';
 import type { Database, RecipientState } from '../storage/schema.js';
 import { retryableFailed } from './retry-failed.js';
-import { DEFAULT_OPT_OUT_PAYLOADS } from '../webhooks/apply.js';
+import { DEFAULT_OPT_OUT_PAYLOADS } from '../webhooks/consent.js';
 import { withWebhookTables } from '../webhooks/schema.js';
 import { percentages, progress } from './progress.js';
 import {

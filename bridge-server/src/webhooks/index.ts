@@ -24,7 +24,7 @@ import { notAnAuthFailure } from '../http/edge.js';
 import { parseJson } from '../net/json.js';
 import type { SitePolicy } from '../net/site-url.js';
 import { parseWebhook, webhookAccounts } from '../whatsapp/webhook-types.js';
-import { DEFAULT_OPT_OUT_PAYLOADS } from './apply.js';
+import { DEFAULT_OPT_OUT_PAYLOADS } from './consent.js';
 import { OptOutReporter } from './opt-out-reporter.js';
 import { DEFAULT_RETENTION_DAYS, pruneWebhookEvents } from './retention.js';
 import {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 import { SecretBox } from '../../src/crypto/secret-box';
 import { Sandbox } from '../../src/sandbox/index';
-import { DEFAULT_OPT_OUT_PAYLOADS } from '../../src/webhooks/apply';
+import { DEFAULT_OPT_OUT_PAYLOADS } from '../../src/webhooks/consent';
 import { webhooksPlugin } from '../../src/webhooks/index';
 import { replayUnappliedWebhooks } from '../../src/webhooks/replay';
 import { TenantDirectory } from '../../src/webhooks/tenant-directory';

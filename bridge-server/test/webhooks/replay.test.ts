@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 /**
  * Internal dependencies
  */
-import { DEFAULT_OPT_OUT_PAYLOADS, storeRaw } from '../../src/webhooks/apply';
+import { storeRaw } from '../../src/webhooks/apply';
+import { DEFAULT_OPT_OUT_PAYLOADS } from '../../src/webhooks/consent';
 import { replayUnappliedWebhooks } from '../../src/webhooks/replay';
 import { withWebhookTables } from '../../src/webhooks/schema';
 import { TenantDirectory } from '../../src/webhooks/tenant-directory';

@@ -259,7 +259,7 @@ export interface TemplatesCacheTable {
 
 /**
  * The WhatsApp id Meta answered for a number when it is not the number's own digits (some Brazilian and Mexican
- * numbers): replies come from that id and are matched to their message through this (src/webhooks/apply.ts).
+ * numbers): replies come from that id and are matched to their message through this (src/webhooks/message-lookup.ts).
  */
 export interface WaIdAliasesTable {
 	tenant_id: string;

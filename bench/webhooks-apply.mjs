@@ -2,8 +2,8 @@
 /**
  * The webhook apply step alone, in process, on SQLite: CPU milliseconds per status for group commits of N single-status
  * deliveries (what the writer commits under load) against a table of 200,000 sent recipients. No HTTP and no other
- * process, so the figure hardly moves with the machine's load: use it to compare builds (A/B) of the webhooks apply path (src/webhooks/: apply.ts and the owners it calls, message-statuses.ts and message-lookup.ts
- * above all).
+ * process, so the figure hardly moves with the machine's load: use it to compare builds (A/B) of the webhooks apply
+ * path (src/webhooks/apply.ts and the owners it calls, message-statuses.ts and message-lookup.ts above all).
  *
  *   npm run build -w bridge-server
  *   node bench/webhooks-apply.mjs [--per 100] [--batches 600] [--dist <another build's dist folder>]

@@ -21,8 +21,7 @@ import type { Database, Tenant, Tier } from '../storage/schema.js';
  * the table (the webhooks' `Kysely< WebhooksDatabase >`).
  */
 export type TenantsDb =
-	| Kysely< Pick< Database, 'tenants' > >
-	| Transaction< Database >;
+	Kysely< Pick< Database, 'tenants' > > | Transaction< Database >;
 
 /** The handle as one type (a transaction is a database restricted to its connection). */
 function tenantsTable( db: TenantsDb ): Kysely< Pick< Database, 'tenants' > > {

@@ -23,7 +23,6 @@ import type {
 } from '../storage/schema.js';
 import { statesLeadingTo, type TransitionOptions } from './lifecycle.js';
 import { STRICT_SITE_POLICY, type SitePolicy } from '../net/site-url.js';
-import { usedInWindow } from '../dispatch/daily-limit.js';
 import type { TemplateCatalog } from './templates.js';
 import { failWaitingMessages } from './campaign-store.js';
 import { CampaignCommands, type CampaignInput } from './campaign-commands.js';
@@ -186,10 +185,5 @@ export class CampaignService {
 			code,
 			retryable
 		);
-	}
-
-	/** Unique recipients reached in the moving 24 h (the daily limit's "used"; dispatch/daily-limit.ts). */
-	usedInWindow( tenantId: string ): Promise< number > {
-		return usedInWindow( this.db, tenantId, this.clock.now() );
 	}
 }

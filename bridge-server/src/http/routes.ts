@@ -48,7 +48,13 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 	// Campaigns and their lifecycle.
 	await api.register( campaignRoutes, { campaigns } );
 	// Daily-limit forecast and "send a test to my phone" (src/http/owner-routes.ts).
-	await api.register( ownerRoutes, { deps } );
+	await api.register( ownerRoutes, {
+		campaigns,
+		accounts,
+		storage,
+		clock,
+		messenger: deps.messenger,
+	} );
 	// Stats, drill-down, CSV export and interaction settings (src/stats).
 	await api.register( statsRoutes, { deps } );
 	// Consent changes, privacy export and erasure (src/privacy).

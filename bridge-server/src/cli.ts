@@ -16,6 +16,7 @@ import {
 	isTier,
 	listTenants,
 	rotateTenantSecret,
+	setTenantLimits,
 	usesSandbox,
 } from './tenants/tenants.js';
 import { DEFAULT_OPT_OUT_PAYLOADS } from './webhooks/consent.js';
@@ -159,18 +160,18 @@ async function run( argv: string[] ): Promise< string > {
 						'--throughput must be a whole number of messages per second (1-10000).\n'
 					);
 				}
-				const result = await storage.db
-					.updateTable( 'tenants' )
-					.set( {
+				const updated = await setTenantLimits(
+					storage.db,
+					id,
+					{
 						...( tier && isTier( tier )
 							? { messaging_limit_tier: tier }
 							: {} ),
 						...( mps !== undefined ? { throughput_mps: mps } : {} ),
-						updated_at: now,
-					} )
-					.where( 'id', '=', id )
-					.executeTakeFirst();
-				if ( Number( result.numUpdatedRows ) !== 1 ) {
+					},
+					now
+				);
+				if ( ! updated ) {
 					throw new UsageError(
 						`No tenant with site id "${ id }".\n`
 					);

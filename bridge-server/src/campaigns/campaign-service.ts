@@ -1,13 +1,18 @@
 /**
+ * The campaigns as the API and the engine use them, in one object: the views (./campaign-views.ts), the commands
+ * (./campaign-commands.ts) and the shared SQL (./campaign-store.ts) behind the same methods as before the split
+ * (issue 15, item 3), so that app.ts, the scheduler and the dispatcher keep one `CampaignService`.
+ */
+
+/**
  * External dependencies
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 
 /**
  * Internal dependencies
  */
 import type { Clock } from '../clock.js';
-import { DomainError, notFound } from '../errors.js';
 import type {
 	Campaign,
 	CampaignCounters,
@@ -16,505 +21,107 @@ import type {
 	Tenant,
 	Tier,
 } from '../storage/schema.js';
-import { applyCounterDeltas, createCounters } from '../storage/counters.js';
-import {
-	EDITABLE_STATES,
-	FINAL_STATES,
-	statesLeadingTo,
-	transitionCampaign,
-	type TransitionOptions,
-} from './lifecycle.js';
-import { mappingProblem, type MappedComponent } from './template-mapping.js';
+import { statesLeadingTo, type TransitionOptions } from './lifecycle.js';
 import { STRICT_SITE_POLICY, type SitePolicy } from '../net/site-url.js';
-import { dailyWindow } from '../dispatch/daily-limit.js';
-import { cancelWaiting } from '../dispatch/outcomes.js';
-import { isPostgres } from '../storage/dialect.js';
-import { endRuns } from '../storage/runs.js';
 import type { TemplateCatalog } from './templates.js';
+import { failWaitingMessages } from './campaign-store.js';
+import { CampaignCommands, type CampaignInput } from './campaign-commands.js';
+import { CampaignViews, type CampaignView } from './campaign-views.js';
 
-export interface CampaignOptions {
-	/** Over the daily limit, wait for the moving window to free instead of failing with `daily_limit`. */
-	continue_when_limited?: boolean;
-}
-
-export interface CampaignInput {
-	name: string;
-	audience: Record< string, unknown >;
-	template: { name: string; language: string; components: MappedComponent[] };
-	/** ISO 8601; null or absent for a draft without a time. */
-	start_at?: string | null;
-	options?: CampaignOptions;
-}
-
-export interface CampaignView {
-	id: string;
-	name: string;
-	audience: Record< string, unknown >;
-	template: { name: string; language: string; components: MappedComponent[] };
-	start_at: string | null;
-	options: CampaignOptions;
-	state: CampaignState;
-	state_reason: string | null;
-	state_message: string | null;
-	source_campaign_id: string | null;
-	created_at: string;
-	updated_at: string;
-	started_at: string | null;
-	finished_at: string | null;
-	counters: CounterView;
-	/** A running campaign that cannot send now, and why (computed when read; null otherwise). */
-	waiting: Waiting | null;
-}
-
-/** "Waiting for the daily limit: 64 left, resumes around 14:05". */
-export interface Waiting {
-	reason: 'daily_limit';
-	/** Recipients still to send. */
-	recipients: number;
-	/** When the moving window frees a unit again (ISO 8601 UTC); null when unknown. */
-	resumes_at: string | null;
-}
-
-export interface CounterView {
-	total: number;
-	automations: {
-		to_start: number;
-		in_progress: number;
-		completed: number;
-		failed: number;
-		unknown: number;
-		/** Not started when the owner cancelled: never sent, not failed. */
-		cancelled: number;
-	};
-	messages: { sent: number; delivered: number; read: number; failed: number };
-	interactions: number;
-	skipped: { opted_out: number; duplicates: number; invalid: number };
-}
-
-const iso = ( ms: number | null ) =>
-	ms === null ? null : new Date( ms ).toISOString();
-
-const ZERO_COUNTERS = {
-	total: 0,
-	to_start: 0,
-	in_progress: 0,
-	completed: 0,
-	failed: 0,
-	unknown: 0,
-	cancelled: 0,
-	opted_out: 0,
-	duplicates: 0,
-	invalid: 0,
-	messages_sent: 0,
-	messages_delivered: 0,
-	messages_read: 0,
-	messages_failed: 0,
-	interactions: 0,
-};
-
-export function counterView(
-	c: Omit< CampaignCounters, 'tenant_id' | 'campaign_id' >
-): CounterView {
-	return {
-		total: c.total,
-		automations: {
-			to_start: c.to_start,
-			in_progress: c.in_progress,
-			completed: c.completed,
-			failed: c.failed,
-			unknown: c.unknown,
-			cancelled: c.cancelled,
-		},
-		messages: {
-			sent: c.messages_sent,
-			delivered: c.messages_delivered,
-			read: c.messages_read,
-			failed: c.messages_failed,
-		},
-		interactions: c.interactions,
-		skipped: {
-			opted_out: c.opted_out,
-			duplicates: c.duplicates,
-			invalid: c.invalid,
-		},
-	};
-}
-
-export function campaignView(
-	campaign: Campaign,
-	counters: Omit< CampaignCounters, 'tenant_id' | 'campaign_id' > | undefined,
-	waiting: Waiting | null = null
-): CampaignView {
-	return {
-		id: campaign.id,
-		name: campaign.name,
-		audience: JSON.parse( campaign.audience ),
-		template: {
-			name: campaign.template_name,
-			language: campaign.template_language,
-			components: JSON.parse( campaign.template_components ),
-		},
-		start_at: iso( campaign.start_at ),
-		options: JSON.parse( campaign.options ),
-		state: campaign.state,
-		state_reason: campaign.state_reason,
-		state_message: campaign.state_message,
-		source_campaign_id: campaign.source_campaign_id,
-		created_at: iso( campaign.created_at ) as string,
-		updated_at: iso( campaign.updated_at ) as string,
-		started_at: iso( campaign.started_at ),
-		finished_at: iso( campaign.finished_at ),
-		counters: counterView( counters ?? ZERO_COUNTERS ),
-		waiting,
-	};
-}
-
-/** A campaign in a state where this action is not possible: 409 and a sentence the owner understands. */
-function conflict( campaign: Campaign, action: string ): DomainError {
-	return new DomainError(
-		'conflict',
-		'invalid_state',
-		`This campaign is ${ campaign.state }; it cannot be ${ action }.`
-	);
-}
-
+export type { CampaignInput } from './campaign-commands.js';
+export {
+	campaignView,
+	counterView,
+	type CampaignOptions,
+	type CampaignView,
+	type CounterView,
+	type Waiting,
+} from './campaign-views.js';
 export type { TransitionOptions } from './lifecycle.js';
 
 /**
  * Campaign lifecycle for the API and the engine. Every query is scoped by tenant id.
  */
 export class CampaignService {
+	readonly views: CampaignViews;
+	readonly commands: CampaignCommands;
+
 	constructor(
 		private readonly db: Kysely< Database >,
 		private readonly clock: Clock,
-		private readonly templates: TemplateCatalog,
+		templates: TemplateCatalog,
 		/** Which media links a campaign may give (the site URL policy: strict unless a development setting opens it). */
-		private readonly mediaPolicy: SitePolicy = STRICT_SITE_POLICY,
-		private readonly tiers: (
-			tenantId: string
-		) => Promise< Tier | undefined > = async () => undefined
-	) {}
+		mediaPolicy: SitePolicy = STRICT_SITE_POLICY,
+		tiers: ( tenantId: string ) => Promise< Tier | undefined > = async () =>
+			undefined
+	) {
+		this.views = new CampaignViews( db, clock, tiers );
+		this.commands = new CampaignCommands(
+			db,
+			clock,
+			templates,
+			this.views,
+			mediaPolicy
+		);
+	}
 
-	async find(
+	// The read side (./campaign-views.ts).
+
+	find(
 		tenantId: string,
 		id: string,
 		db: Kysely< Database > = this.db
 	): Promise< Campaign | undefined > {
-		return db
-			.selectFrom( 'campaigns' )
-			.selectAll()
-			.where( 'tenant_id', '=', tenantId )
-			.where( 'id', '=', id )
-			.executeTakeFirst();
+		return this.views.find( tenantId, id, db );
 	}
 
-	async require( tenantId: string, id: string ): Promise< Campaign > {
-		const campaign = await this.find( tenantId, id );
-		if ( ! campaign ) {
-			throw notFound( 'Campaign' );
-		}
-		return campaign;
+	require( tenantId: string, id: string ): Promise< Campaign > {
+		return this.views.require( tenantId, id );
 	}
 
-	async view( tenantId: string, id: string ): Promise< CampaignView > {
-		const campaign = await this.require( tenantId, id );
-		const counters = await this.counters( tenantId, id );
-		const view = campaignView( campaign, counters );
-		return (
-			await this.withWaiting( tenantId, [ view ] )
-		)[ 0 ] as CampaignView;
-	}
-
-	/**
-	 * Running campaigns that wait for the daily limit say so: the moving 24 h window is full (the same computation as
-	 * the dispatcher's, dispatch/daily-limit.ts), the campaign waits for it (`continue_when_limited`) and has
-	 * recipients left. One window query per call, only when a running campaign is in the list.
-	 */
-	private async withWaiting(
-		tenantId: string,
-		views: CampaignView[]
-	): Promise< CampaignView[] > {
-		const candidates = views.filter(
-			( v ) =>
-				v.state === 'running' &&
-				v.options.continue_when_limited === true &&
-				v.counters.automations.to_start > 0
-		);
-		if ( candidates.length === 0 ) {
-			return views;
-		}
-		const tier = await this.tiers( tenantId );
-		if ( ! tier ) {
-			return views;
-		}
-		const window = await dailyWindow(
-			this.db,
-			tenantId,
-			tier,
-			this.clock.now()
-		);
-		if ( window.remaining > 0 ) {
-			return views;
-		}
-		return views.map( ( v ) =>
-			candidates.includes( v )
-				? {
-						...v,
-						waiting: {
-							reason: 'daily_limit' as const,
-							recipients:
-								v.counters.automations.to_start +
-								v.counters.automations.in_progress,
-							resumes_at:
-								window.freesAt === null
-									? null
-									: new Date( window.freesAt ).toISOString(),
-						},
-					}
-				: v
-		);
+	view( tenantId: string, id: string ): Promise< CampaignView > {
+		return this.views.view( tenantId, id );
 	}
 
 	counters(
 		tenantId: string,
 		id: string
 	): Promise< CampaignCounters | undefined > {
-		return this.db
-			.selectFrom( 'campaign_counters' )
-			.selectAll()
-			.where( 'tenant_id', '=', tenantId )
-			.where( 'campaign_id', '=', id )
-			.executeTakeFirst();
+		return this.views.counters( tenantId, id );
 	}
 
-	async list(
+	list(
 		tenantId: string,
 		state: CampaignState | undefined,
 		limit: number,
 		offset: number
-	) {
-		let query = this.db
-			.selectFrom( 'campaigns as c' )
-			.leftJoin( 'campaign_counters as k', ( join ) =>
-				join
-					.onRef( 'k.tenant_id', '=', 'c.tenant_id' )
-					.onRef( 'k.campaign_id', '=', 'c.id' )
-			)
-			.selectAll( 'c' )
-			.select( [
-				'k.total',
-				'k.to_start',
-				'k.in_progress',
-				'k.completed',
-				'k.failed',
-				'k.unknown',
-				'k.cancelled',
-				'k.opted_out',
-				'k.duplicates',
-				'k.invalid',
-				'k.messages_sent',
-				'k.messages_delivered',
-				'k.messages_read',
-				'k.messages_failed',
-				'k.interactions',
-			] )
-			.where( 'c.tenant_id', '=', tenantId );
-		if ( state ) {
-			query = query.where( 'c.state', '=', state );
-		}
-		const rows = await query
-			.orderBy( 'c.created_at', 'desc' )
-			.orderBy( 'c.id' )
-			.limit( limit )
-			.offset( offset )
-			.execute();
-		const views = rows.map( ( row ) => {
-			const counters = { ...ZERO_COUNTERS };
-			for ( const key of Object.keys( ZERO_COUNTERS ) as Array<
-				keyof typeof ZERO_COUNTERS
-			> ) {
-				counters[ key ] = Number(
-					( row as Record< string, unknown > )[ key ] ?? 0
-				);
-			}
-			return campaignView( row, counters );
-		} );
-		return this.withWaiting( tenantId, views );
+	): Promise< CampaignView[] > {
+		return this.views.list( tenantId, state, limit, offset );
 	}
 
-	async checkTemplate(
-		tenant: Tenant,
-		input: CampaignInput
-	): Promise< void > {
-		const template = await this.templates.find(
-			tenant,
-			input.template.name,
-			input.template.language
-		);
-		if ( ! template ) {
-			throw new DomainError(
-				'unprocessable',
-				'unknown_template',
-				`There is no template "${ input.template.name }" in language ${ input.template.language } on this WhatsApp account.`
-			);
-		}
-		if ( template.status !== 'APPROVED' ) {
-			throw new DomainError(
-				'unprocessable',
-				'template_not_approved',
-				`The template "${ template.name }" is ${ template.status }: only APPROVED templates can be sent.`
-			);
-		}
-		const problem = mappingProblem(
-			template,
-			input.template.components,
-			this.mediaPolicy
-		);
-		if ( problem ) {
-			throw new DomainError(
-				'unprocessable',
-				'template_mapping',
-				problem
-			);
-		}
+	// The owner's commands (./campaign-commands.ts).
+
+	checkTemplate( tenant: Tenant, input: CampaignInput ): Promise< void > {
+		return this.commands.checkTemplate( tenant, input );
 	}
 
-	private parseStart(
-		value: string | null | undefined,
-		required: boolean
-	): number | null {
-		if ( value === undefined || value === null ) {
-			if ( required ) {
-				throw new DomainError(
-					'unprocessable',
-					'start_required',
-					'A scheduled campaign needs a start time.'
-				);
-			}
-			return null;
-		}
-		const ms = Date.parse( value );
-		if ( Number.isNaN( ms ) ) {
-			throw new DomainError(
-				'unprocessable',
-				'invalid_start',
-				`"${ value }" is not a date and time.`
-			);
-		}
-		return ms;
-	}
-
-	/** A start more than a minute ago is refused rather than silently sent now: the owner meant another time. */
-	private checkFuture( startAt: number ): void {
-		if ( startAt < this.clock.now() - 60_000 ) {
-			throw new DomainError(
-				'unprocessable',
-				'start_in_past',
-				`The start time ${ new Date( startAt ).toISOString() } is in the past; choose a time from now on.`
-			);
-		}
-	}
-
-	/** Create, or edit while draft/scheduled. A scheduled campaign stays scheduled (with its new start time). */
-	async put(
+	put(
 		tenant: Tenant,
 		id: string,
 		input: CampaignInput
 	): Promise< { view: CampaignView; created: boolean } > {
-		const existing = await this.find( tenant.id, id );
-		if ( existing && ! EDITABLE_STATES.includes( existing.state ) ) {
-			throw conflict(
-				existing,
-				'edited (only draft and scheduled campaigns can be edited)'
-			);
-		}
-		const startAt = this.parseStart(
-			input.start_at,
-			existing?.state === 'scheduled'
-		);
-		if ( startAt !== null ) {
-			this.checkFuture( startAt );
-		}
-		await this.checkTemplate( tenant, input );
-		const now = this.clock.now();
-		const values = {
-			name: input.name,
-			audience: JSON.stringify( input.audience ),
-			template_name: input.template.name,
-			template_language: input.template.language,
-			template_components: JSON.stringify( input.template.components ),
-			start_at: startAt,
-			options: JSON.stringify( input.options ?? {} ),
-			updated_at: now,
-		};
-		if ( existing ) {
-			const result = await this.db
-				.updateTable( 'campaigns' )
-				.set( values )
-				.where( 'tenant_id', '=', tenant.id )
-				.where( 'id', '=', id )
-				.where( 'state', 'in', EDITABLE_STATES )
-				.executeTakeFirst();
-			if ( Number( result.numUpdatedRows ) !== 1 ) {
-				throw conflict(
-					await this.require( tenant.id, id ),
-					'edited (it has started)'
-				);
-			}
-			return { view: await this.view( tenant.id, id ), created: false };
-		}
-		await this.db.transaction().execute( async ( trx ) => {
-			await trx
-				.insertInto( 'campaigns' )
-				.values( {
-					...values,
-					tenant_id: tenant.id,
-					id,
-					state: 'draft',
-					state_reason: null,
-					state_message: null,
-					audience_done: 0,
-					audience_cursor: null,
-					snapshot_attempts: 0,
-					next_snapshot_at: null,
-					source_campaign_id: null,
-					created_at: now,
-					started_at: null,
-					finished_at: null,
-				} )
-				.execute();
-			await createCounters( trx, tenant.id, id );
-		} );
-		return { view: await this.view( tenant.id, id ), created: true };
+		return this.commands.put( tenant, id, input );
 	}
 
-	async remove( tenant: Tenant, id: string ): Promise< void > {
-		const campaign = await this.require( tenant.id, id );
-		if ( ! EDITABLE_STATES.includes( campaign.state ) ) {
-			throw conflict(
-				campaign,
-				'deleted (only draft and scheduled campaigns can be deleted; cancel it instead)'
-			);
-		}
-		const result = await this.db
-			.deleteFrom( 'campaigns' )
-			.where( 'tenant_id', '=', tenant.id )
-			.where( 'id', '=', id )
-			.where( 'state', 'in', EDITABLE_STATES )
-			.executeTakeFirst();
-		if ( Number( result.numDeletedRows ) !== 1 ) {
-			throw conflict(
-				await this.require( tenant.id, id ),
-				'deleted (it has started)'
-			);
-		}
+	remove( tenant: Tenant, id: string ): Promise< void > {
+		return this.commands.remove( tenant, id );
 	}
 
 	/**
 	 * Conditional state change: only from the states that lead to `to`, and only if the row is still in `from`.
 	 * Returns whether this call made the change.
 	 */
-	async transition(
+	transition(
 		tenantId: string,
 		id: string,
 		to: CampaignState,
@@ -522,128 +129,46 @@ export class CampaignService {
 		db: Kysely< Database > | Transaction< Database > = this.db,
 		from: readonly CampaignState[] = statesLeadingTo( to )
 	): Promise< boolean > {
-		return transitionCampaign(
-			db,
-			this.clock.now(),
-			tenantId,
-			id,
-			to,
-			options,
-			from
-		);
+		return this.commands.transition( tenantId, id, to, options, db, from );
 	}
 
-	async schedule(
+	schedule(
 		tenant: Tenant,
 		id: string,
 		startAtIso: string | null | undefined
 	): Promise< CampaignView > {
-		const campaign = await this.require( tenant.id, id );
-		if ( campaign.state !== 'draft' && campaign.state !== 'scheduled' ) {
-			throw conflict( campaign, 'scheduled' );
-		}
-		// No time given: the one saved with the campaign, or now.
-		const startAt =
-			this.parseStart( startAtIso, false ) ??
-			campaign.start_at ??
-			this.clock.now();
-		this.checkFuture( startAt );
-		// The template may have changed since the campaign was saved (a media header added, paused): a campaign whose
-		// template it cannot fill is refused here, before any send.
-		await this.checkTemplate( tenant, {
-			name: campaign.name,
-			audience: {},
-			template: {
-				name: campaign.template_name,
-				language: campaign.template_language,
-				components: JSON.parse( campaign.template_components ),
-			},
-		} );
-		if (
-			! ( await this.transition(
-				tenant.id,
-				id,
-				'scheduled',
-				{ set: { start_at: startAt } },
-				this.db,
-				[ 'draft', 'scheduled' ]
-			) )
-		) {
-			throw conflict( await this.require( tenant.id, id ), 'scheduled' );
-		}
-		return this.view( tenant.id, id );
+		return this.commands.schedule( tenant, id, startAtIso );
 	}
 
-	async pause( tenant: Tenant, id: string ): Promise< CampaignView > {
-		const campaign = await this.require( tenant.id, id );
-		if (
-			! ( await this.transition(
-				tenant.id,
-				id,
-				'paused',
-				{ reason: 'paused_by_owner' },
-				this.db,
-				[ 'running' ]
-			) )
-		) {
-			throw conflict(
-				campaign,
-				'paused (only a running campaign can be paused)'
-			);
-		}
-		return this.view( tenant.id, id );
+	pause( tenant: Tenant, id: string ): Promise< CampaignView > {
+		return this.commands.pause( tenant, id );
 	}
 
-	async resume( tenant: Tenant, id: string ): Promise< CampaignView > {
-		const campaign = await this.require( tenant.id, id );
-		if ( tenant.halted_reason ) {
-			throw new DomainError(
-				'conflict',
-				'tenant_halted',
-				`Sending is stopped for this WhatsApp account (${ tenant.halted_reason }); update the credentials first.`
-			);
-		}
-		if (
-			! ( await this.transition( tenant.id, id, 'running', {}, this.db, [
-				'paused',
-			] ) )
-		) {
-			throw conflict(
-				campaign,
-				'resumed (only a paused campaign can be resumed)'
-			);
-		}
-		return this.view( tenant.id, id );
+	resume( tenant: Tenant, id: string ): Promise< CampaignView > {
+		return this.commands.resume( tenant, id );
 	}
 
-	async cancel( tenant: Tenant, id: string ): Promise< CampaignView > {
-		const campaign = await this.require( tenant.id, id );
-		const done = await this.db.transaction().execute( async ( trx ) => {
-			if (
-				! ( await this.transition(
-					tenant.id,
-					id,
-					'cancelled',
-					{ reason: 'cancelled_by_owner' },
-					trx
-				) )
-			) {
-				return false;
-			}
-			await cancelWaiting( trx, this.clock.now(), tenant.id, id );
-			return true;
-		} );
-		if ( ! done ) {
-			throw conflict( campaign, 'cancelled' );
-		}
-		return this.view( tenant.id, id );
+	cancel( tenant: Tenant, id: string ): Promise< CampaignView > {
+		return this.commands.cancel( tenant, id );
 	}
+
+	retryFailed(
+		tenant: Tenant,
+		id: string,
+		newId: string,
+		name: string | undefined,
+		nameFormat?: string
+	): Promise< CampaignView > {
+		return this.commands.retryFailed( tenant, id, newId, name, nameFormat );
+	}
+
+	// The engine's (scheduler, dispatcher).
 
 	/**
 	 * Messages not started yet (pending/retry) fail with `reason` (their runs end), counters moved in the same transaction.
 	 * Used when a campaign is cancelled or fails as a whole; those already sending finish normally.
 	 */
-	async failWaiting(
+	failWaiting(
 		trx: Transaction< Database >,
 		tenantId: string,
 		campaignId: string,
@@ -651,149 +176,14 @@ export class CampaignService {
 		code: number | null,
 		retryable: boolean
 	): Promise< number > {
-		const failed = await trx
-			.updateTable( 'messages' )
-			.set( {
-				state: 'failed',
-				error_reason: reason,
-				error_code: code,
-				retryable: retryable ? 1 : 0,
-				updated_at: this.clock.now(),
-			} )
-			.where( 'tenant_id', '=', tenantId )
-			.where( 'campaign_id', '=', campaignId )
-			.where( 'state', 'in', [ 'pending', 'retry' ] )
-			.returning( 'run_id' )
-			.execute();
-		const moved = failed.length;
-		await endRuns(
+		return failWaitingMessages(
 			trx,
-			isPostgres( trx ) ? 'postgres' : 'sqlite',
-			tenantId,
 			this.clock.now(),
-			failed.map( ( r ) => Number( r.run_id ) )
+			tenantId,
+			campaignId,
+			reason,
+			code,
+			retryable
 		);
-		if ( moved > 0 ) {
-			await applyCounterDeltas( trx, tenantId, campaignId, {
-				to_start: -moved,
-				failed: moved,
-			} );
-		}
-		return moved;
-	}
-
-	/** "Retry failed": a new draft, identical, whose audience is the retryable failed recipients of this one. */
-	async retryFailed(
-		tenant: Tenant,
-		id: string,
-		newId: string,
-		name: string | undefined,
-		nameFormat?: string
-	): Promise< CampaignView > {
-		const source = await this.require( tenant.id, id );
-		if (
-			! FINAL_STATES.includes( source.state ) &&
-			source.state !== 'paused'
-		) {
-			throw conflict(
-				source,
-				'retried while it is still sending (pause or wait for it to finish)'
-			);
-		}
-		if ( await this.find( tenant.id, newId ) ) {
-			throw new DomainError(
-				'conflict',
-				'campaign_exists',
-				`A campaign with id ${ newId } already exists.`
-			);
-		}
-		const now = this.clock.now();
-		const retryName =
-			name ?? ( await this.retryName( tenant.id, source, nameFormat ) );
-		await this.db.transaction().execute( async ( trx ) => {
-			await trx
-				.insertInto( 'campaigns' )
-				.values( {
-					tenant_id: tenant.id,
-					id: newId,
-					name: retryName,
-					audience: source.audience,
-					template_name: source.template_name,
-					template_language: source.template_language,
-					template_components: source.template_components,
-					start_at: null,
-					options: source.options,
-					state: 'draft',
-					state_reason: null,
-					state_message: null,
-					audience_done: 0,
-					audience_cursor: null,
-					snapshot_attempts: 0,
-					next_snapshot_at: null,
-					source_campaign_id: source.id,
-					created_at: now,
-					updated_at: now,
-					started_at: null,
-					finished_at: null,
-				} )
-				.execute();
-			await createCounters( trx, tenant.id, newId );
-		} );
-		return this.view( tenant.id, newId );
-	}
-
-	/**
-	 * "<first campaign's name> (retry n)": n counts the retries already made from the same first campaign, so a retry of
-	 * a retry and a second retry of the same campaign each get their own number. `format` is the site's translation
-	 * ("%1$s (riprova %2$d)"); English otherwise.
-	 */
-	private async retryName(
-		tenantId: string,
-		source: Campaign,
-		format: string | undefined
-	): Promise< string > {
-		const family = await this.db
-			.selectFrom( 'campaigns' )
-			.select( [ 'id', 'name', 'source_campaign_id' ] )
-			.where( 'tenant_id', '=', tenantId )
-			.where( 'source_campaign_id', 'is not', null )
-			.execute();
-		const parent = new Map(
-			family.map( ( c ) => [ c.id, c.source_campaign_id as string ] )
-		);
-		const rootOf = ( campaignId: string ) => {
-			let at = campaignId;
-			for ( let hops = 0; hops < 1000 && parent.has( at ); hops++ ) {
-				at = parent.get( at ) as string;
-			}
-			return at;
-		};
-		const root = rootOf( source.id );
-		const rootName =
-			root === source.id
-				? source.name
-				: ( ( await this.find( tenantId, root ) )?.name ??
-					source.name );
-		const n = family.filter( ( c ) => rootOf( c.id ) === root ).length + 1;
-		const pattern =
-			format && format.includes( '%1$s' ) && format.includes( '%2$d' )
-				? format
-				: '%1$s (retry %2$d)';
-		// Replacer functions: a name with "$&" in it is inserted as written.
-		return pattern
-			.replace( '%2$d', () => String( n ) )
-			.replace( '%1$s', () => rootName )
-			.slice( 0, 200 );
-	}
-
-	/** Unique recipients reached in the moving 24 h (the daily limit's "used"). */
-	async usedInWindow( tenantId: string ): Promise< number > {
-		const row = await this.db
-			.selectFrom( 'send_log' )
-			.select( sql< number >`count(*)`.as( 'used' ) )
-			.where( 'tenant_id', '=', tenantId )
-			.where( 'last_sent_at', '>', this.clock.now() - 86_400_000 )
-			.executeTakeFirstOrThrow();
-		return Number( row.used );
 	}
 }

@@ -78,6 +78,28 @@ export async function dailyWindow(
 	};
 }
 
+/**
+ * Unique phones reached in the 24 h before `at`, whatever the tier (GET /v1/status shows it for unlimited tiers too,
+ * where dailyWindow answers 0 without reading the log).
+ *
+ * @param db       The store.
+ * @param tenantId Tenant.
+ * @param at       The moment, ms.
+ */
+export async function usedInWindow(
+	db: Kysely< Database >,
+	tenantId: string,
+	at: number
+): Promise< number > {
+	const row = await db
+		.selectFrom( 'send_log' )
+		.select( sql< number >`count(*)`.as( 'used' ) )
+		.where( 'tenant_id', '=', tenantId )
+		.where( 'last_sent_at', '>', at - DAY_MS )
+		.executeTakeFirstOrThrow();
+	return Number( row.used );
+}
+
 /** Whether a phone last sent at `lastSentAt` still holds its unit at `at` (then sending it again costs nothing). */
 export function inWindow(
 	lastSentAt: number | undefined,

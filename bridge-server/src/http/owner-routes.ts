@@ -34,9 +34,15 @@ const TEST_WINDOW_MS = 10 * 60_000;
 
 const E164 = '^\\+[1-9][0-9]{6,14}$';
 
-export const ownerRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
+/** What these routes use of the API's dependencies. */
+export type OwnerRoutesOptions = Pick<
+	AppDeps,
+	'campaigns' | 'accounts' | 'storage' | 'clock' | 'messenger'
+>;
+
+export const ownerRoutes: FastifyPluginAsync< OwnerRoutesOptions > = async (
 	api,
-	{ deps }
+	deps
 ) => {
 	const { campaigns, accounts, storage, clock } = deps;
 	const db = storage.db;

@@ -1,7 +1,8 @@
 /**
- * One writer each (issue 15, item 2): campaign counters are written only by src/storage/counters.ts, and a campaign's
- * state only by the lifecycle's transition (src/campaigns/lifecycle.ts). Checked on the source text, so that a new
- * module writing either directly fails here; and the transition refuses what its table does not allow.
+ * One writer each (issue 15, items 2 and 3): campaign counters are written only by src/storage/counters.ts, a
+ * campaign's state only by the lifecycle's transition (src/campaigns/lifecycle.ts), and tenants only by src/tenants/
+ * (its store.ts). Checked on the source text, so that a new module writing any of them directly fails here; and the
+ * transition refuses what its table does not allow.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -57,6 +58,33 @@ describe( 'one writer', () => {
 		expect( writers ).toEqual( [
 			path.join( 'campaigns', 'lifecycle.ts' ),
 		] );
+	} );
+
+	it( 'only tenants/ writes tenants', () => {
+		const writers = sources()
+			.filter( ( [ , text ] ) =>
+				/(updateTable|insertInto|deleteFrom)\(\s*'tenants'|(update|insert into|delete from)\s+tenants\b/i.test(
+					text
+				)
+			)
+			.map( ( [ file ] ) => file )
+			.filter(
+				( file ) =>
+					! file.startsWith( `tenants${ path.sep }` ) &&
+					// Temporary, until the lead switches them to tenants/store.ts at merge (haltTenant,
+					// markWebhooksVerified, updateTenantAccount): the lead removes these two lines then.
+					file !== path.join( 'dispatch', 'dispatcher.ts' ) &&
+					! file.startsWith( `webhooks${ path.sep }` )
+			);
+		expect( writers ).toEqual( [] );
+		// The store is the one writer that remains (a regex that matched nothing would pass the check above).
+		expect(
+			sources()
+				.filter( ( [ , text ] ) =>
+					/updateTable\(\s*'tenants'/.test( text )
+				)
+				.map( ( [ file ] ) => file )
+		).toContain( path.join( 'tenants', 'store.ts' ) );
 	} );
 
 	it( 'the transition refuses a change its table does not allow, and makes only allowed ones', async () => {

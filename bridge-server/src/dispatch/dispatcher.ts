@@ -18,6 +18,7 @@ import {
 } from '../storage/leases.js';
 import type { Database, Tenant } from '../storage/schema.js';
 import type { AccountResolver } from '../tenants/accounts.js';
+import { haltTenant } from '../tenants/store.js';
 import {
 	claimRecipients,
 	pruneSendLog,
@@ -489,14 +490,7 @@ export class Dispatcher {
 			const halt = effects.halt;
 			const reason = `${ halt.reason } (${ halt.code }): ${ halt.message }`;
 			await this.db.transaction().execute( async ( trx ) => {
-				await trx
-					.updateTable( 'tenants' )
-					.set( {
-						halted_reason: reason,
-						updated_at: this.clock.now(),
-					} )
-					.where( 'id', '=', tenantId )
-					.execute();
+				await haltTenant( trx, tenantId, reason, this.clock.now() );
 				const running = await trx
 					.selectFrom( 'campaigns' )
 					.select( 'id' )

@@ -1,12 +1,15 @@
 /**
  * Account quality: Meta's phone_number_quality_update (messaging limit tier, throughput upgrade, flagged / unflagged)
- * written onto the tenant. (The other write of webhooks to `tenants`, the webhooks-verified mark, stays with storing
- * the raw body in apply.ts.)
+ * written onto the tenant through the tenants store.
  */
 
 /**
  * Internal dependencies
  */
+import {
+	updateTenantAccount,
+	type TenantAccountUpdate,
+} from '../tenants/store.js';
 import { isTier } from '../tenants/tenants.js';
 import type { PhoneNumberQualityEvent } from '../whatsapp/webhook-types.js';
 import type { Trx } from './apply-common.js';
@@ -17,16 +20,11 @@ export async function applyQuality(
 	event: PhoneNumberQualityEvent,
 	now: number
 ): Promise< void > {
-	const set: {
-		messaging_limit_tier?: 'TIER_250';
-		throughput_mps?: number;
-		quality?: string;
-		updated_at: number;
-	} = {
+	const set: TenantAccountUpdate = {
 		updated_at: now,
 	};
 	if ( event.currentLimit && isTier( event.currentLimit ) ) {
-		set.messaging_limit_tier = event.currentLimit as 'TIER_250';
+		set.messaging_limit_tier = event.currentLimit;
 	}
 	const kind = event.event.toUpperCase();
 	if ( kind === 'THROUGHPUT_UPGRADE' ) {
@@ -37,9 +35,5 @@ export async function applyQuality(
 	} else if ( kind === 'UNFLAGGED' ) {
 		set.quality = 'GREEN';
 	}
-	await trx
-		.updateTable( 'tenants' )
-		.set( set )
-		.where( 'id', '=', tenantId )
-		.execute();
+	await updateTenantAccount( trx, tenantId, set );
 }

@@ -15,6 +15,7 @@ import { sql } from 'kysely';
  */
 import { isPostgres } from '../storage/dialect.js';
 import { applyCounterDeltas } from '../storage/counters.js';
+import { markWebhooksVerified } from '../tenants/store.js';
 import type {
 	InboundMessageEvent,
 	StatusEvent,
@@ -199,7 +200,7 @@ export async function storeRaw(
 			apply_error: applyError ?? null,
 		} ) )
 	);
-	await markWebhooksVerified( trx, deliveries );
+	await markVerified( trx, deliveries );
 	if ( ! isPostgres( trx ) ) {
 		// SQLite: one statement whose text never changes (prepared once), the rows bound as one JSON text.
 		await sql`INSERT INTO webhook_events (tenant_id, received_at, body, applied, apply_error)
@@ -220,7 +221,7 @@ export async function storeRaw(
  * @param trx
  * @param deliveries
  */
-async function markWebhooksVerified(
+async function markVerified(
 	trx: Trx,
 	deliveries: WebhookDelivery[]
 ): Promise< void > {
@@ -235,10 +236,5 @@ async function markWebhooksVerified(
 	if ( tenantIds.size === 0 ) {
 		return;
 	}
-	await trx
-		.updateTable( 'tenants' )
-		.set( { webhooks_verified_at: at } )
-		.where( 'id', 'in', [ ...tenantIds ] )
-		.where( 'webhooks_verified_at', 'is', null )
-		.execute();
+	await markWebhooksVerified( trx, [ ...tenantIds ], at );
 }

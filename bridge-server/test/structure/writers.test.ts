@@ -68,14 +68,7 @@ describe( 'one writer', () => {
 				)
 			)
 			.map( ( [ file ] ) => file )
-			.filter(
-				( file ) =>
-					! file.startsWith( `tenants${ path.sep }` ) &&
-					// Temporary, until the lead switches them to tenants/store.ts at merge (haltTenant,
-					// markWebhooksVerified, updateTenantAccount): the lead removes these two lines then.
-					file !== path.join( 'dispatch', 'dispatcher.ts' ) &&
-					! file.startsWith( `webhooks${ path.sep }` )
-			);
+			.filter( ( file ) => ! file.startsWith( `tenants${ path.sep }` ) );
 		expect( writers ).toEqual( [] );
 		// The store is the one writer that remains (a regex that matched nothing would pass the check above).
 		expect(

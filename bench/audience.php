@@ -61,11 +61,15 @@ $rondine_segments = array(
 		array( 'field' => 'total_spent', 'op' => 'gt', 'value' => 100 ),
 		array( 'field' => 'order_count', 'op' => 'gte', 'value' => 2 ),
 	),
-	'3 filters: registered, last order in 90 days, bought category (first one)' => null,
+	'3 filters: registered, last order in 90 days, bought category (the largest)' => null,
 	'no filter (every opted-in contact)' => array(),
 );
-$rondine_category = (int) $wpdb->get_var( "SELECT term_id FROM {$wpdb->term_taxonomy} WHERE taxonomy = 'product_cat' ORDER BY term_id LIMIT 1" );
-$rondine_segments['3 filters: registered, last order in 90 days, bought category (first one)'] = array(
+// The category holding the most products (WooCommerce's installer creates "Uncategorized" first, and it is empty here).
+$rondine_category = (int) $wpdb->get_var(
+	"SELECT tt.term_id FROM {$wpdb->term_relationships} tr JOIN {$wpdb->term_taxonomy} tt ON tt.term_taxonomy_id = tr.term_taxonomy_id
+	WHERE tt.taxonomy = 'product_cat' GROUP BY tt.term_id ORDER BY COUNT(*) DESC, tt.term_id LIMIT 1"
+);
+$rondine_segments['3 filters: registered, last order in 90 days, bought category (the largest)'] = array(
 	array( 'field' => 'customer_type', 'op' => 'is', 'value' => 'registered' ),
 	array( 'field' => 'last_order_date', 'op' => 'in_last_days', 'value' => 90 ),
 	array( 'field' => 'bought_category', 'op' => 'any_of', 'value' => array( max( 1, $rondine_category ) ) ),

@@ -608,7 +608,9 @@ final class Rondine_Dev_Shop_Generator {
 		$gmt      = gmdate( 'Y-m-d H:i:s', $created );
 		$local    = self::local( $created );
 		$paid     = in_array( $status, array( 'completed', 'processing', 'refunded' ), true ) ? $created + mt_rand( 10, 600 ) : null;
-		$done     = in_array( $status, array( 'completed', 'refunded' ), true ) ? $created + mt_rand( 1, 5 ) * DAY_IN_SECONDS : null;
+		// Completed a few days later, never after --until: a completion (and so date_updated_gmt) in the future would make
+		// every audience request see those orders as just changed (Analytics::refresh syncs their customers again).
+		$done     = in_array( $status, array( 'completed', 'refunded' ), true ) ? min( max( $created + MINUTE_IN_SECONDS, $this->until - HOUR_IN_SECONDS ), $created + mt_rand( 1, 5 ) * DAY_IN_SECONDS ) : null;
 		// What WooCommerce's status hooks record: sales, coupon usage and stock on hold, processing and completed;
 		// download permissions on processing and completed.
 		$reduced  = in_array( $status, array( 'completed', 'processing', 'refunded', 'on-hold' ), true );

@@ -22,6 +22,15 @@
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 
+/**
+ * Internal dependencies
+ */
+import type {
+	Transport,
+	TransportAnswer,
+	TransportFailure,
+} from './transport.js';
+
 export interface Http1PoolOptions {
 	/** Connections open at most; requests beyond wait in order for one to be free. */
 	connections?: number;
@@ -39,15 +48,10 @@ export interface Http1PoolOptions {
 	ca?: string | Buffer;
 }
 
-export interface Http1Failure {
-	/** A system error code (`ECONNREFUSED`, `ECONNRESET`...) or one of this pool's: `connect_timeout`, `headers_timeout`, `body_timeout`, `socket_closed`, `protocol_error`, `response_too_large`, `closed`. */
-	code: string;
-	/** Whether any byte of the request may have reached the server. */
-	written: boolean;
-}
+/** The pool's failure and answer are the transport's (src/whatsapp/transport.ts). */
+export type Http1Failure = TransportFailure;
 
-export type Http1Answer =
-	{ status: number; text: string } | { failure: Http1Failure };
+export type Http1Answer = TransportAnswer;
 
 interface Job {
 	/** The whole request: head and body. */
@@ -451,7 +455,7 @@ function chunkSize( line: string ): number {
 	return parseInt( hex, 16 );
 }
 
-export class Http1Pool {
+export class Http1Pool implements Transport {
 	readonly maxResponseBytes: number;
 	readonly timeouts: {
 		connect: number;

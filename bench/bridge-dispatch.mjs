@@ -13,7 +13,8 @@
  * start it (its V8 memory settings included).
  *
  * Options: --throughput 1000 --latency 150, --node-flags "--max-semi-space-size=8" (more flags for the bridge's node,
- * after the launcher's: the last one given wins), --profile (V8 CPU profile of the bridge in /tmp/rondine-bridge-profile), --webhooks (the emulator posts signed single-status webhooks to the bridge during the campaign).
+ * after the launcher's: the last one given wins), --transport http1|undici (the bridge's RONDINE_CLOUD_TRANSPORT: the Cloud
+ * API client's own HTTP/1.1 pool, the default, or undici), --profile (V8 CPU profile of the bridge in /tmp/rondine-bridge-profile), --webhooks (the emulator posts signed single-status webhooks to the bridge during the campaign).
  */
 
 /**
@@ -46,6 +47,7 @@ const WEBHOOKS = process.argv.includes( '--webhooks' );
 const THROUGHPUT = Number( arg( 'throughput', '1000' ) );
 const LATENCY = Number( arg( 'latency', '150' ) );
 const PG_URL = arg( 'pg', undefined );
+const TRANSPORT = arg( 'transport', undefined );
 
 // Storage, the tenant (a sandbox one: it sends to the emulator) and the site serving its audience.
 const scratch = await openScratchStorage( PG_URL );
@@ -77,6 +79,7 @@ const bridge = await startBridge( {
 	emulatorToken: emulator.token,
 	port: emulator.bridgePort,
 	script: join( root, 'bridge-server', 'bin', 'rondine-bridge' ),
+	extraEnv: TRANSPORT ? { RONDINE_CLOUD_TRANSPORT: TRANSPORT } : {},
 	flags: [
 		...arg( 'node-flags', '' ).split( ' ' ).filter( Boolean ),
 		...( process.argv.includes( '--profile' )

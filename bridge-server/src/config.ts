@@ -9,6 +9,11 @@ import { join, resolve } from 'node:path';
  * Internal dependencies
  */
 import { readEdgeConfig, type EdgeConfig } from './http/edge-config.js';
+import {
+	CLOUD_TRANSPORTS,
+	isCloudTransportName,
+	type CloudTransportName,
+} from './whatsapp/transport.js';
 
 export interface Config {
 	port: number;
@@ -21,6 +26,8 @@ export interface Config {
 	secretKey: Buffer;
 	graphUrl: string;
 	graphVersion: string;
+	/** The Cloud API client's HTTP transport (`RONDINE_CLOUD_TRANSPORT`): `http1` (default) or `undici`. */
+	cloudTransport: CloudTransportName;
 	logLevel: string;
 	/** Serve the WhatsApp emulator under /sandbox (tenants without Meta credentials use it). */
 	sandbox: boolean;
@@ -77,6 +84,27 @@ function readSecretKey( value: string | undefined, dataDir: string ): Buffer {
 	return key;
 }
 
+/**
+ * The Cloud API client's transport: `http1` when unset; an unknown name stops the start.
+ *
+ * @param value `RONDINE_CLOUD_TRANSPORT`.
+ */
+export function readCloudTransport(
+	value: string | undefined
+): CloudTransportName {
+	if ( value === undefined || value === '' ) {
+		return CLOUD_TRANSPORTS[ 0 ];
+	}
+	if ( ! isCloudTransportName( value ) ) {
+		throw new ConfigError(
+			`RONDINE_CLOUD_TRANSPORT must be one of ${ CLOUD_TRANSPORTS.join(
+				', '
+			) }, got "${ value }"`
+		);
+	}
+	return value;
+}
+
 export function loadConfig( env: NodeJS.ProcessEnv = process.env ): Config {
 	const port = readPort( env.RONDINE_BRIDGE_PORT, 8090 );
 	const host = env.RONDINE_BRIDGE_HOST || '127.0.0.1';
@@ -102,6 +130,7 @@ export function loadConfig( env: NodeJS.ProcessEnv = process.env ): Config {
 			env.RONDINE_WHATSAPP_GRAPH_URL || 'https://graph.facebook.com'
 		).replace( /\/+$/, '' ),
 		graphVersion: env.RONDINE_WHATSAPP_GRAPH_VERSION || 'v23.0',
+		cloudTransport: readCloudTransport( env.RONDINE_CLOUD_TRANSPORT ),
 		logLevel: env.RONDINE_LOG_LEVEL || 'info',
 		sandbox: env.RONDINE_BRIDGE_SANDBOX !== '0',
 		sandboxUrl: env.RONDINE_SANDBOX_URL

@@ -74,6 +74,7 @@ async function main(): Promise< void > {
 	} );
 	await migrate( storage.db );
 	const messenger = new CloudMessenger( {
+		transport: config.cloudTransport,
 		connections: 256,
 		headersTimeoutMs: 30_000,
 		bodyTimeoutMs: 30_000,

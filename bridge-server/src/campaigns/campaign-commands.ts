@@ -30,7 +30,7 @@ import {
 } from './lifecycle.js';
 import { mappingProblem, type MappedComponent } from './template-mapping.js';
 import { STRICT_SITE_POLICY, type SitePolicy } from '../net/site-url.js';
-import { cancelWaiting } from '../dispatch/outcomes.js';
+import { cancelWaiting } from '../dispatch/release.js';
 import type { TemplateCatalog } from './templates.js';
 import type {
 	CampaignOptions,

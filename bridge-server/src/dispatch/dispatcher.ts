@@ -16,24 +16,20 @@ import {
 	removeWorker,
 	WORKER_HEARTBEAT_MS,
 } from '../storage/leases.js';
-import type { Database, Tenant } from '../storage/schema.js';
+import type { Database } from '../storage/schema.js';
 import type { AccountResolver } from '../tenants/accounts.js';
-import { haltTenant } from '../tenants/store.js';
 import {
 	claimRecipients,
 	pruneSendLog,
 	type ClaimedRecipient,
 } from './claim.js';
-import { compileTemplateBody, type BodyWriter } from './message-body.js';
-import type { Messenger, WhatsAppAccount } from './messenger.js';
-import {
-	applyOutcomes,
-	releaseClaimed,
-	type Effects,
-	type Settled,
-} from './outcomes.js';
+import { compileTemplateBody } from './message-body.js';
+import type { Messenger } from './messenger.js';
+import { applyEffects, type EffectsContext } from './effects.js';
+import type { CampaignPlan, Lane } from './lane.js';
+import { applyOutcomes } from './outcomes.js';
+import { releaseClaimed } from './release.js';
 import { AdaptiveRate } from './rate.js';
-import { classifyError } from '../whatsapp/errors.js';
 
 export interface DispatcherOptions {
 	/** Share of the number's throughput aimed at (a little under it, so jitter does not hit the limit). */
@@ -67,35 +63,6 @@ export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
 	sendTickMs: 5,
 };
 
-interface CampaignPlan {
-	id: string;
-	/** The send request's JSON for one recipient (template and mapping compiled once). */
-	body: BodyWriter;
-	continueWhenLimited: boolean;
-	/** No due work found: do not ask again before this (performance.now ms). */
-	idleUntil: number;
-	failuresInRow: number;
-}
-
-/** One business number (tenant) in this process: its pace, its claimed queue and what is in flight. */
-interface Lane {
-	tenant: Tenant;
-	account: WhatsAppAccount;
-	rate: AdaptiveRate;
-	campaigns: Map< string, CampaignPlan >;
-	order: string[];
-	next: number;
-	queue: ClaimedRecipient[];
-	/** Campaigns were removed since the queue was last checked for recipients of campaigns no longer sending. */
-	campaignsChanged: boolean;
-	inFlight: number;
-	claiming: boolean;
-	settled: Settled[];
-	flushing: Promise< void > | null;
-	lastFlush: number;
-	latencyMs: number;
-}
-
 /**
  * Sends the recipients of running campaigns, per business number, under its throughput, the pair rate and the daily
  * limit, at most once (claim commits `sending` before any request). Depends only on the store (Kysely) and a
@@ -110,6 +77,7 @@ export class Dispatcher {
 	private lastPrune = 0;
 	private workers = 1;
 	private refreshing: Promise< void > | null = null;
+	private readonly effectsContext: EffectsContext;
 
 	constructor(
 		private readonly db: Kysely< Database >,
@@ -121,7 +89,15 @@ export class Dispatcher {
 		readonly workerId: string,
 		private readonly log: Logger,
 		private readonly options: DispatcherOptions = DEFAULT_DISPATCHER_OPTIONS
-	) {}
+	) {
+		this.effectsContext = {
+			db,
+			clock,
+			campaigns,
+			log,
+			failuresToPause: options.failuresToPause,
+		};
+	}
 
 	async start(): Promise< void > {
 		await heartbeat( this.db, this.workerId );
@@ -467,7 +443,9 @@ export class Dispatcher {
 			this.workerId,
 			batch
 		)
-			.then( ( effects ) => this.applyEffects( lane, effects ) )
+			.then( ( effects ) =>
+				applyEffects( this.effectsContext, lane, effects )
+			)
 			.catch( ( error ) => {
 				// Not written: keep them for the next flush rather than lose what was sent.
 				lane.settled.unshift( ...batch );
@@ -479,121 +457,6 @@ export class Dispatcher {
 			.finally( () => {
 				lane.flushing = null;
 			} );
-	}
-
-	private async applyEffects(
-		lane: Lane,
-		effects: Effects
-	): Promise< void > {
-		const tenantId = lane.tenant.id;
-		if ( effects.halt ) {
-			const halt = effects.halt;
-			const reason = `${ halt.reason } (${ halt.code }): ${ halt.message }`;
-			await this.db.transaction().execute( async ( trx ) => {
-				await haltTenant( trx, tenantId, reason, this.clock.now() );
-				const running = await trx
-					.selectFrom( 'campaigns' )
-					.select( 'id' )
-					.where( 'tenant_id', '=', tenantId )
-					.where( 'state', '=', 'running' )
-					.execute();
-				for ( const { id } of running ) {
-					await this.campaigns.transition(
-						tenantId,
-						id,
-						'paused',
-						{
-							reason: 'tenant_halted',
-							message: `Sending stopped by WhatsApp: ${ reason }`,
-						},
-						trx,
-						[ 'running' ]
-					);
-				}
-			} );
-			lane.campaigns.clear();
-			lane.campaignsChanged = true;
-			this.log.error( { tenant: tenantId, reason }, 'tenant halted' );
-		}
-		for ( const [ campaignId, effect ] of effects.fail ) {
-			await this.db.transaction().execute( async ( trx ) => {
-				if (
-					await this.campaigns.transition(
-						tenantId,
-						campaignId,
-						'failed',
-						{
-							reason: effect.reason,
-							message: `WhatsApp refused the template (${ effect.code }): ${ effect.message }`,
-						},
-						trx
-					)
-				) {
-					// Not started: they would fail the same way; retryable only if the error table says so.
-					await this.campaigns.failWaiting(
-						trx,
-						tenantId,
-						campaignId,
-						effect.reason,
-						effect.code,
-						effect.code === null ||
-							classifyError( effect.code ).retryable
-					);
-				}
-			} );
-			lane.campaigns.delete( campaignId );
-			lane.campaignsChanged = true;
-		}
-		for ( const [ campaignId, effect ] of effects.pause ) {
-			await this.pause(
-				lane,
-				campaignId,
-				effect.reason,
-				`WhatsApp limited this number (${ effect.code }): ${ effect.message }`
-			);
-		}
-		for ( const [ campaignId, run ] of effects.failureRuns ) {
-			const plan = lane.campaigns.get( campaignId );
-			if ( ! plan ) {
-				continue;
-			}
-			plan.failuresInRow = run.reset
-				? run.failures
-				: plan.failuresInRow + run.failures;
-			if ( plan.failuresInRow >= this.options.failuresToPause ) {
-				await this.pause(
-					lane,
-					campaignId,
-					'too_many_failures',
-					`${ plan.failuresInRow } sends failed in a row; the campaign was paused so someone can look.`
-				);
-			}
-		}
-	}
-
-	private async pause(
-		lane: Lane,
-		campaignId: string,
-		reason: string,
-		message: string
-	): Promise< void > {
-		if (
-			await this.campaigns.transition(
-				lane.tenant.id,
-				campaignId,
-				'paused',
-				{ reason, message },
-				this.db,
-				[ 'running' ]
-			)
-		) {
-			this.log.warn(
-				{ tenant: lane.tenant.id, campaign: campaignId, reason },
-				'campaign paused'
-			);
-		}
-		lane.campaigns.delete( campaignId );
-		lane.campaignsChanged = true;
 	}
 
 	/** For tests and benchmarks. */

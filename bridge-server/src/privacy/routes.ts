@@ -12,10 +12,10 @@ import { errorResponses } from '../http/schemas.js';
 import {
 	applyConsentEvents,
 	CONSENT_SOURCES,
-	erasePhones,
-	exportPhones,
 	type ConsentState,
 } from './consent.js';
+import { erasePhones } from './erasure.js';
+import { exportPhones } from './export.js';
 
 /** E.164 with "+": the form the plugin sends and the bridge stores. */
 export const E164_PATTERN = '^\\+[1-9][0-9]{6,14}$';

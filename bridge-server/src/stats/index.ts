@@ -1,8 +1,13 @@
 /**
+ * The stats routes (signed /v1, http layer): a campaign's counters, progress and failures, its recipients (pages and
+ * CSV), one phone's history, and the interaction settings. The queries are beside it: failures.ts, recipients.ts,
+ * progress.ts, interaction-settings.ts; this file is the routes and their response schemas.
+ */
+
+/**
  * External dependencies
  */
 import type { FastifyPluginAsync } from 'fastify';
-import type { Kysely } from 'kysely';
 import { Readable } from 'node:stream';
 
 /**
@@ -18,10 +23,9 @@ import {
 	idParams,
 	statsSchema,
 } from '../http/schemas.js';
-import type { Database, RecipientState } from '../storage/schema.js';
-import { retryableFailed } from './retry-failed.js';
-import { DEFAULT_OPT_OUT_PAYLOADS } from '../webhooks/consent.js';
-import { withWebhookTables } from '../webhooks/schema.js';
+import type { RecipientState } from '../storage/schema.js';
+import { failureReasons } from './failures.js';
+import { optOutPayloads, setOptOutPayloads } from './interaction-settings.js';
 import { percentages, progress } from './progress.js';
 import {
 	csvCell,
@@ -32,54 +36,6 @@ import {
 	recipientView,
 	type RecipientFilter,
 } from './recipients.js';
-
-/**
- * Failed recipients grouped by reason, each saying whether "Retry failed" would take them (the same rule as the retry,
- * stats/retry-failed.ts), so the stats can say why a failure is not offered for retry.
- */
-async function failureReasons(
-	database: Kysely< Database >,
-	tenantId: string,
-	campaignId: string,
-	now: number
-) {
-	const db = withWebhookTables( database );
-	const rows = await db
-		.selectFrom( 'messages' )
-		.select( ( eb ) => [
-			'messages.error_reason as reason',
-			eb.fn.max( 'messages.error_code' ).as( 'code' ),
-			eb.fn.countAll().as( 'count' ),
-			eb.fn
-				.sum(
-					eb
-						.case()
-						.when( retryableFailed( eb, now ) )
-						.then( 1 )
-						.else( 0 )
-						.end()
-				)
-				.as( 'retryable' ),
-		] )
-		.where( 'messages.tenant_id', '=', tenantId )
-		.where( 'messages.campaign_id', '=', campaignId )
-		.where( ( eb ) =>
-			eb.or( [
-				eb( 'messages.state', '=', 'failed' ),
-				eb( 'messages.message_status', '=', 'failed' ),
-			] )
-		)
-		.groupBy( 'messages.error_reason' )
-		.execute();
-	return rows
-		.map( ( row ) => ( {
-			reason: row.reason,
-			code: row.code === null ? null : Number( row.code ),
-			count: Number( row.count ),
-			retryable: Number( row.retryable ?? 0 ) > 0,
-		} ) )
-		.sort( ( a, b ) => b.count - a.count );
-}
 
 // The filter also takes "none": recipients whose message was never sent.
 const MESSAGE_STATUS_FILTER = [ ...MESSAGE_STATUSES, 'none' ];
@@ -496,18 +452,12 @@ export const statsRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 				response: { 200: settingsSchema, ...errorResponses },
 			},
 		},
-		async ( request ) => {
-			const row = await withWebhookTables( storage.db )
-				.selectFrom( 'interaction_settings' )
-				.select( 'opt_out_payloads' )
-				.where( 'tenant_id', '=', request.tenant.id )
-				.executeTakeFirst();
-			return {
-				opt_out_payloads: row
-					? ( JSON.parse( row.opt_out_payloads ) as string[] )
-					: [ ...DEFAULT_OPT_OUT_PAYLOADS ],
-			};
-		}
+		async ( request ) => ( {
+			opt_out_payloads: await optOutPayloads(
+				storage.db,
+				request.tenant.id
+			),
+		} )
 	);
 
 	api.put< { Body: { opt_out_payloads: string[] } } >(
@@ -521,27 +471,13 @@ export const statsRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 				response: { 200: settingsSchema, ...errorResponses },
 			},
 		},
-		async ( request ) => {
-			const payloads = [
-				...new Set(
-					request.body.opt_out_payloads
-						.map( ( p ) => p.trim() )
-						.filter( Boolean )
-				),
-			];
-			const db = withWebhookTables( storage.db );
-			const values = {
-				opt_out_payloads: JSON.stringify( payloads ),
-				updated_at: clock.now(),
-			};
-			await db
-				.insertInto( 'interaction_settings' )
-				.values( { tenant_id: request.tenant.id, ...values } )
-				.onConflict( ( oc ) =>
-					oc.column( 'tenant_id' ).doUpdateSet( values )
-				)
-				.execute();
-			return { opt_out_payloads: payloads };
-		}
+		async ( request ) => ( {
+			opt_out_payloads: await setOptOutPayloads(
+				storage.db,
+				request.tenant.id,
+				request.body.opt_out_payloads,
+				clock.now()
+			),
+		} )
 	);
 };

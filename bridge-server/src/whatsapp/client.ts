@@ -11,11 +11,15 @@
 /**
  * Internal dependencies
  */
-import {
-	Http1Pool,
-	type Http1Answer,
-	type Http1Failure,
-} from './http1-pool.js';
+import { Http1Pool } from './http1-pool.js';
+import type {
+	CloudTransportName,
+	Transport,
+	TransportAnswer,
+	TransportFailure,
+	TransportOptions,
+} from './transport.js';
+import { UndiciTransport } from './undici-transport.js';
 
 export const DEFAULT_BASE_URL = 'https://graph.facebook.com';
 export const DEFAULT_VERSION = 'v23.0';
@@ -35,6 +39,8 @@ export interface CloudApiClientOptions {
 	connections?: number;
 	/** TLS: certificate authorities to trust instead of Node's default ones (tests). */
 	ca?: string | Buffer;
+	/** Which HTTP transport carries the calls (`RONDINE_CLOUD_TRANSPORT`): `http1` (default) or `undici`. */
+	transport?: CloudTransportName;
 }
 
 /** A Meta error as answered by the Graph API (`{error:{...}}`). */
@@ -131,7 +137,7 @@ export const PHONE_NUMBER_FIELDS = [
 const E164 = /^\+[1-9]\d{6,14}$/;
 
 /** A transport failure: "not sent" only when nothing of the request can have left this process. */
-function failureOf( failure: Http1Failure ): CloudApiFailure {
+function failureOf( failure: TransportFailure ): CloudApiFailure {
 	return failure.written
 		? { unknown: failure.code }
 		: { notSent: failure.code };
@@ -140,9 +146,9 @@ function failureOf( failure: Http1Failure ): CloudApiFailure {
 /**
  * What an HTTP answer means: Meta's error, a JSON value, or unknown (not JSON, or an error status without Meta's error).
  *
- * @param answer The pool's answer.
+ * @param answer The transport's answer.
  */
-function apiResultOf( answer: Http1Answer ): ApiResult< unknown > {
+function apiResultOf( answer: TransportAnswer ): ApiResult< unknown > {
 	if ( 'failure' in answer ) {
 		return failureOf( answer.failure );
 	}
@@ -261,7 +267,7 @@ export class CloudApiClient {
 
 	private readonly basePath: string;
 
-	private readonly pool: Http1Pool;
+	private readonly transport: Transport;
 
 	/** Header lines by token, for requests with a JSON body and without. */
 	private readonly headerCache = {
@@ -274,7 +280,7 @@ export class CloudApiClient {
 		this.origin = base.origin;
 		this.basePath = base.pathname.replace( /\/+$/, '' );
 		this.version = options.version ?? DEFAULT_VERSION;
-		this.pool = new Http1Pool( this.origin, {
+		const transportOptions: TransportOptions = {
 			// One request per connection at a time: 1,000 mps at 250 ms needs 250 of them.
 			connections: options.connections ?? 256,
 			connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
@@ -282,7 +288,11 @@ export class CloudApiClient {
 			bodyTimeoutMs: options.bodyTimeoutMs ?? 30_000,
 			keepAliveTimeoutMs: 30_000,
 			...( options.ca !== undefined ? { ca: options.ca } : {} ),
-		} );
+		};
+		this.transport =
+			options.transport === 'undici'
+				? new UndiciTransport( this.origin, transportOptions )
+				: new Http1Pool( this.origin, transportOptions );
 	}
 
 	/**
@@ -398,7 +408,7 @@ export class CloudApiClient {
 
 	/** Close the keep-alive connections. */
 	async close(): Promise< void > {
-		await this.pool.close();
+		await this.transport.close();
 	}
 
 	private call(
@@ -411,7 +421,7 @@ export class CloudApiClient {
 		if ( headers === null ) {
 			return Promise.resolve( { notSent: 'invalid_token' } );
 		}
-		return this.pool
+		return this.transport
 			.request(
 				method,
 				`${ this.basePath }/${ this.version }${ path }`,

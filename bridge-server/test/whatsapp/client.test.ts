@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * Internal dependencies
  */
 import { CloudApiClient } from '../../src/whatsapp/client';
+import { CLOUD_TRANSPORTS } from '../../src/whatsapp/transport';
 
 interface Seen {
 	method: string;
@@ -73,7 +74,7 @@ function json( status: number, body: unknown ) {
 	};
 }
 
-describe( 'CloudApiClient', () => {
+describe.each( CLOUD_TRANSPORTS )( 'CloudApiClient over %s', ( transport ) => {
 	it( 'posts JSON with the Bearer token to /{version}/{phone-number-id}/messages under the base path', async () => {
 		answer = json( 200, {
 			messaging_product: 'whatsapp',
@@ -88,6 +89,7 @@ describe( 'CloudApiClient', () => {
 		const client = new CloudApiClient( {
 			baseUrl: `${ base }/sandbox/`,
 			version: 'v24.0',
+			transport,
 		} );
 		try {
 			expect( await client.sendTemplate( send ) ).toEqual( {
@@ -142,7 +144,7 @@ describe( 'CloudApiClient', () => {
 		'reads %s as an unknown outcome, never as "not sent"',
 		async ( _name, reply, reason ) => {
 			answer = reply;
-			const client = new CloudApiClient( { baseUrl: base } );
+			const client = new CloudApiClient( { baseUrl: base, transport } );
 			try {
 				expect( await client.sendTemplate( send ) ).toEqual( {
 					unknown: reason,
@@ -161,6 +163,7 @@ describe( 'CloudApiClient', () => {
 		const client = new CloudApiClient( {
 			baseUrl: base,
 			bodyTimeoutMs: 150,
+			transport,
 		} );
 		try {
 			expect( await client.sendTemplate( send ) ).toEqual( {
@@ -181,7 +184,7 @@ describe( 'CloudApiClient', () => {
 				fbtrace_id: 'A',
 			},
 		} );
-		const client = new CloudApiClient( { baseUrl: base } );
+		const client = new CloudApiClient( { baseUrl: base, transport } );
 		try {
 			expect( await client.sendTemplate( send ) ).toEqual( {
 				error: {
@@ -216,7 +219,7 @@ describe( 'CloudApiClient', () => {
 				next: `${ base }/next`,
 			},
 		} );
-		const client = new CloudApiClient( { baseUrl: base } );
+		const client = new CloudApiClient( { baseUrl: base, transport } );
 		const before = seen.length;
 		try {
 			const result = await client.listTemplates(
@@ -239,7 +242,7 @@ describe( 'CloudApiClient', () => {
 
 	it( 'asks for the phone number fields the bridge needs', async () => {
 		answer = json( 200, { id: '1', quality_rating: 'GREEN' } );
-		const client = new CloudApiClient( { baseUrl: base } );
+		const client = new CloudApiClient( { baseUrl: base, transport } );
 		try {
 			await client.getPhoneNumber( '106540352242922', 'token' );
 		} finally {
@@ -254,7 +257,7 @@ describe( 'CloudApiClient', () => {
 
 	it( 'refuses a token that would forge headers, sending nothing', async () => {
 		const before = seen.length;
-		const client = new CloudApiClient( { baseUrl: base } );
+		const client = new CloudApiClient( { baseUrl: base, transport } );
 		try {
 			expect(
 				await client.sendTemplate( {

@@ -3,7 +3,7 @@
  * Audience figures on a generated shop: segment counts (median of repeated runs) and the whole opted-in audience
  * streamed to a bridge through the signed endpoint over HTTP, page by page, as the bridge does at a campaign's start.
  *
- * Usage: RONDINE_WP_DIR=<env>/wordpress php bench/audience.php --url=http://127.0.0.1:<port> [--runs=11] [--page=1000]
+ * Usage: RONDINE_WP_DIR=<env>/wordpress php bench/audience.php --url=http://127.0.0.1:<port> [--runs=11] [--page=5000]
  * (bench/audience.sh starts the PHP server and runs this.) The site's bridge connection is replaced by a local one
  * for the run and restored afterwards.
  *
@@ -19,7 +19,7 @@ use Rondine\Bridge\Signer;
 $rondine_opts = getopt( '', array( 'url:', 'runs:', 'page:' ) );
 $rondine_url  = rtrim( $rondine_opts['url'] ?? '', '/' );
 $rondine_runs = max( 1, (int) ( $rondine_opts['runs'] ?? 11 ) );
-$rondine_page = max( 1, (int) ( $rondine_opts['page'] ?? 1000 ) );
+$rondine_page = max( 1, (int) ( $rondine_opts['page'] ?? 5000 ) ); // The page the bridge asks for (audience/snapshot.ts).
 if ( '' === $rondine_url ) {
 	fwrite( STDERR, "--url is required\n" );
 	exit( 2 );

@@ -2,7 +2,7 @@
 # Segment counts and audience streaming on a generated shop (targets: a 3-filter count <= 300 ms median, the whole
 # 200k audience to the bridge <= 10 s).
 #
-#   bench/audience.sh [env dir, default .rondine/bench-shop] [--runs=11] [--page=1000]
+#   bench/audience.sh [env dir, default .rondine/bench-shop] [--runs=11] [--page=5000]
 #
 # The environment must hold a generated shop (bench/shop-generate.sh 200000 1000000 makes .rondine/bench-shop). A PHP
 # server is started on a free port for the run and stopped afterwards.

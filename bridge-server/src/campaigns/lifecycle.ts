@@ -66,13 +66,6 @@ export interface TransitionOptions {
  * only if the table above allows each of those changes (else it throws: a programming error), and only if the row is
  * still in one of `from`. Sets the reason and message (cleared when not given), `started_at` when asked and
  * `finished_at` on a final state. Returns whether this call made the change.
- * @param db
- * @param now
- * @param tenantId
- * @param id
- * @param to
- * @param options
- * @param from
  */
 export async function transitionCampaign(
 	db: Kysely< Database > | Transaction< Database >,

@@ -56,7 +56,7 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 		messenger: deps.messenger,
 	} );
 	// Stats, drill-down, CSV export and interaction settings (src/stats).
-	await api.register( statsRoutes, { deps } );
+	await api.register( statsRoutes, { campaigns, storage, clock } );
 	// Consent changes, privacy export and erasure (src/privacy).
-	await api.register( privacyRoutes, { deps } );
+	await api.register( privacyRoutes, { storage, clock } );
 };

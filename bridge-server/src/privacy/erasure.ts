@@ -270,8 +270,6 @@ const IDENTITY_FIELDS = [
  * A webhook body without the person: an object naming them (a contact, a message from them, a status to them) loses
  * every identifying field and its content; whatever still mentions the number (say, in another message's text) is
  * replaced too.
- * @param body
- * @param needles
  */
 export function scrubBody( body: string, needles: string[] ): string {
 	const set = new Set( needles );

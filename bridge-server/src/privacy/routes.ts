@@ -119,13 +119,12 @@ interface ConsentBody {
 /**
  * Signed site -> bridge routes of the consent and privacy contract (docs/ARCHITECTURE.md): consent changes, export and
  * erasure of what the bridge holds about a phone. Everything is scoped to the calling tenant.
- * @param api
- * @param root0
- * @param root0.deps
  */
-export const privacyRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
+export type PrivacyRoutesOptions = Pick< AppDeps, 'storage' | 'clock' >;
+
+export const privacyRoutes: FastifyPluginAsync< PrivacyRoutesOptions > = async (
 	api,
-	{ deps }
+	deps
 ) => {
 	const db = deps.storage.db;
 	const security = [ { rondineSignature: [] } ];

@@ -171,15 +171,16 @@ interface RecipientsQuery {
  * Campaign stats and drill-down (signed /v1 routes, registered inside the API scope): counters with percentages and
  * live progress, recipients by page with filters, CSV export of everything that matches, and the tenant's
  * interaction settings. Every query is scoped to the calling tenant.
- * @param api
- * @param root0
- * @param root0.deps
  */
-export const statsRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
+export type StatsRoutesOptions = Pick<
+	AppDeps,
+	'campaigns' | 'storage' | 'clock'
+>;
+
+export const statsRoutes: FastifyPluginAsync< StatsRoutesOptions > = async (
 	api,
-	{ deps }
+	{ campaigns, storage, clock }
 ) => {
-	const { campaigns, storage, clock } = deps;
 	const security = [ { rondineSignature: [] } ];
 
 	api.get< { Params: { id: string } } >(

@@ -74,10 +74,6 @@ export interface Progress {
 /**
  * Live progress from the counters alone (O(1)): the average rate since the start, and the time the rest would take at
  * it. Only a running campaign has an ETA; a paused one, or one waiting for the daily limit, does not move.
- * @param counters
- * @param state
- * @param startedAt
- * @param now
  */
 export function progress(
 	counters: CounterView,

@@ -125,12 +125,6 @@ export const RECIPIENT_COLUMNS: Array< keyof RecipientView > = [
 
 /**
  * One page of a campaign's recipients in id order (keyset: `after` is the last id seen), always within the tenant.
- * @param database
- * @param tenantId
- * @param campaignId
- * @param filter
- * @param after
- * @param limit
  */
 export async function recipientsPage(
 	database: Kysely< Database >,
@@ -180,7 +174,6 @@ export async function recipientsPage(
 /**
  * A CSV cell: always quoted; a text starting with = + - @ or a control character is prefixed with ' so that a
  * spreadsheet never runs it as a formula, except an E.164 phone number (+ and digits), which no spreadsheet evaluates.
- * @param value
  */
 export function csvCell( value: unknown ): string {
 	const text = value === null || value === undefined ? '' : String( value );
@@ -190,11 +183,6 @@ export function csvCell( value: unknown ): string {
 
 /**
  * Every recipient matching the filter as CSV lines (header first), read page by page so memory stays flat at any size.
- * @param database
- * @param tenantId
- * @param campaignId
- * @param filter
- * @param pageSize
  */
 export async function* recipientsCsv(
 	database: Kysely< Database >,
@@ -235,11 +223,7 @@ export async function* recipientsCsv(
 
 /**
  * What one phone was sent across the tenant's campaigns, newest first: the contact page's message history. Served by
- * the (tenant, phone, campaign) index.
- * @param database
- * @param tenantId
- * @param phone    E.164.
- * @param limit
+ * the (tenant, phone, campaign) index. The phone is E.164.
  */
 export async function recipientsOfPhone(
 	database: Kysely< Database >,

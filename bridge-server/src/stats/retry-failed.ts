@@ -20,8 +20,6 @@ import {
  * - and, for Meta's per-user marketing limit (131049), only once its 24 hours have passed.
  * The snapshot of the new campaign applies the tenant's opt-out list on top, as for every audience.
  * `unknown` outcomes are left out: the message may have arrived, and a retry must never send it twice.
- * @param eb
- * @param now
  */
 export function retryableFailed(
 	eb: ExpressionBuilder< WebhooksDatabase, 'messages' >,
@@ -56,12 +54,6 @@ export interface RetryableRecipient {
 
 /**
  * One page (by id) of the recipients a retry of `campaignId` would send to now, excluding opted-out phones.
- * @param database
- * @param tenantId
- * @param campaignId
- * @param now
- * @param after
- * @param limit
  */
 export async function retryableRecipients(
 	database: Kysely< Database >,

@@ -61,9 +61,6 @@ export type ApplyOptions = ConsentOptions;
  *
  * Work is done in a few set-wise statements per group (not per event), so a group of a thousand statuses costs about
  * what one costs: that is what makes group commit pay off.
- * @param trx
- * @param deliveries
- * @param options
  */
 export async function applyDeliveries(
 	trx: Trx,
@@ -218,8 +215,6 @@ export async function storeRaw(
 /**
  * Every delivery stored here passed the signature check with the app secret of each tenant it names: the first one
  * marks those tenants' webhooks verified (status `webhooks_verified`). Tenants already verified are not written.
- * @param trx
- * @param deliveries
  */
 async function markVerified(
 	trx: Trx,

@@ -90,9 +90,6 @@ export function collectPreference(
 /**
  * A stop or resume, applied only when newer than what is known for the phone (a redelivered old "stop" must not undo
  * a later "resume"), into the tenant's opt-out list and the outbox that tells the site.
- * @param trx
- * @param change
- * @param now
  */
 export async function applyPreference(
 	trx: Trx,

@@ -96,8 +96,6 @@ const errorResponse = { $ref: 'Error#' };
  * the app secret of every tenant they speak for. The GET has no body: the verify token, unique per tenant, says which
  * tenant is being verified; `/v1/webhooks/whatsapp/{tenant id}` is the same endpoint bound to one tenant, for
  * deployments that give each tenant its own callback URL (then POSTs for another tenant are refused).
- * @param app
- * @param options
  */
 export const webhooksPlugin: FastifyPluginAsync<
 	WebhooksPluginOptions

@@ -75,9 +75,6 @@ export interface MessageKey {
  *   `+` and the WhatsApp id, or the number Meta resolved into that id (`wa_id_aliases`), and the unique index on
  *   (tenant, phone, campaign) finds its few runs, whose messages the (run, step) index gives. No index on wamid: see
  *   migration 0102.
- * @param trx
- * @param keys
- * @param messages
  */
 export async function lockRecipients(
 	trx: Trx,
@@ -141,8 +138,6 @@ export async function lockRecipients(
 
 /**
  * [tenant, phone, wamid] for each message: the number the WhatsApp id is, and any number Meta resolved into it.
- * @param trx
- * @param messages
  */
 async function messagePhones(
 	trx: Trx,

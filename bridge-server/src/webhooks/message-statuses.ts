@@ -42,7 +42,6 @@ const DAY_MS = 86_400_000;
 /**
  * The message named by biz_opaque_callback_data: "<campaign id>:<run id>:<step>" as the dispatcher sets it, or
  * "<campaign id>:<recipient id>" (step 0) for messages sent before migration 0105.
- * @param data
  */
 function parseCallback(
 	data: string | null
@@ -70,7 +69,6 @@ function parseCallback(
  * The status webhooks have established for a row, read from the milestone times this module owns: the engine writes
  * `message_status = accepted` when the send answer is stored, which can land after a faster status webhook, and the
  * merge must start from what was really seen or the counters would count that status twice.
- * @param row
  */
 function mergedStatus( row: RecipientRow ): MessageStatus | null {
 	if ( row.read_at !== null ) {
@@ -267,9 +265,6 @@ function text( value: string | null ): RawBuilder< unknown > {
 /**
  * One UPDATE ... FROM (VALUES ...) per chunk of rows, on both SQLite (>= 3.33) and PostgreSQL, instead of one
  * statement per recipient.
- * @param trx
- * @param rows
- * @param now
  */
 async function updateRecipientStatuses(
 	trx: Trx,

@@ -37,7 +37,6 @@ export interface ReplayResult {
  * body is not stored again. A row that fails again keeps `applied = 0` and gets the new error, and the replay goes on.
  * Only the events of the row's own tenant are applied: the body was signed for it when it was received (a body that
  * speaks for several tenants is stored once per tenant).
- * @param options
  */
 export async function replayUnappliedWebhooks(
 	options: ReplayOptions

@@ -16,9 +16,6 @@ export const DEFAULT_RETENTION_DAYS = 30;
  * Deletes raw webhook bodies received before `before` (ms) that were applied, in chunks so that a large backlog never
  * holds the writer for long. Bodies that could not be applied are kept until someone replays or removes them.
  * Resolves with the number of rows deleted.
- * @param database
- * @param before
- * @param chunk
  */
 export async function pruneWebhookEvents(
 	database: Kysely< Database >,

@@ -68,8 +68,6 @@ function earliest( current: number | null, candidate: number ): number {
  *
  * Each milestone time keeps the earliest timestamp seen for it (copies may carry different times).
  * A `sent` under a delivered message still fills a missing sent time: it is information, not a downgrade.
- * @param current
- * @param update
  */
 export function mergeStatus(
 	current: MessageState,

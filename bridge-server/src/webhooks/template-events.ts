@@ -77,13 +77,6 @@ export async function applyTemplateCategory(
 /**
  * Edits the tenant's cached template list in place, so a paused template stops being offered at once, and marks the
  * cache stale so that the next read fetches the full truth from the Cloud API.
- * @param trx
- * @param tenantId
- * @param event
- * @param event.name
- * @param event.language
- * @param event.templateId
- * @param edit
  */
 async function updateCachedTemplate(
 	trx: Trx,

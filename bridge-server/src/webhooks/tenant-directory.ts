@@ -183,8 +183,6 @@ export class TenantDirectory {
 /**
  * The tenant each event belongs to: by the business phone number id of its change, or by the WhatsApp Business
  * Account id for changes that carry no phone number (template and quality updates).
- * @param directory
- * @param events
  */
 export async function attributeEvents(
 	directory: TenantDirectory,

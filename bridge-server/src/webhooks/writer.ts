@@ -53,7 +53,6 @@ async function withRetry< T >( run: () => Promise< T > ): Promise< T > {
  * The single writer behind the webhook endpoint: group-commits deliveries (raw body + applied effects in one
  * transaction). A delivery that cannot be applied is still stored raw, marked unapplied with the error, and answered
  * 200: Meta must not resend it for a week because of our bug, and it can be replayed once fixed.
- * @param options
  */
 export function createWebhookWriter(
 	options: WebhookWriterOptions

@@ -34,7 +34,7 @@ export interface AudiencePage {
 
 export class SiteError extends Error {}
 
-/** Largest answer read from a site (an audience page of 500 contacts is far smaller). */
+/** Largest answer read from a site (an audience page of 5,000 contacts is about 2 MB). */
 export const SITE_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface SiteClientOptions {

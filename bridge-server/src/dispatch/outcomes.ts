@@ -387,7 +387,7 @@ export async function applyOutcomes(
  * `firstAccepted`: every row of the batch was accepted at its first attempt. Its error columns are then either empty
  * (no earlier attempt wrote them) or an early failed status webhook's, which must stay (below): the UPDATE leaves them
  * out, and SQLite, which rewrites the entries of every index whose columns a SET names, keeps its error index as it is
- * (about a quarter of the statement's cost per row, docs/BENCHMARKS.md "Fourth session").
+ * (about a quarter of the statement's cost per row, docs/history/benchmarks-2026-11-25-to-12-07.md, "Fourth session").
  */
 async function updateRecipients(
 	trx: Transaction< Database >,

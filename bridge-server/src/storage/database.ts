@@ -57,7 +57,8 @@ export function openStorage( options: StorageOptions ): Storage {
 	database.pragma( 'busy_timeout = 5000' );
 	database.pragma( 'foreign_keys = ON' );
 	// Temporary b-trees (IN lists, UPDATE ... FROM) in memory: they are small, and on files each was an open, an unlink
-	// and a close, about 17 a second while a campaign sends (strace, docs/BENCHMARKS.md "Fourth session").
+	// and a close, about 17 a second while a campaign sends (strace; docs/history/benchmarks-2026-11-25-to-12-07.md,
+	// "Fourth session").
 	database.pragma( 'temp_store = MEMORY' );
 	const db = new Kysely< Database >( {
 		// Kysely prepares every query anew; the cache reuses the prepared statement of the same SQL text.

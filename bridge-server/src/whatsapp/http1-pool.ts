@@ -7,7 +7,8 @@
  * Why not undici, which the bridge used before: at 1,000 messages a second undici's per-request machinery (request and
  * handler objects, header arrays, its llhttp parser in WebAssembly, stream plumbing, timers) cost about 0.05 ms of CPU
  * per send, a fifth of the bridge's whole budget per message (docs/history/benchmarks-2026-11-25-to-12-07.md,
- * "Fourth session"; measured again when the Transport interface came in: docs/BENCHMARKS.md). This pool does the one thing the sender needs, and nothing else: one request per connection at a time, the request written with one
+ * "Fourth session"; measured again when the Transport interface came in: docs/BENCHMARKS.md). This pool does the
+ * one thing the sender needs, and nothing else: one request per connection at a time, the request written with one
  * socket write, the response read straight from the socket's buffers. It speaks the part of HTTP/1.1 a JSON API
  * answers with (RFC 9112): `Content-Length` bodies, chunked bodies, bodies delimited by the connection's close, 1xx
  * interim responses, `Connection: close` and the `Keep-Alive: timeout` hint; over TCP or TLS (`https:` origins). It does

@@ -186,19 +186,20 @@ async function seedFinishedCampaign( db, tenantId ) {
 						updated_at: now - 120_000,
 					} );
 				}
+				// The message of run n as the dispatcher leaves it once WhatsApp accepted it.
+				const sent = ( /** @type {number} */ n ) => ( {
+					state: 'completed',
+					attempts: 1,
+					next_attempt_at: 0,
+					wamid: `wamid.bench.${ from + n }`,
+					message_status: 'accepted',
+					sent_at: now - 120_000,
+				} );
 				if ( ! split ) {
 					await trx
 						.insertInto( 'recipients' )
 						.values(
-							runs.map( ( run, n ) => ( {
-								...run,
-								state: 'completed',
-								attempts: 1,
-								next_attempt_at: 0,
-								wamid: `wamid.bench.${ from + n }`,
-								message_status: 'accepted',
-								sent_at: now - 120_000,
-							} ) )
+							runs.map( ( run, n ) => ( { ...run, ...sent( n ) } ) )
 						)
 						.execute();
 					continue;
@@ -218,12 +219,7 @@ async function seedFinishedCampaign( db, tenantId ) {
 							step: 0,
 							phone: run.phone,
 							body: run.variables,
-							state: 'completed',
-							attempts: 1,
-							next_attempt_at: 0,
-							wamid: `wamid.bench.${ from + n }`,
-							message_status: 'accepted',
-							sent_at: now - 120_000,
+							...sent( n ),
 							updated_at: now - 120_000,
 						} ) )
 					)

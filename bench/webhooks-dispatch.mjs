@@ -199,7 +199,10 @@ async function seedFinishedCampaign( db, tenantId ) {
 					await trx
 						.insertInto( 'recipients' )
 						.values(
-							runs.map( ( run, n ) => ( { ...run, ...sent( n ) } ) )
+							runs.map( ( run, n ) => ( {
+								...run,
+								...sent( n ),
+							} ) )
 						)
 						.execute();
 					continue;

@@ -38,7 +38,7 @@ import type {
 import type { Storage } from './storage/database.js';
 import type { Tenant } from './storage/schema.js';
 import { AccountResolver } from './tenants/accounts.js';
-import { resealLegacySecrets } from './tenants/tenants.js';
+import { resealLegacySecrets } from './tenants/store.js';
 
 export interface BridgeOptions {
 	storage: Storage;

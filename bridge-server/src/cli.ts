@@ -11,14 +11,12 @@ import { loadConfig } from './config.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { migrate, openStorage, sqliteFileIn } from './storage/database.js';
 import {
-	connectionCode,
 	createTenant,
-	isTier,
 	listTenants,
 	rotateTenantSecret,
 	setTenantLimits,
-	usesSandbox,
-} from './tenants/tenants.js';
+} from './tenants/store.js';
+import { connectionCode, isTier, usesSandbox } from './tenants/tenants.js';
 import { DEFAULT_OPT_OUT_PAYLOADS } from './webhooks/consent.js';
 import { replayUnappliedWebhooks } from './webhooks/replay.js';
 import { TenantDirectory } from './webhooks/tenant-directory.js';

@@ -17,7 +17,7 @@ import { applyCounterDeltas } from '../storage/counters.js';
 import { isPostgres } from '../storage/dialect.js';
 import { endRuns } from '../storage/runs.js';
 import type { Campaign, Database } from '../storage/schema.js';
-import { findTenant } from '../tenants/tenants.js';
+import { findTenant } from '../tenants/store.js';
 import type { CampaignService } from './campaign-service.js';
 
 export interface SchedulerOptions {

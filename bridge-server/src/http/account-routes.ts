@@ -21,13 +21,11 @@ import { usedInWindow } from '../dispatch/daily-limit.js';
 import type { Database } from '../storage/schema.js';
 import type { AccountResolver } from '../tenants/accounts.js';
 import {
-	isTier,
 	phoneNumberIdTaken,
 	setTenantCredentials,
 	setTenantSite,
-	TIER_LIMITS,
-	usesSandbox,
-} from '../tenants/tenants.js';
+} from '../tenants/store.js';
+import { isTier, TIER_LIMITS, usesSandbox } from '../tenants/tenants.js';
 import {
 	checkSiteUrl,
 	SiteUrlError,

@@ -15,7 +15,7 @@ import {
 	signaturesEqual,
 } from '../crypto/signing.js';
 import type { Database, Tenant } from '../storage/schema.js';
-import { findTenant } from '../tenants/tenants.js';
+import { findTenant } from '../tenants/store.js';
 import { ApiError } from './errors.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

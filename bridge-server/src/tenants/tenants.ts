@@ -1,31 +1,12 @@
 /**
  * What a tenant is, without the database: its messaging limit tiers, its connection code, whether it uses the
- * emulator. Every read and write of the `tenants` table is in ./store.ts (re-exported here for existing importers).
+ * emulator. Every read and write of the `tenants` table is in ./store.ts.
  */
 
 /**
  * Internal dependencies
  */
 import type { Tenant, Tier } from '../storage/schema.js';
-
-export {
-	createTenant,
-	findTenant,
-	haltTenant,
-	listTenants,
-	markWebhooksVerified,
-	phoneNumberIdTaken,
-	resealLegacySecrets,
-	rotateTenantSecret,
-	setTenantCredentials,
-	setTenantLimits,
-	setTenantSite,
-	updateTenantAccount,
-	type CreatedTenant,
-	type TenantAccountUpdate,
-	type TenantCredentials,
-	type TenantsDb,
-} from './store.js';
 
 export const TIER_LIMITS: Record< Tier, number > = {
 	TIER_50: 50,

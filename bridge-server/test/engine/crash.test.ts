@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * Internal dependencies
  */
 import { SecretBox } from '../../src/crypto/secret-box';
-import { createTenant } from '../../src/tenants/tenants';
+import { createTenant } from '../../src/tenants/store';
 import { dialects, openTestStore, type TestStore } from '../helpers/database';
 import { TEMPLATE, waitFor } from '../helpers/bridge';
 import { expectCountersMatchRows } from '../helpers/counters';

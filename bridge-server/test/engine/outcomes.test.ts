@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 import { SecretBox } from '../../src/crypto/secret-box';
 import { applyOutcomes, type Settled } from '../../src/dispatch/outcomes';
-import { createTenant } from '../../src/tenants/tenants';
+import { createTenant } from '../../src/tenants/store';
 import {
 	dialects,
 	insertRun,

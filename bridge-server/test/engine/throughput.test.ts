@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
  * Internal dependencies
  */
 import { SecretBox } from '../../src/crypto/secret-box';
-import { createTenant } from '../../src/tenants/tenants';
+import { createTenant } from '../../src/tenants/store';
 import { dialects, openTestStore } from '../helpers/database';
 import { startTestBridge, TEMPLATE, waitFor } from '../helpers/bridge';
 import {

@@ -22,7 +22,7 @@ import type {
 } from '../../src/dispatch/messenger';
 import { Sandbox, sandboxPlugin } from '../../src/sandbox/index';
 import type { Tier } from '../../src/storage/schema';
-import { createTenant } from '../../src/tenants/tenants';
+import { createTenant } from '../../src/tenants/store';
 import type { TestStore } from './database';
 
 export const TEMPLATE = {

@@ -13,7 +13,7 @@ import {
 } from '../../src/campaigns/template-mapping';
 import { deriveKey, KEY_LABELS, SecretBox } from '../../src/crypto/secret-box';
 import { compileTemplateBody } from '../../src/dispatch/message-body';
-import { findTenant } from '../../src/tenants/tenants';
+import { findTenant } from '../../src/tenants/store';
 import { dialects, openTestStore, type TestStore } from '../helpers/database';
 import { startTestBridge, type TestBridge } from '../helpers/bridge';
 

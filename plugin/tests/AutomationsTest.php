@@ -188,9 +188,8 @@ final class AutomationsTest extends TestCase {
 	 */
 	public function test_each_route_forwards_to_the_contracts_bridge_route(): void {
 		wp_set_current_user( $this->user( 'administrator' ) );
-		$upper = strtoupper( self::ID );
 		$this->assertSame( 200, $this->rest( 'GET', '/rondine/v1/automations' )->get_status() );
-		$this->assertSame( 200, $this->rest( 'GET', '/rondine/v1/automations/' . $upper )->get_status() );
+		$this->assertSame( 200, $this->rest( 'GET', '/rondine/v1/automations/' . self::ID )->get_status() );
 		$flow            = self::keyword_flow();
 		$flow['running'] = 'stop';
 		$this->assertSame( 200, $this->rest( 'PUT', '/rondine/v1/automations/' . self::ID, $flow )->get_status() );

@@ -7,25 +7,17 @@ import type { ReactElement } from 'react';
 /**
  * WordPress dependencies
  */
-import { RegistryProvider, createReduxStore } from '@wordpress/data';
+import { RegistryProvider } from '@wordpress/data';
 
 /**
  * Internal dependencies
  */
 import { createTestRegistry } from './registry';
-import {
-	AUTOMATIONS_STORE,
-	automationsStoreConfig,
-} from '../automations/store';
 import type { Automation, Step } from '../automations/types';
 
 /** A fresh registry with the real `rondine/admin`, `rondine/automations` and `core/notices` stores. */
 export function createAutomationsRegistry() {
-	const { registry } = createTestRegistry();
-	registry.register(
-		createReduxStore( AUTOMATIONS_STORE, automationsStoreConfig )
-	);
-	return registry;
+	return createTestRegistry().registry;
 }
 
 export function renderWithAutomations( ui: ReactElement ) {

@@ -210,6 +210,10 @@ function Flow( {
 	onChange: ( steps: Step[] ) => void;
 } ) {
 	const [ type, setType ] = useState< StepType >( 'send_text' );
+	const [ moved, setMoved ] = useState< {
+		id: string;
+		direction: -1 | 1;
+	} | null >( null );
 	const [ position, setPosition ] = useState( String( steps.length - 1 ) );
 	const lost = useMemo( () => new Set( unreachable( steps ) ), [ steps ] );
 	useEffect( () => {
@@ -234,8 +238,12 @@ function Flow( {
 								)
 							)
 						}
-						onMove={ ( direction ) =>
-							onChange( moveStep( steps, index, direction ) )
+						onMove={ ( direction ) => {
+							setMoved( { id: step.id, direction } );
+							onChange( moveStep( steps, index, direction ) );
+						} }
+						focusMove={
+							moved?.id === step.id ? moved.direction : undefined
 						}
 						onRemove={ () =>
 							onChange( removeStep( steps, step.id ) )

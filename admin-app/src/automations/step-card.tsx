@@ -12,6 +12,7 @@ import {
 	TextareaControl,
 } from '@wordpress/components';
 import { useSelect } from '@wordpress/data';
+import { useEffect, useRef } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 
 /**
@@ -43,6 +44,8 @@ interface CardProps {
 	onChange: ( step: Step ) => void;
 	onMove: ( direction: -1 | 1 ) => void;
 	onRemove: () => void;
+	/** The move button to give the focus back to after this card moved (the DOM move loses it). */
+	focusMove?: -1 | 1;
 }
 
 /** "Step 2 · Wait for a reply": how the owner refers to a step. */
@@ -1002,7 +1005,15 @@ export function StepCard( {
 	onChange,
 	onMove,
 	onRemove,
+	focusMove,
 }: CardProps ) {
+	const up = useRef< HTMLButtonElement >( null );
+	const down = useRef< HTMLButtonElement >( null );
+	useEffect( () => {
+		if ( focusMove ) {
+			( focusMove === -1 ? up : down ).current?.focus();
+		}
+	}, [ focusMove, index ] );
 	const headingId = `rondine-step-${ step.id }-title`;
 	const name = stepName( steps, step.id );
 	return (
@@ -1024,6 +1035,7 @@ export function StepCard( {
 				</h3>
 				<div className="rondine-automation__step-tools">
 					<Button
+						ref={ up }
 						size="small"
 						variant="tertiary"
 						disabled={ index === 0 }
@@ -1037,6 +1049,7 @@ export function StepCard( {
 						) }
 					</Button>
 					<Button
+						ref={ down }
 						size="small"
 						variant="tertiary"
 						disabled={ index === steps.length - 1 }

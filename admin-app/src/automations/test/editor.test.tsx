@@ -275,6 +275,12 @@ describe( 'AutomationEditor', () => {
 		expect( firstUp.getAttribute( 'aria-disabled' ) ).toBe( 'true' );
 		moveUp.focus();
 		fireEvent.click( moveUp );
+		// The focus stays on the moved card's button, for the next key press.
+		expect( moveUp.ownerDocument.activeElement ).toBe(
+			screen.getByRole( 'button', {
+				name: 'Move Step 2 · Notify the shop by e-mail up',
+			} )
+		);
 		expect( headings() ).toEqual( [
 			'Step 1 · Send a message with buttonsfirst step',
 			'Step 2 · Notify the shop by e-mail',

@@ -20,7 +20,7 @@ import { __, sprintf } from '@wordpress/i18n';
  */
 import { store } from '../store';
 import { contactFieldLabels } from '../campaigns/labels';
-import { formatNumber } from '../components/format';
+import { formatNumber, formatPercent } from '../components/format';
 import { MAX_BUTTONS, buttonsBefore, isLinear } from './flow';
 import { operatorLabels, stepTypeLabels, weekdayLabels } from './labels';
 import { TemplateFields } from './template-step';
@@ -97,10 +97,6 @@ function TargetSelect( {
 	);
 }
 
-function percent( part: number, whole: number ): string {
-	return whole > 0 ? `${ Math.round( ( part / whole ) * 100 ) }%` : '–';
-}
-
 /** The step's numbers: runs through it, and for sends what WhatsApp reported. */
 function StepNumbers( { step, stats }: { step: Step; stats: StepStats } ) {
 	const runs: Array< [ string, number ] > = [
@@ -117,17 +113,17 @@ function StepNumbers( { step, stats }: { step: Step; stats: StepStats } ) {
 					[
 						__( 'Delivered', 'rondine' ),
 						stats.delivered,
-						percent( stats.delivered, stats.sent ),
+						formatPercent( stats.delivered, stats.sent ),
 					],
 					[
 						__( 'Read', 'rondine' ),
 						stats.read,
-						percent( stats.read, stats.sent ),
+						formatPercent( stats.read, stats.sent ),
 					],
 					[
 						__( 'Replied', 'rondine' ),
 						stats.replied,
-						percent( stats.replied, stats.sent ),
+						formatPercent( stats.replied, stats.sent ),
 					],
 				]
 			: [];

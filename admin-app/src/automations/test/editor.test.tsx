@@ -245,7 +245,8 @@ describe( 'AutomationEditor', () => {
 				`#/automations/${ AUTOMATION_ID }`
 			)
 		);
-	} );
+		// Many steps of typing and choosing: more than jest's default 5 s on a busy machine.
+	}, 30000 );
 
 	it( 'reorders steps with the move buttons, and the chain follows the order', async () => {
 		let saved: AutomationInput | null = null;

@@ -19,6 +19,7 @@ import { __, sprintf } from '@wordpress/i18n';
  * Internal dependencies
  */
 import { buildHash, navigate } from '../router';
+import { errorMessage } from '../store/actions';
 import { insertStep, moveStep, removeStep, starter, unreachable } from './flow';
 import type { StarterKey } from './flow';
 import {
@@ -308,12 +309,18 @@ export function AutomationEditor( {
 	id?: string;
 	starterKey?: StarterKey | 'blank';
 } ) {
-	const { automation, problems, isLoaded } = useSelect(
+	const { automation, problems, isLoaded, failure } = useSelect(
 		( select ) => {
 			const s = select( automationsStore );
 			return {
 				automation: id ? s.getAutomation( id ) : null,
 				problems: s.getProblems( id ?? 'new' ),
+				failure:
+					id && s.hasResolutionFailed( 'getAutomation', [ id ] )
+						? errorMessage(
+								s.getResolutionError( 'getAutomation', [ id ] )
+							)
+						: null,
 				isLoaded: id
 					? s.hasFinishedResolution( 'getAutomation', [ id ] )
 					: true,
@@ -356,6 +363,7 @@ export function AutomationEditor( {
 		return (
 			<Notice status="error" isDismissible={ false }>
 				{ __( 'This automation could not be loaded.', 'rondine' ) }{ ' ' }
+				{ failure && `${ failure } ` }
 				<a href={ buildHash( [ 'automations' ] ) }>
 					{ __( 'Back to automations', 'rondine' ) }
 				</a>

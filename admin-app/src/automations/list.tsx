@@ -1,7 +1,7 @@
 /**
  * WordPress dependencies
  */
-import { Button, Spinner } from '@wordpress/components';
+import { Button, Notice, Spinner } from '@wordpress/components';
 import { useSelect } from '@wordpress/data';
 import { __ } from '@wordpress/i18n';
 
@@ -10,6 +10,7 @@ import { __ } from '@wordpress/i18n';
  */
 import { buildHash, navigate } from '../router';
 import { formatNumber } from '../components/format';
+import { errorMessage } from '../store/actions';
 import type { StarterKey } from './flow';
 import { stateLabels, triggerSummary } from './labels';
 import { automationsStore } from './store';
@@ -51,11 +52,14 @@ function starters(): Array< { key: StarterKey; title: string; text: string } > {
 
 /** `#/automations`: the automations with their runs, and the starting points for a new one. */
 export function AutomationsList() {
-	const { automations, isLoaded } = useSelect( ( select ) => {
+	const { automations, isLoaded, failure } = useSelect( ( select ) => {
 		const s = select( automationsStore );
 		return {
 			automations: s.getAutomations(),
 			isLoaded: s.hasFinishedResolution( 'getAutomations', [] ),
+			failure: s.hasResolutionFailed( 'getAutomations', [] )
+				? errorMessage( s.getResolutionError( 'getAutomations', [] ) )
+				: null,
 		};
 	}, [] );
 	const states = stateLabels();
@@ -94,6 +98,11 @@ export function AutomationsList() {
 				</li>
 			</ul>
 			{ ! isLoaded && <Spinner /> }
+			{ failure && (
+				<Notice status="error" isDismissible={ false }>
+					{ failure }
+				</Notice>
+			) }
 			{ isLoaded && automations && automations.length === 0 && (
 				<p>{ __( 'There is no automation yet.', 'rondine' ) }</p>
 			) }

@@ -310,41 +310,30 @@ export const actions = {
 	},
 };
 
+/*
+ * Resolvers let a failure through (the selector's resolution fails): the screens say so where the data was wanted (the
+ * list, the editor), and the chat button's picker stays hidden, instead of a notice for the whole screen on a site
+ * whose bridge has no automations yet.
+ */
 export const resolvers = {
 	getAutomations:
 		() =>
-		async ( { dispatch, registry }: ThunkArgs ) => {
-			try {
-				const answer = await apiFetch< {
-					automations?: AutomationSummary[];
-				} >( { path: AUTOMATION_PATHS.automations } );
-				dispatch( receiveAutomations( answer.automations ?? [] ) );
-			} catch ( error ) {
-				registry
-					.dispatch( noticesStore )
-					.createErrorNotice( errorMessage( error ), {
-						id: 'rondine-error',
-					} );
-			}
+		async ( { dispatch }: ThunkArgs ) => {
+			const answer = await apiFetch< {
+				automations?: AutomationSummary[];
+			} >( { path: AUTOMATION_PATHS.automations } );
+			dispatch( receiveAutomations( answer.automations ?? [] ) );
 		},
 	getAutomation:
 		( id: string ) =>
-		async ( { dispatch, registry }: ThunkArgs ) => {
-			try {
-				dispatch(
-					receiveAutomation(
-						await apiFetch< Automation >( {
-							path: `${ AUTOMATION_PATHS.automations }/${ id }`,
-						} )
-					)
-				);
-			} catch ( error ) {
-				registry
-					.dispatch( noticesStore )
-					.createErrorNotice( errorMessage( error ), {
-						id: 'rondine-error',
-					} );
-			}
+		async ( { dispatch }: ThunkArgs ) => {
+			dispatch(
+				receiveAutomation(
+					await apiFetch< Automation >( {
+						path: `${ AUTOMATION_PATHS.automations }/${ id }`,
+					} )
+				)
+			);
 		},
 };
 

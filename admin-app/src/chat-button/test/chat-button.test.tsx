@@ -194,6 +194,33 @@ describe( 'ChatButtonScreen', () => {
 		expect( ( put.body as ChatButtonSettings ).keyword ).toBe( 'promo' );
 	} );
 
+	it( 'offers no automation, and shows no error, when the bridge has no automations', async () => {
+		server.on( 'GET', '/rondine/v1/automations', () => ( {
+			status: 404,
+			body: {
+				code: 'not_found',
+				message: 'Route GET:/v1/automations not found',
+			},
+		} ) );
+		renderWithStore( <ChatButtonScreen /> );
+		expect(
+			await screen.findByLabelText( 'Keyword before the message' )
+		).toBeTruthy();
+		await waitFor( () =>
+			expect(
+				server.requests.some(
+					( r ) => r.path === '/rondine/v1/automations'
+				)
+			).toBe( true )
+		);
+		expect(
+			screen.queryByLabelText( 'Automation started by the chat button' )
+		).toBeNull();
+		expect(
+			screen.queryByText( 'Route GET:/v1/automations not found' )
+		).toBeNull();
+	} );
+
 	it( 'shows why a save was refused, next to the field', async () => {
 		const message =
 			'Agent 1: The phone number is not valid for its country.';

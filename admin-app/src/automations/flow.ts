@@ -243,6 +243,19 @@ export function buttonsBefore(
 	return found;
 }
 
+/**
+ * Whether a free-form message follows a wait of a day or more (or until a date or weekday), after which the contact's
+ * 24-hour window is likely closed (the bridge's `free_form_after_delay`).
+ */
+export function freeFormAfterLongDelay( steps: Step[], id: string ): boolean {
+	return steps.some(
+		( step ) =>
+			step.type === 'delay' &&
+			step.next === id &&
+			( step.delay.kind !== 'duration' || step.delay.minutes >= 1440 )
+	);
+}
+
 export type StarterKey = 'welcome' | 'keyword' | 'reminder' | 'birthday';
 
 /** The ready-made starting points offered when creating an automation. */

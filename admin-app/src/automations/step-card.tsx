@@ -21,7 +21,12 @@ import { __, sprintf } from '@wordpress/i18n';
 import { store } from '../store';
 import { contactFieldLabels } from '../campaigns/labels';
 import { formatNumber, formatPercent } from '../components/format';
-import { MAX_BUTTONS, buttonsBefore, isLinear } from './flow';
+import {
+	MAX_BUTTONS,
+	buttonsBefore,
+	freeFormAfterLongDelay,
+	isLinear,
+} from './flow';
 import { operatorLabels, stepTypeLabels, weekdayLabels } from './labels';
 import { TemplateFields } from './template-step';
 import type {
@@ -1079,6 +1084,16 @@ export function StepCard( {
 					{ problem.message || problem.code }
 				</Notice>
 			) ) }
+			{ step.type === 'send_text' &&
+				step.when_closed === 'skip' &&
+				freeFormAfterLongDelay( steps, step.id ) && (
+					<Notice status="warning" isDismissible={ false }>
+						{ __(
+							'After a wait of a day or more the contact’s 24-hour window is usually closed, and this message would be skipped: choose a template to send instead.',
+							'rondine'
+						) }
+					</Notice>
+				) }
 			{ unreachable && (
 				<Notice status="warning" isDismissible={ false }>
 					{ __(

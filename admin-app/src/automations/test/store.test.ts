@@ -15,6 +15,7 @@ import {
 } from '../../test-utils/automation';
 import { automationsStore } from '../store';
 import {
+	freeFormAfterLongDelay,
 	insertStep,
 	moveStep,
 	removeStep,
@@ -248,5 +249,40 @@ describe( 'flow editing', () => {
 		expect(
 			unreachable( [ ...steps, { id: 's9', type: 'end' } ] )
 		).toEqual( [ 's9' ] );
+	} );
+
+	it( 'warns of a free-form message after a wait of a day or more', () => {
+		const { steps } = insertStep(
+			insertStep( starter( 'blank' ).steps, -1, 'delay' ).steps,
+			-1,
+			'notify'
+		);
+		// notify → delay (1 day) → send_text.
+		const textId = steps[ 2 ]!.id;
+		expect( steps.map( ( s ) => s.type ) ).toEqual( [
+			'notify',
+			'delay',
+			'send_text',
+		] );
+		expect( freeFormAfterLongDelay( steps, textId ) ).toBe( true );
+		const short = steps.map( ( s ) =>
+			s.type === 'delay'
+				? { ...s, delay: { kind: 'duration' as const, minutes: 60 } }
+				: s
+		);
+		expect( freeFormAfterLongDelay( short, textId ) ).toBe( false );
+		const weekday = steps.map( ( s ) =>
+			s.type === 'delay'
+				? {
+						...s,
+						delay: {
+							kind: 'weekday' as const,
+							weekday: 1,
+							time: '09:00',
+						},
+					}
+				: s
+		);
+		expect( freeFormAfterLongDelay( weekday, textId ) ).toBe( true );
 	} );
 } );

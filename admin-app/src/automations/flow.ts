@@ -330,7 +330,7 @@ export function starter( key: StarterKey | 'blank' ): AutomationInput {
 						id: 's4',
 						type: 'send_text',
 						text: __(
-							'Here are our latest products: {shop_url}',
+							'Our latest products are on our website: write to us here if you need help choosing.',
 							'rondine'
 						),
 						buttons: [],

@@ -14,6 +14,7 @@ import {
 import { useSelect } from '@wordpress/data';
 import { useEffect, useRef } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
+import { arrowDown, arrowUp, trash } from '@wordpress/icons';
 
 /**
  * Internal dependencies
@@ -1038,45 +1039,42 @@ export function StepCard( {
 					<Button
 						ref={ up }
 						size="small"
-						variant="tertiary"
-						disabled={ index === 0 }
-						accessibleWhenDisabled
-						onClick={ () => onMove( -1 ) }
-					>
-						{ sprintf(
+						icon={ arrowUp }
+						label={ sprintf(
 							/* translators: %s: step name, e.g. "Step 2 · Wait". */
 							__( 'Move %s up', 'rondine' ),
 							name
 						) }
-					</Button>
+						disabled={ index === 0 }
+						accessibleWhenDisabled
+						onClick={ () => onMove( -1 ) }
+					/>
 					<Button
 						ref={ down }
 						size="small"
-						variant="tertiary"
-						disabled={ index === steps.length - 1 }
-						accessibleWhenDisabled
-						onClick={ () => onMove( 1 ) }
-					>
-						{ sprintf(
+						icon={ arrowDown }
+						label={ sprintf(
 							/* translators: %s: step name, e.g. "Step 2 · Wait". */
 							__( 'Move %s down', 'rondine' ),
 							name
 						) }
-					</Button>
+						disabled={ index === steps.length - 1 }
+						accessibleWhenDisabled
+						onClick={ () => onMove( 1 ) }
+					/>
 					<Button
 						size="small"
-						variant="tertiary"
+						icon={ trash }
 						isDestructive
-						disabled={ steps.length === 1 }
-						accessibleWhenDisabled
-						onClick={ onRemove }
-					>
-						{ sprintf(
+						label={ sprintf(
 							/* translators: %s: step name, e.g. "Step 2 · Wait". */
 							__( 'Remove %s', 'rondine' ),
 							name
 						) }
-					</Button>
+						disabled={ steps.length === 1 }
+						accessibleWhenDisabled
+						onClick={ onRemove }
+					/>
 				</div>
 			</div>
 			{ problems.map( ( problem, i ) => (

@@ -10,6 +10,7 @@ import type { ReactNode } from 'react';
 import { Notices } from './components/notices';
 import { Dashboard } from './dashboard';
 import { CampaignsScreen } from './campaigns';
+import { AutomationsScreen } from './automations';
 import { AudienceScreen } from './audience';
 import { TemplatesScreen } from './templates';
 import { SettingsScreen } from './settings';
@@ -33,6 +34,11 @@ const SECTIONS: Section[] = [
 		slug: 'campaigns',
 		title: () => __( 'Campaigns', 'rondine' ),
 		render: ( route ) => <CampaignsScreen route={ route } />,
+	},
+	{
+		slug: 'automations',
+		title: () => __( 'Automations', 'rondine' ),
+		render: ( route ) => <AutomationsScreen route={ route } />,
 	},
 	{
 		slug: 'audience',

@@ -9,7 +9,7 @@ import { useEffect, useState } from '@wordpress/element';
  * without WordPress having to know about our routes.
  */
 export interface Route {
-	/** First path segment: dashboard, campaigns, audience, templates, chat-button, settings. */
+	/** First path segment: dashboard, campaigns, automations, audience, templates, chat-button, settings. */
 	screen: string;
 	/** The remaining path segments. */
 	path: string[];

@@ -22,6 +22,7 @@ import { __, sprintf } from '@wordpress/i18n';
 import { store } from '../store';
 import { PATHS } from '../store/constants';
 import type { ContactDetail } from '../store/types';
+import { RunHistory } from '../automations/run-history';
 import type { ApiPhoneMessages } from '../store/api';
 import { recipientStatusLabel } from '../campaigns/labels';
 import { formatDateTime, formatNumber } from '../components/format';
@@ -269,6 +270,17 @@ export function ContactScreen( { id }: { id: number } ) {
 				</CardHeader>
 				<CardBody>
 					<MessageHistory id={ id } />
+				</CardBody>
+			</Card>
+
+			<Card className="rondine-contact__card">
+				<CardHeader>
+					<h3 className="rondine-card-title">
+						{ __( 'Automations', 'rondine' ) }
+					</h3>
+				</CardHeader>
+				<CardBody>
+					<RunHistory phone={ contact.phone ?? null } />
 				</CardBody>
 			</Card>
 

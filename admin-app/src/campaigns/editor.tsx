@@ -5,7 +5,6 @@ import {
 	Button,
 	Notice,
 	RadioControl,
-	SelectControl,
 	Spinner,
 	TextControl,
 } from '@wordpress/components';
@@ -32,6 +31,7 @@ import { PreviewAs, contactValues } from './preview-as';
 import { AudiencePicker } from './audience-picker';
 import { RetryAudience } from './retry-audience';
 import { VariableMapping } from './variable-mapping';
+import { TemplatePicker, templateKey } from './template-picker';
 import {
 	fromComponents,
 	incompleteSlots,
@@ -48,9 +48,6 @@ import {
 	utcToShopTime,
 } from '../components/timezone';
 import { buildHash, navigate } from '../router';
-
-const templateKey = ( template: { name: string; language: string } ) =>
-	`${ template.name }|${ template.language }`;
 
 interface Draft {
 	name: string;
@@ -497,41 +494,17 @@ export function CampaignEditor( { id }: { id?: string } ) {
 			) }
 			<fieldset className="rondine-editor__message">
 				<legend>{ __( 'Message', 'rondine' ) }</legend>
-				{ templates && templates.length === 0 ? (
-					<p>
-						{ __(
-							'There is no approved template yet. Templates are created and approved in WhatsApp Manager; they appear here once approved.',
-							'rondine'
-						) }{ ' ' }
-						<a href={ buildHash( [ 'templates' ] ) }>
-							{ __( 'See templates', 'rondine' ) }
-						</a>
-					</p>
-				) : (
-					<SelectControl
-						__nextHasNoMarginBottom
-						__next40pxDefaultSize
-						label={ __( 'Approved template', 'rondine' ) }
-						value={ draft.templateKey }
-						options={ [
-							{
-								value: '',
-								label: __( 'Choose a template', 'rondine' ),
-							},
-							...( templates ?? [] ).map( ( t ) => ( {
-								value: templateKey( t ),
-								label: `${ t.name } (${ t.language })`,
-							} ) ),
-						] }
-						onChange={ ( key ) =>
-							update( {
-								templateKey: key,
-								slots: {},
-								media: null,
-							} )
-						}
-					/>
-				) }
+				<TemplatePicker
+					templates={ templates ?? null }
+					value={ draft.templateKey }
+					onChange={ ( key ) =>
+						update( {
+							templateKey: key,
+							slots: {},
+							media: null,
+						} )
+					}
+				/>
 				{ template && (
 					<div className="rondine-editor__template">
 						<WhatsAppBubble

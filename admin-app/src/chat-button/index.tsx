@@ -25,6 +25,7 @@ import { store as noticesStore } from '@wordpress/notices';
  * Internal dependencies
  */
 import { AgentsEditor } from './agents-editor';
+import { AutomationKeyword } from './automation-keyword';
 import { fetchSettings, fetchStats, saveSettings } from './api';
 import { LivePreview } from './preview';
 import type { ChatButtonSettings, ClickStats, SettingsError } from './types';
@@ -271,6 +272,12 @@ export function ChatButtonScreen() {
 									'Off by default: page addresses can carry order keys, password reset links or session ids, which should not be sent in a WhatsApp message.',
 									'rondine'
 								) }
+							/>
+							<AutomationKeyword
+								keyword={ settings.keyword }
+								onChange={ ( keyword ) =>
+									change( 'keyword', keyword )
+								}
 							/>
 							<TextControl
 								__nextHasNoMarginBottom

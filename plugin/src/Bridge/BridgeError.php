@@ -29,16 +29,35 @@ final class BridgeError extends \RuntimeException {
 	private int $status;
 
 	/**
+	 * What the bridge said besides code and message that the admin app shows, e.g. an automation's `problems` (each
+	 * naming its step), passed on in the WP_Error's data.
+	 *
+	 * @var array<string,mixed>
+	 */
+	private array $details;
+
+	/**
 	 * Constructor.
 	 *
-	 * @param string $error_code Code.
-	 * @param string $message    Message for a human (already translated when it is ours).
-	 * @param int    $status     HTTP status.
+	 * @param string              $error_code Code.
+	 * @param string              $message    Message for a human (already translated when it is ours).
+	 * @param int                 $status     HTTP status.
+	 * @param array<string,mixed> $details    Details passed on in the WP_Error's data.
 	 */
-	public function __construct( string $error_code, string $message, int $status ) {
+	public function __construct( string $error_code, string $message, int $status, array $details = array() ) {
 		parent::__construct( $message );
 		$this->error_code = $error_code;
 		$this->status     = $status;
+		$this->details    = $details;
+	}
+
+	/**
+	 * Details passed on (e.g. `problems`).
+	 *
+	 * @return array<string,mixed>
+	 */
+	public function details(): array {
+		return $this->details;
 	}
 
 	/**
@@ -59,6 +78,6 @@ final class BridgeError extends \RuntimeException {
 	 * As a WP_Error for a REST response.
 	 */
 	public function to_wp_error(): \WP_Error {
-		return new \WP_Error( $this->error_code, $this->getMessage(), array( 'status' => $this->status ) );
+		return new \WP_Error( $this->error_code, $this->getMessage(), array( 'status' => $this->status ) + $this->details );
 	}
 }

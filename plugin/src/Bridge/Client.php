@@ -237,6 +237,22 @@ final class Client {
 		// A 401 from the bridge means our signature or connection is wrong, not that the WordPress user is: answer
 		// 502 so the admin app does not take it for an expired login.
 		$passed_status = 401 === $status ? 502 : $status;
-		return new BridgeError( '' === $code ? 'rondine_bridge_error' : $code, $message, $passed_status );
+		// An invalid automation's problems (docs/design/automations-contract.md), each naming its step, for the editor
+		// to show on the step; at the top of the answer or inside its `error`.
+		$details  = array();
+		$problems = is_array( $decoded ) ? ( $decoded['problems'] ?? ( is_array( $decoded['error'] ?? null ) ? ( $decoded['error']['problems'] ?? null ) : null ) ) : null;
+		if ( is_array( $problems ) ) {
+			$details['problems'] = array_values(
+				array_map(
+					static fn( $problem ) => array(
+						'step'    => is_array( $problem ) && isset( $problem['step'] ) && is_scalar( $problem['step'] ) ? (string) $problem['step'] : null,
+						'code'    => is_array( $problem ) ? (string) ( $problem['code'] ?? '' ) : '',
+						'message' => is_array( $problem ) ? (string) ( $problem['message'] ?? '' ) : '',
+					),
+					array_slice( array_filter( $problems, 'is_array' ), 0, 200 )
+				)
+			);
+		}
+		return new BridgeError( '' === $code ? 'rondine_bridge_error' : $code, $message, $passed_status, $details );
 	}
 }

@@ -10,11 +10,12 @@ namespace Rondine\Rest;
 defined( 'ABSPATH' ) || exit;
 
 use Rondine\Audience\Audience;
+use Rondine\Automations\ContactActions;
 use Rondine\Bridge\RequestVerifier;
 use Rondine\Consent\Consent;
 
 /**
- * POST /bridge/audience and POST /bridge/opt-outs, HMAC-signed by the bridge. Errors answer
+ * POST /bridge/audience, POST /bridge/opt-outs and POST /bridge/contact-actions, HMAC-signed by the bridge. Errors answer
  * `{error:{code, message}}` like the bridge's own (docs/ARCHITECTURE.md). The bodies are checked in the callbacks,
  * after the signature, so that an unsigned request always gets 401 whatever it carries.
  */
@@ -50,6 +51,17 @@ final class BridgeController extends Controller {
 				array(
 					'methods'             => \WP_REST_Server::CREATABLE,
 					'callback'            => array( $this, 'opt_outs' ),
+					'permission_callback' => $permission,
+				),
+			)
+		);
+		register_rest_route(
+			$this->namespace,
+			'/bridge/contact-actions',
+			array(
+				array(
+					'methods'             => \WP_REST_Server::CREATABLE,
+					'callback'            => array( $this, 'contact_actions' ),
 					'permission_callback' => $permission,
 				),
 			)
@@ -103,6 +115,20 @@ final class BridgeController extends Controller {
 				'received' => count( $body['events'] ),
 			)
 		);
+	}
+
+	/**
+	 * Tag, list and notify steps of the bridge's automation runs (ContactActions), each applied once by its id.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public function contact_actions( $request ) {
+		$body = $request->get_json_params();
+		if ( ! is_array( $body ) || ! isset( $body['actions'] ) || ! is_array( $body['actions'] ) || count( $body['actions'] ) > ContactActions::MAX ) {
+			return new \WP_Error( 'rondine_invalid_request', 'The body must be JSON {actions:[{id, phone, type, ...}]} with at most 500 actions.', array( 'status' => 400 ) );
+		}
+		return rest_ensure_response( array( 'applied' => ContactActions::apply_all( array_values( $body['actions'] ) ) ) );
 	}
 
 	/**

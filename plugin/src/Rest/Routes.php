@@ -33,6 +33,7 @@ final class Routes {
 			StatusController::class,
 			SettingsController::class,
 			CampaignsController::class,
+			AutomationsController::class,
 			TemplatesController::class,
 			AudienceController::class,
 			SegmentsController::class,

@@ -20,6 +20,7 @@ import type { ChatButtonSettings } from '../types';
 import { fakeServer } from '../../test-utils/fake-server';
 import type { FakeServer } from '../../test-utils/fake-server';
 import { renderWithStore } from '../../test-utils/render';
+import type { AutomationSummary } from '../../automations/types';
 
 const settings: ChatButtonSettings = {
 	enabled: true,
@@ -54,9 +55,62 @@ const settings: ChatButtonSettings = {
 
 let server: FakeServer;
 
+/** An automation of GET /automations (the contract's list shape). */
+function automation(
+	id: string,
+	name: string,
+	type: 'keyword' | 'event',
+	value: string,
+	state: AutomationSummary[ 'state' ]
+): AutomationSummary {
+	return {
+		id,
+		name,
+		state,
+		version: 1,
+		trigger:
+			type === 'keyword'
+				? { type, keyword: value }
+				: { type, event: value },
+		reentry: { mode: 'once' },
+		exit_on: [],
+		created_at: 1,
+		updated_at: 1,
+		runs: { active: 0, completed: 0, exited: 0, failed: 0 },
+	};
+}
+
 beforeEach( () => {
 	server = fakeServer();
 	server.on( 'GET', '/rondine/v1/chat-button', () => ( { body: settings } ) );
+	server.on( 'GET', '/rondine/v1/automations', () => ( {
+		body: {
+			automations: [
+				automation(
+					'a1',
+					'Risposta PROMO',
+					'keyword',
+					'Promò',
+					'active'
+				),
+				automation(
+					'a2',
+					'Due parole',
+					'keyword',
+					'due parole',
+					'active'
+				),
+				automation(
+					'a3',
+					'Benvenuto',
+					'event',
+					'contact.opted_in',
+					'active'
+				),
+				automation( 'a4', 'Vecchia', 'keyword', 'OLD', 'archived' ),
+			],
+		},
+	} ) );
 	server.on( 'GET', '/rondine/v1/chat-button/stats', () => ( {
 		body: { total: 7, by_day: [], by_agent: [] },
 	} ) );
@@ -100,6 +154,71 @@ describe( 'ChatButtonScreen', () => {
 		expect( ( put.body as ChatButtonSettings ).greeting ).toBe(
 			'Buongiorno!'
 		);
+	} );
+
+	it( 'picks an automation started by a one-word keyword, which becomes the chat button’s keyword', async () => {
+		server.on( 'PUT', '/rondine/v1/chat-button', ( request ) => ( {
+			body: request.body,
+		} ) );
+		renderWithStore( <ChatButtonScreen /> );
+		const picker = ( await screen.findByLabelText(
+			'Automation started by the chat button'
+		) ) as HTMLSelectElement;
+		// Only active, paused or draft automations whose keyword is one word: not the event, the two words, the archive.
+		expect(
+			Array.from( picker.options ).map( ( option ) => option.value )
+		).toEqual( [ '', 'a1' ] );
+		fireEvent.change( picker, { target: { value: 'a1' } } );
+		expect(
+			(
+				screen.getByLabelText(
+					'Keyword before the message'
+				) as HTMLInputElement
+			 ).value
+		).toBe( 'Promò' );
+		// Typed differently (case, accents), the keyword still names the automation.
+		fireEvent.change(
+			screen.getByLabelText( 'Keyword before the message' ),
+			{
+				target: { value: 'promo' },
+			}
+		);
+		expect( picker.value ).toBe( 'a1' );
+		fireEvent.click( screen.getByRole( 'button', { name: 'Save' } ) );
+		await waitFor( () =>
+			expect(
+				server.requests.find( ( r ) => r.method === 'PUT' )
+			).toBeTruthy()
+		);
+		const put = server.requests.find( ( r ) => r.method === 'PUT' )!;
+		expect( ( put.body as ChatButtonSettings ).keyword ).toBe( 'promo' );
+	} );
+
+	it( 'offers no automation, and shows no error, when the bridge has no automations', async () => {
+		server.on( 'GET', '/rondine/v1/automations', () => ( {
+			status: 404,
+			body: {
+				code: 'not_found',
+				message: 'Route GET:/v1/automations not found',
+			},
+		} ) );
+		renderWithStore( <ChatButtonScreen /> );
+		expect(
+			await screen.findByLabelText( 'Keyword before the message' )
+		).toBeTruthy();
+		await waitFor( () =>
+			expect(
+				server.requests.some(
+					( r ) => r.path === '/rondine/v1/automations'
+				)
+			).toBe( true )
+		);
+		expect(
+			screen.queryByLabelText( 'Automation started by the chat button' )
+		).toBeNull();
+		expect(
+			screen.queryByText( 'Route GET:/v1/automations not found' )
+		).toBeNull();
 	} );
 
 	it( 'shows why a save was refused, next to the field', async () => {

@@ -237,7 +237,8 @@ export interface SendLogTable {
 /** One row per test send (POST /v1/test-message), kept 10 minutes: the limit shared by every bridge process. */
 /**
  * One row per MARKETING message claimed for sending (migration 0110): what the frequency cap counts per phone, across
- * campaigns and automations. Written only by src/dispatch/claim.ts (claimed) and pruned there.
+ * campaigns and automations. Written by src/dispatch/claim.ts (claimed, given back unsent, pruned after 90 days);
+ * erasure (src/privacy/erasure.ts) deletes a phone's rows.
  */
 export interface MarketingSendsTable {
 	tenant_id: string;

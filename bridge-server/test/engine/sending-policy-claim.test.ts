@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock';
 import { SecretBox } from '../../src/crypto/secret-box';
 import { claimRecipients } from '../../src/dispatch/claim';
+import { erasePhones } from '../../src/privacy/erasure';
 import {
 	automationCategory,
 	nextAllowedAt,
@@ -275,6 +276,23 @@ describe.each( dialects() )( 'claim-time sending policy on %s', ( dialect ) => {
 			.orderBy( 'id', 'desc' )
 			.executeTakeFirstOrThrow();
 		expect( run.state ).toBe( 'ended' );
+
+		// What the cap counted names the phone: erasing the phone erases it too.
+		const counted = () =>
+			store.storage.db
+				.selectFrom( 'marketing_sends' )
+				.select( 'message_id' )
+				.where( 'tenant_id', '=', tenant.id )
+				.where( 'phone', '=', phone )
+				.execute();
+		expect( await counted() ).toHaveLength( 2 );
+		await erasePhones(
+			store.storage.db,
+			tenant.id,
+			[ phone ],
+			clock.now()
+		);
+		expect( await counted() ).toEqual( [] );
 	} );
 
 	it( 'decides a whole batch in the same number of queries, whatever its size (no query per message)', async () => {

@@ -201,9 +201,9 @@ export async function claimRecipients(
 					continue;
 				}
 			}
-			const marketing = cap?.marketing.has( row.id ) ?? false;
+			const marketing = cap?.marketing.has( Number( row.id ) ) ?? false;
 			if ( cap && marketing ) {
-				const freesAt = cap.freesAt( row.phone, row.id );
+				const freesAt = cap.freesAt( row.phone, Number( row.id ) );
 				if ( freesAt !== null ) {
 					if ( tenant.cap_when_capped === 'skip' ) {
 						cappedIds.push( row.id );

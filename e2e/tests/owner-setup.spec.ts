@@ -227,7 +227,9 @@ test.describe( 'going live and the chat button', () => {
 				.check();
 			await save.click();
 			await expect(
-				page.getByText( 'Sending rules saved.' )
+				page
+					.locator( '.components-snackbar' )
+					.getByText( 'Sending rules saved.' )
 			).toBeVisible();
 
 			// Read back from the bridge, through the plugin, after a reload.

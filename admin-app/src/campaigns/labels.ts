@@ -49,6 +49,7 @@ export function recipientStateLabels(): Record< RecipientState, string > {
 		unknown: __( 'Unknown outcome', 'rondine' ),
 		opted_out: __( 'Opted out before sending', 'rondine' ),
 		cancelled: __( 'Cancelled (never sent)', 'rondine' ),
+		capped: __( 'Held back by the frequency cap (never sent)', 'rondine' ),
 	};
 }
 
@@ -91,6 +92,7 @@ export function errorReasonLabels(): Record< ErrorReason, string > {
 		daily_limit: __( 'Over the daily limit', 'rondine' ),
 		not_sent: __( 'Could not reach WhatsApp', 'rondine' ),
 		cancelled: __( 'Cancelled before sending', 'rondine' ),
+		capped: __( 'Over the marketing frequency cap', 'rondine' ),
 		campaign_failed: __( 'The campaign failed before sending', 'rondine' ),
 		interrupted: __( 'Interrupted while sending', 'rondine' ),
 		throughput_exceeded: rate,

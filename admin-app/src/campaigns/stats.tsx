@@ -540,6 +540,19 @@ export function CampaignStatsScreen( { id }: { id: string } ) {
 					},
 				]
 			: [] ),
+		// The sending policy's frequency cap held these back (the owner chose to skip them): never sent, not failed.
+		...( automations.capped > 0
+			? [
+					{
+						testId: 'rondine-stat-capped',
+						label: __(
+							'Held back by the frequency cap (never sent)',
+							'rondine'
+						),
+						value: automations.capped,
+					},
+				]
+			: [] ),
 		...( automations.unknown > 0
 			? [
 					{

@@ -22,6 +22,7 @@ import { __, sprintf } from '@wordpress/i18n';
 import { getBootData } from '../boot';
 import { store } from '../store';
 import { formatDateTime } from '../components/format';
+import { SendingPolicyCard } from './sending-policy';
 import { WhatsAppCard } from './whatsapp';
 
 function ConnectionCard() {
@@ -298,6 +299,7 @@ export function SettingsScreen() {
 				<WhatsAppCard connected={ settings.connection.connected } />
 			) }
 			<ShopCard />
+			{ settings.connection.connected && <SendingPolicyCard /> }
 		</div>
 	);
 }

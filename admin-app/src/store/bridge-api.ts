@@ -596,6 +596,7 @@ export type paths = {
                                         failed: number;
                                         unknown: number;
                                         cancelled: number;
+                                        capped: number;
                                     };
                                     messages: {
                                         sent: number;
@@ -760,6 +761,7 @@ export type paths = {
                                     failed: number;
                                     unknown: number;
                                     cancelled: number;
+                                    capped: number;
                                 };
                                 messages: {
                                     sent: number;
@@ -945,6 +947,7 @@ export type paths = {
                                     failed: number;
                                     unknown: number;
                                     cancelled: number;
+                                    capped: number;
                                 };
                                 messages: {
                                     sent: number;
@@ -1025,6 +1028,7 @@ export type paths = {
                                     failed: number;
                                     unknown: number;
                                     cancelled: number;
+                                    capped: number;
                                 };
                                 messages: {
                                     sent: number;
@@ -1270,6 +1274,7 @@ export type paths = {
                                     failed: number;
                                     unknown: number;
                                     cancelled: number;
+                                    capped: number;
                                 };
                                 messages: {
                                     sent: number;
@@ -1433,6 +1438,7 @@ export type paths = {
                                     failed: number;
                                     unknown: number;
                                     cancelled: number;
+                                    capped: number;
                                 };
                                 messages: {
                                     sent: number;
@@ -1596,6 +1602,7 @@ export type paths = {
                                     failed: number;
                                     unknown: number;
                                     cancelled: number;
+                                    capped: number;
                                 };
                                 messages: {
                                     sent: number;
@@ -1759,6 +1766,7 @@ export type paths = {
                                     failed: number;
                                     unknown: number;
                                     cancelled: number;
+                                    capped: number;
                                 };
                                 messages: {
                                     sent: number;
@@ -1930,6 +1938,7 @@ export type paths = {
                                     failed: number;
                                     unknown: number;
                                     cancelled: number;
+                                    capped: number;
                                 };
                                 messages: {
                                     sent: number;
@@ -2305,6 +2314,7 @@ export type paths = {
                                     failed: number;
                                     unknown: number;
                                     cancelled: number;
+                                    capped: number;
                                 };
                                 messages: {
                                     sent: number;
@@ -2335,6 +2345,7 @@ export type paths = {
                                     failed?: number;
                                     unknown?: number;
                                     cancelled?: number;
+                                    capped?: number;
                                 };
                                 messages?: {
                                     sent?: number;
@@ -2438,7 +2449,7 @@ export type paths = {
         get: {
             parameters: {
                 query?: {
-                    state?: "pending" | "sending" | "completed" | "retry" | "failed" | "unknown" | "opted_out" | "cancelled";
+                    state?: "pending" | "sending" | "completed" | "retry" | "failed" | "unknown" | "opted_out" | "cancelled" | "capped";
                     message_status?: "accepted" | "sent" | "delivered" | "read" | "failed" | "none";
                     error?: string;
                     interacted?: boolean;
@@ -3175,6 +3186,225 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/sending-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The sending policy: quiet hours (recipient’s local time) and the marketing frequency cap */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description No message is sent from `start` to `end` (spanning midnight when start > end), in the recipient’s local time (from the phone’s country); a message due then waits for `end` */
+                            quiet_hours: {
+                                enabled: boolean;
+                                /** @description HH:MM, 24-hour, in the recipient’s local time */
+                                start: string;
+                                /** @description HH:MM, 24-hour, in the recipient’s local time */
+                                end: string;
+                            };
+                            /** @description At most `max_messages` MARKETING messages per phone in the last `days` days, across campaigns and automations (UTILITY and AUTHENTICATION exempt) */
+                            frequency_cap: {
+                                enabled: boolean;
+                                max_messages: number;
+                                days: number;
+                                /** @enum {string} */
+                                when_capped: "postpone" | "skip";
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Sets the sending policy; messages already waiting keep their due time and are checked again when claimed */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description No message is sent from `start` to `end` (spanning midnight when start > end), in the recipient’s local time (from the phone’s country); a message due then waits for `end` */
+                        quiet_hours: {
+                            enabled: boolean;
+                            /** @description HH:MM, 24-hour, in the recipient’s local time */
+                            start: string;
+                            /** @description HH:MM, 24-hour, in the recipient’s local time */
+                            end: string;
+                        };
+                        /** @description At most `max_messages` MARKETING messages per phone in the last `days` days, across campaigns and automations (UTILITY and AUTHENTICATION exempt) */
+                        frequency_cap: {
+                            enabled: boolean;
+                            max_messages: number;
+                            days: number;
+                            /** @enum {string} */
+                            when_capped: "postpone" | "skip";
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description No message is sent from `start` to `end` (spanning midnight when start > end), in the recipient’s local time (from the phone’s country); a message due then waits for `end` */
+                            quiet_hours: {
+                                enabled: boolean;
+                                /** @description HH:MM, 24-hour, in the recipient’s local time */
+                                start: string;
+                                /** @description HH:MM, 24-hour, in the recipient’s local time */
+                                end: string;
+                            };
+                            /** @description At most `max_messages` MARKETING messages per phone in the last `days` days, across campaigns and automations (UTILITY and AUTHENTICATION exempt) */
+                            frequency_cap: {
+                                enabled: boolean;
+                                max_messages: number;
+                                days: number;
+                                /** @enum {string} */
+                                when_capped: "postpone" | "skip";
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -3194,7 +3424,7 @@ export type components = {
          * @description Where one recipient (one run of the campaign automation) stands.
          * @enum {string}
          */
-        RecipientState: "pending" | "sending" | "completed" | "retry" | "failed" | "unknown" | "opted_out" | "cancelled";
+        RecipientState: "pending" | "sending" | "completed" | "retry" | "failed" | "unknown" | "opted_out" | "cancelled" | "capped";
         /**
          * @description WhatsApp's status of the message sent to a recipient.
          * @enum {string}
@@ -3204,7 +3434,7 @@ export type components = {
          * @description Why a recipient failed or was not sent (`error_reason`). A recipient in state `unknown` may carry a free technical detail instead.
          * @enum {string}
          */
-        ErrorReason: "invalid_phone" | "opted_out" | "daily_limit" | "not_sent" | "cancelled" | "campaign_failed" | "interrupted" | "throughput_exceeded" | "app_rate_limit" | "waba_rate_limit" | "account_in_maintenance" | "unknown_api_error" | "service_unavailable" | "something_went_wrong" | "service_overloaded" | "server_temporarily_unavailable" | "pair_rate_limit" | "marketing_per_user_limit" | "spam_rate_limit" | "not_on_whatsapp" | "invalid_parameter" | "required_parameter_missing" | "parameter_value_invalid" | "unknown_error" | "template_parameter_count_mismatch" | "template_not_found" | "template_text_too_long" | "template_policy_violation" | "template_parameter_format_mismatch" | "template_paused" | "template_disabled" | "template_parameter_invalid" | "auth_exception" | "access_token_expired" | "capability_missing" | "permission_denied" | "account_restricted_policy" | "account_locked" | "payment_problem" | "account_restricted" | "country_restricted" | "business_number_not_registered";
+        ErrorReason: "invalid_phone" | "opted_out" | "daily_limit" | "not_sent" | "cancelled" | "capped" | "campaign_failed" | "interrupted" | "throughput_exceeded" | "app_rate_limit" | "waba_rate_limit" | "account_in_maintenance" | "unknown_api_error" | "service_unavailable" | "something_went_wrong" | "service_overloaded" | "server_temporarily_unavailable" | "pair_rate_limit" | "marketing_per_user_limit" | "spam_rate_limit" | "not_on_whatsapp" | "invalid_parameter" | "required_parameter_missing" | "parameter_value_invalid" | "unknown_error" | "template_parameter_count_mismatch" | "template_not_found" | "template_text_too_long" | "template_policy_violation" | "template_parameter_format_mismatch" | "template_paused" | "template_disabled" | "template_parameter_invalid" | "auth_exception" | "access_token_expired" | "capability_missing" | "permission_denied" | "account_restricted_policy" | "account_locked" | "payment_problem" | "account_restricted" | "country_restricted" | "business_number_not_registered";
         /**
          * @description A contact field a template placeholder can be filled from (sent by the site with every recipient).
          * @enum {string}

@@ -22,6 +22,7 @@ export function counters(
 			failed: 0,
 			unknown: 0,
 			cancelled: 0,
+			capped: 0,
 			...overrides.automations,
 		},
 		messages: {
@@ -85,6 +86,7 @@ export function statsFixture(
 				failed: 0,
 				unknown: 0,
 				cancelled: 0,
+				capped: 0,
 			},
 			messages: { sent: 0, delivered: 0, read: 0, failed: 0 },
 			interactions: 0,

@@ -67,6 +67,8 @@ export interface CounterView {
 		unknown: number;
 		/** Not started when the owner cancelled: never sent, not failed. */
 		cancelled: number;
+		/** Skipped by the marketing frequency cap (sending policy): never sent, not failed. */
+		capped: number;
 	};
 	messages: { sent: number; delivered: number; read: number; failed: number };
 	interactions: number;
@@ -84,6 +86,7 @@ const ZERO_COUNTERS = {
 	failed: 0,
 	unknown: 0,
 	cancelled: 0,
+	capped: 0,
 	opted_out: 0,
 	duplicates: 0,
 	invalid: 0,
@@ -106,6 +109,7 @@ export function counterView(
 			failed: c.failed,
 			unknown: c.unknown,
 			cancelled: c.cancelled,
+			capped: c.capped,
 		},
 		messages: {
 			sent: c.messages_sent,
@@ -266,6 +270,7 @@ export class CampaignViews {
 				'k.failed',
 				'k.unknown',
 				'k.cancelled',
+				'k.capped',
 				'k.opted_out',
 				'k.duplicates',
 				'k.invalid',

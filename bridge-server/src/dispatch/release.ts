@@ -17,7 +17,7 @@ import { isPostgres } from '../storage/dialect.js';
 import { applyCounterDeltas } from '../storage/counters.js';
 import { idIn, unindexed } from '../storage/lists.js';
 import type { Database } from '../storage/schema.js';
-import type { ClaimedRecipient } from './claim.js';
+import { forgetMarketingSends, type ClaimedRecipient } from './claim.js';
 
 /**
  * Messages not started yet (pending/retry) of a cancelled campaign become `cancelled` (and their runs end): never sent, counted in
@@ -125,6 +125,9 @@ export async function releaseClaimed(
 					.where( unindexed( dialect, 'claimed_by' ), '=', workerId )
 					.executeTakeFirst();
 				released += Number( result.numUpdatedRows );
+				if ( from === 'pending' ) {
+					await forgetMarketingSends( trx, dialect, tenantId, ids );
+				}
 			}
 			await applyCounterDeltas( trx, tenantId, campaignId, {
 				in_progress: -released,

@@ -29,6 +29,7 @@ export const RECIPIENT_STATES = [
 	'unknown',
 	'opted_out',
 	'cancelled',
+	'capped',
 ] as const satisfies readonly RecipientState[];
 
 /** WhatsApp's status of a sent message. */
@@ -52,6 +53,7 @@ export const ERROR_REASONS = [
 	'daily_limit',
 	'not_sent',
 	'cancelled',
+	'capped',
 	'campaign_failed',
 	'interrupted',
 	// WhatsApp's error table: rates and transient errors.

@@ -20,6 +20,7 @@ import { privacyRoutes } from '../privacy/routes.js';
 import { accountRoutes } from './account-routes.js';
 import { campaignRoutes } from './campaign-routes.js';
 import { ownerRoutes } from './owner-routes.js';
+import { policyRoutes } from './policy-routes.js';
 import { templateRoutes } from './template-routes.js';
 
 export { credentialsError } from './credentials.js';
@@ -59,4 +60,6 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 	await api.register( statsRoutes, { campaigns, storage, clock } );
 	// Consent changes, privacy export and erasure (src/privacy).
 	await api.register( privacyRoutes, { storage, clock } );
+	// Quiet hours and the marketing frequency cap (src/http/policy-routes.ts, applied in src/dispatch/claim.ts).
+	await api.register( policyRoutes, { db, clock } );
 };

@@ -107,6 +107,7 @@ const counterSchema = {
 				'failed',
 				'unknown',
 				'cancelled',
+				'capped',
 			],
 			properties: {
 				to_start: { type: 'integer' },
@@ -115,6 +116,7 @@ const counterSchema = {
 				failed: { type: 'integer' },
 				unknown: { type: 'integer' },
 				cancelled: { type: 'integer' },
+				capped: { type: 'integer' },
 			},
 		},
 		messages: {

@@ -166,6 +166,12 @@ export async function erasePhones(
 			.where( 'tenant_id', '=', tenantId )
 			.where( textIn( dialect, 'phone', unique ) )
 			.execute();
+		// The frequency cap's count of marketing sends names the phone too (dispatch/claim.ts writes it).
+		await trx
+			.deleteFrom( 'marketing_sends' )
+			.where( 'tenant_id', '=', tenantId )
+			.where( textIn( dialect, 'phone', unique ) )
+			.execute();
 		await trx
 			.deleteFrom( 'opt_out_outbox' )
 			.where( 'tenant_id', '=', tenantId )

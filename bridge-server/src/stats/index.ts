@@ -73,6 +73,7 @@ const statsResponse = {
 						failed: percentSchema,
 						unknown: percentSchema,
 						cancelled: percentSchema,
+						capped: percentSchema,
 					},
 				},
 				messages: {

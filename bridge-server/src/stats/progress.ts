@@ -18,6 +18,7 @@ export interface Percentages {
 		failed: number;
 		unknown: number;
 		cancelled: number;
+		capped: number;
 	};
 	/**
 	 * Of all the campaign's automations, like the automations: the admin app's list and stats show every message figure
@@ -36,7 +37,8 @@ export function percentages( counters: CounterView ): Percentages {
 		a.completed +
 		a.failed +
 		a.unknown +
-		a.cancelled;
+		a.cancelled +
+		a.capped;
 	const m = counters.messages;
 	return {
 		automations: {
@@ -46,6 +48,7 @@ export function percentages( counters: CounterView ): Percentages {
 			failed: percent( a.failed, automations ),
 			unknown: percent( a.unknown, automations ),
 			cancelled: percent( a.cancelled, automations ),
+			capped: percent( a.capped, automations ),
 		},
 		messages: {
 			sent: percent( m.sent, automations ),

@@ -41,9 +41,22 @@ export interface TenantsTable {
 	halted_reason: string | null;
 	/** When the first webhook signed with this tenant's app secret arrived; null until then and after new credentials. */
 	webhooks_verified_at: number | null;
+	/** Sending policy (migration 0110, src/dispatch/policy.ts): quiet hours in the recipient's local time, 0/1. */
+	quiet_hours_enabled: Generated< number >;
+	/** Minutes after local midnight when quiet hours start (inclusive) and end (exclusive); start > end spans midnight. */
+	quiet_start_minute: Generated< number >;
+	quiet_end_minute: Generated< number >;
+	/** Marketing frequency cap, 0/1: at most cap_max_messages MARKETING messages per phone in cap_days days. */
+	cap_enabled: Generated< number >;
+	cap_max_messages: Generated< number >;
+	cap_days: Generated< number >;
+	cap_when_capped: Generated< WhenCapped >;
 	created_at: number;
 	updated_at: number;
 }
+
+/** What a message over the frequency cap does: wait until the cap frees, or end as `capped` (never sent). */
+export type WhenCapped = 'postpone' | 'skip';
 
 export type CampaignState =
 	| 'draft'
@@ -91,7 +104,8 @@ export interface CampaignsTable {
  * A message: one step of a run (migration 0105). State machine (the dispatcher's):
  * pending -> sending -> completed | retry | failed | unknown; retry -> sending; pending | retry -> opted_out (claim-time
  * opt-out check) | failed (daily limit) | cancelled (campaign cancelled). `message_status` is what Meta reported after
- * `completed` (accepted -> sent -> delivered -> read, or failed), merged by the webhooks.
+ * `completed` (accepted -> sent -> delivered -> read, or failed), merged by the webhooks. pending | retry -> capped
+ * (claim-time frequency cap, when the owner chose to skip).
  */
 export type MessageState =
 	| 'pending'
@@ -103,7 +117,9 @@ export type MessageState =
 	/** Final: the phone was on the tenant's opt-out list when the message was claimed; never sent, never retried. */
 	| 'opted_out'
 	/** Final: the owner cancelled the campaign before this message was sent; never sent, not a failure. */
-	| 'cancelled';
+	| 'cancelled'
+	/** Final: over the tenant's marketing frequency cap when claimed, and the owner chose to skip; never sent. */
+	| 'capped';
 /** Kept for the API's vocabulary: a campaign's recipient state is the state of its one-step run's message. */
 export type RecipientState = MessageState;
 /** Final message states: the run of a one-step automation ends with them. */
@@ -113,6 +129,7 @@ export const FINAL_MESSAGE_STATES: readonly MessageState[] = [
 	'unknown',
 	'opted_out',
 	'cancelled',
+	'capped',
 ];
 export type MessageStatus =
 	'accepted' | 'sent' | 'delivered' | 'read' | 'failed';
@@ -192,6 +209,8 @@ export interface CampaignCountersTable {
 	unknown: Generated< number >;
 	/** Not started when the owner cancelled the campaign (state `cancelled`): never sent, not failed. */
 	cancelled: Generated< number >;
+	/** Skipped by the marketing frequency cap (state `capped`): never sent, not failed. */
+	capped: Generated< number >;
 	/**
 	 * Opted out: dropped at snapshot (never stored), or found on the opt-out list when claimed (state `opted_out`, then
 	 * also taken out of `total` and `to_start`, so total = to_start + in_progress + completed + failed + unknown holds).
@@ -216,6 +235,19 @@ export interface SendLogTable {
 }
 
 /** One row per test send (POST /v1/test-message), kept 10 minutes: the limit shared by every bridge process. */
+/**
+ * One row per MARKETING message claimed for sending (migration 0110): what the frequency cap counts per phone, across
+ * campaigns and automations. Written by src/dispatch/claim.ts (claimed, given back unsent, pruned after 90 days);
+ * erasure (src/privacy/erasure.ts) deletes a phone's rows.
+ */
+export interface MarketingSendsTable {
+	tenant_id: string;
+	/** messages.id: a message retried is counted once. */
+	message_id: number;
+	phone: string;
+	sent_at: number;
+}
+
 export interface TestSendsTable {
 	tenant_id: string;
 	phone: string;
@@ -277,6 +309,7 @@ export interface Database {
 	messages: MessagesTable;
 	campaign_counters: CampaignCountersTable;
 	send_log: SendLogTable;
+	marketing_sends: MarketingSendsTable;
 	test_sends: TestSendsTable;
 	opt_outs: OptOutsTable;
 	request_signatures: RequestSignaturesTable;

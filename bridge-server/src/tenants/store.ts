@@ -14,7 +14,7 @@ import type { Kysely, Transaction } from 'kysely';
  * Internal dependencies
  */
 import { SecretBox } from '../crypto/secret-box.js';
-import type { Database, Tenant, Tier } from '../storage/schema.js';
+import type { Database, Tenant, Tier, WhenCapped } from '../storage/schema.js';
 
 /**
  * A handle on the tenants table: the database, one of its transactions, or a narrower view of either that still has
@@ -60,6 +60,14 @@ export async function createTenant(
 		quality: 'GREEN',
 		halted_reason: null,
 		webhooks_verified_at: null,
+		// The sending policy starts off (migration 0110's defaults): the owner turns it on in Settings.
+		quiet_hours_enabled: 0,
+		quiet_start_minute: 21 * 60,
+		quiet_end_minute: 9 * 60,
+		cap_enabled: 0,
+		cap_max_messages: 2,
+		cap_days: 7,
+		cap_when_capped: 'postpone',
 		created_at: now,
 		updated_at: now,
 	};
@@ -286,6 +294,31 @@ export async function updateTenantAccount(
 	await tenantsTable( db )
 		.updateTable( 'tenants' )
 		.set( set )
+		.where( 'id', '=', tenantId )
+		.execute();
+}
+
+/** The tenant's sending policy as stored (minutes of the day, 0/1 flags): PUT /v1/sending-policy. */
+export interface TenantSendingPolicy {
+	quiet_hours_enabled: number;
+	quiet_start_minute: number;
+	quiet_end_minute: number;
+	cap_enabled: number;
+	cap_max_messages: number;
+	cap_days: number;
+	cap_when_capped: WhenCapped;
+}
+
+/** Saves the tenant's sending policy (quiet hours and marketing frequency cap); the dispatcher reads it with the row. */
+export async function setTenantSendingPolicy(
+	db: TenantsDb,
+	tenantId: string,
+	policy: TenantSendingPolicy,
+	now: number
+): Promise< void > {
+	await tenantsTable( db )
+		.updateTable( 'tenants' )
+		.set( { ...policy, updated_at: now } )
 		.where( 'id', '=', tenantId )
 		.execute();
 }

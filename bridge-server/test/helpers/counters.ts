@@ -35,6 +35,7 @@ export async function countersFromRows(
 			n( "state = 'failed'" ).as( 'failed' ),
 			n( "state = 'unknown'" ).as( 'unknown' ),
 			n( "state = 'cancelled'" ).as( 'cancelled' ),
+			n( "state = 'capped'" ).as( 'capped' ),
 			n( "state = 'opted_out'" ).as( 'opted_out_at_claim' ),
 			n( "state = 'failed' and error_reason = 'invalid_phone'" ).as(
 				'invalid'
@@ -70,6 +71,7 @@ export async function countersFromRows(
 		failed: num( m.failed ),
 		unknown: num( m.unknown ),
 		cancelled: num( m.cancelled ),
+		capped: num( m.capped ),
 		invalid: num( m.invalid ),
 		messages_sent: num( m.messages_sent ),
 		messages_delivered: num( m.messages_delivered ),

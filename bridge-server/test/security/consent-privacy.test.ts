@@ -343,6 +343,7 @@ describe.each( dialects() )( 'consent and privacy (%s)', ( dialect ) => {
 				failed: 0,
 				unknown: 0,
 				cancelled: 0,
+				capped: 0,
 			} );
 			expect( view.counters.skipped.opted_out ).toBe( 1 );
 			const drill = (

@@ -277,6 +277,7 @@ describe.each( dialects() )(
 					failed: 13.3,
 					unknown: 0,
 					cancelled: 0,
+					capped: 0,
 				},
 				messages: {
 					sent: 60,

@@ -92,6 +92,8 @@ final class Recipients {
 				return __( 'Unknown outcome', 'rondine' );
 			case 'cancelled':
 				return __( 'Cancelled', 'rondine' );
+			case 'capped':
+				return __( 'Held back by the frequency cap', 'rondine' );
 			case 'opted_out':
 				return __( 'Opted out before sending', 'rondine' );
 		}
@@ -115,6 +117,7 @@ final class Recipients {
 			'daily_limit'                        => __( 'Over the daily limit', 'rondine' ),
 			'not_sent'                           => __( 'Could not reach WhatsApp', 'rondine' ),
 			'cancelled'                          => __( 'Cancelled before sending', 'rondine' ),
+			'capped'                             => __( 'Over the marketing frequency cap', 'rondine' ),
 			'campaign_failed'                    => __( 'The campaign failed before sending', 'rondine' ),
 			'interrupted'                        => __( 'Interrupted while sending', 'rondine' ),
 			'throughput_exceeded'                => $rate,

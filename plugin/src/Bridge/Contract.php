@@ -23,7 +23,7 @@ final class Contract {
 	/**
 	 * `RecipientState`.
 	 */
-	public const RECIPIENT_STATES = array( 'pending', 'sending', 'completed', 'retry', 'failed', 'unknown', 'opted_out', 'cancelled' );
+	public const RECIPIENT_STATES = array( 'pending', 'sending', 'completed', 'retry', 'failed', 'unknown', 'opted_out', 'cancelled', 'capped' );
 
 	/**
 	 * `MessageStatus`; the recipients filter also takes "none" (never sent).
@@ -39,6 +39,7 @@ final class Contract {
 		'daily_limit',
 		'not_sent',
 		'cancelled',
+		'capped',
 		'campaign_failed',
 		'interrupted',
 		'throughput_exceeded',

@@ -42,6 +42,7 @@ final class Routes {
 			TagsController::class,
 			BridgeController::class,
 			ChatButtonController::class,
+			SendingPolicyController::class,
 		);
 		return $controllers;
 	}

@@ -116,3 +116,41 @@ describe( 'campaign stats recipients', () => {
 		).toBeTruthy();
 	}, 15000 );
 } );
+
+describe( 'campaign stats figures', () => {
+	it( 'shows the recipients the frequency cap held back, only when there are some', async () => {
+		let capped = 0;
+		server.on( 'GET', `/rondine/v1/campaigns/${ ID }`, () => ( {
+			body: campaignFixture( {
+				id: ID,
+				name: 'Winter sale',
+				state: 'completed',
+			} ),
+		} ) );
+		server.on( 'GET', `/rondine/v1/campaigns/${ ID }/stats`, () => ( {
+			body: statsFixture( {
+				counters: counters( {
+					total: 3,
+					automations: { completed: 3 - capped, capped },
+					messages: { sent: 3 - capped },
+				} ),
+			} ),
+		} ) );
+		server.on( 'GET', `/rondine/v1/campaigns/${ ID }/recipients`, () => ( {
+			body: { recipients: [], next_after: null },
+		} ) );
+
+		const first = renderWithStore( <CampaignStatsScreen id={ ID } /> );
+		await screen.findByTestId( 'rondine-stat-completed' );
+		expect( screen.queryByTestId( 'rondine-stat-capped' ) ).toBeNull();
+		first.unmount();
+
+		capped = 2;
+		renderWithStore( <CampaignStatsScreen id={ ID } /> );
+		const bar = await screen.findByTestId( 'rondine-stat-capped' );
+		expect( bar.textContent ).toContain(
+			'Held back by the frequency cap (never sent)'
+		);
+		expect( bar.textContent ).toContain( '2' );
+	} );
+} );

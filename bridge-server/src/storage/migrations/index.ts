@@ -14,11 +14,13 @@ import * as trust from './0103-trust.js';
 import * as cancelled from './0104-cancelled.js';
 import * as messages from './0105-messages.js';
 import * as testSends from './0106-test-sends.js';
+import * as sendingPolicy from './0110-sending-policy.js';
 
 /*
  * Migrations live in code (no file scanning, so the built dist and vitest see the same list).
- * To add one: create NNNN-what.ts exporting up(db), and add it here; names sort in order. The next one is 0107 or
- * above: Kysely refuses to run a migration that sorts before one a database has already applied.
+ * To add one: create NNNN-what.ts exporting up(db), and add it here; names sort in order. The next one is 0111 or
+ * above (0107-0109 are kept for the automation engine's): Kysely refuses to run a migration that sorts before one a
+ * database has already applied.
  */
 export const migrations: Record< string, Migration > = {
 	'0001-initial': initial,
@@ -29,6 +31,7 @@ export const migrations: Record< string, Migration > = {
 	'0104-cancelled': cancelled,
 	'0105-messages': messages,
 	'0106-test-sends': testSends,
+	'0110-sending-policy': sendingPolicy,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -14,6 +14,7 @@ import * as trust from './0103-trust.js';
 import * as cancelled from './0104-cancelled.js';
 import * as messages from './0105-messages.js';
 import * as testSends from './0106-test-sends.js';
+import * as automations from './0107-automations.js';
 
 /*
  * Migrations live in code (no file scanning, so the built dist and vitest see the same list).
@@ -29,6 +30,7 @@ export const migrations: Record< string, Migration > = {
 	'0104-cancelled': cancelled,
 	'0105-messages': messages,
 	'0106-test-sends': testSends,
+	'0107-automations': automations,
 };
 
 export const migrationProvider: MigrationProvider = {

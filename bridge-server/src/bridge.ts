@@ -36,6 +36,12 @@ import type {
 	WhatsAppDirectory,
 } from './dispatch/messenger.js';
 import type { Storage } from './storage/database.js';
+import {
+	AutomationEngine,
+	DEFAULT_ENGINE_OPTIONS,
+	type EngineOptions,
+} from './automations/engine.js';
+import { onWake } from './automations/signal.js';
 import type { Tenant } from './storage/schema.js';
 import { AccountResolver } from './tenants/accounts.js';
 import { resealLegacySecrets } from './tenants/tenants.js';
@@ -66,6 +72,8 @@ export interface BridgeOptions {
 	scheduler?: Partial< SchedulerOptions >;
 	dispatcher?: Partial< DispatcherOptions >;
 	snapshot?: Partial< SnapshotOptions >;
+	/** The automations' run engine (src/automations/engine.ts). */
+	automations?: Partial< EngineOptions >;
 	/** Run the scheduler and the dispatcher (false: API only). */
 	engine?: boolean;
 	siteTimeoutMs?: number;
@@ -86,6 +94,7 @@ export interface Bridge {
 	accounts: AccountResolver;
 	scheduler: Scheduler;
 	dispatcher: Dispatcher;
+	automations: AutomationEngine;
 	box: SecretBox;
 	workerId: string;
 	/** Starts the scheduler and dispatcher. */
@@ -219,6 +228,16 @@ export async function createBridge(
 			...options.dispatcher,
 		}
 	);
+	const automations = new AutomationEngine(
+		db,
+		options.storage.dialect,
+		clock,
+		workerId,
+		log,
+		{ ...DEFAULT_ENGINE_OPTIONS, ...options.automations },
+		() => dispatcher.wake()
+	);
+	let stopWake = () => {};
 	let engineStarted = false;
 	return {
 		app,
@@ -226,6 +245,7 @@ export async function createBridge(
 		accounts,
 		scheduler,
 		dispatcher,
+		automations,
 		box,
 		workerId,
 		async startEngine() {
@@ -234,9 +254,13 @@ export async function createBridge(
 			await resealLegacySecrets( db, box, clock.now() );
 			await dispatcher.start();
 			scheduler.start();
+			automations.start();
+			stopWake = onWake( () => automations.wake() );
 		},
 		async close() {
 			if ( engineStarted ) {
+				stopWake();
+				await automations.stop();
 				await scheduler.stop();
 				await dispatcher.stop();
 			}

@@ -17,6 +17,7 @@ import { TemplateCatalog } from '../campaigns/templates.js';
 import { STRICT_SITE_POLICY } from '../net/site-url.js';
 import { statsRoutes } from '../stats/index.js';
 import { privacyRoutes } from '../privacy/routes.js';
+import { automationRoutes } from '../automations/routes.js';
 import { accountRoutes } from './account-routes.js';
 import { campaignRoutes } from './campaign-routes.js';
 import { ownerRoutes } from './owner-routes.js';
@@ -59,4 +60,6 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 	await api.register( statsRoutes, { campaigns, storage, clock } );
 	// Consent changes, privacy export and erasure (src/privacy).
 	await api.register( privacyRoutes, { storage, clock } );
+	// Automations, their runs and the events that start and end them (src/automations).
+	await api.register( automationRoutes, { storage, clock } );
 };

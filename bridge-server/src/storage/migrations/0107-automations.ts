@@ -153,6 +153,11 @@ export async function up( db: Kysely< any > ): Promise< void > {
 		db
 	);
 
+	// send_text's 24-hour window: the phone's last inbound message.
+	await sql`CREATE INDEX inbound_messages_from ON inbound_messages (tenant_id, from_phone, received_at)`.execute(
+		db
+	);
+
 	await db.schema
 		.alterTable( 'recipients' )
 		.addColumn( 'entry', 'integer', ( c ) => c.notNull().defaultTo( 0 ) )
@@ -170,6 +175,7 @@ export async function down( db: Kysely< any > ): Promise< void > {
 		db
 	);
 	await db.schema.alterTable( 'recipients' ).dropColumn( 'entry' ).execute();
+	await sql`DROP INDEX IF EXISTS inbound_messages_from`.execute( db );
 	for ( const table of [
 		'contact_actions',
 		'automation_events',

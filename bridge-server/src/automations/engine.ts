@@ -202,7 +202,10 @@ export class AutomationEngine {
 		return due.length;
 	}
 
-	/** Runs whose message failed (send_failed) or was found opted out at claim (opted_out) end. */
+	/**
+	 * Runs whose message failed (send_failed) or was found opted out at claim (opted_out) end; a run that had already
+	 * completed (its last step was the send) keeps its end time and takes the reason.
+	 */
 	async endFailed(): Promise< void > {
 		const now = this.clock.now();
 		const failed = await this.db
@@ -212,11 +215,12 @@ export class AutomationEngine {
 				'a.run_id',
 				'a.tenant_id',
 				'a.automation_id',
+				'a.ended_at',
 				'm.step',
 				'm.state',
 				'm.error_reason',
 			] )
-			.where( 'a.ended_at', 'is', null )
+			.where( 'a.exit_reason', 'is', null )
 			.where( 'm.state', 'in', [ 'failed', 'opted_out' ] )
 			.limit( 1_000 )
 			.execute();
@@ -233,6 +237,15 @@ export class AutomationEngine {
 						.where( 'run_id', '=', f.run_id )
 						.where( 'step', '=', f.step )
 						.execute();
+				}
+				if ( f.ended_at !== null ) {
+					await trx
+						.updateTable( 'automation_runs' )
+						.set( { exit_reason: reason } )
+						.where( 'run_id', '=', f.run_id )
+						.where( 'exit_reason', 'is', null )
+						.execute();
+					return;
 				}
 				await endAutomationRuns(
 					trx,

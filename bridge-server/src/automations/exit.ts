@@ -1,7 +1,8 @@
 /**
  * Ending runs: the one place that sets a run's `ended_at` (with or without an exit reason). In the caller's
- * transaction: the run's state row, its open history row, its recipient row (`ended`) and its messages not sent yet
- * (`cancelled`, counters moved by storage/counters.ts) change together.
+ * transaction: the run's state row, its open history row, its recipient row (`ended`) and, when it exits (a reason),
+ * its messages not sent yet (`cancelled`, counters moved by storage/counters.ts) change together. A completed run's
+ * last messages still go out.
  */
 
 /**
@@ -71,6 +72,10 @@ export async function endAutomationRuns(
 		.where( unindexed( dialect, 'tenant_id' ), '=', tenant )
 		.where( idIn( dialect, 'id', ended ) )
 		.execute();
+	if ( reason === null ) {
+		// Completed: its last messages still go out.
+		return ended;
+	}
 	const cancelled = await trx
 		.updateTable( 'messages' )
 		.set( {

@@ -6,7 +6,7 @@
 /**
  * External dependencies
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 
 /**
  * Internal dependencies
@@ -190,14 +190,14 @@ const runsSchema = {
 	properties: { runs: { type: 'array', items: anyObject } },
 } as const;
 
-export const automationRoutes: FastifyPluginAsync<
-	AutomationRoutesOptions
-> = async ( api, { storage, clock } ) => {
-	const security = [ { rondineSignature: [] } ];
-	const { db, dialect } = storage;
-
-	// The contract's 422 body: `{ code: "invalid_automation", problems }` (with the API's usual `error`).
-	api.setErrorHandler( ( error, _request, reply ) => {
+/** The contract's 422 body: `{ code: "invalid_automation", problems }` (with the API's usual `error`). */
+async function orInvalid< T >(
+	reply: FastifyReply,
+	work: () => Promise< T >
+): Promise< T | FastifyReply > {
+	try {
+		return await work();
+	} catch ( error ) {
 		if ( error instanceof InvalidAutomation ) {
 			return reply.status( 422 ).send( {
 				code: error.code,
@@ -206,7 +206,14 @@ export const automationRoutes: FastifyPluginAsync<
 			} );
 		}
 		throw error;
-	} );
+	}
+}
+
+export const automationRoutes: FastifyPluginAsync<
+	AutomationRoutesOptions
+> = async ( api, { storage, clock } ) => {
+	const security = [ { rondineSignature: [] } ];
+	const { db, dialect } = storage;
 
 	api.get(
 		'/automations',
@@ -264,25 +271,26 @@ export const automationRoutes: FastifyPluginAsync<
 				},
 			},
 		},
-		async ( request, reply ) => {
-			const { created } = await putAutomation(
-				db,
-				dialect,
-				request.tenant.id,
-				request.params.id,
-				request.body,
-				clock.now()
-			);
-			return reply
-				.status( created ? 201 : 200 )
-				.send(
-					await viewAutomation(
-						db,
-						request.tenant.id,
-						request.params.id
-					)
+		async ( request, reply ) =>
+			orInvalid( reply, async () => {
+				const { created } = await putAutomation(
+					db,
+					dialect,
+					request.tenant.id,
+					request.params.id,
+					request.body,
+					clock.now()
 				);
-		}
+				return reply
+					.status( created ? 201 : 200 )
+					.send(
+						await viewAutomation(
+							db,
+							request.tenant.id,
+							request.params.id
+						)
+					);
+			} )
 	);
 
 	api.post< {
@@ -310,17 +318,22 @@ export const automationRoutes: FastifyPluginAsync<
 				response: { 200: definitionSchema, ...errors },
 			},
 		},
-		async ( request ) => {
-			await setAutomationState(
-				db,
-				dialect,
-				request.tenant.id,
-				request.params.id,
-				request.body.state,
-				clock.now()
-			);
-			return viewAutomation( db, request.tenant.id, request.params.id );
-		}
+		async ( request, reply ) =>
+			orInvalid( reply, async () => {
+				await setAutomationState(
+					db,
+					dialect,
+					request.tenant.id,
+					request.params.id,
+					request.body.state,
+					clock.now()
+				);
+				return viewAutomation(
+					db,
+					request.tenant.id,
+					request.params.id
+				);
+			} )
 	);
 
 	api.delete< { Params: { id: string } } >(

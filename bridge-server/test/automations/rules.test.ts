@@ -46,14 +46,24 @@ describe.each( dialects() )( 'automation rules (%s)', ( dialect ) => {
 	} );
 
 	const db = () => store.storage.db;
+	/**
+	 * A signed call one second after the last: two byte-identical signed requests in one second are a replay, and the
+	 * tests' clock only moves when told.
+	 */
+	const call = (
+		...args: Parameters< AutomationBridge[ 't' ][ 'call' ] >
+	) => {
+		a.clock.advance( 1_000 );
+		return a.t.call( ...args );
+	};
 	const put = ( id: string, body: unknown ) =>
-		a.t.call( a.shop, 'PUT', `/v1/automations/${ id }`, body );
+		call( a.shop, 'PUT', `/v1/automations/${ id }`, body );
 	const state = ( id: string, to: string ) =>
-		a.t.call( a.shop, 'POST', `/v1/automations/${ id }/state`, {
+		call( a.shop, 'POST', `/v1/automations/${ id }/state`, {
 			state: to,
 		} );
 	const event = ( id: string, type: string, phone: string ) =>
-		a.t.call( a.shop, 'POST', '/v1/events', { id, type, phone } );
+		call( a.shop, 'POST', '/v1/events', { id, type, phone } );
 	const runsOf = ( automationId: string ) =>
 		db()
 			.selectFrom( 'automation_runs as a' )
@@ -245,7 +255,7 @@ describe.each( dialects() )( 'automation rules (%s)', ( dialect ) => {
 		await event( 'signup-20', 'signup', optedOut );
 		await event( 'signup-21', 'signup', goal );
 		await tick();
-		const consent = await a.t.call( a.shop, 'POST', '/v1/consent', {
+		const consent = await call( a.shop, 'POST', '/v1/consent', {
 			events: [
 				{
 					phone: optedOut,
@@ -311,12 +321,10 @@ describe.each( dialects() )( 'automation rules (%s)', ( dialect ) => {
 			'the run to exit'
 		);
 		const view = (
-			await a.t.call( a.shop, 'GET', '/v1/automations/drip' )
+			await call( a.shop, 'GET', '/v1/automations/drip' )
 		).json();
 		expect( view.step_stats.send.failed ).toBe( 1 );
-		const list = (
-			await a.t.call( a.shop, 'GET', '/v1/automations' )
-		).json();
+		const list = ( await call( a.shop, 'GET', '/v1/automations' ) ).json();
 		expect(
 			list.automations.find( ( x: { id: string } ) => x.id === 'drip' )
 				.runs
@@ -374,23 +382,22 @@ describe.each( dialects() )( 'automation rules (%s)', ( dialect ) => {
 		);
 		// An active automation cannot be deleted; archived it can, with its runs and lane.
 		expect(
-			( await a.t.call( a.shop, 'DELETE', '/v1/automations/drip' ) )
+			( await call( a.shop, 'DELETE', '/v1/automations/drip' ) )
 				.statusCode
 		).toBe( 409 );
 		expect( ( await state( 'drip', 'draft' ) ).statusCode ).toBe( 409 );
 		expect( ( await state( 'drip', 'archived' ) ).statusCode ).toBe( 200 );
 		expect(
-			( await a.t.call( a.shop, 'DELETE', '/v1/automations/drip' ) )
+			( await call( a.shop, 'DELETE', '/v1/automations/drip' ) )
 				.statusCode
 		).toBe( 204 );
 		expect(
-			( await a.t.call( a.shop, 'GET', '/v1/automations/drip' ) )
-				.statusCode
+			( await call( a.shop, 'GET', '/v1/automations/drip' ) ).statusCode
 		).toBe( 404 );
 		expect( await runsOf( 'drip' ) ).toHaveLength( 0 );
 		// The lanes never show as campaigns.
 		const campaigns = (
-			await a.t.call( a.shop, 'GET', '/v1/campaigns' )
+			await call( a.shop, 'GET', '/v1/campaigns' )
 		).json().campaigns;
 		expect( campaigns ).toEqual( [] );
 	} );
@@ -398,27 +405,25 @@ describe.each( dialects() )( 'automation rules (%s)', ( dialect ) => {
 	it( "one tenant never sees or changes another's automations and runs", async () => {
 		const other = await a.t.addTenant( { name: 'Other shop' } );
 		expect(
-			( await a.t.call( other, 'GET', '/v1/automations/promo' ) )
-				.statusCode
+			( await call( other, 'GET', '/v1/automations/promo' ) ).statusCode
 		).toBe( 404 );
 		expect(
 			(
-				await a.t.call( other, 'POST', '/v1/automations/promo/state', {
+				await call( other, 'POST', '/v1/automations/promo/state', {
 					state: 'paused',
 				} )
 			).statusCode
 		).toBe( 404 );
 		expect(
-			( await a.t.call( other, 'DELETE', '/v1/automations/promo' ) )
+			( await call( other, 'DELETE', '/v1/automations/promo' ) )
 				.statusCode
 		).toBe( 404 );
 		expect(
-			( await a.t.call( other, 'GET', '/v1/automations' ) ).json()
-				.automations
+			( await call( other, 'GET', '/v1/automations' ) ).json().automations
 		).toEqual( [] );
 		expect(
 			(
-				await a.t.call(
+				await call(
 					other,
 					'GET',
 					`/v1/runs?phone=${ encodeURIComponent( phoneOf( 1 ) ) }`
@@ -428,7 +433,7 @@ describe.each( dialects() )( 'automation rules (%s)', ( dialect ) => {
 		// Its own automation with the same id and keyword is its own.
 		expect(
 			(
-				await a.t.call( other, 'PUT', '/v1/automations/promo', {
+				await call( other, 'PUT', '/v1/automations/promo', {
 					name: 'Promo',
 					trigger: { type: 'keyword', keyword: 'promo' },
 					reentry: { mode: 'once' },
@@ -445,7 +450,7 @@ describe.each( dialects() )( 'automation rules (%s)', ( dialect ) => {
 		).toBe( 201 );
 		expect(
 			(
-				await a.t.call( other, 'POST', '/v1/automations/promo/state', {
+				await call( other, 'POST', '/v1/automations/promo/state', {
 					state: 'active',
 				} )
 			).statusCode

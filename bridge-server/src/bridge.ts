@@ -42,6 +42,7 @@ import {
 	type EngineOptions,
 } from './automations/engine.js';
 import { onWake } from './automations/signal.js';
+import { ContactActionReporter } from './automations/contact-reporter.js';
 import type { Tenant } from './storage/schema.js';
 import { AccountResolver } from './tenants/accounts.js';
 import { resealLegacySecrets } from './tenants/tenants.js';
@@ -95,6 +96,7 @@ export interface Bridge {
 	scheduler: Scheduler;
 	dispatcher: Dispatcher;
 	automations: AutomationEngine;
+	contactActions: ContactActionReporter;
 	box: SecretBox;
 	workerId: string;
 	/** Starts the scheduler and dispatcher. */
@@ -237,6 +239,14 @@ export async function createBridge(
 		{ ...DEFAULT_ENGINE_OPTIONS, ...options.automations },
 		() => dispatcher.wake()
 	);
+	// Tag, list and notify steps: posted to the sites from their outbox.
+	const contactActions = new ContactActionReporter(
+		db,
+		box,
+		clock,
+		siteClient,
+		log
+	);
 	let stopWake = () => {};
 	let engineStarted = false;
 	return {
@@ -246,6 +256,7 @@ export async function createBridge(
 		scheduler,
 		dispatcher,
 		automations,
+		contactActions,
 		box,
 		workerId,
 		async startEngine() {
@@ -255,11 +266,13 @@ export async function createBridge(
 			await dispatcher.start();
 			scheduler.start();
 			automations.start();
+			contactActions.start();
 			stopWake = onWake( () => automations.wake() );
 		},
 		async close() {
 			if ( engineStarted ) {
 				stopWake();
+				await contactActions.stop();
 				await automations.stop();
 				await scheduler.stop();
 				await dispatcher.stop();

@@ -89,11 +89,10 @@ export class AutomationEngine {
 		}
 	}
 
-	/** One round (tests call it directly with an injected clock). */
+	/** One round that starts after this call (tests call it directly with an injected clock). */
 	async tick(): Promise< void > {
-		if ( this.running ) {
-			this.again = true;
-			return this.running;
+		while ( this.running ) {
+			await this.running;
 		}
 		this.running = this.round()
 			.catch( ( error ) =>

@@ -61,6 +61,38 @@ async function waitingRun( trx: Db, message: InboundForAutomations ) {
 		.executeTakeFirst();
 }
 
+const lower = ( value: string ) => value.trim().toLowerCase();
+
+/**
+ * A branch's `when`: `any` takes every reply; `button` the tapped payload, or its title (the button's own title in the
+ * flow's send_text steps, or the id itself typed or tapped as a title).
+ *
+ * @param when    The branch's condition.
+ * @param message The reply.
+ * @param steps   The run's version's steps (button titles).
+ */
+function matches(
+	when: { button: string } | { any: true },
+	message: InboundForAutomations,
+	steps: Step[]
+): boolean {
+	if ( ! ( 'button' in when ) ) {
+		return true;
+	}
+	const tapped = [ message.payload, message.title, message.text ]
+		.filter( ( v ): v is string => !! v )
+		.map( lower );
+	const title = steps
+		.flatMap( ( s ) =>
+			s.type === 'send_text' ? ( s.buttons ?? [] ) : []
+		)
+		.find( ( button ) => button.id === when.button )?.title;
+	return (
+		tapped.includes( lower( when.button ) ) ||
+		( title !== undefined && tapped.includes( lower( title ) ) )
+	);
+}
+
 /** Answers true when the message was routed to a waiting run (then it triggers nothing else). */
 async function routeReply(
 	trx: Db,
@@ -88,30 +120,8 @@ async function routeReply(
 	if ( ! step || step.type !== 'wait_reply' ) {
 		return false;
 	}
-	const tapped = [ message.payload, message.title, message.text ]
-		.filter( ( v ): v is string => !! v )
-		.map( ( v ) => v.trim().toLowerCase() );
 	const branch = step.branches.find( ( b ) =>
-		'button' in b.when
-			? tapped.includes( b.when.button.trim().toLowerCase() ) ||
-				tapped.includes(
-					(
-						steps
-							.flatMap( ( s ) =>
-								s.type === 'send_text'
-									? ( s.buttons ?? [] )
-									: []
-							)
-							.find(
-								( button ) =>
-									button.id ===
-									( b.when as { button: string } ).button
-							)?.title ?? '\u0000'
-					)
-						.trim()
-						.toLowerCase()
-				)
-			: true
+		matches( b.when, message, steps )
 	);
 	if ( ! branch ) {
 		return false;

@@ -34,6 +34,7 @@ export const LAYERS = [
 			'webhooks/',
 			'privacy/',
 			'stats/',
+			'automations/',
 		],
 	},
 	// HTTP: the API's edge and routes, the route plugins kept beside their domain, and the emulator (a fake Meta, served
@@ -46,6 +47,7 @@ export const LAYERS = [
 			'stats/index',
 			'privacy/routes',
 			'webhooks/index',
+			'automations/routes',
 		],
 	},
 	// Wiring: configuration from the environment, the Fastify app, the process entry points.

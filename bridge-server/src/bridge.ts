@@ -36,6 +36,13 @@ import type {
 	WhatsAppDirectory,
 } from './dispatch/messenger.js';
 import type { Storage } from './storage/database.js';
+import {
+	AutomationEngine,
+	DEFAULT_ENGINE_OPTIONS,
+	type EngineOptions,
+} from './automations/engine.js';
+import { onWake } from './automations/signal.js';
+import { ContactActionReporter } from './automations/contact-reporter.js';
 import type { Tenant } from './storage/schema.js';
 import { AccountResolver } from './tenants/accounts.js';
 import { resealLegacySecrets } from './tenants/store.js';
@@ -66,6 +73,8 @@ export interface BridgeOptions {
 	scheduler?: Partial< SchedulerOptions >;
 	dispatcher?: Partial< DispatcherOptions >;
 	snapshot?: Partial< SnapshotOptions >;
+	/** The automations' run engine (src/automations/engine.ts). */
+	automations?: Partial< EngineOptions >;
 	/** Run the scheduler and the dispatcher (false: API only). */
 	engine?: boolean;
 	siteTimeoutMs?: number;
@@ -86,6 +95,8 @@ export interface Bridge {
 	accounts: AccountResolver;
 	scheduler: Scheduler;
 	dispatcher: Dispatcher;
+	automations: AutomationEngine;
+	contactActions: ContactActionReporter;
 	box: SecretBox;
 	workerId: string;
 	/** Starts the scheduler and dispatcher. */
@@ -219,6 +230,24 @@ export async function createBridge(
 			...options.dispatcher,
 		}
 	);
+	const automations = new AutomationEngine(
+		db,
+		options.storage.dialect,
+		clock,
+		workerId,
+		log,
+		{ ...DEFAULT_ENGINE_OPTIONS, ...options.automations },
+		() => dispatcher.wake()
+	);
+	// Tag, list and notify steps: posted to the sites from their outbox.
+	const contactActions = new ContactActionReporter(
+		db,
+		box,
+		clock,
+		siteClient,
+		log
+	);
+	let stopWake = () => {};
 	let engineStarted = false;
 	return {
 		app,
@@ -226,6 +255,8 @@ export async function createBridge(
 		accounts,
 		scheduler,
 		dispatcher,
+		automations,
+		contactActions,
 		box,
 		workerId,
 		async startEngine() {
@@ -234,9 +265,15 @@ export async function createBridge(
 			await resealLegacySecrets( db, box, clock.now() );
 			await dispatcher.start();
 			scheduler.start();
+			automations.start();
+			contactActions.start();
+			stopWake = onWake( () => automations.wake() );
 		},
 		async close() {
 			if ( engineStarted ) {
+				stopWake();
+				await contactActions.stop();
+				await automations.stop();
 				await scheduler.stop();
 				await dispatcher.stop();
 			}

@@ -408,7 +408,7 @@ async function insertRecipients(
 			) } as text[]),
 				cast(${ rows.map( ( r ) => r.variables ) } as text[])) with ordinality as v(contact_id, phone, variables, n)
 			order by v.n
-			on conflict (tenant_id, campaign_id, phone) do nothing
+			on conflict (tenant_id, campaign_id, phone, entry) do nothing
 			returning id`.execute( trx )
 		: await sql< { id: number } >`${ columns }
 			select ${ constant }, value ->> 0, value ->> 1, value ->> 2, ${ rest }
@@ -416,7 +416,7 @@ async function insertRecipients(
 				rows.map( ( r ) => [ r.contact_id, r.phone, r.variables ] )
 			) })
 			where true
-			on conflict (tenant_id, campaign_id, phone) do nothing
+			on conflict (tenant_id, campaign_id, phone, entry) do nothing
 			returning id`.execute( trx );
 	const ids = inserted.rows.map( ( r ) => Number( r.id ) );
 	if ( ids.length > 0 ) {

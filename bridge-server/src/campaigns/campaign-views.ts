@@ -280,7 +280,9 @@ export class CampaignViews {
 				'k.messages_failed',
 				'k.interactions',
 			] )
-			.where( 'c.tenant_id', '=', tenantId );
+			.where( 'c.tenant_id', '=', tenantId )
+			// Automation lanes (`a:<id>`) are listed as automations, not campaigns.
+			.where( 'c.id', 'not like', 'a:%' );
 		if ( state ) {
 			query = query.where( 'c.state', '=', state );
 		}

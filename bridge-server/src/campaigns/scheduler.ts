@@ -167,6 +167,8 @@ export class Scheduler {
 			.select( [ 'tenant_id', 'id' ] )
 			.where( 'state', '=', 'running' )
 			.where( 'audience_done', '=', 0 )
+			// Automation lanes (`a:<id>`, src/automations) have no audience and never complete.
+			.where( 'id', 'not like', 'a:%' )
 			.where( ( eb ) =>
 				eb.or( [
 					eb( 'next_snapshot_at', 'is', null ),
@@ -313,6 +315,7 @@ export class Scheduler {
 			.select( [ 'c.tenant_id', 'c.id' ] )
 			.where( 'c.state', '=', 'running' )
 			.where( 'c.audience_done', '=', 1 )
+			.where( 'c.id', 'not like', 'a:%' )
 			.where( 'k.to_start', '=', 0 )
 			.where( 'k.in_progress', '=', 0 )
 			.execute();

@@ -23,7 +23,7 @@ import {
 	pruneSendLog,
 	type ClaimedRecipient,
 } from './claim.js';
-import { compileTemplateBody } from './message-body.js';
+import { compileTemplateBody, v2BodyWriter } from './message-body.js';
 import type { Messenger } from './messenger.js';
 import { applyEffects, type EffectsContext } from './effects.js';
 import type { CampaignPlan, Lane } from './lane.js';
@@ -133,6 +133,24 @@ export class Dispatcher {
 			await lane.flushing;
 		}
 		await removeWorker( this.db, this.workerId );
+	}
+
+	/**
+	 * New work was queued (an automation's run was started by a webhook): re-read the lanes and claim now instead of at
+	 * the next refresh or idle check.
+	 */
+	wake(): void {
+		if ( this.stopped ) {
+			return;
+		}
+		this.lastRefresh = 0;
+		for ( const lane of this.lanes.values() ) {
+			for ( const plan of lane.campaigns.values() ) {
+				plan.idleUntil = 0;
+			}
+		}
+		clearTimeout( this.timer );
+		this.schedule( 0 );
 	}
 
 	private schedule( ms: number ): void {
@@ -265,11 +283,14 @@ export class Dispatcher {
 					row.id,
 					existing ?? {
 						id: row.id,
-						body: compileTemplateBody(
-							row.template_name,
-							row.template_language,
-							JSON.parse( row.template_components )
-						),
+						// An automation's lane (`a:<id>`) sends each message's stored request (body v2).
+						body: row.id.startsWith( 'a:' )
+							? v2BodyWriter
+							: compileTemplateBody(
+									row.template_name,
+									row.template_language,
+									JSON.parse( row.template_components )
+								),
 						continueWhenLimited: Boolean(
 							JSON.parse( row.options ).continue_when_limited
 						),

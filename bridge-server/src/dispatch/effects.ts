@@ -47,6 +47,8 @@ export async function applyEffects(
 				.select( 'id' )
 				.where( 'tenant_id', '=', tenantId )
 				.where( 'state', '=', 'running' )
+				// Automation lanes stay running: the halted tenant sends nothing, and new credentials resume them.
+				.where( 'id', 'not like', 'a:%' )
 				.execute();
 			for ( const { id } of running ) {
 				await ctx.campaigns.transition(
@@ -65,6 +67,14 @@ export async function applyEffects(
 		lane.campaigns.clear();
 		lane.campaignsChanged = true;
 		ctx.log.error( { tenant: tenantId, reason }, 'tenant halted' );
+	}
+	// An automation's lane (`a:<id>`, src/automations) is never failed or paused as a whole: each failed message ends
+	// its own run (send_failed), and nothing would resume a paused lane.
+	for ( const id of [ ...effects.fail.keys(), ...effects.pause.keys() ] ) {
+		if ( id.startsWith( 'a:' ) ) {
+			effects.fail.delete( id );
+			effects.pause.delete( id );
+		}
 	}
 	for ( const [ campaignId, effect ] of effects.fail ) {
 		await ctx.db.transaction().execute( async ( trx ) => {
@@ -106,7 +116,7 @@ export async function applyEffects(
 	}
 	for ( const [ campaignId, run ] of effects.failureRuns ) {
 		const plan = lane.campaigns.get( campaignId );
-		if ( ! plan ) {
+		if ( ! plan || campaignId.startsWith( 'a:' ) ) {
 			continue;
 		}
 		plan.failuresInRow = run.reset

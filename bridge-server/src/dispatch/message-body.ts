@@ -115,3 +115,17 @@ export function compileTemplateBody(
 		return body;
 	};
 }
+
+/**
+ * The send request of an automation's message (src/automations, body v2: `{"v":2,"category":…,"request":{…}}`): its
+ * stored request as it is, with the number and the callback data added.
+ */
+export const v2BodyWriter: BodyWriter = ( to, body, callback ) =>
+	JSON.stringify( {
+		messaging_product: 'whatsapp',
+		recipient_type: 'individual',
+		to,
+		...( ( body as unknown as { request?: Record< string, unknown > } )
+			.request ?? {} ),
+		biz_opaque_callback_data: callback,
+	} );

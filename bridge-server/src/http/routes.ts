@@ -17,6 +17,7 @@ import { TemplateCatalog } from '../campaigns/templates.js';
 import { STRICT_SITE_POLICY } from '../net/site-url.js';
 import { statsRoutes } from '../stats/index.js';
 import { privacyRoutes } from '../privacy/routes.js';
+import { automationRoutes } from '../automations/routes.js';
 import { accountRoutes } from './account-routes.js';
 import { campaignRoutes } from './campaign-routes.js';
 import { ownerRoutes } from './owner-routes.js';
@@ -62,4 +63,6 @@ export const apiRoutes: FastifyPluginAsync< { deps: AppDeps } > = async (
 	await api.register( privacyRoutes, { storage, clock } );
 	// Quiet hours and the marketing frequency cap (src/http/policy-routes.ts, applied in src/dispatch/claim.ts).
 	await api.register( policyRoutes, { db, clock } );
+	// Automations, their runs and the events that start and end them (src/automations).
+	await api.register( automationRoutes, { storage, clock } );
 };

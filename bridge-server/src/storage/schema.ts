@@ -41,7 +41,7 @@ export interface TenantsTable {
 	halted_reason: string | null;
 	/** When the first webhook signed with this tenant's app secret arrived; null until then and after new credentials. */
 	webhooks_verified_at: number | null;
-	/** Sending policy (migration 0110, src/dispatch/policy.ts): quiet hours in the recipient's local time, 0/1. */
+	/** Sending policy (migration 0108, src/dispatch/policy.ts): quiet hours in the recipient's local time, 0/1. */
 	quiet_hours_enabled: Generated< number >;
 	/** Minutes after local midnight when quiet hours start (inclusive) and end (exclusive); start > end spans midnight. */
 	quiet_start_minute: Generated< number >;
@@ -155,6 +155,8 @@ export interface RecipientsTable {
 	interacted_at: number | null;
 	interaction_payload: string | null;
 	updated_at: number;
+	/** Which entry of the phone into the automation (0 for campaigns; re-entry makes 1, 2...). Migration 0107. */
+	entry: Generated< number >;
 }
 
 export interface MessagesTable {
@@ -236,7 +238,7 @@ export interface SendLogTable {
 
 /** One row per test send (POST /v1/test-message), kept 10 minutes: the limit shared by every bridge process. */
 /**
- * One row per MARKETING message claimed for sending (migration 0110): what the frequency cap counts per phone, across
+ * One row per MARKETING message claimed for sending (migration 0108): what the frequency cap counts per phone, across
  * campaigns and automations. Written by src/dispatch/claim.ts (claimed, given back unsent, pruned after 90 days);
  * erasure (src/privacy/erasure.ts) deletes a phone's rows.
  */
@@ -302,6 +304,90 @@ export interface WaIdAliasesTable {
 	created_at: number;
 }
 
+export type AutomationState = 'draft' | 'active' | 'paused' | 'archived';
+
+/** An automation's definition (migration 0107; docs/design/automations-contract.md). */
+export interface AutomationsTable {
+	tenant_id: string;
+	id: string;
+	name: string;
+	state: AutomationState;
+	/** keyword | button | event | campaign */
+	trigger_type: string;
+	/** The normalized keyword, the button payload or the event type; null for campaign triggers. */
+	trigger_key: string | null;
+	/** JSON: the trigger as given. */
+	trigger: string;
+	/** JSON: { mode, days? }. */
+	reentry: string;
+	/** JSON: event types that end a run (goal_reached). */
+	exit_on: string;
+	version: number;
+	created_at: number;
+	updated_at: number;
+}
+
+export interface AutomationVersionsTable {
+	tenant_id: string;
+	automation_id: string;
+	version: number;
+	/** JSON: Step[]. */
+	steps: string;
+	created_at: number;
+}
+
+/** What a run waits for: a due time (`step` to run), a delay, a reply (or its timeout), its step's message outcome. */
+export type RunWaiting = 'step' | 'delay' | 'reply' | 'message';
+
+/** The automation state of a run (run_id = recipients.id). */
+export interface AutomationRunsTable {
+	run_id: number;
+	tenant_id: string;
+	automation_id: string;
+	version: number;
+	/** Index of the current step in its version's steps. */
+	step: number;
+	/** When the tick takes the run (null: waits for a reply or a message outcome only). */
+	due_at: number | null;
+	waiting: RunWaiting | null;
+	/** JSON: the trigger event's data (event.<key> fields). */
+	event: string;
+	exit_reason: string | null;
+	started_at: number;
+	ended_at: number | null;
+}
+
+export interface AutomationHistoryTable {
+	id: Generated< number >;
+	run_id: number;
+	tenant_id: string;
+	automation_id: string;
+	version: number;
+	step: number;
+	step_id: string;
+	entered_at: number;
+	left_at: number | null;
+	outcome: string | null;
+}
+
+export interface AutomationEventsTable {
+	tenant_id: string;
+	id: string;
+	received_at: number;
+}
+
+/** Bridge -> site outbox: contact actions (tag, list, notify) posted to /rondine/v1/bridge/contact-actions. */
+export interface ContactActionsTable {
+	id: string;
+	tenant_id: string;
+	/** JSON: the action as posted. */
+	action: string;
+	created_at: number;
+	attempts: Generated< number >;
+	next_attempt_at: number;
+	reported_at: number | null;
+}
+
 export interface Database {
 	tenants: TenantsTable;
 	campaigns: CampaignsTable;
@@ -317,6 +403,12 @@ export interface Database {
 	workers: WorkersTable;
 	templates_cache: TemplatesCacheTable;
 	wa_id_aliases: WaIdAliasesTable;
+	automations: AutomationsTable;
+	automation_versions: AutomationVersionsTable;
+	automation_runs: AutomationRunsTable;
+	automation_history: AutomationHistoryTable;
+	automation_events: AutomationEventsTable;
+	contact_actions: ContactActionsTable;
 }
 
 export type Tenant = Selectable< TenantsTable >;

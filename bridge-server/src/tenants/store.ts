@@ -60,7 +60,7 @@ export async function createTenant(
 		quality: 'GREEN',
 		halted_reason: null,
 		webhooks_verified_at: null,
-		// The sending policy starts off (migration 0110's defaults): the owner turns it on in Settings.
+		// The sending policy starts off (migration 0108's defaults): the owner turns it on in Settings.
 		quiet_hours_enabled: 0,
 		quiet_start_minute: 21 * 60,
 		quiet_end_minute: 9 * 60,

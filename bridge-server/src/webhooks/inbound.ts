@@ -21,6 +21,13 @@ import {
 	type PreferenceChange,
 } from './consent.js';
 import { lockRecipients, type MessageKey } from './message-lookup.js';
+import {
+	applyInboundToAutomations,
+	type InboundForAutomations,
+} from '../automations/inbound-triggers.js';
+import type { Database } from '../storage/schema.js';
+import { isPostgres } from '../storage/dialect.js';
+import type { Kysely } from 'kysely';
 
 export async function applyInbound(
 	trx: Trx,
@@ -98,6 +105,7 @@ export async function applyInbound(
 		number,
 		{ at: number; payload: string | null }
 	>();
+	const forAutomations: InboundForAutomations[] = [];
 	for ( const { tenantId, event } of usable ) {
 		const key = `${ tenantId }\u0000${ event.id }`;
 		if ( ! fresh.has( key ) ) {
@@ -109,6 +117,14 @@ export async function applyInbound(
 			: undefined;
 		const payload = event.button?.payload ?? event.interactive?.id ?? null;
 		const label = event.button?.text ?? event.interactive?.title ?? null;
+		forAutomations.push( {
+			tenantId,
+			phone: recipient?.phone ?? toE164( event.from ),
+			payload,
+			title: label,
+			text: event.text ?? null,
+			runId: recipient?.run_id ?? null,
+		} );
 		if (
 			recipient &&
 			recipient.interacted_at === null &&
@@ -137,6 +153,13 @@ export async function applyInbound(
 			}
 		}
 	}
+	// Automations: replies to waiting runs, button and keyword triggers (src/automations), in this transaction.
+	await applyInboundToAutomations(
+		trx as unknown as Kysely< Database >,
+		isPostgres( trx ) ? 'postgres' : 'sqlite',
+		forAutomations,
+		now
+	);
 	for ( const [ id, { at, payload } ] of interacted ) {
 		await trx
 			.updateTable( 'recipients' )

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 /**
  * Internal dependencies
  */
+import { flushWake } from '../automations/signal.js';
 import { isPostgres } from '../storage/dialect.js';
 import type { Database } from '../storage/schema.js';
 import {
@@ -75,6 +76,8 @@ export function createWebhookWriter(
 						applyDeliveries( trx, deliveries, applyOptions )
 					)
 			);
+			// Runs started or answered by these messages are advanced now (src/automations).
+			flushWake();
 			return deliveries.map( () => undefined );
 		},
 		commitOne: async ( delivery ) => {
@@ -86,6 +89,7 @@ export function createWebhookWriter(
 							applyDeliveries( trx, [ delivery ], applyOptions )
 						)
 				);
+				flushWake();
 			} catch ( error ) {
 				options.onApplyError?.( error );
 				const message =

@@ -14,7 +14,8 @@ import * as trust from './0103-trust.js';
 import * as cancelled from './0104-cancelled.js';
 import * as messages from './0105-messages.js';
 import * as testSends from './0106-test-sends.js';
-import * as sendingPolicy from './0110-sending-policy.js';
+import * as automations from './0107-automations.js';
+import * as sendingPolicy from './0108-sending-policy.js';
 
 /*
  * Migrations live in code (no file scanning, so the built dist and vitest see the same list).
@@ -31,7 +32,8 @@ export const migrations: Record< string, Migration > = {
 	'0104-cancelled': cancelled,
 	'0105-messages': messages,
 	'0106-test-sends': testSends,
-	'0110-sending-policy': sendingPolicy,
+	'0107-automations': automations,
+	'0108-sending-policy': sendingPolicy,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -10,7 +10,6 @@ import type { Kysely } from 'kysely';
  * - `marketing_sends`: one row per MARKETING message claimed for sending (keyed by the message, so a retried message
  *   counts once), what the cap counts per phone over the last `days` days, across campaigns and automations;
  * - `campaign_counters.capped`: messages finished as `capped` (skipped by the cap, never sent).
- * Numbered 0110 to leave 0107-0109 to the automation engine's migrations of the same issue.
  */
 export async function up( db: Kysely< any > ): Promise< void > {
 	await db.schema

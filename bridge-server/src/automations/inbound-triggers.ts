@@ -237,13 +237,26 @@ export async function applyInboundToAutomations(
 			);
 		}
 		if ( message.text && ! message.payload ) {
+			// The whole text first; else its first word, which is how the chat button sends its keyword ("PROMO"
+			// followed by the page's prefilled text, widget/src/panel/message.ts).
+			const whole = normalizeKeyword( message.text );
 			started += await startTriggered(
 				trx,
 				message,
 				'keyword',
-				normalizeKeyword( message.text ),
+				whole,
 				now
 			);
+			const first = whole.split( /\s+/u, 1 )[ 0 ] ?? '';
+			if ( started === 0 && first !== '' && first !== whole ) {
+				started += await startTriggered(
+					trx,
+					message,
+					'keyword',
+					first,
+					now
+				);
+			}
 		}
 		if ( started > 0 ) {
 			noteRunsChanged();

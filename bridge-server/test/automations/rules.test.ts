@@ -154,6 +154,30 @@ describe.each( dialects() )( 'automation rules (%s)', ( dialect ) => {
 			'the second keyword reply'
 		);
 		expect( await runsOf( 'promo' ) ).toHaveLength( 2 );
+
+		// The chat button sends its keyword first, then the page's prefilled text: the first word starts it too; a
+		// text that only contains the keyword later on does not.
+		const visitor = phoneOf( 2 );
+		await postInbound( a.t, a.shop, [
+			{
+				id: 'wamid.kw.4',
+				from: visitor,
+				text: 'PROMO Ciao, vorrei informazioni su Borsa tote',
+			},
+			{
+				id: 'wamid.kw.5',
+				from: phoneOf( 3 ),
+				text: 'Vorrei la promo',
+			},
+		] );
+		await waitFor(
+			() => sentTo( visitor ).length === 1,
+			5_000,
+			'the chat button keyword reply'
+		);
+		await tick();
+		expect( sentTo( phoneOf( 3 ) ) ).toHaveLength( 0 );
+		expect( await runsOf( 'promo' ) ).toHaveLength( 3 );
 	} );
 
 	const DRIP = ( minutes: number, name: string ) => ( {

@@ -12,7 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -42,7 +42,16 @@ const sandboxKey = ( key ) =>
 const { computeSignature, signRequest } = await import(
 	join( dist, 'crypto', 'signing.js' )
 );
-const { createTenant } = await import( join( dist, 'tenants', 'tenants.js' ) );
+// The tenants store (tenants/store.ts); a build from before it (RONDINE_BENCH_DIST, for an A/B) had it in tenants.js.
+const { createTenant } = await import(
+	join(
+		dist,
+		'tenants',
+		existsSync( join( dist, 'tenants', 'store.js' ) )
+			? 'store.js'
+			: 'tenants.js'
+	)
+);
 const pg = ( await import( 'pg' ) ).default;
 
 export function freePort() {
@@ -235,7 +244,9 @@ export async function startSiteServer( db, tenantId, secret, total ) {
 			);
 		} );
 	} );
-	await new Promise( ( r ) => site.listen( 0, '127.0.0.1', () => r( undefined ) ) );
+	await new Promise( ( r ) =>
+		site.listen( 0, '127.0.0.1', () => r( undefined ) )
+	);
 	await db
 		.updateTable( 'tenants' )
 		.set( {
@@ -285,15 +296,15 @@ export async function startEmulator( config ) {
 
 /**
  * The bridge (dist/main.js) as its own process, sending sandbox tenants to the emulator at `emulatorUrl`.
- * @param {object} options
- * @param options.env           storage environment (from openScratchStorage)
- * @param options.key           the bridge secret key
- * @param options.emulatorUrl
- * @param options.emulatorToken the emulator's control token (the bridge registers its sandbox tenants there)
- * @param [options.port]        the port (the emulator's `bridgePort`); a free one by default
- * @param [options.flags]        node flags (e.g. --cpu-prof, --import <preload>)
- * @param [options.extraEnv]     more environment variables
- * @param [options.script]      what to start: dist/main.js (default) or the launcher bin/rondine-bridge
+ * @param {Object} options
+ * @param          options.env           storage environment (from openScratchStorage)
+ * @param          options.key           the bridge secret key
+ * @param          options.emulatorUrl
+ * @param          options.emulatorToken the emulator's control token (the bridge registers its sandbox tenants there)
+ * @param          [options.port]        the port (the emulator's `bridgePort`); a free one by default
+ * @param          [options.flags]       node flags (e.g. --cpu-prof, --import <preload>)
+ * @param          [options.extraEnv]    more environment variables
+ * @param          [options.script]      what to start: dist/main.js (default) or the launcher bin/rondine-bridge
  */
 export async function startBridge( {
 	env,

@@ -2,10 +2,6 @@
  * Issue 16, "e2e": the owner builds the keyword automation in the editor, activates it and sets the chat button's
  * keyword; a visitor's message with that keyword (simulated inbound from the emulator) gets the reply within a second,
  * and the per-step numbers show it.
- *
- * PENDING: it needs the bridge's automation engine and routes (/v1/automations…, issue 16 item 1–4), which are not
- * merged yet. It lives outside playwright.config.ts's testDir (./tests) so that the suite does not run it; move it to
- * e2e/tests/ when the engine lands.
  */
 
 /**

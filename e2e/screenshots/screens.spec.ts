@@ -158,6 +158,12 @@ for ( const language of [ 'en', 'it' ] as const ) {
 					screen( 'audience' ),
 				],
 				[ 'audience-tags', 'audience/tags', screen( 'audience' ) ],
+				[ 'automations', 'automations', screen( 'automations' ) ],
+				[
+					'automation-editor',
+					'automations/new?starter=keyword',
+					screen( 'automations' ),
+				],
 				[ 'templates', 'templates', screen( 'templates' ) ],
 				[ 'chat-button', 'chat-button', screen( 'chat-button' ) ],
 				[ 'settings', 'settings', screen( 'settings' ) ],

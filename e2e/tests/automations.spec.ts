@@ -51,9 +51,11 @@ test( 'the owner builds a keyword automation, activates it and the chat button s
 		await page.getByLabel( 'Automation name' ).fill( name );
 		await page.getByLabel( 'Keyword', { exact: true } ).fill( keyword );
 		const first = page.getByTestId( 'rondine-step-s1' );
-		await first.getByLabel( 'Message' ).fill( 'Ciao! Vuoi lo sconto?' );
-		await first.getByLabel( 'Button 1' ).fill( 'Sì' );
-		await first.getByLabel( 'Button 2' ).fill( 'No' );
+		await first
+			.getByLabel( 'Message', { exact: true } )
+			.fill( 'Ciao! Vuoi lo sconto?' );
+		await first.getByLabel( 'Button 1', { exact: true } ).fill( 'Sì' );
+		await first.getByLabel( 'Button 2', { exact: true } ).fill( 'No' );
 		const wait = page.getByTestId( 'rondine-step-s2' );
 		await expect(
 			wait.getByLabel( 'Wait for a reply for (hours)' )

@@ -48,6 +48,7 @@ const NOT_FOR_USERS: Record< string, string > = {
 	// Called by the bridge only, with an HMAC signature: 401 for any user.
 	'/rondine/v1/bridge/audience': 'signed',
 	'/rondine/v1/bridge/opt-outs': 'signed',
+	'/rondine/v1/bridge/contact-actions': 'signed',
 	// The storefront's click beacon: visitors call it (counted, rate-limited, no data returned).
 	'/rondine/v1/chat-button/click': 'public beacon',
 };
@@ -448,6 +449,7 @@ test.describe( 'rondine/v1 permissions', () => {
 			for ( const route of [
 				'/rondine/v1/bridge/audience',
 				'/rondine/v1/bridge/opt-outs',
+				'/rondine/v1/bridge/contact-actions',
 			] ) {
 				const response = await call( 'POST', route, {} );
 				expect(

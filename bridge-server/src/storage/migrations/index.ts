@@ -15,13 +15,13 @@ import * as cancelled from './0104-cancelled.js';
 import * as messages from './0105-messages.js';
 import * as testSends from './0106-test-sends.js';
 import * as automations from './0107-automations.js';
+import * as automationFailures from './0109-automation-failures.js';
 import * as sendingPolicy from './0108-sending-policy.js';
 
 /*
  * Migrations live in code (no file scanning, so the built dist and vitest see the same list).
- * To add one: create NNNN-what.ts exporting up(db), and add it here; names sort in order. The next one is 0111 or
- * above (0107-0109 are kept for the automation engine's): Kysely refuses to run a migration that sorts before one a
- * database has already applied.
+ * To add one: create NNNN-what.ts exporting up(db), and add it here; names sort in order, and a new one sorts
+ * after every existing one (Kysely refuses to run a migration that sorts before one a database has already applied).
  */
 export const migrations: Record< string, Migration > = {
 	'0001-initial': initial,
@@ -34,6 +34,7 @@ export const migrations: Record< string, Migration > = {
 	'0106-test-sends': testSends,
 	'0107-automations': automations,
 	'0108-sending-policy': sendingPolicy,
+	'0109-automation-failures': automationFailures,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -2,6 +2,10 @@
  * Issue 16, "e2e": the owner builds the keyword automation in the editor, activates it and sets the chat button's
  * keyword; a visitor's message with that keyword (simulated inbound from the emulator) gets the reply within a second,
  * and the per-step numbers show it.
+ *
+ * PENDING: outside playwright.config.ts's testDir (./tests), so the suite does not run it yet. Its first run in the
+ * suite (2026-12-07) failed on an ambiguous label (fixed since); the run after the fix was lost with its test stack,
+ * and the session ended before another. Move it to e2e/tests/ once it has passed against a stack.
  */
 
 /**

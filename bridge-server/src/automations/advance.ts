@@ -174,7 +174,12 @@ async function queueTemplate(
 	contact: Record< string, string >,
 	event: Record< string, unknown >
 ) {
-	const category = await sendCategory( ctx.trx, run.tenant_id, template );
+	const category = await sendCategory(
+		ctx.trx,
+		run.tenant_id,
+		template,
+		ctx.now
+	);
 	const refusal = await consentRefusal(
 		ctx.trx,
 		{ tenantId: run.tenant_id, phone: run.phone, contact, event },

@@ -38,11 +38,11 @@ const categories = new Map<
 export async function sendCategory(
 	trx: Transaction< Database >,
 	tenantId: string,
-	template: TemplateRef
+	template: TemplateRef,
+	now: number
 ): Promise< TemplateCategory > {
-	const wall = Date.now();
 	let known = categories.get( tenantId );
-	if ( ! known || wall - known.readAt >= CATEGORY_TTL_MS ) {
+	if ( ! known || Math.abs( now - known.readAt ) >= CATEGORY_TTL_MS ) {
 		const row = await trx
 			.selectFrom( 'templates_cache' )
 			.select( 'templates' )
@@ -73,7 +73,7 @@ export async function sendCategory(
 		if ( categories.size > 10_000 ) {
 			categories.clear();
 		}
-		known = { byTemplate, readAt: wall };
+		known = { byTemplate, readAt: now };
 		categories.set( tenantId, known );
 	}
 	const saved = template.category;
@@ -85,11 +85,6 @@ export async function sendCategory(
 			? saved
 			: 'MARKETING' )
 	);
-}
-
-/** Forget the cached categories (tests that change templates_cache). */
-export function forgetSendCategories(): void {
-	categories.clear();
 }
 
 export interface ConsentSubject {

@@ -165,9 +165,12 @@ export class DateTriggers {
 		await releaseLease( this.db, LEASE, this.workerId ).catch( () => {} );
 	}
 
-	/** One round (tests call it with an injected clock); a round already running is waited for, not doubled. */
-	tick(): Promise< void > {
-		this.running ??= this.round()
+	/** One round that starts after this call (tests call it with an injected clock); rounds never overlap. */
+	async tick(): Promise< void > {
+		while ( this.running ) {
+			await this.running;
+		}
+		this.running = this.round()
 			.catch( ( error ) =>
 				this.log.error( { err: error }, 'date triggers failed' )
 			)
@@ -282,6 +285,7 @@ export class DateTriggers {
 				continue;
 			}
 			let cursor = day.cursor;
+			let failures = day.attempts;
 			for ( let page = 0; page < this.options.pagesPerTick; page++ ) {
 				let answer: DateContactsPage;
 				try {
@@ -305,7 +309,7 @@ export class DateTriggers {
 						}
 					);
 				} catch ( error ) {
-					await this.retryLater( day, cursor, now, error );
+					await this.retryLater( day, cursor, failures, now, error );
 					break;
 				}
 				const next = await this.startPage(
@@ -319,6 +323,7 @@ export class DateTriggers {
 					break;
 				}
 				cursor = next;
+				failures = 0;
 			}
 		}
 	}
@@ -474,10 +479,11 @@ export class DateTriggers {
 	private async retryLater(
 		day: Selectable< AutomationDateDaysTable >,
 		cursor: string | null,
+		failures: number,
 		now: number,
 		error: unknown
 	): Promise< void > {
-		const attempts = day.attempts + 1;
+		const attempts = failures + 1;
 		const wait = Math.min(
 			this.options.retryMaxMs,
 			this.options.retryBaseMs * 2 ** Math.min( 20, attempts - 1 )

@@ -37,6 +37,8 @@ function importFieldLabel( field: string ): string {
 			return __( 'Marketing consent (yes/no)', 'rondine' );
 		case 'tags':
 			return __( 'Tags', 'rondine' );
+		case 'birthday':
+			return __( 'Date of birth (1990–05–31 or 31/05/1990)', 'rondine' );
 	}
 	return field;
 }

@@ -9,6 +9,7 @@ import { __ } from '@wordpress/i18n';
  * Internal dependencies
  */
 import { buildHash, navigate } from '../router';
+import { store } from '../store';
 import { formatNumber } from '../components/format';
 import { errorMessage } from '../store/actions';
 import type { StarterKey } from './flow';
@@ -45,7 +46,10 @@ function starters(): Array< { key: StarterKey; title: string; text: string } > {
 		{
 			key: 'birthday',
 			title: __( 'Birthday', 'rondine' ),
-			text: __( 'Wishes sent on the contact’s birthday.', 'rondine' ),
+			text: __(
+				'Wishes sent at 9:00 on the contact’s birthday (from the date of birth in their contact).',
+				'rondine'
+			),
 		},
 	];
 }
@@ -62,6 +66,14 @@ export function AutomationsList() {
 				: null,
 		};
 	}, [] );
+	// The site's lists, to name a list trigger's list (read only when an automation has one).
+	const lists = useSelect(
+		( select ) =>
+			automations?.some( ( a ) => a.trigger.type === 'list' )
+				? select( store ).getLists()
+				: null,
+		[ automations ]
+	);
 	const states = stateLabels();
 	return (
 		<div className="rondine-automations">
@@ -140,7 +152,10 @@ export function AutomationsList() {
 										automation.state }
 								</td>
 								<td>
-									{ triggerSummary( automation.trigger ) }
+									{ triggerSummary(
+										automation.trigger,
+										lists
+									) }
 								</td>
 								<td>
 									{ formatNumber(

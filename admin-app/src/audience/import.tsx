@@ -38,7 +38,12 @@ function importFieldLabel( field: string ): string {
 		case 'tags':
 			return __( 'Tags', 'rondine' );
 		case 'birthday':
-			return __( 'Date of birth (1990-05-31 or 31/05/1990)', 'rondine' );
+			return sprintf(
+				/* translators: 1: a date written year first, 2: the same date written day first. */
+				__( 'Date of birth (%1$s or %2$s)', 'rondine' ),
+				'1990-05-31',
+				'31/05/1990'
+			);
 	}
 	return field;
 }

@@ -43,6 +43,11 @@ import {
 } from './automations/engine.js';
 import { onWake } from './automations/signal.js';
 import { ContactActionReporter } from './automations/contact-reporter.js';
+import {
+	DateTriggers,
+	DEFAULT_DATE_TRIGGER_OPTIONS,
+	type DateTriggerOptions,
+} from './automations/date-triggers.js';
 import type { Tenant } from './storage/schema.js';
 import { AccountResolver } from './tenants/accounts.js';
 import { resealLegacySecrets } from './tenants/store.js';
@@ -75,6 +80,8 @@ export interface BridgeOptions {
 	snapshot?: Partial< SnapshotOptions >;
 	/** The automations' run engine (src/automations/engine.ts). */
 	automations?: Partial< EngineOptions >;
+	/** Date triggers (src/automations/date-triggers.ts). */
+	dateTriggers?: Partial< DateTriggerOptions >;
 	/** Run the scheduler and the dispatcher (false: API only). */
 	engine?: boolean;
 	siteTimeoutMs?: number;
@@ -97,6 +104,7 @@ export interface Bridge {
 	dispatcher: Dispatcher;
 	automations: AutomationEngine;
 	contactActions: ContactActionReporter;
+	dateTriggers: DateTriggers;
 	box: SecretBox;
 	workerId: string;
 	/** Starts the scheduler and dispatcher. */
@@ -247,6 +255,16 @@ export async function createBridge(
 		siteClient,
 		log
 	);
+	// Date triggers: the day's contacts asked of the sites when the shop's local time comes.
+	const dateTriggers = new DateTriggers(
+		db,
+		box,
+		clock,
+		siteClient,
+		workerId,
+		log,
+		{ ...DEFAULT_DATE_TRIGGER_OPTIONS, ...options.dateTriggers }
+	);
 	let stopWake = () => {};
 	let engineStarted = false;
 	return {
@@ -257,6 +275,7 @@ export async function createBridge(
 		dispatcher,
 		automations,
 		contactActions,
+		dateTriggers,
 		box,
 		workerId,
 		async startEngine() {
@@ -267,12 +286,14 @@ export async function createBridge(
 			scheduler.start();
 			automations.start();
 			contactActions.start();
+			dateTriggers.start();
 			stopWake = onWake( () => automations.wake() );
 		},
 		async close() {
 			if ( engineStarted ) {
 				stopWake();
 				await contactActions.stop();
+				await dateTriggers.stop();
 				await automations.stop();
 				await scheduler.stop();
 				await dispatcher.stop();

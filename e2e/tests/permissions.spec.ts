@@ -49,6 +49,7 @@ const NOT_FOR_USERS: Record< string, string > = {
 	'/rondine/v1/bridge/audience': 'signed',
 	'/rondine/v1/bridge/opt-outs': 'signed',
 	'/rondine/v1/bridge/contact-actions': 'signed',
+	'/rondine/v1/bridge/date-contacts': 'signed',
 	// The storefront's click beacon: visitors call it (counted, rate-limited, no data returned).
 	'/rondine/v1/chat-button/click': 'public beacon',
 };
@@ -450,6 +451,7 @@ test.describe( 'rondine/v1 permissions', () => {
 				'/rondine/v1/bridge/audience',
 				'/rondine/v1/bridge/opt-outs',
 				'/rondine/v1/bridge/contact-actions',
+				'/rondine/v1/bridge/date-contacts',
 			] ) {
 				const response = await call( 'POST', route, {} );
 				expect(

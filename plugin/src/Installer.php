@@ -15,7 +15,7 @@ defined( 'ABSPATH' ) || exit;
  */
 final class Installer {
 
-	public const DB_VERSION = '7';
+	public const DB_VERSION = '8';
 
 	/**
 	 * Table names without the WordPress prefix.
@@ -108,7 +108,9 @@ final class Installer {
 	 * filters are a scan of this table instead of an aggregate over every order. `rondine_order_facts` is the same
 	 * customers' `wc_order_stats` rows over those statuses (date, total, order or refund) clustered by customer and
 	 * date, so that "in the last N days" reads a few adjacent rows per contact; `rondine_product_facts` the products and
-	 * variations each customer bought in those orders.
+	 * variations each customer bought in those orders. `birthday` is the contact's date of birth (date triggers of
+	 * automations; from a CSV import or the contact's page). `rondine_outbox.event_key` is an automation event's
+	 * idempotency key (its id on the bridge): the same event queued twice is one row.
 	 *
 	 * @param string $prefix  Table prefix.
 	 * @param string $collate Charset and collation clause.
@@ -136,6 +138,7 @@ final class Installer {
   first_order_at datetime DEFAULT NULL,
   last_order_at datetime DEFAULT NULL,
   last_order_id bigint(20) unsigned DEFAULT NULL,
+  birthday date DEFAULT NULL,
   created_at datetime NOT NULL,
   updated_at datetime NOT NULL,
   PRIMARY KEY  (id),
@@ -144,7 +147,8 @@ final class Installer {
   KEY user_id (user_id),
   KEY email (email),
   KEY consent_country (consent,country),
-  KEY last_order_at (last_order_at)
+  KEY last_order_at (last_order_at),
+  KEY birthday (birthday)
 ) $collate;",
 			"CREATE TABLE {$prefix}rondine_consent_log (
   id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
@@ -226,7 +230,9 @@ final class Installer {
   next_attempt_at datetime NOT NULL,
   last_error text NOT NULL,
   created_at datetime NOT NULL,
+  event_key varchar(191) DEFAULT NULL,
   PRIMARY KEY  (id),
+  UNIQUE KEY event_key (event_key),
   KEY state_next (state,next_attempt_at)
 ) $collate;",
 			"CREATE TABLE {$prefix}rondine_erased (

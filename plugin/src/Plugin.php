@@ -38,6 +38,7 @@ final class Plugin {
 			Consent\Privacy::class,
 			Audience\CustomerSync::class,
 			Bridge\Outbox::class,
+			Automations\ContactEvents::class,
 			Widget\Feature::class,
 		);
 		return $features;

@@ -275,6 +275,53 @@ final class AutomationsTest extends TestCase {
 	}
 
 	/**
+	 * Tag, list and date triggers: the tag's name is cleaned, the list must exist here, the date field, the days from
+	 * it and the time are checked with the owner's words; the good ones reach the bridge as they are.
+	 */
+	public function test_tag_list_and_date_triggers_are_checked_before_the_bridge(): void {
+		wp_set_current_user( $this->user( 'administrator' ) );
+		$list = (int) Lists::save( null, 'Fiera', '' )['id'];
+		$with = static function ( array $trigger ): array {
+			$flow            = self::keyword_flow();
+			$flow['trigger'] = $trigger;
+			return $flow;
+		};
+		$this->assertSame( 201, $this->rest( 'POST', '/rondine/v1/automations', $with( array( 'type' => 'tag', 'tag' => ' <b>Clienti VIP</b> ' ) ) )->get_status() );
+		$this->assertSame( 'Clienti VIP', $this->forwarded( 0 )->trigger->tag );
+		$this->assertSame( 201, $this->rest( 'POST', '/rondine/v1/automations', $with( array( 'type' => 'list', 'list_id' => $list ) ) )->get_status() );
+		$this->assertSame( $list, $this->forwarded( 1 )->trigger->list_id );
+		$birthday = array(
+			'type'        => 'date',
+			'field'       => 'birthday',
+			'offset_days' => -3,
+			'time'        => '09:30',
+		);
+		$this->assertSame( 201, $this->rest( 'POST', '/rondine/v1/automations', $with( $birthday ) )->get_status() );
+		$this->assertEquals( (object) $birthday, $this->forwarded( 2 )->trigger );
+
+		$refused = array(
+			array( 'type' => 'tag', 'tag' => ' <i></i> ' ),
+			array( 'type' => 'tag' ),
+			array( 'type' => 'list' ),
+			array( 'type' => 'list', 'list_id' => 987654321 ),
+			array( 'field' => 'name_day' ) + $birthday,
+			array( 'offset_days' => 400 ) + $birthday,
+			array(
+				'field'       => 'last_order',
+				'offset_days' => -1,
+			) + $birthday,
+			array( 'time' => '9:30' ) + $birthday,
+			array_diff_key( $birthday, array( 'time' => true ) ),
+		);
+		foreach ( $refused as $trigger ) {
+			$response = $this->rest( 'POST', '/rondine/v1/automations', $with( $trigger ) );
+			$this->assertSame( 400, $response->get_status(), (string) wp_json_encode( $trigger ) );
+		}
+		$this->assertSame( 'Choose the tag that starts the automation.', $this->rest( 'POST', '/rondine/v1/automations', $with( array( 'type' => 'tag', 'tag' => '' ) ) )->get_data()['message'] );
+		$this->assertCount( 3, $this->sent, 'only the good ones reached the bridge' );
+	}
+
+	/**
 	 * What the plugin refuses before asking the bridge: bad shapes, unknown lists, an empty keyword, a phone that is
 	 * not one; and someone without Rondine's capability gets 403 without anything reaching the bridge.
 	 */

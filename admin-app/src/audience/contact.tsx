@@ -10,6 +10,7 @@ import {
 	Notice,
 	SelectControl,
 	Spinner,
+	TextControl,
 	TextareaControl,
 } from '@wordpress/components';
 import { useDispatch, useSelect } from '@wordpress/data';
@@ -151,6 +152,44 @@ function MessageHistory( { id }: { id: number } ) {
  * @param root0
  * @param root0.id
  */
+/** The date of birth, saved when the owner asks (birthday automations read it). */
+function BirthdayField( {
+	value,
+	busy,
+	onSave,
+}: {
+	value: string;
+	busy: boolean;
+	onSave: ( birthday: string ) => Promise< boolean >;
+} ) {
+	const [ draft, setDraft ] = useState( value );
+	useEffect( () => setDraft( value ), [ value ] );
+	return (
+		<div className="rondine-contact__birthday">
+			<TextControl
+				__nextHasNoMarginBottom
+				__next40pxDefaultSize
+				type="date"
+				label={ __( 'Date of birth', 'rondine' ) }
+				hideLabelFromVision
+				max={ new Date().toISOString().slice( 0, 10 ) }
+				value={ draft }
+				onChange={ setDraft }
+			/>
+			{ draft !== value && (
+				<Button
+					variant="secondary"
+					isBusy={ busy }
+					disabled={ busy }
+					onClick={ () => onSave( draft ) }
+				>
+					{ __( 'Save the date of birth', 'rondine' ) }
+				</Button>
+			) }
+		</div>
+	);
+}
+
 export function ContactScreen( { id }: { id: number } ) {
 	const [ contact, setContact ] = useState< ContactDetail | null >( null );
 	const [ missing, setMissing ] = useState( false );
@@ -244,6 +283,18 @@ export function ContactScreen( { id }: { id: number } ) {
 							{ [ contact.city, countryName( contact.country ) ]
 								.filter( Boolean )
 								.join( ', ' ) }
+						</td>
+					</tr>
+					<tr>
+						<th>{ __( 'Birthday', 'rondine' ) }</th>
+						<td>
+							<BirthdayField
+								value={ contact.birthday ?? '' }
+								busy={ busy }
+								onSave={ ( birthday ) =>
+									update( { birthday } )
+								}
+							/>
 						</td>
 					</tr>
 					<tr>

@@ -64,6 +64,7 @@ export const IMPORT_FIELDS = [
 	'country',
 	'consent',
 	'tags',
+	'birthday',
 ] as const;
 
 /** A first guess of the mapping from the header names, in English and Italian. */
@@ -98,6 +99,15 @@ export function guessMapping( header: string[] ): Record< string, string > {
 			'marketing',
 		],
 		tags: [ 'tags', 'tag' ],
+		birthday: [
+			'birthday',
+			'date of birth',
+			'birth date',
+			'birthdate',
+			'compleanno',
+			'data di nascita',
+			'nascita',
+		],
 	};
 	const mapping: Record< string, string > = {};
 	const used = new Set< string >();

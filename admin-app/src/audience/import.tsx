@@ -37,6 +37,13 @@ function importFieldLabel( field: string ): string {
 			return __( 'Marketing consent (yes/no)', 'rondine' );
 		case 'tags':
 			return __( 'Tags', 'rondine' );
+		case 'birthday':
+			return sprintf(
+				/* translators: 1: a date written year first, 2: the same date written day first. */
+				__( 'Date of birth (%1$s or %2$s)', 'rondine' ),
+				'1990-05-31',
+				'31/05/1990'
+			);
 	}
 	return field;
 }

@@ -32,6 +32,7 @@ import {
 } from './labels';
 import { StepCard, stepName } from './step-card';
 import { automationsStore } from './store';
+import { TriggerPicker, triggerProblem } from './trigger-fields';
 import type {
 	AutomationInput,
 	AutomationState,
@@ -82,6 +83,14 @@ function TriggerFields( {
 						button: { type: 'button', payload: '' },
 						event: { type: 'event', event: 'contact.opted_in' },
 						campaign: { type: 'campaign' },
+						tag: { type: 'tag', tag: '' },
+						list: { type: 'list', list_id: 0 },
+						date: {
+							type: 'date',
+							field: 'birthday',
+							offset_days: 0,
+							time: '09:00',
+						},
 					};
 					onChange( next[ type as TriggerType ] );
 				} }
@@ -142,6 +151,11 @@ function TriggerFields( {
 						onChange( { type: 'event', event } )
 					}
 				/>
+			) }
+			{ ( trigger.type === 'tag' ||
+				trigger.type === 'list' ||
+				trigger.type === 'date' ) && (
+				<TriggerPicker trigger={ trigger } onChange={ onChange } />
 			) }
 			{ trigger.type === 'campaign' && (
 				<p className="description">
@@ -555,7 +569,12 @@ export function AutomationEditor( {
 					variant="primary"
 					onClick={ onSave }
 					isBusy={ busy }
-					disabled={ busy || ! draft.name.trim() || ! dirty }
+					disabled={
+						busy ||
+						! draft.name.trim() ||
+						! dirty ||
+						triggerProblem( draft.trigger ) !== null
+					}
 					accessibleWhenDisabled
 				>
 					{ __( 'Save', 'rondine' ) }

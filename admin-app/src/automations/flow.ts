@@ -370,7 +370,12 @@ export function starter( key: StarterKey | 'blank' ): AutomationInput {
 			return {
 				...base,
 				name: __( 'Birthday wishes', 'rondine' ),
-				trigger: { type: 'event', event: 'contact.birthday' },
+				trigger: {
+					type: 'date',
+					field: 'birthday',
+					offset_days: 0,
+					time: '09:00',
+				},
 				reentry: { mode: 'per_days', days: 300 },
 				steps: [
 					{

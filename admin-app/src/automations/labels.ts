@@ -1,7 +1,7 @@
 /**
  * WordPress dependencies
  */
-import { __, sprintf } from '@wordpress/i18n';
+import { __, _n, sprintf } from '@wordpress/i18n';
 
 /**
  * Internal dependencies
@@ -9,6 +9,7 @@ import { __, sprintf } from '@wordpress/i18n';
 import type {
 	AutomationState,
 	ConditionOp,
+	DateField,
 	StepType,
 	Trigger,
 	TriggerType,
@@ -44,11 +45,61 @@ export function triggerTypeLabels(): Record< TriggerType, string > {
 		button: __( 'A tap on a quick-reply button', 'rondine' ),
 		event: __( 'An event on the site', 'rondine' ),
 		campaign: __( 'A campaign that starts it', 'rondine' ),
+		tag: __( 'A tag given to the contact', 'rondine' ),
+		list: __( 'The contact joins a list', 'rondine' ),
+		date: __( 'A date of the contact', 'rondine' ),
 	};
 }
 
-/** The trigger in a few words, for the list. */
-export function triggerSummary( trigger: Trigger ): string {
+export function dateFieldLabels(): Record< DateField, string > {
+	return {
+		birthday: __( 'Birthday', 'rondine' ),
+		last_order: __( 'Last order', 'rondine' ),
+		first_order: __( 'First order', 'rondine' ),
+		created: __( 'Added to the contacts', 'rondine' ),
+	};
+}
+
+/** "On the birthday", "3 days before the birthday", "60 days after the last order". */
+export function dateTriggerWhen(
+	trigger: Extract< Trigger, { type: 'date' } >
+): string {
+	const field = dateFieldLabels()[ trigger.field ] ?? trigger.field;
+	if ( trigger.offset_days === 0 ) {
+		/* translators: %s: a contact date, e.g. "Birthday". */
+		return sprintf( __( 'On the day: %s', 'rondine' ), field );
+	}
+	const days = Math.abs( trigger.offset_days );
+	return trigger.offset_days < 0
+		? sprintf(
+				/* translators: 1: number of days, 2: a contact date, e.g. "Birthday". */
+				_n(
+					'%1$d day before: %2$s',
+					'%1$d days before: %2$s',
+					days,
+					'rondine'
+				),
+				days,
+				field
+			)
+		: sprintf(
+				/* translators: 1: number of days, 2: a contact date, e.g. "Last order". */
+				_n(
+					'%1$d day after: %2$s',
+					'%1$d days after: %2$s',
+					days,
+					'rondine'
+				),
+				days,
+				field
+			);
+}
+
+/** The trigger in a few words, for the list (a list trigger names its list when the site's lists are known). */
+export function triggerSummary(
+	trigger: Trigger,
+	lists?: Array< { id: number; name: string } > | null
+): string {
 	switch ( trigger.type ) {
 		case 'keyword':
 			/* translators: %s: keyword, e.g. PROMO. */
@@ -64,6 +115,31 @@ export function triggerSummary( trigger: Trigger ): string {
 			);
 		case 'campaign':
 			return __( 'Started by a campaign', 'rondine' );
+		case 'tag':
+			/* translators: %s: tag name. */
+			return sprintf( __( 'Tag “%s”', 'rondine' ), trigger.tag );
+		case 'list': {
+			const list = lists?.find( ( l ) => l.id === trigger.list_id );
+			if ( list ) {
+				return sprintf(
+					/* translators: %s: list name. */
+					__( 'Joins the list “%s”', 'rondine' ),
+					list.name
+				);
+			}
+			return sprintf(
+				/* translators: %d: list id. */
+				__( 'Joins list #%d', 'rondine' ),
+				trigger.list_id
+			);
+		}
+		case 'date':
+			return sprintf(
+				/* translators: 1: when, e.g. "3 days before: Birthday", 2: time of day, e.g. 09:00. */
+				__( '%1$s, at %2$s', 'rondine' ),
+				dateTriggerWhen( trigger ),
+				trigger.time
+			);
 	}
 }
 

@@ -10,6 +10,7 @@ import { __ } from '@wordpress/i18n';
  * Internal dependencies
  */
 import { buildHash, navigate } from '../router';
+import { store } from '../store';
 import { formatNumber } from '../components/format';
 import { errorMessage } from '../store/actions';
 import type { StarterKey } from './flow';
@@ -47,7 +48,10 @@ function starters(): Array< { key: StarterKey; title: string; text: string } > {
 		{
 			key: 'birthday',
 			title: __( 'Birthday', 'rondine' ),
-			text: __( 'Wishes sent on the contact’s birthday.', 'rondine' ),
+			text: __(
+				'Wishes sent at 9:00 on the contact’s birthday (from the date of birth in their contact).',
+				'rondine'
+			),
 		},
 	];
 }
@@ -64,6 +68,14 @@ export function AutomationsList() {
 				: null,
 		};
 	}, [] );
+	// The site's lists, to name a list trigger's list (read only when an automation has one).
+	const lists = useSelect(
+		( select ) =>
+			automations?.some( ( a ) => a.trigger.type === 'list' )
+				? select( store ).getLists()
+				: null,
+		[ automations ]
+	);
 	const { refreshAutomations } = useDispatch( automationsStore );
 	// Runs move while the screen is open, and the list may have been loaded earlier in this visit: reload it now and
 	// every few seconds (a missed reload is retried on the next tick).
@@ -151,7 +163,10 @@ export function AutomationsList() {
 										automation.state }
 								</td>
 								<td>
-									{ triggerSummary( automation.trigger ) }
+									{ triggerSummary(
+										automation.trigger,
+										lists
+									) }
 								</td>
 								<td>
 									{ formatNumber(

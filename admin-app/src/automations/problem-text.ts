@@ -50,6 +50,11 @@ export function problemText( problem: Problem ): string {
 			return __( 'The wait is not valid.', 'rondine' );
 		case 'bad_condition':
 			return __( 'The condition is not complete.', 'rondine' );
+		case 'bad_trigger':
+			return __(
+				'The trigger is not complete: check its tag, list, date, days or time.',
+				'rondine'
+			);
 		case 'keyword_taken':
 			return __(
 				'Another active automation already uses this keyword.',

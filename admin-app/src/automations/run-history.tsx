@@ -30,6 +30,14 @@ export function runStateLabel( run: Run ): string {
 		),
 		archived: __( 'Ended: the automation was archived', 'rondine' ),
 		send_failed: __( 'Ended: a message could not be sent', 'rondine' ),
+		no_marketing_consent: __(
+			'Ended: a marketing message needs the contact’s consent',
+			'rondine'
+		),
+		no_utility_context: __(
+			'Ended: a service message needs an order or a recent conversation',
+			'rondine'
+		),
 	};
 	if ( run.exit_reason ) {
 		return reasons[ run.exit_reason ] ?? run.exit_reason;

@@ -13,6 +13,7 @@ import {
 } from '@wordpress/components';
 import { useSelect } from '@wordpress/data';
 import { useEffect, useRef } from '@wordpress/element';
+import type { ReactNode } from 'react';
 import { __, sprintf } from '@wordpress/i18n';
 import { arrowDown, arrowUp, trash } from '@wordpress/icons';
 
@@ -32,6 +33,7 @@ import {
 import { operatorLabels, stepTypeLabels, weekdayLabels } from './labels';
 import { TemplateFields } from './template-step';
 import type {
+	Branch,
 	ConditionOp,
 	ConditionRule,
 	Delay,
@@ -158,6 +160,96 @@ function StepNumbers( { step, stats }: { step: Step; stats: StepStats } ) {
 	);
 }
 
+/**
+ * A list the owner edits row by row: each row with its own "Remove … n" button (numbered as on screen), and an "Add"
+ * button while there is room. The reply buttons of a message, a wait's branches and a condition's rules are edited
+ * with it.
+ */
+function RowList< T >( {
+	items,
+	keyOf,
+	renderRow,
+	onChange,
+	create,
+	removeLabel,
+	addLabel,
+	minimum = 0,
+	maximum = Infinity,
+	className,
+	rowClassName,
+	rowTestId,
+	after,
+}: {
+	items: T[];
+	keyOf: ( item: T, index: number ) => string | number;
+	/** The row's fields; `set` replaces this row. */
+	renderRow: (
+		item: T,
+		index: number,
+		set: ( item: T ) => void
+	) => ReactNode;
+	onChange: ( items: T[] ) => void;
+	/** The row "Add" appends. */
+	create: ( items: T[] ) => T;
+	removeLabel: ( number: number ) => string;
+	addLabel: string;
+	minimum?: number;
+	maximum?: number;
+	/** The rows' container class (none: the rows go where the list is). */
+	className?: string;
+	rowClassName: string;
+	rowTestId?: ( index: number ) => string;
+	/** Shown after the rows, inside their container. */
+	after?: ReactNode;
+} ) {
+	const rows = (
+		<>
+			{ items.map( ( item, index ) => (
+				<div
+					key={ keyOf( item, index ) }
+					className={ rowClassName }
+					data-testid={ rowTestId?.( index ) }
+				>
+					{ renderRow( item, index, ( changed ) =>
+						onChange(
+							items.map( ( it, i ) =>
+								i === index ? changed : it
+							)
+						)
+					) }
+					<Button
+						variant="tertiary"
+						isDestructive
+						disabled={ items.length <= minimum }
+						accessibleWhenDisabled
+						onClick={ () =>
+							onChange(
+								items.filter( ( _it, i ) => i !== index )
+							)
+						}
+					>
+						{ removeLabel( index + 1 ) }
+					</Button>
+				</div>
+			) ) }
+			{ after }
+		</>
+	);
+	return (
+		<>
+			{ className ? <div className={ className }>{ rows }</div> : rows }
+			{ items.length < maximum && (
+				<Button
+					variant="secondary"
+					onClick={ () => onChange( [ ...items, create( items ) ] ) }
+				>
+					{ addLabel }
+				</Button>
+			) }
+		</>
+	);
+}
+
 function SendTextFields( {
 	step,
 	onChange,
@@ -165,13 +257,6 @@ function SendTextFields( {
 	step: StepOf< 'send_text' >;
 	onChange: ( step: Step ) => void;
 } ) {
-	const setButton = ( index: number, title: string ) =>
-		onChange( {
-			...step,
-			buttons: step.buttons.map( ( button, i ) =>
-				i === index ? { ...button, title } : button
-			),
-		} );
 	const closedTemplate =
 		step.when_closed === 'skip' ? null : step.when_closed.template;
 	return (
@@ -188,8 +273,13 @@ function SendTextFields( {
 			/>
 			<fieldset className="rondine-automation__buttons">
 				<legend>{ __( 'Reply buttons', 'rondine' ) }</legend>
-				{ step.buttons.map( ( button, index ) => (
-					<div key={ button.id } className="rondine-automation__row">
+				<RowList
+					items={ step.buttons }
+					keyOf={ ( button ) => button.id }
+					rowClassName="rondine-automation__row"
+					onChange={ ( buttons ) => onChange( { ...step, buttons } ) }
+					maximum={ MAX_BUTTONS }
+					renderRow={ ( button, index, set ) => (
 						<TextControl
 							__nextHasNoMarginBottom
 							__next40pxDefaultSize
@@ -200,56 +290,34 @@ function SendTextFields( {
 							) }
 							maxLength={ 20 }
 							value={ button.title }
-							onChange={ ( title ) => setButton( index, title ) }
+							onChange={ ( title ) =>
+								set( { ...button, title } )
+							}
 						/>
-						<Button
-							variant="tertiary"
-							isDestructive
-							onClick={ () =>
-								onChange( {
-									...step,
-									buttons: step.buttons.filter(
-										( _b, i ) => i !== index
-									),
-								} )
-							}
-						>
-							{ sprintf(
-								/* translators: %d: button number. */
-								__( 'Remove button %d', 'rondine' ),
-								index + 1
-							) }
-						</Button>
-					</div>
-				) ) }
-				{ step.buttons.length < MAX_BUTTONS && (
-					<Button
-						variant="secondary"
-						onClick={ () => {
-							const used = new Set(
-								step.buttons.map( ( b ) => b.id )
-							);
-							let letter = 0;
-							while (
-								used.has( String.fromCharCode( 65 + letter ) )
-							) {
-								letter++;
-							}
-							onChange( {
-								...step,
-								buttons: [
-									...step.buttons,
-									{
-										id: String.fromCharCode( 65 + letter ),
-										title: '',
-									},
-								],
-							} );
-						} }
-					>
-						{ __( 'Add a button', 'rondine' ) }
-					</Button>
-				) }
+					) }
+					removeLabel={ ( number ) =>
+						sprintf(
+							/* translators: %d: button number. */
+							__( 'Remove button %d', 'rondine' ),
+							number
+						)
+					}
+					addLabel={ __( 'Add a button', 'rondine' ) }
+					create={ ( buttons ) => {
+						// The first free letter: A, B, C.
+						const used = new Set( buttons.map( ( b ) => b.id ) );
+						let letter = 0;
+						while (
+							used.has( String.fromCharCode( 65 + letter ) )
+						) {
+							letter++;
+						}
+						return {
+							id: String.fromCharCode( 65 + letter ),
+							title: '',
+						};
+					} }
+				/>
 				<p className="description">
 					{ __( 'Up to 3 buttons, 20 characters each.', 'rondine' ) }
 				</p>
@@ -468,17 +536,21 @@ function WaitReplyFields( {
 					} )
 				}
 			/>
-			<div className="rondine-automation__branches">
-				{ step.branches.map( ( branch, index ) => {
+			<RowList
+				items={ step.branches }
+				keyOf={ ( _branch, index ) => index }
+				className="rondine-automation__branches"
+				rowClassName="rondine-automation__branch"
+				rowTestId={ ( index ) =>
+					`rondine-branch-${ step.id }-${ index }`
+				}
+				onChange={ ( branches ) => onChange( { ...step, branches } ) }
+				renderRow={ ( branch, index, set ) => {
 					const when =
 						'button' in branch.when ? branch.when.button : '';
 					const number = index + 1;
 					return (
-						<div
-							key={ index }
-							className="rondine-automation__branch"
-							data-testid={ `rondine-branch-${ step.id }-${ index }` }
-						>
+						<>
 							<SelectControl
 								__nextHasNoMarginBottom
 								__next40pxDefaultSize
@@ -525,21 +597,11 @@ function WaitReplyFields( {
 										: [] ),
 								] }
 								onChange={ ( value ) =>
-									onChange( {
-										...step,
-										branches: step.branches.map(
-											( b, i ) =>
-												i === index
-													? {
-															...b,
-															when: value
-																? {
-																		button: value,
-																	}
-																: { any: true },
-														}
-													: b
-										),
+									set( {
+										...branch,
+										when: value
+											? { button: value }
+											: { any: true },
 									} )
 								}
 							/>
@@ -553,74 +615,44 @@ function WaitReplyFields( {
 								steps={ steps }
 								self={ step.id }
 								onChange={ ( next ) =>
-									onChange( {
-										...step,
-										branches: step.branches.map(
-											( b, i ) =>
-												i === index ? { ...b, next } : b
-										),
-									} )
+									set( { ...branch, next } )
 								}
 							/>
-							<Button
-								variant="tertiary"
-								isDestructive
-								onClick={ () =>
-									onChange( {
-										...step,
-										branches: step.branches.filter(
-											( _b, i ) => i !== index
-										),
-									} )
-								}
-							>
-								{ sprintf(
-									/* translators: %d: branch number. */
-									__( 'Remove branch %d', 'rondine' ),
-									number
-								) }
-							</Button>
-						</div>
+						</>
 					);
-				} ) }
-				<div
-					className="rondine-automation__branch"
-					data-testid={ `rondine-branch-${ step.id }-no-reply` }
-				>
-					<TargetSelect
-						label={ __( 'No reply in time: go to', 'rondine' ) }
-						value={ step.no_reply }
-						steps={ steps }
-						self={ step.id }
-						onChange={ ( next ) =>
-							onChange( { ...step, no_reply: next } )
-						}
-					/>
-				</div>
-			</div>
-			<Button
-				variant="secondary"
-				onClick={ () =>
-					onChange( {
-						...step,
-						branches: [
-							...step.branches,
-							{
-								when: buttons[ step.branches.length ]
-									? {
-											button: buttons[
-												step.branches.length
-											]!.id,
-										}
-									: { any: true },
-								next: null,
-							},
-						],
-					} )
+				} }
+				removeLabel={ ( number ) =>
+					sprintf(
+						/* translators: %d: branch number. */
+						__( 'Remove branch %d', 'rondine' ),
+						number
+					)
 				}
-			>
-				{ __( 'Add a branch', 'rondine' ) }
-			</Button>
+				addLabel={ __( 'Add a branch', 'rondine' ) }
+				create={ ( branches ): Branch => ( {
+					// The next button of the message before, else any reply.
+					when: buttons[ branches.length ]
+						? { button: buttons[ branches.length ]!.id }
+						: { any: true },
+					next: null,
+				} ) }
+				after={
+					<div
+						className="rondine-automation__branch"
+						data-testid={ `rondine-branch-${ step.id }-no-reply` }
+					>
+						<TargetSelect
+							label={ __( 'No reply in time: go to', 'rondine' ) }
+							value={ step.no_reply }
+							steps={ steps }
+							self={ step.id }
+							onChange={ ( next ) =>
+								onChange( { ...step, no_reply: next } )
+							}
+						/>
+					</div>
+				}
+			/>
 		</>
 	);
 }
@@ -650,149 +682,134 @@ function ConditionFields( {
 		<>
 			<fieldset>
 				<legend>{ __( 'If all of these are true', 'rondine' ) }</legend>
-				{ rules.map( ( rule, index ) => {
-					const number = index + 1;
-					return (
-						<div key={ index } className="rondine-automation__row">
-							{ rule.op !== 'has_tag' && (
+				<RowList
+					items={ rules }
+					keyOf={ ( _rule, index ) => index }
+					rowClassName="rondine-automation__row"
+					minimum={ 1 }
+					onChange={ ( all ) => onChange( { ...step, if: { all } } ) }
+					renderRow={ ( rule, index ) => {
+						const number = index + 1;
+						return (
+							<>
+								{ rule.op !== 'has_tag' && (
+									<SelectControl
+										__nextHasNoMarginBottom
+										__next40pxDefaultSize
+										label={ sprintf(
+											/* translators: %d: rule number. */
+											__( 'Rule %d: field', 'rondine' ),
+											number
+										) }
+										value={ rule.field }
+										options={ Object.entries( fields ).map(
+											( [ field, label ] ) => ( {
+												value: `contact.${ field }`,
+												label,
+											} )
+										) }
+										onChange={ ( field ) =>
+											setRule( index, { field } )
+										}
+									/>
+								) }
 								<SelectControl
 									__nextHasNoMarginBottom
 									__next40pxDefaultSize
 									label={ sprintf(
 										/* translators: %d: rule number. */
-										__( 'Rule %d: field', 'rondine' ),
+										__( 'Rule %d: test', 'rondine' ),
 										number
 									) }
-									value={ rule.field }
-									options={ Object.entries( fields ).map(
-										( [ field, label ] ) => ( {
-											value: `contact.${ field }`,
-											label,
+									value={ rule.op }
+									options={ Object.entries(
+										operatorLabels()
+									).map( ( [ op, label ] ) => ( {
+										value: op,
+										label,
+									} ) ) }
+									onChange={ ( op ) =>
+										setRule( index, {
+											op: op as ConditionOp,
+											...( op === 'has_tag'
+												? {
+														field: 'contact.tags',
+														value: '',
+													}
+												: {} ),
+											...( op !== 'has_tag' &&
+											rule.op === 'has_tag'
+												? { field: 'contact.country' }
+												: {} ),
 										} )
-									) }
-									onChange={ ( field ) =>
-										setRule( index, { field } )
 									}
 								/>
-							) }
-							<SelectControl
-								__nextHasNoMarginBottom
-								__next40pxDefaultSize
-								label={ sprintf(
-									/* translators: %d: rule number. */
-									__( 'Rule %d: test', 'rondine' ),
-									number
-								) }
-								value={ rule.op }
-								options={ Object.entries(
-									operatorLabels()
-								).map( ( [ op, label ] ) => ( {
-									value: op,
-									label,
-								} ) ) }
-								onChange={ ( op ) =>
-									setRule( index, {
-										op: op as ConditionOp,
-										...( op === 'has_tag'
-											? {
-													field: 'contact.tags',
-													value: '',
-												}
-											: {} ),
-										...( op !== 'has_tag' &&
-										rule.op === 'has_tag'
-											? { field: 'contact.country' }
-											: {} ),
-									} )
-								}
-							/>
-							{ rule.op === 'has_tag' && (
-								<SelectControl
-									__nextHasNoMarginBottom
-									__next40pxDefaultSize
-									label={ sprintf(
-										/* translators: %d: rule number. */
-										__( 'Rule %d: tag', 'rondine' ),
-										number
-									) }
-									value={ rule.value ?? '' }
-									options={ [
-										{
-											value: '',
-											label: __(
-												'Choose a tag',
-												'rondine'
+								{ rule.op === 'has_tag' && (
+									<SelectControl
+										__nextHasNoMarginBottom
+										__next40pxDefaultSize
+										label={ sprintf(
+											/* translators: %d: rule number. */
+											__( 'Rule %d: tag', 'rondine' ),
+											number
+										) }
+										value={ rule.value ?? '' }
+										options={ [
+											{
+												value: '',
+												label: __(
+													'Choose a tag',
+													'rondine'
+												),
+											},
+											...( tags ?? [] ).map(
+												( tag ) => ( {
+													value: tag.name,
+													label: tag.name,
+												} )
 											),
-										},
-										...( tags ?? [] ).map( ( tag ) => ( {
-											value: tag.name,
-											label: tag.name,
-										} ) ),
-									] }
-									onChange={ ( value ) =>
-										setRule( index, { value } )
-									}
-								/>
-							) }
-							{ rule.op !== 'has_tag' && rule.op !== 'exists' && (
-								<TextControl
-									__nextHasNoMarginBottom
-									__next40pxDefaultSize
-									label={ sprintf(
-										/* translators: %d: rule number. */
-										__( 'Rule %d: value', 'rondine' ),
-										number
-									) }
-									value={ rule.value ?? '' }
-									onChange={ ( value ) =>
-										setRule( index, { value } )
-									}
-								/>
-							) }
-							<Button
-								variant="tertiary"
-								isDestructive
-								disabled={ rules.length === 1 }
-								onClick={ () =>
-									onChange( {
-										...step,
-										if: {
-											all: rules.filter(
-												( _r, i ) => i !== index
-											),
-										},
-									} )
-								}
-							>
-								{ sprintf(
-									/* translators: %d: rule number. */
-									__( 'Remove rule %d', 'rondine' ),
-									number
+										] }
+										onChange={ ( value ) =>
+											setRule( index, { value } )
+										}
+									/>
 								) }
-							</Button>
-						</div>
-					);
-				} ) }
-				<Button
-					variant="secondary"
-					onClick={ () =>
-						onChange( {
-							...step,
-							if: {
-								all: [
-									...rules,
-									{
-										field: 'contact.country',
-										op: 'eq',
-										value: '',
-									},
-								],
-							},
-						} )
+								{ rule.op !== 'has_tag' &&
+									rule.op !== 'exists' && (
+										<TextControl
+											__nextHasNoMarginBottom
+											__next40pxDefaultSize
+											label={ sprintf(
+												/* translators: %d: rule number. */
+												__(
+													'Rule %d: value',
+													'rondine'
+												),
+												number
+											) }
+											value={ rule.value ?? '' }
+											onChange={ ( value ) =>
+												setRule( index, { value } )
+											}
+										/>
+									) }
+							</>
+						);
+					} }
+					removeLabel={ ( number ) =>
+						sprintf(
+							/* translators: %d: rule number. */
+							__( 'Remove rule %d', 'rondine' ),
+							number
+						)
 					}
-				>
-					{ __( 'Add a rule', 'rondine' ) }
-				</Button>
+					addLabel={ __( 'Add a rule', 'rondine' ) }
+					create={ (): ConditionRule => ( {
+						field: 'contact.country',
+						op: 'eq',
+						value: '',
+					} ) }
+				/>
 			</fieldset>
 			<div className="rondine-automation__branches">
 				<div className="rondine-automation__branch">

@@ -15,7 +15,20 @@ export type Trigger =
 	| { type: 'keyword'; keyword: string }
 	| { type: 'button'; payload: string }
 	| { type: 'event'; event: string }
-	| { type: 'campaign' };
+	| { type: 'campaign' }
+	| { type: 'tag'; tag: string }
+	| { type: 'list'; list_id: number }
+	| {
+			type: 'date';
+			field: DateField;
+			/** Days after the date (before it when negative: birthdays only). */
+			offset_days: number;
+			/** HH:MM, shop time. */
+			time: string;
+	  };
+
+/** The contact dates a date trigger counts from (the site's DateContacts::FIELDS). */
+export type DateField = 'birthday' | 'last_order' | 'first_order' | 'created';
 
 export type TriggerType = Trigger[ 'type' ];
 

@@ -3657,11 +3657,17 @@ export type paths = {
                         name: string;
                         trigger: {
                             /** @enum {string} */
-                            type: "keyword" | "button" | "event" | "campaign";
+                            type: "keyword" | "button" | "event" | "campaign" | "tag" | "list" | "date";
                             keyword?: string;
                             payload?: string;
                             event?: string;
-                        } & (unknown & unknown & unknown);
+                            tag?: string;
+                            list_id?: number;
+                            /** @enum {string} */
+                            field?: "birthday" | "last_order" | "first_order" | "created";
+                            offset_days?: number;
+                            time?: string;
+                        } & (unknown & unknown & unknown & unknown & unknown & unknown);
                         reentry: {
                             /** @enum {string} */
                             mode: "once" | "every_time" | "per_days";
@@ -4234,7 +4240,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** An event about a phone: starts the automations it triggers, ends the runs it is the goal of */
+        /** Events about phones (one, or a batch of up to 500 in order): start the automations they trigger, end the runs they are the goal of */
         post: {
             parameters: {
                 query?: never;
@@ -4252,6 +4258,16 @@ export type paths = {
                         data?: {
                             [key: string]: unknown;
                         };
+                    } | {
+                        events: {
+                            id: string;
+                            type: string;
+                            phone: string;
+                            contact_id?: string;
+                            data?: {
+                                [key: string]: unknown;
+                            };
+                        }[];
                     };
                 };
             };
@@ -4265,6 +4281,8 @@ export type paths = {
                         "application/json": {
                             started: number;
                             exited: number;
+                            /** @description Events whose id was handled before: nothing done again */
+                            duplicates: number;
                         };
                     };
                 };

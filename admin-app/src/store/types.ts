@@ -337,6 +337,8 @@ export interface Contact {
 	orders_count?: number | null;
 	total_spent?: number | null;
 	last_order_at?: string | null;
+	/** Date of birth, YYYY-MM-DD (birthday automations). */
+	birthday?: string | null;
 	created_at?: string | null;
 }
 

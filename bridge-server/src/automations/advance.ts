@@ -19,10 +19,11 @@ import type { Database, RunWaiting } from '../storage/schema.js';
 import { applyPreference } from '../webhooks/consent.js';
 import { withWebhookTables } from '../webhooks/schema.js';
 import { evaluate } from './conditions.js';
+import { consentRefusal, sendCategory } from './consent-rule.js';
 import { endAutomationRuns } from './exit.js';
 import { templateBody, textBody, valuesOf, type V2Body } from './message.js';
 import { delayEnd } from './timing.js';
-import { laneOf, type Step } from './types.js';
+import { laneOf, type Step, type TemplateRef } from './types.js';
 
 export const WINDOW_MS = 24 * 3_600_000;
 /** Steps one run may take in one go (a flow without waits that loops is cut here and resumed at the next tick). */
@@ -161,6 +162,44 @@ async function contactAction(
 		.execute();
 }
 
+/**
+ * Queues a template step's message unless the consent rule refuses it for this run (consent-rule.ts): answers the
+ * refusal, or null when the message was queued.
+ */
+async function queueTemplate(
+	ctx: AdvanceContext,
+	run: DueRun,
+	index: number,
+	template: TemplateRef,
+	contact: Record< string, string >,
+	event: Record< string, unknown >
+) {
+	const category = await sendCategory(
+		ctx.trx,
+		run.tenant_id,
+		template,
+		ctx.now
+	);
+	const refusal = await consentRefusal(
+		ctx.trx,
+		{ tenantId: run.tenant_id, phone: run.phone, contact, event },
+		category,
+		() => windowOpen( ctx, run )
+	);
+	if ( refusal === null ) {
+		await queueMessage(
+			ctx,
+			run,
+			index,
+			templateBody(
+				{ ...template, category },
+				valuesOf( contact, event )
+			)
+		);
+	}
+	return refusal;
+}
+
 /** Where a step goes: the index of `next`, or null when the run ends. */
 function indexOf( steps: Step[], next: string | null | undefined ) {
 	if ( next === null || next === undefined ) {
@@ -230,13 +269,16 @@ export async function advanceRun(
 		const values = valuesOf( contact, event );
 		let next: number | null = null;
 		let outcome = 'done';
+		let refusal: string | null = null;
 		switch ( step.type ) {
 			case 'send_template':
-				await queueMessage(
+				refusal = await queueTemplate(
 					ctx,
 					run,
 					index,
-					templateBody( step.template, values )
+					step.template,
+					contact,
+					event
 				);
 				outcome = 'sent';
 				next = indexOf( steps, step.next );
@@ -254,11 +296,13 @@ export async function advanceRun(
 					step.when_closed !== undefined &&
 					step.when_closed !== 'skip'
 				) {
-					await queueMessage(
+					refusal = await queueTemplate(
 						ctx,
 						run,
 						index,
-						templateBody( step.when_closed.template, values )
+						step.when_closed.template,
+						contact,
+						event
 					);
 					outcome = 'sent';
 				} else {
@@ -340,6 +384,19 @@ export async function advanceRun(
 				outcome = 'end';
 				next = null;
 				break;
+		}
+		if ( refusal !== null ) {
+			// The consent rule refused the send: the run exits here, the reason on this step's history row.
+			await endAutomationRuns(
+				trx,
+				ctx.dialect,
+				run.tenant_id,
+				lane,
+				[ run.run_id ],
+				refusal,
+				now
+			);
+			return;
 		}
 		await leave( trx, run.run_id, index, outcome, now );
 		index = next;

@@ -14,7 +14,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { Storage } from '../storage/database.js';
 import type { AutomationState } from '../storage/schema.js';
-import { handleEvent, type AutomationEvent } from './events.js';
+import { handleEvents, type AutomationEvent } from './events.js';
 import { flushWake, noteRunsChanged } from './signal.js';
 import {
 	deleteAutomation,
@@ -22,7 +22,7 @@ import {
 	putAutomation,
 	setAutomationState,
 } from './store.js';
-import type { AutomationInput } from './types.js';
+import { DATE_FIELDS, type AutomationInput } from './types.js';
 import { listAutomations, listRuns, viewAutomation } from './views.js';
 
 export interface AutomationRoutesOptions {
@@ -114,11 +114,27 @@ const inputSchema = {
 			properties: {
 				type: {
 					type: 'string',
-					enum: [ 'keyword', 'button', 'event', 'campaign' ],
+					enum: [
+						'keyword',
+						'button',
+						'event',
+						'campaign',
+						'tag',
+						'list',
+						'date',
+					],
 				},
 				keyword: { type: 'string', minLength: 1, maxLength: 100 },
 				payload: { type: 'string', minLength: 1, maxLength: 256 },
 				event: { type: 'string', minLength: 1, maxLength: 100 },
+				tag: { type: 'string', minLength: 1, maxLength: 100 },
+				list_id: { type: 'integer', minimum: 1 },
+				field: { type: 'string', enum: [ ...DATE_FIELDS ] },
+				offset_days: { type: 'integer', minimum: -365, maximum: 3650 },
+				time: {
+					type: 'string',
+					pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$',
+				},
 			},
 			allOf: [
 				{
@@ -132,6 +148,18 @@ const inputSchema = {
 				{
 					if: { properties: { type: { const: 'event' } } },
 					then: { required: [ 'event' ] },
+				},
+				{
+					if: { properties: { type: { const: 'tag' } } },
+					then: { required: [ 'tag' ] },
+				},
+				{
+					if: { properties: { type: { const: 'list' } } },
+					then: { required: [ 'list_id' ] },
+				},
+				{
+					if: { properties: { type: { const: 'date' } } },
+					then: { required: [ 'field', 'offset_days', 'time' ] },
 				},
 			],
 		},
@@ -411,35 +439,59 @@ export const automationRoutes: FastifyPluginAsync<
 		} )
 	);
 
-	api.post< { Body: AutomationEvent } >(
+	const eventSchema = {
+		type: 'object',
+		additionalProperties: false,
+		required: [ 'id', 'type', 'phone' ],
+		properties: {
+			id: { type: 'string', minLength: 1, maxLength: 200 },
+			type: { type: 'string', minLength: 1, maxLength: 100 },
+			phone: {
+				type: 'string',
+				pattern: '^\\+[1-9][0-9]{5,16}$',
+			},
+			contact_id: { type: 'string', maxLength: 64 },
+			data: { type: 'object', additionalProperties: true },
+		},
+	} as const;
+
+	api.post< { Body: AutomationEvent | { events: AutomationEvent[] } } >(
 		'/events',
 		{
 			schema: {
 				summary:
-					'An event about a phone: starts the automations it triggers, ends the runs it is the goal of',
+					'Events about phones (one, or a batch of up to 500 in order): start the automations they trigger, end the runs they are the goal of',
 				security,
 				body: {
-					type: 'object',
-					additionalProperties: false,
-					required: [ 'id', 'type', 'phone' ],
-					properties: {
-						id: { type: 'string', minLength: 1, maxLength: 200 },
-						type: { type: 'string', minLength: 1, maxLength: 100 },
-						phone: {
-							type: 'string',
-							pattern: '^\\+[1-9][0-9]{5,16}$',
+					oneOf: [
+						eventSchema,
+						{
+							type: 'object',
+							additionalProperties: false,
+							required: [ 'events' ],
+							properties: {
+								events: {
+									type: 'array',
+									minItems: 1,
+									maxItems: 500,
+									items: eventSchema,
+								},
+							},
 						},
-						contact_id: { type: 'string', maxLength: 64 },
-						data: { type: 'object', additionalProperties: true },
-					},
+					],
 				},
 				response: {
 					200: {
 						type: 'object',
-						required: [ 'started', 'exited' ],
+						required: [ 'started', 'exited', 'duplicates' ],
 						properties: {
 							started: { type: 'integer' },
 							exited: { type: 'integer' },
+							duplicates: {
+								type: 'integer',
+								description:
+									'Events whose id was handled before: nothing done again',
+							},
 						},
 					},
 					...errors,
@@ -447,18 +499,19 @@ export const automationRoutes: FastifyPluginAsync<
 			},
 		},
 		async ( request ) => {
-			const result = await handleEvent(
+			const body = request.body;
+			const result = await handleEvents(
 				db,
 				dialect,
 				request.tenant.id,
-				request.body,
+				'events' in body ? body.events : [ body ],
 				clock.now()
 			);
 			if ( result.started > 0 ) {
 				noteRunsChanged();
 				flushWake();
 			}
-			return { started: result.started, exited: result.exited };
+			return result;
 		}
 	);
 };

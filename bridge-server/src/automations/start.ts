@@ -25,6 +25,8 @@ export interface RunStart {
 	contact: Record< string, string >;
 	/** The trigger event's data (event.<key> fields). */
 	event: Record< string, unknown >;
+	/** Automation-made tag or list changes that led to this start (events.ts). */
+	chainDepth?: number;
 }
 
 /**
@@ -109,6 +111,7 @@ export async function startRun(
 			exit_reason: null,
 			started_at: now,
 			ended_at: null,
+			...( start.chainDepth ? { chain_depth: start.chainDepth } : {} ),
 		} )
 		.execute();
 	await applyCounterDeltas( trx, automation.tenant_id, lane, { total: 1 } );

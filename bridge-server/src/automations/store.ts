@@ -24,11 +24,12 @@ import { endAutomationRuns } from './exit.js';
 import {
 	laneOf,
 	normalizeKeyword,
+	tagKey,
 	type AutomationInput,
 	type Step,
 	type Trigger,
 } from './types.js';
-import { validateSteps, type Problem } from './validate.js';
+import { validateSteps, validateTrigger, type Problem } from './validate.js';
 
 export type AutomationRow = AutomationsTable;
 
@@ -58,6 +59,12 @@ function triggerKey( trigger: Trigger ): string | null {
 			return trigger.payload;
 		case 'event':
 			return trigger.event;
+		case 'tag':
+			return tagKey( trigger.tag );
+		case 'list':
+			return String( trigger.list_id );
+		case 'date':
+			return trigger.field;
 		default:
 			return null;
 	}
@@ -148,7 +155,10 @@ export async function putAutomation(
 	input: AutomationInput,
 	now: number
 ): Promise< { created: boolean } > {
-	const problems = validateSteps( input.steps );
+	const problems = [
+		...validateTrigger( input.trigger ),
+		...validateSteps( input.steps ),
+	];
 	if ( problems.length > 0 ) {
 		throw new InvalidAutomation( problems );
 	}

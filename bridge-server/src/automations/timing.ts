@@ -51,6 +51,24 @@ function localOf( ms: number, timeZone: string ): Local {
 	};
 }
 
+/** The shop's local calendar date at an instant, as YYYY-MM-DD. */
+export function localDay( ms: number, timeZone: string ): string {
+	const l = localOf( ms, timeZone );
+	return `${ l.year }-${ String( l.month ).padStart( 2, '0' ) }-${ String(
+		l.day
+	).padStart( 2, '0' ) }`;
+}
+
+/** A calendar date moved by whole days (YYYY-MM-DD in, YYYY-MM-DD out; no timezone involved). */
+export function addDays( day: string, days: number ): string {
+	const [ y, m, d ] = day.split( '-' ).map( Number );
+	return new Date(
+		Date.UTC( y as number, ( m as number ) - 1, ( d as number ) + days )
+	)
+		.toISOString()
+		.slice( 0, 10 );
+}
+
 /**
  * The UTC instant of a wall-clock time in `timeZone`. A time skipped by a DST jump resolves to the instant after the
  * jump; a time that occurs twice, to the first.

@@ -11,7 +11,29 @@ export type Trigger =
 	| { type: 'keyword'; keyword: string }
 	| { type: 'button'; payload: string }
 	| { type: 'event'; event: string }
-	| { type: 'campaign' };
+	| { type: 'campaign' }
+	| { type: 'tag'; tag: string }
+	| { type: 'list'; list_id: number }
+	| {
+			type: 'date';
+			field: DateField;
+			offset_days: number;
+			time: string;
+	  };
+
+/** The contact dates a date trigger can count from (the site's contact fields; docs/design/automations-contract.md). */
+export const DATE_FIELDS = [
+	'birthday',
+	'last_order',
+	'first_order',
+	'created',
+] as const;
+
+export type DateField = ( typeof DATE_FIELDS )[ number ];
+
+/** The site's events about a contact's tags and lists (POST /v1/events, sent by the plugin's outbox). */
+export const TAGGED_EVENT = 'contact.tagged';
+export const LIST_ADDED_EVENT = 'contact.list_added';
 
 export type Reentry =
 	| { mode: 'once' }
@@ -113,7 +135,9 @@ export type ExitReason =
 	| 'goal_reached'
 	| 'automation_stopped'
 	| 'archived'
-	| 'send_failed';
+	| 'send_failed'
+	| 'no_marketing_consent'
+	| 'no_utility_context';
 
 /** The lane key of an automation's own runs: their recipients' and messages' `campaign_id`. */
 export function laneOf( automationId: string ): string {
@@ -127,6 +151,20 @@ export function normalizeKeyword( text: string ): string {
 		.normalize( 'NFD' )
 		.replace( /\p{M}/gu, '' )
 		.toLowerCase();
+}
+
+/**
+ * A tag's key, as the site's tag slugs compare names (WordPress's sanitize_title for the names people write): accents
+ * removed, lower case, every run of other characters one hyphen. "Clienti VIP", "clienti-vip" and "Clienti  Vip!" are
+ * one tag.
+ */
+export function tagKey( name: string ): string {
+	return name
+		.normalize( 'NFD' )
+		.replace( /\p{M}/gu, '' )
+		.toLowerCase()
+		.replace( /[^\p{L}\p{N}_]+/gu, '-' )
+		.replace( /^-+|-+$/g, '' );
 }
 
 /** The ids a step may go to next (null: the run ends). */

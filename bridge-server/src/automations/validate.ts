@@ -5,7 +5,14 @@
 /**
  * Internal dependencies
  */
-import { nextsOf, type Step, type TemplateRef } from './types.js';
+import {
+	DATE_FIELDS,
+	nextsOf,
+	tagKey,
+	type Step,
+	type TemplateRef,
+	type Trigger,
+} from './types.js';
 
 export interface Problem {
 	step: string | null;
@@ -19,7 +26,8 @@ export interface Problem {
 		| 'text_too_long'
 		| 'empty_text'
 		| 'bad_delay'
-		| 'bad_condition';
+		| 'bad_condition'
+		| 'bad_trigger';
 	message: string;
 }
 
@@ -32,6 +40,8 @@ const OPS = new Set( [
 	'exists',
 	'has_tag',
 ] );
+
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 function templateOk( template: TemplateRef | undefined ): boolean {
 	return (
@@ -55,10 +65,58 @@ function delayProblem( step: Extract< Step, { type: 'delay' } > ): boolean {
 				Number.isInteger( d.weekday ) &&
 				d.weekday >= 1 &&
 				d.weekday <= 7 &&
-				/^([01]\d|2[0-3]):[0-5]\d$/.test( d.time ?? '' )
+				TIME.test( d.time ?? '' )
 			);
 		default:
 			return true;
+	}
+}
+
+/** How far from its date a date trigger may fire: a year either side of a birthday, ten years after the others. */
+export const OFFSET_DAYS = {
+	birthday: { min: -365, max: 365 },
+	other: { min: 0, max: 3650 },
+} as const;
+
+/** The trigger's problems (step null): what the route's schema cannot say (empty: valid). */
+export function validateTrigger( trigger: Trigger ): Problem[] {
+	const problem = ( message: string ): Problem[] => [
+		{ step: null, code: 'bad_trigger', message },
+	];
+	switch ( trigger.type ) {
+		case 'tag':
+			return tagKey( trigger.tag ?? '' ) === ''
+				? problem( 'Choose the tag that starts the automation.' )
+				: [];
+		case 'list':
+			return Number.isInteger( trigger.list_id ) && trigger.list_id > 0
+				? []
+				: problem( 'Choose the list that starts the automation.' );
+		case 'date': {
+			if (
+				! ( DATE_FIELDS as readonly string[] ).includes( trigger.field )
+			) {
+				return problem( 'Choose the date the automation counts from.' );
+			}
+			const range =
+				trigger.field === 'birthday'
+					? OFFSET_DAYS.birthday
+					: OFFSET_DAYS.other;
+			if (
+				! Number.isInteger( trigger.offset_days ) ||
+				trigger.offset_days < range.min ||
+				trigger.offset_days > range.max
+			) {
+				return problem(
+					`The days from the date must be a whole number from ${ range.min } to ${ range.max }.`
+				);
+			}
+			return TIME.test( trigger.time ?? '' )
+				? []
+				: problem( 'The time of day must be HH:MM (24 hours).' );
+		}
+		default:
+			return [];
 	}
 }
 

@@ -355,6 +355,8 @@ export interface AutomationRunsTable {
 	exit_reason: string | null;
 	started_at: number;
 	ended_at: number | null;
+	/** Automation-made tag or list changes that led to this run (0: started by the person or the shop). */
+	chain_depth: Generated< number >;
 }
 
 export interface AutomationHistoryTable {
@@ -368,6 +370,24 @@ export interface AutomationHistoryTable {
 	entered_at: number;
 	left_at: number | null;
 	outcome: string | null;
+}
+
+/** A date-triggered automation's local day (migration 0111): fired once, its contacts pulled from the site page by page. */
+export interface AutomationDateDaysTable {
+	tenant_id: string;
+	automation_id: string;
+	/** The shop's local date, YYYY-MM-DD. */
+	day: string;
+	state: 'pulling' | 'done' | 'missed';
+	/** The site's next_cursor for the next page (null: the first page). */
+	cursor: string | null;
+	contacts: Generated< number >;
+	started: Generated< number >;
+	attempts: Generated< number >;
+	next_attempt_at: number;
+	last_error: string | null;
+	created_at: number;
+	finished_at: number | null;
 }
 
 export interface AutomationEventsTable {
@@ -408,6 +428,7 @@ export interface Database {
 	automation_runs: AutomationRunsTable;
 	automation_history: AutomationHistoryTable;
 	automation_events: AutomationEventsTable;
+	automation_date_days: AutomationDateDaysTable;
 	contact_actions: ContactActionsTable;
 }
 

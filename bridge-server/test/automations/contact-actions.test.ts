@@ -157,9 +157,10 @@ describe.each( dialects() )(
 						type: 'order.completed',
 						phone,
 						contact_id: '77',
+						data: { contact: { consent: 'granted' } },
 					} )
 				).json()
-			).toEqual( { started: 1, exited: 0 } );
+			).toEqual( { started: 1, exited: 0, duplicates: 0 } );
 			await t.bridge.automations.tick();
 			// The site is down at first: nothing applied, retried later.
 			expect( await t.bridge.contactActions.runOnce() ).toBe( 0 );

@@ -127,6 +127,7 @@ describe.each( dialects() )(
 							id: `go-${ i + k }`,
 							type: 'go',
 							phone: phoneOf( 5_000 + i + k ),
+							data: { contact: { consent: 'granted' } },
 						} )
 					)
 				);

@@ -87,7 +87,12 @@ describe.each( dialects() )( 'two engines racing (%s)', ( dialect ) => {
 				db,
 				dialect,
 				tenantId,
-				{ id: `e${ i }`, type: 'go', phone: phoneOf( i ) },
+				{
+					id: `e${ i }`,
+					type: 'go',
+					phone: phoneOf( i ),
+					data: { contact: { consent: 'granted' } },
+				},
 				clock.now()
 			);
 		}

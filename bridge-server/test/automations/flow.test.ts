@@ -115,7 +115,10 @@ describe.each( dialects() )(
 								type: 'order.completed',
 								phone: phoneOf( i + k ),
 								data: {
-									contact: { first_name: `N${ i + k }` },
+									contact: {
+										first_name: `N${ i + k }`,
+										consent: 'granted',
+									},
 									total: 10,
 								},
 							} )
@@ -125,6 +128,7 @@ describe.each( dialects() )(
 					expect( answer.json() ).toEqual( {
 						started: 1,
 						exited: 0,
+						duplicates: 0,
 					} );
 				}
 			}
@@ -134,7 +138,11 @@ describe.each( dialects() )(
 				type: 'order.completed',
 				phone: phoneOf( 0 ),
 			} );
-			expect( again.json() ).toEqual( { started: 0, exited: 0 } );
+			expect( again.json() ).toEqual( {
+				started: 0,
+				exited: 0,
+				duplicates: 1,
+			} );
 
 			await waitFor(
 				async () => ( await sentOfStep( 0 ) ) === RUNS,

@@ -31,6 +31,8 @@ export async function startAutomationBridge(
 	options: {
 		tickMs?: number;
 		script?: ConstructorParameters< typeof ScriptedMessenger >[ 0 ];
+		/** Date triggers' round interval (tests tick them by hand). */
+		dateTriggerMs?: number;
 	} = {}
 ): Promise< AutomationBridge > {
 	const clock = new ManualClock( START );
@@ -43,6 +45,7 @@ export async function startAutomationBridge(
 			webhooksPlugin,
 			webhooksOptions: { reportOptOuts: false },
 			automations: { tickMs: options.tickMs ?? 50 },
+			dateTriggers: { intervalMs: options.dateTriggerMs ?? 30_000 },
 		},
 	} );
 	const shop = await t.addTenant( { throughput: 1000 } );

@@ -17,7 +17,7 @@ final class Contacts {
 
 	// The columns a contact is answered with (id, phone, phone_raw, email, first_name, last_name, country, city,
 	// language, customer_id, user_id, source, consent, consent_updated_at, orders_count, total_spent, first_order_at,
-	// last_order_at, last_order_id, created_at, updated_at) are spelled out in each query below: WordPress.org's Plugin
+	// last_order_at, last_order_id, birthday, created_at, updated_at) are spelled out in each query below: WordPress.org's Plugin
 	// Check wants the SQL handed to $wpdb->prepare() literal. Add a column to all of them.
 
 	/**
@@ -50,7 +50,7 @@ final class Contacts {
 	 */
 	public static function find( int $id ): ?array {
 		global $wpdb;
-		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT id, phone, phone_raw, email, first_name, last_name, country, city, language, customer_id, user_id, source, consent, consent_updated_at, orders_count, total_spent, first_order_at, last_order_at, last_order_id, created_at, updated_at FROM %i WHERE id = %d', self::table(), $id ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
+		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT id, phone, phone_raw, email, first_name, last_name, country, city, language, customer_id, user_id, source, consent, consent_updated_at, orders_count, total_spent, first_order_at, last_order_at, last_order_id, birthday, created_at, updated_at FROM %i WHERE id = %d', self::table(), $id ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
 		return $row ? self::shape( $row ) : null;
 	}
 
@@ -62,7 +62,7 @@ final class Contacts {
 	 */
 	public static function find_by_phone( string $phone ): ?array {
 		global $wpdb;
-		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT id, phone, phone_raw, email, first_name, last_name, country, city, language, customer_id, user_id, source, consent, consent_updated_at, orders_count, total_spent, first_order_at, last_order_at, last_order_id, created_at, updated_at FROM %i WHERE phone = %s', self::table(), $phone ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
+		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT id, phone, phone_raw, email, first_name, last_name, country, city, language, customer_id, user_id, source, consent, consent_updated_at, orders_count, total_spent, first_order_at, last_order_at, last_order_id, birthday, created_at, updated_at FROM %i WHERE phone = %s', self::table(), $phone ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
 		return $row ? self::shape( $row ) : null;
 	}
 
@@ -74,7 +74,7 @@ final class Contacts {
 	 */
 	public static function find_by_user( int $user_id ): ?array {
 		global $wpdb;
-		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT id, phone, phone_raw, email, first_name, last_name, country, city, language, customer_id, user_id, source, consent, consent_updated_at, orders_count, total_spent, first_order_at, last_order_at, last_order_id, created_at, updated_at FROM %i WHERE user_id = %d ORDER BY id LIMIT 1', self::table(), $user_id ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
+		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT id, phone, phone_raw, email, first_name, last_name, country, city, language, customer_id, user_id, source, consent, consent_updated_at, orders_count, total_spent, first_order_at, last_order_at, last_order_id, birthday, created_at, updated_at FROM %i WHERE user_id = %d ORDER BY id LIMIT 1', self::table(), $user_id ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
 		return $row ? self::shape( $row ) : null;
 	}
 
@@ -86,7 +86,7 @@ final class Contacts {
 	 */
 	public static function find_by_email( string $email ): array {
 		global $wpdb;
-		$rows = $wpdb->get_results( $wpdb->prepare( 'SELECT id, phone, phone_raw, email, first_name, last_name, country, city, language, customer_id, user_id, source, consent, consent_updated_at, orders_count, total_spent, first_order_at, last_order_at, last_order_id, created_at, updated_at FROM %i WHERE email = %s ORDER BY id', self::table(), $email ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
+		$rows = $wpdb->get_results( $wpdb->prepare( 'SELECT id, phone, phone_raw, email, first_name, last_name, country, city, language, customer_id, user_id, source, consent, consent_updated_at, orders_count, total_spent, first_order_at, last_order_at, last_order_id, birthday, created_at, updated_at FROM %i WHERE email = %s ORDER BY id', self::table(), $email ), ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
 		return array_map( array( self::class, 'shape' ), $rows ?: array() );
 	}
 
@@ -150,7 +150,7 @@ final class Contacts {
 		foreach ( array_chunk( $contacts, 500, true ) as $chunk ) {
 			$phones   = array_map( 'strval', array_keys( $chunk ) );
 			$existing = array();
-			foreach ( $wpdb->get_results( $wpdb->prepare( 'SELECT id, phone, phone_raw, email, first_name, last_name, country, city, language, customer_id, user_id FROM %i WHERE phone IN (' . implode( ',', array_fill( 0, count( $phones ), '%s' ) ) . ')', array_merge( array( $table ), $phones ) ), ARRAY_A ) ?: array() as $row ) { // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
+			foreach ( $wpdb->get_results( $wpdb->prepare( 'SELECT id, phone, phone_raw, email, first_name, last_name, country, city, language, customer_id, user_id, birthday FROM %i WHERE phone IN (' . implode( ',', array_fill( 0, count( $phones ), '%s' ) ) . ')', array_merge( array( $table ), $phones ) ), ARRAY_A ) ?: array() as $row ) { // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
 				$existing[ $row['phone'] ] = $row;
 			}
 			$values = array();
@@ -178,7 +178,7 @@ final class Contacts {
 					continue;
 				}
 				$values[] = $wpdb->prepare(
-					"(%s, %s, %s, %s, %s, %s, %s, %s, %s, 'none', %s, %s)",
+					"(%s, %s, %s, %s, %s, %s, %s, %s, %s, NULLIF(%s, ''), 'none', %s, %s)",
 					$phone,
 					$fields['phone_raw'] ?? '',
 					$fields['email'] ?? '',
@@ -188,6 +188,7 @@ final class Contacts {
 					$fields['city'] ?? '',
 					$fields['language'] ?? '',
 					$fields['source'] ?? '',
+					$fields['birthday'] ?? '',
 					$now,
 					$now
 				);
@@ -195,7 +196,7 @@ final class Contacts {
 			if ( $values ) {
 				// IGNORE: a contact created meanwhile by another request keeps its row; it is found just below.
 				// The rows are each prepared above; the statement's head is prepared here and they are appended as they are.
-				$wpdb->query( $wpdb->prepare( 'INSERT IGNORE INTO %i (phone, phone_raw, email, first_name, last_name, country, city, language, source, consent, created_at, updated_at) VALUES ', $table ) . implode( ',', $values ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
+				$wpdb->query( $wpdb->prepare( 'INSERT IGNORE INTO %i (phone, phone_raw, email, first_name, last_name, country, city, language, source, birthday, consent, created_at, updated_at) VALUES ', $table ) . implode( ',', $values ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
 				$new = array_values( array_diff( $phones, array_keys( $existing ) ) );
 				foreach ( $wpdb->get_results( $wpdb->prepare( 'SELECT id, phone, created_at FROM %i WHERE phone IN (' . implode( ',', array_fill( 0, count( $new ), '%s' ) ) . ')', array_merge( array( $table ), $new ) ), ARRAY_A ) ?: array() as $row ) { // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
 					$out[ $row['phone'] ] = array(
@@ -273,7 +274,7 @@ final class Contacts {
 		}
 		$orderby = self::ORDERBY[ (string) ( $args['orderby'] ?? 'id' ) ] ?? 'c.id';
 		$order   = 'asc' === strtolower( (string) ( $args['order'] ?? 'desc' ) ) ? 'ASC' : 'DESC';
-		$rows    = $wpdb->get_results( $wpdb->prepare( 'SELECT c.id, c.phone, c.phone_raw, c.email, c.first_name, c.last_name, c.country, c.city, c.language, c.customer_id, c.user_id, c.source, c.consent, c.consent_updated_at, c.orders_count, c.total_spent, c.first_order_at, c.last_order_at, c.last_order_id, c.created_at, c.updated_at FROM %i c WHERE ', self::table() ) . $where_sql . ' ORDER BY ' . $orderby . ' ' . $order . ', c.id ' . $order . $limit, ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; a live search of the contacts screen, never the same twice.
+		$rows    = $wpdb->get_results( $wpdb->prepare( 'SELECT c.id, c.phone, c.phone_raw, c.email, c.first_name, c.last_name, c.country, c.city, c.language, c.customer_id, c.user_id, c.source, c.consent, c.consent_updated_at, c.orders_count, c.total_spent, c.first_order_at, c.last_order_at, c.last_order_id, c.birthday, c.created_at, c.updated_at FROM %i c WHERE ', self::table() ) . $where_sql . ' ORDER BY ' . $orderby . ' ' . $order . ', c.id ' . $order . $limit, ARRAY_A ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; a live search of the contacts screen, never the same twice.
 		$items   = array_map( array( self::class, 'shape' ), $rows ?: array() );
 		return array(
 			'items' => self::with_tags( $items ),
@@ -312,33 +313,87 @@ final class Contacts {
 	}
 
 	/**
-	 * Replaces a contact's tags.
+	 * Replaces a contact's tags. The tags it did not have before are announced (tagged()).
 	 *
 	 * @param int   $contact_id Contact.
 	 * @param int[] $tag_ids    Tags.
 	 */
 	public static function set_tags( int $contact_id, array $tag_ids ): void {
 		global $wpdb;
-		$table = $wpdb->prefix . 'rondine_contact_tags';
+		$table  = $wpdb->prefix . 'rondine_contact_tags';
+		$before = array_map( 'intval', $wpdb->get_col( $wpdb->prepare( 'SELECT tag_id FROM %i WHERE contact_id = %d', $table, $contact_id ) ) ?: array() ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; nothing of it is cached.
 		$wpdb->delete( $table, array( 'contact_id' => $contact_id ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
+		$added = array();
 		foreach ( array_unique( array_map( 'intval', $tag_ids ) ) as $tag_id ) {
 			if ( $tag_id > 0 ) {
 				$wpdb->query( $wpdb->prepare( 'INSERT IGNORE INTO %i (contact_id, tag_id) VALUES (%d, %d)', $table, $contact_id, $tag_id ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; nothing of it is cached.
+				if ( ! in_array( $tag_id, $before, true ) && 1 === (int) $wpdb->rows_affected ) {
+					$added[] = array( $contact_id, $tag_id );
+				}
 			}
 		}
+		self::tagged( $added );
 	}
 
 	/**
-	 * Adds tags to a contact.
+	 * Adds tags to a contact. The tags it did not have are announced (tagged()).
 	 *
 	 * @param int   $contact_id Contact.
 	 * @param int[] $tag_ids    Tags.
 	 */
 	public static function add_tags( int $contact_id, array $tag_ids ): void {
+		self::add_tags_many( array_map( static fn( $tag_id ) => array( $contact_id, (int) $tag_id ), $tag_ids ) );
+	}
+
+	/**
+	 * Adds tags to contacts, 500 pairs per INSERT (a CSV import tags thousands of contacts). The pairs that are new are
+	 * announced (tagged()).
+	 *
+	 * @param array<int,array{0:int,1:int}> $pairs [contact id, tag id].
+	 */
+	public static function add_tags_many( array $pairs ): void {
 		global $wpdb;
 		$table = $wpdb->prefix . 'rondine_contact_tags';
-		foreach ( array_unique( array_map( 'intval', $tag_ids ) ) as $tag_id ) {
-			$wpdb->query( $wpdb->prepare( 'INSERT IGNORE INTO %i (contact_id, tag_id) VALUES (%d, %d)', $table, $contact_id, $tag_id ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; nothing of it is cached.
+		$clean = array();
+		foreach ( $pairs as [ $contact_id, $tag_id ] ) {
+			if ( (int) $contact_id > 0 && (int) $tag_id > 0 ) {
+				$clean[ (int) $contact_id . ':' . (int) $tag_id ] = array( (int) $contact_id, (int) $tag_id );
+			}
+		}
+		$added = array();
+		foreach ( array_chunk( array_values( $clean ), 500 ) as $chunk ) {
+			$contacts = array_values( array_unique( array_map( static fn( $p ) => $p[0], $chunk ) ) );
+			$had      = array();
+			// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; nothing of it is cached.
+			foreach ( $wpdb->get_results( $wpdb->prepare( 'SELECT contact_id, tag_id FROM %i WHERE contact_id IN (' . implode( ',', array_fill( 0, count( $contacts ), '%d' ) ) . ')', array_merge( array( $table ), $contacts ) ), ARRAY_A ) ?: array() as $row ) {
+				$had[ $row['contact_id'] . ':' . $row['tag_id'] ] = true;
+			}
+			$values = array();
+			foreach ( $chunk as [ $contact_id, $tag_id ] ) {
+				$values[] = $wpdb->prepare( '(%d, %d)', $contact_id, $tag_id );
+				if ( ! isset( $had[ $contact_id . ':' . $tag_id ] ) ) {
+					$added[] = array( $contact_id, $tag_id );
+				}
+			}
+			// Each pair is prepared above; the statement's head is prepared here and they are appended as they are.
+			$wpdb->query( $wpdb->prepare( 'INSERT IGNORE INTO %i (contact_id, tag_id) VALUES ', $table ) . implode( ',', $values ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; nothing of it is cached.
+		}
+		self::tagged( $added );
+	}
+
+	/**
+	 * Tags newly given to contacts, whoever gave them (the owner, an import, an automation's step).
+	 *
+	 * @param array<int,array{0:int,1:int}> $pairs [contact id, tag id].
+	 */
+	private static function tagged( array $pairs ): void {
+		if ( $pairs ) {
+			/**
+			 * Fires after contacts were given tags they did not have.
+			 *
+			 * @param array<int,array{0:int,1:int}> $pairs [contact id, tag id] pairs.
+			 */
+			do_action( 'rondine_contacts_tagged', $pairs );
 		}
 	}
 
@@ -362,6 +417,39 @@ final class Contacts {
 			array( 'contact_id' => $id )
 		);
 		$wpdb->delete( self::table(), array( 'id' => $id ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; contacts change with every sync, import and opt-out, so nothing is cached.
+	}
+
+	/**
+	 * A date of birth as stored (YYYY-MM-DD), or null when `$value` is not one: a real calendar date, not in the future,
+	 * not before 1900.
+	 *
+	 * @param string $value YYYY-MM-DD.
+	 */
+	public static function birthday( string $value ): ?string {
+		if ( ! preg_match( '/^(\d{4})-(\d{2})-(\d{2})$/', trim( $value ), $m ) || ! checkdate( (int) $m[2], (int) $m[3], (int) $m[1] ) ) {
+			return null;
+		}
+		$date = $m[1] . '-' . $m[2] . '-' . $m[3];
+		return (int) $m[1] >= 1900 && $date <= gmdate( 'Y-m-d', time() + DAY_IN_SECONDS ) ? $date : null;
+	}
+
+	/**
+	 * Sets or clears a contact's date of birth.
+	 *
+	 * @param int         $id       Contact.
+	 * @param string|null $birthday YYYY-MM-DD (birthday() accepts it), or null to clear.
+	 */
+	public static function set_birthday( int $id, ?string $birthday ): void {
+		global $wpdb;
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own table, no WordPress API; nothing of it is cached.
+		$wpdb->update(
+			self::table(),
+			array(
+				'birthday'   => $birthday,
+				'updated_at' => current_time( 'mysql', true ),
+			),
+			array( 'id' => $id )
+		);
 	}
 
 	/**
@@ -417,6 +505,9 @@ final class Contacts {
 			if ( isset( $fields[ $int ] ) ) {
 				$clean[ $int ] = (int) $fields[ $int ];
 			}
+		}
+		if ( isset( $fields['birthday'] ) && null !== self::birthday( (string) $fields['birthday'] ) ) {
+			$clean['birthday'] = self::birthday( (string) $fields['birthday'] );
 		}
 		return $clean;
 	}

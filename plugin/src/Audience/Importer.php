@@ -20,7 +20,7 @@ use Rondine\Phone\Normalizer;
  */
 final class Importer {
 
-	public const MAPPABLE = array( 'phone', 'first_name', 'last_name', 'email', 'country', 'city', 'consent', 'tags' );
+	public const MAPPABLE = array( 'phone', 'first_name', 'last_name', 'email', 'country', 'city', 'consent', 'tags', 'birthday' );
 
 	private const YES = array( '1', 'y', 'yes', 'true', 'si', 'sì', 'ja', 'oui', 'sí', 'x', 'granted', 'opt-in', 'opted in', 'opted-in', 'subscribed' );
 	private const NO  = array( '0', 'n', 'no', 'false', 'nein', 'non', '', 'revoked', 'opt-out', 'opted out', 'opted-out', 'unsubscribed' );
@@ -100,6 +100,14 @@ final class Importer {
 				self::reject( $report, $line, 'invalid_email', __( 'The email address is not valid.', 'rondine' ), $email );
 				continue;
 			}
+			$birthday = '';
+			if ( isset( $mapping['birthday'] ) && '' !== trim( $row[ $mapping['birthday'] ] ?? '' ) ) {
+				$birthday = (string) self::birthday( (string) $row[ $mapping['birthday'] ] );
+				if ( '' === $birthday ) {
+					self::reject( $report, $line, 'invalid_birthday', __( 'The date of birth is not a date: write it as 1990-05-31 or 31/05/1990.', 'rondine' ), (string) $row[ $mapping['birthday'] ] );
+					continue;
+				}
+			}
 			$granted = 'attest' === $consent_mode;
 			if ( 'column' === $consent_mode ) {
 				$value = mb_strtolower( trim( $row[ $mapping['consent'] ] ?? '' ) );
@@ -115,8 +123,9 @@ final class Importer {
 				'phone'   => $phone,
 				'country' => (string) $result['country'],
 				'row'     => $row,
-				'granted' => $granted,
-				'email'   => $email,
+				'granted'  => $granted,
+				'email'    => $email,
+				'birthday' => $birthday,
 			);
 		}
 		// An erased person is not brought back by a file; a revoked consent is not granted again by one.
@@ -165,11 +174,14 @@ final class Importer {
 				'last_name'  => sanitize_text_field( $get( 'last_name' ) ),
 				'country'    => '' !== $item['country'] ? $item['country'] : $default_country,
 				'city'       => sanitize_text_field( $get( 'city' ) ),
+				'birthday'   => $item['birthday'],
 				'source'     => 'import',
 			);
 		}
 		$saved       = Contacts::upsert_many( $contacts );
 		$contact_ids = array();
+		$tagged      = array(); // [contact id, tag id] pairs, added in bulk.
+		$tag_ids     = array(); // Tag name → id, each name looked up once.
 		$consents    = array(); // Wording → contact ids, recorded in bulk.
 		foreach ( $accepted as $item ) {
 			if ( ! isset( $saved[ $item['phone'] ] ) ) {
@@ -199,20 +211,35 @@ final class Importer {
 			}
 			$tags = $get( 'tags' );
 			if ( '' !== trim( $tags ) ) {
-				$ids = array();
 				foreach ( preg_split( '/[,|;]/', $tags ) as $name ) {
-					if ( '' !== trim( $name ) ) {
-						$ids[] = Tags::ensure( $name );
+					$name = trim( $name );
+					if ( '' !== $name ) {
+						$tag_ids[ $name ] ??= Tags::ensure( $name );
+						$tagged[]           = array( $id, $tag_ids[ $name ] );
 					}
 				}
-				Contacts::add_tags( $id, $ids );
 			}
 		}
+		Contacts::add_tags_many( $tagged );
 		foreach ( $consents as $wording => $ids ) {
 			$report['consent_granted'] += Consent::record_bulk( $ids, Consent::GRANTED, 'import', $wording );
 		}
 		$report['added_to_list'] = Lists::add( $list_id, $contact_ids );
 		return $report;
+	}
+
+	/**
+	 * A date of birth as people write it in a file: 1990-05-31, or day first (31/05/1990, 31-05-1990, 31.05.1990) as
+	 * in Italy and most of Europe. Null when it is not a real past date.
+	 *
+	 * @param string $value Cell.
+	 */
+	public static function birthday( string $value ): ?string {
+		$value = trim( $value );
+		if ( preg_match( '/^(\d{1,2})[\/.\-](\d{1,2})[\/.\-](\d{4})$/', $value, $m ) ) {
+			$value = sprintf( '%04d-%02d-%02d', (int) $m[3], (int) $m[2], (int) $m[1] );
+		}
+		return Contacts::birthday( $value );
 	}
 
 	/**

@@ -128,11 +128,28 @@ final class Lists {
 		global $wpdb;
 		$added = 0;
 		$now   = current_time( 'mysql', true );
+		$new   = array();
 		foreach ( array_chunk( array_values( array_unique( array_map( 'intval', $contact_ids ) ) ), 500 ) as $chunk ) {
 			// Only ids of existing contacts get in.
 			// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own tables, no WordPress API; one INSERT … SELECT per 500 contacts, nothing of it is cached.
 			$wpdb->query( $wpdb->prepare( 'INSERT IGNORE INTO %i (list_id, contact_id, added_at) SELECT %d, c.id, %s FROM %i c WHERE c.id IN (' . implode( ',', array_fill( 0, count( $chunk ), '%d' ) ) . ')', array_merge( array( self::members_table(), $list_id, $now, Contacts::table() ), $chunk ) ) );
-			$added += (int) $wpdb->rows_affected;
+			$inserted = (int) $wpdb->rows_affected;
+			$added   += $inserted;
+			if ( $inserted > 0 ) {
+				// The members added now: their added_at is this call's (one added in the same second by another call
+				// is announced with the same event id, so once).
+				// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own tables, no WordPress API; nothing of it is cached.
+				$new = array_merge( $new, array_map( 'intval', $wpdb->get_col( $wpdb->prepare( 'SELECT contact_id FROM %i WHERE list_id = %d AND added_at = %s AND contact_id IN (' . implode( ',', array_fill( 0, count( $chunk ), '%d' ) ) . ')', array_merge( array( self::members_table(), $list_id, $now ), $chunk ) ) ) ?: array() ) );
+			}
+		}
+		if ( $new ) {
+			/**
+			 * Fires after contacts joined a list they were not in.
+			 *
+			 * @param int   $list_id     List.
+			 * @param int[] $contact_ids Contacts added.
+			 */
+			do_action( 'rondine_contacts_added_to_list', $list_id, $new );
 		}
 		$wpdb->update( self::table(), array( 'updated_at' => $now ), array( 'id' => $list_id ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own tables, no WordPress API; nothing of it is cached.
 		return $added;

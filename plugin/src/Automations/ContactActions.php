@@ -96,7 +96,12 @@ final class ContactActions {
 			return true;
 		}
 		try {
-			self::apply( $action );
+			// The tags and lists it gives are announced as this run's doing (ContactEvents: no loop back to it).
+			ContactEvents::caused_by(
+				is_string( $action['automation_id'] ?? null ) ? $action['automation_id'] : '',
+				is_numeric( $action['run_id'] ?? null ) ? (int) $action['run_id'] : 0,
+				static fn() => self::apply( $action )
+			);
 		} catch ( \Throwable $failure ) {
 			self::release( $claimed );
 			return false;

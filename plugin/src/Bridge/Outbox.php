@@ -1,6 +1,6 @@
 <?php
 /**
- * Durable, retried calls to the bridge for consent changes and erasures.
+ * Durable, retried calls to the bridge for consent changes, erasures and automation events.
  *
  * @package Rondine
  */
@@ -10,17 +10,22 @@ namespace Rondine\Bridge;
 defined( 'ABSPATH' ) || exit;
 
 /**
- * Every consent change and every erasure made on the site must reach the bridge, which keeps the tenant's opt-out
- * list and the message history. They are written to `rondine_outbox` in the same request as the change, sent at
- * `shutdown` of that request when possible, and otherwise retried by the WP-Cron event `rondine_outbox_deliver` (and
- * an Action Scheduler action of the same name when WooCommerce's Action Scheduler is loaded) with exponential backoff
- * (1 min, 2, 4, … capped at 6 h) until the bridge answers 2xx. A row is deleted only after a 2xx; a 4xx other than
- * 401, 408 and 429 is a permanent failure: the row is kept with state `failed` and its error, and logged.
+ * Every consent change, every erasure and every event an automation may start on, made on the site, must reach the
+ * bridge, which keeps the tenant's opt-out list, the message history and the automations. They are written to
+ * `rondine_outbox` in the same request as the change, sent at `shutdown` of that request when possible, and otherwise
+ * retried with exponential backoff (1 min, 2, 4, … capped at 6 h) until the bridge answers 2xx: by an Action Scheduler
+ * action `rondine_outbox_deliver` (group `rondine`) when Action Scheduler is loaded (WooCommerce ships it: it runs
+ * without waiting for a visitor's page and shows its runs under Tools, Scheduled Actions), by a WP-Cron event of the
+ * same name otherwise, and by an hourly WP-Cron safety run in both cases. A row is deleted only after a 2xx; a 4xx
+ * other than 401, 408 and 429 is a permanent failure: the row is kept with state `failed` and its error, and logged.
  *
- * Kinds and calls (docs/ARCHITECTURE.md, "Consent and privacy"):
+ * Kinds and calls (docs/ARCHITECTURE.md, "Consent and privacy" and "Automation events"):
  * - `consent`: one event `{phone, state, at, source}`; due events are sent together, up to 500 per
  *   `POST /v1/consent`. The bridge keeps the latest `at` per phone, so a retry or a late delivery is harmless.
  * - `erase`: `{phones: [...]}` (up to 20) for `POST /v1/privacy/erase`.
+ * - `event`: one automation event `{id, type, phone, contact_id, data}` (docs/design/automations-contract.md), its id
+ *   kept in `event_key`: queueing the same id twice makes one row, and the bridge handles an id once, so a retry after
+ *   a lost answer starts nothing twice. Due events go in order, up to 500 per `POST /v1/events` `{events: [...]}`.
  */
 final class Outbox {
 
@@ -28,6 +33,7 @@ final class Outbox {
 	public const BATCH      = 500;
 	public const ERASE_MAX  = 20;
 	public const MAX_DELAY  = 21600;
+	public const GROUP      = 'rondine';
 	public const SOURCES    = array( 'checkout', 'my_account', 'admin', 'import', 'whatsapp_stop', 'whatsapp_resume', 'erasure', 'bulk' );
 	private const RETRYABLE = array( 401, 408, 429 );
 
@@ -46,8 +52,44 @@ final class Outbox {
 		wp_clear_scheduled_hook( self::HOOK );
 		wp_clear_scheduled_hook( self::HOOK, array( 'retry' ) );
 		if ( function_exists( 'as_unschedule_all_actions' ) ) {
-			as_unschedule_all_actions( self::HOOK, array( 'retry' ), 'rondine' );
+			as_unschedule_all_actions( self::HOOK, array( 'retry' ), self::GROUP );
 		}
+	}
+
+	/**
+	 * Whether retries go through Action Scheduler: loaded (WooCommerce ships it) and initialised (its functions refuse
+	 * to schedule before `action_scheduler_init`).
+	 */
+	public static function uses_action_scheduler(): bool {
+		return function_exists( 'as_schedule_single_action' ) && function_exists( 'as_unschedule_all_actions' ) && did_action( 'action_scheduler_init' ) > 0;
+	}
+
+	/**
+	 * The next retry at `$when` (unix seconds), replacing the one planned: an Action Scheduler action when it is
+	 * loaded, else a WP-Cron event.
+	 *
+	 * @param int $when Unix seconds.
+	 */
+	private static function retry_at( int $when ): void {
+		if ( self::uses_action_scheduler() ) {
+			as_unschedule_all_actions( self::HOOK, array( 'retry' ), self::GROUP );
+			as_schedule_single_action( $when, self::HOOK, array( 'retry' ), self::GROUP );
+			return;
+		}
+		wp_clear_scheduled_hook( self::HOOK, array( 'retry' ) );
+		wp_schedule_single_event( $when, self::HOOK, array( 'retry' ) );
+	}
+
+	/**
+	 * When the next retry is planned (unix seconds), or null.
+	 */
+	public static function next_retry(): ?int {
+		if ( self::uses_action_scheduler() && function_exists( 'as_next_scheduled_action' ) ) {
+			$next = as_next_scheduled_action( self::HOOK, array( 'retry' ), self::GROUP );
+			return is_int( $next ) ? $next : ( true === $next ? time() : null );
+		}
+		$next = wp_next_scheduled( self::HOOK, array( 'retry' ) );
+		return false === $next ? null : (int) $next;
 	}
 
 	/**
@@ -136,17 +178,55 @@ final class Outbox {
 	}
 
 	/**
-	 * Plans a delivery at the end of this request, and a WP-Cron (and Action Scheduler) run in case it fails.
+	 * Queues automation events (docs/design/automations-contract.md, "Events from the site"). An event whose id is
+	 * already queued is not queued again.
+	 *
+	 * @param array<int,array{id:string,type:string,phone:string,contact_id?:string,data?:array<string,mixed>}> $events Events.
+	 * @return int Rows written (events already queued not counted).
+	 */
+	public static function push_events( array $events ): int {
+		global $wpdb;
+		$now     = current_time( 'mysql', true );
+		$values  = array();
+		$written = 0;
+		foreach ( $events as $event ) {
+			$id    = (string) ( $event['id'] ?? '' );
+			$type  = (string) ( $event['type'] ?? '' );
+			$phone = (string) ( $event['phone'] ?? '' );
+			if ( ! preg_match( '/^[A-Za-z0-9:_.\-]{1,190}$/', $id ) || ! preg_match( '/^[a-z0-9_.\-]{1,100}$/', $type ) || ! preg_match( '/^\+[1-9]\d{6,14}$/', $phone ) ) {
+				continue;
+			}
+			$payload = array(
+				'id'    => $id,
+				'type'  => $type,
+				'phone' => $phone,
+			);
+			if ( isset( $event['contact_id'] ) && '' !== (string) $event['contact_id'] ) {
+				$payload['contact_id'] = (string) $event['contact_id'];
+			}
+			$payload['data'] = (object) ( is_array( $event['data'] ?? null ) ? $event['data'] : array() );
+			$values[]        = $wpdb->prepare( "('event', %s, 'pending', 0, %s, '', %s, %s)", (string) wp_json_encode( $payload, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE ), $now, $now, $id );
+		}
+		foreach ( array_chunk( $values, self::BATCH ) as $chunk ) {
+			// IGNORE on the unique event_key: an event already queued stays one row. Each row is prepared above.
+			$wpdb->query( $wpdb->prepare( 'INSERT IGNORE INTO %i (kind, payload, state, attempts, next_attempt_at, last_error, created_at, event_key) VALUES ', self::table() ) . implode( ',', $chunk ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own outbox table (no WordPress API); a queue read and emptied as it is sent, nothing to cache.
+			$written += max( 0, (int) $wpdb->rows_affected );
+		}
+		if ( $written ) {
+			self::soon();
+		}
+		return $written;
+	}
+
+	/**
+	 * Plans a delivery at the end of this request, and a retry in a minute in case it fails.
 	 */
 	private static function soon(): void {
 		if ( false === has_action( 'shutdown', array( self::class, 'deliver_at_shutdown' ) ) ) {
 			add_action( 'shutdown', array( self::class, 'deliver_at_shutdown' ) );
 		}
-		if ( ! wp_next_scheduled( self::HOOK, array( 'retry' ) ) ) {
-			wp_schedule_single_event( time() + 60, self::HOOK, array( 'retry' ) );
-		}
-		if ( function_exists( 'as_schedule_single_action' ) && function_exists( 'as_has_scheduled_action' ) && ! as_has_scheduled_action( self::HOOK, array( 'retry' ), 'rondine' ) ) {
-			as_schedule_single_action( time() + 60, self::HOOK, array( 'retry' ), 'rondine' );
+		if ( null === self::next_retry() ) {
+			self::retry_at( time() + 60 );
 		}
 	}
 
@@ -202,6 +282,7 @@ final class Outbox {
 				break;
 			}
 			$consent = array_values( array_filter( $rows, static fn( $r ) => 'consent' === $r['kind'] ) );
+			$events  = array_values( array_filter( $rows, static fn( $r ) => 'event' === $r['kind'] ) );
 			$calls   = array();
 			if ( $consent ) {
 				$calls[] = array(
@@ -210,10 +291,18 @@ final class Outbox {
 					$consent,
 				);
 			}
+			if ( $events ) {
+				// Decoded as objects, so that an empty `data` stays `{}` for the bridge.
+				$calls[] = array(
+					'/v1/events',
+					array( 'events' => array_map( static fn( $r ) => json_decode( (string) $r['payload'] ), $events ) ),
+					$events,
+				);
+			}
 			foreach ( $rows as $row ) {
 				if ( 'erase' === $row['kind'] ) {
 					$calls[] = array( '/v1/privacy/erase', json_decode( (string) $row['payload'], true ), array( $row ) );
-				} elseif ( 'consent' !== $row['kind'] ) {
+				} elseif ( 'consent' !== $row['kind'] && 'event' !== $row['kind'] ) {
 					self::fail( array( $row ), 'Unknown outbox kind.', true );
 					++$out['failed'];
 				}
@@ -242,9 +331,7 @@ final class Outbox {
 		$out['pending'] = self::pending_count();
 		$next           = $wpdb->get_var( $wpdb->prepare( "SELECT MIN(next_attempt_at) FROM %i WHERE state = 'pending'", $table ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own outbox table (no WordPress API); a queue read and emptied as it is sent, nothing to cache.
 		if ( $next ) {
-			$when = max( time() + 30, (int) strtotime( $next . ' UTC' ) );
-			wp_clear_scheduled_hook( self::HOOK, array( 'retry' ) );
-			wp_schedule_single_event( $when, self::HOOK, array( 'retry' ) );
+			self::retry_at( max( time() + 30, (int) strtotime( $next . ' UTC' ) ) );
 		}
 		return $out;
 	}

@@ -367,8 +367,8 @@ final class Privacy {
 				),
 				array( 'phone' => $phone )
 			);
-			// Consent events not sent yet: the erasure below supersedes them and they name the person.
-			$wpdb->query( $wpdb->prepare( "DELETE FROM %i WHERE kind = 'consent' AND state IN ('pending', 'failed') AND payload LIKE %s", Outbox::table(), '%' . $wpdb->esc_like( '"phone":"' . $phone . '"' ) . '%' ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own tables (no WordPress API); an erasure writes once, nothing of it is cached.
+			// Consent and automation events not sent yet: the erasure below supersedes them and they name the person.
+			$wpdb->query( $wpdb->prepare( "DELETE FROM %i WHERE kind IN ('consent', 'event') AND state IN ('pending', 'failed') AND payload LIKE %s", Outbox::table(), '%' . $wpdb->esc_like( '"phone":"' . $phone . '"' ) . '%' ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own tables (no WordPress API); an erasure writes once, nothing of it is cached.
 		}
 		foreach ( $emails as $address ) {
 			// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's own tables (no WordPress API); an erasure writes once, nothing of it is cached.

@@ -10,6 +10,7 @@ namespace Rondine\Rest;
 defined( 'ABSPATH' ) || exit;
 
 use Rondine\Audience\Lists;
+use Rondine\Automations\DateContacts;
 use Rondine\Phone\Normalizer;
 use Rondine\Settings;
 
@@ -34,7 +35,7 @@ final class AutomationsController extends Controller {
 	public const STATES = array( 'draft', 'active', 'paused', 'archived' );
 
 	/** Trigger types. */
-	public const TRIGGERS = array( 'keyword', 'button', 'event', 'campaign' );
+	public const TRIGGERS = array( 'keyword', 'button', 'event', 'campaign', 'tag', 'list', 'date' );
 
 	/** Step types. */
 	public const STEP_TYPES = array( 'send_template', 'send_text', 'delay', 'wait_reply', 'condition', 'tag', 'list', 'opt_out', 'notify', 'end' );
@@ -182,23 +183,44 @@ final class AutomationsController extends Controller {
 				'type'       => 'object',
 				'required'   => $required,
 				'properties' => array(
-					'type'    => array(
+					'type'        => array(
 						'type'     => 'string',
 						'enum'     => self::TRIGGERS,
 						'required' => true,
 					),
-					'keyword' => array(
+					'keyword'     => array(
 						'type'      => 'string',
 						'maxLength' => 100,
 					),
-					'payload' => array(
+					'payload'     => array(
 						'type'      => 'string',
 						'maxLength' => 256,
 					),
-					'event'   => array(
+					'event'       => array(
 						'type'      => 'string',
 						'maxLength' => 100,
 						'pattern'   => '^[a-z0-9_.\-]*$',
+					),
+					'tag'         => array(
+						'type'      => 'string',
+						'maxLength' => 100,
+					),
+					'list_id'     => array(
+						'type'    => 'integer',
+						'minimum' => 1,
+					),
+					'field'       => array(
+						'type' => 'string',
+						'enum' => DateContacts::FIELDS,
+					),
+					'offset_days' => array(
+						'type'    => 'integer',
+						'minimum' => -365,
+						'maximum' => 3650,
+					),
+					'time'        => array(
+						'type'    => 'string',
+						'pattern' => '^([01][0-9]|2[0-3]):[0-5][0-9]$',
 					),
 				),
 			),
@@ -414,13 +436,14 @@ final class AutomationsController extends Controller {
 			}
 		}
 		if ( isset( $body->trigger ) && $body->trigger instanceof \stdClass ) {
-			foreach ( array( 'keyword', 'payload', 'event' ) as $member ) {
+			foreach ( array( 'keyword', 'payload', 'event', 'tag' ) as $member ) {
 				if ( isset( $body->trigger->{$member} ) ) {
 					$body->trigger->{$member} = trim( sanitize_text_field( (string) $body->trigger->{$member} ) );
 				}
 			}
-			if ( 'keyword' === ( $body->trigger->type ?? '' ) && '' === ( $body->trigger->keyword ?? '' ) ) {
-				return new \WP_Error( 'rondine_invalid_automation', __( 'Write the keyword that starts the automation.', 'rondine' ), array( 'status' => 400 ) );
+			$problem = self::trigger_problem( $body->trigger );
+			if ( null !== $problem ) {
+				return new \WP_Error( 'rondine_invalid_automation', $problem, array( 'status' => 400 ) );
 			}
 		}
 		foreach ( is_array( $body->steps ?? null ) ? $body->steps : array() as $step ) {
@@ -433,6 +456,39 @@ final class AutomationsController extends Controller {
 			}
 		}
 		return $body;
+	}
+
+	/**
+	 * What the plugin refuses in a trigger (its types and bounds are checked by the route's args).
+	 *
+	 * @param \stdClass $trigger Trigger, cleaned.
+	 */
+	private static function trigger_problem( \stdClass $trigger ): ?string {
+		switch ( (string) ( $trigger->type ?? '' ) ) {
+			case 'keyword':
+				return '' === ( $trigger->keyword ?? '' ) ? __( 'Write the keyword that starts the automation.', 'rondine' ) : null;
+			case 'tag':
+				return '' === sanitize_title( (string) ( $trigger->tag ?? '' ) ) ? __( 'Choose the tag that starts the automation.', 'rondine' ) : null;
+			case 'list':
+				if ( ! is_int( $trigger->list_id ?? null ) ) {
+					return __( 'Choose the list that starts the automation.', 'rondine' );
+				}
+				/* translators: %d: list id. */
+				return null === Lists::find( $trigger->list_id ) ? sprintf( __( 'The list %d does not exist on this site.', 'rondine' ), $trigger->list_id ) : null;
+			case 'date':
+				if ( ! in_array( $trigger->field ?? null, DateContacts::FIELDS, true ) ) {
+					return __( 'Choose the date the automation counts from.', 'rondine' );
+				}
+				$offset = $trigger->offset_days ?? null;
+				$birth  = 'birthday' === $trigger->field;
+				if ( ! is_int( $offset ) || ( $birth ? abs( $offset ) > 365 : ( $offset < 0 || $offset > 3650 ) ) ) {
+					return $birth
+						? __( 'The days before or after the birthday must be a whole number from -365 to 365.', 'rondine' )
+						: __( 'The days after the date must be a whole number from 0 to 3650.', 'rondine' );
+				}
+				return is_string( $trigger->time ?? null ) && preg_match( '/^([01]\d|2[0-3]):[0-5]\d$/', $trigger->time ) ? null : __( 'Choose the time of day it starts at (shop time).', 'rondine' );
+		}
+		return null;
 	}
 
 	/**

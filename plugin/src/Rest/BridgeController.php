@@ -11,11 +11,13 @@ defined( 'ABSPATH' ) || exit;
 
 use Rondine\Audience\Audience;
 use Rondine\Automations\ContactActions;
+use Rondine\Automations\DateContacts;
 use Rondine\Bridge\RequestVerifier;
 use Rondine\Consent\Consent;
 
 /**
- * POST /bridge/audience, POST /bridge/opt-outs and POST /bridge/contact-actions, HMAC-signed by the bridge. Errors answer
+ * POST /bridge/audience, POST /bridge/opt-outs, POST /bridge/contact-actions and POST /bridge/date-contacts, HMAC-signed by
+ * the bridge. Errors answer
  * `{error:{code, message}}` like the bridge's own (docs/ARCHITECTURE.md). The bodies are checked in the callbacks,
  * after the signature, so that an unsigned request always gets 401 whatever it carries.
  */
@@ -62,6 +64,17 @@ final class BridgeController extends Controller {
 				array(
 					'methods'             => \WP_REST_Server::CREATABLE,
 					'callback'            => array( $this, 'contact_actions' ),
+					'permission_callback' => $permission,
+				),
+			)
+		);
+		register_rest_route(
+			$this->namespace,
+			'/bridge/date-contacts',
+			array(
+				array(
+					'methods'             => \WP_REST_Server::CREATABLE,
+					'callback'            => array( $this, 'date_contacts' ),
 					'permission_callback' => $permission,
 				),
 			)
@@ -129,6 +142,36 @@ final class BridgeController extends Controller {
 			return new \WP_Error( 'rondine_invalid_request', 'The body must be JSON {actions:[{id, phone, type, ...}]} with at most 500 actions.', array( 'status' => 400 ) );
 		}
 		return rest_ensure_response( array( 'applied' => ContactActions::apply_all( array_values( $body['actions'] ) ) ) );
+	}
+
+	/**
+	 * One page of the contacts whose date matches a date trigger's day (DateContacts).
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return \WP_REST_Response|\WP_Error
+	 */
+	public function date_contacts( $request ) {
+		$body = $request->get_json_params();
+		if ( ! is_array( $body ) ) {
+			return new \WP_Error( 'rondine_invalid_request', 'The body must be JSON {automation_id, field, date, cursor, limit}.', array( 'status' => 400 ) );
+		}
+		$field = $body['field'] ?? null;
+		if ( ! in_array( $field, DateContacts::FIELDS, true ) ) {
+			return new \WP_Error( 'rondine_invalid_field', 'The field must be one of: ' . implode( ', ', DateContacts::FIELDS ) . '.', array( 'status' => 400 ) );
+		}
+		$date = $body['date'] ?? null;
+		if ( ! is_string( $date ) || ! preg_match( '/^(\d{4})-(\d{2})-(\d{2})$/', $date, $m ) || ! checkdate( (int) $m[2], (int) $m[3], (int) $m[1] ) ) {
+			return new \WP_Error( 'rondine_invalid_date', 'The date must be a real date, YYYY-MM-DD.', array( 'status' => 400 ) );
+		}
+		$cursor = $body['cursor'] ?? null;
+		if ( null !== $cursor && ! preg_match( '/^\d{1,20}$/', (string) $cursor ) ) {
+			return new \WP_Error( 'rondine_invalid_cursor', 'The cursor must be a next_cursor value from a previous page, or null.', array( 'status' => 400 ) );
+		}
+		$limit = $body['limit'] ?? 1000;
+		if ( ! is_int( $limit ) || $limit < 1 || $limit > 5000 ) {
+			return new \WP_Error( 'rondine_invalid_limit', 'The limit must be an integer from 1 to 5000.', array( 'status' => 400 ) );
+		}
+		return rest_ensure_response( DateContacts::page( $field, $date, null === $cursor ? 0 : (int) $cursor, $limit ) );
 	}
 
 	/**

@@ -197,10 +197,15 @@ final class ContactsController extends Controller {
 							'type' => 'string',
 							'enum' => array( 'granted', 'revoked' ),
 						),
-						'note'    => array(
+						'note'     => array(
 							'description' => __( 'How the person gave or withdrew consent (recorded in the consent log).', 'rondine' ),
 							'type'        => 'string',
 							'maxLength'   => 500,
+						),
+						'birthday' => array(
+							'description' => __( 'Date of birth, YYYY-MM-DD; empty to remove it.', 'rondine' ),
+							'type'        => 'string',
+							'pattern'     => '^(\\d{4}-\\d{2}-\\d{2})?$',
 						),
 					),
 				),
@@ -335,7 +340,7 @@ final class ContactsController extends Controller {
 	}
 
 	/**
-	 * Tags and consent changed by the shop owner (logged with source `admin`).
+	 * Tags, date of birth and consent changed by the shop owner (consent logged with source `admin`).
 	 *
 	 * @param \WP_REST_Request $request Request.
 	 * @return \WP_REST_Response|\WP_Error
@@ -344,6 +349,13 @@ final class ContactsController extends Controller {
 		$contact = Contacts::find( (int) $request['id'] );
 		if ( null === $contact ) {
 			return self::not_found();
+		}
+		if ( null !== $request['birthday'] ) {
+			$birthday = '' === $request['birthday'] ? null : Contacts::birthday( (string) $request['birthday'] );
+			if ( '' !== $request['birthday'] && null === $birthday ) {
+				return new \WP_Error( 'rondine_invalid_birthday', __( 'The date of birth must be a real date in the past.', 'rondine' ), array( 'status' => 400 ) );
+			}
+			Contacts::set_birthday( $contact['id'], $birthday );
 		}
 		if ( null !== $request['tags'] ) {
 			foreach ( (array) $request['tags'] as $tag_id ) {
@@ -537,6 +549,7 @@ final class ContactsController extends Controller {
 					'enum' => array( 'granted', 'revoked', 'none' ),
 				),
 				'consent_updated_at' => array( 'type' => array( 'string', 'null' ) ),
+				'birthday'           => array( 'type' => array( 'string', 'null' ) ),
 				'tags'               => array(
 					'type'  => 'array',
 					'items' => array( 'type' => 'object' ),

@@ -11,11 +11,11 @@ use Rondine\Bridge\Signer;
 
 /**
  * Answers the plugin's requests to the bridge at WordPress's HTTP layer (`pre_http_request`), as the bridge's
- * routes `POST /v1/consent`, `POST /v1/privacy/export` and `POST /v1/privacy/erase` are specified in the contract
- * between plugin and bridge (docs/ARCHITECTURE.md): it refuses with 401 a request whose site, timestamp (300 s) or
+ * routes `POST /v1/consent`, `POST /v1/events`, `POST /v1/privacy/export` and `POST /v1/privacy/erase` are specified in
+ * the contract between plugin and bridge (docs/ARCHITECTURE.md): it refuses with 401 a request whose site, timestamp (300 s) or
  * HMAC signature is wrong, with 400 a body that does not match the route's schema exactly (no other property, phones
  * E.164, 1..500 events or 1..20 phones, enumerated states and sources, ISO UTC times), and keeps per phone the latest
- * state by `at` (the bridge's "latest at wins"). The real bridge implements the same routes in bridge-server/; this
+ * state by `at` (the bridge's "latest at wins") and each event id once (the bridge's dedupe). The real bridge implements the same routes in bridge-server/; this
  * receiver lets the plugin's side be tested in this PHP suite, where no bridge with those routes is running.
  *
  * `down` makes every request fail as a network error; `status` makes it answer that HTTP status instead.
@@ -53,11 +53,32 @@ final class BridgeReceiver {
 	public array $erased = array();
 
 	/**
+	 * Automation events handled, in order, each id once (the bridge's dedupe by event id).
+	 *
+	 * @var array<int,array<string,mixed>>
+	 */
+	public array $events = array();
+
+	/**
+	 * Event ids handled.
+	 *
+	 * @var array<string,true>
+	 */
+	private array $event_ids = array();
+
+	/**
 	 * Network failure.
 	 *
 	 * @var bool
 	 */
 	public bool $down = false;
+
+	/**
+	 * Handle the request, then fail as a network error (the answer lost on its way back).
+	 *
+	 * @var bool
+	 */
+	public bool $lose_answer = false;
 
 	/**
 	 * Forced status (0: answer normally).
@@ -98,7 +119,8 @@ final class BridgeReceiver {
 			if ( 0 !== strpos( (string) $url, $this->base . '/' ) ) {
 				return $pre;
 			}
-			return $this->handle( (string) $args['method'], substr( (string) $url, strlen( $this->base ) ), (array) $args['headers'], (string) ( $args['body'] ?? '' ) );
+			$answer = $this->handle( (string) $args['method'], substr( (string) $url, strlen( $this->base ) ), (array) $args['headers'], (string) ( $args['body'] ?? '' ) );
+			return $this->lose_answer ? new \WP_Error( 'http_request_failed', 'cURL error 28: Operation timed out after 5000 milliseconds' ) : $answer;
 		};
 		add_filter( 'pre_http_request', $this->filter, 10, 3 );
 		return $this;
@@ -172,6 +194,31 @@ final class BridgeReceiver {
 			$this->received[] = array( $path, $body );
 			return $this->answer( 200, array( 'applied' => $applied ) );
 		}
+		if ( '/v1/events' === $path ) {
+			$events  = isset( $body['events'] ) ? $body['events'] : array( $body );
+			$problem = $this->events_problem( $body, $events );
+			if ( '' !== $problem ) {
+				return $this->refuse( $path, 400, $problem );
+			}
+			$duplicates = 0;
+			foreach ( $events as $event ) {
+				if ( isset( $this->event_ids[ $event['id'] ] ) ) {
+					++$duplicates;
+					continue;
+				}
+				$this->event_ids[ $event['id'] ] = true;
+				$this->events[]                  = $event;
+			}
+			$this->received[] = array( $path, $body );
+			return $this->answer(
+				200,
+				array(
+					'started'    => 0,
+					'exited'     => 0,
+					'duplicates' => $duplicates,
+				)
+			);
+		}
 		if ( '/v1/privacy/export' === $path || '/v1/privacy/erase' === $path ) {
 			$problem = $this->phones_problem( $body );
 			if ( '' !== $problem ) {
@@ -216,6 +263,37 @@ final class BridgeReceiver {
 			return $this->answer( 200, $out );
 		}
 		return $this->refuse( $path, 404, 'unknown route' );
+	}
+
+	/**
+	 * Schema of POST /v1/events: one event, or `{events: [1..500 events]}`; an event has id, type and an E.164 phone,
+	 * maybe contact_id (a string) and data (an object), nothing else.
+	 *
+	 * @param array<string,mixed> $body   Body.
+	 * @param mixed               $events The events.
+	 */
+	private function events_problem( array $body, $events ): string {
+		if ( isset( $body['events'] ) && ( array( 'events' ) !== array_keys( $body ) || ! is_array( $events ) || ! array_is_list( $events ) || count( $events ) < 1 || count( $events ) > 500 ) ) {
+			return 'events must be a list of 1 to 500 events, alone in the body';
+		}
+		foreach ( $events as $event ) {
+			if ( ! is_array( $event ) || array_diff( array_keys( $event ), array( 'id', 'type', 'phone', 'contact_id', 'data' ) ) ) {
+				return 'an event has only id, type, phone, contact_id, data';
+			}
+			if ( ! is_string( $event['id'] ?? null ) || '' === $event['id'] || strlen( $event['id'] ) > 200 || ! is_string( $event['type'] ?? null ) || '' === $event['type'] ) {
+				return 'an event needs its id and type';
+			}
+			if ( ! is_string( $event['phone'] ?? null ) || ! preg_match( '/^\+[1-9]\d{5,16}$/', $event['phone'] ) ) {
+				return 'phone is not E.164';
+			}
+			if ( isset( $event['contact_id'] ) && ! is_string( $event['contact_id'] ) ) {
+				return 'contact_id must be a string';
+			}
+			if ( isset( $event['data'] ) && ( ! is_array( $event['data'] ) || ( $event['data'] && array_is_list( $event['data'] ) ) ) ) {
+				return 'data must be an object';
+			}
+		}
+		return '';
 	}
 
 	/**

@@ -120,7 +120,7 @@ final class ConsentOutboxTest extends TestCase {
 			$seen
 		);
 		$this->assertSame( '2026-12-07T10:00:00Z', $this->queued()[0]['at'] );
-		$this->assertNotFalse( wp_next_scheduled( Outbox::HOOK, array( 'retry' ) ), 'a retry is scheduled in case the shutdown delivery fails' );
+		$this->assertNotNull( Outbox::next_retry(), 'a retry is scheduled in case the shutdown delivery fails' );
 		$this->assertSame( 10, has_action( 'shutdown', array( Outbox::class, 'deliver_at_shutdown' ) ), 'sent right away at the end of the request' );
 	}
 
@@ -162,7 +162,7 @@ final class ConsentOutboxTest extends TestCase {
 		$this->assertGreaterThanOrEqual( 55, $delay );
 		$this->assertLessThanOrEqual( 60, $delay );
 		$this->assertStringContainsString( 'could not be reached', $row['last_error'] );
-		$this->assertNotFalse( wp_next_scheduled( Outbox::HOOK, array( 'retry' ) ) );
+		$this->assertNotNull( Outbox::next_retry() );
 
 		$this->assertSame( 0, Outbox::deliver()['sent'] + Outbox::deliver()['retry'], 'not retried before its time' );
 
@@ -177,7 +177,7 @@ final class ConsentOutboxTest extends TestCase {
 
 		$this->bridge->down = false;
 		$wpdb->query( "UPDATE $table SET next_attempt_at = '2000-01-01 00:00:00'" );
-		do_action( Outbox::HOOK, 'retry' ); // What WP-Cron runs.
+		do_action( Outbox::HOOK, 'retry' ); // What Action Scheduler (or WP-Cron) runs.
 		$this->assertSame( 0, Outbox::pending_count() );
 		$this->assertCount( 2, $this->bridge->received[0][1]['events'], 'both events delivered in one call' );
 		$this->assertSame( 'revoked', $this->bridge->opt_outs['+393473330021']['state'], 'latest at wins on the bridge' );

@@ -38,7 +38,7 @@ function importFieldLabel( field: string ): string {
 		case 'tags':
 			return __( 'Tags', 'rondine' );
 		case 'birthday':
-			return __( 'Date of birth (1990-05-31 or 31/05/1990)', 'rondine' );
+			return __( 'Date of birth (1990–05–31 or 31/05/1990)', 'rondine' );
 	}
 	return field;
 }

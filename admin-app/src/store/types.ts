@@ -30,6 +30,8 @@ export interface BootData {
 	 * contact exports (administrators, `manage_options`). Shop managers use everything else.
 	 */
 	canManageConnection?: boolean;
+	/** WooCommerce's order statuses, custom ones included: slug (without `wc-`) => label in the shop's language. */
+	orderStatuses?: Record< string, string >;
 }
 
 /** The bridge's `GET /v1/status`, as the plugin passes it on. */

@@ -95,7 +95,9 @@ async function save(): Promise< AutomationInput > {
 
 describe( 'order triggers', () => {
 	it( 'the "Order shipped" starting point: completed orders, a status select with the shop’s statuses, the order’s values for the template', async () => {
-		renderWithAutomations( <AutomationEditor starterKey="order_shipped" /> );
+		renderWithAutomations(
+			<AutomationEditor starterKey="order_shipped" />
+		);
 		expect(
 			( screen.getByLabelText( 'Starts with' ) as HTMLSelectElement )
 				.value

@@ -75,7 +75,9 @@ describe.each( dialects() )( 'order events (%s)', ( dialect ) => {
 	} );
 
 	const db = () => store.storage.db;
-	const call = ( ...args: Parameters< AutomationBridge[ 't' ][ 'call' ] > ) => {
+	const call = (
+		...args: Parameters< AutomationBridge[ 't' ][ 'call' ] >
+	) => {
 		a.clock.advance( 1_000 );
 		return a.t.call( ...args );
 	};

@@ -39,6 +39,7 @@ final class Plugin {
 			Audience\CustomerSync::class,
 			Bridge\Outbox::class,
 			Automations\ContactEvents::class,
+			Automations\OrderEvents::class,
 			Widget\Feature::class,
 		);
 		return $features;

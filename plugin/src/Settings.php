@@ -10,7 +10,7 @@ namespace Rondine;
 defined( 'ABSPATH' ) || exit;
 
 /**
- * The `rondine_settings` option: default country and the consent wording. The bridge connection lives apart, in
+ * The `rondine_settings` option: default country, the consent wording and who gets messages about an order. The bridge connection lives apart, in
  * `rondine_bridge` (Bridge\Connection), because it holds the site secret.
  */
 final class Settings {
@@ -23,21 +23,27 @@ final class Settings {
 	public const SHOP_COUNTRIES = array( 'IT', 'DE', 'FR', 'ES', 'GB', 'US' );
 
 	/**
+	 * The values of `order_messages_to` (order_messages_to()).
+	 */
+	public const ORDER_MESSAGES_TO = array( 'consented', 'customers' );
+
+	/**
 	 * Defaults written on activation.
 	 *
-	 * @return array{default_country:string,consent_text:string}
+	 * @return array{default_country:string,consent_text:string,order_messages_to:string}
 	 */
 	public static function defaults(): array {
 		return array(
-			'default_country' => '',
-			'consent_text'    => '',
+			'default_country'   => '',
+			'consent_text'      => '',
+			'order_messages_to' => 'consented',
 		);
 	}
 
 	/**
 	 * All settings merged over the defaults.
 	 *
-	 * @return array{default_country:string,consent_text:string}
+	 * @return array{default_country:string,consent_text:string,order_messages_to:string}
 	 */
 	public static function all(): array {
 		$stored = get_option( self::OPTION, array() );
@@ -80,6 +86,15 @@ final class Settings {
 			$text = __( 'Yes, I would like to receive offers and news from {shop} on WhatsApp. I can stop them at any time.', 'rondine' );
 		}
 		return str_replace( '{shop}', wp_specialchars_decode( get_bloginfo( 'name' ), ENT_QUOTES ), $text );
+	}
+
+	/**
+	 * Who receives an automation's utility messages about an order (docs/design/automations-contract.md, "Order
+	 * events"): `consented`, only those who agreed to WhatsApp messages (the default), or `customers`, every customer
+	 * who gave a phone at checkout (their order is the context Meta's utility category asks for).
+	 */
+	public static function order_messages_to(): string {
+		return in_array( self::all()['order_messages_to'], self::ORDER_MESSAGES_TO, true ) ? self::all()['order_messages_to'] : 'consented';
 	}
 
 	/**

@@ -26,13 +26,23 @@ import { insertStep, moveStep, removeStep, starter, unreachable } from './flow';
 import type { StarterKey } from './flow';
 import {
 	eventLabels,
+	isOrderEvent,
+	orderFieldLabels,
 	stateLabels,
 	stepTypeLabels,
-	triggerTypeLabels,
 } from './labels';
 import { StepCard, stepName } from './step-card';
+import { EventFields } from './template-step';
 import { automationsStore } from './store';
-import { TriggerPicker, triggerProblem } from './trigger-fields';
+import {
+	ORDER_TRIGGERS,
+	OrderTriggerPicker,
+	TriggerPicker,
+	triggerChoice,
+	triggerChoices,
+	triggerProblem,
+	type TriggerChoice,
+} from './trigger-fields';
 import type {
 	AutomationInput,
 	AutomationState,
@@ -42,7 +52,6 @@ import type {
 	StepStats,
 	StepType,
 	Trigger,
-	TriggerType,
 } from './types';
 
 /** What the owner edits of a saved automation. */
@@ -70,15 +79,11 @@ function TriggerFields( {
 				__nextHasNoMarginBottom
 				__next40pxDefaultSize
 				label={ __( 'Starts with', 'rondine' ) }
-				value={ trigger.type }
-				options={ Object.entries( triggerTypeLabels() ).map(
-					( [ value, label ] ) => ( {
-						value,
-						label,
-					} )
-				) }
+				value={ triggerChoice( trigger ) }
+				options={ triggerChoices() }
 				onChange={ ( type ) => {
-					const next: Record< TriggerType, Trigger > = {
+					const next: Record< TriggerChoice, Trigger > = {
+						...ORDER_TRIGGERS,
 						keyword: { type: 'keyword', keyword: '' },
 						button: { type: 'button', payload: '' },
 						event: { type: 'event', event: 'contact.opted_in' },
@@ -92,7 +97,7 @@ function TriggerFields( {
 							time: '09:00',
 						},
 					};
-					onChange( next[ type as TriggerType ] );
+					onChange( next[ type as TriggerChoice ] );
 				} }
 			/>
 			{ trigger.type === 'keyword' && (
@@ -125,7 +130,10 @@ function TriggerFields( {
 					}
 				/>
 			) }
-			{ trigger.type === 'event' && (
+			{ trigger.type === 'event' && isOrderEvent( trigger ) && (
+				<OrderTriggerPicker trigger={ trigger } onChange={ onChange } />
+			) }
+			{ trigger.type === 'event' && ! isOrderEvent( trigger ) && (
 				<SelectControl
 					__nextHasNoMarginBottom
 					__next40pxDefaultSize
@@ -395,6 +403,11 @@ export function AutomationEditor( {
 		}
 		return map;
 	}, [ problems ] );
+	const draftTrigger = draft?.trigger;
+	const eventFields = useMemo(
+		() => ( draftTrigger ? orderFieldLabels( draftTrigger ) : {} ),
+		[ draftTrigger ]
+	);
 
 	if ( id && ! isLoaded ) {
 		return <Spinner />;
@@ -558,12 +571,14 @@ export function AutomationEditor( {
 				/>
 			</fieldset>
 			<h3>{ __( 'Steps', 'rondine' ) }</h3>
-			<Flow
-				steps={ draft.steps }
-				problemsByStep={ problemsByStep }
-				stats={ automation?.step_stats }
-				onChange={ ( steps ) => update( { steps } ) }
-			/>
+			<EventFields.Provider value={ eventFields }>
+				<Flow
+					steps={ draft.steps }
+					problemsByStep={ problemsByStep }
+					stats={ automation?.step_stats }
+					onChange={ ( steps ) => update( { steps } ) }
+				/>
+			</EventFields.Provider>
 			<div className="rondine-automation__actions">
 				<Button
 					variant="primary"

@@ -256,7 +256,8 @@ export function freeFormAfterLongDelay( steps: Step[], id: string ): boolean {
 	);
 }
 
-export type StarterKey = 'welcome' | 'keyword' | 'reminder' | 'birthday';
+export type StarterKey =
+	'welcome' | 'keyword' | 'reminder' | 'birthday' | 'order_shipped';
 
 /** The ready-made starting points offered when creating an automation. */
 export function starter( key: StarterKey | 'blank' ): AutomationInput {
@@ -377,6 +378,22 @@ export function starter( key: StarterKey | 'blank' ): AutomationInput {
 					time: '09:00',
 				},
 				reentry: { mode: 'per_days', days: 300 },
+				steps: [
+					{
+						id: 's1',
+						type: 'send_template',
+						template: null,
+						next: null,
+					},
+				],
+			};
+		case 'order_shipped':
+			// Every order once (the site keys each status change by order): a customer's next order is told too.
+			return {
+				...base,
+				name: __( 'Order shipped', 'rondine' ),
+				trigger: { type: 'event', event: 'order.status.completed' },
+				reentry: { mode: 'every_time' },
 				steps: [
 					{
 						id: 's1',

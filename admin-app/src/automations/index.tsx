@@ -7,7 +7,13 @@ import type { StarterKey } from './flow';
 import { AutomationsList } from './list';
 import './style.scss';
 
-const STARTERS: StarterKey[] = [ 'welcome', 'keyword', 'reminder', 'birthday' ];
+const STARTERS: StarterKey[] = [
+	'welcome',
+	'keyword',
+	'reminder',
+	'birthday',
+	'order_shipped',
+];
 
 /** `#/automations`, `#/automations/new?starter=keyword`, `#/automations/<id>`. */
 export function AutomationsScreen( { route }: { route: Route } ) {

@@ -6,6 +6,7 @@ import { __, _n, sprintf } from '@wordpress/i18n';
 /**
  * Internal dependencies
  */
+import { getBootData } from '../boot';
 import type {
 	AutomationState,
 	ConditionOp,
@@ -143,7 +144,7 @@ export function triggerSummary(
 	}
 }
 
-/** The site events an automation can start on or exit on. */
+/** The site events an automation can start on or exit on (the order events have their own trigger choices). */
 export function eventLabels(): Record< string, string > {
 	return {
 		'contact.opted_in': __(
@@ -152,16 +153,86 @@ export function eventLabels(): Record< string, string > {
 		),
 		'contact.birthday': __( 'The contact’s birthday', 'rondine' ),
 		'order.placed': __( 'The contact placed an order', 'rondine' ),
-		'order.completed': __(
-			'An order of the contact was completed',
-			'rondine'
-		),
 	};
 }
 
+/** The order status an `order.status.<slug>` event names, or null. */
+export function orderStatusOf( event: string ): string | null {
+	return event.startsWith( ORDER_STATUS_PREFIX )
+		? event.slice( ORDER_STATUS_PREFIX.length )
+		: null;
+}
+
+export const ORDER_STATUS_PREFIX = 'order.status.';
+export const ORDER_NOTE_EVENT = 'order.note_added';
+export const ORDER_REFUNDED_EVENT = 'order.refunded';
+
+/** A WooCommerce order status's label as the site names it (the slug when the site does not know it). */
+export function orderStatusLabel( status: string ): string {
+	const statuses = getBootData().orderStatuses ?? {};
+	return (
+		( Object.hasOwn( statuses, status ) && statuses[ status ] ) || status
+	);
+}
+
 export function eventLabel( event: string ): string {
+	const status = orderStatusOf( event );
+	if ( status !== null ) {
+		return sprintf(
+			/* translators: %s: an order status, e.g. "Completed". */
+			__( 'An order changes status to “%s”', 'rondine' ),
+			orderStatusLabel( status )
+		);
+	}
+	if ( event === ORDER_NOTE_EVENT ) {
+		return __( 'A note for the customer is added to an order', 'rondine' );
+	}
+	if ( event === ORDER_REFUNDED_EVENT ) {
+		return __( 'An order is refunded', 'rondine' );
+	}
 	const labels = eventLabels();
 	return ( Object.hasOwn( labels, event ) && labels[ event ] ) || event;
+}
+
+/** Whether the trigger is one of WooCommerce's order events (their runs carry the order's values). */
+export function isOrderEvent( trigger: Trigger ): boolean {
+	return (
+		trigger.type === 'event' &&
+		( orderStatusOf( trigger.event ) !== null ||
+			trigger.event === ORDER_NOTE_EVENT ||
+			trigger.event === ORDER_REFUNDED_EVENT )
+	);
+}
+
+/**
+ * The order's values a template can use when an order event starts the run (the site sends them with the event:
+ * plugin's OrderEvents::data()), by mapping field.
+ */
+export function orderFieldLabels( trigger: Trigger ): Record< string, string > {
+	if ( ! isOrderEvent( trigger ) ) {
+		return {};
+	}
+	return {
+		'event.order_number': __( 'Order number {ORDER_NUMBER}', 'rondine' ),
+		'event.order_total': __( 'Order total {ORDER_TOTAL}', 'rondine' ),
+		'event.order_status': __( 'Order status {ORDER_STATUS}', 'rondine' ),
+		'event.order_url': __( 'Order page link {ORDER_URL}', 'rondine' ),
+		'event.tracking': __( 'Tracking number {TRACKING}', 'rondine' ),
+		'event.tracking_url': __( 'Tracking link', 'rondine' ),
+		'event.first_name': __( 'Billing first name', 'rondine' ),
+		...( trigger.type === 'event' && trigger.event === ORDER_NOTE_EVENT
+			? { 'event.note': __( 'The note for the customer', 'rondine' ) }
+			: {} ),
+		...( trigger.type === 'event' && trigger.event === ORDER_REFUNDED_EVENT
+			? {
+					'event.refund_amount': __( 'Refunded amount', 'rondine' ),
+					'event.refund_reason': __(
+						'Reason for the refund',
+						'rondine'
+					),
+				}
+			: {} ),
+	};
 }
 
 export function operatorLabels(): Record< ConditionOp, string > {

@@ -53,6 +53,14 @@ function starters(): Array< { key: StarterKey; title: string; text: string } > {
 				'rondine'
 			),
 		},
+		{
+			key: 'order_shipped',
+			title: __( 'Order shipped', 'rondine' ),
+			text: __(
+				'A utility template to the billing phone when an order is marked completed, with its number and tracking.',
+				'rondine'
+			),
+		},
 	];
 }
 

@@ -2,7 +2,7 @@
  * WordPress dependencies
  */
 import { useSelect } from '@wordpress/data';
-import { useMemo } from '@wordpress/element';
+import { createContext, useContext, useMemo } from '@wordpress/element';
 
 /**
  * Internal dependencies
@@ -21,6 +21,12 @@ import { WhatsAppBubble } from '../components/whatsapp-bubble';
 import type { AutomationTemplate } from './types';
 
 /**
+ * The trigger event's values a template may use besides the contact's (mapping field => label): the order's values
+ * when an order event starts the automation. Given by the editor for the whole flow.
+ */
+export const EventFields = createContext< Record< string, string > >( {} );
+
+/**
  * A template and its variables' mapping, with the campaign editor's picker, media field and mapping table: what a
  * send_template step sends, or a send_text step when the contact's 24-hour window is closed.
  */
@@ -33,6 +39,7 @@ export function TemplateFields( {
 	onChange: ( value: AutomationTemplate | null ) => void;
 	label?: string;
 } ) {
+	const eventFields = useContext( EventFields );
 	const templates = useSelect(
 		( select ) => select( store ).getApprovedTemplates(),
 		[]
@@ -122,6 +129,7 @@ export function TemplateFields( {
 						<VariableMapping
 							slots={ slots }
 							values={ values }
+							extraFields={ eventFields }
 							onChange={ ( next ) =>
 								write(
 									template,

@@ -13,9 +13,125 @@ import { __, sprintf } from '@wordpress/i18n';
 /**
  * Internal dependencies
  */
+import { getBootData } from '../boot';
 import { store } from '../store';
-import { dateFieldLabels } from './labels';
-import type { DateField, Trigger } from './types';
+import {
+	ORDER_NOTE_EVENT,
+	ORDER_REFUNDED_EVENT,
+	ORDER_STATUS_PREFIX,
+	dateFieldLabels,
+	orderStatusLabel,
+	orderStatusOf,
+	triggerTypeLabels,
+} from './labels';
+import type { DateField, Trigger, TriggerType } from './types';
+
+/** What "Starts with" offers: the bridge's trigger types, and WooCommerce's order events as choices of their own. */
+export type TriggerChoice =
+	TriggerType | 'order_status' | 'order_note' | 'order_refunded';
+
+/** The trigger each order choice starts with. */
+export const ORDER_TRIGGERS: Record<
+	'order_status' | 'order_note' | 'order_refunded',
+	Trigger
+> = {
+	order_status: { type: 'event', event: `${ ORDER_STATUS_PREFIX }completed` },
+	order_note: { type: 'event', event: ORDER_NOTE_EVENT },
+	order_refunded: { type: 'event', event: ORDER_REFUNDED_EVENT },
+};
+
+/** The choice a trigger is shown under. */
+export function triggerChoice( trigger: Trigger ): TriggerChoice {
+	if ( trigger.type === 'event' ) {
+		if ( orderStatusOf( trigger.event ) !== null ) {
+			return 'order_status';
+		}
+		if ( trigger.event === ORDER_NOTE_EVENT ) {
+			return 'order_note';
+		}
+		if ( trigger.event === ORDER_REFUNDED_EVENT ) {
+			return 'order_refunded';
+		}
+	}
+	return trigger.type;
+}
+
+/** The "Starts with" options, the order events after the site's other events. */
+export function triggerChoices(): Array< {
+	value: TriggerChoice;
+	label: string;
+} > {
+	const out: Array< { value: TriggerChoice; label: string } > = [];
+	for ( const [ value, label ] of Object.entries( triggerTypeLabels() ) ) {
+		out.push( { value: value as TriggerType, label } );
+		if ( value === 'event' ) {
+			out.push(
+				{
+					value: 'order_status',
+					label: __( 'An order changes status', 'rondine' ),
+				},
+				{
+					value: 'order_note',
+					label: __( 'A note for the customer is added', 'rondine' ),
+				},
+				{
+					value: 'order_refunded',
+					label: __( 'An order is refunded', 'rondine' ),
+				}
+			);
+		}
+	}
+	return out;
+}
+
+/** The status select of "An order changes status", and what the order triggers send with their runs. */
+export function OrderTriggerPicker( {
+	trigger,
+	onChange,
+}: {
+	trigger: Extract< Trigger, { type: 'event' } >;
+	onChange: ( trigger: Trigger ) => void;
+} ) {
+	const status = orderStatusOf( trigger.event );
+	const statuses = getBootData().orderStatuses ?? {};
+	return (
+		<>
+			{ status !== null && (
+				<SelectControl
+					__nextHasNoMarginBottom
+					__next40pxDefaultSize
+					label={ __( 'New status', 'rondine' ) }
+					value={ status }
+					options={ [
+						...Object.entries( statuses ).map(
+							( [ value, label ] ) => ( { value, label } )
+						),
+						...( Object.hasOwn( statuses, status )
+							? []
+							: [
+									{
+										value: status,
+										label: orderStatusLabel( status ),
+									},
+								] ),
+					] }
+					onChange={ ( next ) =>
+						onChange( {
+							type: 'event',
+							event: `${ ORDER_STATUS_PREFIX }${ next }`,
+						} )
+					}
+				/>
+			) }
+			<p className="description">
+				{ __(
+					'Sent to the order’s billing phone. An order reaching the same status again starts nothing again. The template can use the order’s number, total, status, page link and tracking number.',
+					'rondine'
+				) }
+			</p>
+		</>
+	);
+}
 
 type TagTrigger = Extract< Trigger, { type: 'tag' } >;
 type ListTrigger = Extract< Trigger, { type: 'list' } >;

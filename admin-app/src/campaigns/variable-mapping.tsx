@@ -28,15 +28,20 @@ function slotLabel( slot: Slot ): string {
 	return sprintf( __( 'Body %s', 'rondine' ), placeholder );
 }
 
-/** Each placeholder mapped to a contact field with a fallback, or to a fixed text. */
+/**
+ * Each placeholder mapped to a contact field with a fallback, or to a fixed text; `extraFields` (field => label) are
+ * offered first: an automation's trigger values, such as the order's number.
+ */
 export function VariableMapping( {
 	slots,
 	values,
 	onChange,
+	extraFields = {},
 }: {
 	slots: Slot[];
 	values: Record< string, SlotValue >;
 	onChange: ( values: Record< string, SlotValue > ) => void;
+	extraFields?: Record< string, string >;
 } ) {
 	if ( slots.length === 0 ) {
 		return <p>{ __( 'This template has no variables.', 'rondine' ) }</p>;
@@ -83,9 +88,10 @@ export function VariableMapping( {
 												'rondine'
 											),
 										},
-										...Object.entries(
-											contactFieldLabels()
-										).map( ( [ field, label ] ) => ( {
+										...Object.entries( {
+											...extraFields,
+											...contactFieldLabels(),
+										} ).map( ( [ field, label ] ) => ( {
 											value: field,
 											label,
 										} ) ),

@@ -7,6 +7,7 @@ import {
 	CardBody,
 	CardHeader,
 	Notice,
+	RadioControl,
 	SelectControl,
 	Spinner,
 	TextareaControl,
@@ -21,6 +22,7 @@ import { __, sprintf } from '@wordpress/i18n';
  */
 import { getBootData } from '../boot';
 import { store } from '../store';
+import type { OrderMessagesTo } from '../store/types';
 import { formatDateTime } from '../components/format';
 import { SendingPolicyCard } from './sending-policy';
 import { WhatsAppCard } from './whatsapp';
@@ -175,12 +177,15 @@ function ShopCard() {
 	const { saveSettings } = useDispatch( store );
 	const [ country, setCountry ] = useState( '' );
 	const [ consentText, setConsentText ] = useState( '' );
+	const [ orderMessagesTo, setOrderMessagesTo ] =
+		useState< OrderMessagesTo >( 'consented' );
 	const [ isSaving, setSaving ] = useState( false );
 
 	useEffect( () => {
 		if ( settings ) {
 			setCountry( settings.default_country );
 			setConsentText( settings.consent_text );
+			setOrderMessagesTo( settings.order_messages_to ?? 'consented' );
 		}
 	}, [ settings ] );
 
@@ -204,6 +209,7 @@ function ShopCard() {
 			await saveSettings( {
 				default_country: country,
 				consent_text: consentText,
+				order_messages_to: orderMessagesTo,
 			} );
 		} catch {
 			// Shown as a notice.
@@ -271,6 +277,36 @@ function ShopCard() {
 						{ settings.consent_text_rendered }
 					</p>
 				) }
+				<RadioControl
+					label={ __(
+						'Automation messages about an order go to',
+						'rondine'
+					) }
+					help={ __(
+						'Utility templates (order updates, shipping) sent by an automation that an order starts, to the order’s billing phone. A customer who stopped messages on WhatsApp gets none either way.',
+						'rondine'
+					) }
+					selected={ orderMessagesTo }
+					options={ [
+						{
+							value: 'consented',
+							label: __(
+								'Only customers who agreed to WhatsApp messages',
+								'rondine'
+							),
+						},
+						{
+							value: 'customers',
+							label: __(
+								'Every customer who gave a phone number at checkout',
+								'rondine'
+							),
+						},
+					] }
+					onChange={ ( value ) =>
+						setOrderMessagesTo( value as OrderMessagesTo )
+					}
+				/>
 				<Button
 					variant="primary"
 					onClick={ save }

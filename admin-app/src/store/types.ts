@@ -30,6 +30,8 @@ export interface BootData {
 	 * contact exports (administrators, `manage_options`). Shop managers use everything else.
 	 */
 	canManageConnection?: boolean;
+	/** WooCommerce's order statuses, custom ones included: slug (without `wc-`) => label in the shop's language. */
+	orderStatuses?: Record< string, string >;
 }
 
 /** The bridge's `GET /v1/status`, as the plugin passes it on. */
@@ -79,15 +81,20 @@ export interface Settings {
 	effective_country?: string;
 	consent_text: string;
 	consent_text_rendered?: string;
+	/** Who gets an automation's utility messages about their order (docs/design/automations-contract.md). */
+	order_messages_to?: OrderMessagesTo;
 	supported_phone_countries?: string[];
 	/** Every country for the default country: code → name in the user's language (null: not named by the server). */
 	countries?: Record< string, string | null >;
 }
 
+export type OrderMessagesTo = 'consented' | 'customers';
+
 export interface SettingsInput {
 	connection_code?: string;
 	default_country?: string;
 	consent_text?: string;
+	order_messages_to?: OrderMessagesTo;
 }
 
 /** POST /rondine/v1/whatsapp/check: the number as WhatsApp shows it. */

@@ -7,7 +7,9 @@
  *   consent, `stop` is none. A phone the bridge has no record of counts as consenting only when the run's contact
  *   values, which the site sent with the run's start, say `consent: granted`.
  * - UTILITY and AUTHENTICATION: a phone with marketing consent, or a customer of an order (the run's event names
- *   one: `data.order_id`), or a contact who wrote to the shop in the last 24 hours (the conversation is theirs).
+ *   one: `data.order_id`) unless the shop chose to send messages about orders only to those who agreed to WhatsApp
+ *   messages (`data.order_messages_to: consented`, the site's default), or a contact who wrote to the shop in the
+ *   last 24 hours (the conversation is theirs).
  *
  * A template's category is the one Meta lists for it now (`templates_cache`: Meta may move a template to MARKETING
  * after approval), else the category the step was saved with (UTILITY or AUTHENTICATION), else MARKETING. Free-form text (send_text inside the
@@ -112,8 +114,16 @@ async function hasMarketingConsent(
 	return who.contact.consent === 'granted';
 }
 
+/**
+ * Whether the run is about an order of the person that counts as context for a utility message: its event names
+ * an order, and the shop's rule sent with the order events (`order_messages_to`) is not `consented` (only those
+ * who agreed to WhatsApp messages). Events without the rule (a date trigger's last order) keep the order as context.
+ */
 function namesAnOrder( event: Record< string, unknown > ): boolean {
 	const id = event.order_id;
+	if ( event.order_messages_to === 'consented' ) {
+		return false;
+	}
 	return (
 		( typeof id === 'number' && id > 0 ) ||
 		( typeof id === 'string' && id.trim() !== '' )

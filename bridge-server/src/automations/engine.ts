@@ -22,6 +22,7 @@ import { acquireLease, releaseLease } from '../storage/leases.js';
 import type { Database } from '../storage/schema.js';
 import { advanceRun, type DueRun } from './advance.js';
 import { endAutomationRuns } from './exit.js';
+import { queueOrderNotes } from './order-notes.js';
 import { laneOf, type Step } from './types.js';
 
 export interface EngineOptions {
@@ -239,6 +240,9 @@ export class AutomationEngine {
 				'm.step',
 				'm.state',
 				'm.error_reason',
+				'm.error_message',
+				'm.failed_at',
+				'm.updated_at',
 			] )
 			.where( 'a.exit_reason', 'is', null )
 			.where( 'm.state', 'in', [ 'failed', 'opted_out' ] )
@@ -252,6 +256,20 @@ export class AutomationEngine {
 				const reason =
 					f.state === 'opted_out' ? 'opted_out' : 'send_failed';
 				if ( reason === 'send_failed' ) {
+					// A message refused at send time has no status webhook: its order's note says so here.
+					await queueOrderNotes(
+						trx,
+						[
+							{
+								runId: Number( f.run_id ),
+								step: f.step,
+								status: 'failed',
+								at: Number( f.failed_at ?? f.updated_at ),
+								error: f.error_message ?? f.error_reason,
+							},
+						],
+						now
+					);
 					await trx
 						.updateTable( 'automation_history' )
 						.set( {

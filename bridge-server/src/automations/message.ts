@@ -45,7 +45,15 @@ export function templateBody(
 		name: template.name,
 		language: { policy: 'deterministic', code: template.language },
 	};
-	const components = buildComponents( template.components ?? [], values );
+	// An empty value takes the mapping's fallback, as a campaign's contact fields do (Meta refuses an empty
+	// parameter): an order without a tracking number, a contact without a last name.
+	const given: Variables = Object.create( null );
+	for ( const [ key, value ] of Object.entries( values ) ) {
+		if ( value !== '' ) {
+			given[ key ] = value;
+		}
+	}
+	const components = buildComponents( template.components ?? [], given );
 	if ( components.length > 0 ) {
 		body.components = components;
 	}

@@ -8,11 +8,16 @@
 /**
  * External dependencies
  */
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 
 /**
  * Internal dependencies
  */
+import {
+	queueOrderNotes,
+	type MessageStatusChange,
+} from '../automations/order-notes.js';
+import type { Database } from '../storage/schema.js';
 import { isPostgres } from '../storage/dialect.js';
 import { classifyError } from '../whatsapp/errors.js';
 import type { StatusEvent } from '../whatsapp/webhook-types.js';
@@ -226,6 +231,8 @@ export async function applyStatuses(
 	}
 
 	const changed: RecipientRow[] = [];
+	// Statuses newly reached by automation messages: the order notes of runs an order started (order-notes.ts).
+	const automationChanges: MessageStatusChange[] = [];
 	// Rows whose wamid and error columns stay as they were (a status moving forward, Meta's usual case).
 	const milestonesOnly = new Set< number >();
 	for ( const [ id, next ] of current ) {
@@ -250,8 +257,46 @@ export async function applyStatuses(
 		counter.read += delta.read;
 		counter.failed += delta.failed;
 		changed.push( next );
+		if ( next.campaign_id.startsWith( 'a:' ) ) {
+			automationChanges.push( ...newMilestones( first, next ) );
+		}
 	}
 	await updateRecipientStatuses( trx, changed, now, milestonesOnly );
+	if ( automationChanges.length > 0 ) {
+		await queueOrderNotes(
+			trx as unknown as Kysely< Database >,
+			automationChanges,
+			now
+		);
+	}
+}
+
+/** The milestones a message reached in this batch (a time that was not there before). */
+function newMilestones(
+	first: RecipientRow,
+	next: RecipientRow
+): MessageStatusChange[] {
+	const out: MessageStatusChange[] = [];
+	const milestones: Array<
+		[ MessageStatusChange[ 'status' ], number | null, number | null ]
+	> = [
+		[ 'sent', first.status_sent_at, next.status_sent_at ],
+		[ 'delivered', first.delivered_at, next.delivered_at ],
+		[ 'read', first.read_at, next.read_at ],
+		[ 'failed', first.failed_at, next.failed_at ],
+	];
+	for ( const [ status, before, after ] of milestones ) {
+		if ( before === null && after !== null ) {
+			out.push( {
+				runId: next.run_id,
+				step: next.step,
+				status,
+				at: after,
+				error: status === 'failed' ? next.error_message : null,
+			} );
+		}
+	}
+	return out;
 }
 
 function bigint( value: number | null ): RawBuilder< unknown > {

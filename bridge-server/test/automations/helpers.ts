@@ -144,3 +144,63 @@ export const template = ( name: string ) => ( {
 		},
 	],
 } );
+
+export interface StatusUpdate {
+	wamid: string;
+	status: 'sent' | 'delivered' | 'read' | 'failed';
+	/** E.164 of the recipient. */
+	to: string;
+	/** Unix seconds. */
+	timestamp: number;
+	callback?: string;
+	errors?: Array< { code: number; title: string } >;
+}
+
+/** Posts these message statuses as one signed webhook of the tenant's (sandbox) number. */
+export async function postStatuses(
+	t: TestBridge,
+	shop: TestTenant,
+	statuses: StatusUpdate[]
+): Promise< number > {
+	const body = JSON.stringify( {
+		object: 'whatsapp_business_account',
+		entry: [
+			{
+				id: `sandbox-waba-${ shop.id }`,
+				changes: [
+					{
+						field: 'messages',
+						value: {
+							messaging_product: 'whatsapp',
+							metadata: {
+								display_phone_number: '15550783881',
+								phone_number_id: `sandbox-${ shop.id }`,
+							},
+							statuses: statuses.map( ( s ) => ( {
+								id: s.wamid,
+								status: s.status,
+								timestamp: String( s.timestamp ),
+								recipient_id: s.to.replace( /\D/g, '' ),
+								...( s.callback
+									? { biz_opaque_callback_data: s.callback }
+									: {} ),
+								...( s.errors ? { errors: s.errors } : {} ),
+							} ) ),
+						},
+					},
+				],
+			},
+		],
+	} );
+	const secret = t.bridge.accounts.sandboxAppSecret( shop.id );
+	const response = await t.bridge.app.inject( {
+		method: 'POST',
+		url: '/v1/webhooks/whatsapp',
+		headers: {
+			'content-type': 'application/json',
+			'x-hub-signature-256': signWebhook( secret, body ),
+		},
+		payload: body,
+	} );
+	return response.statusCode;
+}

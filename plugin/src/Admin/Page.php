@@ -122,6 +122,8 @@ final class Page {
 			'shopName'       => wp_specialchars_decode( get_bloginfo( 'name' ), ENT_QUOTES ),
 			'currency'       => function_exists( 'get_woocommerce_currency' ) ? get_woocommerce_currency() : (string) get_option( 'woocommerce_currency', '' ),
 			'woocommerce'    => Plugin::woocommerce_active(),
+			// WooCommerce's order statuses, custom ones included (slug without wc- => label): order triggers.
+			'orderStatuses'  => (object) \Rondine\Automations\OrderEvents::statuses(),
 			'connected'      => null !== $connection,
 			'adminUrl'       => admin_url( 'admin.php?page=' . self::SLUG ),
 			'dateFormat'     => (string) get_option( 'date_format' ),

@@ -15,7 +15,7 @@ use Rondine\Audience\Tags;
 
 /**
  * `POST rondine/v1/bridge/contact-actions` (docs/design/automations-contract.md, "Bridge → site"): tag, list and notify
- * steps of a run, each applied once by its id. The bridge retries a delivery from its outbox until the site answers
+ * steps of a run, and the statuses of a message about an order for its notes (OrderNotes), each applied once by its id. The bridge retries a delivery from its outbox until the site answers
  * the action's id in `applied`, so an action already applied is answered again without being applied twice.
  *
  * Applied ids are kept in the options table for 30 days (transient naming, so WordPress's expired-transient cleanup
@@ -69,8 +69,11 @@ final class ContactActions {
 			return 'phone';
 		}
 		$type = $action['type'] ?? null;
-		if ( ! in_array( $type, array( 'tag', 'list', 'notify' ), true ) ) {
+		if ( ! in_array( $type, array( 'tag', 'list', 'notify', 'order_note' ), true ) ) {
 			return 'type';
+		}
+		if ( 'order_note' === $type ) {
+			return OrderNotes::problem( $action );
 		}
 		foreach ( array( 'add', 'remove' ) as $member ) {
 			if ( isset( $action[ $member ] ) && ( ! is_array( $action[ $member ] ) || count( $action[ $member ] ) > 100 ) ) {
@@ -171,6 +174,10 @@ final class ContactActions {
 	private static function apply( array $action ): void {
 		if ( 'notify' === $action['type'] ) {
 			self::notify( $action );
+			return;
+		}
+		if ( 'order_note' === $action['type'] ) {
+			OrderNotes::apply( $action );
 			return;
 		}
 		$contact_id = self::contact_id( $action );

@@ -63,6 +63,11 @@ final class SettingsController extends Controller {
 							'type'        => 'string',
 							'maxLength'   => 500,
 						),
+						'order_messages_to' => array(
+							'description' => __( 'Who gets an automation\'s utility messages about their order: consented (only those who agreed to WhatsApp messages) or customers (every customer who gave a phone at checkout).', 'rondine' ),
+							'type'        => 'string',
+							'enum'        => \Rondine\Settings::ORDER_MESSAGES_TO,
+						),
 					),
 				),
 				'schema' => array( $this, 'get_public_item_schema' ),
@@ -208,6 +213,9 @@ final class SettingsController extends Controller {
 		if ( null !== $request->get_param( 'consent_text' ) ) {
 			$changes['consent_text'] = sanitize_textarea_field( (string) $request->get_param( 'consent_text' ) );
 		}
+		if ( null !== $request->get_param( 'order_messages_to' ) ) {
+			$changes['order_messages_to'] = (string) $request->get_param( 'order_messages_to' );
+		}
 		if ( null !== $code ) {
 			try {
 				Connection::connect( (string) $code );
@@ -328,6 +336,7 @@ final class SettingsController extends Controller {
 			'effective_country'       => Settings::default_country(),
 			'consent_text'            => $settings['consent_text'],
 			'consent_text_rendered'   => Settings::consent_text(),
+			'order_messages_to'       => Settings::order_messages_to(),
 			'supported_phone_countries' => \Rondine\Settings::SHOP_COUNTRIES,
 			// Every country for the default-country choice: code => name in the user's language (null: unnamed here).
 			'countries'               => (object) Countries::all(),
@@ -368,6 +377,10 @@ final class SettingsController extends Controller {
 				'effective_country'         => array( 'type' => 'string' ),
 				'consent_text'              => array( 'type' => 'string' ),
 				'consent_text_rendered'     => array( 'type' => 'string' ),
+				'order_messages_to'         => array(
+					'type' => 'string',
+					'enum' => \Rondine\Settings::ORDER_MESSAGES_TO,
+				),
 				'supported_phone_countries' => array(
 					'type'  => 'array',
 					'items' => array( 'type' => 'string' ),

@@ -234,4 +234,37 @@ describe( 'settings screen', () => {
 		] );
 		expect( screen.getByText( /Now: Italy\./ ) ).toBeTruthy();
 	} );
+
+	it( 'lets the owner choose who gets messages about their order, only those who agreed by default', async () => {
+		let saved: unknown = null;
+		server.on( 'POST', '/rondine/v1/settings', ( request ) => {
+			saved = request.body;
+			return {
+				body: {
+					connection: { connected: true },
+					default_country: 'IT',
+					consent_text: 'Yes',
+					order_messages_to: 'customers',
+				},
+			};
+		} );
+		renderWithStore( <SettingsScreen /> );
+		const only = ( await screen.findByLabelText(
+			'Only customers who agreed to WhatsApp messages'
+		) ) as HTMLInputElement;
+		expect( only.checked ).toBe( true );
+		fireEvent.click(
+			screen.getByLabelText(
+				'Every customer who gave a phone number at checkout'
+			)
+		);
+		fireEvent.click(
+			screen.getAllByRole( 'button', {
+				name: 'Save',
+			} )[ 0 ] as HTMLElement
+		);
+		await waitFor( () =>
+			expect( saved ).toMatchObject( { order_messages_to: 'customers' } )
+		);
+	} );
 } );

@@ -22,7 +22,7 @@ import { evaluate } from './conditions.js';
 import { endAutomationRuns } from './exit.js';
 import { templateBody, textBody, valuesOf, type V2Body } from './message.js';
 import { delayEnd } from './timing.js';
-import { laneOf, type Step } from './types.js';
+import type { Step } from './types.js';
 
 export const WINDOW_MS = 24 * 3_600_000;
 /** Steps one run may take in one go (a flow without waits that loops is cut here and resumed at the next tick). */
@@ -32,6 +32,8 @@ export interface DueRun {
 	run_id: number;
 	tenant_id: string;
 	automation_id: string;
+	/** The run's recipients row's campaign: the automation's lane (`a:<id>`) or the campaign that started it. */
+	campaign_id: string;
 	version: number;
 	step: number;
 	waiting: RunWaiting | null;
@@ -98,7 +100,7 @@ async function queueMessage(
 		.insertInto( 'messages' )
 		.values( {
 			tenant_id: run.tenant_id,
-			campaign_id: laneOf( run.automation_id ),
+			campaign_id: run.campaign_id,
 			run_id: run.run_id,
 			step: index,
 			phone: run.phone,
@@ -112,12 +114,9 @@ async function queueMessage(
 		.returning( 'id' )
 		.executeTakeFirst();
 	if ( inserted ) {
-		await applyCounterDeltas(
-			ctx.trx,
-			run.tenant_id,
-			laneOf( run.automation_id ),
-			{ to_start: 1 }
-		);
+		await applyCounterDeltas( ctx.trx, run.tenant_id, run.campaign_id, {
+			to_start: 1,
+		} );
 	}
 }
 
@@ -182,7 +181,18 @@ export async function advanceRun(
 	run: DueRun
 ): Promise< void > {
 	const { trx, now, steps } = ctx;
-	const lane = laneOf( run.automation_id );
+	if ( run.waiting === null ) {
+		// Its first take: the run leaves "to start" for "in progress" (waiting is null only until now).
+		await trx
+			.updateTable( 'automation_runs' )
+			.set( { waiting: 'step' } )
+			.where( 'run_id', '=', run.run_id )
+			.execute();
+		await applyCounterDeltas( trx, run.tenant_id, run.campaign_id, {
+			runs_to_start: -1,
+			runs_in_progress: 1,
+		} );
+	}
 	const contact = JSON.parse( run.variables ) as Record< string, string >;
 	const event = JSON.parse( run.event ) as Record< string, unknown >;
 	let index: number | null = run.step;
@@ -193,7 +203,6 @@ export async function advanceRun(
 				trx,
 				ctx.dialect,
 				run.tenant_id,
-				lane,
 				[ run.run_id ],
 				null,
 				now
@@ -212,7 +221,6 @@ export async function advanceRun(
 				trx,
 				ctx.dialect,
 				run.tenant_id,
-				lane,
 				[ run.run_id ],
 				'opted_out',
 				now
@@ -351,7 +359,6 @@ export async function advanceRun(
 			trx,
 			ctx.dialect,
 			run.tenant_id,
-			lane,
 			[ run.run_id ],
 			null,
 			now

@@ -16,7 +16,6 @@ import type { DialectName } from '../storage/dialect.js';
 import type { Database } from '../storage/schema.js';
 import { endAutomationRuns } from './exit.js';
 import { startRun } from './start.js';
-import { laneOf } from './types.js';
 
 export interface AutomationEvent {
 	id: string;
@@ -84,7 +83,6 @@ export async function handleEvent(
 						trx,
 						dialect,
 						tenantId,
-						laneOf( run.automation_id ),
 						[ Number( run.run_id ) ],
 						'goal_reached',
 						now

@@ -65,7 +65,7 @@ export function AutomationPicker( {
 		return (
 			<p data-testid="rondine-no-campaign-automation">
 				{ __(
-					'There is no active automation started by a campaign yet. Create one with the trigger “Started by a campaign” and activate it.',
+					'There is no active automation started by a campaign yet. Create one that starts with “A campaign that starts it”, then activate it.',
 					'rondine'
 				) }{ ' ' }
 				<a href={ buildHash( [ 'automations' ] ) }>

@@ -135,7 +135,7 @@ describe( 'campaign editor: what to send', () => {
 				.getByRole( 'link', { name: 'Go to Automations' } )
 				.getAttribute( 'href' )
 		).toBe( '#/automations' );
-		expect( empty.textContent ).toContain( 'Started by a campaign' );
+		expect( empty.textContent ).toContain( 'A campaign that starts it' );
 	} );
 
 	it( 'saves the automation, not a template, and asks for one when none is chosen', async () => {

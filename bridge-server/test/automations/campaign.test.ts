@@ -701,5 +701,73 @@ describe.each( dialects() )(
 			).toBe( 0 );
 			await expectRunCountersMatchRows( db(), shop.id, 'cancel-me' );
 		}, 90_000 );
+
+		it( 'an automation paused before the start pauses the campaign, which goes on once it is active and resumed', async () => {
+			const { t, shop, clock } = a;
+			audience = ( i ) => ( {
+				contact_id: String( i ),
+				phone: phoneOf( 2_000 + i ),
+				first_name: `H${ i }`,
+				fields: {},
+			} );
+			audienceSize = 5;
+			await t.call( shop, 'PUT', '/v1/campaigns/held', {
+				name: 'Held',
+				audience: { segments: [ 1 ] },
+				automation_id: 'flow',
+			} );
+			expect(
+				(
+					await t.call( shop, 'POST', '/v1/campaigns/held/schedule', {
+						start_at: new Date(
+							clock.now() + 60_000
+						).toISOString(),
+					} )
+				).statusCode
+			).toBe( 200 );
+			clock.advance( 1_000 );
+			await t.call( shop, 'POST', '/v1/automations/flow/state', {
+				state: 'paused',
+			} );
+			clock.advance( 60_000 );
+			await waitFor(
+				async () => ( await get( 'held' ) ).state === 'paused',
+				30_000,
+				'the campaign paused at its start'
+			);
+			const held = await get( 'held' );
+			expect( held.state_reason ).toBe( 'automation_not_active' );
+			expect( held.state_message ).toContain( 'Campaign follow-up' );
+			expect( await runsOf( 'held' ) ).toEqual( [] );
+			// Resuming while the automation is still paused is refused, and says why.
+			const refused = await t.call(
+				shop,
+				'POST',
+				'/v1/campaigns/held/resume'
+			);
+			expect( [ refused.statusCode, refused.json().error.code ] ).toEqual(
+				[ 422, 'automation_not_active' ]
+			);
+			clock.advance( 1_000 );
+			await t.call( shop, 'POST', '/v1/automations/flow/state', {
+				state: 'active',
+			} );
+			expect(
+				( await t.call( shop, 'POST', '/v1/campaigns/held/resume' ) )
+					.statusCode
+			).toBe( 200 );
+			await waitFor(
+				async () =>
+					( await messagesOf( 'held', 0 ) ).filter(
+						( m ) => m.state === 'completed'
+					).length === 5,
+				60_000,
+				'the first message of every run'
+			);
+			expect( ( await get( 'held' ) ).automation.runs.in_progress ).toBe(
+				5
+			);
+			await expectRunCountersMatchRows( db(), shop.id, 'held' );
+		}, 90_000 );
 	}
 );

@@ -143,11 +143,16 @@ test( 'a campaign launches an automation: runs in progress, then per-step number
 		await expect(
 			page.getByTestId( 'rondine-stat-in-progress' )
 		).toContainText( 'In progress (steps still ahead)' );
-		const received = await emulator(
-			`/received?callbackPrefix=${ encodeURIComponent( `${ campaignId }:` ) }`
-		);
-		expect( received.messages ).toBe( CONTACTS );
-		expect( received.duplicates ).toBe( 0 );
+		const received = () =>
+			emulator(
+				`/received?callbackPrefix=${ encodeURIComponent( `${ campaignId }:` ) }`
+			) as Promise< { messages: number; duplicates: number } >;
+		await expect
+			.poll( async () => ( await received() ).messages, {
+				timeout: 30_000,
+			} )
+			.toBe( CONTACTS );
+		expect( ( await received() ).duplicates ).toBe( 0 );
 	} );
 
 	await test.step( 'each step shows the numbers of this campaign’s runs; a reply ends one run', async () => {

@@ -39,6 +39,7 @@ else
 	SUITES=( "${ALL_SUITES[@]}" )
 fi
 
+suite_seconds=""
 total_passed=0
 total_failed=0
 any_failed=0
@@ -71,10 +72,16 @@ report() {
 			} >&2
 		fi
 	fi
+	# How long the suite's runner took (run_counted sets it), so the next engineer sees where the time goes.
+	local took=""
+	if [ -n "${suite_seconds:-}" ]; then
+		took=" in ${suite_seconds} s"
+		suite_seconds=""
+	fi
 	if [ "$skipped" -gt 0 ]; then
-		printf '%s: %d passed, %d failed (%d of them skipped)\n' "$suite" "$passed" "$failed" "$skipped"
+		printf '%s: %d passed, %d failed (%d of them skipped)%s\n' "$suite" "$passed" "$failed" "$skipped" "$took"
 	else
-		printf '%s: %d passed, %d failed\n' "$suite" "$passed" "$failed"
+		printf '%s: %d passed, %d failed%s\n' "$suite" "$passed" "$failed" "$took"
 	fi
 }
 
@@ -83,8 +90,11 @@ run_counted() {
 	local suite="$1" format="$2" file="$3"
 	shift 3
 	rm -f "$file"
+	local began
+	began=$( date +%s )
 	( cd "$RONDINE_ROOT" && timeout 1200 "$@" ) >> "$REPORTS/$suite.log" 2>&1
 	local status=$?
+	suite_seconds=$(( $( date +%s ) - began ))
 	local passed failed skipped
 	read -r passed failed skipped < <( node "$RONDINE_ROOT/dev/lib/count-results.mjs" "$format" "$file" )
 	# A runner that exits non-zero with nothing failed in its report (a crash after the report, a coverage or

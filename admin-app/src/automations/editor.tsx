@@ -18,6 +18,8 @@ import { __, sprintf } from '@wordpress/i18n';
 /**
  * Internal dependencies
  */
+import { problemText } from './problem-text';
+import { LIVE_REFRESH_MS } from '../store/constants';
 import { buildHash, navigate } from '../router';
 import { errorMessage } from '../store/actions';
 import { insertStep, moveStep, removeStep, starter, unreachable } from './flow';
@@ -69,7 +71,10 @@ function TriggerFields( {
 				label={ __( 'Starts with', 'rondine' ) }
 				value={ trigger.type }
 				options={ Object.entries( triggerTypeLabels() ).map(
-					( [ value, label ] ) => ( { value, label } )
+					( [ value, label ] ) => ( {
+						value,
+						label,
+					} )
 				) }
 				onChange={ ( type ) => {
 					const next: Record< TriggerType, Trigger > = {
@@ -119,7 +124,10 @@ function TriggerFields( {
 					value={ trigger.event }
 					options={ [
 						...Object.entries( events ).map(
-							( [ value, label ] ) => ( { value, label } )
+							( [ value, label ] ) => ( {
+								value,
+								label,
+							} )
 						),
 						...( Object.hasOwn( events, trigger.event )
 							? []
@@ -260,7 +268,10 @@ function Flow( {
 					label={ __( 'Step to add', 'rondine' ) }
 					value={ type }
 					options={ Object.entries( stepTypeLabels() ).map(
-						( [ value, label ] ) => ( { value, label } )
+						( [ value, label ] ) => ( {
+							value,
+							label,
+						} )
 					) }
 					onChange={ ( value ) => setType( value as StepType ) }
 				/>
@@ -328,8 +339,23 @@ export function AutomationEditor( {
 		},
 		[ id ]
 	);
-	const { saveAutomation, setAutomationState, deleteAutomation } =
-		useDispatch( automationsStore );
+	const {
+		saveAutomation,
+		setAutomationState,
+		deleteAutomation,
+		refreshAutomation,
+	} = useDispatch( automationsStore );
+	// The numbers move while the page is open (and were loaded earlier if the owner came back): reload them now and
+	// then every few seconds. A missed reload is retried on the next tick.
+	useEffect( () => {
+		if ( ! id ) {
+			return;
+		}
+		const reload = () => refreshAutomation( id ).catch( () => {} );
+		reload();
+		const timer = setInterval( reload, LIVE_REFRESH_MS );
+		return () => clearInterval( timer );
+	}, [ id, refreshAutomation ] );
 	const [ draft, setDraft ] = useState< AutomationInput | null >( () =>
 		id ? null : starter( starterKey )
 	);
@@ -474,7 +500,7 @@ export function AutomationEditor( {
 			) }
 			{ general.map( ( problem, index ) => (
 				<Notice key={ index } status="error" isDismissible={ false }>
-					{ problem.message || problem.code }
+					{ problemText( problem ) }
 				</Notice>
 			) ) }
 			<TextControl

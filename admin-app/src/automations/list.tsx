@@ -2,7 +2,8 @@
  * WordPress dependencies
  */
 import { Button, Notice, Spinner } from '@wordpress/components';
-import { useSelect } from '@wordpress/data';
+import { useDispatch, useSelect } from '@wordpress/data';
+import { useEffect } from '@wordpress/element';
 import { __ } from '@wordpress/i18n';
 
 /**
@@ -14,6 +15,7 @@ import { errorMessage } from '../store/actions';
 import type { StarterKey } from './flow';
 import { stateLabels, triggerSummary } from './labels';
 import { automationsStore } from './store';
+import { LIVE_REFRESH_MS } from '../store/constants';
 
 /** The ready-made starting points, in words. */
 function starters(): Array< { key: StarterKey; title: string; text: string } > {
@@ -62,6 +64,15 @@ export function AutomationsList() {
 				: null,
 		};
 	}, [] );
+	const { refreshAutomations } = useDispatch( automationsStore );
+	// Runs move while the screen is open, and the list may have been loaded earlier in this visit: reload it now and
+	// every few seconds (a missed reload is retried on the next tick).
+	useEffect( () => {
+		const reload = () => refreshAutomations().catch( () => {} );
+		reload();
+		const timer = setInterval( reload, LIVE_REFRESH_MS );
+		return () => clearInterval( timer );
+	}, [ refreshAutomations ] );
 	const states = stateLabels();
 	return (
 		<div className="rondine-automations">

@@ -19,6 +19,7 @@ import { arrowDown, arrowUp, trash } from '@wordpress/icons';
 /**
  * Internal dependencies
  */
+import { problemText } from './problem-text';
 import { store } from '../store';
 import { contactFieldLabels } from '../campaigns/labels';
 import { formatNumber, formatPercent } from '../components/format';
@@ -1085,7 +1086,7 @@ export function StepCard( {
 			</div>
 			{ problems.map( ( problem, i ) => (
 				<Notice key={ i } status="error" isDismissible={ false }>
-					{ problem.message || problem.code }
+					{ problemText( problem ) }
 				</Notice>
 			) ) }
 			{ step.type === 'send_text' &&

@@ -213,6 +213,25 @@ export const actions = {
 	receiveAutomation,
 	setProblems,
 
+	/** Reloads the list's numbers (the screen keeps them current while it is open). */
+	refreshAutomations: () => async ( args: ThunkArgs ) => {
+		const answer = await apiFetch< { automations?: AutomationSummary[] } >(
+			{ path: AUTOMATION_PATHS.automations }
+		);
+		args.dispatch( receiveAutomations( answer.automations ?? [] ) );
+	},
+
+	/** Reloads one automation's state and per-step numbers; the owner's unsaved changes live in the editor, untouched. */
+	refreshAutomation: ( id: string ) => async ( args: ThunkArgs ) => {
+		args.dispatch(
+			receiveAutomation(
+				await apiFetch< Automation >( {
+					path: `${ AUTOMATION_PATHS.automations }/${ id }`,
+				} )
+			)
+		);
+	},
+
 	/** Creates (POST, the plugin picks the id) or saves (PUT) an automation. */
 	saveAutomation:
 		( input: AutomationInput, id?: string ) =>

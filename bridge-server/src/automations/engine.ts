@@ -29,13 +29,18 @@ export interface EngineOptions {
 	tickMs: number;
 	/** Due runs taken per round. */
 	batch: number;
+	/**
+	 * How long the engine's lease lasts without renewal. It bounds how long runs wait after a process dies holding it
+	 * (another process takes over when it expires), so it is short and renewed between batches; two processes
+	 * advancing at once would still be safe (each run is taken by a compare-and-set on its due time), only wasteful.
+	 */
 	leaseMs: number;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
 	tickMs: 1_000,
 	batch: 500,
-	leaseMs: 30_000,
+	leaseMs: 10_000,
 };
 
 const LEASE = 'automations';
@@ -124,7 +129,15 @@ export class AutomationEngine {
 		for ( let rounds = 0; rounds < 20; rounds++ ) {
 			const n = await this.advanceDue();
 			advanced += n;
-			if ( n < this.options.batch ) {
+			if (
+				n < this.options.batch ||
+				! ( await acquireLease(
+					this.db,
+					LEASE,
+					this.workerId,
+					this.options.leaseMs
+				) )
+			) {
 				break;
 			}
 		}

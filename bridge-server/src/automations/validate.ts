@@ -15,6 +15,8 @@ export interface Problem {
 		| 'missing_template'
 		| 'free_form_after_delay'
 		| 'too_many_buttons'
+		| 'bad_button'
+		| 'text_too_long'
 		| 'empty_text'
 		| 'bad_delay'
 		| 'bad_condition';
@@ -89,11 +91,42 @@ export function validateSteps( steps: Step[] ): Problem[] {
 					message: 'The text is empty.',
 				} );
 			}
-			if ( ( step.buttons ?? [] ).length > 3 ) {
+			const buttons = step.buttons ?? [];
+			if ( buttons.length > 3 ) {
 				problems.push( {
 					step: step.id,
 					code: 'too_many_buttons',
 					message: 'At most 3 buttons.',
+				} );
+			}
+			// Meta's limits on reply buttons (131009 otherwise): a title of 1 to 20 characters, titles and ids unique.
+			const titles = buttons.map( ( b ) => ( b.title ?? '' ).trim() );
+			const buttonIds = buttons.map( ( b ) => b.id ?? '' );
+			if (
+				titles.some( ( t ) => t === '' || [ ...t ].length > 20 ) ||
+				buttonIds.some( ( id ) => id === '' || id.length > 256 ) ||
+				new Set( titles ).size !== titles.length ||
+				new Set( buttonIds ).size !== buttonIds.length
+			) {
+				problems.push( {
+					step: step.id,
+					code: 'bad_button',
+					message:
+						'Each button needs its own title of 1 to 20 characters.',
+				} );
+			}
+			// A placeholder can lengthen the text; the limit is checked on the text as written.
+			if (
+				[ ...( step.text ?? '' ) ].length >
+				( buttons.length > 0 ? 1024 : 4096 )
+			) {
+				problems.push( {
+					step: step.id,
+					code: 'text_too_long',
+					message:
+						buttons.length > 0
+							? 'A message with buttons holds at most 1,024 characters.'
+							: 'A message holds at most 4,096 characters.',
 				} );
 			}
 			if (

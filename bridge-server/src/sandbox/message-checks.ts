@@ -6,6 +6,7 @@
  * Internal dependencies
  */
 import type { MessageTemplate } from '../whatsapp/client.js';
+import { checkFreeForm, FREE_FORM_TYPES } from './free-form-checks.js';
 import { errors, type MetaErrorAnswer } from './meta-errors.js';
 import { templateShape } from './templates.js';
 
@@ -19,7 +20,7 @@ export interface MessageSender {
 
 /**
  * Meta's checks on a message body, in Meta's order; the recipient's wa_id and the template's category when it passes
- * (category null for a free-form text message).
+ * (category null for a free-form message: text, interactive or media).
  *
  * @param body   The parsed body.
  * @param sender The sending number.
@@ -71,17 +72,14 @@ export function checkMessage(
 		};
 	}
 	const type = body.type ?? 'text';
-	if ( type === 'text' ) {
-		const text = body.text as { body?: unknown } | undefined;
-		if ( typeof text?.body !== 'string' || text.body === '' ) {
-			return { answer: errors.requiredParameter( 'text.body' ) };
-		}
-		return { waId, input, category: null };
+	if ( typeof type === 'string' && FREE_FORM_TYPES.includes( type ) ) {
+		const problem = checkFreeForm( type, body );
+		return problem ? { answer: problem } : { waId, input, category: null };
 	}
 	if ( type !== 'template' ) {
 		return {
 			answer: errors.invalidParameter(
-				`The sandbox emulates template and text messages, not ${ String( type ) }.`
+				`The sandbox emulates template, text, interactive and media messages, not ${ String( type ) }.`
 			),
 		};
 	}

@@ -1,7 +1,7 @@
 /**
  * A real bridge process killed with SIGKILL while automation runs send and wait in a delay: after the restarts every
  * run ends, no (run, step) is sent twice (the emulator's own count), and every delay fires after the restart (no timer
- * lives in memory).
+ * lives in memory; the delay's minute is made to pass in the rows while the process is down).
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
@@ -157,8 +157,17 @@ describe.each( dialects() )(
 				60_000,
 				'the first step of every run'
 			);
-			// One more while every run waits in its delay.
+			// One more while every run waits in its delay. While the bridge is down, the delay's minute passes: the
+			// due times are moved a minute back in the database (the process's clock cannot be moved, and a real
+			// minute per database made this suite three minutes long); what is tested is that the restarted process
+			// finds the timers in the rows and fires them, since no timer lives in memory.
 			await bridge.kill( 'SIGKILL' );
+			await db
+				.updateTable( 'automation_runs' )
+				.set( { due_at: sql`due_at - 60000` } )
+				.where( 'automation_id', '=', 'crashflow' )
+				.where( 'ended_at', 'is', null )
+				.execute();
 			bridge = await startBridgeProcess( env );
 			await waitFor(
 				async () => ( await sentOf( 2 ) ) === RUNS,

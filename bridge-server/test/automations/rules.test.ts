@@ -383,6 +383,17 @@ describe.each( dialects() )( 'automation rules (%s)', ( dialect ) => {
 					next: 'nowhere',
 				},
 				{ id: 'c', type: 'end' },
+				{
+					id: 'd',
+					type: 'send_text',
+					text: 'x'.repeat( 1025 ),
+					buttons: [
+						{ id: 'Y', title: 'Sì' },
+						{ id: 'N', title: 'Sì' },
+						{ id: 'L', title: 'x'.repeat( 21 ) },
+					],
+					next: null,
+				},
 			],
 		} );
 		expect( invalid.statusCode ).toBe( 422 );
@@ -402,6 +413,9 @@ describe.each( dialects() )( 'automation rules (%s)', ( dialect ) => {
 				'b:too_many_buttons',
 				'b:unknown_next',
 				'c:unreachable_step',
+				'd:bad_button',
+				'd:text_too_long',
+				'd:unreachable_step',
 			].sort()
 		);
 		// An active automation cannot be deleted; archived it can, with its runs and lane.

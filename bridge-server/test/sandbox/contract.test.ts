@@ -17,6 +17,7 @@ import {
 	templateMessageBody,
 	type SendTemplateRequest,
 } from '../../src/whatsapp/client';
+import { textBody } from '../../src/automations/message';
 import { classifyError } from '../../src/whatsapp/errors';
 import { CLOUD_TRANSPORTS } from '../../src/whatsapp/transport';
 import { parseWebhook } from '../../src/whatsapp/webhook-types';
@@ -553,6 +554,172 @@ describe.each( CLOUD_TRANSPORTS )( 'over the %s transport', ( transport ) => {
 		} );
 	} );
 
+	describe( 'free-form messages inside the customer-service window', () => {
+		/** A customer writes first, which opens the 24-hour window for this number. */
+		async function openWindow(): Promise< string > {
+			const to = newPhone();
+			await emulator.sandbox.inbound( {
+				phoneNumberId: PHONE_NUMBER_ID,
+				from: to,
+				kind: 'text',
+				text: 'Ciao',
+			} );
+			return to;
+		}
+		const send = ( to: string, message: Record< string, unknown > ) =>
+			rawPost(
+				`/v23.0/${ PHONE_NUMBER_ID }/messages`,
+				JSON.stringify( {
+					messaging_product: 'whatsapp',
+					recipient_type: 'individual',
+					to,
+					biz_opaque_callback_data: 'a:x:1:0',
+					...message,
+				} )
+			);
+
+		it( "accepts the automation engine's own text and reply-button messages, as the dispatcher sends them", async () => {
+			const to = await openWindow();
+			const values = { first_name: 'Giulia' };
+			for ( const body of [
+				textBody( 'Ciao {first_name}', [], values ),
+				textBody(
+					'Ciao {first_name}, vuoi lo sconto?',
+					[
+						{ id: 'YES', title: 'Sì' },
+						{ id: 'NO', title: 'No, grazie' },
+					],
+					values
+				),
+			] ) {
+				const raw = await send( to, body.request );
+				expect( raw.status, JSON.stringify( raw.body ) ).toBe( 200 );
+				expect(
+					messageResponse( raw.body ),
+					explain( messageResponse )
+				).toBe( true );
+			}
+		} );
+
+		it( 'accepts a list and an image with a caption', async () => {
+			const to = await openWindow();
+			const list = await send( to, {
+				type: 'interactive',
+				interactive: {
+					type: 'list',
+					body: { text: 'Scegli un orario' },
+					action: {
+						button: 'Orari',
+						sections: [
+							{
+								title: 'Mattina',
+								rows: [
+									{
+										id: 'm9',
+										title: '9:00',
+										description: 'Apertura',
+									},
+								],
+							},
+							{
+								title: 'Pomeriggio',
+								rows: [ { id: 'p3', title: '15:00' } ],
+							},
+						],
+					},
+				},
+			} );
+			expect( list.status, JSON.stringify( list.body ) ).toBe( 200 );
+			const image = await send( to, {
+				type: 'image',
+				image: {
+					link: 'https://example.com/a.jpg',
+					caption: 'Nuovi arrivi',
+				},
+			} );
+			expect( image.status, JSON.stringify( image.body ) ).toBe( 200 );
+		} );
+
+		it.each( [
+			[
+				'four reply buttons',
+				{
+					buttons: [ 'a', 'b', 'c', 'd' ].map( ( id ) => ( {
+						type: 'reply',
+						reply: { id, title: id },
+					} ) ),
+				},
+				131009,
+				'Buttons count invalid. Min count: 1, Max count: 3',
+			],
+			[
+				'a button title of 21 characters',
+				{
+					buttons: [
+						{
+							type: 'reply',
+							reply: { id: 'a', title: 'x'.repeat( 21 ) },
+						},
+					],
+				},
+				131009,
+				'Button title length invalid. Min length: 1, Max length: 20',
+			],
+			[
+				'two buttons with one title',
+				{
+					buttons: [
+						{ type: 'reply', reply: { id: 'a', title: 'Sì' } },
+						{ type: 'reply', reply: { id: 'b', title: 'Sì' } },
+					],
+				},
+				131009,
+				'Button ids and titles must be unique.',
+			],
+			[
+				'no buttons',
+				{ buttons: [] },
+				100,
+				'The parameter interactive.action.buttons is required.',
+			],
+		] )(
+			'refuses %s, as Meta does',
+			async ( _name, action, code, details ) => {
+				const to = await openWindow();
+				const raw = await send( to, {
+					type: 'interactive',
+					interactive: {
+						type: 'button',
+						body: { text: 'Ciao' },
+						action,
+					},
+				} );
+				expect( raw.status ).toBe( 400 );
+				expect( graphError( raw.body ), explain( graphError ) ).toBe(
+					true
+				);
+				expect( raw.body.error ).toMatchObject( {
+					code,
+					error_data: { details },
+				} );
+			}
+		);
+
+		it( 'refuses an image by an http link and an interactive message outside the window (131047)', async () => {
+			const open = await openWindow();
+			const http = await send( open, {
+				type: 'image',
+				image: { link: 'http://example.com/a.jpg' },
+			} );
+			expect( http.body.error.code ).toBe( 131009 );
+			const closed = await send(
+				newPhone(),
+				textBody( 'Ciao', [ { id: 'A', title: 'Sì' } ], {} ).request
+			);
+			expect( closed.body.error.code ).toBe( 131047 );
+		} );
+	} );
+
 	describe( 'rates', () => {
 		it( "answers 130429 exactly like Meta's rate-limit example when the number's throughput is exceeded", async () => {
 			const slow = await startSandbox( { burstSeconds: 1 }, null, {
@@ -886,7 +1053,9 @@ describe.each( CLOUD_TRANSPORTS )( 'over the %s transport', ( transport ) => {
 			try {
 				expect(
 					await nowhere.sendTemplate( promo( newPhone() ) )
-				).toEqual( { notSent: 'ECONNREFUSED' } );
+				).toEqual( {
+					notSent: 'ECONNREFUSED',
+				} );
 			} finally {
 				await nowhere.close();
 			}

@@ -3,9 +3,10 @@
  * keyword; a visitor's message with that keyword (simulated inbound from the emulator) gets the reply within a second,
  * and the per-step numbers show it.
  *
- * PENDING: outside playwright.config.ts's testDir (./tests), so the suite does not run it yet. Its first run in the
- * suite (2026-12-07) failed on an ambiguous label (fixed since); the run after the fix was lost with its test stack,
- * and the session ended before another. Move it to e2e/tests/ once it has passed against a stack.
+ * Its first runs found two real faults: the emulator refused interactive (reply-button) messages, which the engine's
+ * tests never saw because their messenger did not check bodies (both fixed: the emulator checks free-form messages
+ * as Meta does, and the engine tests' messenger runs the same checks); and the editor showed per-step numbers loaded
+ * before the run (it now reloads them while open).
  */
 
 /**

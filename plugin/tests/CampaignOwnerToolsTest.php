@@ -197,4 +197,72 @@ final class CampaignOwnerToolsTest extends TestCase {
 		$this->assertSame( 0, $forecast['already_in_window'], 'two days ahead, nothing sent today is still in the window' );
 		$this->assertSame( max( 0, $count - 250 ), $forecast['over'] );
 	}
+	/**
+	 * Issue 16: a campaign launches an automation started by campaigns. The plugin checks the id's shape and passes it
+	 * on; the bridge refuses an automation that cannot be launched; a duplicate launches the same automation.
+	 */
+	public function test_a_campaign_launches_an_automation_through_the_plugin(): void {
+		$flow    = array(
+			'name'    => 'Seguito della campagna',
+			'trigger' => array( 'type' => 'campaign' ),
+			'reentry' => array( 'mode' => 'once' ),
+			'exit_on' => array(),
+			'steps'   => array(
+				array(
+					'id'       => 's1',
+					'type'     => 'send_template',
+					'template' => self::collection( true ),
+					'next'     => null,
+				),
+			),
+		);
+		$created = $this->rest( 'POST', '/rondine/v1/automations', $flow );
+		$this->assertSame( 201, $created->get_status(), (string) wp_json_encode( $created->get_data() ) );
+		$automation = (string) $this->body( $created )['id'];
+		$audience   = array( 'segments' => array(), 'lists' => array() );
+
+		// Still a draft: the bridge refuses it, and the plugin passes its code on.
+		$draft = $this->rest(
+			'POST',
+			'/rondine/v1/campaigns',
+			array(
+				'name'          => 'Lancio',
+				'audience'      => $audience,
+				'automation_id' => $automation,
+			)
+		);
+		$this->assertSame( 422, $draft->get_status() );
+		$this->assertStringContainsString( 'automation_not_active', (string) wp_json_encode( $draft->get_data() ) );
+
+		$this->assertSame( 200, $this->rest( 'POST', '/rondine/v1/automations/' . $automation . '/state', array( 'state' => 'active' ) )->get_status() );
+		$campaign = $this->rest(
+			'POST',
+			'/rondine/v1/campaigns',
+			array(
+				'name'          => 'Lancio',
+				'audience'      => $audience,
+				'automation_id' => $automation,
+			)
+		);
+		$this->assertSame( 201, $campaign->get_status(), (string) wp_json_encode( $campaign->get_data() ) );
+		$body = $this->body( $campaign );
+		$this->assertNull( $body['template'] );
+		$this->assertSame( $automation, $body['automation']['id'] ?? null );
+
+		// Not an id: refused here, before the bridge.
+		$bad = $this->rest(
+			'POST',
+			'/rondine/v1/campaigns',
+			array(
+				'name'          => 'Lancio',
+				'audience'      => $audience,
+				'automation_id' => '../x',
+			)
+		);
+		$this->assertSame( 400, $bad->get_status() );
+
+		$copy = $this->rest( 'POST', '/rondine/v1/campaigns/' . $body['id'] . '/duplicate' );
+		$this->assertSame( 201, $copy->get_status(), (string) wp_json_encode( $copy->get_data() ) );
+		$this->assertSame( $automation, $this->body( $copy )['automation']['id'] ?? null );
+	}
 }

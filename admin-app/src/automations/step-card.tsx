@@ -106,8 +106,14 @@ function TargetSelect( {
 	);
 }
 
-/** The step's numbers: runs through it, and for sends what WhatsApp reported. */
-function StepNumbers( { step, stats }: { step: Step; stats: StepStats } ) {
+/** The step's numbers: runs through it, and for sends what WhatsApp reported (also under a campaign that launched it). */
+export function StepNumbers( {
+	step,
+	stats,
+}: {
+	step: Step;
+	stats: StepStats;
+} ) {
 	const runs: Array< [ string, number ] > = [
 		[ __( 'Entered', 'rondine' ), stats.entered ],
 		[ __( 'Waiting now', 'rondine' ), stats.waiting ],

@@ -32,6 +32,7 @@ import { AudiencePicker } from './audience-picker';
 import { RetryAudience } from './retry-audience';
 import { VariableMapping } from './variable-mapping';
 import { TemplatePicker, templateKey } from './template-picker';
+import { AutomationPicker } from './automation-picker';
 import {
 	fromComponents,
 	incompleteSlots,
@@ -54,6 +55,9 @@ interface Draft {
 	/** A "Retry failed" draft: its audience is fixed by the bridge. */
 	isRetry: boolean;
 	audience: CampaignAudience;
+	/** What the campaign sends: one template, or the automation it launches. */
+	sends: 'template' | 'automation';
+	automationId: string;
 	templateKey: string;
 	slots: Record< string, SlotValue >;
 	startLocal: string;
@@ -67,6 +71,8 @@ function emptyDraft(): Draft {
 		name: '',
 		isRetry: false,
 		audience: { segments: [], lists: [] },
+		sends: 'template',
+		automationId: '',
 		templateKey: '',
 		slots: {},
 		startLocal: '',
@@ -86,6 +92,8 @@ function draftFrom( campaign: Campaign, templates: Template[] ): Draft {
 		name: campaign.name,
 		isRetry: Boolean( campaign.source_campaign_id ),
 		audience: campaign.audience,
+		sends: campaign.automation ? 'automation' : 'template',
+		automationId: campaign.automation?.id ?? '',
 		templateKey: template ? templateKey( template ) : '',
 		slots:
 			template && full
@@ -139,7 +147,11 @@ function problems(
 	) {
 		found.push( __( 'Choose at least one segment or list.', 'rondine' ) );
 	}
-	if ( ! template ) {
+	if ( draft.sends === 'automation' ) {
+		if ( ! draft.automationId ) {
+			found.push( __( 'Choose an automation.', 'rondine' ) );
+		}
+	} else if ( ! template ) {
 		found.push( __( 'Choose an approved template.', 'rondine' ) );
 	} else {
 		const missing = incompleteSlots(
@@ -378,7 +390,8 @@ export function CampaignEditor( { id }: { id?: string } ) {
 	const draftBlocking = blocking.filter(
 		( problem ) =>
 			problem === __( 'Give the campaign a name.', 'rondine' ) ||
-			problem === __( 'Choose an approved template.', 'rondine' )
+			problem === __( 'Choose an approved template.', 'rondine' ) ||
+			problem === __( 'Choose an automation.', 'rondine' )
 	);
 	let shown: string[] = [];
 	if ( attempted ) {
@@ -405,7 +418,21 @@ export function CampaignEditor( { id }: { id?: string } ) {
 
 	const save = async ( schedule: boolean ) => {
 		setAttempted( schedule ? 'schedule' : 'draft' );
-		if ( ! template || ( schedule ? blocking : draftBlocking ).length ) {
+		if ( ( schedule ? blocking : draftBlocking ).length ) {
+			return;
+		}
+		let sends;
+		if ( draft.sends === 'automation' ) {
+			sends = { automation_id: draft.automationId };
+		} else if ( template ) {
+			sends = {
+				template: {
+					name: template.name,
+					language: template.language,
+					components: componentsOf( template, slots, draft ),
+				},
+			};
+		} else {
 			return;
 		}
 		setSaving( true );
@@ -414,11 +441,7 @@ export function CampaignEditor( { id }: { id?: string } ) {
 				id,
 				name: draft.name.trim(),
 				audience: draft.audience,
-				template: {
-					name: template.name,
-					language: template.language,
-					components: componentsOf( template, slots, draft ),
-				},
+				...sends,
 				start_at: startUtc,
 				options: { continue_when_limited: draft.waitForWindow },
 				schedule,
@@ -493,19 +516,54 @@ export function CampaignEditor( { id }: { id?: string } ) {
 				/>
 			) }
 			<fieldset className="rondine-editor__message">
-				<legend>{ __( 'Message', 'rondine' ) }</legend>
-				<TemplatePicker
-					templates={ templates ?? null }
-					value={ draft.templateKey }
-					onChange={ ( key ) =>
+				<legend>{ __( 'What to send', 'rondine' ) }</legend>
+				<RadioControl
+					label={ __( 'The campaign sends', 'rondine' ) }
+					hideLabelFromVision
+					selected={ draft.sends }
+					options={ [
+						{
+							value: 'template',
+							label: __( 'A template', 'rondine' ),
+						},
+						{
+							value: 'automation',
+							label: __(
+								'An automation (several steps: replies, reminders…)',
+								'rondine'
+							),
+						},
+					] }
+					onChange={ ( value ) =>
 						update( {
-							templateKey: key,
-							slots: {},
-							media: null,
+							sends:
+								value === 'automation'
+									? 'automation'
+									: 'template',
 						} )
 					}
 				/>
-				{ template && (
+				{ draft.sends === 'automation' ? (
+					<AutomationPicker
+						value={ draft.automationId }
+						onChange={ ( automationId ) =>
+							update( { automationId } )
+						}
+					/>
+				) : (
+					<TemplatePicker
+						templates={ templates ?? null }
+						value={ draft.templateKey }
+						onChange={ ( key ) =>
+							update( {
+								templateKey: key,
+								slots: {},
+								media: null,
+							} )
+						}
+					/>
+				) }
+				{ draft.sends === 'template' && template && (
 					<div className="rondine-editor__template">
 						<WhatsAppBubble
 							template={ template }

@@ -37,6 +37,7 @@ import {
 	waitingText,
 } from './labels';
 import { CancelConfirmation } from './list';
+import { AutomationSteps } from './automation-steps';
 import {
 	formatDateTime,
 	formatDuration,
@@ -508,8 +509,61 @@ export function CampaignStatsScreen( { id }: { id: string } ) {
 		.filter( ( f ) => f.reason !== 'opted_out' )
 		.reduce( ( sum, f ) => sum + f.count, 0 );
 
+	// A campaign that launched an automation counts runs: each recipient's way through the automation.
+	const runs = campaign.automation?.runs;
+	const runBars = runs
+		? [
+				{
+					testId: 'rondine-stat-to-start',
+					label: __( 'Not started yet', 'rondine' ),
+					value: runs.to_start,
+				},
+				{
+					testId: 'rondine-stat-in-progress',
+					label: __( 'In progress (steps still ahead)', 'rondine' ),
+					value: runs.in_progress,
+				},
+				{
+					testId: 'rondine-stat-completed',
+					label: __( 'Went through the automation', 'rondine' ),
+					value: runs.completed,
+				},
+				{
+					testId: 'rondine-stat-automations-failed',
+					label: __(
+						'Failed (a message could not be sent)',
+						'rondine'
+					),
+					value: runs.failed,
+				},
+				...( runs.exited > 0
+					? [
+							{
+								testId: 'rondine-stat-exited',
+								label: __(
+									'Left early (opted out, goal reached, automation stopped)',
+									'rondine'
+								),
+								value: runs.exited,
+							},
+						]
+					: [] ),
+				...( runs.cancelled > 0
+					? [
+							{
+								testId: 'rondine-stat-cancelled',
+								label: __(
+									'Stopped when the campaign was cancelled',
+									'rondine'
+								),
+								value: runs.cancelled,
+							},
+						]
+					: [] ),
+			]
+		: null;
 	// Every figure as a share of the campaign's recipients (as the list and the bridge's stats API give them).
-	const automationBars = [
+	const automationBars = runBars ?? [
 		{
 			testId: 'rondine-stat-to-start',
 			label: __( 'To start', 'rondine' ),
@@ -588,6 +642,11 @@ export function CampaignStatsScreen( { id }: { id: string } ) {
 			value: messages.failed,
 		},
 	];
+
+	// An automation sends several messages per recipient: its message figures are shares of the messages sent.
+	const messageTotal = campaign.automation
+		? messages.sent + messages.failed
+		: stats.counters.total;
 
 	return (
 		<div className="rondine-stats" data-testid="rondine-campaign-stats">
@@ -682,7 +741,14 @@ export function CampaignStatsScreen( { id }: { id: string } ) {
 				<Card>
 					<CardHeader>
 						<h3 className="rondine-card-title">
-							{ __( 'Automations', 'rondine' ) }
+							{ campaign.automation
+								? sprintf(
+										/* translators: %s: automation name. */
+										__( 'Runs of “%s”', 'rondine' ),
+										campaign.automation.name ??
+											campaign.automation.id
+									)
+								: __( 'Automations', 'rondine' ) }
 						</h3>
 					</CardHeader>
 					<CardBody>
@@ -706,9 +772,17 @@ export function CampaignStatsScreen( { id }: { id: string } ) {
 							<Bar
 								key={ bar.testId }
 								{ ...bar }
-								total={ stats.counters.total }
+								total={ messageTotal }
 							/>
 						) ) }
+						{ campaign.automation && (
+							<p className="rondine-stats__note">
+								{ __(
+									'Every step’s messages, as a share of those sent.',
+									'rondine'
+								) }
+							</p>
+						) }
 					</CardBody>
 				</Card>
 				<Card>
@@ -730,6 +804,9 @@ export function CampaignStatsScreen( { id }: { id: string } ) {
 					</CardBody>
 				</Card>
 			</div>
+			{ campaign.automation && (
+				<AutomationSteps automation={ campaign.automation } />
+			) }
 			<Recipients campaign={ campaign } stats={ stats } />
 		</div>
 	);

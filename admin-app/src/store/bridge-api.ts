@@ -551,6 +551,7 @@ export type paths = {
                                 audience: {
                                     [key: string]: unknown;
                                 };
+                                /** @description What a template campaign sends; null when it launches an automation. */
                                 template: {
                                     name: string;
                                     language: string;
@@ -574,7 +575,36 @@ export type paths = {
                                             size?: number;
                                         }[];
                                     }[];
-                                };
+                                } | null;
+                                automation: {
+                                    id: string;
+                                    name: string | null;
+                                    version: number | null;
+                                    steps: {
+                                        [key: string]: unknown;
+                                    }[];
+                                    runs: {
+                                        to_start: number;
+                                        in_progress: number;
+                                        completed: number;
+                                        failed: number;
+                                        exited: number;
+                                        cancelled: number;
+                                    };
+                                    step_stats: {
+                                        [key: string]: {
+                                            entered: number;
+                                            waiting: number;
+                                            completed: number;
+                                            exited: number;
+                                            failed: number;
+                                            sent: number;
+                                            delivered: number;
+                                            read: number;
+                                            replied: number;
+                                        };
+                                    };
+                                } | null;
                                 start_at: string | null;
                                 options: {
                                     [key: string]: unknown;
@@ -716,6 +746,7 @@ export type paths = {
                             audience: {
                                 [key: string]: unknown;
                             };
+                            /** @description What a template campaign sends; null when it launches an automation. */
                             template: {
                                 name: string;
                                 language: string;
@@ -739,7 +770,36 @@ export type paths = {
                                         size?: number;
                                     }[];
                                 }[];
-                            };
+                            } | null;
+                            automation: {
+                                id: string;
+                                name: string | null;
+                                version: number | null;
+                                steps: {
+                                    [key: string]: unknown;
+                                }[];
+                                runs: {
+                                    to_start: number;
+                                    in_progress: number;
+                                    completed: number;
+                                    failed: number;
+                                    exited: number;
+                                    cancelled: number;
+                                };
+                                step_stats: {
+                                    [key: string]: {
+                                        entered: number;
+                                        waiting: number;
+                                        completed: number;
+                                        exited: number;
+                                        failed: number;
+                                        sent: number;
+                                        delivered: number;
+                                        read: number;
+                                        replied: number;
+                                    };
+                                };
+                            } | null;
                             start_at: string | null;
                             options: {
                                 [key: string]: unknown;
@@ -851,13 +911,14 @@ export type paths = {
                 };
                 cookie?: never;
             };
+            /** @description A campaign sends one template (`template`) or launches an automation (`automation_id`): exactly one of the two (422 `template_or_automation` otherwise). */
             requestBody: {
                 content: {
                     "application/json": {
                         name: string;
                         /** @description Audience reference understood by the site (lists, segments...). */
                         audience: Record<string, never>;
-                        template: {
+                        template?: {
                             name: string;
                             language: string;
                             components: {
@@ -881,6 +942,8 @@ export type paths = {
                                 }[];
                             }[];
                         };
+                        /** @description An active automation of the site whose trigger is `campaign` (422 `unknown_automation`, `automation_not_for_campaigns`, `automation_not_active`). */
+                        automation_id?: string;
                         /** Format: date-time */
                         start_at?: string | null;
                         options?: {
@@ -902,6 +965,7 @@ export type paths = {
                             audience: {
                                 [key: string]: unknown;
                             };
+                            /** @description What a template campaign sends; null when it launches an automation. */
                             template: {
                                 name: string;
                                 language: string;
@@ -925,7 +989,36 @@ export type paths = {
                                         size?: number;
                                     }[];
                                 }[];
-                            };
+                            } | null;
+                            automation: {
+                                id: string;
+                                name: string | null;
+                                version: number | null;
+                                steps: {
+                                    [key: string]: unknown;
+                                }[];
+                                runs: {
+                                    to_start: number;
+                                    in_progress: number;
+                                    completed: number;
+                                    failed: number;
+                                    exited: number;
+                                    cancelled: number;
+                                };
+                                step_stats: {
+                                    [key: string]: {
+                                        entered: number;
+                                        waiting: number;
+                                        completed: number;
+                                        exited: number;
+                                        failed: number;
+                                        sent: number;
+                                        delivered: number;
+                                        read: number;
+                                        replied: number;
+                                    };
+                                };
+                            } | null;
                             start_at: string | null;
                             options: {
                                 [key: string]: unknown;
@@ -983,6 +1076,7 @@ export type paths = {
                             audience: {
                                 [key: string]: unknown;
                             };
+                            /** @description What a template campaign sends; null when it launches an automation. */
                             template: {
                                 name: string;
                                 language: string;
@@ -1006,7 +1100,36 @@ export type paths = {
                                         size?: number;
                                     }[];
                                 }[];
-                            };
+                            } | null;
+                            automation: {
+                                id: string;
+                                name: string | null;
+                                version: number | null;
+                                steps: {
+                                    [key: string]: unknown;
+                                }[];
+                                runs: {
+                                    to_start: number;
+                                    in_progress: number;
+                                    completed: number;
+                                    failed: number;
+                                    exited: number;
+                                    cancelled: number;
+                                };
+                                step_stats: {
+                                    [key: string]: {
+                                        entered: number;
+                                        waiting: number;
+                                        completed: number;
+                                        exited: number;
+                                        failed: number;
+                                        sent: number;
+                                        delivered: number;
+                                        read: number;
+                                        replied: number;
+                                    };
+                                };
+                            } | null;
                             start_at: string | null;
                             options: {
                                 [key: string]: unknown;
@@ -1229,6 +1352,7 @@ export type paths = {
                             audience: {
                                 [key: string]: unknown;
                             };
+                            /** @description What a template campaign sends; null when it launches an automation. */
                             template: {
                                 name: string;
                                 language: string;
@@ -1252,7 +1376,36 @@ export type paths = {
                                         size?: number;
                                     }[];
                                 }[];
-                            };
+                            } | null;
+                            automation: {
+                                id: string;
+                                name: string | null;
+                                version: number | null;
+                                steps: {
+                                    [key: string]: unknown;
+                                }[];
+                                runs: {
+                                    to_start: number;
+                                    in_progress: number;
+                                    completed: number;
+                                    failed: number;
+                                    exited: number;
+                                    cancelled: number;
+                                };
+                                step_stats: {
+                                    [key: string]: {
+                                        entered: number;
+                                        waiting: number;
+                                        completed: number;
+                                        exited: number;
+                                        failed: number;
+                                        sent: number;
+                                        delivered: number;
+                                        read: number;
+                                        replied: number;
+                                    };
+                                };
+                            } | null;
                             start_at: string | null;
                             options: {
                                 [key: string]: unknown;
@@ -1393,6 +1546,7 @@ export type paths = {
                             audience: {
                                 [key: string]: unknown;
                             };
+                            /** @description What a template campaign sends; null when it launches an automation. */
                             template: {
                                 name: string;
                                 language: string;
@@ -1416,7 +1570,36 @@ export type paths = {
                                         size?: number;
                                     }[];
                                 }[];
-                            };
+                            } | null;
+                            automation: {
+                                id: string;
+                                name: string | null;
+                                version: number | null;
+                                steps: {
+                                    [key: string]: unknown;
+                                }[];
+                                runs: {
+                                    to_start: number;
+                                    in_progress: number;
+                                    completed: number;
+                                    failed: number;
+                                    exited: number;
+                                    cancelled: number;
+                                };
+                                step_stats: {
+                                    [key: string]: {
+                                        entered: number;
+                                        waiting: number;
+                                        completed: number;
+                                        exited: number;
+                                        failed: number;
+                                        sent: number;
+                                        delivered: number;
+                                        read: number;
+                                        replied: number;
+                                    };
+                                };
+                            } | null;
                             start_at: string | null;
                             options: {
                                 [key: string]: unknown;
@@ -1557,6 +1740,7 @@ export type paths = {
                             audience: {
                                 [key: string]: unknown;
                             };
+                            /** @description What a template campaign sends; null when it launches an automation. */
                             template: {
                                 name: string;
                                 language: string;
@@ -1580,7 +1764,36 @@ export type paths = {
                                         size?: number;
                                     }[];
                                 }[];
-                            };
+                            } | null;
+                            automation: {
+                                id: string;
+                                name: string | null;
+                                version: number | null;
+                                steps: {
+                                    [key: string]: unknown;
+                                }[];
+                                runs: {
+                                    to_start: number;
+                                    in_progress: number;
+                                    completed: number;
+                                    failed: number;
+                                    exited: number;
+                                    cancelled: number;
+                                };
+                                step_stats: {
+                                    [key: string]: {
+                                        entered: number;
+                                        waiting: number;
+                                        completed: number;
+                                        exited: number;
+                                        failed: number;
+                                        sent: number;
+                                        delivered: number;
+                                        read: number;
+                                        replied: number;
+                                    };
+                                };
+                            } | null;
                             start_at: string | null;
                             options: {
                                 [key: string]: unknown;
@@ -1721,6 +1934,7 @@ export type paths = {
                             audience: {
                                 [key: string]: unknown;
                             };
+                            /** @description What a template campaign sends; null when it launches an automation. */
                             template: {
                                 name: string;
                                 language: string;
@@ -1744,7 +1958,36 @@ export type paths = {
                                         size?: number;
                                     }[];
                                 }[];
-                            };
+                            } | null;
+                            automation: {
+                                id: string;
+                                name: string | null;
+                                version: number | null;
+                                steps: {
+                                    [key: string]: unknown;
+                                }[];
+                                runs: {
+                                    to_start: number;
+                                    in_progress: number;
+                                    completed: number;
+                                    failed: number;
+                                    exited: number;
+                                    cancelled: number;
+                                };
+                                step_stats: {
+                                    [key: string]: {
+                                        entered: number;
+                                        waiting: number;
+                                        completed: number;
+                                        exited: number;
+                                        failed: number;
+                                        sent: number;
+                                        delivered: number;
+                                        read: number;
+                                        replied: number;
+                                    };
+                                };
+                            } | null;
                             start_at: string | null;
                             options: {
                                 [key: string]: unknown;
@@ -1893,6 +2136,7 @@ export type paths = {
                             audience: {
                                 [key: string]: unknown;
                             };
+                            /** @description What a template campaign sends; null when it launches an automation. */
                             template: {
                                 name: string;
                                 language: string;
@@ -1916,7 +2160,36 @@ export type paths = {
                                         size?: number;
                                     }[];
                                 }[];
-                            };
+                            } | null;
+                            automation: {
+                                id: string;
+                                name: string | null;
+                                version: number | null;
+                                steps: {
+                                    [key: string]: unknown;
+                                }[];
+                                runs: {
+                                    to_start: number;
+                                    in_progress: number;
+                                    completed: number;
+                                    failed: number;
+                                    exited: number;
+                                    cancelled: number;
+                                };
+                                step_stats: {
+                                    [key: string]: {
+                                        entered: number;
+                                        waiting: number;
+                                        completed: number;
+                                        exited: number;
+                                        failed: number;
+                                        sent: number;
+                                        delivered: number;
+                                        read: number;
+                                        replied: number;
+                                    };
+                                };
+                            } | null;
                             start_at: string | null;
                             options: {
                                 [key: string]: unknown;

@@ -130,8 +130,9 @@ export type {
  * bridge's template mapping (`campaigns/template-mapping.ts`), as its API
  * publishes it.
  */
-export type MappedComponent =
-	ApiCampaign[ 'template' ][ 'components' ][ number ];
+export type MappedComponent = NonNullable<
+	ApiCampaign[ 'template' ]
+>[ 'components' ][ number ];
 export type MappedParameter = MappedComponent[ 'parameters' ][ number ];
 
 /** The audience reference the plugin understands (the bridge keeps it as it is). */
@@ -154,6 +155,9 @@ export interface CampaignOptions {
 /** The campaign's counters, as the bridge keeps them. */
 export type CampaignCounters = ApiCampaign[ 'counters' ];
 
+/** The automation a campaign launches: its runs by state and each step's numbers for this campaign's runs. */
+export type CampaignAutomation = NonNullable< ApiCampaign[ 'automation' ] >;
+
 /** A running campaign that cannot send now (the bridge's daily-limit computation). */
 export type CampaignWaiting = NonNullable< ApiCampaign[ 'waiting' ] >;
 
@@ -167,7 +171,9 @@ export interface CampaignInput {
 	id?: string;
 	name: string;
 	audience: CampaignAudience;
-	template: CampaignTemplateRef;
+	/** What the campaign sends: one template, or (instead) the automation it launches. */
+	template?: CampaignTemplateRef;
+	automation_id?: string;
 	start_at: string | null;
 	options: CampaignOptions;
 	/** Schedule for `start_at` (true) or keep as a draft. */

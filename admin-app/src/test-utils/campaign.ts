@@ -51,6 +51,7 @@ export function campaignFixture(
 		name: 'Spring sale',
 		audience: { segments: [ 1 ], lists: [] },
 		template: { name: 'spring', language: 'it', components: [] },
+		automation: null,
 		start_at: null,
 		options: {},
 		state: 'draft',

@@ -23,6 +23,15 @@ import { idIn } from '../storage/lists.js';
 import type { Campaign, Database, Tenant } from '../storage/schema.js';
 import type { SiteClient, SiteContact } from './site-client.js';
 import { retryableRecipients } from '../stats/retry-failed.js';
+import {
+	automationFields,
+	campaignAutomation,
+	campaignSteps,
+	retryableRuns,
+	startCampaignRuns,
+	type RunStartPoint,
+} from '../automations/campaign-runs.js';
+import { DomainError } from '../errors.js';
 
 export interface SnapshotOptions {
 	pageSize: number;
@@ -57,6 +66,20 @@ export const DEFAULT_SNAPSHOT_OPTIONS: SnapshotOptions = {
 export class AudienceRejected extends Error {
 	constructor(
 		readonly reason: 'audience_too_large' | 'audience_cursor_stuck',
+		message: string
+	) {
+		super( message );
+	}
+}
+
+/**
+ * The automation a campaign launches cannot start runs now (paused, archived, deleted, or its trigger changed): the
+ * scheduler pauses the campaign with this code (`state_reason`) and message, and its owner resumes it once the
+ * automation is active again. The page was not taken.
+ */
+export class AutomationUnavailable extends Error {
+	constructor(
+		readonly code: string,
 		message: string
 	) {
 		super( message );
@@ -105,6 +128,15 @@ interface Row {
 	phone: string;
 	variables: string;
 	valid: boolean;
+	/** A retried automation run: where it starts again (else step 0 of the campaign's pinned version). */
+	start?: RunStartPoint;
+}
+
+/** The automation a campaign launches, as this page starts its runs. */
+interface Launch {
+	automationId: string;
+	/** The version the runs are pinned to. */
+	version: number;
 }
 
 export type SnapshotResult = 'done' | 'more';
@@ -129,12 +161,46 @@ export class AudienceSnapshot {
 		tenant: Tenant,
 		campaign: Campaign
 	): Promise< SnapshotResult > {
-		const fields = referencedFields(
-			JSON.parse( campaign.template_components ) as MappedComponent[]
-		);
+		let launch: Launch | null = null;
+		let fields: string[];
+		if ( campaign.automation_id !== null ) {
+			// Checked before every page: a paused automation starts no run (contract: Runs).
+			const automation = await campaignAutomation(
+				this.db,
+				tenant.id,
+				campaign.automation_id
+			).catch( ( error: unknown ) => {
+				throw error instanceof DomainError
+					? new AutomationUnavailable( error.code, error.message )
+					: error;
+			} );
+			launch = {
+				automationId: automation.id,
+				version: campaign.automation_version ?? automation.version,
+			};
+			fields = automationFields(
+				await campaignSteps(
+					this.db,
+					tenant.id,
+					automation,
+					launch.version
+				)
+			);
+		} else {
+			fields = referencedFields(
+				JSON.parse( campaign.template_components ) as MappedComponent[]
+			);
+		}
 		let contacts: SiteContact[];
 		let next: string | null;
-		if ( campaign.source_campaign_id ) {
+		let retried: Row[] | null = null;
+		if ( campaign.source_campaign_id && launch ) {
+			( { rows: retried, next } = await this.runsFromSource(
+				tenant,
+				campaign
+			) );
+			contacts = [];
+		} else if ( campaign.source_campaign_id ) {
 			( { contacts, next } = await this.pageFromSource(
 				tenant,
 				campaign
@@ -168,7 +234,7 @@ export class AudienceSnapshot {
 				);
 			}
 		}
-		const rows: Row[] = [];
+		const rows: Row[] = retried ?? [];
 		for ( let i = 0; i < contacts.length; i += CHECK_CHUNK ) {
 			if ( i > 0 ) {
 				// A page is up to 5,000 phones: let the dispatcher's sending rounds run between chunks of checks.
@@ -219,10 +285,12 @@ export class AudienceSnapshot {
 			) {
 				return false;
 			}
-			await this.storePage( trx, tenant, campaign, rows );
+			await this.storePage( trx, tenant, campaign, rows, launch );
 			await trx
 				.updateTable( 'campaigns' )
 				.set( ( eb ) => ( {
+					// The first page pins the version the campaign's runs follow.
+					...( launch ? { automation_version: launch.version } : {} ),
 					audience_pages: eb( 'audience_pages', '+', 1 ),
 					audience_cursor: next,
 					audience_done: next === null ? 1 : 0,
@@ -307,11 +375,41 @@ export class AudienceSnapshot {
 		};
 	}
 
+	/**
+	 * One page of a "Retry failed" of a campaign that launched an automation: its source's runs that failed at a send,
+	 * each to start again at that step (automations/campaign-runs.ts `retryableRuns`), with the values it had.
+	 */
+	private async runsFromSource( tenant: Tenant, campaign: Campaign ) {
+		const runs = await retryableRuns(
+			this.db,
+			tenant.id,
+			campaign.source_campaign_id as string,
+			this.clock.now(),
+			Number( campaign.audience_cursor ?? 0 ),
+			this.options.pageSize
+		);
+		const last = runs.at( -1 );
+		return {
+			rows: runs.map( ( run ): Row => ( {
+				contact_id: run.contact_id,
+				phone: run.phone,
+				variables: run.variables,
+				valid: true,
+				start: run.start,
+			} ) ),
+			next:
+				runs.length === this.options.pageSize && last
+					? String( last.id )
+					: null,
+		};
+	}
+
 	private async storePage(
 		trx: Transaction< Database >,
 		tenant: Tenant,
 		campaign: Campaign,
-		rows: Row[]
+		rows: Row[],
+		launch: Launch | null
 	) {
 		const now = this.clock.now();
 		const validPhones = rows
@@ -341,6 +439,7 @@ export class AudienceSnapshot {
 			// One statement per 500 rows whose SQL text does not depend on the row count (rows bound as one JSON text on
 			// SQLite, as arrays on PostgreSQL); ids follow the page order.
 			for ( let i = 0; i < batch.length; i += 500 ) {
+				const chunk = batch.slice( i, i + 500 );
 				const inserted = await insertRecipients(
 					trx,
 					isPostgres( trx ),
@@ -348,21 +447,47 @@ export class AudienceSnapshot {
 					campaign.id,
 					valid,
 					now,
-					batch.slice( i, i + 500 )
+					chunk,
+					// A run of an automation sends its first message when the engine takes it; an invalid number's run
+					// never starts and keeps its failed message, as in a template campaign.
+					! ( launch && valid )
 				);
 				if ( valid ) {
-					insertedValid += inserted;
+					insertedValid += inserted.length;
 				} else {
-					insertedInvalid += inserted;
+					insertedInvalid += inserted.length;
+				}
+				if ( launch && valid ) {
+					const byPhone = new Map(
+						chunk.map( ( r ) => [ r.phone, r ] )
+					);
+					await startCampaignRuns(
+						trx,
+						tenant.id,
+						campaign.id,
+						launch.automationId,
+						inserted.map( ( run ) => ( {
+							runId: run.id,
+							start: byPhone.get( run.phone )?.start ?? {
+								version: launch.version,
+								step: 0,
+								event: '{}',
+							},
+						} ) ),
+						now
+					);
 				}
 			}
 		}
 		const duplicates = keep.length - insertedValid - insertedInvalid;
 		await applyCounterDeltas( trx, tenant.id, campaign.id, {
 			total: insertedValid + insertedInvalid,
-			to_start: insertedValid,
+			// An automation's runs count in runs_to_start (startCampaignRuns); their messages come step by step.
+			to_start: launch ? 0 : insertedValid,
 			failed: insertedInvalid,
 			invalid: insertedInvalid,
+			// An invalid number's run never starts: a failed run.
+			runs_failed: launch ? insertedInvalid : 0,
 			opted_out: skippedOptOut,
 			duplicates,
 		} );
@@ -381,8 +506,8 @@ export class AudienceSnapshot {
 }
 
 /**
- * Inserts recipients (runs) of one campaign and the message of their one step, all valid (`pending`) or all invalid
- * (run ended, message `failed invalid_phone`); duplicates skipped.
+ * Inserts recipients (runs) of one campaign and, with `withMessages`, the message of their one step, all valid
+ * (`pending`) or all invalid (run ended, message `failed invalid_phone`); duplicates skipped. Answers the rows inserted.
  */
 async function insertRecipients(
 	trx: Transaction< Database >,
@@ -391,8 +516,9 @@ async function insertRecipients(
 	campaignId: string,
 	valid: boolean,
 	now: number,
-	rows: Row[]
-): Promise< number > {
+	rows: Row[],
+	withMessages: boolean
+): Promise< Array< { id: number; phone: string } > > {
 	const runState = valid ? 'active' : 'ended';
 	const state = valid ? 'pending' : 'failed';
 	const reason = valid ? null : 'invalid_phone';
@@ -401,7 +527,7 @@ async function insertRecipients(
 	const constant = sql`cast(${ tenantId } as text), cast(${ campaignId } as text)`;
 	const rest = sql`cast(${ runState } as text), cast(${ now } as bigint)`;
 	const inserted = postgres
-		? await sql< { id: number } >`${ columns }
+		? await sql< { id: number; phone: string } >`${ columns }
 			select ${ constant }, v.contact_id, v.phone, v.variables, ${ rest }
 			from unnest(cast(${ rows.map( ( r ) => r.contact_id ) } as text[]), cast(${ rows.map(
 				( r ) => r.phone
@@ -409,17 +535,17 @@ async function insertRecipients(
 				cast(${ rows.map( ( r ) => r.variables ) } as text[])) with ordinality as v(contact_id, phone, variables, n)
 			order by v.n
 			on conflict (tenant_id, campaign_id, phone, entry) do nothing
-			returning id`.execute( trx )
-		: await sql< { id: number } >`${ columns }
+			returning id, phone`.execute( trx )
+		: await sql< { id: number; phone: string } >`${ columns }
 			select ${ constant }, value ->> 0, value ->> 1, value ->> 2, ${ rest }
 			from json_each(${ JSON.stringify(
 				rows.map( ( r ) => [ r.contact_id, r.phone, r.variables ] )
 			) })
 			where true
 			on conflict (tenant_id, campaign_id, phone, entry) do nothing
-			returning id`.execute( trx );
+			returning id, phone`.execute( trx );
 	const ids = inserted.rows.map( ( r ) => Number( r.id ) );
-	if ( ids.length > 0 ) {
+	if ( ids.length > 0 && withMessages ) {
 		await sql`insert into messages (tenant_id, campaign_id, run_id, step, phone, body, state, attempts, next_attempt_at,
 			error_code, error_reason, retryable, updated_at)
 			select tenant_id, campaign_id, id, 0, phone, variables, cast(${ state } as text), 0, 0, null,
@@ -428,5 +554,8 @@ async function insertRecipients(
 			trx
 		);
 	}
-	return ids.length;
+	return inserted.rows.map( ( r ) => ( {
+		id: Number( r.id ),
+		phone: r.phone,
+	} ) );
 }

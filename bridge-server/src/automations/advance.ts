@@ -23,7 +23,7 @@ import { consentRefusal, sendCategory } from './consent-rule.js';
 import { endAutomationRuns } from './exit.js';
 import { templateBody, textBody, valuesOf, type V2Body } from './message.js';
 import { delayEnd } from './timing.js';
-import { laneOf, type Step, type TemplateRef } from './types.js';
+import type { Step, TemplateRef } from './types.js';
 
 export const WINDOW_MS = 24 * 3_600_000;
 /** Steps one run may take in one go (a flow without waits that loops is cut here and resumed at the next tick). */
@@ -33,6 +33,8 @@ export interface DueRun {
 	run_id: number;
 	tenant_id: string;
 	automation_id: string;
+	/** The run's recipients row's campaign: the automation's lane (`a:<id>`) or the campaign that started it. */
+	campaign_id: string;
 	version: number;
 	step: number;
 	waiting: RunWaiting | null;
@@ -99,7 +101,7 @@ async function queueMessage(
 		.insertInto( 'messages' )
 		.values( {
 			tenant_id: run.tenant_id,
-			campaign_id: laneOf( run.automation_id ),
+			campaign_id: run.campaign_id,
 			run_id: run.run_id,
 			step: index,
 			phone: run.phone,
@@ -113,12 +115,9 @@ async function queueMessage(
 		.returning( 'id' )
 		.executeTakeFirst();
 	if ( inserted ) {
-		await applyCounterDeltas(
-			ctx.trx,
-			run.tenant_id,
-			laneOf( run.automation_id ),
-			{ to_start: 1 }
-		);
+		await applyCounterDeltas( ctx.trx, run.tenant_id, run.campaign_id, {
+			to_start: 1,
+		} );
 	}
 }
 
@@ -221,7 +220,18 @@ export async function advanceRun(
 	run: DueRun
 ): Promise< void > {
 	const { trx, now, steps } = ctx;
-	const lane = laneOf( run.automation_id );
+	if ( run.waiting === null ) {
+		// Its first take: the run leaves "to start" for "in progress" (waiting is null only until now).
+		await trx
+			.updateTable( 'automation_runs' )
+			.set( { waiting: 'step' } )
+			.where( 'run_id', '=', run.run_id )
+			.execute();
+		await applyCounterDeltas( trx, run.tenant_id, run.campaign_id, {
+			runs_to_start: -1,
+			runs_in_progress: 1,
+		} );
+	}
 	const contact = JSON.parse( run.variables ) as Record< string, string >;
 	const event = JSON.parse( run.event ) as Record< string, unknown >;
 	let index: number | null = run.step;
@@ -232,7 +242,6 @@ export async function advanceRun(
 				trx,
 				ctx.dialect,
 				run.tenant_id,
-				lane,
 				[ run.run_id ],
 				null,
 				now
@@ -251,7 +260,6 @@ export async function advanceRun(
 				trx,
 				ctx.dialect,
 				run.tenant_id,
-				lane,
 				[ run.run_id ],
 				'opted_out',
 				now
@@ -391,7 +399,6 @@ export async function advanceRun(
 				trx,
 				ctx.dialect,
 				run.tenant_id,
-				lane,
 				[ run.run_id ],
 				refusal,
 				now
@@ -408,7 +415,6 @@ export async function advanceRun(
 			trx,
 			ctx.dialect,
 			run.tenant_id,
-			lane,
 			[ run.run_id ],
 			null,
 			now

@@ -21,9 +21,9 @@ import type { DialectName } from '../storage/dialect.js';
 import { acquireLease, releaseLease } from '../storage/leases.js';
 import type { Database } from '../storage/schema.js';
 import { advanceRun, type DueRun } from './advance.js';
-import { endAutomationRuns } from './exit.js';
+import { endAutomationRuns, exitEndedRun } from './exit.js';
 import { queueOrderNotes } from './order-notes.js';
-import { laneOf, type Step } from './types.js';
+import type { Step } from './types.js';
 
 export interface EngineOptions {
 	/** How often due runs are looked for (a webhook-started run wakes the engine at once). */
@@ -186,6 +186,7 @@ export class AutomationEngine {
 						'a.step',
 						'a.waiting',
 						'a.event',
+						'r.campaign_id',
 						'r.phone',
 						'r.contact_id',
 						'r.variables',
@@ -235,7 +236,6 @@ export class AutomationEngine {
 			.select( [
 				'a.run_id',
 				'a.tenant_id',
-				'a.automation_id',
 				'a.ended_at',
 				'm.step',
 				'm.state',
@@ -280,19 +280,18 @@ export class AutomationEngine {
 						.execute();
 				}
 				if ( f.ended_at !== null ) {
-					await trx
-						.updateTable( 'automation_runs' )
-						.set( { exit_reason: reason } )
-						.where( 'run_id', '=', f.run_id )
-						.where( 'exit_reason', 'is', null )
-						.execute();
+					await exitEndedRun(
+						trx,
+						f.tenant_id,
+						Number( f.run_id ),
+						reason
+					);
 					return;
 				}
 				await endAutomationRuns(
 					trx,
 					this.dialect,
 					f.tenant_id,
-					laneOf( f.automation_id ),
 					[ Number( f.run_id ) ],
 					reason,
 					now

@@ -23,7 +23,7 @@ import type { DialectName } from '../storage/dialect.js';
 import type { Database } from '../storage/schema.js';
 import { endAutomationRuns } from './exit.js';
 import { startRun } from './start.js';
-import { LIST_ADDED_EVENT, TAGGED_EVENT, laneOf, tagKey } from './types.js';
+import { LIST_ADDED_EVENT, TAGGED_EVENT, tagKey } from './types.js';
 
 export interface AutomationEvent {
 	id: string;
@@ -152,7 +152,6 @@ async function applyEvent(
 					trx,
 					dialect,
 					tenantId,
-					laneOf( run.automation_id ),
 					[ Number( run.run_id ) ],
 					'goal_reached',
 					now

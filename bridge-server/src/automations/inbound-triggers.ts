@@ -19,7 +19,7 @@ import type { Database } from '../storage/schema.js';
 import { endAutomationRuns } from './exit.js';
 import { noteRunsChanged } from './signal.js';
 import { startRun } from './start.js';
-import { laneOf, normalizeKeyword, type Step } from './types.js';
+import { normalizeKeyword, type Step } from './types.js';
 
 export interface InboundForAutomations {
 	tenantId: string;
@@ -165,7 +165,6 @@ async function routeReply(
 			trx,
 			dialect,
 			run.tenant_id,
-			laneOf( run.automation_id ),
 			[ Number( run.run_id ) ],
 			null,
 			now

@@ -1,6 +1,6 @@
 /**
  * Starting runs: a run is a `recipients` row in the automation's lane (`a:<id>`) plus its `automation_runs` row, due
- * at once at step 0. Re-entry: "once" keeps entry 0 (a second start finds the unique key taken and does nothing),
+ * at once at step 0 (a campaign's runs are started by its audience snapshot instead: audience/snapshot.ts). Re-entry: "once" keeps entry 0 (a second start finds the unique key taken and does nothing),
  * "every_time" and "per_days" take the next entry number, so two racing starts of the same entry still make one run.
  */
 
@@ -106,7 +106,8 @@ export async function startRun(
 			version: automation.version,
 			step: 0,
 			due_at: now,
-			waiting: 'step',
+			// Null until the engine first takes it: the run is "to start" (automations/advance.ts).
+			waiting: null,
 			event: JSON.stringify( start.event ),
 			exit_reason: null,
 			started_at: now,
@@ -114,6 +115,9 @@ export async function startRun(
 			...( start.chainDepth ? { chain_depth: start.chainDepth } : {} ),
 		} )
 		.execute();
-	await applyCounterDeltas( trx, automation.tenant_id, lane, { total: 1 } );
+	await applyCounterDeltas( trx, automation.tenant_id, lane, {
+		total: 1,
+		runs_to_start: 1,
+	} );
 	return runId;
 }

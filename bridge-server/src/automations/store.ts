@@ -279,7 +279,6 @@ export async function putAutomation(
 						trx,
 						dialect,
 						tenantId,
-						laneOf( id ),
 						older.map( ( r ) => Number( r.run_id ) ),
 						'automation_stopped',
 						now
@@ -351,7 +350,6 @@ export async function setAutomationState(
 				trx,
 				dialect,
 				tenantId,
-				laneOf( id ),
 				running.map( ( r ) => Number( r.run_id ) ),
 				'archived',
 				now
@@ -380,6 +378,21 @@ export async function deleteAutomation(
 				'conflict',
 				'conflict',
 				'Only draft and archived automations can be deleted.'
+			);
+		}
+		// A campaign's runs, history and per-step numbers would go with it: archive it instead.
+		const campaign = await trx
+			.selectFrom( 'campaigns' )
+			.select( 'name' )
+			.where( 'tenant_id', '=', tenantId )
+			.where( 'automation_id', '=', id )
+			.limit( 1 )
+			.executeTakeFirst();
+		if ( campaign ) {
+			throw new DomainError(
+				'conflict',
+				'automation_in_use',
+				`The campaign "${ campaign.name }" launches this automation: it cannot be deleted (archive it instead).`
 			);
 		}
 		await trx

@@ -13,6 +13,7 @@ import { sql, type Kysely } from 'kysely';
  */
 import type { Database } from '../storage/schema.js';
 import { requireAutomation, stepsOf, type AutomationRow } from './store.js';
+import type { Step } from './types.js';
 
 export interface RunCounts {
 	active: number;
@@ -104,14 +105,23 @@ export async function listAutomations(
 	} ) );
 }
 
-/** One definition with its current steps and per-step numbers (over every version, by step id). */
-export async function viewAutomation(
+/**
+ * Per-step numbers by step id (over every version): entered, waiting, completed (a reply completes too), exited,
+ * failed, and the step's messages sent, delivered, read, replied. Every step of `steps` is listed, even at zero.
+ *
+ * @param db           Database.
+ * @param tenantId     Tenant.
+ * @param automationId Automation.
+ * @param steps        The steps to list.
+ * @param campaignId   Only the runs this campaign started (its recipients), else every run of the automation.
+ */
+export async function stepStats(
 	db: Kysely< Database >,
 	tenantId: string,
-	id: string
-) {
-	const row = await requireAutomation( db, tenantId, id );
-	const steps = await stepsOf( db, tenantId, id, row.version );
+	automationId: string,
+	steps: readonly Step[],
+	campaignId?: string
+): Promise< Record< string, StepStats > > {
 	const stats: Record< string, StepStats > = {};
 	const statsOf = ( stepId: string ) =>
 		( stats[ stepId ] ??= {
@@ -128,32 +138,19 @@ export async function viewAutomation(
 	for ( const step of steps ) {
 		statsOf( step.id );
 	}
-	const history = await db
-		.selectFrom( 'automation_history' )
+	let history = db
+		.selectFrom( 'automation_history as h' )
 		.select( ( eb ) => [
-			'step_id',
+			'h.step_id',
 			eb.fn.countAll< number >().as( 'n' ),
-			sql< string >`case when left_at is null then 'waiting' when outcome like 'exited:%' then 'exited' when outcome like 'failed:%' then 'failed' when outcome like 'replied:%' then 'replied' else 'completed' end`.as(
+			sql< string >`case when h.left_at is null then 'waiting' when h.outcome like 'exited:%' then 'exited' when h.outcome like 'failed:%' then 'failed' when h.outcome like 'replied:%' then 'replied' else 'completed' end`.as(
 				'kind'
 			),
 		] )
-		.where( 'tenant_id', '=', tenantId )
-		.where( 'automation_id', '=', id )
-		.groupBy( [ 'step_id', 'kind' ] )
-		.execute();
-	for ( const h of history ) {
-		const s = statsOf( h.step_id );
-		const n = Number( h.n );
-		s.entered += n;
-		if ( h.kind === 'replied' ) {
-			// A reply completes the step too.
-			s.replied += n;
-			s.completed += n;
-		} else {
-			s[ h.kind as 'waiting' | 'exited' | 'failed' | 'completed' ] += n;
-		}
-	}
-	const messages = await db
+		.where( 'h.tenant_id', '=', tenantId )
+		.where( 'h.automation_id', '=', automationId )
+		.groupBy( [ 'h.step_id', 'kind' ] );
+	let messages = db
 		.selectFrom( 'automation_history as h' )
 		.innerJoin( 'messages as m', ( join ) =>
 			join
@@ -179,16 +176,52 @@ export async function viewAutomation(
 				.as( 'read' ),
 		] )
 		.where( 'h.tenant_id', '=', tenantId )
-		.where( 'h.automation_id', '=', id )
-		.groupBy( 'h.step_id' )
-		.execute();
-	for ( const m of messages ) {
+		.where( 'h.automation_id', '=', automationId )
+		.groupBy( 'h.step_id' );
+	if ( campaignId !== undefined ) {
+		// The campaign's runs are its recipients rows (index on tenant, campaign, phone).
+		const runs = db
+			.selectFrom( 'recipients as r' )
+			.select( 'r.id' )
+			.where( 'r.tenant_id', '=', tenantId )
+			.where( 'r.campaign_id', '=', campaignId );
+		history = history.where( 'h.run_id', 'in', runs );
+		messages = messages.where( 'h.run_id', 'in', runs );
+	}
+	for ( const h of await history.execute() ) {
+		const s = statsOf( h.step_id );
+		const n = Number( h.n );
+		s.entered += n;
+		if ( h.kind === 'replied' ) {
+			// A reply completes the step too.
+			s.replied += n;
+			s.completed += n;
+		} else {
+			s[ h.kind as 'waiting' | 'exited' | 'failed' | 'completed' ] += n;
+		}
+	}
+	for ( const m of await messages.execute() ) {
 		const s = statsOf( m.step_id );
 		s.sent = Number( m.sent ?? 0 );
 		s.delivered = Number( m.delivered ?? 0 );
 		s.read = Number( m.read ?? 0 );
 	}
-	return { ...definition( row ), steps, step_stats: stats };
+	return stats;
+}
+
+/** One definition with its current steps and per-step numbers (over every version, by step id). */
+export async function viewAutomation(
+	db: Kysely< Database >,
+	tenantId: string,
+	id: string
+) {
+	const row = await requireAutomation( db, tenantId, id );
+	const steps = await stepsOf( db, tenantId, id, row.version );
+	return {
+		...definition( row ),
+		steps,
+		step_stats: await stepStats( db, tenantId, id, steps ),
+	};
 }
 
 export interface RunFilter {

@@ -31,6 +31,11 @@ import {
 import { mappingProblem, type MappedComponent } from './template-mapping.js';
 import { STRICT_SITE_POLICY, type SitePolicy } from '../net/site-url.js';
 import { cancelWaiting } from '../dispatch/release.js';
+import {
+	campaignAutomation,
+	endCampaignRuns,
+} from '../automations/campaign-runs.js';
+import { isPostgres } from '../storage/dialect.js';
 import type { TemplateCatalog } from './templates.js';
 import type {
 	CampaignOptions,
@@ -38,13 +43,38 @@ import type {
 	CampaignViews,
 } from './campaign-views.js';
 
+/** What a template campaign sends. */
+export interface CampaignTemplate {
+	name: string;
+	language: string;
+	components: MappedComponent[];
+}
+
+/** A campaign sends either one template (`template`) or launches an automation (`automation_id`), not both. */
 export interface CampaignInput {
 	name: string;
 	audience: Record< string, unknown >;
-	template: { name: string; language: string; components: MappedComponent[] };
+	template?: CampaignTemplate;
+	/** An active automation of the site started by campaigns (trigger `campaign`). */
+	automation_id?: string;
 	/** ISO 8601; null or absent for a draft without a time. */
 	start_at?: string | null;
 	options?: CampaignOptions;
+}
+
+/** What a stored campaign sends, as the input that created it gave it. */
+function sendsOf(
+	campaign: Campaign
+): Pick< CampaignInput, 'template' | 'automation_id' > {
+	return campaign.automation_id !== null
+		? { automation_id: campaign.automation_id }
+		: {
+				template: {
+					name: campaign.template_name,
+					language: campaign.template_language,
+					components: JSON.parse( campaign.template_components ),
+				},
+			};
 }
 
 /** A campaign in a state where this action is not possible: 409 and a sentence the owner understands. */
@@ -81,8 +111,15 @@ export class CampaignCommands {
 
 	async checkTemplate(
 		tenant: Tenant,
-		input: CampaignInput
+		input: Pick< CampaignInput, 'template' >
 	): Promise< void > {
+		if ( ! input.template ) {
+			throw new DomainError(
+				'unprocessable',
+				'template_or_automation',
+				'Choose what the campaign sends: a template or an automation.'
+			);
+		}
 		const template = await this.templates.find(
 			tenant,
 			input.template.name,
@@ -114,6 +151,28 @@ export class CampaignCommands {
 				problem
 			);
 		}
+	}
+
+	/**
+	 * What the campaign sends is sendable: its template (checkTemplate), or the automation it launches (one of the
+	 * site's, active, started by campaigns: automations/campaign-runs.ts). Exactly one of the two.
+	 */
+	private async checkWhatItSends(
+		tenant: Tenant,
+		input: Pick< CampaignInput, 'template' | 'automation_id' >
+	): Promise< void > {
+		if ( input.automation_id !== undefined ) {
+			if ( input.template !== undefined ) {
+				throw new DomainError(
+					'unprocessable',
+					'template_or_automation',
+					'A campaign sends a template or launches an automation, not both.'
+				);
+			}
+			await campaignAutomation( this.db, tenant.id, input.automation_id );
+			return;
+		}
+		await this.checkTemplate( tenant, input );
 	}
 
 	private parseStart(
@@ -172,14 +231,17 @@ export class CampaignCommands {
 		if ( startAt !== null ) {
 			this.checkFuture( startAt );
 		}
-		await this.checkTemplate( tenant, input );
+		await this.checkWhatItSends( tenant, input );
 		const now = this.clock.now();
 		const values = {
 			name: input.name,
 			audience: JSON.stringify( input.audience ),
-			template_name: input.template.name,
-			template_language: input.template.language,
-			template_components: JSON.stringify( input.template.components ),
+			template_name: input.template?.name ?? '',
+			template_language: input.template?.language ?? '',
+			template_components: JSON.stringify(
+				input.template?.components ?? []
+			),
+			automation_id: input.automation_id ?? null,
 			start_at: startAt,
 			options: JSON.stringify( input.options ?? {} ),
 			updated_at: now,
@@ -285,17 +347,9 @@ export class CampaignCommands {
 			campaign.start_at ??
 			this.clock.now();
 		this.checkFuture( startAt );
-		// The template may have changed since the campaign was saved (a media header added, paused): a campaign whose
-		// template it cannot fill is refused here, before any send.
-		await this.checkTemplate( tenant, {
-			name: campaign.name,
-			audience: {},
-			template: {
-				name: campaign.template_name,
-				language: campaign.template_language,
-				components: JSON.parse( campaign.template_components ),
-			},
-		} );
+		// The template may have changed since the campaign was saved (a media header added, paused), or the automation
+		// (paused, archived): a campaign that cannot send is refused here, before any send.
+		await this.checkWhatItSends( tenant, sendsOf( campaign ) );
 		if (
 			! ( await this.transition(
 				tenant.id,
@@ -340,6 +394,14 @@ export class CampaignCommands {
 				`Sending is stopped for this WhatsApp account (${ tenant.halted_reason }); update the credentials first.`
 			);
 		}
+		// Runs still to start (the audience is still being taken) start only from an active automation.
+		if ( campaign.automation_id !== null && campaign.audience_done === 0 ) {
+			await campaignAutomation(
+				this.db,
+				tenant.id,
+				campaign.automation_id
+			);
+		}
 		if (
 			! ( await this.transition( tenant.id, id, 'running', {}, this.db, [
 				'paused',
@@ -367,6 +429,16 @@ export class CampaignCommands {
 			) {
 				return false;
 			}
+			// An automation's runs end (`campaign_cancelled`) with their messages not sent yet; then whatever else the
+			// campaign had not sent.
+			await endCampaignRuns(
+				trx,
+				isPostgres( trx ) ? 'postgres' : 'sqlite',
+				tenant.id,
+				id,
+				'campaign_cancelled',
+				this.clock.now()
+			);
 			await cancelWaiting( trx, this.clock.now(), tenant.id, id );
 			return true;
 		} );
@@ -415,6 +487,9 @@ export class CampaignCommands {
 					template_name: source.template_name,
 					template_language: source.template_language,
 					template_components: source.template_components,
+					// Its runs start again where their source runs failed, each on the version it ran.
+					automation_id: source.automation_id,
+					automation_version: source.automation_version,
 					start_at: null,
 					options: source.options,
 					state: 'draft',

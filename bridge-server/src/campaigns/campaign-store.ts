@@ -17,6 +17,7 @@ import type { Campaign, Database } from '../storage/schema.js';
 import { applyCounterDeltas } from '../storage/counters.js';
 import { isPostgres } from '../storage/dialect.js';
 import { endRuns } from '../storage/runs.js';
+import { endCampaignRuns } from '../automations/campaign-runs.js';
 
 export async function findCampaign(
 	db: Kysely< Database >,
@@ -46,7 +47,8 @@ export async function requireCampaign(
 
 /**
  * Messages not started yet (pending/retry) fail with `reason` (their runs end), counters moved in the same transaction.
- * Used when a campaign is cancelled or fails as a whole; those already sending finish normally.
+ * Used when a campaign fails as a whole; those already sending finish normally. The runs of an automation the campaign
+ * launched end first (`campaign_failed`).
  *
  * @param trx        The caller's transaction.
  * @param now        The clock's now, ms.
@@ -65,6 +67,15 @@ export async function failWaitingMessages(
 	code: number | null,
 	retryable: boolean
 ): Promise< number > {
+	// A campaign that launches an automation: its runs end too (`campaign_failed`), their unsent messages cancelled.
+	await endCampaignRuns(
+		trx,
+		isPostgres( trx ) ? 'postgres' : 'sqlite',
+		tenantId,
+		campaignId,
+		'campaign_failed',
+		now
+	);
 	const failed = await trx
 		.updateTable( 'messages' )
 		.set( {

@@ -22,6 +22,9 @@ import type {
 import type { MappedComponent } from './template-mapping.js';
 import { dailyWindow } from '../dispatch/daily-limit.js';
 import { findCampaign, requireCampaign } from './campaign-store.js';
+import { findAutomation, stepsOf } from '../automations/store.js';
+import type { Step } from '../automations/types.js';
+import { stepStats, type StepStats } from '../automations/views.js';
 
 export interface CampaignOptions {
 	/** Over the daily limit, wait for the moving window to free instead of failing with `daily_limit`. */
@@ -32,7 +35,14 @@ export interface CampaignView {
 	id: string;
 	name: string;
 	audience: Record< string, unknown >;
-	template: { name: string; language: string; components: MappedComponent[] };
+	/** What a template campaign sends; null when the campaign launches an automation. */
+	template: {
+		name: string;
+		language: string;
+		components: MappedComponent[];
+	} | null;
+	/** The automation the campaign launches, with its runs and per-step numbers; null for a template campaign. */
+	automation: CampaignAutomation | null;
 	start_at: string | null;
 	options: CampaignOptions;
 	state: CampaignState;
@@ -46,6 +56,29 @@ export interface CampaignView {
 	counters: CounterView;
 	/** A running campaign that cannot send now, and why (computed when read; null otherwise). */
 	waiting: Waiting | null;
+}
+
+/** A campaign's runs by state (counted with the runs, storage/counters.ts `runs_*`). */
+export interface RunCounters {
+	to_start: number;
+	in_progress: number;
+	completed: number;
+	failed: number;
+	exited: number;
+	cancelled: number;
+}
+
+export interface CampaignAutomation {
+	id: string;
+	/** The automation's name now (null when it no longer exists). */
+	name: string | null;
+	/** The version the campaign's runs are pinned to (its current one until the campaign starts). */
+	version: number | null;
+	/** That version's steps (empty when unknown). */
+	steps: Step[];
+	runs: RunCounters;
+	/** Per step id: the numbers of this campaign's runs only. */
+	step_stats: Record< string, StepStats >;
 }
 
 /** "Waiting for the daily limit: 64 left, resumes around 14:05". */
@@ -95,11 +128,62 @@ const ZERO_COUNTERS = {
 	messages_read: 0,
 	messages_failed: 0,
 	interactions: 0,
+	runs_to_start: 0,
+	runs_in_progress: 0,
+	runs_completed: 0,
+	runs_failed: 0,
+	runs_exited: 0,
+	runs_cancelled: 0,
 };
 
+type Counters = Omit< CampaignCounters, 'tenant_id' | 'campaign_id' >;
+
+export function runCounters( c: Counters ): RunCounters {
+	return {
+		to_start: c.runs_to_start,
+		in_progress: c.runs_in_progress,
+		completed: c.runs_completed,
+		failed: c.runs_failed,
+		exited: c.runs_exited,
+		cancelled: c.runs_cancelled,
+	};
+}
+
+/**
+ * The API's counters. A template campaign's automations are its messages' states; a campaign that launches an
+ * automation counts its runs instead (to start, in progress = steps still ahead, completed, failed, cancelled; `total`
+ * = runs, exited ones included), with `unknown` and `capped` still its messages', and the message counters summing
+ * every step's messages.
+ *
+ * @param c              The stored counters.
+ * @param automationRuns Whether the campaign launches an automation.
+ */
 export function counterView(
-	c: Omit< CampaignCounters, 'tenant_id' | 'campaign_id' >
+	c: Counters,
+	automationRuns = false
 ): CounterView {
+	if ( automationRuns ) {
+		const runs = runCounters( c );
+		const view = counterView( c );
+		return {
+			...view,
+			total:
+				runs.to_start +
+				runs.in_progress +
+				runs.completed +
+				runs.failed +
+				runs.exited +
+				runs.cancelled,
+			automations: {
+				...view.automations,
+				to_start: runs.to_start,
+				in_progress: runs.in_progress,
+				completed: runs.completed,
+				failed: runs.failed,
+				cancelled: runs.cancelled,
+			},
+		};
+	}
 	return {
 		total: c.total,
 		automations: {
@@ -128,18 +212,23 @@ export function counterView(
 
 export function campaignView(
 	campaign: Campaign,
-	counters: Omit< CampaignCounters, 'tenant_id' | 'campaign_id' > | undefined,
-	waiting: Waiting | null = null
+	counters: Counters | undefined,
+	waiting: Waiting | null = null,
+	automation: CampaignAutomation | null = null
 ): CampaignView {
+	const launches = campaign.automation_id !== null;
 	return {
 		id: campaign.id,
 		name: campaign.name,
 		audience: JSON.parse( campaign.audience ),
-		template: {
-			name: campaign.template_name,
-			language: campaign.template_language,
-			components: JSON.parse( campaign.template_components ),
-		},
+		template: launches
+			? null
+			: {
+					name: campaign.template_name,
+					language: campaign.template_language,
+					components: JSON.parse( campaign.template_components ),
+				},
+		automation,
 		start_at: iso( campaign.start_at ),
 		options: JSON.parse( campaign.options ),
 		state: campaign.state,
@@ -150,7 +239,7 @@ export function campaignView(
 		updated_at: iso( campaign.updated_at ) as string,
 		started_at: iso( campaign.started_at ),
 		finished_at: iso( campaign.finished_at ),
-		counters: counterView( counters ?? ZERO_COUNTERS ),
+		counters: counterView( counters ?? ZERO_COUNTERS, launches ),
 		waiting,
 	};
 }
@@ -180,7 +269,12 @@ export class CampaignViews {
 	async view( tenantId: string, id: string ): Promise< CampaignView > {
 		const campaign = await this.require( tenantId, id );
 		const counters = await this.counters( tenantId, id );
-		const view = campaignView( campaign, counters );
+		const view = campaignView(
+			campaign,
+			counters,
+			null,
+			await this.automationOf( campaign, counters ?? ZERO_COUNTERS )
+		);
 		return (
 			await this.withWaiting( tenantId, [ view ] )
 		)[ 0 ] as CampaignView;
@@ -236,6 +330,46 @@ export class CampaignViews {
 		);
 	}
 
+	/** What a campaign that launches an automation shows of it: name, pinned version, steps, runs, per-step numbers. */
+	private async automationOf(
+		campaign: Campaign,
+		counters: Counters
+	): Promise< CampaignAutomation | null > {
+		if ( campaign.automation_id === null ) {
+			return null;
+		}
+		const automation = await findAutomation(
+			this.db,
+			campaign.tenant_id,
+			campaign.automation_id
+		);
+		const version =
+			campaign.automation_version ?? automation?.version ?? null;
+		const steps =
+			automation && version !== null
+				? await stepsOf(
+						this.db,
+						campaign.tenant_id,
+						automation.id,
+						version
+					).catch( () => [] )
+				: [];
+		return {
+			id: campaign.automation_id,
+			name: automation?.name ?? null,
+			version,
+			steps,
+			runs: runCounters( counters ),
+			step_stats: await stepStats(
+				this.db,
+				campaign.tenant_id,
+				campaign.automation_id,
+				steps,
+				campaign.id
+			),
+		};
+	}
+
 	counters(
 		tenantId: string,
 		id: string
@@ -279,6 +413,12 @@ export class CampaignViews {
 				'k.messages_read',
 				'k.messages_failed',
 				'k.interactions',
+				'k.runs_to_start',
+				'k.runs_in_progress',
+				'k.runs_completed',
+				'k.runs_failed',
+				'k.runs_exited',
+				'k.runs_cancelled',
 			] )
 			.where( 'c.tenant_id', '=', tenantId )
 			// Automation lanes (`a:<id>`) are listed as automations, not campaigns.
@@ -292,7 +432,8 @@ export class CampaignViews {
 			.limit( limit )
 			.offset( offset )
 			.execute();
-		const views = rows.map( ( row ) => {
+		const views: CampaignView[] = [];
+		for ( const row of rows ) {
 			const counters = { ...ZERO_COUNTERS };
 			for ( const key of Object.keys( ZERO_COUNTERS ) as Array<
 				keyof typeof ZERO_COUNTERS
@@ -301,8 +442,15 @@ export class CampaignViews {
 					( row as Record< string, unknown > )[ key ] ?? 0
 				);
 			}
-			return campaignView( row, counters );
-		} );
+			views.push(
+				campaignView(
+					row,
+					counters,
+					null,
+					await this.automationOf( row, counters )
+				)
+			);
+		}
 		return this.withWaiting( tenantId, views );
 	}
 }

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
  */
 import {
 	AudienceRejected,
+	AutomationUnavailable,
 	type AudienceSnapshot,
 } from '../audience/snapshot.js';
 import type { Clock } from '../clock.js';
@@ -230,6 +231,22 @@ export class Scheduler {
 				// tenant waits for one.
 			}
 		} catch ( error ) {
+			if ( error instanceof AutomationUnavailable ) {
+				// Nothing is lost: the owner activates the automation and resumes the campaign, which goes on from here.
+				this.log.warn(
+					{ campaign: campaign.id, reason: error.code },
+					'automation unavailable: campaign paused'
+				);
+				await this.campaigns.transition(
+					campaign.tenant_id,
+					campaign.id,
+					'paused',
+					{ reason: error.code, message: error.message },
+					this.db,
+					[ 'running' ]
+				);
+				return;
+			}
 			if ( error instanceof AudienceRejected ) {
 				this.log.warn(
 					{ campaign: campaign.id, reason: error.reason },
@@ -318,6 +335,9 @@ export class Scheduler {
 			.where( 'c.id', 'not like', 'a:%' )
 			.where( 'k.to_start', '=', 0 )
 			.where( 'k.in_progress', '=', 0 )
+			// A campaign that launches an automation completes when its last run has ended (always 0 for templates).
+			.where( 'k.runs_to_start', '=', 0 )
+			.where( 'k.runs_in_progress', '=', 0 )
 			.execute();
 		for ( const campaign of finished ) {
 			if (

@@ -221,6 +221,7 @@ export class Dispatcher {
 				'c.template_language',
 				'c.template_components',
 				'c.options',
+				'c.automation_id',
 			] )
 			.where( 'c.state', '=', 'running' )
 			.where( 't.halted_reason', 'is', null )
@@ -283,14 +284,18 @@ export class Dispatcher {
 					row.id,
 					existing ?? {
 						id: row.id,
-						// An automation's lane (`a:<id>`) sends each message's stored request (body v2).
-						body: row.id.startsWith( 'a:' )
-							? v2BodyWriter
-							: compileTemplateBody(
-									row.template_name,
-									row.template_language,
-									JSON.parse( row.template_components )
-								),
+						// An automation's lane (`a:<id>`) and a campaign that launches an automation send each message's stored
+						// request (body v2).
+						body:
+							row.id.startsWith( 'a:' ) ||
+							row.automation_id !== null
+								? v2BodyWriter
+								: compileTemplateBody(
+										row.template_name,
+										row.template_language,
+										JSON.parse( row.template_components )
+									),
+						launchesAutomation: row.automation_id !== null,
 						continueWhenLimited: Boolean(
 							JSON.parse( row.options ).continue_when_limited
 						),

@@ -75,6 +75,12 @@ export async function applyEffects(
 			effects.fail.delete( id );
 			effects.pause.delete( id );
 		}
+		// A campaign that launches an automation sends several templates (one per step): a template WhatsApp refuses
+		// fails the runs that reached it (send_failed, which "Retry failed" takes), not the whole campaign. It is still
+		// paused by the limits and by too many failures in a row, and its owner resumes it.
+		if ( lane.campaigns.get( id )?.launchesAutomation ) {
+			effects.fail.delete( id );
+		}
 	}
 	for ( const [ campaignId, effect ] of effects.fail ) {
 		await ctx.db.transaction().execute( async ( trx ) => {

@@ -17,6 +17,8 @@ export interface CampaignPlan {
 	id: string;
 	/** The send request's JSON for one recipient (template and mapping compiled once). */
 	body: BodyWriter;
+	/** A campaign that launches an automation: its messages are the steps of runs (each failure ends its own run). */
+	launchesAutomation: boolean;
 	continueWhenLimited: boolean;
 	/** No due work found: do not ask again before this (performance.now ms). */
 	idleUntil: number;

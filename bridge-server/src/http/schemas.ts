@@ -79,7 +79,9 @@ const optionsSchema = {
 export const campaignInputSchema = {
 	type: 'object',
 	additionalProperties: false,
-	required: [ 'name', 'audience', 'template' ],
+	required: [ 'name', 'audience' ],
+	description:
+		'A campaign sends one template (`template`) or launches an automation (`automation_id`): exactly one of the two (422 `template_or_automation` otherwise).',
 	properties: {
 		name: { type: 'string', minLength: 1, maxLength: 200 },
 		audience: {
@@ -88,6 +90,14 @@ export const campaignInputSchema = {
 				'Audience reference understood by the site (lists, segments...).',
 		},
 		template: templateRefSchema,
+		automation_id: {
+			type: 'string',
+			minLength: 1,
+			maxLength: 64,
+			pattern: '^[A-Za-z0-9_-]+$',
+			description:
+				'An active automation of the site whose trigger is `campaign` (422 `unknown_automation`, `automation_not_for_campaigns`, `automation_not_active`).',
+		},
 		start_at: { type: [ 'string', 'null' ], format: 'date-time' },
 		options: optionsSchema,
 	},
@@ -153,6 +163,68 @@ const waitingSchema = {
 	},
 } as const;
 
+/** Per step id: how this campaign's runs went through the step (automations/views.ts `stepStats`). */
+const stepStatsSchema = {
+	type: 'object',
+	required: [
+		'entered',
+		'waiting',
+		'completed',
+		'exited',
+		'failed',
+		'sent',
+		'delivered',
+		'read',
+		'replied',
+	],
+	properties: {
+		entered: { type: 'integer' },
+		waiting: { type: 'integer' },
+		completed: { type: 'integer' },
+		exited: { type: 'integer' },
+		failed: { type: 'integer' },
+		sent: { type: 'integer' },
+		delivered: { type: 'integer' },
+		read: { type: 'integer' },
+		replied: { type: 'integer' },
+	},
+} as const;
+
+/** The automation a campaign launches: its runs by state and each step's numbers for this campaign's runs. */
+const campaignAutomationSchema = {
+	type: [ 'object', 'null' ],
+	required: [ 'id', 'name', 'version', 'steps', 'runs', 'step_stats' ],
+	properties: {
+		id: { type: 'string' },
+		name: { type: [ 'string', 'null' ] },
+		version: { type: [ 'integer', 'null' ] },
+		steps: {
+			type: 'array',
+			items: { type: 'object', additionalProperties: true },
+		},
+		runs: {
+			type: 'object',
+			required: [
+				'to_start',
+				'in_progress',
+				'completed',
+				'failed',
+				'exited',
+				'cancelled',
+			],
+			properties: {
+				to_start: { type: 'integer' },
+				in_progress: { type: 'integer' },
+				completed: { type: 'integer' },
+				failed: { type: 'integer' },
+				exited: { type: 'integer' },
+				cancelled: { type: 'integer' },
+			},
+		},
+		step_stats: { type: 'object', additionalProperties: stepStatsSchema },
+	},
+} as const;
+
 export const campaignSchema = {
 	type: 'object',
 	required: [
@@ -160,6 +232,7 @@ export const campaignSchema = {
 		'name',
 		'audience',
 		'template',
+		'automation',
 		'start_at',
 		'options',
 		'state',
@@ -178,7 +251,9 @@ export const campaignSchema = {
 		name: { type: 'string' },
 		audience: { type: 'object', additionalProperties: true },
 		template: {
-			type: 'object',
+			type: [ 'object', 'null' ],
+			description:
+				'What a template campaign sends; null when it launches an automation.',
 			required: [ 'name', 'language', 'components' ],
 			properties: {
 				name: { type: 'string' },
@@ -186,6 +261,7 @@ export const campaignSchema = {
 				components: { type: 'array', items: componentSchema },
 			},
 		},
+		automation: campaignAutomationSchema,
 		start_at: { type: [ 'string', 'null' ] },
 		options: { type: 'object', additionalProperties: true },
 		state: { $ref: 'CampaignState#' },

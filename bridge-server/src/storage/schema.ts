@@ -94,6 +94,10 @@ export interface CampaignsTable {
 	next_snapshot_at: number | null;
 	/** Set on "retry failed" drafts: the campaign whose failed recipients make the audience. */
 	source_campaign_id: string | null;
+	/** The automation its recipients run (null: a template campaign). Migration 0110. */
+	automation_id: Generated< string | null >;
+	/** The version its runs are pinned to, set with the first audience page (null until then). */
+	automation_version: Generated< number | null >;
 	created_at: number;
 	updated_at: number;
 	started_at: number | null;
@@ -226,6 +230,17 @@ export interface CampaignCountersTable {
 	messages_read: Generated< number >;
 	messages_failed: Generated< number >;
 	interactions: Generated< number >;
+	/**
+	 * Runs of a campaign that launches an automation (migration 0110; 0 for template campaigns): not started yet (step
+	 * 0 not entered), in progress (steps still ahead), completed (ended, no exit reason), failed (`send_failed`, and
+	 * invalid numbers, which never start), exited (any other exit reason), cancelled (`campaign_cancelled`).
+	 */
+	runs_to_start: Generated< number >;
+	runs_in_progress: Generated< number >;
+	runs_completed: Generated< number >;
+	runs_failed: Generated< number >;
+	runs_exited: Generated< number >;
+	runs_cancelled: Generated< number >;
 }
 
 /** Contacts reached per tenant (portfolio) for the moving 24 h daily limit and the pair rate; one row per phone. */

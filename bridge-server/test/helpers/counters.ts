@@ -141,3 +141,71 @@ export async function expectCountersMatchRows(
 	expect( Number( row.opted_out ) ).toBeGreaterThanOrEqual( optedOutAtClaim );
 	return row;
 }
+
+/**
+ * A campaign's run counters (`runs_*`, for a campaign that launches an automation or an automation's lane) equal the
+ * COUNT of its runs by state, and its message counters the COUNT of its messages (every step's): the invariant of
+ * storage/counters.ts for runs of several steps. Returns the stored counters.
+ * @param db
+ * @param tenantId
+ * @param campaignId
+ */
+export async function expectRunCountersMatchRows(
+	db: Kysely< Database >,
+	tenantId: string,
+	campaignId: string
+) {
+	const n = ( expression: string ) =>
+		sql< number >`sum(case when ${ sql.raw(
+			expression
+		) } then 1 else 0 end)`;
+	const runs = await db
+		.selectFrom( 'recipients as r' )
+		.leftJoin( 'automation_runs as a', 'a.run_id', 'r.id' )
+		.select( [
+			n(
+				'a.run_id is not null and a.ended_at is null and a.waiting is null'
+			).as( 'runs_to_start' ),
+			n(
+				'a.run_id is not null and a.ended_at is null and a.waiting is not null'
+			).as( 'runs_in_progress' ),
+			n( 'a.ended_at is not null and a.exit_reason is null' ).as(
+				'runs_completed'
+			),
+			// An invalid number's run never starts (no automation_runs row): a failed run.
+			n(
+				"a.run_id is null or a.exit_reason in ('send_failed', 'campaign_failed')"
+			).as( 'runs_failed' ),
+			n( "a.exit_reason = 'campaign_cancelled'" ).as( 'runs_cancelled' ),
+			n(
+				"a.exit_reason not in ('send_failed', 'campaign_failed', 'campaign_cancelled')"
+			).as( 'runs_exited' ),
+		] )
+		.where( 'r.tenant_id', '=', tenantId )
+		.where( 'r.campaign_id', '=', campaignId )
+		.executeTakeFirstOrThrow();
+	const { optedOutAtClaim, ...messages } = await countersFromRows(
+		db,
+		tenantId,
+		campaignId
+	);
+	const counted: Record< string, number > = { ...messages };
+	for ( const [ key, value ] of Object.entries( runs ) ) {
+		counted[ key ] = Number( value ?? 0 );
+	}
+	const row = await db
+		.selectFrom( 'campaign_counters' )
+		.selectAll()
+		.where( 'tenant_id', '=', tenantId )
+		.where( 'campaign_id', '=', campaignId )
+		.executeTakeFirstOrThrow();
+	const stored = Object.fromEntries(
+		Object.keys( counted ).map( ( key ) => [
+			key,
+			Number( row[ key as keyof typeof row ] ),
+		] )
+	);
+	expect( stored, `counters of ${ campaignId }` ).toEqual( counted );
+	expect( Number( row.opted_out ) ).toBeGreaterThanOrEqual( optedOutAtClaim );
+	return row;
+}

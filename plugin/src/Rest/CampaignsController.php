@@ -246,23 +246,31 @@ final class CampaignsController extends Controller {
 	 */
 	private function campaign_args( bool $create ): array {
 		return array(
-			'name'     => array(
+			'name'          => array(
 				'type'      => 'string',
 				'minLength' => 1,
 				'maxLength' => 190,
 				'required'  => $create,
 			),
 			// Not required here: the bridge answers which required member is missing, after the audience is checked.
-			'audience' => array(
+			'audience'      => array(
 				'type'       => 'object',
 				'properties' => self::audience_properties(),
 			),
-			'template' => self::template_arg( false ),
-			'start_at' => array(
+			'template'      => self::template_arg( false ),
+			// Instead of a template: the automation the campaign launches (the bridge checks it is active and started by
+			// campaigns, and that the campaign gives one or the other).
+			'automation_id' => array(
+				'type'      => 'string',
+				'minLength' => 1,
+				'maxLength' => 64,
+				'pattern'   => '^[A-Za-z0-9_-]+$',
+			),
+			'start_at'      => array(
 				'type'   => array( 'string', 'null' ),
 				'format' => 'date-time',
 			),
-			'options'  => array(
+			'options'       => array(
 				'type'       => 'object',
 				'properties' => array(
 					'continue_when_limited' => array( 'type' => 'boolean' ),
@@ -517,6 +525,11 @@ final class CampaignsController extends Controller {
 			$campaign = $original['campaign'] ?? $original;
 			// What the bridge accepts for a campaign: a copy is a draft, so no start time.
 			$copy = array_intersect_key( $campaign, array_flip( array( 'name', 'audience', 'template', 'options' ) ) );
+			// A campaign that launches an automation is copied with the automation (its view carries no template).
+			if ( is_array( $campaign['automation'] ?? null ) && isset( $campaign['automation']['id'] ) ) {
+				unset( $copy['template'] );
+				$copy['automation_id'] = (string) $campaign['automation']['id'];
+			}
 			if ( empty( $copy['options'] ) ) {
 				unset( $copy['options'] ); // `{}` decoded to an empty array would be sent as `[]`.
 			}

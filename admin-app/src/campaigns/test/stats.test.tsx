@@ -154,3 +154,101 @@ describe( 'campaign stats figures', () => {
 		expect( bar.textContent ).toContain( '2' );
 	} );
 } );
+
+describe( 'a campaign that launched an automation', () => {
+	it( 'counts runs in words true for an automation, and shows each step’s numbers for this campaign', async () => {
+		const stepStats = ( over: Record< string, number > ) => ( {
+			entered: 0,
+			waiting: 0,
+			completed: 0,
+			exited: 0,
+			failed: 0,
+			sent: 0,
+			delivered: 0,
+			read: 0,
+			replied: 0,
+			...over,
+		} );
+		server.on( 'GET', `/rondine/v1/campaigns/${ ID }`, () => ( {
+			body: campaignFixture( {
+				id: ID,
+				name: 'Launch',
+				state: 'running',
+				template: null,
+				automation: {
+					id: 'follow-up',
+					name: 'Follow-up',
+					version: 2,
+					steps: [
+						{ id: 'ask', type: 'send_template', next: 'wait' },
+						{
+							id: 'wait',
+							type: 'wait_reply',
+							timeout_minutes: 1440,
+							branches: [],
+							no_reply: null,
+						},
+					],
+					runs: {
+						to_start: 0,
+						in_progress: 7,
+						completed: 2,
+						failed: 1,
+						exited: 0,
+						cancelled: 0,
+					},
+					step_stats: {
+						ask: stepStats( {
+							entered: 10,
+							completed: 9,
+							failed: 1,
+							sent: 9,
+							delivered: 8,
+						} ),
+						wait: stepStats( {
+							entered: 9,
+							waiting: 7,
+							completed: 2,
+							replied: 2,
+						} ),
+					},
+				},
+			} ),
+		} ) );
+		server.on( 'GET', `/rondine/v1/campaigns/${ ID }/stats`, () => ( {
+			body: statsFixture( {
+				counters: counters( {
+					total: 10,
+					automations: { in_progress: 7, completed: 2, failed: 1 },
+					messages: { sent: 9, delivered: 8 },
+				} ),
+			} ),
+		} ) );
+		server.on( 'GET', `/rondine/v1/campaigns/${ ID }/recipients`, () => ( {
+			body: { recipients: [], next_after: null },
+		} ) );
+
+		renderWithStore( <CampaignStatsScreen id={ ID } /> );
+		expect(
+			( await screen.findByTestId( 'rondine-stat-in-progress' ) )
+				.textContent
+		).toContain( 'In progress (steps still ahead)' );
+		expect( screen.getByText( 'Runs of “Follow-up”' ) ).toBeTruthy();
+		expect(
+			screen.getByTestId( 'rondine-stat-completed' ).textContent
+		).toContain( 'Went through the automation' );
+		// Each step with the numbers of this campaign's runs.
+		expect( screen.getByText( 'Steps of “Follow-up”' ) ).toBeTruthy();
+		const ask = screen.getByTestId( 'rondine-step-numbers-ask' );
+		expect(
+			within( ask ).getByText( 'Entered' ).nextSibling?.textContent
+		).toBe( '10' );
+		expect( ask.textContent ).toContain( 'Delivered' );
+		const wait = screen.getByTestId( 'rondine-step-numbers-wait' );
+		expect(
+			within( wait ).getByText( 'Waiting now' ).nextSibling?.textContent
+		).toBe( '7' );
+		// A wait step sends nothing: no delivery figures under it.
+		expect( within( wait ).queryByText( 'Delivered' ) ).toBeNull();
+	} );
+} );

@@ -17,6 +17,7 @@ import * as testSends from './0106-test-sends.js';
 import * as automations from './0107-automations.js';
 import * as automationFailures from './0109-automation-failures.js';
 import * as sendingPolicy from './0108-sending-policy.js';
+import * as campaignAutomations from './0110-campaign-automations.js';
 import * as automationTriggers from './0111-automation-triggers.js';
 
 /*
@@ -36,6 +37,7 @@ export const migrations: Record< string, Migration > = {
 	'0107-automations': automations,
 	'0108-sending-policy': sendingPolicy,
 	'0109-automation-failures': automationFailures,
+	'0110-campaign-automations': campaignAutomations,
 	'0111-automation-triggers': automationTriggers,
 };
 

@@ -181,7 +181,13 @@ async function queueTemplate(
 	);
 	const refusal = await consentRefusal(
 		ctx.trx,
-		{ tenantId: run.tenant_id, phone: run.phone, contact, event },
+		{
+			tenantId: run.tenant_id,
+			phone: run.phone,
+			contact,
+			event,
+			fromCampaign: ! run.campaign_id.startsWith( 'a:' ),
+		},
 		category,
 		() => windowOpen( ctx, run )
 	);

@@ -96,6 +96,11 @@ export interface ConsentSubject {
 	contact: Record< string, string >;
 	/** The run's trigger event data. */
 	event: Record< string, unknown >;
+	/**
+	 * Whether a campaign started the run: its audience is what the site streamed for the campaign, which holds only
+	 * contacts who agreed to WhatsApp messages, so the site's consent at the campaign's start stands in for `consent`.
+	 */
+	fromCampaign?: boolean;
 }
 
 async function hasMarketingConsent(
@@ -111,7 +116,7 @@ async function hasMarketingConsent(
 	if ( preference ) {
 		return preference.value === 'resume';
 	}
-	return who.contact.consent === 'granted';
+	return who.contact.consent === 'granted' || who.fromCampaign === true;
 }
 
 /**

@@ -49,6 +49,11 @@ test( 'a campaign launches an automation: runs in progress, then per-step number
 		( _, i ) => `+39348${ String( base + i ).padStart( 7, '0' ) }`
 	);
 	await login( page );
+	// The app's page first: the setup requests go through its wp.apiFetch.
+	await page.goto( `${ env.rondineUrl }#/campaigns` );
+	await expect(
+		page.getByTestId( 'rondine-screen-campaigns' )
+	).toBeVisible();
 	const api = apiIn( page );
 
 	// Setup only: a small list of opted-in contacts (the campaign's audience).

@@ -88,7 +88,7 @@ final class AutomationEventsBridgePairTest extends TestCase {
 			)
 		);
 		$this->assertSame( 201, $created->get_status(), (string) wp_json_encode( $created->get_data() ) );
-		$this->automation = (string) $created->get_data()['id'];
+		$this->automation = (string) ( (array) $created->get_data() )['id'];
 		$this->assertSame( 200, $this->rest( 'POST', "/rondine/v1/automations/{$this->automation}/state", array( 'state' => 'active' ) )->get_status() );
 
 		$phone   = '+39347' . str_pad( (string) random_int( 0, 9999999 ), 7, '0', STR_PAD_LEFT );

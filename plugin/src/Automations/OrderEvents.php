@@ -237,10 +237,12 @@ final class OrderEvents {
 		if ( is_array( $items ) ) {
 			foreach ( array_reverse( $items ) as $item ) {
 				if ( is_array( $item ) && '' !== trim( (string) ( $item['tracking_number'] ?? '' ) ) ) {
-					$url = (string) ( $item['custom_tracking_link'] ?? '' );
+					// Only put into a message, never fetched: a web address is enough (wp_http_validate_url resolves
+					// the host, which says nothing about a carrier's link and fails where DNS does).
+					$url = esc_url_raw( (string) ( $item['custom_tracking_link'] ?? '' ), array( 'http', 'https' ) );
 					return array(
 						'number' => trim( (string) $item['tracking_number'] ),
-						'url'    => wp_http_validate_url( $url ) ? $url : '',
+						'url'    => $url,
 					);
 				}
 			}

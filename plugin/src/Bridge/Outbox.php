@@ -284,6 +284,16 @@ final class Outbox {
 			$consent = array_values( array_filter( $rows, static fn( $r ) => 'consent' === $r['kind'] ) );
 			$events  = array_values( array_filter( $rows, static fn( $r ) => 'event' === $r['kind'] ) );
 			$calls   = array();
+			// Erasures first: a person's erasure never waits behind consent or automation events, and a bridge that
+			// refuses those (the calls stop at the first retryable failure) has already been asked to erase.
+			foreach ( $rows as $row ) {
+				if ( 'erase' === $row['kind'] ) {
+					$calls[] = array( '/v1/privacy/erase', json_decode( (string) $row['payload'], true ), array( $row ) );
+				} elseif ( 'consent' !== $row['kind'] && 'event' !== $row['kind'] ) {
+					self::fail( array( $row ), 'Unknown outbox kind.', true );
+					++$out['failed'];
+				}
+			}
 			if ( $consent ) {
 				$calls[] = array(
 					'/v1/consent',
@@ -298,14 +308,6 @@ final class Outbox {
 					array( 'events' => array_map( static fn( $r ) => json_decode( (string) $r['payload'] ), $events ) ),
 					$events,
 				);
-			}
-			foreach ( $rows as $row ) {
-				if ( 'erase' === $row['kind'] ) {
-					$calls[] = array( '/v1/privacy/erase', json_decode( (string) $row['payload'], true ), array( $row ) );
-				} elseif ( 'consent' !== $row['kind'] && 'event' !== $row['kind'] ) {
-					self::fail( array( $row ), 'Unknown outbox kind.', true );
-					++$out['failed'];
-				}
 			}
 			$stop = false;
 			foreach ( $calls as [ $path, $body, $batch ] ) {
